@@ -1,0 +1,64 @@
+"""Alembic environment for the migrations in alembic/versions/.
+
+retort writes the revision files (`retort revision --autogenerate`) and can
+apply them itself; this file lets real Alembic apply the same files
+(`python3 -m alembic upgrade head`) on the same alembic_version table.
+
+The database URL is DATABASE_URL when set, else sqlalchemy.url from
+alembic.ini.  Migrations run synchronously, so async driver names
+(postgresql+asyncpg, sqlite+aiosqlite) are mapped to their synchronous twins.
+"""
+import os
+from logging.config import fileConfig
+
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+config = context.config
+if config.config_file_name is not None and config.file_config.has_section("loggers"):
+    fileConfig(config.config_file_name)
+
+# retort compares the models with the database itself; Alembic's own
+# autogenerate has no metadata to compare and refuses to run.
+target_metadata = None
+
+SYNC_DRIVERS = {
+    "postgres": "postgresql",
+    "postgresql+asyncpg": "postgresql+psycopg2",
+    "sqlite+aiosqlite": "sqlite",
+}
+
+
+def database_url():
+    url = os.environ.get("DATABASE_URL") or config.get_main_option("sqlalchemy.url")
+    scheme, sep, rest = url.partition("://")
+    return SYNC_DRIVERS.get(scheme, scheme) + sep + rest
+
+
+def run_migrations_offline():
+    """Emit the SQL of the migrations instead of running it (--sql)."""
+    context.configure(
+        url=database_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        dialect_opts={"paramstyle": "named"},
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    """Run the migrations in one transaction on a live connection."""
+    section = dict(config.get_section(config.config_ini_section) or {})
+    section["sqlalchemy.url"] = database_url()
+    connectable = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
+    with connectable.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,272 @@
+/*
+** retort.c — the public API (include/retort.h): the stages wired together.
+**
+**   models/ --model_load_dir--> wanted schema ---.
+**   database --introspect_database--> current ----+--diff_schemas--> ops
+**   ops --render_python--> alembic/versions/<file_template>.py
+*/
+#include "retort.h"
+
+#include "db/db.h"
+#include "diff/diff.h"
+#include "introspect/introspect.h"
+#include "model/model.h"
+#include "render/render.h"
+#include "script/script.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct retort_project {
+    retort_config *config;
+    diag_list diags;
+};
+
+static diag *fail(retort_project *p, const char *fmt, const char *arg, const char *hint) {
+    diag *d = diag_add(&p->diags, DIAG_ERROR, (src_loc){0}, fmt, arg);
+    if (hint) diag_set_hint(&p->diags, d, "%s", hint);
+    return d;
+}
+
+retort_status retort_open(const char *ini_path, retort_project **out) {
+    retort_project *p = calloc(1, sizeof *p);
+    if (!p) return RETORT_ERROR;
+    diag_list_init(&p->diags);
+    *out = p;
+    if (config_load(ini_path, &p->config, &p->diags) != 0) return RETORT_ECONFIG;
+    return RETORT_OK;
+}
+
+void retort_close(retort_project *p) {
+    if (!p) return;
+    config_free(p->config);
+    diag_list_free(&p->diags);
+    free(p);
+}
+
+void retort_print_diagnostics(retort_project *p, FILE *out) {
+    diag_print(&p->diags, out);
+    diag_list_free(&p->diags);
+    diag_list_init(&p->diags);
+}
+
+/* Everything autogenerate compares, loaded and checked. */
+typedef struct autogen_state {
+    schema *wanted, *current;
+    revision_set *revisions;
+    str_vec heads;
+    db_conn *db;
+    migration_ops *ops;
+    arena *arena;
+} autogen_state;
+
+static void autogen_state_free(autogen_state *s) {
+    migration_ops_free(s->ops);
+    schema_free(s->wanted);
+    schema_free(s->current);
+    revisions_free(s->revisions);
+    db_close(s->db);
+    arena_free(s->arena);
+}
+
+static const char *join(arena *a, const str_vec *v, const char *sep) {
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, "");
+    for (size_t i = 0; i < v->len; i++) {
+        if (i) sb_append(&sb, sep);
+        sb_append(&sb, v->items[i]);
+    }
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+/* Load the revision headers; refuse several heads. */
+static retort_status load_revisions(retort_project *p, autogen_state *s) {
+    if (revisions_load(p->config->versions_dir, &s->revisions, &p->diags) != 0) return RETORT_EREVISIONS;
+    revisions_heads(s->revisions, &s->heads);
+    if (s->heads.len > 1) {
+        diag *d = diag_add(&p->diags, DIAG_ERROR, (src_loc){0},
+                           "the versions folder has several heads: %s", join(s->arena, &s->heads, ", "));
+        diag_set_hint(&p->diags, d, "merge them first: retort merge %s -m \"merge heads\"",
+                      join(s->arena, &s->heads, " "));
+        return RETORT_EMULTIPLEHEADS;
+    }
+    return RETORT_OK;
+}
+
+/* Does the database file of a sqlite URL exist?  (A missing file is an
+** empty database: autogenerate must not create it.) */
+static bool sqlite_file_missing(const char *url) {
+    const char *p = strstr(url, "://");
+    if (!p) return false;
+    p += 3;
+    if (*p == '/') p++;
+    size_t n = strcspn(p, "?");
+    if (!n || !strncmp(p, ":memory:", 8)) return false;
+    char *path = strndup(p, n);
+    struct stat st;
+    bool missing = stat(path, &st) != 0 && errno == ENOENT;
+    free(path);
+    return missing;
+}
+
+static retort_status compute_diff(retort_project *p, autogen_state *s) {
+    retort_config *c = p->config;
+    s->arena = arena_new();
+    retort_status rc = load_revisions(p, s);
+    if (rc != RETORT_OK) return rc;
+    if (model_load_dir(c->models_dir, &s->wanted, &p->diags) != 0) return RETORT_EMODEL;
+    if (!c->url) {
+        fail(p, "no database URL%s", "", "set sqlalchemy.url in alembic.ini or the DATABASE_URL environment variable");
+        return RETORT_ECONFIG;
+    }
+    const dialect *d = dialect_for_url(c->url);
+    if (!d) {
+        fail(p, "unsupported database URL '%s'", db_url_redacted(s->arena, c->url),
+             "use sqlite:///path/to/file.db or postgresql://user@host:port/dbname");
+        return RETORT_ECONFIG;
+    }
+    str_vec current_revs = {0};
+    if (d->kind == DIALECT_SQLITE && sqlite_file_missing(c->url)) {
+        s->current = schema_new();              /* empty database, left uncreated */
+    } else {
+        if (db_open(c->url, false, &s->db, &p->diags) != 0) return RETORT_EDATABASE;
+        s->db->pg_schema = c->pg_schema;
+        if (db_current_revisions(s->db, s->arena, &current_revs, &p->diags) != 0) return RETORT_EDATABASE;
+        introspect_options io = {.exclude_tables = &c->exclude_tables};
+        if (introspect_database(s->db, &io, &s->current, &p->diags) != 0) return RETORT_EDATABASE;
+    }
+    /* The database must be at the head: otherwise the diff would repeat
+    ** what pending revisions already do. */
+    bool at_head = current_revs.len == s->heads.len;
+    for (size_t i = 0; at_head && i < s->heads.len; i++) at_head = !strcmp(current_revs.items[i], s->heads.items[i]);
+    if (!at_head) {
+        diag *dg = diag_add(&p->diags, DIAG_ERROR, (src_loc){0},
+                            "the database is not up to date: it is at %s, the head is %s",
+                            current_revs.len ? join(s->arena, &current_revs, ", ") : "no revision (empty)",
+                            join(s->arena, &s->heads, ", "));
+        diag_set_hint(&p->diags, dg, "apply the pending revisions first: alembic upgrade head "
+                                     "(or stamp the database if its schema is already right: alembic stamp head)");
+        return RETORT_ENOTHEAD;
+    }
+    diff_options dopt = {.dialect = d};
+    s->ops = diff_schemas(s->current, s->wanted, &dopt, &p->diags);
+    return s->ops ? RETORT_OK : RETORT_ERROR;
+}
+
+static char *describe_ops(const migration_ops *ops) {
+    strbuf sb = STRBUF_INIT;
+    arena *a = arena_new();
+    for (size_t i = 0; i < ops->ops.len; i++) sb_printf(&sb, "%s\n", op_describe(a, &ops->ops.items[i]));
+    arena_free(a);
+    return sb_take(&sb);
+}
+
+retort_status retort_diff(retort_project *p, bool json, char **out, size_t *operations) {
+    *out = NULL;
+    if (!p->config) return RETORT_ECONFIG;
+    autogen_state s = {0};
+    retort_status rc = compute_diff(p, &s);
+    if (rc == RETORT_OK) {
+        if (operations) *operations = s.ops->ops.len;
+        if (json) {
+            json_t *j = json_object();
+            json_object_set_new(j, "operations", migration_ops_to_json(s.ops));
+            *out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            json_decref(j);
+        } else {
+            *out = describe_ops(s.ops);
+        }
+    }
+    autogen_state_free(&s);
+    return rc;
+}
+
+static bool valid_rev_id(const char *id) {
+    if (!*id || strlen(id) > 32) return false;
+    for (const char *c = id; *c; c++)
+        if (!(((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || *c == '_')))
+            return false;
+    return true;
+}
+
+retort_status retort_revision(retort_project *p, const retort_revision_options *opt,
+                              retort_revision_result *out) {
+    memset(out, 0, sizeof *out);
+    if (!p->config) return RETORT_ECONFIG;
+    retort_config *c = p->config;
+    autogen_state s = {0};
+    retort_status rc;
+    if (opt->autogenerate) {
+        rc = compute_diff(p, &s);
+    } else {
+        s.arena = arena_new();
+        rc = load_revisions(p, &s);
+        if (rc == RETORT_OK) {
+            arena *oa = arena_new();
+            s.ops = arena_alloc(oa, sizeof *s.ops);
+            s.ops->arena = oa;
+        }
+    }
+    if (rc != RETORT_OK) goto done;
+
+    arena *a = s.arena;
+    const char *rev = opt->rev_id ? opt->rev_id : revision_new_id(a);
+    if (!valid_rev_id(rev)) {
+        fail(p, "invalid revision id '%s'", rev, "use letters, digits and '_' only (at most 32: alembic_version.version_num is VARCHAR(32))");
+        rc = RETORT_ERROR;
+        goto done;
+    }
+    if (strmap_get(s.revisions->by_id, rev)) {
+        fail(p, "revision id '%s' already exists", rev, "choose another --rev-id, or leave it out for a random one");
+        rc = RETORT_ERROR;
+        goto done;
+    }
+    struct tm when;
+    time_t epoch;
+    const char *date = revision_create_date(a, c->timezone, &when, &epoch);
+    if (opt->create_date) date = opt->create_date;
+    const char *slug = revision_slug(a, opt->message, c->truncate_slug_length);
+    const char *name = revision_file_name(a, c->file_template, rev, slug, &when, epoch);
+    const char *path = arena_printf(a, "%s/%s.py", c->versions_dir, name);
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        fail(p, "'%s' already exists", path, "nothing was written; choose another message or --rev-id");
+        rc = RETORT_EIO;
+        goto done;
+    }
+    render_options ro = {
+        .message = opt->message ? opt->message : "",
+        .revision = rev,
+        .down_revisions = &s.heads,
+        .create_date = date,
+        .batch = c->render_as_batch,
+        .autogenerate = opt->autogenerate,
+    };
+    char *text = render_python(s.ops, &ro);
+    if (write_file_atomic(path, text, strlen(text)) != 0) {
+        diag *d = diag_add(&p->diags, DIAG_ERROR, (src_loc){path, 0, 0}, "cannot write the revision file: %s", strerror(errno));
+        diag_set_hint(&p->diags, d, "nothing was written; check that the versions folder exists and is writable");
+        free(text);
+        rc = RETORT_EIO;
+        goto done;
+    }
+    free(text);
+    out->path = strdup(path);
+    out->revision = strdup(rev);
+    out->operations = s.ops->ops.len;
+    out->detected = describe_ops(s.ops);
+done:
+    autogen_state_free(&s);
+    return rc;
+}
+
+void retort_revision_result_free(retort_revision_result *r) {
+    free(r->path);
+    free(r->revision);
+    free(r->detected);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,33 @@
+/*
+** cli.h — the commands.  Each command is one file in src/cli/, a thin layer
+** over the library: parse options, call the stages, print, return the exit
+** status (0 ok, 1 failure, 2 usage error).  Only this folder prints to
+** stdout or decides the process's exit status.
+*/
+#ifndef RETORT_CLI_H
+#define RETORT_CLI_H
+
+#include "retort.h"
+#include "util/util.h"
+
+typedef struct cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);  /* argv[0] is the command name */
+} cli_command;
+
+int cmd_models(int argc, char **argv);
+int cmd_revision(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+
+/* -c / --config FILE (also before the command); ALEMBIC_CONFIG as Alembic. */
+void cli_set_config_path(const char *path);
+const char *cli_config_path(void);
+/* If argv[*i] is -c/--config, consume it (and its value) and return true. */
+bool cli_take_config_option(int argc, char **argv, int *i);
+/* Open the project, printing diagnostics on failure (NULL then). */
+retort_project *cli_open_project(const char *command);
+int cli_exit_status(retort_status rc);
+
+#endif

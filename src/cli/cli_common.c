@@ -1,0 +1,43 @@
+/*
+** cli_common.c — what every command shares: the -c/--config option and
+** opening the project.
+*/
+#include "cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *config_path = "alembic.ini";
+
+void cli_set_config_path(const char *path) { config_path = path; }
+const char *cli_config_path(void) {
+    const char *env = getenv("ALEMBIC_CONFIG");
+    if (!strcmp(config_path, "alembic.ini") && env && *env) return env;
+    return config_path;
+}
+
+bool cli_take_config_option(int argc, char **argv, int *i) {
+    const char *a = argv[*i];
+    if ((!strcmp(a, "-c") || !strcmp(a, "--config")) && *i + 1 < argc) {
+        cli_set_config_path(argv[++*i]);
+        return true;
+    }
+    if (!strncmp(a, "--config=", 9)) {
+        cli_set_config_path(a + 9);
+        return true;
+    }
+    return false;
+}
+
+retort_project *cli_open_project(const char *command) {
+    retort_project *p = NULL;
+    if (retort_open(cli_config_path(), &p) != RETORT_OK) {
+        if (p) retort_print_diagnostics(p, stderr);
+        fprintf(stderr, "retort %s: cannot use the configuration '%s'\n", command, cli_config_path());
+        retort_close(p);
+        return NULL;
+    }
+    return p;
+}
+
+int cli_exit_status(retort_status rc) { return rc == RETORT_OK ? 0 : 1; }

@@ -1,0 +1,48 @@
+/*
+** cmd_diff.c — retort diff [--json]: what autogenerate would do; writes nothing.
+*/
+#include "cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void diff_usage(FILE *out) {
+    fprintf(out,
+            "usage: retort diff [--json] [--exit-code] [-c alembic.ini]\n\n"
+            "Compare the models with the database and print what autogenerate would do.\n"
+            "Nothing is written.\n\n"
+            "options:\n"
+            "  --json             print the operations as JSON\n"
+            "  --exit-code        exit with status 3 when there are changes (for CI checks)\n"
+            "  -c, --config FILE  the configuration (default: alembic.ini)\n");
+}
+
+int cmd_diff(int argc, char **argv) {
+    bool json = false, exit_code = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json")) json = true;
+        else if (!strcmp(argv[i], "--exit-code")) exit_code = true;
+        else if (cli_take_config_option(argc, argv, &i)) continue;
+        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { diff_usage(stdout); return 0; }
+        else {
+            fprintf(stderr, "retort diff: unknown option '%s'\n\n", argv[i]);
+            diff_usage(stderr);
+            return 2;
+        }
+    }
+    retort_project *p = cli_open_project("diff");
+    if (!p) return 1;
+    char *text = NULL;
+    size_t n = 0;
+    retort_status rc = retort_diff(p, json, &text, &n);
+    retort_print_diagnostics(p, stderr);
+    if (rc == RETORT_OK) {
+        if (json) puts(text);
+        else if (n == 0) puts("No changes detected");
+        else fputs(text, stdout);
+    }
+    free(text);
+    retort_close(p);
+    if (rc == RETORT_OK && exit_code && n > 0) return 3;
+    return cli_exit_status(rc);
+}

@@ -1,0 +1,58 @@
+/*
+** cmd_revision.c — retort revision -m MSG [--autogenerate] [--rev-id ID]
+*/
+#include "cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void revision_usage(FILE *out) {
+    fprintf(out,
+            "usage: retort revision -m MESSAGE [--autogenerate] [--rev-id ID] [-c alembic.ini]\n\n"
+            "Write a new revision file into the versions folder.\n\n"
+            "options:\n"
+            "  -m, --message MESSAGE  what the revision does (also names the file)\n"
+            "  --autogenerate         compare the models with the database and write the\n"
+            "                         operations that bring the database to the models\n"
+            "  --rev-id ID            the revision id (default: 12 random hex digits)\n"
+            "  -c, --config FILE      the configuration (default: alembic.ini)\n");
+}
+
+int cmd_revision(int argc, char **argv) {
+    retort_revision_options o = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if ((!strcmp(a, "-m") || !strcmp(a, "--message")) && i + 1 < argc) o.message = argv[++i];
+        else if (!strncmp(a, "--message=", 10)) o.message = a + 10;
+        else if (!strcmp(a, "--autogenerate")) o.autogenerate = true;
+        else if (!strcmp(a, "--rev-id") && i + 1 < argc) o.rev_id = argv[++i];
+        else if (!strncmp(a, "--rev-id=", 9)) o.rev_id = a + 9;
+        else if (!strcmp(a, "--create-date") && i + 1 < argc) o.create_date = argv[++i];  /* tests */
+        else if (cli_take_config_option(argc, argv, &i)) continue;
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { revision_usage(stdout); return 0; }
+        else {
+            fprintf(stderr, "retort revision: unknown option '%s'\n\n", a);
+            revision_usage(stderr);
+            return 2;
+        }
+    }
+    if (!o.message) {
+        fprintf(stderr, "retort revision: a message is required (-m \"what it does\")\n");
+        return 2;
+    }
+    retort_project *p = cli_open_project("revision");
+    if (!p) return 1;
+    retort_revision_result r;
+    retort_status rc = retort_revision(p, &o, &r);
+    retort_print_diagnostics(p, stderr);
+    if (rc == RETORT_OK) {
+        fputs(r.detected, stdout);
+        if (o.autogenerate && r.operations == 0) printf("No changes detected\n");
+        printf("Generating %s ...  done\n", r.path);
+    } else {
+        fprintf(stderr, "retort revision: nothing was written\n");
+    }
+    retort_revision_result_free(&r);
+    retort_close(p);
+    return cli_exit_status(rc);
+}

@@ -1,0 +1,128 @@
+/*
+** dialect.c — choosing a dialect, and the text helpers the dialects share.
+*/
+#include "dialect/dialect.h"
+
+#include <ctype.h>
+#include <string.h>
+
+const dialect *dialect_for_url(const char *url) {
+    if (!url) return NULL;
+    size_t n = strcspn(url, "+:");
+    if (n == 6 && !strncmp(url, "sqlite", 6)) return dialect_sqlite();
+    if ((n == 10 && !strncmp(url, "postgresql", 10)) || (n == 8 && !strncmp(url, "postgres", 8)))
+        return dialect_postgresql();
+    return NULL;
+}
+
+/* Index just past the parenthesis matching the one at s[open], honouring
+** single-quoted literals; 0 when unbalanced. */
+static size_t matching_paren(const char *s, size_t open) {
+    int depth = 0;
+    bool in_str = false;
+    for (size_t i = open; s[i]; i++) {
+        char c = s[i];
+        if (in_str) {
+            if (c == '\'') {
+                if (s[i + 1] == '\'') i++;
+                else in_str = false;
+            }
+        } else if (c == '\'') {
+            in_str = true;
+        } else if (c == '(') {
+            depth++;
+        } else if (c == ')') {
+            if (--depth == 0) return i + 1;
+        }
+    }
+    return 0;
+}
+
+/* Position of a trailing "::type" cast outside literals and parentheses, or
+** the string's length. */
+static size_t trailing_cast(const char *s, size_t len) {
+    int depth = 0;
+    bool in_str = false;
+    size_t found = len;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (in_str) {
+            if (c == '\'') {
+                if (i + 1 < len && s[i + 1] == '\'') i++;
+                else in_str = false;
+            }
+        } else if (c == '\'') in_str = true;
+        else if (c == '(') depth++;
+        else if (c == ')') depth--;
+        else if (c == ':' && depth == 0 && i + 1 < len && s[i + 1] == ':') {
+            if (found == len) found = i;
+            i++;
+        }
+    }
+    return found;
+}
+
+const char *dialect_strip_parens(arena *a, const char *sql) {
+    if (!sql) return NULL;
+    const char *s = sql;
+    size_t len = strlen(s);
+    for (;;) {
+        while (len && isspace((unsigned char)*s)) { s++; len--; }
+        while (len && isspace((unsigned char)s[len - 1])) len--;
+        size_t cast = trailing_cast(s, len);
+        if (cast < len) { len = cast; continue; }
+        if (len >= 2 && s[0] == '(' && matching_paren(s, 0) == len) {
+            s++;
+            len -= 2;
+            continue;
+        }
+        break;
+    }
+    return arena_strndup(a, s, len);
+}
+
+const char *dialect_unquote_literal(arena *a, const char *s) {
+    if (!s) return NULL;
+    size_t len = strlen(s);
+    /* PostgreSQL escape-string syntax E'...' is accepted too. */
+    if (len >= 3 && (s[0] == 'E' || s[0] == 'e') && s[1] == '\'') { s++; len--; }
+    if (len < 2 || s[0] != '\'' || s[len - 1] != '\'') return NULL;
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, "");
+    for (size_t i = 1; i + 1 < len; i++) {
+        if (s[i] == '\'') {
+            if (s[i + 1] != '\'' || i + 2 >= len) { sb_free(&sb); return NULL; }
+            i++;
+        }
+        sb_appendc(&sb, s[i]);
+    }
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+/* PostgreSQL's makeObjectName(): "<name1>_<name2>_<label>", shortening the
+** longer of name1 / name2 one byte at a time until the whole fits in
+** NAMEDATALEN - 1 = 63 bytes.  (Multibyte clipping is not reproduced:
+** identifiers here are ASCII in practice.) */
+const char *pg_constraint_name(arena *a, const char *table, const str_vec *columns,
+                               const char *suffix) {
+    enum { MAX_IDENT = 63 };
+    strbuf cols = STRBUF_INIT;
+    if (columns)
+        for (size_t i = 0; i < columns->len; i++) {
+            if (i) sb_appendc(&cols, '_');
+            sb_append(&cols, columns->items[i]);
+        }
+    size_t n1 = strlen(table), n2 = cols.len;
+    size_t overhead = strlen(suffix) + 1 + (n2 ? 1 : 0);
+    size_t avail = MAX_IDENT - overhead;
+    while (n1 + n2 > avail) {
+        if (n1 > n2) n1--;
+        else n2--;
+    }
+    const char *r = n2 ? arena_printf(a, "%.*s_%.*s_%s", (int)n1, table, (int)n2, sb_str(&cols), suffix)
+                       : arena_printf(a, "%.*s_%s", (int)n1, table, suffix);
+    sb_free(&cols);
+    return r;
+}

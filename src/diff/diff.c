@@ -1,0 +1,528 @@
+/*
+** diff.c — compare the current schema with the wanted schema.
+**
+** Matching:
+**   tables    by name; else by the wanted table's @@renamed_from (a rename);
+**   columns   by name; else by @renamed_from (a rename, data kept);
+**   indexes   by name;
+**   uniques, foreign keys, checks
+**             by name when both sides are named, else by content (columns;
+**             for checks the normalized expression), so the names a server
+**             gives unnamed constraints never show as changes.
+** Comparison of types, defaults and comments goes through the dialect.
+**
+** Order of the upgrade (the downgrade is its inverse, reversed):
+**   1. rename tables
+**   2. drop foreign keys that change or go, on tables that stay
+**   3. per table that stays, one group (one batch on SQLite): rename
+**      columns; drop indexes, uniques, checks; drop, add, alter columns;
+**      add uniques, checks, indexes
+**   4. create tables, parents before children, each followed by its
+**      indexes; a foreign-key cycle is broken by leaving the cyclic keys out
+**   5. add foreign keys on tables that stay, then the keys left out in 4
+**   6. drop tables, children before parents (cyclic keys dropped first),
+**      each preceded by its indexes
+**   7. table comments
+** Every step is linear or n log n in tables; nothing recurses.
+*/
+#include "diff/diff.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct differ {
+    const schema *cur, *want;
+    const dialect *d;
+    migration_ops *m;
+    arena *a;                   /* = m->arena */
+    diag_list *dl;
+} differ;
+
+static void emit(differ *df, op o) { vec_push(df->a, &df->m->ops, o); }
+
+static bool str_eq(const char *x, const char *y) {
+    if (!x || !y) return x == y;
+    return strcmp(x, y) == 0;
+}
+
+static bool str_vec_eq(const str_vec *x, const str_vec *y) {
+    if (x->len != y->len) return false;
+    for (size_t i = 0; i < x->len; i++)
+        if (strcmp(x->items[i], y->items[i]) != 0) return false;
+    return true;
+}
+
+/* An expression reduced for comparison: lower case outside literals, no
+** white space, no parentheses, no ::casts.  Two spellings of one predicate
+** ("(row_count >= 0)" and "row_count>=0", "(status)::text = 'x'::text" and
+** "status = 'x'") reduce to the same text. */
+static const char *normalize_expr(arena *a, const char *s) {
+    if (!s) return "";
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, "");
+    for (size_t i = 0; s[i];) {
+        char c = s[i];
+        if (c == '\'') {
+            size_t j = i + 1;
+            while (s[j] && !(s[j] == '\'' && s[j + 1] != '\'')) j += (s[j] == '\'') ? 2 : 1;
+            if (s[j]) j++;
+            sb_appendn(&sb, s + i, j - i);
+            i = j;
+        } else if (c == ':' && s[i + 1] == ':') {
+            i += 2;                             /* skip the cast's type name */
+            while (s[i] == ' ') i++;
+            while (s[i] && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == ' ' || s[i] == '"')) {
+                if (s[i] == ' ' && !(isalpha((unsigned char)s[i + 1]))) break;
+                i++;
+            }
+        } else if (c == '(' || c == ')' || isspace((unsigned char)c) || c == '"' || c == '`') {
+            i++;
+        } else {
+            sb_appendc(&sb, (char)tolower((unsigned char)c));
+            i++;
+        }
+    }
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+static const char *action_or_null(const char *act) {
+    if (!act || !strcmp(act, "NO ACTION")) return NULL;
+    return act;
+}
+
+static bool fk_same(const foreign_key *x, const foreign_key *y) {
+    return str_vec_eq(&x->columns, &y->columns) && !strcmp(x->ref_table, y->ref_table) &&
+           str_vec_eq(&x->ref_columns, &y->ref_columns) &&
+           str_eq(action_or_null(x->ondelete), action_or_null(y->ondelete)) &&
+           str_eq(action_or_null(x->onupdate), action_or_null(y->onupdate));
+}
+
+static bool index_same(differ *df, const index_def *x, const index_def *y) {
+    return x->unique == y->unique && str_vec_eq(&x->columns, &y->columns) &&
+           !strcmp(normalize_expr(df->a, x->where), normalize_expr(df->a, y->where));
+}
+
+/* ------------------------------------------------------------- columns */
+
+static unsigned column_changes(differ *df, const column *want, const column *cur) {
+    unsigned what = 0;
+    if (!df->d->types_equal(&want->type, &cur->type)) what |= ALTER_TYPE;
+    if (want->nullable != cur->nullable) what |= ALTER_NULLABLE;
+    const char *dw = df->d->canonical_default(df->a, &want->type, &want->server_default);
+    const char *dc = df->d->canonical_default(df->a, &cur->type, &cur->server_default);
+    if (!str_eq(dw, dc)) what |= ALTER_DEFAULT;
+    if (df->d->stores_comments && !str_eq(want->comment, cur->comment)) what |= ALTER_COMMENT;
+    return what;
+}
+
+/* ---------------------------------------------------- constraint matching */
+
+/* Pair each wanted item with a current one: first by name where both are
+** named, then by content.  match[i] is the index of the current item paired
+** with wanted item i, or -1.  used[j] marks paired current items. */
+typedef bool (*same_content_fn)(differ *, const void *want, const void *cur);
+typedef const char *(*name_fn)(const void *);
+
+static void pair_items(differ *df, void *const *want, size_t nw, void *const *cur, size_t nc,
+                       name_fn name, same_content_fn same, long *match, bool *used) {
+    for (size_t i = 0; i < nw; i++) match[i] = -1;
+    for (size_t i = 0; i < nw; i++) {
+        const char *wn = name(want[i]);
+        if (!wn) continue;
+        for (size_t j = 0; j < nc; j++)
+            if (!used[j] && name(cur[j]) && !strcmp(wn, name(cur[j]))) {
+                match[i] = (long)j;
+                used[j] = true;
+                break;
+            }
+    }
+    for (size_t i = 0; i < nw; i++) {
+        if (match[i] >= 0) continue;
+        const char *wn = name(want[i]);
+        for (size_t j = 0; j < nc; j++) {
+            if (used[j] || !same(df, want[i], cur[j])) continue;
+            /* Match by content only where a side is unnamed: two different
+            ** names for one constraint are a rename, done as drop + add. */
+            if (wn && name(cur[j])) continue;
+            match[i] = (long)j;
+            used[j] = true;
+            break;
+        }
+    }
+}
+
+static const char *unique_name(const void *p) { return ((const unique_def *)p)->name; }
+static const char *fk_name(const void *p) { return ((const foreign_key *)p)->name; }
+static const char *check_name(const void *p) { return ((const check_def *)p)->name; }
+static const char *index_name(const void *p) { return ((const index_def *)p)->name; }
+
+static bool unique_same_fn(differ *df, const void *w, const void *c) {
+    (void)df;
+    return str_vec_eq(&((const unique_def *)w)->columns, &((const unique_def *)c)->columns);
+}
+static bool fk_same_fn(differ *df, const void *w, const void *c) {
+    (void)df;
+    return fk_same(w, c);
+}
+static bool check_same_fn(differ *df, const void *w, const void *c) {
+    return !strcmp(normalize_expr(df->a, ((const check_def *)w)->sqltext),
+                   normalize_expr(df->a, ((const check_def *)c)->sqltext));
+}
+static bool index_same_fn(differ *df, const void *w, const void *c) { return index_same(df, w, c); }
+
+/* Result of pairing one kind of constraint of one table. */
+typedef struct pairing {
+    long *match;        /* per wanted item */
+    bool *used;         /* per current item */
+    bool *changed;      /* per wanted item: paired but different -> drop + add */
+} pairing;
+
+static pairing pair_kind(differ *df, void *const *want, size_t nw, void *const *cur, size_t nc,
+                         name_fn name, same_content_fn same) {
+    pairing p;
+    p.match = arena_alloc(df->a, (nw + 1) * sizeof *p.match);
+    p.used = arena_alloc(df->a, (nc + 1) * sizeof *p.used);
+    p.changed = arena_alloc(df->a, (nw + 1) * sizeof *p.changed);
+    pair_items(df, want, nw, cur, nc, name, same, p.match, p.used);
+    for (size_t i = 0; i < nw; i++)
+        if (p.match[i] >= 0 && !same(df, want[i], cur[p.match[i]])) p.changed[i] = true;
+    return p;
+}
+
+/* The current table a wanted table corresponds to (same name, or the old
+** name it was renamed from), or NULL. */
+typedef struct table_pair {
+    const table *want, *cur;
+} table_pair;
+
+/* ------------------------------------------------------------ topo sort */
+
+/* A min-heap of table positions, so ready tables come out in model order. */
+typedef struct heap { size_t *v; size_t len; } heap;
+
+static void heap_push(heap *h, size_t x) {
+    size_t i = h->len++;
+    h->v[i] = x;
+    while (i && h->v[(i - 1) / 2] > h->v[i]) {
+        size_t p = (i - 1) / 2, t = h->v[p];
+        h->v[p] = h->v[i];
+        h->v[i] = t;
+        i = p;
+    }
+}
+
+static size_t heap_pop(heap *h) {
+    size_t top = h->v[0];
+    h->v[0] = h->v[--h->len];
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < h->len && h->v[l] < h->v[m]) m = l;
+        if (r < h->len && h->v[r] < h->v[m]) m = r;
+        if (m == i) break;
+        size_t t = h->v[m];
+        h->v[m] = h->v[i];
+        h->v[i] = t;
+        i = m;
+    }
+    return top;
+}
+
+/* Order `tables` (n of them) so that a table comes after the tables it
+** references among them.  Kahn's algorithm; on a cycle the first remaining
+** table (in the given order) is taken anyway and its references to tables
+** not yet placed are reported in deferred[pos] (a bitmask would not scale;
+** we return per-table flags per FK instead).  out[] receives positions.
+** deferred_fk[t][k] is set for FK k of table t that must be added later. */
+static void order_tables(differ *df, const table *const *tables, size_t n, size_t *out,
+                         bool **deferred_fk) {
+    strmap *pos = strmap_new(df->a);
+    size_t *posv = arena_alloc(df->a, (n + 1) * sizeof *posv);
+    for (size_t i = 0; i < n; i++) {
+        posv[i] = i;
+        strmap_put(pos, tables[i]->name, &posv[i]);
+    }
+    /* Edges: child -> parent.  indeg[child] = number of distinct FK edges to
+    ** other tables of the set; dependents lists are flattened. */
+    size_t *indeg = arena_alloc(df->a, (n + 1) * sizeof *indeg);
+    size_t *dep_count = arena_alloc(df->a, (n + 1) * sizeof *dep_count);
+    size_t edges = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < tables[i]->foreign_keys.len; k++) {
+            size_t *pp = strmap_get(pos, tables[i]->foreign_keys.items[k]->ref_table);
+            if (pp && *pp != i) { indeg[i]++; dep_count[*pp]++; edges++; }
+        }
+    size_t *dep_start = arena_alloc(df->a, (n + 1) * sizeof *dep_start);
+    for (size_t i = 0, acc = 0; i < n; i++) { dep_start[i] = acc; acc += dep_count[i]; }
+    size_t *deps = arena_alloc(df->a, (edges + 1) * sizeof *deps);
+    size_t *fill = arena_alloc(df->a, (n + 1) * sizeof *fill);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < tables[i]->foreign_keys.len; k++) {
+            size_t *pp = strmap_get(pos, tables[i]->foreign_keys.items[k]->ref_table);
+            if (pp && *pp != i) deps[dep_start[*pp] + fill[*pp]++] = i;
+        }
+    bool *placed = arena_alloc(df->a, (n + 1) * sizeof *placed);
+    heap h = {arena_alloc(df->a, (n + 1) * sizeof(size_t)), 0};
+    for (size_t i = 0; i < n; i++)
+        if (indeg[i] == 0) heap_push(&h, i);
+    size_t done = 0, scan = 0;
+    while (done < n) {
+        size_t t;
+        if (h.len) {
+            t = heap_pop(&h);
+            if (placed[t]) continue;
+        } else {
+            /* A cycle: take the first unplaced table; its keys to unplaced
+            ** tables are deferred. */
+            while (placed[scan]) scan++;
+            t = scan;
+            for (size_t k = 0; k < tables[t]->foreign_keys.len; k++) {
+                size_t *pp = strmap_get(pos, tables[t]->foreign_keys.items[k]->ref_table);
+                if (pp && *pp != t && !placed[*pp]) deferred_fk[t][k] = true;
+            }
+        }
+        placed[t] = true;
+        out[done++] = t;
+        for (size_t e = dep_start[t]; e < dep_start[t] + dep_count[t]; e++) {
+            size_t c = deps[e];
+            if (!placed[c] && --indeg[c] == 0) heap_push(&h, c);
+        }
+    }
+}
+
+/* --------------------------------------------------------- the diff */
+
+static table *table_without_fks(differ *df, const table *t, const bool *drop_fk) {
+    table *copy = arena_alloc(df->a, sizeof *copy);
+    *copy = *t;
+    memset(&copy->foreign_keys, 0, sizeof copy->foreign_keys);
+    for (size_t k = 0; k < t->foreign_keys.len; k++)
+        if (!drop_fk[k]) vec_push(df->a, &copy->foreign_keys, t->foreign_keys.items[k]);
+    return copy;
+}
+
+static void emit_create_tables(differ *df, const table *const *created, size_t n) {
+    if (!n) return;
+    size_t *order = arena_alloc(df->a, n * sizeof *order);
+    bool **deferred = arena_alloc(df->a, n * sizeof *deferred);
+    for (size_t i = 0; i < n; i++)
+        deferred[i] = arena_alloc(df->a, (created[i]->foreign_keys.len + 1) * sizeof(bool));
+    order_tables(df, created, n, order, deferred);
+    bool any_deferred = false;
+    for (size_t oi = 0; oi < n; oi++) {
+        size_t i = order[oi];
+        const table *t = created[i];
+        bool has_deferred = false;
+        for (size_t k = 0; k < t->foreign_keys.len; k++) has_deferred |= deferred[i][k];
+        any_deferred |= has_deferred;
+        emit(df, (op){.kind = OP_CREATE_TABLE, .table_name = t->name,
+                      .table = has_deferred ? table_without_fks(df, t, deferred[i]) : t});
+        for (size_t k = 0; k < t->indexes.len; k++)
+            emit(df, (op){.kind = OP_CREATE_INDEX, .table_name = t->name, .index = t->indexes.items[k]});
+    }
+    if (!any_deferred) return;
+    for (size_t oi = 0; oi < n; oi++) {
+        size_t i = order[oi];
+        for (size_t k = 0; k < created[i]->foreign_keys.len; k++)
+            if (deferred[i][k])
+                emit(df, (op){.kind = OP_ADD_FOREIGN_KEY, .table_name = created[i]->name,
+                              .fk = created[i]->foreign_keys.items[k]});
+    }
+}
+
+static void emit_drop_tables(differ *df, const table *const *dropped, size_t n) {
+    if (!n) return;
+    size_t *order = arena_alloc(df->a, n * sizeof *order);
+    bool **deferred = arena_alloc(df->a, n * sizeof *deferred);
+    for (size_t i = 0; i < n; i++)
+        deferred[i] = arena_alloc(df->a, (dropped[i]->foreign_keys.len + 1) * sizeof(bool));
+    /* Parents-first order, walked backwards: children are dropped first.
+    ** The keys a cycle made us defer are dropped before any table goes. */
+    order_tables(df, dropped, n, order, deferred);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < dropped[i]->foreign_keys.len; k++)
+            if (deferred[i][k])
+                emit(df, (op){.kind = OP_DROP_FOREIGN_KEY, .table_name = dropped[i]->name,
+                              .fk = dropped[i]->foreign_keys.items[k]});
+    for (size_t oi = n; oi-- > 0;) {
+        size_t i = order[oi];
+        const table *t = dropped[i];
+        bool has_deferred = false;
+        for (size_t k = 0; k < t->foreign_keys.len; k++) has_deferred |= deferred[i][k];
+        for (size_t k = t->indexes.len; k-- > 0;)
+            emit(df, (op){.kind = OP_DROP_INDEX, .table_name = t->name, .index = t->indexes.items[k]});
+        emit(df, (op){.kind = OP_DROP_TABLE, .table_name = t->name,
+                      .table = has_deferred ? table_without_fks(df, t, deferred[i]) : t});
+    }
+}
+
+/* Everything that changes inside one table that stays (step 3). */
+static void diff_table_body(differ *df, const table *want, const table *cur) {
+    const char *tn = want->name;
+
+    /* Columns: pair by name, then by @renamed_from. */
+    size_t nw = want->columns.len, nc = cur->columns.len;
+    const column **paired = arena_alloc(df->a, (nw + 1) * sizeof *paired);
+    bool *cur_used = arena_alloc(df->a, (nc + 1) * sizeof *cur_used);
+    strmap *cur_pos = strmap_new(df->a);
+    size_t *cpos = arena_alloc(df->a, (nc + 1) * sizeof *cpos);
+    for (size_t j = 0; j < nc; j++) { cpos[j] = j; strmap_put(cur_pos, cur->columns.items[j]->name, &cpos[j]); }
+    for (size_t i = 0; i < nw; i++) {
+        size_t *j = strmap_get(cur_pos, want->columns.items[i]->name);
+        if (j) { paired[i] = cur->columns.items[*j]; cur_used[*j] = true; }
+    }
+    for (size_t i = 0; i < nw; i++) {
+        const column *w = want->columns.items[i];
+        if (paired[i] || !w->renamed_from) continue;
+        size_t *j = strmap_get(cur_pos, w->renamed_from);
+        if (j && !cur_used[*j] && !table_find_column(want, w->renamed_from)) {
+            paired[i] = cur->columns.items[*j];
+            cur_used[*j] = true;
+            emit(df, (op){.kind = OP_RENAME_COLUMN, .table_name = tn, .old_name = w->renamed_from,
+                          .new_name = w->name, .column = w, .old_column = paired[i]});
+        }
+    }
+
+    /* Constraints and indexes (not foreign keys: steps 2 and 5). */
+    pairing pi = pair_kind(df, (void *const *)want->indexes.items, want->indexes.len,
+                           (void *const *)cur->indexes.items, cur->indexes.len, index_name, index_same_fn);
+    pairing pu = pair_kind(df, (void *const *)want->uniques.items, want->uniques.len,
+                           (void *const *)cur->uniques.items, cur->uniques.len, unique_name, unique_same_fn);
+    pairing pc = pair_kind(df, (void *const *)want->checks.items, want->checks.len,
+                           (void *const *)cur->checks.items, cur->checks.len, check_name, check_same_fn);
+    for (size_t i = 0; i < want->indexes.len; i++)
+        if (pi.changed[i])
+            emit(df, (op){.kind = OP_DROP_INDEX, .table_name = tn, .index = cur->indexes.items[pi.match[i]]});
+    for (size_t j = 0; j < cur->indexes.len; j++)
+        if (!pi.used[j]) emit(df, (op){.kind = OP_DROP_INDEX, .table_name = tn, .index = cur->indexes.items[j]});
+    for (size_t i = 0; i < want->uniques.len; i++)
+        if (pu.changed[i])
+            emit(df, (op){.kind = OP_DROP_UNIQUE, .table_name = tn, .unique = cur->uniques.items[pu.match[i]]});
+    for (size_t j = 0; j < cur->uniques.len; j++)
+        if (!pu.used[j]) emit(df, (op){.kind = OP_DROP_UNIQUE, .table_name = tn, .unique = cur->uniques.items[j]});
+    for (size_t i = 0; i < want->checks.len; i++)
+        if (pc.changed[i])
+            emit(df, (op){.kind = OP_DROP_CHECK, .table_name = tn, .check = cur->checks.items[pc.match[i]]});
+    for (size_t j = 0; j < cur->checks.len; j++)
+        if (!pc.used[j]) emit(df, (op){.kind = OP_DROP_CHECK, .table_name = tn, .check = cur->checks.items[j]});
+
+    /* Columns: drop, add, alter. */
+    for (size_t j = 0; j < nc; j++)
+        if (!cur_used[j])
+            emit(df, (op){.kind = OP_DROP_COLUMN, .table_name = tn, .column = cur->columns.items[j]});
+    for (size_t i = 0; i < nw; i++)
+        if (!paired[i]) emit(df, (op){.kind = OP_ADD_COLUMN, .table_name = tn, .column = want->columns.items[i]});
+    for (size_t i = 0; i < nw; i++) {
+        if (!paired[i]) continue;
+        unsigned what = column_changes(df, want->columns.items[i], paired[i]);
+        if (what)
+            emit(df, (op){.kind = OP_ALTER_COLUMN, .table_name = tn, .column = want->columns.items[i],
+                          .old_column = paired[i], .alter = what});
+    }
+
+    /* Add uniques, checks, indexes. */
+    for (size_t i = 0; i < want->uniques.len; i++)
+        if (pu.match[i] < 0 || pu.changed[i])
+            emit(df, (op){.kind = OP_ADD_UNIQUE, .table_name = tn, .unique = want->uniques.items[i]});
+    for (size_t i = 0; i < want->checks.len; i++)
+        if (pc.match[i] < 0 || pc.changed[i])
+            emit(df, (op){.kind = OP_ADD_CHECK, .table_name = tn, .check = want->checks.items[i]});
+    for (size_t i = 0; i < want->indexes.len; i++)
+        if (pi.match[i] < 0 || pi.changed[i])
+            emit(df, (op){.kind = OP_CREATE_INDEX, .table_name = tn, .index = want->indexes.items[i]});
+}
+
+migration_ops *diff_schemas(const schema *current, const schema *wanted, const diff_options *opt,
+                            diag_list *dl) {
+    arena *a = arena_new();
+    migration_ops *m = arena_alloc(a, sizeof *m);
+    m->arena = a;
+    differ df = {current, wanted, opt->dialect, m, a, dl};
+
+    size_t nw = wanted->tables.len, nc = current->tables.len;
+    const table **cur_of = arena_alloc(a, (nw + 1) * sizeof *cur_of);
+    bool *cur_kept = arena_alloc(a, (nc + 1) * sizeof *cur_kept);
+    strmap *cur_pos = strmap_new(a);
+    size_t *cpos = arena_alloc(a, (nc + 1) * sizeof *cpos);
+    for (size_t j = 0; j < nc; j++) { cpos[j] = j; strmap_put(cur_pos, current->tables.items[j]->name, &cpos[j]); }
+
+    /* 1. Pair tables; renames. */
+    for (size_t i = 0; i < nw; i++) {
+        size_t *j = strmap_get(cur_pos, wanted->tables.items[i]->name);
+        if (j) { cur_of[i] = current->tables.items[*j]; cur_kept[*j] = true; }
+    }
+    for (size_t i = 0; i < nw; i++) {
+        const table *w = wanted->tables.items[i];
+        if (cur_of[i] || !w->renamed_from) continue;
+        size_t *j = strmap_get(cur_pos, w->renamed_from);
+        if (j && !cur_kept[*j] && !schema_find_table(wanted, w->renamed_from)) {
+            cur_of[i] = current->tables.items[*j];
+            cur_kept[*j] = true;
+            emit(&df, (op){.kind = OP_RENAME_TABLE, .table_name = w->name, .old_name = w->renamed_from,
+                           .new_name = w->name});
+        }
+    }
+
+    /* Foreign keys of kept tables, paired once for steps 2 and 5. */
+    pairing *fkp = arena_alloc(a, (nw + 1) * sizeof *fkp);
+    for (size_t i = 0; i < nw; i++) {
+        if (!cur_of[i]) continue;
+        const table *w = wanted->tables.items[i], *c = cur_of[i];
+        fkp[i] = pair_kind(&df, (void *const *)w->foreign_keys.items, w->foreign_keys.len,
+                           (void *const *)c->foreign_keys.items, c->foreign_keys.len, fk_name, fk_same_fn);
+    }
+
+    /* 2. Drop foreign keys that go or change. */
+    for (size_t i = 0; i < nw; i++) {
+        if (!cur_of[i]) continue;
+        const table *w = wanted->tables.items[i], *c = cur_of[i];
+        for (size_t k = 0; k < w->foreign_keys.len; k++)
+            if (fkp[i].changed[k])
+                emit(&df, (op){.kind = OP_DROP_FOREIGN_KEY, .table_name = w->name,
+                               .fk = c->foreign_keys.items[fkp[i].match[k]]});
+        for (size_t j = 0; j < c->foreign_keys.len; j++)
+            if (!fkp[i].used[j])
+                emit(&df, (op){.kind = OP_DROP_FOREIGN_KEY, .table_name = w->name, .fk = c->foreign_keys.items[j]});
+    }
+
+    /* 3. Table bodies. */
+    for (size_t i = 0; i < nw; i++)
+        if (cur_of[i]) diff_table_body(&df, wanted->tables.items[i], cur_of[i]);
+
+    /* 4. Create tables. */
+    const table **created = arena_alloc(a, (nw + 1) * sizeof *created);
+    size_t ncreated = 0;
+    for (size_t i = 0; i < nw; i++)
+        if (!cur_of[i]) created[ncreated++] = wanted->tables.items[i];
+    emit_create_tables(&df, created, ncreated);
+
+    /* 5. Add foreign keys on kept tables. */
+    for (size_t i = 0; i < nw; i++) {
+        if (!cur_of[i]) continue;
+        const table *w = wanted->tables.items[i];
+        for (size_t k = 0; k < w->foreign_keys.len; k++)
+            if (fkp[i].match[k] < 0 || fkp[i].changed[k])
+                emit(&df, (op){.kind = OP_ADD_FOREIGN_KEY, .table_name = w->name, .fk = w->foreign_keys.items[k]});
+    }
+
+    /* 6. Drop tables. */
+    const table **dropped = arena_alloc(a, (nc + 1) * sizeof *dropped);
+    size_t ndropped = 0;
+    for (size_t j = 0; j < nc; j++)
+        if (!cur_kept[j]) dropped[ndropped++] = current->tables.items[j];
+    emit_drop_tables(&df, dropped, ndropped);
+
+    /* 7. Table comments. */
+    if (df.d->stores_comments)
+        for (size_t i = 0; i < nw; i++) {
+            if (!cur_of[i]) continue;
+            const table *w = wanted->tables.items[i];
+            if (!str_eq(w->comment, cur_of[i]->comment))
+                emit(&df, (op){.kind = OP_SET_TABLE_COMMENT, .table_name = w->name,
+                               .old_comment = cur_of[i]->comment, .new_comment = w->comment});
+        }
+    return m;
+}

@@ -1,0 +1,92 @@
+/*
+** diff.h — compare the current schema (the database) with the wanted schema
+** (the models) and yield the operations of one migration, in a safe order.
+**
+** The op list is the upgrade; every op has an exact inverse (op_inverse), and
+** the downgrade is the inverses in reverse order.  Order rules:
+**   - renames first (so later ops use the new names);
+**   - tables are created parents before children, and dropped children
+**     before parents; a foreign-key cycle is broken by creating the tables
+**     without the cyclic keys and adding those as OP_ADD_FOREIGN_KEY after;
+**   - within a table: drop constraints/indexes, drop columns, add columns,
+**     alter columns, add constraints/indexes.
+**
+** Ops point into the two schemas (and into the ops arena for shallow copies),
+** so the schemas must outlive the op list.
+*/
+#ifndef RETORT_DIFF_H
+#define RETORT_DIFF_H
+
+#include "dialect/dialect.h"
+#include "model/schema.h"
+
+typedef enum op_kind {
+    OP_CREATE_TABLE,        /* table (wanted; may omit deferred cyclic FKs) */
+    OP_DROP_TABLE,          /* table (current) */
+    OP_RENAME_TABLE,        /* old_name -> new_name */
+    OP_ADD_COLUMN,          /* table_name, column (wanted) */
+    OP_DROP_COLUMN,         /* table_name, column (current) */
+    OP_ALTER_COLUMN,        /* table_name, column (new), old_column, alter */
+    OP_RENAME_COLUMN,       /* table_name, old_name -> new_name, column (new) */
+    OP_CREATE_INDEX,        /* table_name, index */
+    OP_DROP_INDEX,          /* table_name, index */
+    OP_ADD_UNIQUE,          /* table_name, unique */
+    OP_DROP_UNIQUE,         /* table_name, unique */
+    OP_ADD_FOREIGN_KEY,     /* table_name, fk */
+    OP_DROP_FOREIGN_KEY,    /* table_name, fk */
+    OP_ADD_CHECK,           /* table_name, check */
+    OP_DROP_CHECK,          /* table_name, check */
+    OP_SET_TABLE_COMMENT    /* table_name, old_comment -> new_comment (NULL = none) */
+} op_kind;
+
+/* What an OP_ALTER_COLUMN changes (bit set). */
+enum {
+    ALTER_TYPE = 1u << 0,
+    ALTER_NULLABLE = 1u << 1,
+    ALTER_DEFAULT = 1u << 2,
+    ALTER_COMMENT = 1u << 3
+};
+
+typedef struct op {
+    op_kind kind;
+    const char *table_name;
+    const table *table;             /* CREATE/DROP TABLE */
+    const char *old_name, *new_name;/* renames */
+    const column *column;           /* the column after the op */
+    const column *old_column;       /* ALTER: the column before the op */
+    unsigned alter;                 /* ALTER_* bits */
+    const index_def *index;
+    const unique_def *unique;
+    const foreign_key *fk;
+    const check_def *check;
+    const char *old_comment, *new_comment;
+} op;
+
+typedef struct migration_ops {
+    arena *arena;
+    VEC(op) ops;
+} migration_ops;
+
+typedef struct diff_options {
+    const dialect *dialect;         /* comparison rules of the database */
+} diff_options;
+
+/* Compare current (database) with wanted (models).  Returns a new op list
+** (free with migration_ops_free), or NULL with a diagnostic. */
+migration_ops *diff_schemas(const schema *current, const schema *wanted,
+                            const diff_options *opt, diag_list *dl);
+void migration_ops_free(migration_ops *m);
+
+/* The op that undoes `o`. */
+op op_inverse(const op *o);
+
+/* One line describing an op, as autogenerate prints it:
+**   Detected added table 'datasets'
+**   Detected added column 'datasets.user_role'
+**   Detected type change from String(50) to String(100) on 'datasets.status' */
+const char *op_describe(arena *a, const op *o);
+
+/* JSON form of the op list (retort diff --json). */
+json_t *migration_ops_to_json(const migration_ops *m);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+** introspect.h — read the live schema of a database into the Schema IR.
+**
+** Each backend uses a fixed number of catalog queries however many tables
+** there are (never one query per table), and no recursion on schema depth.
+** alembic_version, the backend's own tables (sqlite_*) and the tables in
+** options->exclude_tables are not part of the result.
+*/
+#ifndef RETORT_INTROSPECT_H
+#define RETORT_INTROSPECT_H
+
+#include "db/db.h"
+#include "model/schema.h"
+
+typedef struct introspect_options {
+    const str_vec *exclude_tables;  /* may be NULL */
+} introspect_options;
+
+/* Fill *out with a new schema (caller frees with schema_free).  Returns 0,
+** or -1 with a diagnostic. */
+int introspect_sqlite(sqlite3 *db, const introspect_options *opt, schema **out, diag_list *dl);
+int introspect_postgres(PGconn *conn, const char *pg_schema, const introspect_options *opt,
+                        schema **out, diag_list *dl);
+/* Dispatch on the connection's backend. */
+int introspect_database(db_conn *c, const introspect_options *opt, schema **out, diag_list *dl);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+** model.h — the model language front end: parse model files (grammar/
+** models.l, models.y) and resolve them into the wanted Schema.
+**
+** Resolution: inheritance (bases' columns first, in base order), @map,
+** naming conventions (ix_<table>_<column>), and validation.  Every error
+** found in one run is reported in dl (file:line:column, hint); on any error
+** no schema is returned.
+*/
+#ifndef RETORT_MODEL_H
+#define RETORT_MODEL_H
+
+#include "model/schema.h"
+
+/* Every *.model file directly under dir (sorted by name), as one schema. */
+int model_load_dir(const char *dir, schema **out, diag_list *dl);
+/* The given files, as one schema. */
+int model_load_files(const char *const *paths, size_t n, schema **out, diag_list *dl);
+/* One in-memory source (for tests); `filename` is used in diagnostics. */
+int model_load_string(const char *filename, const char *text, schema **out, diag_list *dl);
+
+#endif

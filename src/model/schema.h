@@ -1,0 +1,185 @@
+/*
+** schema.h — the Schema IR: what a database schema is, independent of where
+** it came from.  The resolver fills one from the model files (the wanted
+** schema); each introspector fills one from a live database (the current
+** schema); the differ compares two.
+**
+** Everything in a schema lives in the schema's arena and is freed with
+** schema_free().  Collections keep declaration order (for tables: model
+** order for the wanted schema, name order for an introspected one); the
+** by-name maps make lookups O(1).
+*/
+#ifndef RETORT_SCHEMA_H
+#define RETORT_SCHEMA_H
+
+#include "util/util.h"
+
+#include <jansson.h>
+
+/* ---------------------------------------------------------------- types */
+
+typedef enum type_kind {
+    TYPE_INTEGER,
+    TYPE_BIGINT,        /* BigInteger */
+    TYPE_SMALLINT,      /* SmallInteger */
+    TYPE_STRING,        /* String / String(n) */
+    TYPE_TEXT,
+    TYPE_BOOLEAN,
+    TYPE_FLOAT,
+    TYPE_NUMERIC,       /* Numeric(p, s) */
+    TYPE_DATETIME,      /* DateTime / DateTime(timezone=true) */
+    TYPE_DATE,
+    TYPE_TIME,
+    TYPE_INTERVAL,
+    TYPE_JSON,
+    TYPE_LARGEBINARY,
+    TYPE_UUID,
+    TYPE_OTHER          /* a database type with no model spelling: raw holds it */
+} type_kind;
+
+typedef struct col_type {
+    type_kind kind;
+    int length;         /* String(n): n; -1 when absent */
+    int precision;      /* Numeric(p, s): p; -1 when absent */
+    int scale;          /* Numeric(p, s): s; -1 when absent */
+    bool timezone;      /* DateTime(timezone=true) */
+    bool jsonb;         /* PostgreSQL JSONB rather than JSON (introspected) */
+    const char *raw;    /* the database's own spelling when introspected
+                           ("VARCHAR(255)", "character varying(255)"); NULL
+                           for the wanted schema except TYPE_OTHER */
+} col_type;
+
+/* The model-language name of a type kind ("String", "BigInteger"...). */
+const char *type_kind_name(type_kind k);
+/* Parse a model-language type name; returns false when unknown. */
+bool type_kind_from_name(const char *name, type_kind *out);
+/* All model-language type names, for did-you-mean. */
+extern const char *const TYPE_NAMES[];
+extern const size_t TYPE_NAMES_COUNT;
+/* "String(255)", "DateTime(timezone=true)", "Numeric(10, 2)": the model
+** spelling of a type. */
+const char *col_type_to_string(arena *a, const col_type *t);
+
+/* -------------------------------------------------------- server defaults */
+
+typedef enum default_kind {
+    DEFAULT_NONE,
+    DEFAULT_STRING,     /* @default("pending")  -> text is pending (unquoted) */
+    DEFAULT_NUMBER,     /* @default(0), @default(1.5) -> text is the literal */
+    DEFAULT_BOOL,       /* @default(true/false) -> bool_value */
+    DEFAULT_NOW,        /* @default(now()) */
+    DEFAULT_SQL         /* @default(sql("...")), and every introspected default:
+                           text is the SQL expression as the database keeps it */
+} default_kind;
+
+typedef struct server_default {
+    default_kind kind;
+    const char *text;
+    bool bool_value;
+} server_default;
+
+/* ----------------------------------------------------------- schema parts */
+
+typedef enum autoincrement_mode {
+    AUTOINC_AUTO,       /* SQLAlchemy's "auto": true for a lone Integer PK */
+    AUTOINC_TRUE,
+    AUTOINC_FALSE
+} autoincrement_mode;
+
+typedef struct column {
+    const char *name;           /* database name */
+    const char *field_name;     /* model field name (== name unless @map) */
+    col_type type;
+    bool nullable;
+    bool primary_key;           /* member of the table's primary key */
+    server_default server_default;
+    const char *comment;        /* NULL when none */
+    autoincrement_mode autoincrement;
+    bool identity;              /* introspected: serial / identity / AUTOINCREMENT */
+    const char *renamed_from;   /* @renamed_from hint (database name), or NULL */
+    src_loc loc;                /* where the model declared it */
+} column;
+
+typedef struct index_def {
+    const char *name;
+    str_vec columns;            /* column names, or expressions in parentheses */
+    bool unique;
+    const char *where;          /* partial index predicate, or NULL */
+    bool conventional_name;     /* named by convention (ix_<table>_<col>): op.f() */
+    src_loc loc;
+} index_def;
+
+typedef struct unique_def {
+    const char *name;           /* NULL: unnamed (the database names it) */
+    str_vec columns;
+    src_loc loc;
+} unique_def;
+
+typedef struct foreign_key {
+    const char *name;           /* NULL: unnamed */
+    str_vec columns;
+    const char *ref_table;
+    str_vec ref_columns;
+    const char *ondelete;       /* upper case ("CASCADE", "SET NULL"), or NULL */
+    const char *onupdate;
+    src_loc loc;
+} foreign_key;
+
+typedef struct check_def {
+    const char *name;           /* NULL: unnamed */
+    const char *sqltext;
+    src_loc loc;
+} check_def;
+
+typedef struct primary_key {
+    const char *name;           /* NULL: unnamed (PostgreSQL: <table>_pkey) */
+    str_vec columns;
+} primary_key;
+
+typedef struct table {
+    const char *name;
+    const char *model_name;     /* model that declared it, or NULL */
+    const char *comment;
+    const char *renamed_from;   /* @@renamed_from hint, or NULL */
+    VEC(column *) columns;
+    strmap *columns_by_name;    /* database name -> column */
+    primary_key primary_key;
+    VEC(index_def *) indexes;
+    VEC(unique_def *) uniques;
+    VEC(foreign_key *) foreign_keys;
+    VEC(check_def *) checks;
+    src_loc loc;
+} table;
+
+typedef struct schema {
+    arena *arena;
+    VEC(table *) tables;
+    strmap *tables_by_name;
+} schema;
+
+/* ------------------------------------------------------------ functions */
+
+schema *schema_new(void);
+void schema_free(schema *s);
+
+/* Create a table / column and register it in the by-name maps.  Returns
+** NULL when the name is already taken (the caller reports it). */
+table *schema_add_table(schema *s, const char *name);
+column *table_add_column(schema *s, table *t, const char *name);
+
+table *schema_find_table(const schema *s, const char *name);
+column *table_find_column(const table *t, const char *name);
+index_def *table_find_index(const table *t, const char *name);
+
+/* Stable JSON shape of a schema (documented in docs/schema-json.md):
+**   {"tables": [{"name", "comment", "columns": [{"name", "type", "nullable",
+**     "default", "comment", "primary_key", "autoincrement"}], "primary_key",
+**     "indexes", "unique_constraints", "foreign_keys", "check_constraints"}]}
+** Tables sorted by name; constraints sorted by name then columns, so that
+** two schemas that are the same print the same bytes. */
+json_t *schema_to_json(const schema *s);
+
+/* Readable text form for `retort models`. */
+void schema_print_text(const schema *s, FILE *out);
+
+#endif

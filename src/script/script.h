@@ -1,0 +1,79 @@
+/*
+** script.h — the project on disk: alembic.ini, the versions folder, revision
+** ids, file names from file_template, and the revision headers.
+*/
+#ifndef RETORT_SCRIPT_H
+#define RETORT_SCRIPT_H
+
+#include "util/util.h"
+
+#include <time.h>
+
+/* ------------------------------------------------------------ alembic.ini */
+
+typedef struct retort_config {
+    arena *arena;
+    const char *ini_path;
+    const char *here;               /* folder of alembic.ini (%(here)s) */
+    const char *script_location;    /* resolved against `here` */
+    const char *versions_dir;       /* <script_location>/versions */
+    const char *file_template;      /* after ConfigParser interpolation */
+    int truncate_slug_length;       /* default 40 */
+    const char *timezone;           /* NULL: local time */
+    const char *url;                /* sqlalchemy.url, or DATABASE_URL */
+    const char *url_source;         /* "DATABASE_URL" or "alembic.ini" */
+    /* [retort] section */
+    const char *models_dir;         /* default <here>/models */
+    str_vec exclude_tables;         /* tables to leave alone */
+    bool render_as_batch;           /* default true: batch_alter_table blocks */
+    const char *pg_schema;          /* default public */
+} retort_config;
+
+/* Read alembic.ini as Alembic does (ConfigParser: [alembic] section,
+** %(here)s and %% interpolation, continuation lines), then the [retort]
+** section and the DATABASE_URL environment variable.  Returns 0, or -1 with
+** a located diagnostic. */
+int config_load(const char *ini_path, retort_config **out, diag_list *dl);
+void config_free(retort_config *c);
+
+/* ------------------------------------------------------- revision files */
+
+/* What a revision file's header says (the module-level assignments). */
+typedef struct revision_header {
+    const char *path;               /* file path */
+    const char *revision;
+    str_vec down_revisions;         /* empty: a base */
+    str_vec branch_labels;
+    str_vec depends_on;
+    const char *doc;                /* first line of the module docstring */
+    int line_of_revision;           /* where `revision =` is */
+} revision_header;
+
+typedef struct revision_set {
+    arena *arena;
+    VEC(revision_header *) revisions;
+    strmap *by_id;
+} revision_set;
+
+/* Read the headers of every *.py file in dir (only up to the end of the
+** header assignments: bodies are never read here). */
+int revisions_load(const char *dir, revision_set **out, diag_list *dl);
+void revisions_free(revision_set *rs);
+/* Revisions that no other revision names as down_revision, sorted. */
+void revisions_heads(const revision_set *rs, str_vec *out);
+
+/* ---------------------------------------------------------- new files */
+
+/* 12 random hex digits (from /dev/urandom). */
+const char *revision_new_id(arena *a);
+/* Alembic's slug: the words of the message joined by '_', lower case,
+** truncated at a word boundary to `truncate` characters. */
+const char *revision_slug(arena *a, const char *message, int truncate);
+/* Expand file_template with rev, slug and the date parts. */
+const char *revision_file_name(arena *a, const char *file_template, const char *rev,
+                               const char *slug, const struct tm *when, time_t epoch);
+/* The "Create Date" text: "2025-11-05 19:03:12.345678" (plus "+00:00"
+** style offset when a timezone is configured). Fills *tm_out. */
+const char *revision_create_date(arena *a, const char *timezone, struct tm *tm_out, time_t *epoch);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+** arena.c — bump allocator.  Blocks are chained; a request larger than a
+** block gets a block of its own.  Everything is released by arena_free().
+*/
+#include "util/util.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK_SIZE (64 * 1024)
+#define ARENA_ALIGN 16
+
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t used, size;
+    _Alignas(ARENA_ALIGN) unsigned char data[];
+} arena_block;
+
+struct arena {
+    arena_block *head;
+};
+
+void util_oom(void) {
+    fputs("retort: out of memory\n", stderr);
+    abort();
+}
+
+static arena_block *block_new(size_t size) {
+    arena_block *b = malloc(sizeof *b + size);
+    if (!b) util_oom();
+    b->next = NULL;
+    b->used = 0;
+    b->size = size;
+    return b;
+}
+
+arena *arena_new(void) {
+    arena *a = malloc(sizeof *a);
+    if (!a) util_oom();
+    a->head = block_new(ARENA_BLOCK_SIZE);
+    return a;
+}
+
+void arena_free(arena *a) {
+    if (!a) return;
+    arena_block *b = a->head;
+    while (b) {
+        arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(a);
+}
+
+void *arena_alloc(arena *a, size_t size) {
+    size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    if (size == 0) size = ARENA_ALIGN;
+    arena_block *b = a->head;
+    if (b->size - b->used < size) {
+        if (size > ARENA_BLOCK_SIZE / 4) {
+            /* Big request: its own block, behind the current one so the
+            ** current block's free space is not wasted. */
+            arena_block *big = block_new(size);
+            big->next = b->next;
+            b->next = big;
+            big->used = size;
+            memset(big->data, 0, size);
+            return big->data;
+        }
+        b = block_new(ARENA_BLOCK_SIZE);
+        b->next = a->head;
+        a->head = b;
+    }
+    void *p = b->data + b->used;
+    b->used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+void *arena_grow(arena *a, void *old, size_t old_size, size_t new_size) {
+    void *p = arena_alloc(a, new_size);
+    if (old && old_size) memcpy(p, old, old_size < new_size ? old_size : new_size);
+    return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n) {
+    if (!s) return NULL;
+    char *p = arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *arena_strdup(arena *a, const char *s) {
+    return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *arena_vprintf(arena *a, const char *fmt, va_list ap) {
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) n = 0;
+    char *p = arena_alloc(a, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *arena_printf(arena *a, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = arena_vprintf(a, fmt, ap);
+    va_end(ap);
+    return p;
+}

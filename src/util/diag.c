@@ -1,0 +1,139 @@
+/*
+** diag.c — diagnostics that a person can act on: where, what, the line
+** itself with a caret under the spot, and what to do.
+*/
+#include "util/util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+void diag_list_init(diag_list *dl) {
+    memset(dl, 0, sizeof *dl);
+    dl->arena = arena_new();
+}
+
+void diag_list_free(diag_list *dl) {
+    arena_free(dl->arena);
+    memset(dl, 0, sizeof *dl);
+}
+
+/* The text of line `line` (1-based) of file `path`, or NULL. */
+static const char *source_line_of(arena *a, const char *path, int line) {
+    if (!path || line <= 0) return NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    strbuf sb = STRBUF_INIT;
+    int c, cur = 1;
+    while ((c = fgetc(f)) != EOF) {
+        if (cur == line) {
+            if (c == '\n' || c == '\r') break;
+            sb_appendc(&sb, (char)c);
+        } else if (c == '\n') {
+            if (++cur > line) break;
+        }
+    }
+    fclose(f);
+    const char *res = (cur == line) ? arena_strdup(a, sb_str(&sb)) : NULL;
+    sb_free(&sb);
+    return res;
+}
+
+diag *diag_add(diag_list *dl, diag_severity sev, src_loc loc, const char *fmt, ...) {
+    diag d = {0};
+    d.severity = sev;
+    d.loc = loc;
+    d.loc.file = arena_strdup(dl->arena, loc.file);
+    d.span = 1;
+    va_list ap;
+    va_start(ap, fmt);
+    d.message = arena_vprintf(dl->arena, fmt, ap);
+    va_end(ap);
+    d.source_line = source_line_of(dl->arena, loc.file, loc.line);
+    vec_push(dl->arena, &dl->items, d);
+    if (sev == DIAG_ERROR) dl->errors++;
+    return &dl->items.items[dl->items.len - 1];
+}
+
+void diag_set_hint(diag_list *dl, diag *d, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    d->hint = arena_vprintf(dl->arena, fmt, ap);
+    va_end(ap);
+}
+
+static const char *severity_name(diag_severity s) {
+    switch (s) {
+    case DIAG_ERROR: return "error";
+    case DIAG_WARNING: return "warning";
+    case DIAG_NOTE: return "note";
+    }
+    return "error";
+}
+
+void diag_print_one(const diag *d, FILE *out) {
+    if (d->loc.file && d->loc.line > 0)
+        fprintf(out, "%s:%d:%d: ", d->loc.file, d->loc.line, d->loc.column > 0 ? d->loc.column : 1);
+    else if (d->loc.file)
+        fprintf(out, "%s: ", d->loc.file);
+    fprintf(out, "%s: %s\n", severity_name(d->severity), d->message);
+    if (d->source_line) {
+        char num[16];
+        int w = snprintf(num, sizeof num, "%d", d->loc.line);
+        fprintf(out, " %s | %s\n", num, d->source_line);
+        fprintf(out, " %*s | ", w, "");
+        /* Keep tabs so the caret lines up under tab-indented text. */
+        int col = d->loc.column > 0 ? d->loc.column : 1;
+        size_t len = strlen(d->source_line);
+        for (int i = 1; i < col; i++) {
+            size_t k = (size_t)(i - 1);
+            fputc(k < len && d->source_line[k] == '\t' ? '\t' : ' ', out);
+        }
+        fputc('^', out);
+        for (int i = 1; i < d->span; i++) fputc('~', out);
+        fputc('\n', out);
+    }
+    if (d->hint) fprintf(out, "  hint: %s\n", d->hint);
+}
+
+void diag_print(const diag_list *dl, FILE *out) {
+    for (size_t i = 0; i < dl->items.len; i++) diag_print_one(&dl->items.items[i], out);
+}
+
+int edit_distance(const char *a, const char *b, int max) {
+    size_t la = strlen(a), lb = strlen(b);
+    if ((int)(la > lb ? la - lb : lb - la) > max) return max + 1;
+    int *prev = malloc((lb + 1) * sizeof *prev), *cur = malloc((lb + 1) * sizeof *cur);
+    if (!prev || !cur) util_oom();
+    for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (int)i;
+        int row_min = cur[0];
+        for (size_t j = 1; j <= lb; j++) {
+            int cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
+            int v = prev[j - 1] + cost;
+            if (prev[j] + 1 < v) v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;
+            cur[j] = v;
+            if (v < row_min) row_min = v;
+        }
+        int *t = prev; prev = cur; cur = t;
+        if (row_min > max) { free(prev); free(cur); return max + 1; }
+    }
+    int d = prev[lb];
+    free(prev);
+    free(cur);
+    return d > max ? max + 1 : d;
+}
+
+const char *closest_match(const char *word, const char *const *candidates, size_t n) {
+    int max = (int)strlen(word) / 3 + 1;
+    if (max > 3) max = 3;
+    const char *best = NULL;
+    int best_d = max + 1;
+    for (size_t i = 0; i < n; i++) {
+        int d = edit_distance(word, candidates[i], max);
+        if (d < best_d) { best_d = d; best = candidates[i]; }
+    }
+    return best;
+}

@@ -1,0 +1,150 @@
+/*
+** util.h — the support layer every stage stands on.
+**
+**   arena   one allocator per Schema / per Ops list / per parse; everything
+**           allocated from it is freed at once by arena_free().
+**   vec     growable arrays whose storage lives in an arena.
+**   strbuf  a growable byte buffer (malloc-backed) for building output text.
+**   strmap  an open-addressing hash map from string to pointer (arena-backed),
+**           so lookups by name stay O(1) however many tables there are.
+**   diag    diagnostics: message, file:line:column, the source line, a hint.
+**
+** Nothing here prints to stdout or exits; callers decide what to do with
+** errors.  Allocation failure aborts (there is nothing sensible to do with a
+** half-built schema), via util_oom().
+*/
+#ifndef RETORT_UTIL_H
+#define RETORT_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* ------------------------------------------------------------------ arena */
+
+typedef struct arena arena;
+
+arena *arena_new(void);
+void arena_free(arena *a);
+void *arena_alloc(arena *a, size_t size);            /* zeroed, aligned */
+char *arena_strdup(arena *a, const char *s);         /* NULL -> NULL */
+char *arena_strndup(arena *a, const char *s, size_t n);
+char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *arena_vprintf(arena *a, const char *fmt, va_list ap);
+/* Grow a block allocated from the arena (old contents copied; old block is
+** simply abandoned until the arena is freed). */
+void *arena_grow(arena *a, void *old, size_t old_size, size_t new_size);
+
+void util_oom(void) __attribute__((noreturn));
+
+/* -------------------------------------------------------------------- vec */
+
+/* A vector of T whose items live in an arena:  VEC(column *) columns; */
+#define VEC(T) struct { T *items; size_t len, cap; }
+
+#define vec_push(a, v, x)                                                      \
+    do {                                                                       \
+        if ((v)->len == (v)->cap) {                                            \
+            size_t ncap_ = (v)->cap ? (v)->cap * 2 : 4;                        \
+            (v)->items = arena_grow((a), (v)->items,                           \
+                                    (v)->cap * sizeof *(v)->items,             \
+                                    ncap_ * sizeof *(v)->items);               \
+            (v)->cap = ncap_;                                                  \
+        }                                                                      \
+        (v)->items[(v)->len++] = (x);                                          \
+    } while (0)
+
+typedef VEC(const char *) str_vec;
+
+/* ----------------------------------------------------------------- strbuf */
+
+typedef struct strbuf {
+    char *data;     /* always NUL-terminated once anything was appended */
+    size_t len, cap;
+} strbuf;
+
+#define STRBUF_INIT {NULL, 0, 0}
+void sb_append(strbuf *sb, const char *s);
+void sb_appendn(strbuf *sb, const char *s, size_t n);
+void sb_appendc(strbuf *sb, char c);
+void sb_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vprintf(strbuf *sb, const char *fmt, va_list ap);
+void sb_reset(strbuf *sb);        /* len = 0, keeps storage */
+void sb_free(strbuf *sb);
+const char *sb_str(strbuf *sb);   /* "" when empty */
+/* Detach the buffer: caller owns the returned malloc'd string. */
+char *sb_take(strbuf *sb);
+
+/* ----------------------------------------------------------------- strmap */
+
+typedef struct strmap strmap;
+strmap *strmap_new(arena *a);
+void *strmap_get(const strmap *m, const char *key);
+/* Returns the previous value for key (NULL when new). */
+void *strmap_put(strmap *m, const char *key, void *value);
+size_t strmap_count(const strmap *m);
+
+/* ------------------------------------------------------------------- diag */
+
+/* Where something is in a source file.  line and column are 1-based; 0
+** means unknown.  file is an arena- or statically-owned path. */
+typedef struct src_loc {
+    const char *file;
+    int line, column;
+} src_loc;
+
+typedef enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } diag_severity;
+
+typedef struct diag {
+    diag_severity severity;
+    src_loc loc;
+    int span;               /* caret width (>= 1) when loc is known */
+    const char *message;    /* what is wrong */
+    const char *hint;       /* what to do, or NULL */
+    const char *source_line;/* the offending line's text, or NULL */
+} diag;
+
+/* A list of diagnostics, allocated in its own arena. */
+typedef struct diag_list {
+    arena *arena;
+    VEC(diag) items;
+    int errors;
+} diag_list;
+
+void diag_list_init(diag_list *dl);
+void diag_list_free(diag_list *dl);
+/* Add a diagnostic; message is printf-formatted.  The source line is filled
+** from the file (read once, cached) when loc.file is readable. */
+diag *diag_add(diag_list *dl, diag_severity sev, src_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void diag_set_hint(diag_list *dl, diag *d, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Print every diagnostic as
+**     file:line:column: error: message
+**        12 |   name  Strng(255)
+**           |         ^~~~~
+**     hint: did you mean "String"?
+** colour is never used (output goes to logs and CI as often as terminals). */
+void diag_print(const diag_list *dl, FILE *out);
+void diag_print_one(const diag *d, FILE *out);
+
+/* ------------------------------------------------------------ suggestions */
+
+/* Levenshtein distance, bounded: returns max+1 when the distance exceeds max. */
+int edit_distance(const char *a, const char *b, int max);
+/* The candidate closest to word (case-insensitive), or NULL when none is
+** close enough to be a plausible typo. */
+const char *closest_match(const char *word, const char *const *candidates, size_t n);
+
+/* ------------------------------------------------------------------ files */
+
+/* Read a whole file into a malloc'd NUL-terminated buffer; NULL on error
+** (errno set). */
+char *read_file(const char *path, size_t *len_out);
+/* Write data to path atomically: a temporary file in the same folder, fsync,
+** rename.  On any error nothing is left at path or beside it; returns 0 or
+** -1 with errno set. */
+int write_file_atomic(const char *path, const char *data, size_t len);
+
+#endif

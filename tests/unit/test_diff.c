@@ -1,0 +1,466 @@
+/*
+** test_diff.c — the differ: one test per change kind, the no-change cases,
+** matching of unnamed constraints, renames, and the order of operations
+** (parents first, children dropped first, cycles, a 1,000-deep chain).
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff/diff.h"
+
+/* ---------------------------------------------------------------- builders */
+
+static table *tbl(schema *s, const char *name) {
+    table *t = schema_add_table(s, name);
+    assert_non_null(t);
+    return t;
+}
+
+static column *col(schema *s, table *t, const char *name, type_kind k, int len, bool nullable) {
+    column *c = table_add_column(s, t, name);
+    assert_non_null(c);
+    c->type.kind = k;
+    c->type.length = len;
+    c->nullable = nullable;
+    return c;
+}
+
+static void pk(schema *s, table *t, const char *colname) {
+    column *c = table_find_column(t, colname);
+    c->primary_key = true;
+    c->nullable = false;
+    vec_push(s->arena, &t->primary_key.columns, c->name);
+}
+
+static str_vec cols1(schema *s, const char *a) {
+    str_vec v = {0};
+    vec_push(s->arena, &v, arena_strdup(s->arena, a));
+    return v;
+}
+
+static index_def *idx(schema *s, table *t, const char *name, const char *c, bool unique) {
+    index_def *i = arena_alloc(s->arena, sizeof *i);
+    i->name = arena_strdup(s->arena, name);
+    i->columns = cols1(s, c);
+    i->unique = unique;
+    vec_push(s->arena, &t->indexes, i);
+    return i;
+}
+
+static foreign_key *fk(schema *s, table *t, const char *name, const char *c, const char *ref, const char *ondelete) {
+    foreign_key *f = arena_alloc(s->arena, sizeof *f);
+    f->name = name ? arena_strdup(s->arena, name) : NULL;
+    f->columns = cols1(s, c);
+    f->ref_table = arena_strdup(s->arena, ref);
+    f->ref_columns = cols1(s, "id");
+    f->ondelete = ondelete;
+    vec_push(s->arena, &t->foreign_keys, f);
+    return f;
+}
+
+static unique_def *uq(schema *s, table *t, const char *name, const char *c) {
+    unique_def *u = arena_alloc(s->arena, sizeof *u);
+    u->name = name ? arena_strdup(s->arena, name) : NULL;
+    u->columns = cols1(s, c);
+    vec_push(s->arena, &t->uniques, u);
+    return u;
+}
+
+static check_def *ck(schema *s, table *t, const char *name, const char *sql) {
+    check_def *k = arena_alloc(s->arena, sizeof *k);
+    k->name = name ? arena_strdup(s->arena, name) : NULL;
+    k->sqltext = arena_strdup(s->arena, sql);
+    vec_push(s->arena, &t->checks, k);
+    return k;
+}
+
+/* A "datasets" table, the same in both schemas unless a test changes it. */
+static table *datasets(schema *s) {
+    table *t = tbl(s, "datasets");
+    col(s, t, "id", TYPE_STRING, 36, false);
+    pk(s, t, "id");
+    col(s, t, "name", TYPE_STRING, 255, false);
+    column *st = col(s, t, "status", TYPE_STRING, 50, false);
+    st->server_default = (server_default){DEFAULT_STRING, "pending", false};
+    idx(s, t, "ix_datasets_name", "name", false);
+    return t;
+}
+
+typedef struct fixture {
+    schema *cur, *want;
+    migration_ops *ops;
+    diag_list dl;
+} fixture;
+
+static int setup(void **state) {
+    fixture *f = calloc(1, sizeof *f);
+    f->cur = schema_new();
+    f->want = schema_new();
+    diag_list_init(&f->dl);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fixture *f = *state;
+    migration_ops_free(f->ops);
+    schema_free(f->cur);
+    schema_free(f->want);
+    diag_list_free(&f->dl);
+    free(f);
+    return 0;
+}
+
+static migration_ops *run_diff(fixture *f, const dialect *d) {
+    diff_options o = {.dialect = d};
+    migration_ops_free(f->ops);
+    f->ops = diff_schemas(f->cur, f->want, &o, &f->dl);
+    assert_non_null(f->ops);
+    return f->ops;
+}
+
+/* The op list as "kind:table[:detail]" words, for compact assertions. */
+static const char *summary(fixture *f) {
+    static char buf[8192];
+    buf[0] = '\0';
+    arena *a = f->ops->arena;
+    for (size_t i = 0; i < f->ops->ops.len; i++) {
+        const op *o = &f->ops->ops.items[i];
+        if (i) strcat(buf, "\n");
+        strncat(buf, op_describe(a, o), sizeof buf - strlen(buf) - 1);
+    }
+    return buf;
+}
+
+/* ------------------------------------------------------------------ tests */
+
+static void no_change(void **state) {
+    fixture *f = *state;
+    datasets(f->cur);
+    datasets(f->want);
+    run_diff(f, dialect_sqlite());
+    assert_int_equal(f->ops->ops.len, 0);
+    run_diff(f, dialect_postgresql());
+    assert_int_equal(f->ops->ops.len, 0);
+}
+
+static void no_change_for_db_spellings(void **state) {
+    fixture *f = *state;
+    datasets(f->want);
+    table *w = schema_find_table(f->want, "datasets");
+    column *now = col(f->want, w, "created_at", TYPE_DATETIME, -1, false);
+    now->type.timezone = true;
+    now->server_default.kind = DEFAULT_NOW;
+    column *flag = col(f->want, w, "is_deleted", TYPE_BOOLEAN, -1, false);
+    flag->server_default = (server_default){DEFAULT_BOOL, NULL, false};
+    column *cnt = col(f->want, w, "row_count", TYPE_INTEGER, -1, false);
+    cnt->server_default = (server_default){DEFAULT_NUMBER, "0", false};
+    column *js = col(f->want, w, "columns", TYPE_JSON, -1, false);
+    js->server_default = (server_default){DEFAULT_STRING, "[]", false};
+
+    /* What SQLite reports for the same table. */
+    table *t = tbl(f->cur, "datasets");
+    const dialect *d = dialect_sqlite();
+    struct { const char *name, *type, *dflt; } cols[] = {
+        {"id", "VARCHAR(36)", NULL},          {"name", "VARCHAR(255)", NULL},
+        {"status", "VARCHAR(50)", "'pending'"}, {"created_at", "DATETIME", "(CURRENT_TIMESTAMP)"},
+        {"is_deleted", "BOOLEAN", "'0'"},     {"row_count", "INTEGER", "'0'"},
+        {"columns", "JSON", "'[]'"},
+    };
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+        column *c = table_add_column(f->cur, t, cols[i].name);
+        c->type = d->parse_type(f->cur->arena, cols[i].type);
+        if (cols[i].dflt) c->server_default = (server_default){DEFAULT_SQL, cols[i].dflt, false};
+    }
+    pk(f->cur, t, "id");
+    idx(f->cur, t, "ix_datasets_name", "name", false);
+    run_diff(f, d);
+    assert_string_equal(summary(f), "");
+}
+
+static void add_table(void **state) {
+    fixture *f = *state;
+    datasets(f->want);
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f), "Detected added table 'datasets'\n"
+                                    "Detected added index 'ix_datasets_name' on 'datasets' (name)");
+}
+
+static void drop_table(void **state) {
+    fixture *f = *state;
+    datasets(f->cur);
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f), "Detected removed index 'ix_datasets_name' on 'datasets'\n"
+                                    "Detected removed table 'datasets'");
+    /* The downgrade re-creates the table before its index. */
+    op inv = op_inverse(&f->ops->ops.items[1]);
+    assert_int_equal(inv.kind, OP_CREATE_TABLE);
+}
+
+static void add_and_drop_column(void **state) {
+    fixture *f = *state;
+    col(f->cur, datasets(f->cur), "old", TYPE_TEXT, -1, true);
+    col(f->want, datasets(f->want), "user_role", TYPE_STRING, 20, true);
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f), "Detected removed column 'datasets.old'\n"
+                                    "Detected added column 'datasets.user_role'");
+}
+
+static void alter_type_nullable_default(void **state) {
+    fixture *f = *state;
+    datasets(f->cur);
+    table *w = datasets(f->want);
+    column *st = table_find_column(w, "status");
+    st->type.length = 100;
+    st->nullable = true;
+    st->server_default.text = "new";
+    run_diff(f, dialect_sqlite());
+    assert_int_equal(f->ops->ops.len, 1);
+    const op *o = &f->ops->ops.items[0];
+    assert_int_equal(o->kind, OP_ALTER_COLUMN);
+    assert_int_equal(o->alter, ALTER_TYPE | ALTER_NULLABLE | ALTER_DEFAULT);
+    assert_int_equal(o->old_column->type.length, 50);
+    assert_int_equal(o->column->type.length, 100);
+}
+
+static void comments_only_where_stored(void **state) {
+    fixture *f = *state;
+    table *c = datasets(f->cur);
+    table *w = datasets(f->want);
+    table_find_column(w, "name")->comment = "Dataset name";
+    w->comment = "Dataset storage table";
+    (void)c;
+    run_diff(f, dialect_sqlite());
+    assert_int_equal(f->ops->ops.len, 0);
+    run_diff(f, dialect_postgresql());
+    assert_string_equal(summary(f), "Detected column comment change on 'datasets.name'\n"
+                                    "Detected added table comment on 'datasets'");
+}
+
+static void rename_table_and_column(void **state) {
+    fixture *f = *state;
+    table *c = datasets(f->cur);
+    col(f->cur, c, "extra", TYPE_TEXT, -1, true);
+    /* wanted: datasets renamed to data_sets; extra renamed to details */
+    table *w = tbl(f->want, "data_sets");
+    w->renamed_from = "datasets";
+    col(f->want, w, "id", TYPE_STRING, 36, false);
+    pk(f->want, w, "id");
+    col(f->want, w, "name", TYPE_STRING, 255, false);
+    column *st = col(f->want, w, "status", TYPE_STRING, 50, false);
+    st->server_default = (server_default){DEFAULT_STRING, "pending", false};
+    column *d = col(f->want, w, "details", TYPE_TEXT, -1, true);
+    d->renamed_from = "extra";
+    idx(f->want, w, "ix_datasets_name", "name", false);
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f), "Detected renamed table 'datasets' to 'data_sets'\n"
+                                    "Detected renamed column 'data_sets.extra' to 'details'");
+}
+
+static void index_changes(void **state) {
+    fixture *f = *state;
+    table *c = datasets(f->cur);
+    idx(f->cur, c, "ix_gone", "status", false);
+    idx(f->cur, c, "ix_changed", "status", false);
+    table *w = datasets(f->want);
+    idx(f->want, w, "ix_changed", "status", true);
+    idx(f->want, w, "ix_new", "status", false);
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f), "Detected removed index 'ix_changed' on 'datasets'\n"
+                                    "Detected removed index 'ix_gone' on 'datasets'\n"
+                                    "Detected added unique index 'ix_changed' on 'datasets' (status)\n"
+                                    "Detected added index 'ix_new' on 'datasets' (status)");
+}
+
+static void unnamed_constraints_match_by_content(void **state) {
+    fixture *f = *state;
+    table *c = datasets(f->cur);
+    uq(f->cur, c, "datasets_name_key", "name");           /* server-given names */
+    ck(f->cur, c, "datasets_check", "(status <> '')");
+    table *w = datasets(f->want);
+    uq(f->want, w, NULL, "name");
+    ck(f->want, w, NULL, "status <> ''");
+    run_diff(f, dialect_postgresql());
+    assert_string_equal(summary(f), "");
+}
+
+static void unique_and_check_changes(void **state) {
+    fixture *f = *state;
+    table *c = datasets(f->cur);
+    uq(f->cur, c, "uq_old", "name");
+    ck(f->cur, c, "check_row_count_non_negative", "row_count >= 0");
+    table *w = datasets(f->want);
+    uq(f->want, w, "uq_status", "status");
+    ck(f->want, w, "check_row_count_non_negative", "row_count > 0");
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f),
+                        "Detected removed unique constraint 'uq_old' on 'datasets'\n"
+                        "Detected removed check constraint 'check_row_count_non_negative' on 'datasets'\n"
+                        "Detected added unique constraint 'uq_status' on 'datasets'\n"
+                        "Detected added check constraint 'check_row_count_non_negative' on 'datasets'");
+}
+
+static void check_spelling_is_no_change(void **state) {
+    fixture *f = *state;
+    ck(f->cur, datasets(f->cur), "c1", "((row_count >= 0))");
+    ck(f->want, datasets(f->want), "c1", "row_count>=0");
+    run_diff(f, dialect_postgresql());
+    assert_string_equal(summary(f), "");
+}
+
+static void foreign_key_changes(void **state) {
+    fixture *f = *state;
+    datasets(f->cur);
+    table *cc = tbl(f->cur, "charts");
+    col(f->cur, cc, "id", TYPE_INTEGER, -1, false);
+    pk(f->cur, cc, "id");
+    col(f->cur, cc, "dataset_id", TYPE_STRING, 36, false);
+    fk(f->cur, cc, "charts_dataset_id_fkey", "dataset_id", "datasets", NULL);
+    datasets(f->want);
+    table *wc = tbl(f->want, "charts");
+    col(f->want, wc, "id", TYPE_INTEGER, -1, false);
+    pk(f->want, wc, "id");
+    col(f->want, wc, "dataset_id", TYPE_STRING, 36, false);
+    fk(f->want, wc, NULL, "dataset_id", "datasets", "CASCADE");
+    run_diff(f, dialect_postgresql());
+    assert_string_equal(summary(f), "Detected removed foreign key 'charts_dataset_id_fkey' on 'charts'\n"
+                                    "Detected added foreign key (dataset_id) on 'charts' to 'datasets'");
+    /* Same action, unnamed in the model: no change ("NO ACTION" == none). */
+    f->want->tables.items[1]->foreign_keys.items[0]->ondelete = NULL;
+    f->cur->tables.items[1]->foreign_keys.items[0]->ondelete = "NO ACTION";
+    run_diff(f, dialect_postgresql());
+    assert_string_equal(summary(f), "");
+}
+
+static void create_parents_first_drop_children_first(void **state) {
+    fixture *f = *state;
+    /* Declared child first: the differ must still create the parent first. */
+    table *child = tbl(f->want, "child");
+    col(f->want, child, "id", TYPE_INTEGER, -1, false);
+    pk(f->want, child, "id");
+    col(f->want, child, "parent_id", TYPE_INTEGER, -1, true);
+    fk(f->want, child, NULL, "parent_id", "parent", NULL);
+    table *parent = tbl(f->want, "parent");
+    col(f->want, parent, "id", TYPE_INTEGER, -1, false);
+    pk(f->want, parent, "id");
+    run_diff(f, dialect_postgresql());
+    assert_string_equal(summary(f), "Detected added table 'parent'\nDetected added table 'child'");
+    /* The reverse: drop the child first. */
+    schema *t = f->cur;
+    f->cur = f->want;
+    f->want = t;
+    run_diff(f, dialect_postgresql());
+    assert_string_equal(summary(f), "Detected removed table 'child'\nDetected removed table 'parent'");
+}
+
+static void foreign_key_cycle_is_broken(void **state) {
+    fixture *f = *state;
+    table *a = tbl(f->want, "a");
+    col(f->want, a, "id", TYPE_INTEGER, -1, false);
+    pk(f->want, a, "id");
+    col(f->want, a, "b_id", TYPE_INTEGER, -1, true);
+    fk(f->want, a, "fk_a_b", "b_id", "b", NULL);
+    table *b = tbl(f->want, "b");
+    col(f->want, b, "id", TYPE_INTEGER, -1, false);
+    pk(f->want, b, "id");
+    col(f->want, b, "a_id", TYPE_INTEGER, -1, true);
+    fk(f->want, b, "fk_b_a", "a_id", "a", NULL);
+    run_diff(f, dialect_postgresql());
+    assert_string_equal(summary(f), "Detected added table 'a'\nDetected added table 'b'\n"
+                                    "Detected added foreign key 'fk_a_b' on 'a' to 'b'");
+    assert_int_equal(f->ops->ops.items[0].table->foreign_keys.len, 0);  /* left out of create */
+    assert_int_equal(f->ops->ops.items[1].table->foreign_keys.len, 1);
+    /* Dropping both: the cyclic key goes first. */
+    schema *t = f->cur;
+    f->cur = f->want;
+    f->want = t;
+    run_diff(f, dialect_postgresql());
+    assert_string_equal(summary(f), "Detected removed foreign key 'fk_a_b' on 'a'\n"
+                                    "Detected removed table 'b'\nDetected removed table 'a'");
+}
+
+static void deep_chain_without_recursion(void **state) {
+    fixture *f = *state;
+    enum { N = 1000 };
+    char name[32], prev[32];
+    /* Declared deepest child first: worst case for a naive order. */
+    for (int i = N - 1; i >= 0; i--) {
+        snprintf(name, sizeof name, "t%04d", i);
+        table *t = tbl(f->want, name);
+        col(f->want, t, "id", TYPE_INTEGER, -1, false);
+        pk(f->want, t, "id");
+        if (i > 0) {
+            snprintf(prev, sizeof prev, "t%04d", i - 1);
+            col(f->want, t, "parent_id", TYPE_INTEGER, -1, true);
+            fk(f->want, t, NULL, "parent_id", prev, NULL);
+        }
+    }
+    run_diff(f, dialect_sqlite());
+    assert_int_equal(f->ops->ops.len, N);
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof name, "t%04d", i);
+        assert_string_equal(f->ops->ops.items[i].table_name, name);
+    }
+}
+
+static void inverse_is_exact(void **state) {
+    fixture *f = *state;
+    datasets(f->cur);
+    table *w = datasets(f->want);
+    table_find_column(w, "status")->type.length = 80;
+    col(f->want, w, "extra", TYPE_TEXT, -1, true);
+    run_diff(f, dialect_sqlite());
+    for (size_t i = 0; i < f->ops->ops.len; i++) {
+        op inv = op_inverse(&f->ops->ops.items[i]);
+        op back = op_inverse(&inv);
+        assert_int_equal(back.kind, f->ops->ops.items[i].kind);
+        assert_ptr_equal(back.column, f->ops->ops.items[i].column);
+        assert_ptr_equal(back.old_column, f->ops->ops.items[i].old_column);
+    }
+    op inv = op_inverse(&f->ops->ops.items[0]);
+    assert_int_equal(inv.kind, OP_DROP_COLUMN);
+    inv = op_inverse(&f->ops->ops.items[1]);
+    assert_int_equal(inv.column->type.length, 50);
+}
+
+static void json_of_ops(void **state) {
+    fixture *f = *state;
+    col(f->want, datasets(f->want), "user_role", TYPE_STRING, 20, true);
+    datasets(f->cur);
+    run_diff(f, dialect_sqlite());
+    json_t *j = migration_ops_to_json(f->ops);
+    char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    assert_string_equal(s, "[{\"op\":\"add_column\",\"table\":\"datasets\",\"column\":\"user_role\","
+                           "\"description\":\"Detected added column 'datasets.user_role'\"}]");
+    free(s);
+    json_decref(j);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(no_change, setup, teardown),
+        cmocka_unit_test_setup_teardown(no_change_for_db_spellings, setup, teardown),
+        cmocka_unit_test_setup_teardown(add_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(drop_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(add_and_drop_column, setup, teardown),
+        cmocka_unit_test_setup_teardown(alter_type_nullable_default, setup, teardown),
+        cmocka_unit_test_setup_teardown(comments_only_where_stored, setup, teardown),
+        cmocka_unit_test_setup_teardown(rename_table_and_column, setup, teardown),
+        cmocka_unit_test_setup_teardown(index_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(unnamed_constraints_match_by_content, setup, teardown),
+        cmocka_unit_test_setup_teardown(unique_and_check_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(check_spelling_is_no_change, setup, teardown),
+        cmocka_unit_test_setup_teardown(foreign_key_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(create_parents_first_drop_children_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(foreign_key_cycle_is_broken, setup, teardown),
+        cmocka_unit_test_setup_teardown(deep_chain_without_recursion, setup, teardown),
+        cmocka_unit_test_setup_teardown(inverse_is_exact, setup, teardown),
+        cmocka_unit_test_setup_teardown(json_of_ops, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

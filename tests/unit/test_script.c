@@ -1,0 +1,180 @@
+/*
+** test_script.c — alembic.ini reading, revision file names and slugs, and
+** the revision-header reader.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "script/script.h"
+
+static char tmpdir[64];
+
+static int make_tmp(void **state) {
+    (void)state;
+    strcpy(tmpdir, "/tmp/retort-script-XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    return 0;
+}
+
+static int rm_tmp(void **state) {
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    assert_int_equal(system(cmd), 0);
+    return 0;
+}
+
+static const char *write_tmp(const char *name, const char *text) {
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    assert_int_equal(write_file_atomic(path, text, strlen(text)), 0);
+    return path;
+}
+
+static void slug_like_alembic(void **state) {
+    (void)state;
+    arena *a = arena_new();
+    assert_string_equal(revision_slug(a, "Initial database schema", 40), "initial_database_schema");
+    assert_string_equal(revision_slug(a, "add user_role column!", 40), "add_user_role_column");
+    assert_string_equal(revision_slug(a, "  --- ", 40), "");
+    /* Truncated at a word boundary, with a trailing '_' (Alembic's rule). */
+    assert_string_equal(revision_slug(a, "one two three four five six seven eight nine", 20), "one_two_three_four_");
+    arena_free(a);
+}
+
+static void file_template_expansion(void **state) {
+    (void)state;
+    arena *a = arena_new();
+    struct tm when = {.tm_year = 125, .tm_mon = 10, .tm_mday = 5, .tm_hour = 19, .tm_min = 3, .tm_sec = 7};
+    const char *t = "%(year)d%(month).2d%(day).2d_%(hour).2d%(minute).2d_%(rev)s_%(slug)s";
+    assert_string_equal(revision_file_name(a, t, "8154b5851fbf", "initial_database_schema", &when, 0),
+                        "20251105_1903_8154b5851fbf_initial_database_schema");
+    assert_string_equal(revision_file_name(a, "%(rev)s_%(slug)s", "abc", "x", &when, 0), "abc_x");
+    arena_free(a);
+}
+
+static void new_ids_are_12_hex(void **state) {
+    (void)state;
+    arena *a = arena_new();
+    const char *x = revision_new_id(a), *y = revision_new_id(a);
+    assert_int_equal(strlen(x), 12);
+    assert_int_equal(strspn(x, "0123456789abcdef"), 12);
+    assert_string_not_equal(x, y);
+    arena_free(a);
+}
+
+static void config_reads_like_configparser(void **state) {
+    (void)state;
+    unsetenv("DATABASE_URL");
+    const char *ini = write_tmp("alembic.ini",
+                                "[alembic]\n"
+                                "script_location = %(here)s/alembic\n"
+                                "file_template = %%(year)d_%%(rev)s_%%(slug)s\n"
+                                "truncate_slug_length = 30\n"
+                                "sqlalchemy.url = sqlite:///%(here)s/app.db\n"
+                                "\n[retort]\nexclude_tables = legacy, audit_log\n  spatial_ref_sys\n"
+                                "render_as_batch = false\n");
+    diag_list dl;
+    diag_list_init(&dl);
+    retort_config *c;
+    assert_int_equal(config_load(ini, &c, &dl), 0);
+    char expect[256];
+    snprintf(expect, sizeof expect, "%s/alembic", tmpdir);
+    assert_string_equal(c->script_location, expect);
+    assert_string_equal(c->file_template, "%(year)d_%(rev)s_%(slug)s");
+    assert_int_equal(c->truncate_slug_length, 30);
+    snprintf(expect, sizeof expect, "sqlite:///%s/app.db", tmpdir);
+    assert_string_equal(c->url, expect);
+    assert_int_equal(c->exclude_tables.len, 3);
+    assert_string_equal(c->exclude_tables.items[2], "spatial_ref_sys");
+    assert_false(c->render_as_batch);
+    config_free(c);
+    /* DATABASE_URL wins. */
+    setenv("DATABASE_URL", "postgresql://u@h/db", 1);
+    assert_int_equal(config_load(ini, &c, &dl), 0);
+    assert_string_equal(c->url, "postgresql://u@h/db");
+    assert_string_equal(c->url_source, "DATABASE_URL");
+    config_free(c);
+    unsetenv("DATABASE_URL");
+    diag_list_free(&dl);
+}
+
+static void config_errors_are_located(void **state) {
+    (void)state;
+    diag_list dl;
+    diag_list_init(&dl);
+    retort_config *c;
+    const char *ini = write_tmp("bad.ini", "[alembic]\nscript_location = x\ntruncate_slug_length = lots\n");
+    assert_int_equal(config_load(ini, &c, &dl), -1);
+    assert_int_equal(dl.errors, 1);
+    assert_int_equal(dl.items.items[0].loc.line, 3);
+    assert_string_equal(dl.items.items[0].message, "truncate_slug_length must be a whole number from 1 to 1000, not 'lots'");
+    ini = write_tmp("bad2.ini", "[alembic]\nfile_template = %(rev)s\n");
+    assert_int_equal(config_load(ini, &c, &dl), -1);
+    assert_string_equal(dl.items.items[1].message, "unknown interpolation '%(rev)s'");
+    assert_int_equal(dl.items.items[1].loc.line, 2);
+    ini = write_tmp("bad3.ini", "[alembic]\nsqlalchemy.url = sqlite:///x.db\n");
+    assert_int_equal(config_load(ini, &c, &dl), -1);
+    assert_string_equal(dl.items.items[2].message, "no 'script_location' in the [alembic] section");
+    assert_int_equal(config_load("/nonexistent/alembic.ini", &c, &dl), -1);
+    diag_list_free(&dl);
+}
+
+static void headers_heads_and_errors(void **state) {
+    (void)state;
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/versions", tmpdir);
+    mkdir(dir, 0755);
+    write_tmp("versions/a.py", "\"\"\"first\n\nRevision ID: aaa\n\"\"\"\nrevision = 'aaa'\ndown_revision = None\n"
+                               "branch_labels = None\ndepends_on = None\n\ndef upgrade():\n    revision = 'zzz'\n");
+    write_tmp("versions/b.py", "revision: str = 'bbb'\ndown_revision: Union[str, None] = 'aaa'\n");
+    write_tmp("versions/c.py", "revision = \"ccc\"\ndown_revision = 'aaa'\n");
+    write_tmp("versions/m.py", "revision = 'mmm'\ndown_revision = (\n    'bbb',\n    'ccc',\n)\n");
+    write_tmp("versions/notes.txt", "not python\n");
+    diag_list dl;
+    diag_list_init(&dl);
+    revision_set *rs;
+    assert_int_equal(revisions_load(dir, &rs, &dl), 0);
+    assert_int_equal(rs->revisions.len, 4);
+    revision_header *m = strmap_get(rs->by_id, "mmm");
+    assert_int_equal(m->down_revisions.len, 2);
+    assert_string_equal(((revision_header *)strmap_get(rs->by_id, "aaa"))->doc, "first");
+    str_vec heads = {0};
+    revisions_heads(rs, &heads);
+    assert_int_equal(heads.len, 1);
+    assert_string_equal(heads.items[0], "mmm");
+    revisions_free(rs);
+    /* Two heads once the merge is gone; a duplicate id is an error. */
+    write_tmp("versions/m.py", "# removed\n");
+    assert_int_equal(revisions_load(dir, &rs, &dl), 0);
+    str_vec heads2 = {0};
+    revisions_heads(rs, &heads2);
+    assert_int_equal(heads2.len, 2);
+    revisions_free(rs);
+    write_tmp("versions/d.py", "revision = 'bbb'\ndown_revision = None\n");
+    assert_int_equal(revisions_load(dir, &rs, &dl), -1);
+    assert_non_null(strstr(dl.items.items[0].message, "duplicate revision id 'bbb'"));
+    write_tmp("versions/d.py", "revision = 'ddd'\n");
+    assert_int_equal(revisions_load(dir, &rs, &dl), -1);
+    assert_string_equal(dl.items.items[1].message, "revision 'ddd' has no down_revision");
+    diag_list_free(&dl);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(slug_like_alembic),
+        cmocka_unit_test(file_template_expansion),
+        cmocka_unit_test(new_ids_are_12_hex),
+        cmocka_unit_test_setup_teardown(config_reads_like_configparser, make_tmp, rm_tmp),
+        cmocka_unit_test_setup_teardown(config_errors_are_located, make_tmp, rm_tmp),
+        cmocka_unit_test_setup_teardown(headers_heads_and_errors, make_tmp, rm_tmp),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
