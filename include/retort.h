@@ -74,6 +74,10 @@ void retort_revision_result_free(retort_revision_result *r);
 ** malloc'd. */
 retort_status retort_diff(retort_project *p, bool json, char **out, size_t *operations);
 
+/* The live database schema as retort reads it: readable text, or with
+** json the stable JSON shape of docs/schema-json.md.  *out is malloc'd. */
+retort_status retort_inspect(retort_project *p, bool json, char **out);
+
 #ifdef __cplusplus
 }
 #endif

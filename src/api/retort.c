@@ -270,3 +270,39 @@ void retort_revision_result_free(retort_revision_result *r) {
     free(r->detected);
     memset(r, 0, sizeof *r);
 }
+
+retort_status retort_inspect(retort_project *p, bool json, char **out) {
+    *out = NULL;
+    if (!p->config) return RETORT_ECONFIG;
+    retort_config *c = p->config;
+    if (!c->url) {
+        fail(p, "no database URL%s", "", "set sqlalchemy.url in alembic.ini or the DATABASE_URL environment variable");
+        return RETORT_ECONFIG;
+    }
+    db_conn *db = NULL;
+    schema *s = NULL;
+    retort_status rc = RETORT_EDATABASE;
+    if (db_open(c->url, false, &db, &p->diags) == 0) {
+        db->pg_schema = c->pg_schema;
+        introspect_options io = {.exclude_tables = &c->exclude_tables};
+        if (introspect_database(db, &io, &s, &p->diags) == 0) rc = RETORT_OK;
+    }
+    if (rc == RETORT_OK) {
+        if (json) {
+            json_t *j = schema_to_json(s);
+            *out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            json_decref(j);
+        } else {
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&buf, &len);
+            if (!f) util_oom();
+            schema_print_text(s, f);
+            fclose(f);
+            *out = buf;
+        }
+    }
+    schema_free(s);
+    db_close(db);
+    return rc;
+}

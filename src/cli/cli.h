@@ -20,6 +20,7 @@ int cmd_models(int argc, char **argv);
 int cmd_revision(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 
 /* -c / --config FILE (also before the command); ALEMBIC_CONFIG as Alembic. */
 void cli_set_config_path(const char *path);

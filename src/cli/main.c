@@ -11,6 +11,7 @@ static const cli_command COMMANDS[] = {
     {"models", "Parse and resolve the model files; print the schema", cmd_models},
     {"revision", "Write a new revision file (--autogenerate: from the models)", cmd_revision},
     {"diff", "Show what autogenerate would do; write nothing", cmd_diff},
+    {"inspect", "Print the live database schema (as autogenerate reads it)", cmd_inspect},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

@@ -37,6 +37,12 @@ typedef struct differ {
     migration_ops *m;
     arena *a;                   /* = m->arena */
     diag_list *dl;
+    /* Renames this migration makes: old table name -> new, and
+    ** "table.old_column" (new table name) -> new column name.  The database
+    ** follows a rename in the foreign keys that point at what was renamed,
+    ** so current keys are compared through these maps. */
+    strmap *table_renames;
+    strmap *column_renames;
 } differ;
 
 static void emit(differ *df, op o) { vec_push(df->a, &df->m->ops, o); }
@@ -93,11 +99,20 @@ static const char *action_or_null(const char *act) {
     return act;
 }
 
-static bool fk_same(const foreign_key *x, const foreign_key *y) {
-    return str_vec_eq(&x->columns, &y->columns) && !strcmp(x->ref_table, y->ref_table) &&
-           str_vec_eq(&x->ref_columns, &y->ref_columns) &&
-           str_eq(action_or_null(x->ondelete), action_or_null(y->ondelete)) &&
-           str_eq(action_or_null(x->onupdate), action_or_null(y->onupdate));
+/* want: a wanted key; cur: a current key, seen through this migration's
+** renames. */
+static bool fk_same(differ *df, const foreign_key *want, const foreign_key *cur) {
+    const char *ref = strmap_get(df->table_renames, cur->ref_table);
+    if (!ref) ref = cur->ref_table;
+    if (strcmp(want->ref_table, ref) != 0 || want->ref_columns.len != cur->ref_columns.len) return false;
+    for (size_t i = 0; i < cur->ref_columns.len; i++) {
+        const char *key = arena_printf(df->a, "%s.%s", ref, cur->ref_columns.items[i]);
+        const char *rc = strmap_get(df->column_renames, key);
+        if (strcmp(want->ref_columns.items[i], rc ? rc : cur->ref_columns.items[i]) != 0) return false;
+    }
+    return str_vec_eq(&want->columns, &cur->columns) &&
+           str_eq(action_or_null(want->ondelete), action_or_null(cur->ondelete)) &&
+           str_eq(action_or_null(want->onupdate), action_or_null(cur->onupdate));
 }
 
 static bool index_same(differ *df, const index_def *x, const index_def *y) {
@@ -163,10 +178,7 @@ static bool unique_same_fn(differ *df, const void *w, const void *c) {
     (void)df;
     return str_vec_eq(&((const unique_def *)w)->columns, &((const unique_def *)c)->columns);
 }
-static bool fk_same_fn(differ *df, const void *w, const void *c) {
-    (void)df;
-    return fk_same(w, c);
-}
+static bool fk_same_fn(differ *df, const void *w, const void *c) { return fk_same(df, w, c); }
 static bool check_same_fn(differ *df, const void *w, const void *c) {
     return !strcmp(normalize_expr(df->a, ((const check_def *)w)->sqltext),
                    normalize_expr(df->a, ((const check_def *)c)->sqltext));
@@ -359,31 +371,52 @@ static void emit_drop_tables(differ *df, const table *const *dropped, size_t n) 
     }
 }
 
-/* Everything that changes inside one table that stays (step 3). */
-static void diff_table_body(differ *df, const table *want, const table *cur) {
-    const char *tn = want->name;
+/* How the columns of a kept table pair up: paired[i] is the current column
+** of wanted column i (NULL: added); cur_used[j] marks current columns that
+** stay (unmarked: dropped). */
+typedef struct column_pairing {
+    const column **paired;
+    bool *cur_used;
+} column_pairing;
 
-    /* Columns: pair by name, then by @renamed_from. */
+/* Pair columns by name, then by @renamed_from; record the renames. */
+static column_pairing pair_columns(differ *df, const table *want, const table *cur) {
     size_t nw = want->columns.len, nc = cur->columns.len;
-    const column **paired = arena_alloc(df->a, (nw + 1) * sizeof *paired);
-    bool *cur_used = arena_alloc(df->a, (nc + 1) * sizeof *cur_used);
+    column_pairing cp;
+    cp.paired = arena_alloc(df->a, (nw + 1) * sizeof *cp.paired);
+    cp.cur_used = arena_alloc(df->a, (nc + 1) * sizeof *cp.cur_used);
     strmap *cur_pos = strmap_new(df->a);
     size_t *cpos = arena_alloc(df->a, (nc + 1) * sizeof *cpos);
     for (size_t j = 0; j < nc; j++) { cpos[j] = j; strmap_put(cur_pos, cur->columns.items[j]->name, &cpos[j]); }
     for (size_t i = 0; i < nw; i++) {
         size_t *j = strmap_get(cur_pos, want->columns.items[i]->name);
-        if (j) { paired[i] = cur->columns.items[*j]; cur_used[*j] = true; }
+        if (j) { cp.paired[i] = cur->columns.items[*j]; cp.cur_used[*j] = true; }
     }
     for (size_t i = 0; i < nw; i++) {
         const column *w = want->columns.items[i];
-        if (paired[i] || !w->renamed_from) continue;
+        if (cp.paired[i] || !w->renamed_from) continue;
         size_t *j = strmap_get(cur_pos, w->renamed_from);
-        if (j && !cur_used[*j] && !table_find_column(want, w->renamed_from)) {
-            paired[i] = cur->columns.items[*j];
-            cur_used[*j] = true;
-            emit(df, (op){.kind = OP_RENAME_COLUMN, .table_name = tn, .old_name = w->renamed_from,
-                          .new_name = w->name, .column = w, .old_column = paired[i]});
+        if (j && !cp.cur_used[*j] && !table_find_column(want, w->renamed_from)) {
+            cp.paired[i] = cur->columns.items[*j];
+            cp.cur_used[*j] = true;
+            strmap_put(df->column_renames, arena_printf(df->a, "%s.%s", want->name, w->renamed_from),
+                       (void *)w->name);
         }
+    }
+    return cp;
+}
+
+/* Everything that changes inside one table that stays (step 3). */
+static void diff_table_body(differ *df, const table *want, const table *cur, column_pairing cp) {
+    const char *tn = want->name;
+    size_t nw = want->columns.len, nc = cur->columns.len;
+    const column **paired = cp.paired;
+    bool *cur_used = cp.cur_used;
+    for (size_t i = 0; i < nw; i++) {
+        const column *w = want->columns.items[i];
+        if (paired[i] && strcmp(paired[i]->name, w->name) != 0)
+            emit(df, (op){.kind = OP_RENAME_COLUMN, .table_name = tn, .old_name = paired[i]->name,
+                          .new_name = w->name, .column = w, .old_column = paired[i]});
     }
 
     /* Constraints and indexes (not foreign keys: steps 2 and 5). */
@@ -440,7 +473,7 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
     arena *a = arena_new();
     migration_ops *m = arena_alloc(a, sizeof *m);
     m->arena = a;
-    differ df = {current, wanted, opt->dialect, m, a, dl};
+    differ df = {current, wanted, opt->dialect, m, a, dl, strmap_new(a), strmap_new(a)};
 
     size_t nw = wanted->tables.len, nc = current->tables.len;
     const table **cur_of = arena_alloc(a, (nw + 1) * sizeof *cur_of);
@@ -463,8 +496,15 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
             cur_kept[*j] = true;
             emit(&df, (op){.kind = OP_RENAME_TABLE, .table_name = w->name, .old_name = w->renamed_from,
                            .new_name = w->name});
+            strmap_put(df.table_renames, w->renamed_from, (void *)w->name);
         }
     }
+
+    /* Columns of kept tables, paired once (renames are known before any
+    ** foreign key is compared). */
+    column_pairing *colp = arena_alloc(a, (nw + 1) * sizeof *colp);
+    for (size_t i = 0; i < nw; i++)
+        if (cur_of[i]) colp[i] = pair_columns(&df, wanted->tables.items[i], cur_of[i]);
 
     /* Foreign keys of kept tables, paired once for steps 2 and 5. */
     pairing *fkp = arena_alloc(a, (nw + 1) * sizeof *fkp);
@@ -490,7 +530,7 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
 
     /* 3. Table bodies. */
     for (size_t i = 0; i < nw; i++)
-        if (cur_of[i]) diff_table_body(&df, wanted->tables.items[i], cur_of[i]);
+        if (cur_of[i]) diff_table_body(&df, wanted->tables.items[i], cur_of[i], colp[i]);
 
     /* 4. Create tables. */
     const table **created = arena_alloc(a, (nw + 1) * sizeof *created);

@@ -262,6 +262,34 @@ static void rename_table_and_column(void **state) {
                                     "Detected renamed column 'data_sets.extra' to 'details'");
 }
 
+static void foreign_keys_follow_renames(void **state) {
+    fixture *f = *state;
+    /* authors -> writers, and books.author_id points at it: the database
+    ** follows the rename, so the key is not a change. */
+    table *ca = tbl(f->cur, "authors");
+    col(f->cur, ca, "id", TYPE_INTEGER, -1, false);
+    pk(f->cur, ca, "id");
+    table *cb = tbl(f->cur, "books");
+    col(f->cur, cb, "id", TYPE_INTEGER, -1, false);
+    pk(f->cur, cb, "id");
+    col(f->cur, cb, "author_id", TYPE_INTEGER, -1, false);
+    fk(f->cur, cb, NULL, "author_id", "authors", NULL);
+    table *wa = tbl(f->want, "writers");
+    wa->renamed_from = "authors";
+    column *wid = col(f->want, wa, "writer_id", TYPE_INTEGER, -1, false);
+    wid->renamed_from = "id";
+    pk(f->want, wa, "writer_id");
+    table *wb = tbl(f->want, "books");
+    col(f->want, wb, "id", TYPE_INTEGER, -1, false);
+    pk(f->want, wb, "id");
+    col(f->want, wb, "author_id", TYPE_INTEGER, -1, false);
+    foreign_key *k = fk(f->want, wb, NULL, "author_id", "writers", NULL);
+    k->ref_columns.items[0] = "writer_id";
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f), "Detected renamed table 'authors' to 'writers'\n"
+                                    "Detected renamed column 'writers.id' to 'writer_id'");
+}
+
 static void index_changes(void **state) {
     fixture *f = *state;
     table *c = datasets(f->cur);
@@ -451,6 +479,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(alter_type_nullable_default, setup, teardown),
         cmocka_unit_test_setup_teardown(comments_only_where_stored, setup, teardown),
         cmocka_unit_test_setup_teardown(rename_table_and_column, setup, teardown),
+        cmocka_unit_test_setup_teardown(foreign_keys_follow_renames, setup, teardown),
         cmocka_unit_test_setup_teardown(index_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(unnamed_constraints_match_by_content, setup, teardown),
         cmocka_unit_test_setup_teardown(unique_and_check_changes, setup, teardown),

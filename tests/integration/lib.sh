@@ -1,0 +1,51 @@
+# Shared helpers of the integration tests (sourced).
+# Environment from ctest: RETORT (the binary), SOURCE_DIR, BUILD_DIR.
+set -euo pipefail
+: "${RETORT:?run through ctest}" "${SOURCE_DIR:?}"
+ALEMBIC=(/usr/bin/python3 -m alembic)
+SQLQ=(/usr/bin/python3 "$SOURCE_DIR/tests/integration/sqlq.py")
+failures=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+die() { echo "FAIL: $*" >&2; exit 1; }
+
+# A fresh project in $1: alembic.ini, alembic/{env.py,script.py.mako},
+# empty versions/ and models/.  The database comes from DATABASE_URL.
+new_project() {
+  local dir=$1
+  mkdir -p "$dir/alembic/versions" "$dir/models"
+  cp "$SOURCE_DIR/alembic.ini" "$dir/"
+  cp "$SOURCE_DIR/alembic/env.py" "$SOURCE_DIR/alembic/script.py.mako" "$dir/alembic/"
+}
+
+# A PostgreSQL database of its own for this test: prints its URL.
+# Needs RETORT_TEST_PG_URL (a server URL ending in /postgres or another db).
+new_pg_database() {
+  local name=$1 base=${RETORT_TEST_PG_URL:?RETORT_TEST_PG_URL is not set: run the tests through tools/run-tests.sh}
+  "${SQLQ[@]}" "$base" "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1 || true
+  /usr/bin/python3 - "$base" "$name" <<'PY'
+import sys, sqlalchemy as sa
+e = sa.create_engine(sys.argv[1], isolation_level="AUTOCOMMIT")
+with e.connect() as c:
+    c.execute(sa.text('DROP DATABASE IF EXISTS "%s"' % sys.argv[2]))
+    c.execute(sa.text('CREATE DATABASE "%s"' % sys.argv[2]))
+PY
+  echo "${base%/*}/$name"
+}
+
+drop_pg_database() {
+  /usr/bin/python3 - "${RETORT_TEST_PG_URL}" "$1" <<'PY' || true
+import sys, sqlalchemy as sa
+e = sa.create_engine(sys.argv[1], isolation_level="AUTOCOMMIT")
+with e.connect() as c:
+    c.execute(sa.text('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % sys.argv[2]))
+PY
+}
+
+# The path of the file a `retort revision` run wrote, from its output.
+generated_path() { sed -n 's/^Generating \(.*\) \.\.\.  done$/\1/p' <<<"$1"; }
+
+finish() {
+  if ((failures)); then echo "$failures check(s) failed" >&2; exit 1; fi
+  echo "all checks passed"
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The main job, on a fresh machine: install what is missing, build, bring
+# the bundled SQLite database (qlib_ui.db, next to alembic.ini) to head,
+# check that the models and the database agree, then walk through the
+# migration guide's workflow in a scratch copy of the project: edit a model,
+# autogenerate, review, upgrade, downgrade, upgrade.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+tools/install-deps.sh
+tools/build.sh RelWithDebInfo build
+retort=$root/build/retort
+alembic=(/usr/bin/python3 -m alembic)
+unset DATABASE_URL
+
+echo "== retort models: the schema the models declare"
+"$retort" models | head -n 12
+echo "   ..."
+echo
+echo "== alembic upgrade head: the bundled database ($root/qlib_ui.db)"
+"${alembic[@]}" upgrade head
+echo
+echo "== retort current / history"
+"${alembic[@]}" current
+echo
+echo "== retort revision --autogenerate, right after the upgrade (dry run: retort diff)"
+"$retort" diff
+echo
+
+demo=$(mktemp -d /tmp/retort-demo.XXXXXX)
+trap 'rm -rf "$demo"' EXIT
+cp -r alembic.ini alembic models "$demo/"
+cp qlib_ui.db "$demo/"
+cd "$demo"
+echo "== the workflow, in a scratch copy ($demo)"
+echo "-- 1. edit a model: add user_role to UserPreferences"
+sed -i 's/^\(  mode .*\)$/\1\n  user_role  String(50)?  @comment("Role of the user")/' models/user_preferences.model
+grep -n "user_role" models/user_preferences.model
+echo "-- 2. autogenerate"
+out=$("$retort" revision --autogenerate -m "add user_role column")
+echo "$out"
+file=$(sed -n 's/^Generating \(.*\) \.\.\.  done$/\1/p' <<<"$out")
+echo "-- 3. review: $file"
+sed -n '/^def upgrade/,$p' "$file"
+echo "-- 4. upgrade, downgrade -1, upgrade (real Alembic)"
+"${alembic[@]}" upgrade head
+"${alembic[@]}" downgrade -1
+"${alembic[@]}" upgrade head
+echo "-- 5. autogenerate again: nothing left to do"
+"$retort" diff
