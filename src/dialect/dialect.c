@@ -4,6 +4,7 @@
 #include "dialect/dialect.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 const dialect *dialect_for_url(const char *url) {
@@ -38,12 +39,42 @@ static size_t matching_paren(const char *s, size_t open) {
     return 0;
 }
 
-/* Position of a trailing "::type" cast outside literals and parentheses, or
-** the string's length. */
+/* Is s[0..len) one operand: a single-quoted literal, a parenthesized
+** group, or a bare word/number? */
+static bool is_atom(const char *s, size_t len) {
+    while (len && isspace((unsigned char)*s)) { s++; len--; }
+    while (len && isspace((unsigned char)s[len - 1])) len--;
+    if (!len) return false;
+    if (s[0] == '\'') {
+        size_t i = 1;
+        while (i < len) {
+            if (s[i] == '\'') {
+                if (i + 1 < len && s[i + 1] == '\'') { i += 2; continue; }
+                return i + 1 == len;
+            }
+            i++;
+        }
+        return false;
+    }
+    if (s[0] == '(') {
+        char *copy = strndup(s, len);
+        if (!copy) util_oom();
+        bool whole = matching_paren(copy, 0) == len;
+        free(copy);
+        return whole;
+    }
+    for (size_t i = 0; i < len; i++)
+        if (!(isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '.' || s[i] == '-')) return false;
+    return true;
+}
+
+/* Position of a trailing "::type" cast that applies to the whole
+** expression (the part before it is one operand, the part after it a type
+** name such as "character varying(255)" or "text[]"), or len. */
 static size_t trailing_cast(const char *s, size_t len) {
     int depth = 0;
     bool in_str = false;
-    size_t found = len;
+    size_t last = len;
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
         if (in_str) {
@@ -55,11 +86,14 @@ static size_t trailing_cast(const char *s, size_t len) {
         else if (c == '(') depth++;
         else if (c == ')') depth--;
         else if (c == ':' && depth == 0 && i + 1 < len && s[i + 1] == ':') {
-            if (found == len) found = i;
+            last = i;
             i++;
         }
     }
-    return found;
+    if (last == len) return len;
+    for (size_t i = last + 2; i < len; i++)
+        if (!(isalnum((unsigned char)s[i]) || strchr(" _\"()[],", s[i]))) return len;
+    return is_atom(s, last) ? last : len;
 }
 
 const char *dialect_strip_parens(arena *a, const char *sql) {

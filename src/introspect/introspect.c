@@ -1,9 +1,29 @@
 /*
-** introspect.c — dispatch to the backend's introspector.
+** introspect.c — dispatch to the backend's introspector, then what every
+** backend's result shares.
 */
 #include "introspect/introspect.h"
 
+#include <string.h>
+
+/* An index named as SQLAlchemy names an @index (ix_<table>_<column>) is
+** marked conventional, so that a generated drop renders op.f() as Alembic's
+** does. */
+static void mark_conventional_index_names(schema *s) {
+    for (size_t t = 0; t < s->tables.len; t++) {
+        table *tb = s->tables.items[t];
+        for (size_t i = 0; i < tb->indexes.len; i++) {
+            index_def *ix = tb->indexes.items[i];
+            if (ix->columns.len != 1) continue;
+            const char *expect = arena_printf(s->arena, "ix_%s_%s", tb->name, ix->columns.items[0]);
+            ix->conventional_name = strcmp(expect, ix->name) == 0;
+        }
+    }
+}
+
 int introspect_database(db_conn *c, const introspect_options *opt, schema **out, diag_list *dl) {
-    if (c->sqlite) return introspect_sqlite(c->sqlite, opt, out, dl);
-    return introspect_postgres(c->pg, c->pg_schema, opt, out, dl);
+    int rc = c->sqlite ? introspect_sqlite(c->sqlite, opt, out, dl)
+                       : introspect_postgres(c->pg, c->pg_schema, opt, out, dl);
+    if (rc == 0) mark_conventional_index_names(*out);
+    return rc;
 }

@@ -1,0 +1,351 @@
+/*
+** postgres.c — read one PostgreSQL schema (namespace) from pg_catalog into
+** the Schema IR.
+**
+** Four catalog queries, whatever the number of tables, all inside one
+** read-only REPEATABLE READ transaction so they see one consistent picture:
+**
+**   1. tables     pg_class (ordinary and partitioned tables, not partitions)
+**                 with obj_description() comments, sorted by name (bytes);
+**   2. columns    pg_attribute (no dropped or system columns), with
+**                 format_type(), attnotnull, pg_get_expr() of the default,
+**                 attidentity, attgenerated and col_description();
+**   3. constraints  pg_constraint: primary keys, unique constraints, foreign
+**                 keys (referred table, columns, ON DELETE / ON UPDATE) and
+**                 check constraints, their columns in key order;
+**   4. indexes    pg_index, except those that back a primary key, unique or
+**                 exclusion constraint; key columns in order (expressions as
+**                 "(expr)" from pg_get_indexdef()), and the partial index
+**                 predicate.
+**
+** Column lists come back as JSON arrays (array_to_json over unnest ... WITH
+** ORDINALITY), read with jansson, so names with commas or quotes need no
+** array-literal parsing.  Rows are matched to tables by OID through a hash
+** map; nothing here recurses.
+**
+** Serial columns (a nextval(...) default) and identity columns are marked
+** identity; a serial column keeps its default text (the dialect treats any
+** nextval(...) default as "no default").  alembic_version and the tables in
+** options->exclude_tables are left out, and so are their columns and
+** constraints.
+*/
+#include "introspect/introspect.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char SQL_TABLES[] =
+    "SELECT c.oid::text, c.relname, obj_description(c.oid, 'pg_class')\n"
+    "FROM pg_catalog.pg_class c\n"
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
+    "ORDER BY c.relname COLLATE \"C\"";
+
+static const char SQL_COLUMNS[] =
+    "SELECT a.attrelid::text, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),\n"
+    "       a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity,\n"
+    "       a.attgenerated, pg_catalog.col_description(a.attrelid, a.attnum)\n"
+    "FROM pg_catalog.pg_attribute a\n"
+    "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid\n"
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n"
+    "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
+    "  AND a.attnum > 0 AND NOT a.attisdropped\n"
+    "ORDER BY a.attrelid, a.attnum";
+
+/* contype: p primary key, u unique, f foreign key, c check.  (PostgreSQL 18
+** also keeps NOT NULL as contype 'n'; those are columns' nullability, not
+** constraints of their own, and are left out here.) */
+static const char SQL_CONSTRAINTS[] =
+    "SELECT con.conrelid::text, con.conname, con.contype,\n"
+    "       array_to_json(ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)\n"
+    "           JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num\n"
+    "           ORDER BY k.ord))::text,\n"
+    "       rn.nspname, rc.relname,\n"
+    "       array_to_json(ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)\n"
+    "           JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num\n"
+    "           ORDER BY k.ord))::text,\n"
+    "       con.confdeltype, con.confupdtype,\n"
+    "       CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid, true) END\n"
+    "FROM pg_catalog.pg_constraint con\n"
+    "JOIN pg_catalog.pg_class c ON c.oid = con.conrelid\n"
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid\n"
+    "LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace\n"
+    "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
+    "  AND con.contype IN ('p', 'u', 'f', 'c')\n"
+    "ORDER BY con.conrelid, con.conname COLLATE \"C\"";
+
+static const char SQL_INDEXES[] =
+    "SELECT i.indrelid::text, ic.relname, i.indisunique,\n"
+    "       array_to_json(ARRAY(\n"
+    "           SELECT CASE WHEN k.num = 0\n"
+    "                       THEN '(' || pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) || ')'\n"
+    "                       ELSE a.attname::text END\n"
+    "           FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)\n"
+    "           LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num\n"
+    "           WHERE k.ord <= i.indnkeyatts\n"
+    "           ORDER BY k.ord))::text,\n"
+    "       pg_catalog.pg_get_expr(i.indpred, i.indrelid, true)\n"
+    "FROM pg_catalog.pg_index i\n"
+    "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid\n"
+    "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid\n"
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
+    "  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k\n"
+    "                  WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid\n"
+    "                    AND k.contype IN ('p', 'u', 'x'))\n"
+    "ORDER BY i.indrelid, ic.relname COLLATE \"C\"";
+
+/* Run one query with the schema name as $1.  Returns the result, or NULL
+** with a diagnostic. */
+static PGresult *run_query(PGconn *conn, const char *sql, const char *pg_schema, const char *what,
+                           diag_list *dl) {
+    const char *params[1] = {pg_schema};
+    PGresult *res = PQexecParams(conn, sql, pg_schema ? 1 : 0, NULL, pg_schema ? params : NULL,
+                                 NULL, NULL, 0);
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+        const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+        size_t len = strcspn(msg, "\n");
+        diag_add(dl, DIAG_ERROR, (src_loc){0}, "reading the PostgreSQL catalog (%s) failed: %.*s",
+                 what, (int)len, msg);
+        PQclear(res);
+        return NULL;
+    }
+    return res;
+}
+
+static const char *field(arena *a, PGresult *r, int row, int col) {
+    if (PQgetisnull(r, row, col)) return NULL;
+    return arena_strdup(a, PQgetvalue(r, row, col));
+}
+
+static bool field_is(PGresult *r, int row, int col, const char *value) {
+    return !PQgetisnull(r, row, col) && !strcmp(PQgetvalue(r, row, col), value);
+}
+
+/* A JSON array of strings (from array_to_json) into a str_vec. */
+static void json_names(arena *a, const char *text, str_vec *out) {
+    json_t *arr = json_loads(text, 0, NULL);
+    if (!json_is_array(arr)) {
+        json_decref(arr);
+        return;
+    }
+    size_t i;
+    json_t *item;
+    json_array_foreach(arr, i, item) {
+        if (json_is_string(item)) vec_push(a, out, arena_strdup(a, json_string_value(item)));
+    }
+    json_decref(arr);
+}
+
+/* confdeltype / confupdtype letter to the SQL action; NO ACTION is NULL. */
+static const char *fk_action(const char *letter) {
+    if (!letter) return NULL;
+    switch (letter[0]) {
+        case 'c': return "CASCADE";
+        case 'n': return "SET NULL";
+        case 'd': return "SET DEFAULT";
+        case 'r': return "RESTRICT";
+        default: return NULL;     /* 'a': NO ACTION, the default */
+    }
+}
+
+/* "CHECK (row_count >= 0)" -> "row_count >= 0"; also drops " NOT VALID" and
+** " NO INHERIT" after the closing parenthesis. */
+static const char *check_expression(arena *a, const char *def) {
+    if (!def) return NULL;
+    if (strncmp(def, "CHECK (", 7) != 0) return arena_strdup(a, def);
+    const char *body = def + 7;
+    int depth = 1;
+    bool in_str = false;
+    const char *p = body;
+    for (; *p; p++) {
+        if (in_str) {
+            if (*p == '\'') {
+                if (p[1] == '\'') p++;
+                else in_str = false;
+            }
+        } else if (*p == '\'') {
+            in_str = true;
+        } else if (*p == '(') {
+            depth++;
+        } else if (*p == ')' && --depth == 0) {
+            break;
+        }
+    }
+    return arena_strndup(a, body, (size_t)(p - body));
+}
+
+static bool is_excluded(const char *name, const introspect_options *opt) {
+    if (!strcmp(name, "alembic_version")) return true;
+    if (opt && opt->exclude_tables)
+        for (size_t i = 0; i < opt->exclude_tables->len; i++)
+            if (!strcmp(opt->exclude_tables->items[i], name)) return true;
+    return false;
+}
+
+static void read_tables(schema *s, PGresult *r, const introspect_options *opt, strmap *by_oid) {
+    for (int i = 0; i < PQntuples(r); i++) {
+        const char *name = PQgetvalue(r, i, 1);
+        if (is_excluded(name, opt)) continue;
+        table *t = schema_add_table(s, name);
+        if (!t) continue;
+        t->comment = field(s->arena, r, i, 2);
+        strmap_put(by_oid, arena_strdup(s->arena, PQgetvalue(r, i, 0)), t);
+    }
+}
+
+static void read_columns(schema *s, PGresult *r, strmap *by_oid) {
+    const dialect *d = dialect_postgresql();
+    for (int i = 0; i < PQntuples(r); i++) {
+        table *t = strmap_get(by_oid, PQgetvalue(r, i, 0));
+        if (!t) continue;
+        column *col = table_add_column(s, t, PQgetvalue(r, i, 1));
+        if (!col) continue;
+        col->type = d->parse_type(s->arena, PQgetvalue(r, i, 2));
+        col->nullable = !field_is(r, i, 3, "t");
+        const char *def = field(s->arena, r, i, 4);
+        bool generated = !PQgetisnull(r, i, 6) && PQgetvalue(r, i, 6)[0] != '\0';
+        bool identity = !PQgetisnull(r, i, 5) && PQgetvalue(r, i, 5)[0] != '\0';
+        if (def && !generated) {
+            col->server_default.kind = DEFAULT_SQL;
+            col->server_default.text = def;
+            if (!strncmp(def, "nextval(", 8)) identity = true;
+        }
+        col->identity = identity;
+        col->autoincrement = identity ? AUTOINC_TRUE : AUTOINC_AUTO;
+        col->comment = field(s->arena, r, i, 7);
+    }
+}
+
+static void read_constraints(schema *s, PGresult *r, const char *pg_schema, strmap *by_oid) {
+    arena *a = s->arena;
+    for (int i = 0; i < PQntuples(r); i++) {
+        table *t = strmap_get(by_oid, PQgetvalue(r, i, 0));
+        if (!t) continue;
+        const char *name = field(a, r, i, 1);
+        char kind = PQgetvalue(r, i, 2)[0];
+        str_vec cols = {0};
+        json_names(a, PQgetvalue(r, i, 3), &cols);
+        if (kind == 'p') {
+            t->primary_key.name = name;
+            t->primary_key.columns = cols;
+            for (size_t k = 0; k < cols.len; k++) {
+                column *c = table_find_column(t, cols.items[k]);
+                if (c) c->primary_key = true;
+            }
+        } else if (kind == 'u') {
+            unique_def *u = arena_alloc(a, sizeof *u);
+            u->name = name;
+            u->columns = cols;
+            vec_push(a, &t->uniques, u);
+        } else if (kind == 'f') {
+            foreign_key *fk = arena_alloc(a, sizeof *fk);
+            fk->name = name;
+            fk->columns = cols;
+            const char *ref_schema = PQgetvalue(r, i, 4);
+            const char *ref_table = PQgetvalue(r, i, 5);
+            fk->ref_table = strcmp(ref_schema, pg_schema)
+                                ? arena_printf(a, "%s.%s", ref_schema, ref_table)
+                                : arena_strdup(a, ref_table);
+            json_names(a, PQgetvalue(r, i, 6), &fk->ref_columns);
+            fk->ondelete = fk_action(PQgetvalue(r, i, 7));
+            fk->onupdate = fk_action(PQgetvalue(r, i, 8));
+            vec_push(a, &t->foreign_keys, fk);
+        } else if (kind == 'c') {
+            check_def *ck = arena_alloc(a, sizeof *ck);
+            ck->name = name;
+            ck->sqltext = check_expression(a, field(a, r, i, 9));
+            vec_push(a, &t->checks, ck);
+        }
+    }
+}
+
+/* pg_get_indexdef() prints some expressions in parentheses already
+** ("(qty + 1)") and others bare ("lower(name)"); the query wraps every
+** expression, so "((qty + 1))" loses one level here. */
+static const char *one_paren_level(arena *a, const char *expr) {
+    size_t n = strlen(expr);
+    if (n < 4 || strncmp(expr, "((", 2) != 0 || strcmp(expr + n - 2, "))") != 0) return expr;
+    /* the inner text must be one parenthesized whole: "((a) + (b))" is not */
+    int depth = 0;
+    bool in_str = false;
+    for (size_t i = 1; i < n - 1; i++) {
+        char c = expr[i];
+        if (in_str) {
+            if (c == '\'') in_str = false;
+        } else if (c == '\'') {
+            in_str = true;
+        } else if (c == '(') {
+            depth++;
+        } else if (c == ')' && --depth == 0 && i != n - 2) {
+            return expr;
+        }
+    }
+    return arena_strndup(a, expr + 1, n - 2);
+}
+
+static void read_indexes(schema *s, PGresult *r, strmap *by_oid) {
+    arena *a = s->arena;
+    for (int i = 0; i < PQntuples(r); i++) {
+        table *t = strmap_get(by_oid, PQgetvalue(r, i, 0));
+        if (!t) continue;
+        index_def *ix = arena_alloc(a, sizeof *ix);
+        ix->name = field(a, r, i, 1);
+        ix->unique = field_is(r, i, 2, "t");
+        json_names(a, PQgetvalue(r, i, 3), &ix->columns);
+        for (size_t k = 0; k < ix->columns.len; k++)
+            ix->columns.items[k] = one_paren_level(a, ix->columns.items[k]);
+        ix->where = field(a, r, i, 4);
+        vec_push(a, &t->indexes, ix);
+    }
+}
+
+int introspect_postgres(PGconn *conn, const char *pg_schema, const introspect_options *opt,
+                        schema **out, diag_list *dl) {
+    *out = NULL;
+    if (!pg_schema) pg_schema = "public";
+    /* A caller that already has a transaction open keeps it: its picture is
+    ** the one read, and its COMMIT is its own business. */
+    bool own_transaction = PQtransactionStatus(conn) == PQTRANS_IDLE;
+    if (own_transaction) {
+        PGresult *begin = run_query(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL,
+                                    "begin", dl);
+        if (!begin) return -1;
+        PQclear(begin);
+    }
+
+    schema *s = schema_new();
+    strmap *by_oid = strmap_new(s->arena);
+    int rc = -1;
+    PGresult *r;
+    if (!(r = run_query(conn, SQL_TABLES, pg_schema, "tables", dl))) goto done;
+    read_tables(s, r, opt, by_oid);
+    PQclear(r);
+    if (!(r = run_query(conn, SQL_COLUMNS, pg_schema, "columns", dl))) goto done;
+    read_columns(s, r, by_oid);
+    PQclear(r);
+    if (!(r = run_query(conn, SQL_CONSTRAINTS, pg_schema, "constraints", dl))) goto done;
+    read_constraints(s, r, pg_schema, by_oid);
+    PQclear(r);
+    if (!(r = run_query(conn, SQL_INDEXES, pg_schema, "indexes", dl))) goto done;
+    read_indexes(s, r, by_oid);
+    PQclear(r);
+    rc = 0;
+
+done:
+    /* COMMIT on success, ROLLBACK after a failure (the transaction is
+    ** aborted by then). */
+    if (own_transaction) {
+        r = PQexec(conn, rc == 0 ? "COMMIT" : "ROLLBACK");
+        PQclear(r);
+    }
+    if (rc != 0) {
+        schema_free(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}

@@ -1,0 +1,722 @@
+/*
+** sqlite.c — read the live schema of an SQLite database into the Schema IR.
+**
+** Five queries, however many tables there are.  Each joins the catalog
+** (main.sqlite_master) with one of the table-valued pragma functions, so a
+** single statement walks every table:
+**
+**   1. tables        name and stored CREATE TABLE text
+**   2. columns       pragma_table_xinfo: name, declared type, NOT NULL,
+**                    default text, position in the primary key
+**   3. indexes       pragma_index_list: name, unique, origin (c = CREATE
+**                    INDEX, u = UNIQUE constraint, pk = primary key),
+**                    partial, and the stored CREATE INDEX text
+**   4. index columns pragma_index_xinfo: key columns in order
+**   5. foreign keys  pragma_foreign_key_list: one row per column pair,
+**                    grouped by id
+**
+** What the pragmas do not tell is read from the stored SQL with a small
+** tokenizer (sql_tokenize below): the names of constraints (CONSTRAINT x
+** PRIMARY KEY / UNIQUE / FOREIGN KEY / REFERENCES / CHECK), check
+** constraints themselves, AUTOINCREMENT, the text of expression index
+** columns and the WHERE of partial indexes.  Foreign keys and unique
+** constraints from the text are matched to the pragma rows by their
+** columns.
+**
+** Conventions of the result: tables sorted by name; alembic_version,
+** sqlite_* and opt->exclude_tables left out (names compared case
+** insensitively, as SQLite does); virtual tables left out.  Defaults are
+** DEFAULT_SQL with the text SQLite keeps ('pending', (CURRENT_TIMESTAMP),
+** 0).  An INTEGER PRIMARY KEY (the rowid) is NOT NULL whatever the pragma
+** says; other columns are nullable exactly when declared without NOT NULL.
+** The primary key's autoindex is not an index; UNIQUE autoindexes are unique
+** constraints; indexes made by CREATE INDEX are indexes, with expression
+** columns given as their text ("lower(name)") and ASC/DESC/COLLATE left
+** out.  Unnamed constraints have a NULL name.  ON DELETE / ON UPDATE are
+** upper case, NULL for NO ACTION.
+*/
+#include "introspect/introspect.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+/* ------------------------------------------------------------- tokenizer */
+
+typedef enum sql_token_kind {
+    TK_WORD,        /* bare word: keyword, identifier or number */
+    TK_QUOTED_ID,   /* "x", `x` or [x] */
+    TK_STRING,      /* 'x' */
+    TK_LPAREN,
+    TK_RPAREN,
+    TK_COMMA,
+    TK_PUNCT        /* any other single character */
+} sql_token_kind;
+
+typedef struct sql_token {
+    sql_token_kind kind;
+    const char *text;   /* into the SQL text */
+    size_t len;
+} sql_token;
+
+typedef VEC(sql_token) token_vec;
+
+static bool is_word_char(unsigned char c) {
+    return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+/* Split SQL into tokens; blanks and comments (-- to end of line, C style)
+** are dropped.  An unterminated quote or comment runs to the end. */
+static void sql_tokenize(arena *a, const char *sql, token_vec *out) {
+    const char *p = sql;
+    while (*p) {
+        unsigned char c = (unsigned char)*p;
+        if (isspace(c)) { p++; continue; }
+        if (c == '-' && p[1] == '-') {
+            while (*p && *p != '\n') p++;
+            continue;
+        }
+        if (c == '/' && p[1] == '*') {
+            const char *end = strstr(p + 2, "*/");
+            p = end ? end + 2 : p + strlen(p);
+            continue;
+        }
+        sql_token t = {TK_PUNCT, p, 1};
+        if (c == '"' || c == '`' || c == '\'' || c == '[') {
+            char close = c == '[' ? ']' : (char)c;
+            const char *q = p + 1;
+            for (;;) {
+                if (!*q) break;
+                if (*q == close) {
+                    if (close != ']' && q[1] == close) { q += 2; continue; }
+                    q++;
+                    break;
+                }
+                q++;
+            }
+            t.kind = c == '\'' ? TK_STRING : TK_QUOTED_ID;
+            t.len = (size_t)(q - p);
+        } else if (is_word_char(c)) {
+            const char *q = p;
+            while (*q && is_word_char((unsigned char)*q)) q++;
+            t.kind = TK_WORD;
+            t.len = (size_t)(q - p);
+        } else if (c == '(') t.kind = TK_LPAREN;
+        else if (c == ')') t.kind = TK_RPAREN;
+        else if (c == ',') t.kind = TK_COMMA;
+        vec_push(a, out, t);
+        p += t.len;
+    }
+}
+
+static bool tok_is_word(const token_vec *tv, size_t i, const char *word) {
+    if (i >= tv->len || tv->items[i].kind != TK_WORD) return false;
+    const sql_token *t = &tv->items[i];
+    return strlen(word) == t->len && !strncasecmp(t->text, word, t->len);
+}
+
+static bool tok_is(const token_vec *tv, size_t i, sql_token_kind k) {
+    return i < tv->len && tv->items[i].kind == k;
+}
+
+/* The name a token stands for: quotes removed and doubled quotes undone. */
+static const char *tok_ident(arena *a, const token_vec *tv, size_t i) {
+    if (i >= tv->len) return NULL;
+    const sql_token *t = &tv->items[i];
+    if (t->kind == TK_WORD) return arena_strndup(a, t->text, t->len);
+    if (t->kind != TK_QUOTED_ID && t->kind != TK_STRING) return NULL;
+    char open = t->text[0], close = open == '[' ? ']' : open;
+    size_t n = t->len;
+    if (n >= 2 && t->text[n - 1] == close) n--;
+    char *r = arena_alloc(a, n + 1), *w = r;
+    for (size_t k = 1; k < n; k++) {
+        if (close != ']' && t->text[k] == close && k + 1 < n && t->text[k + 1] == close) k++;
+        *w++ = t->text[k];
+    }
+    *w = '\0';
+    return r;
+}
+
+/* Index of the parenthesis closing the one at tv[open]; tv->len when the
+** text is unbalanced. */
+static size_t matching_rparen(const token_vec *tv, size_t open) {
+    int depth = 0;
+    for (size_t i = open; i < tv->len; i++) {
+        if (tv->items[i].kind == TK_LPAREN) depth++;
+        else if (tv->items[i].kind == TK_RPAREN && --depth == 0) return i;
+    }
+    return tv->len;
+}
+
+/* The source text from token `first` to token `last` inclusive. */
+static const char *tok_span_text(arena *a, const token_vec *tv, size_t first, size_t last) {
+    if (first > last || last >= tv->len) return arena_strdup(a, "");
+    const char *s = tv->items[first].text;
+    const char *e = tv->items[last].text + tv->items[last].len;
+    return arena_strndup(a, s, (size_t)(e - s));
+}
+
+/* The source text strictly inside the parentheses at tv[open], trimmed. */
+static const char *paren_group_text(arena *a, const token_vec *tv, size_t open) {
+    size_t close = matching_rparen(tv, open);
+    if (close >= tv->len || close == open + 1) return arena_strdup(a, "");
+    return tok_span_text(a, tv, open + 1, close - 1);
+}
+
+/* The comma-separated items directly inside the parentheses at tv[open], as
+** token ranges [start, end). */
+typedef struct token_range { size_t start, end; } token_range;
+typedef VEC(token_range) range_vec;
+
+static size_t split_paren_items(arena *a, const token_vec *tv, size_t open, range_vec *out) {
+    size_t close = matching_rparen(tv, open);
+    size_t start = open + 1;
+    int depth = 0;
+    for (size_t i = open + 1; i <= close && i < tv->len; i++) {
+        sql_token_kind k = tv->items[i].kind;
+        if (k == TK_LPAREN) depth++;
+        else if (k == TK_RPAREN && depth > 0) depth--;
+        else if ((k == TK_COMMA && depth == 0) || i == close) {
+            if (i > start) vec_push(a, out, ((token_range){start, i}));
+            start = i + 1;
+        }
+    }
+    if (close >= tv->len && start < tv->len) vec_push(a, out, ((token_range){start, tv->len}));
+    return close;
+}
+
+/* Column names of a "(a, b COLLATE x DESC)" list: each item's first token. */
+static size_t paren_column_names(arena *a, const token_vec *tv, size_t open, str_vec *out) {
+    range_vec items = {0};
+    size_t close = split_paren_items(a, tv, open, &items);
+    for (size_t i = 0; i < items.len; i++) {
+        const char *name = tok_ident(a, tv, items.items[i].start);
+        if (name) vec_push(a, out, name);
+    }
+    return close;
+}
+
+/* ------------------------------------------------- the CREATE TABLE text */
+
+typedef enum text_constraint_kind { TC_PRIMARY_KEY, TC_UNIQUE, TC_FOREIGN_KEY, TC_CHECK } text_constraint_kind;
+
+typedef struct text_constraint {
+    text_constraint_kind kind;
+    const char *name;       /* NULL when unnamed */
+    str_vec columns;        /* PK / UNIQUE / FK columns */
+    const char *ref_table;  /* FK */
+    const char *sqltext;    /* CHECK, without the outer parentheses */
+    bool used;              /* matched to a pragma row already */
+} text_constraint;
+
+typedef struct create_table_text {
+    VEC(text_constraint *) constraints;
+    bool autoincrement;
+} create_table_text;
+
+static text_constraint *add_text_constraint(arena *a, create_table_text *ct, text_constraint_kind k,
+                                            const char *name) {
+    text_constraint *c = arena_alloc(a, sizeof *c);
+    c->kind = k;
+    c->name = name;
+    vec_push(a, &ct->constraints, c);
+    return c;
+}
+
+/* The constraints written on one column definition, tokens [s, e):
+** "name TYPE(args) [CONSTRAINT n] PRIMARY KEY | UNIQUE | CHECK (...) |
+** REFERENCES t (c) ON DELETE ... | NOT NULL | DEFAULT v | COLLATE x ..." */
+static void parse_column_definition(arena *a, const token_vec *tv, size_t s, size_t e,
+                                    create_table_text *ct) {
+    const char *column = tok_ident(a, tv, s);
+    if (!column) return;
+    const char *pending_name = NULL;
+    size_t k = s + 1;
+    while (k < e) {
+        sql_token_kind kind = tv->items[k].kind;
+        if (kind == TK_LPAREN) {            /* type arguments, GENERATED AS (...) */
+            k = matching_rparen(tv, k) + 1;
+            continue;
+        }
+        if (kind != TK_WORD) { k++; continue; }
+        if (tok_is_word(tv, k, "CONSTRAINT")) {
+            pending_name = tok_ident(a, tv, k + 1);
+            k += 2;
+            continue;
+        }
+        if (tok_is_word(tv, k, "PRIMARY")) {
+            text_constraint *c = add_text_constraint(a, ct, TC_PRIMARY_KEY, pending_name);
+            vec_push(a, &c->columns, column);
+            pending_name = NULL;
+        } else if (tok_is_word(tv, k, "UNIQUE")) {
+            text_constraint *c = add_text_constraint(a, ct, TC_UNIQUE, pending_name);
+            vec_push(a, &c->columns, column);
+            pending_name = NULL;
+        } else if (tok_is_word(tv, k, "CHECK") && tok_is(tv, k + 1, TK_LPAREN)) {
+            text_constraint *c = add_text_constraint(a, ct, TC_CHECK, pending_name);
+            c->sqltext = paren_group_text(a, tv, k + 1);
+            pending_name = NULL;
+            k = matching_rparen(tv, k + 1) + 1;
+            continue;
+        } else if (tok_is_word(tv, k, "REFERENCES")) {
+            text_constraint *c = add_text_constraint(a, ct, TC_FOREIGN_KEY, pending_name);
+            vec_push(a, &c->columns, column);
+            c->ref_table = tok_ident(a, tv, k + 1);
+            pending_name = NULL;
+            k += 2;
+            continue;
+        } else if (tok_is_word(tv, k, "SET")) {     /* ON DELETE SET NULL / DEFAULT */
+            k += 2;
+            continue;
+        } else if (tok_is_word(tv, k, "NOT") && tok_is_word(tv, k + 1, "DEFERRABLE")) {
+            k += 2;
+            continue;
+        } else if (tok_is_word(tv, k, "DEFAULT")) {
+            pending_name = NULL;
+            k++;
+            if (k < e && tv->items[k].kind == TK_PUNCT) k++;          /* sign */
+            if (tok_is(tv, k, TK_LPAREN)) k = matching_rparen(tv, k);
+            k++;
+            continue;
+        } else if (tok_is_word(tv, k, "COLLATE")) {
+            pending_name = NULL;
+            k += 2;
+            continue;
+        } else if (tok_is_word(tv, k, "NOT") || tok_is_word(tv, k, "NULL") ||
+                   tok_is_word(tv, k, "GENERATED") || tok_is_word(tv, k, "AS")) {
+            pending_name = NULL;
+        }
+        k++;
+    }
+}
+
+/* One item of the CREATE TABLE list, tokens [s, e): a table constraint or a
+** column definition. */
+static void parse_table_item(arena *a, const token_vec *tv, size_t s, size_t e,
+                             create_table_text *ct) {
+    size_t j = s;
+    const char *name = NULL;
+    if (tok_is_word(tv, j, "CONSTRAINT")) {
+        name = tok_ident(a, tv, j + 1);
+        j += 2;
+    }
+    if (tok_is_word(tv, j, "PRIMARY") && tok_is_word(tv, j + 1, "KEY") && tok_is(tv, j + 2, TK_LPAREN)) {
+        text_constraint *c = add_text_constraint(a, ct, TC_PRIMARY_KEY, name);
+        paren_column_names(a, tv, j + 2, &c->columns);
+    } else if (tok_is_word(tv, j, "UNIQUE") && tok_is(tv, j + 1, TK_LPAREN)) {
+        text_constraint *c = add_text_constraint(a, ct, TC_UNIQUE, name);
+        paren_column_names(a, tv, j + 1, &c->columns);
+    } else if (tok_is_word(tv, j, "CHECK") && tok_is(tv, j + 1, TK_LPAREN)) {
+        text_constraint *c = add_text_constraint(a, ct, TC_CHECK, name);
+        c->sqltext = paren_group_text(a, tv, j + 1);
+    } else if (tok_is_word(tv, j, "FOREIGN") && tok_is_word(tv, j + 1, "KEY") &&
+               tok_is(tv, j + 2, TK_LPAREN)) {
+        text_constraint *c = add_text_constraint(a, ct, TC_FOREIGN_KEY, name);
+        size_t close = paren_column_names(a, tv, j + 2, &c->columns);
+        if (tok_is_word(tv, close + 1, "REFERENCES")) c->ref_table = tok_ident(a, tv, close + 2);
+    } else if (j == s && j < e) {
+        parse_column_definition(a, tv, s, e, ct);
+    }
+}
+
+/* Read the constraints of a stored CREATE TABLE statement.  Text that is not
+** a CREATE TABLE with a column list (CREATE TABLE ... AS SELECT) gives none. */
+static void parse_create_table(arena *a, const char *sql, create_table_text *ct) {
+    memset(ct, 0, sizeof *ct);
+    if (!sql) return;
+    token_vec tv = {0};
+    sql_tokenize(a, sql, &tv);
+    for (size_t i = 0; i < tv.len; i++)
+        if (tok_is_word(&tv, i, "AUTOINCREMENT")) ct->autoincrement = true;
+    size_t open = 0;
+    while (open < tv.len && tv.items[open].kind != TK_LPAREN) {
+        if (tok_is_word(&tv, open, "AS")) return;
+        open++;
+    }
+    if (open >= tv.len) return;
+    range_vec items = {0};
+    split_paren_items(a, &tv, open, &items);
+    for (size_t i = 0; i < items.len; i++)
+        parse_table_item(a, &tv, items.items[i].start, items.items[i].end, ct);
+}
+
+/* ------------------------------------------------- the CREATE INDEX text */
+
+typedef struct create_index_text {
+    str_vec items;          /* each indexed item's text, ASC/DESC/COLLATE removed */
+    const char *where;      /* partial index predicate, or NULL */
+} create_index_text;
+
+static void parse_create_index(arena *a, const char *sql, create_index_text *ci) {
+    memset(ci, 0, sizeof *ci);
+    if (!sql) return;
+    token_vec tv = {0};
+    sql_tokenize(a, sql, &tv);
+    size_t on = 0;
+    while (on < tv.len && !tok_is_word(&tv, on, "ON")) on++;
+    size_t open = on;
+    while (open < tv.len && tv.items[open].kind != TK_LPAREN) open++;
+    if (open >= tv.len) return;
+    range_vec items = {0};
+    size_t close = split_paren_items(a, &tv, open, &items);
+    for (size_t i = 0; i < items.len; i++) {
+        size_t s = items.items[i].start, e = items.items[i].end;
+        if (e > s + 1 && (tok_is_word(&tv, e - 1, "ASC") || tok_is_word(&tv, e - 1, "DESC"))) e--;
+        if (e > s + 2 && tok_is_word(&tv, e - 2, "COLLATE")) e -= 2;
+        vec_push(a, &ci->items, tok_span_text(a, &tv, s, e - 1));
+    }
+    if (tok_is_word(&tv, close + 1, "WHERE") && close + 2 < tv.len) {
+        size_t last = tv.len - 1;
+        while (last > close + 2 && tv.items[last].kind == TK_PUNCT && tv.items[last].text[0] == ';') last--;
+        ci->where = tok_span_text(a, &tv, close + 2, last);
+    }
+}
+
+/* ------------------------------------------------------------- the reader */
+
+/* The foreign key being assembled from consecutive rows of one id. */
+typedef struct fk_cursor {
+    struct table_state *ts;
+    int id;
+    foreign_key *fk;
+    VEC(foreign_key *) missing_ref_columns;  /* REFERENCES parent with no columns */
+} fk_cursor;
+
+/* What the reader keeps per table while the queries run. */
+typedef struct table_state {
+    table *t;
+    create_table_text text;
+    VEC(column *) pk_columns;   /* in pk order once sorted */
+    VEC(int) pk_positions;
+} table_state;
+
+/* One index being read: rows of query 3, columns from query 4. */
+typedef struct index_state {
+    table_state *ts;
+    const char *name;
+    bool unique;
+    char origin;                /* 'c', 'u', 'p' */
+    create_index_text text;
+    str_vec columns;
+} index_state;
+
+typedef struct sqlite_reader {
+    sqlite3 *db;
+    schema *s;
+    arena *a;                   /* scratch: freed when done */
+    diag_list *dl;
+    strmap *tables;             /* name -> table_state */
+    strmap *indexes;            /* "table\x01index" -> index_state */
+    VEC(index_state *) index_order;
+    fk_cursor fk_reading;
+    const str_vec *excluded_tables;
+} sqlite_reader;
+
+/* Every query walks the same tables: ordinary tables of the main schema,
+** not SQLite's own and not virtual ones (their module may be missing). */
+#define TABLE_FILTER                                                          \
+    " m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"          \
+    " AND m.sql NOT LIKE 'CREATE VIRTUAL%'"
+
+static const char SQL_TABLES[] =
+    "SELECT m.name, m.sql FROM main.sqlite_master AS m WHERE" TABLE_FILTER
+    " ORDER BY m.name";
+
+static const char SQL_COLUMNS[] =
+    "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk"
+    " FROM main.sqlite_master AS m, pragma_table_xinfo(m.name, 'main') AS p"
+    " WHERE" TABLE_FILTER " AND p.hidden IN (0, 2, 3)"
+    " ORDER BY m.name, p.cid";
+
+static const char SQL_INDEXES[] =
+    "SELECT m.name, il.name, il.\"unique\", il.origin, il.partial, s.sql"
+    " FROM main.sqlite_master AS m"
+    " JOIN pragma_index_list(m.name, 'main') AS il"
+    " LEFT JOIN main.sqlite_master AS s ON s.type = 'index' AND s.name = il.name"
+    " WHERE" TABLE_FILTER
+    " ORDER BY m.name, il.name";
+
+static const char SQL_INDEX_COLUMNS[] =
+    "SELECT m.name, il.name, ix.cid, ix.name"
+    " FROM main.sqlite_master AS m, pragma_index_list(m.name, 'main') AS il,"
+    " pragma_index_xinfo(il.name, 'main') AS ix"
+    " WHERE" TABLE_FILTER " AND ix.key = 1"
+    " ORDER BY m.name, il.name, ix.seqno";
+
+/* pragma ids count foreign keys from the last declared: id DESC is the
+** order of the CREATE TABLE text. */
+static const char SQL_FOREIGN_KEYS[] =
+    "SELECT m.name, fk.id, fk.\"table\", fk.\"from\", fk.\"to\", fk.on_update, fk.on_delete"
+    " FROM main.sqlite_master AS m, pragma_foreign_key_list(m.name, 'main') AS fk"
+    " WHERE" TABLE_FILTER
+    " ORDER BY m.name, fk.id DESC, fk.seq";
+
+static const char *column_text(sqlite_reader *r, sqlite3_stmt *st, int i) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? arena_strdup(r->s->arena, (const char *)t) : NULL;
+}
+
+static int query_failed(sqlite_reader *r, const char *what) {
+    diag_add(r->dl, DIAG_ERROR, (src_loc){0}, "cannot read the SQLite schema (%s): %s", what,
+             sqlite3_errmsg(r->db));
+    return -1;
+}
+
+typedef int (*row_fn)(sqlite_reader *r, sqlite3_stmt *st);
+
+/* Run one catalog query, calling fn for each row. */
+static int run_query(sqlite_reader *r, const char *sql, const char *what, row_fn fn) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) return query_failed(r, what);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(r, st) != 0) {
+            sqlite3_finalize(st);
+            return -1;
+        }
+    if (rc != SQLITE_DONE) {
+        query_failed(r, what);
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static table_state *find_table_state(sqlite_reader *r, sqlite3_stmt *st) {
+    const unsigned char *name = sqlite3_column_text(st, 0);
+    return name ? strmap_get(r->tables, (const char *)name) : NULL;
+}
+
+static bool name_in(const char *name, const str_vec *names) {
+    if (!names) return false;
+    for (size_t i = 0; i < names->len; i++)
+        if (names->items[i] && !strcasecmp(name, names->items[i])) return true;
+    return false;
+}
+
+static int read_table_row(sqlite_reader *r, sqlite3_stmt *st) {
+    const char *name = (const char *)sqlite3_column_text(st, 0);
+    if (!name || !strcasecmp(name, "alembic_version") || name_in(name, r->excluded_tables)) return 0;
+    table *t = schema_add_table(r->s, name);
+    if (!t) return 0;   /* cannot happen: names are unique in the catalog */
+    table_state *ts = arena_alloc(r->a, sizeof *ts);
+    ts->t = t;
+    parse_create_table(r->a, (const char *)sqlite3_column_text(st, 1), &ts->text);
+    strmap_put(r->tables, t->name, ts);
+    return 0;
+}
+
+static int read_column_row(sqlite_reader *r, sqlite3_stmt *st) {
+    table_state *ts = find_table_state(r, st);
+    if (!ts) return 0;
+    const char *name = column_text(r, st, 1);
+    column *c = table_add_column(r->s, ts->t, name ? name : "");
+    if (!c) return 0;   /* a duplicate name: SQLite refuses those */
+    const char *declared = (const char *)sqlite3_column_text(st, 2);
+    c->type = dialect_sqlite()->parse_type(r->s->arena, declared ? declared : "");
+    c->nullable = sqlite3_column_int(st, 3) == 0;
+    if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+        c->server_default.kind = DEFAULT_SQL;
+        c->server_default.text = column_text(r, st, 4);
+    }
+    int pk = sqlite3_column_int(st, 5);
+    if (pk > 0) {
+        c->primary_key = true;
+        vec_push(r->a, &ts->pk_columns, c);
+        vec_push(r->a, &ts->pk_positions, pk);
+    }
+    return 0;
+}
+
+static const char *index_key(sqlite_reader *r, sqlite3_stmt *st) {
+    const char *t = (const char *)sqlite3_column_text(st, 0);
+    const char *i = (const char *)sqlite3_column_text(st, 1);
+    return arena_printf(r->a, "%s\x01%s", t ? t : "", i ? i : "");
+}
+
+static int read_index_row(sqlite_reader *r, sqlite3_stmt *st) {
+    table_state *ts = find_table_state(r, st);
+    if (!ts) return 0;
+    index_state *ix = arena_alloc(r->a, sizeof *ix);
+    ix->ts = ts;
+    ix->name = column_text(r, st, 1);
+    ix->unique = sqlite3_column_int(st, 2) != 0;
+    const char *origin = (const char *)sqlite3_column_text(st, 3);
+    ix->origin = origin ? origin[0] : 'c';
+    if (ix->origin == 'c' || sqlite3_column_int(st, 4))
+        parse_create_index(r->a, (const char *)sqlite3_column_text(st, 5), &ix->text);
+    strmap_put(r->indexes, index_key(r, st), ix);
+    vec_push(r->a, &r->index_order, ix);
+    return 0;
+}
+
+static int read_index_column_row(sqlite_reader *r, sqlite3_stmt *st) {
+    index_state *ix = strmap_get(r->indexes, index_key(r, st));
+    if (!ix) return 0;
+    int cid = sqlite3_column_int(st, 2);
+    const char *name;
+    if (cid == -2) {    /* an expression: its text from CREATE INDEX */
+        size_t pos = ix->columns.len;
+        name = pos < ix->text.items.len ? arena_strdup(r->s->arena, ix->text.items.items[pos])
+                                        : arena_strdup(r->s->arena, "");
+    } else if (cid == -1) {
+        name = arena_strdup(r->s->arena, "rowid");
+    } else {
+        name = column_text(r, st, 3);
+    }
+    vec_push(r->s->arena, &ix->columns, name);
+    return 0;
+}
+
+static bool same_columns(const str_vec *x, const str_vec *y) {
+    if (x->len != y->len) return false;
+    for (size_t i = 0; i < x->len; i++)
+        if (strcasecmp(x->items[i], y->items[i]) != 0) return false;
+    return true;
+}
+
+/* The first not yet used constraint of the text of this kind on these
+** columns (and, for a foreign key, to this table). */
+static text_constraint *match_text_constraint(table_state *ts, text_constraint_kind kind,
+                                              const str_vec *columns, const char *ref_table) {
+    for (size_t i = 0; i < ts->text.constraints.len; i++) {
+        text_constraint *c = ts->text.constraints.items[i];
+        if (c->used || c->kind != kind || !same_columns(&c->columns, columns)) continue;
+        if (ref_table && c->ref_table && strcasecmp(ref_table, c->ref_table) != 0) continue;
+        c->used = true;
+        return c;
+    }
+    return NULL;
+}
+
+
+static const char *referential_action(sqlite_reader *r, const char *action) {
+    if (!action || !*action || !strcasecmp(action, "NO ACTION")) return NULL;
+    char *up = arena_strdup(r->s->arena, action);
+    for (char *p = up; *p; p++) *p = (char)toupper((unsigned char)*p);
+    return up;
+}
+
+static int read_foreign_key_row(sqlite_reader *r, sqlite3_stmt *st) {
+    table_state *ts = find_table_state(r, st);
+    if (!ts) return 0;
+    int id = sqlite3_column_int(st, 1);
+    arena *sa = r->s->arena;
+    if (!r->fk_reading.fk || r->fk_reading.ts != ts || r->fk_reading.id != id) {
+        foreign_key *fk = arena_alloc(sa, sizeof *fk);
+        fk->ref_table = column_text(r, st, 2);
+        fk->onupdate = referential_action(r, (const char *)sqlite3_column_text(st, 5));
+        fk->ondelete = referential_action(r, (const char *)sqlite3_column_text(st, 6));
+        vec_push(sa, &ts->t->foreign_keys, fk);
+        r->fk_reading.ts = ts;
+        r->fk_reading.id = id;
+        r->fk_reading.fk = fk;
+        if (sqlite3_column_type(st, 4) == SQLITE_NULL) vec_push(r->a, &r->fk_reading.missing_ref_columns, fk);
+    }
+    const char *from = column_text(r, st, 3);
+    vec_push(sa, &r->fk_reading.fk->columns, from ? from : "");
+    if (sqlite3_column_type(st, 4) != SQLITE_NULL) vec_push(sa, &r->fk_reading.fk->ref_columns, column_text(r, st, 4));
+    return 0;
+}
+
+static int compare_pk_positions(const void *x, const void *y) {
+    const int *a = x, *b = y;
+    return (*a > *b) - (*a < *b);
+}
+
+/* Primary key, identity, constraint names and checks: what needs all the
+** rows of a table. */
+static void finish_table(sqlite_reader *r, table_state *ts) {
+    arena *sa = r->s->arena;
+    table *t = ts->t;
+    /* Primary key columns by their position in the key (pk is 1-based). */
+    size_t n = ts->pk_columns.len;
+    if (n) {
+        struct { int pos; column *c; } *order = arena_alloc(r->a, n * sizeof *order);
+        for (size_t i = 0; i < n; i++) {
+            order[i].pos = ts->pk_positions.items[i];
+            order[i].c = ts->pk_columns.items[i];
+        }
+        qsort(order, n, sizeof *order, compare_pk_positions);
+        for (size_t i = 0; i < n; i++) vec_push(sa, &t->primary_key.columns, order[i].c->name);
+        text_constraint *pk = match_text_constraint(ts, TC_PRIMARY_KEY, &t->primary_key.columns, NULL);
+        if (pk && pk->name) t->primary_key.name = arena_strdup(sa, pk->name);
+        /* A lone INTEGER PRIMARY KEY is the rowid: never NULL, and
+        ** AUTOINCREMENT can only be written on it. */
+        column *only = order[0].c;
+        if (n == 1 && only->type.raw && !strcasecmp(only->type.raw, "INTEGER")) {
+            only->nullable = false;
+            only->identity = ts->text.autoincrement;
+        }
+    }
+    for (size_t i = 0; i < t->foreign_keys.len; i++) {
+        foreign_key *fk = t->foreign_keys.items[i];
+        text_constraint *c = match_text_constraint(ts, TC_FOREIGN_KEY, &fk->columns, fk->ref_table);
+        if (c && c->name) fk->name = arena_strdup(sa, c->name);
+    }
+    for (size_t i = 0; i < ts->text.constraints.len; i++) {
+        text_constraint *c = ts->text.constraints.items[i];
+        if (c->kind != TC_CHECK) continue;
+        check_def *ck = arena_alloc(sa, sizeof *ck);
+        ck->name = arena_strdup(sa, c->name);
+        ck->sqltext = arena_strdup(sa, c->sqltext);
+        vec_push(sa, &t->checks, ck);
+    }
+}
+
+static void finish_index(sqlite_reader *r, index_state *ix) {
+    arena *sa = r->s->arena;
+    if (ix->origin == 'c') {
+        index_def *d = arena_alloc(sa, sizeof *d);
+        d->name = ix->name;
+        d->unique = ix->unique;
+        d->columns = ix->columns;
+        d->where = arena_strdup(sa, ix->text.where);
+        vec_push(sa, &ix->ts->t->indexes, d);
+    } else if (ix->origin == 'u') {
+        unique_def *u = arena_alloc(sa, sizeof *u);
+        u->columns = ix->columns;
+        text_constraint *c = match_text_constraint(ix->ts, TC_UNIQUE, &u->columns, NULL);
+        if (c && c->name) u->name = arena_strdup(sa, c->name);
+        vec_push(sa, &ix->ts->t->uniques, u);
+    }
+}
+
+int introspect_sqlite(sqlite3 *db, const introspect_options *opt, schema **out, diag_list *dl) {
+    *out = NULL;
+    sqlite_reader r = {0};
+    r.db = db;
+    r.dl = dl;
+    r.s = schema_new();
+    r.a = arena_new();
+    r.tables = strmap_new(r.a);
+    r.indexes = strmap_new(r.a);
+    r.excluded_tables = opt ? opt->exclude_tables : NULL;
+
+    int rc = run_query(&r, SQL_TABLES, "tables", read_table_row);
+    if (!rc) rc = run_query(&r, SQL_COLUMNS, "columns", read_column_row);
+    if (!rc) rc = run_query(&r, SQL_INDEXES, "indexes", read_index_row);
+    if (!rc) rc = run_query(&r, SQL_INDEX_COLUMNS, "index columns", read_index_column_row);
+    if (!rc) rc = run_query(&r, SQL_FOREIGN_KEYS, "foreign keys", read_foreign_key_row);
+    if (rc) {
+        arena_free(r.a);
+        schema_free(r.s);
+        return -1;
+    }
+
+    /* Unique constraints before foreign keys and checks: the order of the
+    ** matching does not matter, each kind matches only its own. */
+    for (size_t i = 0; i < r.index_order.len; i++) finish_index(&r, r.index_order.items[i]);
+    for (size_t i = 0; i < r.s->tables.len; i++)
+        finish_table(&r, strmap_get(r.tables, r.s->tables.items[i]->name));
+    /* REFERENCES parent (no columns) means the parent's primary key. */
+    for (size_t i = 0; i < r.fk_reading.missing_ref_columns.len; i++) {
+        foreign_key *fk = r.fk_reading.missing_ref_columns.items[i];
+        table *parent = schema_find_table(r.s, fk->ref_table);
+        if (parent) fk->ref_columns = parent->primary_key.columns;
+    }
+    arena_free(r.a);
+    *out = r.s;
+    return 0;
+}

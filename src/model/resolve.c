@@ -1,0 +1,1352 @@
+/*
+** resolve.c — from model syntax trees to the wanted Schema.
+**
+** Steps, each reporting every error it finds (file:line:column, a caret, a
+** hint) before the next runs:
+**   1. register every model by name (duplicates are errors);
+**   2. resolve base models and order models bases-first, with an iterative
+**      depth-first walk that reports inheritance cycles (no recursion, so a
+**      long chain of models cannot exhaust the stack);
+**   3. flatten: each model's fields are its bases' (in base order) then its
+**      own; a redefinition needs @override; table clauses of bases (index,
+**      unique, check, primary key, foreign key) are inherited as written;
+**   4. check each field's type and attributes once (field_spec) and each
+**      clause's argument shape once (clause_spec);
+**   5. build one table per concrete model: columns, conventional index names
+**      (ix_<table>_<column>), constraints, the primary key;
+**   6. check across tables: foreign-key targets, schema-wide uniqueness of
+**      index and constraint names.
+** Clauses name columns by field name; the Schema holds database names.
+** On any error no schema is returned and everything is freed.
+*/
+#include "model/ast.h"
+#include "model/model.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+/* --------------------------------------------------------------- context */
+
+typedef struct field_entry {
+    ast_field *field;
+    struct model_info *owner;   /* model that declared the field */
+} field_entry;
+
+typedef struct clause_entry {
+    ast_attr *clause;
+    struct model_info *owner;
+} clause_entry;
+
+typedef struct model_info {
+    ast_model *ast;
+    VEC(struct model_info *) bases;
+    VEC(ast_base_ref *) base_refs;  /* where each of bases is written */
+    int color;                  /* DFS: 0 new, 1 on the stack, 2 done */
+    bool bad;                   /* unresolvable: skip (errors reported) */
+    VEC(field_entry) fields;    /* flattened */
+    strmap *field_index;        /* field name -> index + 1 (as pointer) */
+    VEC(clause_entry) clauses;  /* flattened: inherited ones first */
+    table *table;
+    strmap *column_by_field;    /* field name -> column */
+} model_info;
+
+typedef struct resolver {
+    arena *ar;                  /* parse + scratch arena */
+    schema *s;
+    diag_list *dl;
+    strmap *text_by_file;       /* path -> source text */
+    strmap *file_copies;        /* parse path -> schema-arena copy */
+    VEC(model_info *) models;   /* declaration order */
+    strmap *models_by_name;
+    VEC(model_info *) order;    /* bases before derived */
+    int errors;
+} resolver;
+
+/* An error at loc; the source line comes from the in-memory text. */
+static diag *rerr(resolver *r, src_loc loc, int span, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static diag *rerr(resolver *r, src_loc loc, int span, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = arena_vprintf(r->ar, fmt, ap);
+    va_end(ap);
+    r->errors++;
+    const char *text = loc.file ? strmap_get(r->text_by_file, loc.file) : NULL;
+    return model_error(r->dl, text, loc, span, "%s", msg);
+}
+
+#define HINT(r, d, ...) diag_set_hint((r)->dl, (d), __VA_ARGS__)
+
+/* A location whose file name lives in the schema arena. */
+static src_loc schema_loc(resolver *r, src_loc loc) {
+    if (!loc.file) return loc;
+    const char *copy = strmap_get(r->file_copies, loc.file);
+    if (!copy) {
+        copy = arena_strdup(r->s->arena, loc.file);
+        strmap_put(r->file_copies, loc.file, (void *)copy);
+    }
+    loc.file = copy;
+    return loc;
+}
+
+static const char *sdup(resolver *r, const char *s) { return arena_strdup(r->s->arena, s); }
+
+/* "did you mean 'x'?" hint, or `otherwise` when nothing is close. */
+static void hint_did_you_mean(resolver *r, diag *d, const char *word, const char *const *cands, size_t n,
+                              const char *otherwise) {
+    const char *m = closest_match(word, cands, n);
+    if (m) HINT(r, d, "did you mean '%s'?", m);
+    else if (otherwise) HINT(r, d, "%s", otherwise);
+}
+
+static const char *where_str(resolver *r, src_loc loc) {
+    return arena_printf(r->ar, "%s:%d:%d", loc.file ? loc.file : "?", loc.line, loc.column);
+}
+
+/* ---------------------------------------------------------- name helpers */
+
+/* ChartConfig -> chart_config, HTTPRequest -> http_request. */
+static const char *snake_case(arena *a, const char *name) {
+    strbuf sb = STRBUF_INIT;
+    size_t n = strlen(name);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (isupper(c)) {
+            bool prev_lower = i > 0 && (islower((unsigned char)name[i - 1]) || isdigit((unsigned char)name[i - 1]));
+            bool acronym_end = i > 0 && isupper((unsigned char)name[i - 1]) && i + 1 < n &&
+                               islower((unsigned char)name[i + 1]);
+            if (prev_lower || acronym_end) sb_appendc(&sb, '_');
+            sb_appendc(&sb, (char)tolower(c));
+        } else {
+            sb_appendc(&sb, (char)c);
+        }
+    }
+    const char *res = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return res;
+}
+
+static const char *value_kind_name(ast_value_kind k) {
+    switch (k) {
+    case AST_STRING: return "a string";
+    case AST_NUMBER: return "a number";
+    case AST_BOOL: return "true/false";
+    case AST_IDENT: return "a name";
+    case AST_CALL: return "a call";
+    case AST_TUPLE: return "a tuple";
+    }
+    return "a value";
+}
+
+/* Whole non-negative integer literal? */
+static bool int_value(const ast_value *v, int *out) {
+    if (v->kind != AST_NUMBER) return false;
+    const char *p = v->text;
+    if (!*p) return false;
+    long n = 0;
+    for (; *p; p++) {
+        if (!isdigit((unsigned char)*p)) return false;
+        n = n * 10 + (*p - '0');
+        if (n > 1000000000L) return false;
+    }
+    *out = (int)n;
+    return true;
+}
+
+/* --------------------------------------------------------- field specs */
+
+typedef struct field_spec {
+    bool ok;
+    col_type type;
+    bool nullable;
+    bool primary_key, unique, index, override;
+    autoincrement_mode autoincrement;
+    server_default def;
+    const char *comment, *map, *renamed_from;
+    ast_attr *map_attr;
+    ast_attr *fk;               /* the @foreign_key attribute, or NULL */
+    const char *fk_table, *fk_column, *fk_name, *fk_ondelete, *fk_onupdate;
+    ast_value *fk_target;       /* the "table.column" string */
+} field_spec;
+
+static const char *const ATTR_NAMES[] = {
+    "primary_key", "autoincrement", "unique", "index", "default", "comment",
+    "map", "foreign_key", "renamed_from", "override",
+};
+#define N_ATTR_NAMES (sizeof ATTR_NAMES / sizeof ATTR_NAMES[0])
+
+static const char *const CLAUSE_NAMES[] = {
+    "table", "comment", "index", "unique", "check", "primary_key", "foreign_key", "renamed_from",
+};
+#define N_CLAUSE_NAMES (sizeof CLAUSE_NAMES / sizeof CLAUSE_NAMES[0])
+
+static const char *const FK_ACTIONS[] = {"CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION"};
+
+static bool in_list(const char *w, const char *const *list, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(w, list[i])) return true;
+    return false;
+}
+
+/* Count positional args; report keyword args not in `allowed`. */
+static size_t positional_count(const ast_arg_vec *args) {
+    size_t n = 0;
+    for (size_t i = 0; i < args->len; i++)
+        if (!args->items[i]->key) n++;
+    return n;
+}
+
+static ast_value *positional(const ast_arg_vec *args, size_t k) {
+    for (size_t i = 0; i < args->len; i++)
+        if (!args->items[i]->key && k-- == 0) return args->items[i]->value;
+    return NULL;
+}
+
+static ast_arg *nth_positional_arg(const ast_arg_vec *args, size_t k) {
+    for (size_t i = 0; i < args->len; i++)
+        if (!args->items[i]->key && k-- == 0) return args->items[i];
+    return NULL;
+}
+
+static ast_value *keyword(const ast_arg_vec *args, const char *key) {
+    for (size_t i = 0; i < args->len; i++)
+        if (args->items[i]->key && !strcmp(args->items[i]->key, key)) return args->items[i]->value;
+    return NULL;
+}
+
+/* Report keyword arguments of `what` other than those allowed (and repeats). */
+static bool check_keywords(resolver *r, const char *what, const ast_arg_vec *args, const char *const *allowed,
+                           size_t n_allowed) {
+    bool ok = true;
+    for (size_t i = 0; i < args->len; i++) {
+        const ast_arg *a = args->items[i];
+        if (!a->key) continue;
+        if (!in_list(a->key, allowed, n_allowed)) {
+            diag *d = rerr(r, a->key_loc, a->key_span, "%s has no argument '%s'", what, a->key);
+            if (n_allowed == 0) HINT(r, d, "%s takes no keyword arguments", what);
+            else {
+                const char *m = closest_match(a->key, allowed, n_allowed);
+                strbuf sb = STRBUF_INIT;
+                for (size_t k = 0; k < n_allowed; k++) sb_printf(&sb, "%s%s=", k ? ", " : "", allowed[k]);
+                if (m) HINT(r, d, "did you mean '%s'? (%s accepts %s)", m, what, sb_str(&sb));
+                else HINT(r, d, "%s accepts %s", what, sb_str(&sb));
+                sb_free(&sb);
+            }
+            ok = false;
+            continue;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (args->items[j]->key && !strcmp(args->items[j]->key, a->key)) {
+                diag *d = rerr(r, a->key_loc, a->key_span, "argument '%s' given twice to %s", a->key, what);
+                HINT(r, d, "remove one of them");
+                ok = false;
+                break;
+            }
+    }
+    return ok;
+}
+
+/* A value that must be a string. */
+static bool want_string(resolver *r, const char *what, const char *argname, ast_value *v, const char **out,
+                        const char *example) {
+    if (v->kind == AST_STRING) { *out = v->text; return true; }
+    diag *d = rerr(r, v->loc, v->span, "%s: %s must be a string, not %s", what, argname, value_kind_name(v->kind));
+    HINT(r, d, "write it double-quoted, e.g. %s", example);
+    return false;
+}
+
+/* Exactly one positional string argument and nothing else (@comment,
+** @map, @renamed_from, @@table, @@comment, @@renamed_from). */
+static bool one_string_arg(resolver *r, const ast_attr *at, const char *what, const char *example,
+                           const char **out) {
+    if (!check_keywords(r, what, &at->args, NULL, 0)) return false;
+    size_t n = positional_count(&at->args);
+    if (n != 1) {
+        ast_arg *extra = n > 1 ? nth_positional_arg(&at->args, 1) : NULL;
+        diag *d = extra ? rerr(r, extra->value->loc, extra->value->span, "%s takes one string argument, not %zu", what, n)
+                        : rerr(r, at->loc, at->span, "%s needs one string argument", what);
+        HINT(r, d, "write %s", example);
+        return false;
+    }
+    return want_string(r, what, "the argument", positional(&at->args, 0), out, example);
+}
+
+static bool no_args(resolver *r, const ast_attr *at, const char *what) {
+    if (at->args.len == 0) return true;
+    ast_arg *a = at->args.items[0];
+    diag *d = rerr(r, a->key ? a->key_loc : a->value->loc, a->key ? a->key_span : a->value->span,
+                   "%s takes no arguments", what);
+    HINT(r, d, "write %s alone", what);
+    return false;
+}
+
+/* Type name and arguments -> col_type. */
+static bool check_type(resolver *r, const ast_type *t, col_type *out) {
+    memset(out, 0, sizeof *out);
+    out->length = out->precision = out->scale = -1;
+    if (!type_kind_from_name(t->name, &out->kind)) {
+        diag *d = rerr(r, t->loc, t->span, "unknown type '%s'", t->name);
+        const char *m = closest_match(t->name, TYPE_NAMES, TYPE_NAMES_COUNT);
+        if (m) HINT(r, d, "did you mean '%s'?", m);
+        else {
+            strbuf sb = STRBUF_INIT;
+            for (size_t i = 0; i < TYPE_NAMES_COUNT; i++) sb_printf(&sb, "%s%s", i ? ", " : "", TYPE_NAMES[i]);
+            HINT(r, d, "the types are %s", sb_str(&sb));
+            sb_free(&sb);
+        }
+        return false;
+    }
+    const ast_arg_vec *args = &t->args;
+    size_t npos = positional_count(args);
+    switch (out->kind) {
+    case TYPE_STRING: {
+        static const char *const kw[] = {"length"};
+        if (!check_keywords(r, "String", args, kw, 1)) return false;
+        ast_value *v = npos ? positional(args, 0) : keyword(args, "length");
+        if (npos > 1 || (npos == 1 && keyword(args, "length"))) {
+            ast_value *x = npos > 1 ? positional(args, 1) : keyword(args, "length");
+            diag *d = rerr(r, x->loc, x->span, "String takes one argument (the length)");
+            HINT(r, d, "write String(255), or String for no length limit");
+            return false;
+        }
+        if (v && (!int_value(v, &out->length) || out->length == 0)) {
+            diag *d = rerr(r, v->loc, v->span, "String length must be a positive integer, not %s",
+                           v->kind == AST_NUMBER ? v->text : value_kind_name(v->kind));
+            HINT(r, d, "write String(255), or String for no length limit");
+            return false;
+        }
+        return true;
+    }
+    case TYPE_NUMERIC: {
+        static const char *const kw[] = {"precision", "scale"};
+        if (!check_keywords(r, "Numeric", args, kw, 2)) return false;
+        if (npos > 2) {
+            ast_value *x = positional(args, 2);
+            diag *d = rerr(r, x->loc, x->span, "Numeric takes at most two arguments (precision, scale), not %zu", npos);
+            HINT(r, d, "write Numeric(10, 2)");
+            return false;
+        }
+        ast_value *p = npos > 0 ? positional(args, 0) : keyword(args, "precision");
+        ast_value *s = npos > 1 ? positional(args, 1) : keyword(args, "scale");
+        if (p && !int_value(p, &out->precision)) {
+            diag *d = rerr(r, p->loc, p->span, "Numeric precision must be a non-negative integer");
+            HINT(r, d, "write Numeric(10, 2)");
+            return false;
+        }
+        if (s && !int_value(s, &out->scale)) {
+            diag *d = rerr(r, s->loc, s->span, "Numeric scale must be a non-negative integer");
+            HINT(r, d, "write Numeric(10, 2)");
+            return false;
+        }
+        if (s && !p) {
+            diag *d = rerr(r, s->loc, s->span, "Numeric scale given without a precision");
+            HINT(r, d, "write Numeric(10, 2)");
+            return false;
+        }
+        return true;
+    }
+    case TYPE_DATETIME:
+    case TYPE_TIME: {
+        static const char *const kw[] = {"timezone"};
+        const char *what = type_kind_name(out->kind);
+        if (!check_keywords(r, what, args, kw, 1)) return false;
+        if (npos) {
+            ast_value *x = positional(args, 0);
+            diag *d = rerr(r, x->loc, x->span, "%s takes only the keyword argument timezone", what);
+            HINT(r, d, "write %s(timezone=true)", what);
+            return false;
+        }
+        ast_value *tz = keyword(args, "timezone");
+        if (tz && tz->kind != AST_BOOL) {
+            diag *d = rerr(r, tz->loc, tz->span, "timezone must be true or false");
+            HINT(r, d, "write %s(timezone=true)", what);
+            return false;
+        }
+        out->timezone = tz && tz->boolean;
+        return true;
+    }
+    default:
+        if (args->len) {
+            ast_arg *a = args->items[0];
+            diag *d = rerr(r, a->key ? a->key_loc : a->value->loc, a->key ? a->key_span : a->value->span,
+                           "%s takes no arguments", t->name);
+            HINT(r, d, "write %s", t->name);
+            return false;
+        }
+        return true;
+    }
+}
+
+static bool check_fk_action(resolver *r, const char *what, ast_value *v, const char **out) {
+    const char *s;
+    if (!want_string(r, what, "the action", v, &s, "\"CASCADE\"")) return false;
+    char *up = arena_strdup(r->ar, s);
+    for (char *p = up; *p; p++) *p = (char)toupper((unsigned char)*p);
+    size_t n = sizeof FK_ACTIONS / sizeof FK_ACTIONS[0];
+    if (!in_list(up, FK_ACTIONS, n)) {
+        diag *d = rerr(r, v->loc, v->span, "unknown referential action \"%s\"", s);
+        const char *m = closest_match(up, FK_ACTIONS, n);
+        if (m) HINT(r, d, "did you mean \"%s\"? (one of CASCADE, SET NULL, SET DEFAULT, RESTRICT, NO ACTION)", m);
+        else HINT(r, d, "use one of CASCADE, SET NULL, SET DEFAULT, RESTRICT, NO ACTION");
+        return false;
+    }
+    *out = up;
+    return true;
+}
+
+/* The @default value. */
+static bool check_default(resolver *r, const ast_attr *at, server_default *out) {
+    const char *example = "@default(\"pending\"), @default(0), @default(false), @default(now()) or @default(sql(\"...\"))";
+    if (!check_keywords(r, "@default", &at->args, NULL, 0)) return false;
+    if (positional_count(&at->args) != 1) {
+        diag *d = rerr(r, at->loc, at->span, "@default needs exactly one value");
+        HINT(r, d, "write %s", example);
+        return false;
+    }
+    ast_value *v = positional(&at->args, 0);
+    switch (v->kind) {
+    case AST_STRING: out->kind = DEFAULT_STRING; out->text = v->text; return true;
+    case AST_NUMBER: out->kind = DEFAULT_NUMBER; out->text = v->text; return true;
+    case AST_BOOL: out->kind = DEFAULT_BOOL; out->bool_value = v->boolean; return true;
+    case AST_CALL:
+        if (!strcmp(v->text, "now")) {
+            if (v->args.len) {
+                diag *d = rerr(r, v->loc, v->span, "now() takes no arguments");
+                HINT(r, d, "write @default(now())");
+                return false;
+            }
+            out->kind = DEFAULT_NOW;
+            return true;
+        }
+        if (!strcmp(v->text, "sql")) {
+            if (v->args.len != 1 || v->args.items[0]->key || v->args.items[0]->value->kind != AST_STRING) {
+                diag *d = rerr(r, v->loc, v->span, "sql() takes one string: the SQL expression");
+                HINT(r, d, "write @default(sql(\"CURRENT_DATE\"))");
+                return false;
+            }
+            out->kind = DEFAULT_SQL;
+            out->text = v->args.items[0]->value->text;
+            return true;
+        }
+        {
+            static const char *const fns[] = {"now", "sql"};
+            diag *d = rerr(r, v->loc, v->span, "unknown function '%s' in @default", v->text);
+            hint_did_you_mean(r, d, v->text, fns, 2, "use now() or sql(\"raw SQL expression\")");
+            return false;
+        }
+    default: {
+        diag *d = rerr(r, v->loc, v->span, "@default cannot be %s", value_kind_name(v->kind));
+        if (v->kind == AST_IDENT) HINT(r, d, "quote it for a string default: @default(\"%s\")", v->text);
+        else HINT(r, d, "write %s", example);
+        return false;
+    }
+    }
+}
+
+static bool check_foreign_key_attr(resolver *r, const ast_attr *at, field_spec *fs) {
+    static const char *const kw[] = {"ondelete", "onupdate", "name"};
+    const char *example = "@foreign_key(\"datasets.id\", ondelete=\"CASCADE\")";
+    bool ok = check_keywords(r, "@foreign_key", &at->args, kw, 3);
+    if (positional_count(&at->args) != 1) {
+        diag *d = rerr(r, at->loc, at->span, "@foreign_key needs one target \"table.column\"");
+        HINT(r, d, "write %s", example);
+        return false;
+    }
+    ast_value *v = positional(&at->args, 0);
+    const char *target;
+    if (!want_string(r, "@foreign_key", "the target", v, &target, "\"datasets.id\"")) return false;
+    const char *dot = strrchr(target, '.');
+    if (!dot || dot == target || !dot[1]) {
+        diag *d = rerr(r, v->loc, v->span, "foreign key target \"%s\" is not \"table.column\"", target);
+        HINT(r, d, "write %s", example);
+        return false;
+    }
+    fs->fk_table = arena_strndup(r->ar, target, (size_t)(dot - target));
+    fs->fk_column = dot + 1;
+    fs->fk_target = v;
+    ast_value *x;
+    if ((x = keyword(&at->args, "ondelete")) && !check_fk_action(r, "ondelete", x, &fs->fk_ondelete)) ok = false;
+    if ((x = keyword(&at->args, "onupdate")) && !check_fk_action(r, "onupdate", x, &fs->fk_onupdate)) ok = false;
+    if ((x = keyword(&at->args, "name")) && !want_string(r, "@foreign_key", "name", x, &fs->fk_name, "name=\"fk_x\""))
+        ok = false;
+    return ok;
+}
+
+/* Check a field's type and attributes once; the result is cached on the
+** field so an inherited field's errors are reported once. */
+static field_spec *field_spec_of(resolver *r, ast_field *f) {
+    if (f->resolved) return f->resolved;
+    field_spec *fs = arena_alloc(r->ar, sizeof *fs);
+    f->resolved = fs;
+    fs->ok = check_type(r, &f->type, &fs->type);
+    fs->nullable = f->type.nullable;
+    fs->autoincrement = AUTOINC_AUTO;
+    for (size_t i = 0; i < f->attrs.len; i++) {
+        ast_attr *at = f->attrs.items[i];
+        const char *what = arena_printf(r->ar, "@%s", at->name);
+        bool dup = false;
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(f->attrs.items[j]->name, at->name)) dup = true;
+        if (dup) {
+            diag *d = rerr(r, at->loc, at->span, "duplicate attribute %s on column '%s'", what, f->name);
+            HINT(r, d, "remove one of them");
+            fs->ok = false;
+            continue;
+        }
+        bool ok = true;
+        const char *n = at->name;
+        if (!strcmp(n, "primary_key")) ok = no_args(r, at, what), fs->primary_key = true;
+        else if (!strcmp(n, "unique")) ok = no_args(r, at, what), fs->unique = true;
+        else if (!strcmp(n, "index")) ok = no_args(r, at, what), fs->index = true;
+        else if (!strcmp(n, "override")) ok = no_args(r, at, what), fs->override = true;
+        else if (!strcmp(n, "autoincrement")) {
+            ok = check_keywords(r, what, &at->args, NULL, 0);
+            size_t np = positional_count(&at->args);
+            ast_value *v = np ? positional(&at->args, 0) : NULL;
+            if (ok && (np > 1 || (v && v->kind != AST_BOOL))) {
+                ast_value *x = np > 1 ? positional(&at->args, 1) : v;
+                diag *d = rerr(r, x->loc, x->span, "@autoincrement takes at most one argument, true or false");
+                HINT(r, d, "write @autoincrement or @autoincrement(false)");
+                ok = false;
+            }
+            fs->autoincrement = (v && !v->boolean) ? AUTOINC_FALSE : AUTOINC_TRUE;
+        } else if (!strcmp(n, "default")) ok = check_default(r, at, &fs->def);
+        else if (!strcmp(n, "comment")) ok = one_string_arg(r, at, what, "@comment(\"what the column holds\")", &fs->comment);
+        else if (!strcmp(n, "map")) {
+            ok = one_string_arg(r, at, what, "@map(\"database_name\")", &fs->map);
+            fs->map_attr = at;
+            if (ok && !*fs->map) {
+                diag *d = rerr(r, at->loc, at->span, "@map needs a non-empty column name");
+                HINT(r, d, "write @map(\"database_name\")");
+                ok = false;
+            }
+        } else if (!strcmp(n, "renamed_from"))
+            ok = one_string_arg(r, at, what, "@renamed_from(\"old_column_name\")", &fs->renamed_from);
+        else if (!strcmp(n, "foreign_key")) { fs->fk = at; ok = check_foreign_key_attr(r, at, fs); }
+        else {
+            diag *d = rerr(r, at->loc, at->span, "unknown column attribute %s", what);
+            const char *m = closest_match(n, ATTR_NAMES, N_ATTR_NAMES);
+            if (m) HINT(r, d, "did you mean @%s?", m);
+            else if (in_list(n, CLAUSE_NAMES, N_CLAUSE_NAMES))
+                HINT(r, d, "@%s is not a column attribute; the table clause @@%s goes on a line of its own", n, n);
+            else HINT(r, d, "column attributes are @primary_key @autoincrement @unique @index @default @comment @map "
+                            "@foreign_key @renamed_from @override");
+            ok = false;
+        }
+        if (!ok) fs->ok = false;
+    }
+    if (fs->primary_key && fs->nullable) {
+        diag *d = rerr(r, f->type.loc, f->type.span, "primary key column '%s' cannot be nullable", f->name);
+        HINT(r, d, "remove the '?' after the type");
+        fs->ok = false;
+    }
+    return fs;
+}
+
+/* --------------------------------------------------------- clause specs */
+
+typedef enum clause_kind {
+    CL_TABLE, CL_COMMENT, CL_INDEX, CL_UNIQUE, CL_CHECK, CL_PRIMARY_KEY, CL_FOREIGN_KEY, CL_RENAMED_FROM
+} clause_kind;
+
+typedef struct clause_spec {
+    bool ok;
+    clause_kind kind;
+    const char *text;           /* table / comment / renamed_from / check sql */
+    const char *name;           /* index / constraint name, or NULL */
+    ast_value_vec columns;      /* field references (ident or string) */
+    bool unique;
+    const char *where;
+    const char *ref_table;
+    ast_value *ref_table_value;
+    ast_value_vec ref_columns;  /* database names in ref_table */
+    const char *ondelete, *onupdate;
+} clause_spec;
+
+/* A column reference: a name or a string. */
+static bool column_ref(resolver *r, const char *what, ast_value *v, ast_value_vec *out) {
+    if (v->kind == AST_IDENT || v->kind == AST_STRING) { vec_push(r->ar, out, v); return true; }
+    diag *d = rerr(r, v->loc, v->span, "%s: expected a column name, not %s", what, value_kind_name(v->kind));
+    HINT(r, d, "name the columns by field name: %s(\"ix_name\", col_a, col_b)", what);
+    return false;
+}
+
+static bool column_tuple(resolver *r, const char *what, ast_value *v, ast_value_vec *out, const char *example) {
+    if (v->kind != AST_TUPLE || v->items.len == 0) {
+        diag *d = rerr(r, v->loc, v->span, "%s: expected a parenthesized list of columns", what);
+        HINT(r, d, "write %s", example);
+        return false;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < v->items.len; i++) ok = column_ref(r, what, v->items.items[i], out) && ok;
+    return ok;
+}
+
+static clause_spec *clause_spec_of(resolver *r, ast_attr *at) {
+    if (at->resolved) return at->resolved;
+    clause_spec *cs = arena_alloc(r->ar, sizeof *cs);
+    at->resolved = cs;
+    const char *n = at->name;
+    const char *what = arena_printf(r->ar, "@@%s", n);
+    const ast_arg_vec *args = &at->args;
+    size_t npos = positional_count(args);
+    bool ok = true;
+    if (!strcmp(n, "table")) {
+        cs->kind = CL_TABLE;
+        ok = one_string_arg(r, at, what, "@@table(\"table_name\")", &cs->text);
+        if (ok && !*cs->text) {
+            diag *d = rerr(r, at->loc, at->span, "@@table needs a non-empty name");
+            HINT(r, d, "write @@table(\"table_name\")");
+            ok = false;
+        }
+    } else if (!strcmp(n, "comment")) {
+        cs->kind = CL_COMMENT;
+        ok = one_string_arg(r, at, what, "@@comment(\"what the table holds\")", &cs->text);
+    } else if (!strcmp(n, "renamed_from")) {
+        cs->kind = CL_RENAMED_FROM;
+        ok = one_string_arg(r, at, what, "@@renamed_from(\"old_table_name\")", &cs->text);
+    } else if (!strcmp(n, "index") || !strcmp(n, "unique")) {
+        bool is_index = n[0] == 'i';
+        cs->kind = is_index ? CL_INDEX : CL_UNIQUE;
+        static const char *const kw_index[] = {"unique", "where"};
+        const char *example = is_index ? "@@index(\"ix_name\", col_a, col_b)" : "@@unique(\"uq_name\", col_a, col_b)";
+        ok = check_keywords(r, what, args, is_index ? kw_index : NULL, is_index ? 2 : 0);
+        size_t first_col = 0;
+        ast_value *v0 = positional(args, 0);
+        if (v0 && v0->kind == AST_STRING) { cs->name = v0->text; first_col = 1; }
+        else if (is_index) {
+            diag *d = rerr(r, v0 ? v0->loc : at->loc, v0 ? v0->span : at->span, "@@index needs a name first");
+            HINT(r, d, "write %s", example);
+            ok = false;
+        }
+        if (cs->name && !*cs->name) {
+            diag *d = rerr(r, v0->loc, v0->span, "%s: the name is empty", what);
+            HINT(r, d, "write %s", example);
+            ok = false;
+        }
+        if (ok && npos <= first_col) {
+            diag *d = rerr(r, at->loc, at->span, "%s needs at least one column", what);
+            HINT(r, d, "write %s", example);
+            ok = false;
+        }
+        for (size_t i = first_col; i < npos; i++) ok = column_ref(r, what, positional(args, i), &cs->columns) && ok;
+        ast_value *u = keyword(args, "unique"), *w = keyword(args, "where");
+        if (u && u->kind != AST_BOOL) {
+            diag *d = rerr(r, u->loc, u->span, "@@index: unique must be true or false");
+            HINT(r, d, "write unique=true");
+            ok = false;
+        }
+        cs->unique = !is_index || (u && u->boolean);
+        if (w && !want_string(r, what, "where", w, &cs->where, "where=\"deleted_at IS NULL\"")) ok = false;
+    } else if (!strcmp(n, "check")) {
+        cs->kind = CL_CHECK;
+        const char *example = "@@check(\"ck_name\", \"amount >= 0\")";
+        ok = check_keywords(r, what, args, NULL, 0);
+        if (ok && (npos < 1 || npos > 2)) {
+            diag *d = rerr(r, at->loc, at->span, "@@check takes a name and a SQL expression");
+            HINT(r, d, "write %s", example);
+            ok = false;
+        } else if (ok) {
+            ast_value *e = positional(args, npos - 1);
+            if (npos == 2 && !want_string(r, what, "the name", positional(args, 0), &cs->name, "\"ck_name\"")) ok = false;
+            if (!want_string(r, what, "the expression", e, &cs->text, "\"amount >= 0\"")) ok = false;
+        }
+    } else if (!strcmp(n, "primary_key")) {
+        cs->kind = CL_PRIMARY_KEY;
+        static const char *const kw[] = {"name"};
+        ok = check_keywords(r, what, args, kw, 1);
+        if (ok && npos == 0) {
+            diag *d = rerr(r, at->loc, at->span, "@@primary_key needs at least one column");
+            HINT(r, d, "write @@primary_key(col_a, col_b)");
+            ok = false;
+        }
+        for (size_t i = 0; i < npos; i++) ok = column_ref(r, what, positional(args, i), &cs->columns) && ok;
+        ast_value *nm = keyword(args, "name");
+        if (nm && !want_string(r, what, "name", nm, &cs->name, "name=\"pk_x\"")) ok = false;
+    } else if (!strcmp(n, "foreign_key")) {
+        cs->kind = CL_FOREIGN_KEY;
+        static const char *const kw[] = {"ondelete", "onupdate"};
+        const char *example = "@@foreign_key(\"fk_name\", (col_a, col_b), \"other_table\", (id_a, id_b))";
+        ok = check_keywords(r, what, args, kw, 2);
+        size_t k = 0;
+        ast_value *v0 = positional(args, 0);
+        if (v0 && v0->kind == AST_STRING) { cs->name = v0->text; k = 1; }
+        if (npos != k + 3) {
+            diag *d = rerr(r, at->loc, at->span, "@@foreign_key takes a name, (columns), a table and (columns)");
+            HINT(r, d, "write %s", example);
+            ok = false;
+        } else {
+            ok = column_tuple(r, what, positional(args, k), &cs->columns, example) && ok;
+            ast_value *tv = positional(args, k + 1);
+            if (want_string(r, what, "the referenced table", tv, &cs->ref_table, "\"other_table\""))
+                cs->ref_table_value = tv;
+            else ok = false;
+            ok = column_tuple(r, what, positional(args, k + 2), &cs->ref_columns, example) && ok;
+            if (ok && cs->columns.len != cs->ref_columns.len) {
+                ast_value *rv = positional(args, k + 2);
+                diag *d = rerr(r, rv->loc, rv->span, "@@foreign_key has %zu columns but references %zu",
+                               cs->columns.len, cs->ref_columns.len);
+                HINT(r, d, "give as many referenced columns as columns");
+                ok = false;
+            }
+        }
+        ast_value *x;
+        if ((x = keyword(args, "ondelete")) && !check_fk_action(r, "ondelete", x, &cs->ondelete)) ok = false;
+        if ((x = keyword(args, "onupdate")) && !check_fk_action(r, "onupdate", x, &cs->onupdate)) ok = false;
+    } else {
+        diag *d = rerr(r, at->loc, at->span, "unknown table clause %s", what);
+        const char *m = closest_match(n, CLAUSE_NAMES, N_CLAUSE_NAMES);
+        if (m) HINT(r, d, "did you mean @@%s?", m);
+        else if (in_list(n, ATTR_NAMES, N_ATTR_NAMES))
+            HINT(r, d, "@%s is a column attribute: put it after a column's type", n);
+        else HINT(r, d, "table clauses are @@table @@comment @@index @@unique @@check @@primary_key @@foreign_key "
+                        "@@renamed_from");
+        ok = false;
+    }
+    cs->ok = ok;
+    return cs;
+}
+
+/* Clauses that a model inherits from its bases. */
+static bool clause_inherited(const ast_attr *at) {
+    return strcmp(at->name, "table") && strcmp(at->name, "comment") && strcmp(at->name, "renamed_from");
+}
+
+/* ------------------------------------------------------ models and bases */
+
+static void register_models(resolver *r, ast_file *files, size_t nfiles) {
+    for (size_t fi = 0; fi < nfiles; fi++)
+        for (size_t i = 0; i < files[fi].models.len; i++) {
+            ast_model *m = files[fi].models.items[i];
+            model_info *prev = strmap_get(r->models_by_name, m->name);
+            if (prev) {
+                diag *d = rerr(r, m->loc, m->span, "duplicate model '%s'", m->name);
+                HINT(r, d, "'%s' is already declared at %s; rename one of them", m->name,
+                     where_str(r, prev->ast->loc));
+                continue;
+            }
+            model_info *mi = arena_alloc(r->ar, sizeof *mi);
+            mi->ast = m;
+            mi->field_index = strmap_new(r->ar);
+            mi->column_by_field = strmap_new(r->ar);
+            strmap_put(r->models_by_name, m->name, mi);
+            vec_push(r->ar, &r->models, mi);
+        }
+}
+
+static void resolve_bases(resolver *r) {
+    const char **names = arena_alloc(r->ar, (r->models.len + 1) * sizeof *names);
+    for (size_t i = 0; i < r->models.len; i++) names[i] = r->models.items[i]->ast->name;
+    for (size_t i = 0; i < r->models.len; i++) {
+        model_info *mi = r->models.items[i];
+        for (size_t b = 0; b < mi->ast->bases.len; b++) {
+            ast_base_ref *ref = &mi->ast->bases.items[b];
+            model_info *base = strmap_get(r->models_by_name, ref->name);
+            if (!base) {
+                diag *d = rerr(r, ref->loc, ref->span, "unknown base model '%s'", ref->name);
+                hint_did_you_mean(r, d, ref->name, names, r->models.len,
+                                  "declare it with `abstract model Name { ... }` in a .model file of this folder");
+                mi->bad = true;
+                continue;
+            }
+            bool repeated = false;
+            for (size_t k = 0; k < mi->bases.len; k++)
+                if (mi->bases.items[k] == base) repeated = true;
+            if (repeated) {
+                diag *d = rerr(r, ref->loc, ref->span, "base model '%s' is listed twice", ref->name);
+                HINT(r, d, "remove the second '%s'", ref->name);
+                continue;
+            }
+            vec_push(r->ar, &mi->bases, base);
+            vec_push(r->ar, &mi->base_refs, ref);
+        }
+    }
+}
+
+/* Depth-first over the base graph with an explicit stack: report each
+** cycle once, mark its models bad, and list models bases-first. */
+static void order_models(resolver *r) {
+    typedef struct { model_info *m; size_t next; } frame;
+    VEC(frame) stack = {0};
+    for (size_t i = 0; i < r->models.len; i++) {
+        model_info *root = r->models.items[i];
+        if (root->color) continue;
+        root->color = 1;
+        vec_push(r->ar, &stack, ((frame){root, 0}));
+        while (stack.len) {
+            frame *top = &stack.items[stack.len - 1];
+            if (top->next < top->m->bases.len) {
+                size_t bi = top->next++;
+                model_info *b = top->m->bases.items[bi];
+                if (b->color == 0) {
+                    b->color = 1;
+                    vec_push(r->ar, &stack, ((frame){b, 0}));
+                } else if (b->color == 1) {
+                    /* b is on the stack: the cycle is b ... top -> b. */
+                    strbuf sb = STRBUF_INIT;
+                    size_t start = 0;
+                    for (size_t k = 0; k < stack.len; k++)
+                        if (stack.items[k].m == b) start = k;
+                    for (size_t k = start; k < stack.len; k++) {
+                        sb_printf(&sb, "%s -> ", stack.items[k].m->ast->name);
+                        stack.items[k].m->bad = true;
+                    }
+                    sb_append(&sb, b->ast->name);
+                    /* The base reference that closes the cycle. */
+                    ast_base_ref *ref = top->m->base_refs.items[bi];
+                    diag *d = rerr(r, ref->loc, ref->span, "inheritance cycle: %s", sb_str(&sb));
+                    HINT(r, d, "a model cannot inherit from itself, directly or through its bases");
+                    sb_free(&sb);
+                }
+                continue;
+            }
+            top->m->color = 2;
+            for (size_t k = 0; k < top->m->bases.len; k++)
+                if (top->m->bases.items[k]->bad) top->m->bad = true;
+            vec_push(r->ar, &r->order, top->m);
+            stack.len--;
+        }
+    }
+}
+
+static ssize_t field_pos(model_info *mi, const char *name) {
+    void *p = strmap_get(mi->field_index, name);
+    return p ? (ssize_t)((size_t)p - 1) : -1;
+}
+
+static void add_field_entry(resolver *r, model_info *mi, field_entry e) {
+    vec_push(r->ar, &mi->fields, e);
+    strmap_put(mi->field_index, e.field->name, (void *)(size_t)mi->fields.len);
+}
+
+/* Flatten one model whose bases are flattened already. */
+static void flatten_model(resolver *r, model_info *mi) {
+    for (size_t b = 0; b < mi->bases.len; b++) {
+        model_info *base = mi->bases.items[b];
+        for (size_t i = 0; i < base->fields.len; i++) {
+            field_entry e = base->fields.items[i];
+            ssize_t at = field_pos(mi, e.field->name);
+            if (at < 0) { add_field_entry(r, mi, e); continue; }
+            if (mi->fields.items[at].field == e.field) continue;     /* same field by two paths */
+            /* Two bases bring different columns of one name: only an
+            ** @override in this model settles it (checked below). */
+            bool overridden = false;
+            for (size_t k = 0; k < mi->ast->fields.len; k++)
+                if (!strcmp(mi->ast->fields.items[k]->name, e.field->name)) overridden = true;
+            if (!overridden) {
+                ast_base_ref *ref = mi->base_refs.items[b];
+                diag *d = rerr(r, ref->loc, ref->span, "column '%s' is inherited from both '%s' and '%s'",
+                               e.field->name, mi->fields.items[at].owner->ast->name, e.owner->ast->name);
+                HINT(r, d, "redefine '%s' in '%s' with @override, or rename it in one base", e.field->name,
+                     mi->ast->name);
+            }
+        }
+        for (size_t i = 0; i < base->clauses.len; i++) {
+            clause_entry c = base->clauses.items[i];
+            if (!clause_inherited(c.clause)) continue;
+            bool seen = false;
+            for (size_t k = 0; k < mi->clauses.len; k++)
+                if (mi->clauses.items[k].clause == c.clause) seen = true;
+            if (!seen) vec_push(r->ar, &mi->clauses, c);
+        }
+    }
+    for (size_t i = 0; i < mi->ast->fields.len; i++) {
+        ast_field *f = mi->ast->fields.items[i];
+        field_spec *fs = field_spec_of(r, f);
+        ssize_t at = field_pos(mi, f->name);
+        field_entry e = {f, mi};
+        if (at >= 0 && mi->fields.items[at].owner == mi) {
+            diag *d = rerr(r, f->loc, f->span, "duplicate column '%s' in model '%s'", f->name, mi->ast->name);
+            HINT(r, d, "'%s' is already declared at %s; rename or remove one", f->name,
+                 where_str(r, mi->fields.items[at].field->loc));
+        } else if (at >= 0) {
+            if (fs->override) mi->fields.items[at] = e;   /* keeps the inherited position */
+            else {
+                diag *d = rerr(r, f->loc, f->span, "column '%s' redefines the column inherited from '%s'", f->name,
+                               mi->fields.items[at].owner->ast->name);
+                HINT(r, d, "add @override to replace the inherited column, or choose another name");
+            }
+        } else {
+            if (fs->override) {
+                ast_attr *ov = NULL;
+                for (size_t k = 0; k < f->attrs.len; k++)
+                    if (!strcmp(f->attrs.items[k]->name, "override")) ov = f->attrs.items[k];
+                diag *d = rerr(r, ov->loc, ov->span, "@override on '%s', but no base model has a column '%s'",
+                               f->name, f->name);
+                HINT(r, d, "remove @override (or check the spelling of the column name)");
+            }
+            add_field_entry(r, mi, e);
+        }
+    }
+    for (size_t i = 0; i < mi->ast->clauses.len; i++)
+        vec_push(r->ar, &mi->clauses, ((clause_entry){mi->ast->clauses.items[i], mi}));
+}
+
+/* ------------------------------------------------------------- tables */
+
+/* Resolve a clause's column reference (a field name) to the column. */
+static column *clause_column(resolver *r, model_info *mi, const char *what, ast_value *v) {
+    column *c = strmap_get(mi->column_by_field, v->text);
+    if (c) return c;
+    /* The field exists but failed to become a column: already reported. */
+    if (field_pos(mi, v->text) >= 0) return NULL;
+    diag *d = rerr(r, v->loc, v->span, "unknown column '%s' in %s of model '%s'", v->text, what, mi->ast->name);
+    for (size_t i = 0; i < mi->table->columns.len; i++) {
+        column *k = mi->table->columns.items[i];
+        if (!strcmp(k->name, v->text)) {
+            HINT(r, d, "'%s' is the database name of field '%s'; clauses name fields: write %s", v->text,
+                 k->field_name, k->field_name);
+            return NULL;
+        }
+    }
+    const char **names = arena_alloc(r->ar, (mi->fields.len + 1) * sizeof *names);
+    for (size_t i = 0; i < mi->fields.len; i++) names[i] = mi->fields.items[i].field->name;
+    hint_did_you_mean(r, d, v->text, names, mi->fields.len, "name a field of this model (or of its bases)");
+    return NULL;
+}
+
+static bool clause_columns(resolver *r, model_info *mi, const char *what, const ast_value_vec *refs, str_vec *out) {
+    bool ok = true;
+    for (size_t i = 0; i < refs->len; i++) {
+        column *c = clause_column(r, mi, what, refs->items[i]);
+        if (c) vec_push(r->s->arena, out, c->name);
+        else ok = false;
+    }
+    return ok;
+}
+
+/* A foreign key waiting for all tables to exist. */
+typedef struct pending_fk {
+    foreign_key *fk;
+    table *from;
+    ast_value *table_value;             /* where the target table is written */
+    ast_value *column_value;            /* @foreign_key: the same string */
+    const ast_value_vec *ref_values;    /* @@foreign_key: the ref columns */
+} pending_fk;
+
+typedef VEC(pending_fk) pending_fk_vec;
+
+static const char *table_name_of(resolver *r, model_info *mi, ast_attr **table_clause) {
+    *table_clause = NULL;
+    const char *name = NULL;
+    for (size_t i = 0; i < mi->ast->clauses.len; i++) {
+        ast_attr *at = mi->ast->clauses.items[i];
+        if (strcmp(at->name, "table")) continue;
+        clause_spec *cs = clause_spec_of(r, at);
+        if (*table_clause) {
+            diag *d = rerr(r, at->loc, at->span, "@@table given twice in model '%s'", mi->ast->name);
+            HINT(r, d, "keep one @@table clause");
+            continue;
+        }
+        *table_clause = at;
+        if (cs->ok) name = cs->text;
+    }
+    return name ? name : snake_case(r->ar, mi->ast->name);
+}
+
+static void build_table(resolver *r, model_info *mi, pending_fk_vec *pending) {
+    ast_attr *table_clause;
+    const char *tname = table_name_of(r, mi, &table_clause);
+    table *t = schema_add_table(r->s, tname);
+    if (!t) {
+        table *prev = schema_find_table(r->s, tname);
+        src_loc loc = table_clause ? table_clause->loc : mi->ast->loc;
+        int span = table_clause ? table_clause->span : mi->ast->span;
+        diag *d = rerr(r, loc, span, "duplicate table '%s': models '%s' and '%s' both map to it", tname,
+                       prev->model_name, mi->ast->name);
+        HINT(r, d, "give one of them another name with @@table(\"...\")");
+        return;
+    }
+    mi->table = t;
+    t->model_name = sdup(r, mi->ast->name);
+    t->loc = schema_loc(r, mi->ast->loc);
+    bool ok = true;
+
+    /* Columns, in flattened order. */
+    for (size_t i = 0; i < mi->fields.len; i++) {
+        ast_field *f = mi->fields.items[i].field;
+        field_spec *fs = field_spec_of(r, f);
+        if (!fs->ok) { ok = false; continue; }
+        const char *db = fs->map ? fs->map : f->name;
+        column *c = table_add_column(r->s, t, db);
+        if (!c) {
+            column *prev = table_find_column(t, db);
+            src_loc loc = fs->map_attr ? fs->map_attr->loc : f->loc;
+            int span = fs->map_attr ? fs->map_attr->span : f->span;
+            diag *d = rerr(r, loc, span, "duplicate column name '%s' in table '%s' (fields '%s' and '%s')", db,
+                           t->name, prev->field_name, f->name);
+            HINT(r, d, "give one of them another database name with @map(\"...\")");
+            ok = false;
+            continue;
+        }
+        c->field_name = sdup(r, f->name);
+        c->type = fs->type;
+        c->nullable = fs->nullable && !fs->primary_key;
+        c->primary_key = fs->primary_key;
+        c->server_default = fs->def;
+        c->server_default.text = sdup(r, fs->def.text);
+        c->comment = sdup(r, fs->comment);
+        c->autoincrement = fs->autoincrement;
+        c->renamed_from = sdup(r, fs->renamed_from);
+        c->loc = schema_loc(r, f->loc);
+        strmap_put(mi->column_by_field, f->name, c);
+    }
+
+    /* Column-level indexes, unique constraints and foreign keys. */
+    for (size_t i = 0; i < t->columns.len; i++) {
+        column *c = t->columns.items[i];
+        ast_field *f = mi->fields.items[field_pos(mi, c->field_name)].field;
+        field_spec *fs = f->resolved;
+        if (fs->index) {
+            index_def *x = arena_alloc(r->s->arena, sizeof *x);
+            x->name = arena_printf(r->s->arena, "ix_%s_%s", t->name, c->name);
+            vec_push(r->s->arena, &x->columns, c->name);
+            x->unique = fs->unique;
+            x->conventional_name = true;
+            x->loc = c->loc;
+            vec_push(r->s->arena, &t->indexes, x);
+        } else if (fs->unique) {
+            unique_def *u = arena_alloc(r->s->arena, sizeof *u);
+            vec_push(r->s->arena, &u->columns, c->name);
+            u->loc = c->loc;
+            vec_push(r->s->arena, &t->uniques, u);
+        }
+        if (fs->fk && fs->fk_table) {
+            foreign_key *k = arena_alloc(r->s->arena, sizeof *k);
+            k->name = sdup(r, fs->fk_name);
+            vec_push(r->s->arena, &k->columns, c->name);
+            k->ref_table = sdup(r, fs->fk_table);
+            vec_push(r->s->arena, &k->ref_columns, sdup(r, fs->fk_column));
+            k->ondelete = sdup(r, fs->fk_ondelete);
+            k->onupdate = sdup(r, fs->fk_onupdate);
+            k->loc = schema_loc(r, fs->fk->loc);
+            vec_push(r->s->arena, &t->foreign_keys, k);
+            vec_push(r->ar, pending, ((pending_fk){k, t, fs->fk_target, fs->fk_target, NULL}));
+        }
+    }
+
+    /* Table clauses: inherited first, then the model's own. */
+    ast_attr *pk_clause = NULL;
+    for (size_t i = 0; i < mi->clauses.len; i++) {
+        ast_attr *at = mi->clauses.items[i].clause;
+        clause_spec *cs = clause_spec_of(r, at);
+        if (!cs->ok) { ok = false; continue; }
+        const char *what = arena_printf(r->ar, "@@%s", at->name);
+        src_loc loc = schema_loc(r, at->loc);
+        switch (cs->kind) {
+        case CL_TABLE: break;
+        case CL_COMMENT: t->comment = sdup(r, cs->text); break;
+        case CL_RENAMED_FROM: t->renamed_from = sdup(r, cs->text); break;
+        case CL_INDEX: {
+            index_def *x = arena_alloc(r->s->arena, sizeof *x);
+            x->name = sdup(r, cs->name);
+            x->unique = cs->unique;
+            x->where = sdup(r, cs->where);
+            x->loc = loc;
+            if (clause_columns(r, mi, what, &cs->columns, &x->columns)) vec_push(r->s->arena, &t->indexes, x);
+            else ok = false;
+            break;
+        }
+        case CL_UNIQUE: {
+            unique_def *u = arena_alloc(r->s->arena, sizeof *u);
+            u->name = sdup(r, cs->name);
+            u->loc = loc;
+            if (clause_columns(r, mi, what, &cs->columns, &u->columns)) vec_push(r->s->arena, &t->uniques, u);
+            else ok = false;
+            break;
+        }
+        case CL_CHECK: {
+            check_def *k = arena_alloc(r->s->arena, sizeof *k);
+            k->name = sdup(r, cs->name);
+            k->sqltext = sdup(r, cs->text);
+            k->loc = loc;
+            vec_push(r->s->arena, &t->checks, k);
+            break;
+        }
+        case CL_PRIMARY_KEY:
+            if (pk_clause) {
+                diag *d = rerr(r, at->loc, at->span, "@@primary_key given twice for table '%s'", t->name);
+                HINT(r, d, "keep one @@primary_key clause");
+                ok = false;
+                break;
+            }
+            pk_clause = at;
+            t->primary_key.name = sdup(r, cs->name);
+            if (!clause_columns(r, mi, what, &cs->columns, &t->primary_key.columns)) ok = false;
+            break;
+        case CL_FOREIGN_KEY: {
+            foreign_key *k = arena_alloc(r->s->arena, sizeof *k);
+            k->name = sdup(r, cs->name);
+            k->ref_table = sdup(r, cs->ref_table);
+            for (size_t j = 0; j < cs->ref_columns.len; j++)
+                vec_push(r->s->arena, &k->ref_columns, sdup(r, cs->ref_columns.items[j]->text));
+            k->ondelete = sdup(r, cs->ondelete);
+            k->onupdate = sdup(r, cs->onupdate);
+            k->loc = loc;
+            if (clause_columns(r, mi, what, &cs->columns, &k->columns)) {
+                vec_push(r->s->arena, &t->foreign_keys, k);
+                vec_push(r->ar, pending, ((pending_fk){k, t, cs->ref_table_value, NULL, &cs->ref_columns}));
+            } else ok = false;
+            break;
+        }
+        }
+    }
+
+    /* Primary key: @@primary_key, else the @primary_key columns in order. */
+    bool column_pk = false;
+    for (size_t i = 0; i < t->columns.len; i++) column_pk |= t->columns.items[i]->primary_key;
+    if (pk_clause && column_pk) {
+        diag *d = rerr(r, pk_clause->loc, pk_clause->span,
+                       "table '%s' has both @@primary_key and @primary_key columns", t->name);
+        HINT(r, d, "declare the primary key one way: @primary_key on each column, or one @@primary_key(...)");
+        ok = false;
+    } else if (pk_clause) {
+        for (size_t i = 0; i < t->primary_key.columns.len; i++) {
+            column *c = table_find_column(t, t->primary_key.columns.items[i]);
+            if (c->nullable) {
+                ast_field *f = mi->fields.items[field_pos(mi, c->field_name)].field;
+                diag *d = rerr(r, f->type.loc, f->type.span, "primary key column '%s' cannot be nullable",
+                               c->field_name);
+                HINT(r, d, "remove the '?' after the type");
+                ok = false;
+            }
+            c->primary_key = true;
+            c->nullable = false;
+        }
+    } else {
+        for (size_t i = 0; i < t->columns.len; i++)
+            if (t->columns.items[i]->primary_key)
+                vec_push(r->s->arena, &t->primary_key.columns, t->columns.items[i]->name);
+    }
+    if (ok && t->primary_key.columns.len == 0) {
+        diag *d = rerr(r, mi->ast->loc, mi->ast->span, "model '%s' (table '%s') has no primary key", mi->ast->name,
+                       t->name);
+        HINT(r, d, "mark a column @primary_key, add @@primary_key(col, ...), or inherit from a model that has one");
+    }
+}
+
+/* Foreign keys point at existing tables and columns (database names). */
+static void check_foreign_keys(resolver *r, pending_fk_vec *pending) {
+    const char **tnames = arena_alloc(r->ar, (r->s->tables.len + 1) * sizeof *tnames);
+    for (size_t i = 0; i < r->s->tables.len; i++) tnames[i] = r->s->tables.items[i]->name;
+    for (size_t i = 0; i < pending->len; i++) {
+        pending_fk *p = &pending->items[i];
+        table *target = schema_find_table(r->s, p->fk->ref_table);
+        if (!target) {
+            diag *d = rerr(r, p->table_value->loc, p->table_value->span,
+                           "foreign key of table '%s' references unknown table '%s'", p->from->name,
+                           p->fk->ref_table);
+            hint_did_you_mean(r, d, p->fk->ref_table, tnames, r->s->tables.len,
+                              "reference a table by its table name (@@table or the snake_case model name)");
+            continue;
+        }
+        for (size_t k = 0; k < p->fk->ref_columns.len; k++) {
+            const char *cn = p->fk->ref_columns.items[k];
+            if (table_find_column(target, cn)) continue;
+            ast_value *v = p->column_value ? p->column_value : p->ref_values->items[k];
+            diag *d = rerr(r, v->loc, v->span, "foreign key of table '%s' references unknown column '%s.%s'",
+                           p->from->name, target->name, cn);
+            const char **cnames = arena_alloc(r->ar, (target->columns.len + 1) * sizeof *cnames);
+            for (size_t j = 0; j < target->columns.len; j++) cnames[j] = target->columns.items[j]->name;
+            const char *m = closest_match(cn, cnames, target->columns.len);
+            if (m) HINT(r, d, "did you mean '%s.%s'?", target->name, m);
+            else HINT(r, d, "reference a column of '%s' by its database name", target->name);
+        }
+    }
+}
+
+/* Index and constraint names are one namespace across the schema (as in
+** PostgreSQL, where an index name is a relation name of the schema). */
+typedef struct named_thing {
+    const char *name;
+    src_loc loc;
+} named_thing;
+
+static void check_unique_names(resolver *r) {
+    strmap *seen = strmap_new(r->ar);     /* name -> table name */
+    for (size_t ti = 0; ti < r->s->tables.len; ti++) {
+        table *t = r->s->tables.items[ti];
+        VEC(named_thing) list = {0};
+        for (size_t i = 0; i < t->indexes.len; i++)
+            vec_push(r->ar, &list, ((named_thing){t->indexes.items[i]->name, t->indexes.items[i]->loc}));
+        for (size_t i = 0; i < t->uniques.len; i++)
+            if (t->uniques.items[i]->name)
+                vec_push(r->ar, &list, ((named_thing){t->uniques.items[i]->name, t->uniques.items[i]->loc}));
+        for (size_t i = 0; i < t->foreign_keys.len; i++)
+            if (t->foreign_keys.items[i]->name)
+                vec_push(r->ar, &list, ((named_thing){t->foreign_keys.items[i]->name, t->foreign_keys.items[i]->loc}));
+        for (size_t i = 0; i < t->checks.len; i++)
+            if (t->checks.items[i]->name)
+                vec_push(r->ar, &list, ((named_thing){t->checks.items[i]->name, t->checks.items[i]->loc}));
+        if (t->primary_key.name) vec_push(r->ar, &list, ((named_thing){t->primary_key.name, t->loc}));
+        for (size_t i = 0; i < list.len; i++) {
+            const char *prev = strmap_get(seen, list.items[i].name);
+            if (!prev) {
+                strmap_put(seen, list.items[i].name, (void *)t->name);
+                continue;
+            }
+            src_loc loc = list.items[i].loc;
+            if (!strcmp(prev, t->name)) {
+                diag *d = rerr(r, loc, 1, "duplicate index or constraint name '%s' in table '%s'",
+                               list.items[i].name, t->name);
+                HINT(r, d, "index and constraint names must be unique across the schema; rename one");
+            } else {
+                diag *d = rerr(r, loc, 1, "duplicate index or constraint name '%s': used by tables '%s' and '%s'",
+                               list.items[i].name, prev, t->name);
+                HINT(r, d, "index and constraint names must be unique across the schema (PostgreSQL keeps "
+                           "them in one namespace); rename one, or declare the index in each model rather "
+                           "than in a shared base");
+            }
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- entry */
+
+static int resolve_files(ast_file *files, size_t n, arena *ar, schema **out, diag_list *dl) {
+    resolver r = {0};
+    r.ar = ar;
+    r.dl = dl;
+    r.s = schema_new();
+    r.text_by_file = strmap_new(ar);
+    r.file_copies = strmap_new(ar);
+    r.models_by_name = strmap_new(ar);
+    for (size_t i = 0; i < n; i++) strmap_put(r.text_by_file, files[i].path, (void *)files[i].text);
+
+    register_models(&r, files, n);
+    resolve_bases(&r);
+    order_models(&r);
+    for (size_t i = 0; i < r.order.len; i++)
+        if (!r.order.items[i]->bad) flatten_model(&r, r.order.items[i]);
+    /* Fields and clauses of bad models are still checked, for their errors. */
+    for (size_t i = 0; i < r.models.len; i++) {
+        model_info *mi = r.models.items[i];
+        for (size_t k = 0; k < mi->ast->fields.len; k++) field_spec_of(&r, mi->ast->fields.items[k]);
+        for (size_t k = 0; k < mi->ast->clauses.len; k++) clause_spec_of(&r, mi->ast->clauses.items[k]);
+    }
+    pending_fk_vec pending = {0};
+    for (size_t i = 0; i < r.models.len; i++) {
+        model_info *mi = r.models.items[i];
+        if (!mi->bad && !mi->ast->is_abstract) build_table(&r, mi, &pending);
+    }
+    check_foreign_keys(&r, &pending);
+    check_unique_names(&r);
+
+    if (r.errors || dl->errors) {
+        schema_free(r.s);
+        *out = NULL;
+        return -1;
+    }
+    *out = r.s;
+    return 0;
+}
+
+/* Order this run's diagnostics by file (in load order), line and column,
+** keeping the order of those at one spot (a stable insertion sort). */
+static size_t file_rank(const char *const *paths, size_t n, const char *file) {
+    for (size_t i = 0; i < n; i++)
+        if (file && !strcmp(paths[i], file)) return i;
+    return n;
+}
+
+static bool diag_before(const diag *a, const diag *b, const char *const *paths, size_t n) {
+    size_t fa = file_rank(paths, n, a->loc.file), fb = file_rank(paths, n, b->loc.file);
+    if (fa != fb) return fa < fb;
+    if (a->loc.line != b->loc.line) return a->loc.line < b->loc.line;
+    return a->loc.column < b->loc.column;
+}
+
+static void sort_diags(diag_list *dl, size_t first, const char *const *paths, size_t n) {
+    for (size_t i = first + 1; i < dl->items.len; i++) {
+        diag d = dl->items.items[i];
+        size_t j = i;
+        while (j > first && diag_before(&d, &dl->items.items[j - 1], paths, n)) {
+            dl->items.items[j] = dl->items.items[j - 1];
+            j--;
+        }
+        dl->items.items[j] = d;
+    }
+}
+
+/* Parse every source, then resolve when all parsed cleanly (resolving a
+** tree with holes would only add confusing follow-on errors). */
+static int load_sources(const char *const *paths, const char *const *texts, size_t n, schema **out,
+                        diag_list *dl) {
+    *out = NULL;
+    size_t first_diag = dl->items.len;
+    arena *ar = arena_new();
+    ast_file *files = arena_alloc(ar, (n + 1) * sizeof *files);
+    int errors = 0;
+    for (size_t i = 0; i < n; i++) errors += model_parse(ar, paths[i], texts[i], &files[i], dl);
+    int rc = -1;
+    if (errors == 0) rc = resolve_files(files, n, ar, out, dl);
+    sort_diags(dl, first_diag, paths, n);
+    arena_free(ar);
+    return rc;
+}
+
+int model_load_string(const char *filename, const char *text, schema **out, diag_list *dl) {
+    return load_sources(&filename, &text, 1, out, dl);
+}
+
+int model_load_files(const char *const *paths, size_t n, schema **out, diag_list *dl) {
+    *out = NULL;
+    char **texts = calloc(n + 1, sizeof *texts);
+    if (!texts) util_oom();
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        texts[i] = read_file(paths[i], NULL);
+        if (!texts[i]) {
+            diag *d = diag_add(dl, DIAG_ERROR, (src_loc){paths[i], 0, 0}, "cannot read model file: %s",
+                               strerror(errno));
+            diag_set_hint(dl, d, "check that the file exists and is readable");
+            ok = false;
+        }
+    }
+    int rc = ok ? load_sources(paths, (const char *const *)texts, n, out, dl) : -1;
+    for (size_t i = 0; i < n; i++) free(texts[i]);
+    free(texts);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+int model_load_dir(const char *dir, schema **out, diag_list *dl) {
+    *out = NULL;
+    DIR *d = opendir(dir);
+    if (!d) {
+        diag *g = diag_add(dl, DIAG_ERROR, (src_loc){dir, 0, 0}, "cannot open the models folder: %s",
+                           strerror(errno));
+        diag_set_hint(dl, g, "run from the project root, or give the folder with --models DIR");
+        return -1;
+    }
+    arena *a = arena_new();
+    VEC(char *) names = {0};
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len > 6 && e->d_name[0] != '.' && !strcmp(e->d_name + len - 6, ".model"))
+            vec_push(a, &names, arena_strdup(a, e->d_name));
+    }
+    closedir(d);
+    int rc;
+    if (names.len == 0) {
+        diag *g = diag_add(dl, DIAG_ERROR, (src_loc){dir, 0, 0}, "no *.model files in the models folder");
+        diag_set_hint(dl, g, "write the models in files named like models/dataset.model");
+        rc = -1;
+    } else {
+        qsort(names.items, names.len, sizeof *names.items, cmp_str);
+        size_t dl_len = strlen(dir);
+        bool slash = dl_len && dir[dl_len - 1] == '/';
+        const char **paths = arena_alloc(a, names.len * sizeof *paths);
+        for (size_t i = 0; i < names.len; i++)
+            paths[i] = arena_printf(a, "%s%s%s", dir, slash ? "" : "/", names.items[i]);
+        rc = model_load_files(paths, names.len, out, dl);
+    }
+    arena_free(a);
+    return rc;
+}

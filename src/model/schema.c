@@ -1,0 +1,400 @@
+/*
+** schema.c — the Schema IR's functions: building a schema (tables, columns,
+** registered in by-name maps), finding things by name, the model spelling
+** of types, and the two printed forms: JSON (a stable, documented shape used
+** by tests and to compare schemas: docs/schema-json.md) and readable text
+** (`retort models`).
+*/
+#include "model/schema.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ types */
+
+/* Indexed by type_kind (TYPE_OTHER excluded). */
+const char *const TYPE_NAMES[] = {
+    "Integer", "BigInteger", "SmallInteger", "String", "Text", "Boolean", "Float",
+    "Numeric", "DateTime", "Date", "Time", "Interval", "JSON", "LargeBinary", "Uuid",
+};
+const size_t TYPE_NAMES_COUNT = sizeof TYPE_NAMES / sizeof TYPE_NAMES[0];
+
+const char *type_kind_name(type_kind k) {
+    if ((size_t)k < TYPE_NAMES_COUNT) return TYPE_NAMES[k];
+    return "Other";
+}
+
+bool type_kind_from_name(const char *name, type_kind *out) {
+    for (size_t i = 0; i < TYPE_NAMES_COUNT; i++)
+        if (!strcmp(TYPE_NAMES[i], name)) {
+            *out = (type_kind)i;
+            return true;
+        }
+    return false;
+}
+
+const char *col_type_to_string(arena *a, const col_type *t) {
+    switch (t->kind) {
+    case TYPE_STRING:
+        if (t->length >= 0) return arena_printf(a, "String(%d)", t->length);
+        return "String";
+    case TYPE_NUMERIC:
+        if (t->precision >= 0 && t->scale >= 0)
+            return arena_printf(a, "Numeric(%d, %d)", t->precision, t->scale);
+        if (t->precision >= 0) return arena_printf(a, "Numeric(%d)", t->precision);
+        return "Numeric";
+    case TYPE_DATETIME:
+        return t->timezone ? "DateTime(timezone=true)" : "DateTime";
+    case TYPE_TIME:
+        return t->timezone ? "Time(timezone=true)" : "Time";
+    case TYPE_OTHER:
+        return t->raw ? t->raw : "Other";
+    default:
+        return type_kind_name(t->kind);
+    }
+}
+
+/* ----------------------------------------------------------------- schema */
+
+schema *schema_new(void) {
+    arena *a = arena_new();
+    schema *s = arena_alloc(a, sizeof *s);
+    s->arena = a;
+    s->tables_by_name = strmap_new(a);
+    return s;
+}
+
+void schema_free(schema *s) {
+    if (s) arena_free(s->arena);
+}
+
+table *schema_add_table(schema *s, const char *name) {
+    if (strmap_get(s->tables_by_name, name)) return NULL;
+    table *t = arena_alloc(s->arena, sizeof *t);
+    t->name = arena_strdup(s->arena, name);
+    t->columns_by_name = strmap_new(s->arena);
+    strmap_put(s->tables_by_name, t->name, t);
+    vec_push(s->arena, &s->tables, t);
+    return t;
+}
+
+column *table_add_column(schema *s, table *t, const char *name) {
+    if (strmap_get(t->columns_by_name, name)) return NULL;
+    column *c = arena_alloc(s->arena, sizeof *c);
+    c->name = arena_strdup(s->arena, name);
+    c->field_name = c->name;
+    c->type.length = c->type.precision = c->type.scale = -1;
+    c->autoincrement = AUTOINC_AUTO;
+    strmap_put(t->columns_by_name, c->name, c);
+    vec_push(s->arena, &t->columns, c);
+    return c;
+}
+
+table *schema_find_table(const schema *s, const char *name) {
+    return name ? strmap_get(s->tables_by_name, name) : NULL;
+}
+
+column *table_find_column(const table *t, const char *name) {
+    return name ? strmap_get(t->columns_by_name, name) : NULL;
+}
+
+index_def *table_find_index(const table *t, const char *name) {
+    if (!name) return NULL;
+    for (size_t i = 0; i < t->indexes.len; i++)
+        if (t->indexes.items[i]->name && !strcmp(t->indexes.items[i]->name, name))
+            return t->indexes.items[i];
+    return NULL;
+}
+
+/* ------------------------------------------------------------------- JSON */
+
+static json_t *json_str_or_null(const char *s) {
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *json_str_vec(const str_vec *v) {
+    json_t *a = json_array();
+    for (size_t i = 0; i < v->len; i++) json_array_append_new(a, json_string(v->items[i]));
+    return a;
+}
+
+/* Sort key of an unnamed constraint: its columns joined by commas. */
+static int compare_names_then(const char *na, const char *nb, const str_vec *ca, const str_vec *cb) {
+    if (na && !nb) return -1;
+    if (!na && nb) return 1;
+    if (na && nb) {
+        int c = strcmp(na, nb);
+        if (c) return c;
+    }
+    for (size_t i = 0; i < ca->len && i < cb->len; i++) {
+        int c = strcmp(ca->items[i], cb->items[i]);
+        if (c) return c;
+    }
+    return (ca->len > cb->len) - (ca->len < cb->len);
+}
+
+static int cmp_table(const void *a, const void *b) {
+    return strcmp((*(table *const *)a)->name, (*(table *const *)b)->name);
+}
+static int cmp_index(const void *a, const void *b) {
+    const index_def *x = *(index_def *const *)a, *y = *(index_def *const *)b;
+    return compare_names_then(x->name, y->name, &x->columns, &y->columns);
+}
+static int cmp_unique(const void *a, const void *b) {
+    const unique_def *x = *(unique_def *const *)a, *y = *(unique_def *const *)b;
+    return compare_names_then(x->name, y->name, &x->columns, &y->columns);
+}
+static int cmp_fk(const void *a, const void *b) {
+    const foreign_key *x = *(foreign_key *const *)a, *y = *(foreign_key *const *)b;
+    int c = compare_names_then(x->name, y->name, &x->columns, &y->columns);
+    if (c) return c;
+    c = strcmp(x->ref_table ? x->ref_table : "", y->ref_table ? y->ref_table : "");
+    if (c) return c;
+    return compare_names_then(NULL, NULL, &x->ref_columns, &y->ref_columns);
+}
+static int cmp_check(const void *a, const void *b) {
+    const check_def *x = *(check_def *const *)a, *y = *(check_def *const *)b;
+    if (x->name && !y->name) return -1;
+    if (!x->name && y->name) return 1;
+    if (x->name && y->name) {
+        int c = strcmp(x->name, y->name);
+        if (c) return c;
+    }
+    return strcmp(x->sqltext ? x->sqltext : "", y->sqltext ? y->sqltext : "");
+}
+
+/* A sorted copy of a vector of pointers (malloc'd; caller frees). */
+static void *sorted_copy(void *items, size_t n, int (*cmp)(const void *, const void *)) {
+    void **copy = malloc((n ? n : 1) * sizeof *copy);
+    if (!copy) util_oom();
+    if (n) memcpy(copy, items, n * sizeof *copy);
+    qsort(copy, n, sizeof *copy, cmp);
+    return copy;
+}
+
+static json_t *default_to_json(const server_default *d) {
+    const char *kind = NULL;
+    json_t *value = NULL;
+    switch (d->kind) {
+    case DEFAULT_NONE: return json_null();
+    case DEFAULT_STRING: kind = "string"; value = json_str_or_null(d->text); break;
+    case DEFAULT_NUMBER: kind = "number"; value = json_str_or_null(d->text); break;
+    case DEFAULT_BOOL: kind = "bool"; value = json_boolean(d->bool_value); break;
+    case DEFAULT_NOW: kind = "now"; value = json_null(); break;
+    case DEFAULT_SQL: kind = "sql"; value = json_str_or_null(d->text); break;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "kind", json_string(kind));
+    json_object_set_new(o, "value", value);
+    return o;
+}
+
+static const char *autoincrement_name(autoincrement_mode m) {
+    return m == AUTOINC_TRUE ? "true" : m == AUTOINC_FALSE ? "false" : "auto";
+}
+
+static json_t *column_to_json(arena *a, const column *c) {
+    json_t *o = json_object();
+    json_object_set_new(o, "name", json_string(c->name));
+    json_object_set_new(o, "type", json_string(col_type_to_string(a, &c->type)));
+    if (c->type.raw) json_object_set_new(o, "raw", json_string(c->type.raw));
+    if (c->type.jsonb) json_object_set_new(o, "jsonb", json_true());
+    json_object_set_new(o, "nullable", json_boolean(c->nullable));
+    json_object_set_new(o, "default", default_to_json(&c->server_default));
+    json_object_set_new(o, "comment", json_str_or_null(c->comment));
+    json_object_set_new(o, "primary_key", json_boolean(c->primary_key));
+    json_object_set_new(o, "autoincrement", json_string(autoincrement_name(c->autoincrement)));
+    if (c->identity) json_object_set_new(o, "identity", json_true());
+    if (c->renamed_from) json_object_set_new(o, "renamed_from", json_string(c->renamed_from));
+    return o;
+}
+
+static json_t *table_to_json(arena *a, const table *t) {
+    json_t *o = json_object();
+    json_object_set_new(o, "name", json_string(t->name));
+    json_object_set_new(o, "comment", json_str_or_null(t->comment));
+    if (t->renamed_from) json_object_set_new(o, "renamed_from", json_string(t->renamed_from));
+
+    json_t *cols = json_array();
+    for (size_t i = 0; i < t->columns.len; i++)
+        json_array_append_new(cols, column_to_json(a, t->columns.items[i]));
+    json_object_set_new(o, "columns", cols);
+
+    if (t->primary_key.columns.len) {
+        json_t *pk = json_object();
+        json_object_set_new(pk, "name", json_str_or_null(t->primary_key.name));
+        json_object_set_new(pk, "columns", json_str_vec(&t->primary_key.columns));
+        json_object_set_new(o, "primary_key", pk);
+    } else {
+        json_object_set_new(o, "primary_key", json_null());
+    }
+
+    index_def **ix = sorted_copy(t->indexes.items, t->indexes.len, cmp_index);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < t->indexes.len; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "name", json_str_or_null(ix[i]->name));
+        json_object_set_new(e, "columns", json_str_vec(&ix[i]->columns));
+        json_object_set_new(e, "unique", json_boolean(ix[i]->unique));
+        json_object_set_new(e, "where", json_str_or_null(ix[i]->where));
+        json_array_append_new(arr, e);
+    }
+    free(ix);
+    json_object_set_new(o, "indexes", arr);
+
+    unique_def **uq = sorted_copy(t->uniques.items, t->uniques.len, cmp_unique);
+    arr = json_array();
+    for (size_t i = 0; i < t->uniques.len; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "name", json_str_or_null(uq[i]->name));
+        json_object_set_new(e, "columns", json_str_vec(&uq[i]->columns));
+        json_array_append_new(arr, e);
+    }
+    free(uq);
+    json_object_set_new(o, "unique_constraints", arr);
+
+    foreign_key **fk = sorted_copy(t->foreign_keys.items, t->foreign_keys.len, cmp_fk);
+    arr = json_array();
+    for (size_t i = 0; i < t->foreign_keys.len; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "name", json_str_or_null(fk[i]->name));
+        json_object_set_new(e, "columns", json_str_vec(&fk[i]->columns));
+        json_object_set_new(e, "ref_table", json_str_or_null(fk[i]->ref_table));
+        json_object_set_new(e, "ref_columns", json_str_vec(&fk[i]->ref_columns));
+        json_object_set_new(e, "ondelete", json_str_or_null(fk[i]->ondelete));
+        json_object_set_new(e, "onupdate", json_str_or_null(fk[i]->onupdate));
+        json_array_append_new(arr, e);
+    }
+    free(fk);
+    json_object_set_new(o, "foreign_keys", arr);
+
+    check_def **ck = sorted_copy(t->checks.items, t->checks.len, cmp_check);
+    arr = json_array();
+    for (size_t i = 0; i < t->checks.len; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "name", json_str_or_null(ck[i]->name));
+        json_object_set_new(e, "sqltext", json_str_or_null(ck[i]->sqltext));
+        json_array_append_new(arr, e);
+    }
+    free(ck);
+    json_object_set_new(o, "check_constraints", arr);
+    return o;
+}
+
+json_t *schema_to_json(const schema *s) {
+    arena *a = arena_new();     /* scratch for type spellings */
+    table **tables = sorted_copy(s->tables.items, s->tables.len, cmp_table);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < s->tables.len; i++) json_array_append_new(arr, table_to_json(a, tables[i]));
+    free(tables);
+    arena_free(a);
+    json_t *root = json_object();
+    json_object_set_new(root, "tables", arr);
+    return root;
+}
+
+/* ------------------------------------------------------------------- text */
+
+static void print_str_vec(FILE *out, const str_vec *v) {
+    fputc('(', out);
+    for (size_t i = 0; i < v->len; i++) fprintf(out, "%s%s", i ? ", " : "", v->items[i]);
+    fputc(')', out);
+}
+
+/* A string as a double-quoted literal with the model language's escapes. */
+static void print_quoted(FILE *out, const char *s) {
+    fputc('"', out);
+    for (; *s; s++) {
+        switch (*s) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\t': fputs("\\t", out); break;
+        case '\r': fputs("\\r", out); break;
+        default: fputc(*s, out);
+        }
+    }
+    fputc('"', out);
+}
+
+static void print_default(FILE *out, const server_default *d) {
+    switch (d->kind) {
+    case DEFAULT_NONE: break;
+    case DEFAULT_STRING: fputs(" default ", out); print_quoted(out, d->text); break;
+    case DEFAULT_NUMBER: fprintf(out, " default %s", d->text); break;
+    case DEFAULT_BOOL: fprintf(out, " default %s", d->bool_value ? "true" : "false"); break;
+    case DEFAULT_NOW: fputs(" default now()", out); break;
+    case DEFAULT_SQL: fputs(" default sql(", out); print_quoted(out, d->text); fputc(')', out); break;
+    }
+}
+
+void schema_print_text(const schema *s, FILE *out) {
+    arena *a = arena_new();
+    for (size_t ti = 0; ti < s->tables.len; ti++) {
+        const table *t = s->tables.items[ti];
+        if (ti) fputc('\n', out);
+        fprintf(out, "table %s", t->name);
+        if (t->model_name) fprintf(out, " (model %s)", t->model_name);
+        if (t->renamed_from) fprintf(out, " renamed from %s", t->renamed_from);
+        fputc('\n', out);
+        if (t->comment) { fputs("  comment ", out); print_quoted(out, t->comment); fputc('\n', out); }
+
+        size_t w = 0, tw = 0;
+        for (size_t i = 0; i < t->columns.len; i++) {
+            const column *c = t->columns.items[i];
+            if (strlen(c->name) > w) w = strlen(c->name);
+            if (strlen(col_type_to_string(a, &c->type)) > tw) tw = strlen(col_type_to_string(a, &c->type));
+        }
+        for (size_t i = 0; i < t->columns.len; i++) {
+            const column *c = t->columns.items[i];
+            fprintf(out, "  column %-*s %-*s %s", (int)w, c->name, (int)tw, col_type_to_string(a, &c->type),
+                    c->nullable ? "NULL    " : "NOT NULL");
+            if (c->primary_key) fputs(" primary key", out);
+            if (c->autoincrement != AUTOINC_AUTO)
+                fprintf(out, " autoincrement=%s", autoincrement_name(c->autoincrement));
+            print_default(out, &c->server_default);
+            if (strcmp(c->field_name, c->name)) fprintf(out, " (field %s)", c->field_name);
+            if (c->renamed_from) fprintf(out, " renamed from %s", c->renamed_from);
+            if (c->comment) { fputs(" comment ", out); print_quoted(out, c->comment); }
+            fputc('\n', out);
+        }
+        if (t->primary_key.columns.len) {
+            fputs("  primary key ", out);
+            if (t->primary_key.name) fprintf(out, "%s ", t->primary_key.name);
+            print_str_vec(out, &t->primary_key.columns);
+            fputc('\n', out);
+        }
+        for (size_t i = 0; i < t->indexes.len; i++) {
+            const index_def *x = t->indexes.items[i];
+            fprintf(out, "  %sindex %s ", x->unique ? "unique " : "", x->name ? x->name : "(unnamed)");
+            print_str_vec(out, &x->columns);
+            if (x->where) { fputs(" where ", out); print_quoted(out, x->where); }
+            if (x->conventional_name) fputs(" (conventional name)", out);
+            fputc('\n', out);
+        }
+        for (size_t i = 0; i < t->uniques.len; i++) {
+            const unique_def *u = t->uniques.items[i];
+            fprintf(out, "  unique %s", u->name ? u->name : "(unnamed)");
+            fputc(' ', out);
+            print_str_vec(out, &u->columns);
+            fputc('\n', out);
+        }
+        for (size_t i = 0; i < t->foreign_keys.len; i++) {
+            const foreign_key *f = t->foreign_keys.items[i];
+            fprintf(out, "  foreign key %s ", f->name ? f->name : "(unnamed)");
+            print_str_vec(out, &f->columns);
+            fprintf(out, " references %s", f->ref_table);
+            print_str_vec(out, &f->ref_columns);
+            if (f->ondelete) fprintf(out, " on delete %s", f->ondelete);
+            if (f->onupdate) fprintf(out, " on update %s", f->onupdate);
+            fputc('\n', out);
+        }
+        for (size_t i = 0; i < t->checks.len; i++) {
+            const check_def *k = t->checks.items[i];
+            fprintf(out, "  check %s ", k->name ? k->name : "(unnamed)");
+            print_quoted(out, k->sqltext);
+            fputc('\n', out);
+        }
+    }
+    arena_free(a);
+}

@@ -1,0 +1,261 @@
+/*
+** test_model_errors.c — every error the model front end reports: its exact
+** message, line, column, caret width and hint; that several errors of one
+** run are all reported; that no schema comes back on error; and that the
+** caret line printed is the source line.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "model/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct error_case {
+    const char *text;
+    const char *message;
+    int line, column, span;
+    const char *hint;
+} error_case;
+
+#define PK "  id Integer @primary_key\n"
+
+static const error_case UNKNOWN_TYPE = {
+    "model M {\n" PK "  name Strng(255)\n}\n",
+    "unknown type 'Strng'", 3, 8, 5, "did you mean 'String'?"};
+static const error_case STRING_ARG = {
+    "model M {\n" PK "  name String(\"x\")\n}\n",
+    "String length must be a positive integer, not a string", 3, 15, 3,
+    "write String(255), or String for no length limit"};
+static const error_case NUMERIC_ARGS = {
+    "model M {\n" PK "  n Numeric(1, 2, 3)\n}\n",
+    "Numeric takes at most two arguments (precision, scale), not 3", 3, 19, 1, "write Numeric(10, 2)"};
+static const error_case TYPE_NO_ARGS = {
+    "model M {\n" PK "  n Integer(4)\n}\n",
+    "Integer takes no arguments", 3, 13, 1, "write Integer"};
+static const error_case DATETIME_KW = {
+    "model M {\n" PK "  t DateTime(timzone=true)\n}\n",
+    "DateTime has no argument 'timzone'", 3, 14, 7, "did you mean 'timezone'? (DateTime accepts timezone=)"};
+static const error_case UNKNOWN_ATTR = {
+    "model M {\n" PK "  name Text @indx\n}\n",
+    "unknown column attribute @indx", 3, 13, 5, "did you mean @index?"};
+static const error_case CLAUSE_AS_ATTR = {
+    "model M {\n" PK "  name Text @table(\"x\")\n}\n",
+    "unknown column attribute @table", 3, 13, 6,
+    "@table is not a column attribute; the table clause @@table goes on a line of its own"};
+static const error_case UNKNOWN_CLAUSE = {
+    "model M {\n" PK "  @@indx(\"ix\", id)\n}\n",
+    "unknown table clause @@indx", 3, 3, 6, "did you mean @@index?"};
+static const error_case ATTR_ARGS = {
+    "model M {\n" PK "  name Text @comment(42)\n}\n",
+    "@comment: the argument must be a string, not a number", 3, 22, 2,
+    "write it double-quoted, e.g. @comment(\"what the column holds\")"};
+static const error_case DEFAULT_IDENT = {
+    "model M {\n" PK "  s Text @default(pending)\n}\n",
+    "@default cannot be a name", 3, 19, 7, "quote it for a string default: @default(\"pending\")"};
+static const error_case DEFAULT_FN = {
+    "model M {\n" PK "  t DateTime @default(noww())\n}\n",
+    "unknown function 'noww' in @default", 3, 23, 4, "did you mean 'now'?"};
+static const error_case INDEX_NO_ARGS = {
+    "model M {\n" PK "  s Text @index(true)\n}\n",
+    "@index takes no arguments", 3, 17, 4, "write @index alone"};
+static const error_case FK_ACTION = {
+    "model M {\n" PK "  p Integer @foreign_key(\"m.id\", ondelete=\"CASCAD\")\n}\n",
+    "unknown referential action \"CASCAD\"", 3, 43, 8,
+    "did you mean \"CASCADE\"? (one of CASCADE, SET NULL, SET DEFAULT, RESTRICT, NO ACTION)"};
+static const error_case FK_TARGET_SHAPE = {
+    "model M {\n" PK "  p Integer @foreign_key(\"m\")\n}\n",
+    "foreign key target \"m\" is not \"table.column\"", 3, 26, 3,
+    "write @foreign_key(\"datasets.id\", ondelete=\"CASCADE\")"};
+static const error_case UNKNOWN_CLAUSE_COLUMN = {
+    "model M {\n" PK "  name Text\n  @@index(\"ix_m\", nme)\n}\n",
+    "unknown column 'nme' in @@index of model 'M'", 4, 19, 3, "did you mean 'name'?"};
+static const error_case CLAUSE_DB_NAME = {
+    "model M {\n" PK "  extra JSON @map(\"metadata\")\n  @@index(\"ix_m\", metadata)\n}\n",
+    "unknown column 'metadata' in @@index of model 'M'", 4, 19, 8,
+    "'metadata' is the database name of field 'extra'; clauses name fields: write extra"};
+static const error_case FK_MISSING_TABLE = {
+    "model M {\n" PK "  d Integer @foreign_key(\"dataset.id\")\n}\nmodel Dataset { id Integer @primary_key\n @@table(\"datasets\") }\n",
+    "foreign key of table 'm' references unknown table 'dataset'", 3, 26, 12, "did you mean 'datasets'?"};
+static const error_case FK_MISSING_COLUMN = {
+    "model M {\n" PK "  d Integer @foreign_key(\"m.idd\")\n}\n",
+    "foreign key of table 'm' references unknown column 'm.idd'", 3, 26, 7, "did you mean 'm.id'?"};
+static const error_case FK_CLAUSE_COLUMN = {
+    "model M {\n" PK "  a Integer\n  @@foreign_key(\"fk\", (a), \"m\", (idx))\n}\n",
+    "foreign key of table 'm' references unknown column 'm.idx'", 4, 34, 3, "did you mean 'm.id'?"};
+static const error_case DUP_MODEL = {
+    "model M {\n" PK "}\nmodel M {\n" PK "}\n",
+    "duplicate model 'M'", 4, 7, 1, "'M' is already declared at t.model:1:7; rename one of them"};
+static const error_case DUP_TABLE = {
+    "model M {\n" PK "}\nmodel N {\n" PK "  @@table(\"m\")\n}\n",
+    "duplicate table 'm': models 'M' and 'N' both map to it", 6, 3, 7,
+    "give one of them another name with @@table(\"...\")"};
+static const error_case DUP_COLUMN = {
+    "model M {\n" PK "  a Text\n  a Integer\n}\n",
+    "duplicate column 'a' in model 'M'", 4, 3, 1, "'a' is already declared at t.model:3:3; rename or remove one"};
+static const error_case DUP_DB_COLUMN = {
+    "model M {\n" PK "  a Text\n  b Text @map(\"a\")\n}\n",
+    "duplicate column name 'a' in table 'm' (fields 'a' and 'b')", 4, 10, 4,
+    "give one of them another database name with @map(\"...\")"};
+static const error_case DUP_INDEX_NAME = {
+    "model M {\n" PK "  a Text\n  @@index(\"ix_a\", a)\n}\nmodel N {\n" PK "  a Text\n  @@unique(\"ix_a\", a)\n}\n",
+    "duplicate index or constraint name 'ix_a': used by tables 'm' and 'n'", 9, 3, 1,
+    "index and constraint names must be unique across the schema (PostgreSQL keeps them in one namespace); "
+    "rename one, or declare the index in each model rather than in a shared base"};
+static const error_case INHERITED_INDEX_NAME = {
+    "abstract model B {\n" PK "  @@index(\"ix_shared\", id)\n}\nmodel M : B { }\nmodel N : B { }\n",
+    "duplicate index or constraint name 'ix_shared': used by tables 'm' and 'n'", 3, 3, 1,
+    "index and constraint names must be unique across the schema (PostgreSQL keeps them in one namespace); "
+    "rename one, or declare the index in each model rather than in a shared base"};
+static const error_case UNKNOWN_BASE = {
+    "abstract model Base {\n" PK "}\nmodel M : Bsae { }\n",
+    "unknown base model 'Bsae'", 4, 11, 4, "did you mean 'Base'?"};
+static const error_case CYCLE = {
+    "model A : C {\n" PK "}\nmodel B : A { }\nmodel C : B { }\n",
+    "inheritance cycle: A -> C -> B -> A", 4, 11, 1,
+    "a model cannot inherit from itself, directly or through its bases"};
+static const error_case REDEFINED = {
+    "abstract model B {\n" PK "  a Text\n}\nmodel M : B {\n  a Integer\n}\n",
+    "column 'a' redefines the column inherited from 'B'", 6, 3, 1,
+    "add @override to replace the inherited column, or choose another name"};
+static const error_case OVERRIDE_NOTHING = {
+    "model M {\n" PK "  a Integer @override\n}\n",
+    "@override on 'a', but no base model has a column 'a'", 3, 13, 9,
+    "remove @override (or check the spelling of the column name)"};
+static const error_case NO_PK = {
+    "model Thing {\n  a Integer\n}\n",
+    "model 'Thing' (table 'thing') has no primary key", 1, 7, 5,
+    "mark a column @primary_key, add @@primary_key(col, ...), or inherit from a model that has one"};
+static const error_case NULLABLE_PK = {
+    "model M {\n  id Integer? @primary_key\n}\n",
+    "primary key column 'id' cannot be nullable", 2, 6, 7, "remove the '?' after the type"};
+static const error_case BAD_ESCAPE = {
+    "model M {\n" PK "  a Text @comment(\"C:\\dir\")\n}\n",
+    "unknown escape '\\d' in string", 3, 22, 2,
+    "valid escapes are \\\" \\\\ \\n \\t \\r \\uXXXX; write \\\\ for a backslash"};
+static const error_case UNTERMINATED = {
+    "model M {\n" PK "  a Text @comment(\"oops)\n}\n",
+    "unterminated string", 3, 19, 1, "close the string with \" on the same line"};
+static const error_case SYNTAX = {
+    "model M {\n" PK "  a Text @default(\"x\"\n  b Text\n}\n",
+    "syntax error: unexpected name 'b', expected ',' or ')'", 4, 3, 1,
+    "a field is `name Type @attribute(...)`; a table clause is `@@name(...)`"};
+
+static void run_case(void **state) {
+    const error_case *c = *state;
+    diag_list dl;
+    diag_list_init(&dl);
+    schema *s = (schema *)1;
+    int rc = model_load_string("t.model", c->text, &s, &dl);
+    if (dl.errors != 1) diag_print(&dl, stderr);
+    assert_int_not_equal(rc, 0);
+    assert_null(s);
+    assert_int_equal(dl.errors, 1);
+    diag *d = &dl.items.items[0];
+    assert_string_equal(d->message, c->message);
+    assert_string_equal(d->loc.file, "t.model");
+    assert_int_equal(d->loc.line, c->line);
+    assert_int_equal(d->loc.column, c->column);
+    if (c->span > 1) assert_int_equal(d->span, c->span);
+    assert_non_null(d->hint);
+    assert_string_equal(d->hint, c->hint);
+    assert_non_null(d->source_line);
+    diag_list_free(&dl);
+}
+
+/* Many errors in one file (fixture): all reported, in line order. */
+static void test_all_errors_reported(void **state) {
+    (void)state;
+    diag_list dl;
+    diag_list_init(&dl);
+    schema *s = NULL;
+    int rc = model_load_dir(TEST_DATA "/models/many_errors", &s, &dl);
+    assert_int_not_equal(rc, 0);
+    assert_null(s);
+    assert_int_equal(dl.errors, 6);
+    const int lines[] = {5, 6, 7, 8, 11, 14};
+    const char *msgs[] = {
+        "unknown type 'Strng'",
+        "unknown column attribute @uniqe",
+        "unknown referential action \"explode\"",
+        "column 'id' redefines the column inherited from 'Base'",
+        "unknown column 'nme' in @@index of model 'Dataset'",
+        "unknown base model 'Bse'",
+    };
+    for (int i = 0; i < 6; i++) {
+        assert_int_equal(dl.items.items[i].loc.line, lines[i]);
+        assert_string_equal(dl.items.items[i].message, msgs[i]);
+        assert_string_equal(dl.items.items[i].loc.file, TEST_DATA "/models/many_errors/bad.model");
+    }
+    diag_list_free(&dl);
+}
+
+/* Syntax errors in two files: both reported. */
+static void test_syntax_errors_in_two_files(void **state) {
+    (void)state;
+    diag_list dl;
+    diag_list_init(&dl);
+    schema *s = NULL;
+    assert_int_not_equal(model_load_dir(TEST_DATA "/models/syntax_errors", &s, &dl), 0);
+    assert_int_equal(dl.errors, 3);
+    assert_string_equal(dl.items.items[0].loc.file, TEST_DATA "/models/syntax_errors/a.model");
+    assert_int_equal(dl.items.items[0].loc.line, 3);
+    assert_int_equal(dl.items.items[1].loc.line, 7);
+    assert_string_equal(dl.items.items[2].loc.file, TEST_DATA "/models/syntax_errors/b.model");
+    diag_list_free(&dl);
+}
+
+/* The printed form: location, the line, a caret under the token, the hint. */
+static void test_printed_caret(void **state) {
+    (void)state;
+    diag_list dl;
+    diag_list_init(&dl);
+    schema *s = NULL;
+    model_load_string("t.model", UNKNOWN_TYPE.text, &s, &dl);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    diag_print(&dl, f);
+    fclose(f);
+    assert_string_equal(buf, "t.model:3:8: error: unknown type 'Strng'\n"
+                             " 3 |   name Strng(255)\n"
+                             "   |        ^~~~~\n"
+                             "  hint: did you mean 'String'?\n");
+    free(buf);
+    diag_list_free(&dl);
+}
+
+static void test_missing_dir(void **state) {
+    (void)state;
+    diag_list dl;
+    diag_list_init(&dl);
+    schema *s = NULL;
+    assert_int_not_equal(model_load_dir(TEST_DATA "/models/no_such_dir", &s, &dl), 0);
+    assert_int_equal(dl.errors, 1);
+    assert_string_equal(dl.items.items[0].message, "cannot open the models folder: No such file or directory");
+    diag_list_free(&dl);
+}
+
+#define CASE(c) {#c, run_case, NULL, NULL, (void *)&(c)}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        CASE(UNKNOWN_TYPE), CASE(STRING_ARG), CASE(NUMERIC_ARGS), CASE(TYPE_NO_ARGS), CASE(DATETIME_KW),
+        CASE(UNKNOWN_ATTR), CASE(CLAUSE_AS_ATTR), CASE(UNKNOWN_CLAUSE), CASE(ATTR_ARGS), CASE(DEFAULT_IDENT),
+        CASE(DEFAULT_FN), CASE(INDEX_NO_ARGS), CASE(FK_ACTION), CASE(FK_TARGET_SHAPE),
+        CASE(UNKNOWN_CLAUSE_COLUMN), CASE(CLAUSE_DB_NAME), CASE(FK_MISSING_TABLE), CASE(FK_MISSING_COLUMN),
+        CASE(FK_CLAUSE_COLUMN), CASE(DUP_MODEL), CASE(DUP_TABLE), CASE(DUP_COLUMN), CASE(DUP_DB_COLUMN),
+        CASE(DUP_INDEX_NAME), CASE(INHERITED_INDEX_NAME), CASE(UNKNOWN_BASE), CASE(CYCLE), CASE(REDEFINED),
+        CASE(OVERRIDE_NOTHING), CASE(NO_PK), CASE(NULLABLE_PK), CASE(BAD_ESCAPE), CASE(UNTERMINATED),
+        CASE(SYNTAX),
+        cmocka_unit_test(test_all_errors_reported),
+        cmocka_unit_test(test_syntax_errors_in_two_files),
+        cmocka_unit_test(test_printed_caret),
+        cmocka_unit_test(test_missing_dir),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,356 @@
+/*
+** test_model_resolver.c — model files to Schema: inheritance, @map, table
+** names, nullability, server defaults, conventional index names, unique
+** constraints, foreign keys, clauses, primary keys, rename hints, and the
+** project's own models/ (the qlib-ui schema).
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "model/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static schema *load(const char *text) {
+    diag_list dl;
+    diag_list_init(&dl);
+    schema *s = NULL;
+    int rc = model_load_string("t.model", text, &s, &dl);
+    if (rc != 0) diag_print(&dl, stderr);
+    assert_int_equal(rc, 0);
+    assert_int_equal(dl.errors, 0);
+    diag_list_free(&dl);
+    assert_non_null(s);
+    return s;
+}
+
+static const char *BASE =
+    "abstract model Base {\n"
+    "  id String(36) @primary_key @comment(\"pk\")\n"
+    "  is_deleted Boolean @default(false) @index\n"
+    "  @@index(\"ix_base_shared\", is_deleted)\n"   /* inherited by the one table below */
+    "}\n";
+
+static void test_inheritance_order_and_abstract(void **state) {
+    (void)state;
+    char text[1024];
+    snprintf(text, sizeof text, "%s%s", BASE,
+             "abstract model Audit { created_by String(255)? }\n"
+             "model ChartConfig : Base, Audit {\n  name Text\n}\n");
+    schema *s = load(text);
+    assert_int_equal(s->tables.len, 1);
+    table *t = s->tables.items[0];
+    assert_string_equal(t->name, "chart_config");
+    assert_string_equal(t->model_name, "ChartConfig");
+    assert_int_equal(t->columns.len, 4);
+    assert_string_equal(t->columns.items[0]->name, "id");
+    assert_string_equal(t->columns.items[1]->name, "is_deleted");
+    assert_string_equal(t->columns.items[2]->name, "created_by");
+    assert_string_equal(t->columns.items[3]->name, "name");
+    assert_true(t->columns.items[2]->nullable);
+    assert_false(t->columns.items[3]->nullable);
+    assert_non_null(table_find_index(t, "ix_base_shared"));
+    assert_non_null(table_find_index(t, "ix_chart_config_is_deleted"));
+    assert_int_equal(t->primary_key.columns.len, 1);
+    assert_string_equal(t->primary_key.columns.items[0], "id");
+    schema_free(s);
+}
+
+static void test_override_keeps_position(void **state) {
+    (void)state;
+    schema *s = load("abstract model B { id Integer @primary_key\n note String(10) }\n"
+                     "model M : B { x Integer\n note Text? @override }\n");
+    table *t = schema_find_table(s, "m");
+    assert_non_null(t);
+    assert_string_equal(t->columns.items[1]->name, "note");
+    assert_int_equal(t->columns.items[1]->type.kind, TYPE_TEXT);
+    assert_true(t->columns.items[1]->nullable);
+    assert_string_equal(t->columns.items[2]->name, "x");
+    schema_free(s);
+}
+
+static void test_table_names(void **state) {
+    (void)state;
+    schema *s = load("model UserPreferences { id Integer @primary_key }\n"
+                     "model HTTPRequestLog { id Integer @primary_key }\n"
+                     "model X { id Integer @primary_key\n @@table(\"custom\") }\n");
+    assert_string_equal(s->tables.items[0]->name, "user_preferences");
+    assert_string_equal(s->tables.items[1]->name, "http_request_log");
+    assert_string_equal(s->tables.items[2]->name, "custom");
+    assert_non_null(schema_find_table(s, "custom"));
+    assert_null(schema_find_table(s, "x"));
+    schema_free(s);
+}
+
+static void test_map_and_clause_field_names(void **state) {
+    (void)state;
+    schema *s = load("model D { id Integer @primary_key\n extra_metadata JSON @map(\"metadata\")\n"
+                     " @@index(\"ix_d_meta\", extra_metadata, id) }\n");
+    table *t = s->tables.items[0];
+    column *c = table_find_column(t, "metadata");
+    assert_non_null(c);
+    assert_string_equal(c->field_name, "extra_metadata");
+    assert_null(table_find_column(t, "extra_metadata"));
+    index_def *x = table_find_index(t, "ix_d_meta");
+    assert_string_equal(x->columns.items[0], "metadata");
+    assert_false(x->conventional_name);
+    schema_free(s);
+}
+
+static void test_types_resolved(void **state) {
+    (void)state;
+    schema *s = load("model T { id BigInteger @primary_key @autoincrement\n a String\n b String(20)\n"
+                     " c Numeric(10, 2)\n d DateTime(timezone=true)\n e DateTime\n f Uuid\n g LargeBinary\n"
+                     " h SmallInteger @autoincrement(false)\n i Numeric\n}\n");
+    table *t = s->tables.items[0];
+    arena *a = arena_new();
+    const char *want[] = {"BigInteger", "String", "String(20)", "Numeric(10, 2)", "DateTime(timezone=true)",
+                          "DateTime", "Uuid", "LargeBinary", "SmallInteger", "Numeric"};
+    for (size_t i = 0; i < 10; i++) assert_string_equal(col_type_to_string(a, &t->columns.items[i]->type), want[i]);
+    arena_free(a);
+    assert_int_equal(t->columns.items[1]->type.length, -1);
+    assert_int_equal(t->columns.items[3]->type.precision, 10);
+    assert_int_equal(t->columns.items[3]->type.scale, 2);
+    assert_int_equal(t->columns.items[0]->autoincrement, AUTOINC_TRUE);
+    assert_int_equal(t->columns.items[8]->autoincrement, AUTOINC_FALSE);
+    assert_int_equal(t->columns.items[1]->autoincrement, AUTOINC_AUTO);
+    schema_free(s);
+}
+
+static void test_server_defaults(void **state) {
+    (void)state;
+    schema *s = load("model T { id Integer @primary_key\n a Text @default(\"it\\\"s\")\n b Integer @default(-1.5)\n"
+                     " c Boolean @default(true)\n d DateTime @default(now())\n e Date @default(sql(\"CURRENT_DATE\"))\n"
+                     " f Text }\n");
+    table *t = s->tables.items[0];
+    server_default *d;
+    d = &t->columns.items[1]->server_default;
+    assert_int_equal(d->kind, DEFAULT_STRING);
+    assert_string_equal(d->text, "it\"s");
+    d = &t->columns.items[2]->server_default;
+    assert_int_equal(d->kind, DEFAULT_NUMBER);
+    assert_string_equal(d->text, "-1.5");
+    d = &t->columns.items[3]->server_default;
+    assert_int_equal(d->kind, DEFAULT_BOOL);
+    assert_true(d->bool_value);
+    assert_int_equal(t->columns.items[4]->server_default.kind, DEFAULT_NOW);
+    d = &t->columns.items[5]->server_default;
+    assert_int_equal(d->kind, DEFAULT_SQL);
+    assert_string_equal(d->text, "CURRENT_DATE");
+    assert_int_equal(t->columns.items[6]->server_default.kind, DEFAULT_NONE);
+    schema_free(s);
+}
+
+static void test_index_and_unique_conventions(void **state) {
+    (void)state;
+    schema *s = load("model T { id Integer @primary_key\n a Text @index\n b Text @unique @index\n c Text @unique\n"
+                     " @@unique(\"uq_t_ab\", a, b)\n @@index(\"ix_t_part\", c, unique=true, where=\"c IS NOT NULL\") }\n");
+    table *t = s->tables.items[0];
+    index_def *a = table_find_index(t, "ix_t_a"), *b = table_find_index(t, "ix_t_b");
+    assert_non_null(a);
+    assert_false(a->unique);
+    assert_true(a->conventional_name);
+    assert_non_null(b);
+    assert_true(b->unique);
+    assert_true(b->conventional_name);
+    assert_null(table_find_index(t, "ix_t_c"));
+    assert_int_equal(t->uniques.len, 2);
+    assert_null(t->uniques.items[0]->name);
+    assert_string_equal(t->uniques.items[0]->columns.items[0], "c");
+    assert_string_equal(t->uniques.items[1]->name, "uq_t_ab");
+    index_def *p = table_find_index(t, "ix_t_part");
+    assert_true(p->unique);
+    assert_string_equal(p->where, "c IS NOT NULL");
+    schema_free(s);
+}
+
+static void test_foreign_keys(void **state) {
+    (void)state;
+    schema *s = load("model Child { id Integer @primary_key\n pid Integer @foreign_key(\"parent.id\", ondelete=\"set null\")\n"
+                     " qid Integer @foreign_key(\"parent.id\", name=\"fk_q\", onupdate=\"Cascade\")\n"
+                     " a Integer\n b Integer\n"
+                     " @@foreign_key(\"fk_ab\", (a, b), \"parent\", (x, y), ondelete=\"RESTRICT\") }\n"
+                     "model Parent { id Integer @primary_key\n x Integer\n y Integer }\n");
+    table *t = schema_find_table(s, "child");
+    assert_int_equal(t->foreign_keys.len, 3);
+    foreign_key *f = t->foreign_keys.items[0];
+    assert_null(f->name);
+    assert_string_equal(f->columns.items[0], "pid");
+    assert_string_equal(f->ref_table, "parent");
+    assert_string_equal(f->ref_columns.items[0], "id");
+    assert_string_equal(f->ondelete, "SET NULL");
+    assert_null(f->onupdate);
+    f = t->foreign_keys.items[1];
+    assert_string_equal(f->name, "fk_q");
+    assert_string_equal(f->onupdate, "CASCADE");
+    f = t->foreign_keys.items[2];
+    assert_string_equal(f->name, "fk_ab");
+    assert_int_equal(f->columns.len, 2);
+    assert_string_equal(f->ref_columns.items[1], "y");
+    assert_string_equal(f->ondelete, "RESTRICT");
+    schema_free(s);
+}
+
+static void test_composite_primary_key_and_checks(void **state) {
+    (void)state;
+    schema *s = load("model T { a Integer\n b Text\n n Integer\n @@primary_key(a, b)\n"
+                     " @@check(\"ck_n\", \"n >= 0\")\n @@check(\"n < 10\")\n @@comment(\"tbl\") }\n");
+    table *t = s->tables.items[0];
+    assert_int_equal(t->primary_key.columns.len, 2);
+    assert_string_equal(t->primary_key.columns.items[1], "b");
+    assert_true(t->columns.items[1]->primary_key);
+    assert_int_equal(t->checks.len, 2);
+    assert_string_equal(t->checks.items[0]->name, "ck_n");
+    assert_string_equal(t->checks.items[0]->sqltext, "n >= 0");
+    assert_null(t->checks.items[1]->name);
+    assert_string_equal(t->comment, "tbl");
+    schema_free(s);
+}
+
+static void test_renamed_from(void **state) {
+    (void)state;
+    schema *s = load("model T { id Integer @primary_key\n title Text @renamed_from(\"name\")\n @@renamed_from(\"old_t\") }\n");
+    table *t = s->tables.items[0];
+    assert_string_equal(t->renamed_from, "old_t");
+    assert_string_equal(t->columns.items[1]->renamed_from, "name");
+    assert_null(t->columns.items[0]->renamed_from);
+    schema_free(s);
+}
+
+static void test_files_in_any_order(void **state) {
+    (void)state;
+    /* The child names its base and its FK target before they are declared. */
+    const char *paths[] = {TEST_DATA "/models/good/b_child.model", TEST_DATA "/models/good/a_base.model"};
+    diag_list dl;
+    diag_list_init(&dl);
+    schema *s = NULL;
+    assert_int_equal(model_load_files(paths, 2, &s, &dl), 0);
+    assert_string_equal(s->tables.items[0]->name, "child");
+    assert_string_equal(s->tables.items[1]->name, "parent");
+    assert_string_equal(s->tables.items[0]->columns.items[0]->name, "id");
+    assert_int_equal(s->tables.items[0]->columns.items[0]->loc.line, 2);
+    assert_string_equal(s->tables.items[0]->columns.items[0]->loc.file, TEST_DATA "/models/good/a_base.model");
+    schema_free(s);
+    diag_list_free(&dl);
+}
+
+static void test_long_inheritance_chain(void **state) {
+    (void)state;
+    /* 2,000 models, each inheriting the previous: no recursion anywhere. */
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, "abstract model M0 { id Integer @primary_key }\n");
+    for (int i = 1; i < 2000; i++) sb_printf(&sb, "abstract model M%d : M%d { c%d Integer }\n", i, i - 1, i);
+    sb_append(&sb, "model Leaf : M1999 { x Integer }\n");
+    schema *s = load(sb_str(&sb));
+    sb_free(&sb);
+    assert_int_equal(s->tables.len, 1);
+    assert_int_equal(s->tables.items[0]->columns.len, 2001);
+    schema_free(s);
+}
+
+static void test_project_models(void **state) {
+    (void)state;
+    diag_list dl;
+    diag_list_init(&dl);
+    schema *s = NULL;
+    int rc = model_load_dir(SOURCE_DIR "/models", &s, &dl);
+    diag_print(&dl, stderr);
+    assert_int_equal(rc, 0);
+    assert_int_equal(s->tables.len, 4);
+    table *d = schema_find_table(s, "datasets");
+    assert_non_null(d);
+    assert_int_equal(d->columns.len, 14);
+    assert_string_equal(d->columns.items[13]->name, "metadata");
+    assert_string_equal(d->comment, "Dataset storage table");
+    assert_string_equal(d->checks.items[0]->name, "check_row_count_non_negative");
+    assert_string_equal(d->checks.items[0]->sqltext, "row_count >= 0");
+    assert_int_equal(d->indexes.len, 8);
+    table *c = schema_find_table(s, "chart_configs");
+    assert_string_equal(c->foreign_keys.items[0]->ondelete, "CASCADE");
+    table *it = schema_find_table(s, "import_tasks");
+    assert_int_equal(it->columns.len, 23);
+    assert_string_equal(it->foreign_keys.items[0]->ondelete, "SET NULL");
+    assert_true(table_find_column(it, "dataset_id")->nullable);
+    table *u = schema_find_table(s, "user_preferences");
+    assert_true(table_find_index(u, "ix_user_preferences_user_id")->unique);
+    assert_int_equal(u->uniques.len, 0);
+    assert_true(table_find_column(u, "show_tooltips")->server_default.bool_value);
+    schema_free(s);
+    diag_list_free(&dl);
+}
+
+static void test_json_is_sorted_and_stable(void **state) {
+    (void)state;
+    schema *s = load("model Zed { id Integer @primary_key\n b Text @index\n a Text @unique\n"
+                     " @@index(\"ix_a_first\", a)\n @@check(\"ck\", \"1 = 1\") }\n"
+                     "model Alpha { id Integer @primary_key\n n Numeric(5, 1)? @default(1.50) @comment(\"n\") }\n");
+    json_t *j = schema_to_json(s);
+    char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    const char *want =
+        "{\"tables\":[{\"name\":\"alpha\",\"comment\":null,\"columns\":["
+        "{\"name\":\"id\",\"type\":\"Integer\",\"nullable\":false,\"default\":null,\"comment\":null,\"primary_key\":true,\"autoincrement\":\"auto\"},"
+        "{\"name\":\"n\",\"type\":\"Numeric(5, 1)\",\"nullable\":true,\"default\":{\"kind\":\"number\",\"value\":\"1.50\"},\"comment\":\"n\",\"primary_key\":false,\"autoincrement\":\"auto\"}],"
+        "\"primary_key\":{\"name\":null,\"columns\":[\"id\"]},\"indexes\":[],\"unique_constraints\":[],\"foreign_keys\":[],\"check_constraints\":[]},"
+        "{\"name\":\"zed\",\"comment\":null,\"columns\":["
+        "{\"name\":\"id\",\"type\":\"Integer\",\"nullable\":false,\"default\":null,\"comment\":null,\"primary_key\":true,\"autoincrement\":\"auto\"},"
+        "{\"name\":\"b\",\"type\":\"Text\",\"nullable\":false,\"default\":null,\"comment\":null,\"primary_key\":false,\"autoincrement\":\"auto\"},"
+        "{\"name\":\"a\",\"type\":\"Text\",\"nullable\":false,\"default\":null,\"comment\":null,\"primary_key\":false,\"autoincrement\":\"auto\"}],"
+        "\"primary_key\":{\"name\":null,\"columns\":[\"id\"]},"
+        "\"indexes\":[{\"name\":\"ix_a_first\",\"columns\":[\"a\"],\"unique\":false,\"where\":null},"
+        "{\"name\":\"ix_zed_b\",\"columns\":[\"b\"],\"unique\":false,\"where\":null}],"
+        "\"unique_constraints\":[{\"name\":null,\"columns\":[\"a\"]}],\"foreign_keys\":[],"
+        "\"check_constraints\":[{\"name\":\"ck\",\"sqltext\":\"1 = 1\"}]}]}";
+    assert_string_equal(text, want);
+    free(text);
+    json_decref(j);
+    schema_free(s);
+}
+
+static void test_schema_functions(void **state) {
+    (void)state;
+    schema *s = schema_new();
+    table *t = schema_add_table(s, "t");
+    assert_non_null(t);
+    assert_null(schema_add_table(s, "t"));
+    column *c = table_add_column(s, t, "c");
+    assert_non_null(c);
+    assert_null(table_add_column(s, t, "c"));
+    assert_ptr_equal(table_find_column(t, "c"), c);
+    assert_ptr_equal(schema_find_table(s, "t"), t);
+    assert_int_equal(c->type.length, -1);
+    type_kind k;
+    assert_true(type_kind_from_name("LargeBinary", &k));
+    assert_int_equal(k, TYPE_LARGEBINARY);
+    assert_false(type_kind_from_name("Strng", &k));
+    assert_string_equal(type_kind_name(TYPE_BIGINT), "BigInteger");
+    assert_int_equal(TYPE_NAMES_COUNT, 15);
+    c->type.kind = TYPE_OTHER;
+    c->type.raw = "tsvector";
+    assert_string_equal(col_type_to_string(s->arena, &c->type), "tsvector");
+    schema_free(s);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_inheritance_order_and_abstract),
+        cmocka_unit_test(test_override_keeps_position),
+        cmocka_unit_test(test_table_names),
+        cmocka_unit_test(test_map_and_clause_field_names),
+        cmocka_unit_test(test_types_resolved),
+        cmocka_unit_test(test_server_defaults),
+        cmocka_unit_test(test_index_and_unique_conventions),
+        cmocka_unit_test(test_foreign_keys),
+        cmocka_unit_test(test_composite_primary_key_and_checks),
+        cmocka_unit_test(test_renamed_from),
+        cmocka_unit_test(test_files_in_any_order),
+        cmocka_unit_test(test_long_inheritance_chain),
+        cmocka_unit_test(test_project_models),
+        cmocka_unit_test(test_json_is_sorted_and_stable),
+        cmocka_unit_test(test_schema_functions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,19 @@
+"""create_schema.py — build the benchmark schema in a database.
+
+  /usr/bin/python3 create_schema.py PROJECT_DIR URL
+
+Imports PROJECT_DIR/metadata.py (written by gen_models.py) and runs
+metadata.create_all() on URL: the "database that already has the schema" of
+the no-change benchmark.  It writes no alembic_version table.
+"""
+import sys
+
+import sqlalchemy as sa
+
+sys.setrecursionlimit(100000)   # sorting a 1,000-deep chain of tables
+sys.path.insert(0, sys.argv[1])
+from metadata import metadata  # noqa: E402
+
+engine = sa.create_engine(sys.argv[2])
+metadata.create_all(engine)
+engine.dispose()
