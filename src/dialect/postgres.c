@@ -413,7 +413,9 @@ static bool pg_types_equal(const col_type *wanted, const col_type *current) {
         w = pg_parse_type(scratch, w.raw);
     }
     bool equal = false;
-    if (w.kind != c.kind) equal = false;
+    if (w.kind == TYPE_UUID && c.kind == TYPE_STRING)
+        equal = c.length == 36;     /* retort renders Uuid as String(36) */
+    else if (w.kind != c.kind) equal = false;
     else switch (w.kind) {
         case TYPE_STRING:
             equal = w.length == c.length;

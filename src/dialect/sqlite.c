@@ -195,6 +195,11 @@ static bool sqlite_types_equal(const col_type *wanted, const col_type *current) 
         return current->kind == TYPE_INTERVAL || current->kind == TYPE_DATETIME;
     case TYPE_UUID:
         if (current->kind == TYPE_UUID) return true;
+        /* retort renders Uuid as String(36) (portable to SQLAlchemy 1.4);
+        ** SQLAlchemy 2's own Uuid is CHAR(32) on SQLite. */
+        if (current->kind == TYPE_STRING && current->length == 36 &&
+            (!current->raw || raw_base_is(current->raw, "VARCHAR")))
+            return true;
         return current->kind == TYPE_STRING && current->length == 32 && current->raw &&
                raw_base_is(current->raw, "CHAR");
     case TYPE_STRING:

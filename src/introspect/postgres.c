@@ -24,8 +24,9 @@
 ** map; nothing here recurses.
 **
 ** Serial columns (a nextval(...) default) and identity columns are marked
-** identity; a serial column keeps its default text (the dialect treats any
-** nextval(...) default as "no default").  alembic_version and the tables in
+** identity; a serial column's nextval(...) default is not reported (it
+** belongs to SERIAL, and names a sequence that keeps its old name when the
+** table is renamed).  alembic_version and the tables in
 ** options->exclude_tables are left out, and so are their columns and
 ** constraints.
 */
@@ -209,10 +210,14 @@ static void read_columns(schema *s, PGresult *r, strmap *by_oid) {
         const char *def = field(s->arena, r, i, 4);
         bool generated = !PQgetisnull(r, i, 6) && PQgetvalue(r, i, 6)[0] != '\0';
         bool identity = !PQgetisnull(r, i, 5) && PQgetvalue(r, i, 5)[0] != '\0';
-        if (def && !generated) {
+        if (def && !strncmp(def, "nextval(", 8)) {
+            /* A serial column: the sequence's default belongs to the column
+            ** type (re-created by SERIAL, renamed or not with the table), so
+            ** it is not reported as a server default. */
+            identity = true;
+        } else if (def && !generated) {
             col->server_default.kind = DEFAULT_SQL;
             col->server_default.text = def;
-            if (!strncmp(def, "nextval(", 8)) identity = true;
         }
         col->identity = identity;
         col->autoincrement = identity ? AUTOINC_TRUE : AUTOINC_AUTO;

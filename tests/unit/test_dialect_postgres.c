@@ -175,6 +175,14 @@ static void test_types_equal(void **state) {
     assert_true(d->types_equal(&b, &cur));
     cur = parse("integer");
     assert_false(d->types_equal(&b, &cur));
+    /* Uuid: a native uuid column, or what retort renders (String(36)). */
+    col_type u = model_type(TYPE_UUID);
+    cur = parse("uuid");
+    assert_true(d->types_equal(&u, &cur));
+    cur = parse("character varying(36)");
+    assert_true(d->types_equal(&u, &cur));
+    cur = parse("character varying(32)");
+    assert_false(d->types_equal(&u, &cur));
 
     /* A dialect type spelled out in a model is compared as the server spells it. */
     col_type other = model_type(TYPE_OTHER);

@@ -52,6 +52,7 @@ BACKENDS=${BENCH_BACKENDS:-"sqlite postgresql"}
 RUNS=${RUNS:-5}
 SLOW_RUNS=${SLOW_RUNS:-3}
 FAST_LIMIT=${FAST_LIMIT:-8}
+ROUNDTRIP_MAX=${BENCH_ROUNDTRIP_MAX:-1000}
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -105,7 +106,7 @@ PSQL=/usr/lib/postgresql/15/bin/psql
 [ -x "$PSQL" ] || PSQL=psql
 
 pg_url() { echo "${PG_BASE%/*}/$1"; }          # same server, database $1
-pg_sql() { "$PSQL" -X -q -v ON_ERROR_STOP=1 "$PG_BASE" -c "$1" >/dev/null; }
+pg_sql() { PGOPTIONS="-c client_min_messages=warning" "$PSQL" -X -q -v ON_ERROR_STOP=1 "$PG_BASE" -c "$1" >/dev/null; }
 
 # --- the machine --------------------------------------------------------------
 machine_info() {
@@ -179,7 +180,7 @@ check_result() {
     ops=$(grep "Detected " "$log" | grep -vc "Detected sequence named")
     if [ "$rc" != 0 ]; then
         local err
-        err=$(grep -E '^[A-Za-z_.]*(Error|Exception)|^retort: |error' "$log" | tail -1 | cut -c1-70)
+        err=$(grep -E '^[A-Za-z_.]+(Error|Exception): |^retort: ' "$log" | tail -1 | cut -c1-90)
         echo "fails: ${err:-exit $rc}"
         return
     fi
@@ -245,6 +246,33 @@ measure() {
         "$case" "$backend" "$label" "$(fmt "$rmed")" "$(fmt "$amed")" "$ratio" "$rres" "$ares" "$rruns" "$aruns")")
 }
 
+# roundtrip CASE BACKEND DIR URL: does retort's initial migration do what it
+# says?  retort writes it against the empty database URL, real Alembic runs it
+# (upgrade head), and retort's next autogenerate must find no changes.
+ROUNDTRIPS=()
+roundtrip() {
+    local case=$1 backend=$2 dir=$3 url=$4 log=$WORK/$1-$2-roundtrip.log res t0 t1
+    rm -f "$dir"/alembic/versions/*.py
+    t0=$(date +%s)
+    if ! (cd "$dir" && DATABASE_URL=$url "$RETORT" revision --autogenerate -m initial) >"$log" 2>&1; then
+        res="retort revision fails: $(tail -1 "$log" | cut -c1-90)"
+    elif ! (cd "$dir" && DATABASE_URL=$url "$PY" -m alembic upgrade head) >>"$log" 2>&1; then
+        res="alembic upgrade head of retort's file fails: $(grep -E '^[A-Za-z_.]+(Error|Exception): ' "$log" | tail -1 | cut -c1-120)"
+    else
+        # The database is now at head (retort's file): the realistic next step.
+        if (cd "$dir" && DATABASE_URL=$url "$RETORT" revision --autogenerate -m again) >"$log.2" 2>&1 &&
+                grep -q "No changes detected" "$log.2"; then
+            res="ok: Alembic ran retort's migration; retort then finds no changes"
+        else
+            res="WRONG: after upgrade retort reports: $(grep -m3 Detected "$log.2" | tr '\n' ';' | cut -c1-200)$(tail -1 "$log.2" | cut -c1-120)"
+        fi
+    fi
+    t1=$(date +%s)
+    rm -f "$dir"/alembic/versions/*.py
+    echo "bench: $case $backend round trip ($((t1 - t0)) s): $res" >&2
+    ROUNDTRIPS+=("| $case | $backend | $res |")
+}
+
 # fmt SECONDS: "0.123 s" or "-".
 fmt() { case $1 in -|"?") echo "$1" ;; *) printf '%.3f s' "$1" ;; esac; }
 
@@ -263,16 +291,21 @@ for spec in "${CASES[@]}"; do
         sqlite)
             empty_url=sqlite:///$WORK/$case-empty.db
             full_url=sqlite:///$WORK/$case-full.db
+            rt_url=sqlite:///$WORK/$case-roundtrip.db
             : >"$WORK/$case-empty.db"
+            : >"$WORK/$case-roundtrip.db"
             ;;
         postgresql)
             [ -n "$PG_BASE" ] || continue
             pg_sql "DROP DATABASE IF EXISTS bench_${case}_empty" &&
                 pg_sql "CREATE DATABASE bench_${case}_empty" &&
                 pg_sql "DROP DATABASE IF EXISTS bench_${case}_full" &&
-                pg_sql "CREATE DATABASE bench_${case}_full" || die "cannot create PostgreSQL databases on $PG_BASE"
+                pg_sql "CREATE DATABASE bench_${case}_full" &&
+                pg_sql "DROP DATABASE IF EXISTS bench_${case}_roundtrip" &&
+                pg_sql "CREATE DATABASE bench_${case}_roundtrip" || die "cannot create PostgreSQL databases on $PG_BASE"
             empty_url=$(pg_url "bench_${case}_empty")
             full_url=$(pg_url "bench_${case}_full")
+            rt_url=$(pg_url "bench_${case}_roundtrip")
             ;;
         *) die "unknown backend $backend" ;;
         esac
@@ -281,12 +314,16 @@ for spec in "${CASES[@]}"; do
 
         measure "$case" "$backend" initial "$n" "$dir" "$empty_url"
         measure "$case" "$backend" no-change "$n" "$dir" "$full_url"
+        if [ "$n" -le "$ROUNDTRIP_MAX" ]; then
+            roundtrip "$case" "$backend" "$dir" "$rt_url"
+        fi
         if [ "$backend" = postgresql ] && grep -q "json = unknown" "$WORK/$case-$backend-no-change-alembic.log"; then
             measure "$case" "$backend" no-change "$n" "$dir" "$full_url" "BENCH_COMPARE_SERVER_DEFAULT=0"
         fi
         if [ "$backend" = postgresql ]; then
             pg_sql "DROP DATABASE IF EXISTS bench_${case}_empty"
             pg_sql "DROP DATABASE IF EXISTS bench_${case}_full"
+            pg_sql "DROP DATABASE IF EXISTS bench_${case}_roundtrip"
         fi
     done
 done
@@ -305,6 +342,14 @@ ELAPSED=$(( $(date +%s) - START ))
     echo
     echo "no-change* = Alembic with compare_server_default=False (with True it fails on PostgreSQL)."
     echo "runs r/a = timed runs of retort / Alembic after one checking run; 0 = failed, not timed."
+    if [ ${#ROUNDTRIPS[@]} -gt 0 ]; then
+        echo
+        echo "Round trip (retort's initial migration applied by Alembic 1.8.1, then retort again):"
+        echo
+        echo "| case | backend | result |"
+        echo "|---|---|---|"
+        printf '%s\n' "${ROUNDTRIPS[@]}"
+    fi
     if [ ${#FAILURES[@]} -gt 0 ]; then
         echo
         echo "Failures (last lines of output):"
