@@ -8,22 +8,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 tools/install-deps.sh
-tools/build.sh RelWithDebInfo build
+echo "== building build/retort"
+tools/build.sh RelWithDebInfo build >/tmp/retort-build.log 2>&1 || { cat /tmp/retort-build.log; exit 1; }
 retort=$root/build/retort
 alembic=(/usr/bin/python3 -m alembic)
 unset DATABASE_URL
 
 echo "== retort models: the schema the models declare"
-"$retort" models | head -n 12
-echo "   ..."
+"$retort" models >/tmp/retort-models.txt
+head -n 12 /tmp/retort-models.txt
+echo "   ... ($(grep -c '^table ' /tmp/retort-models.txt) tables)"
 echo
 echo "== alembic upgrade head: the bundled database ($root/qlib_ui.db)"
 "${alembic[@]}" upgrade head
 echo
-echo "== retort current / history"
+echo "== alembic current (the database is at the head revision)"
 "${alembic[@]}" current
 echo
-echo "== retort revision --autogenerate, right after the upgrade (dry run: retort diff)"
+echo "== autogenerate right after the upgrade finds nothing (retort diff: the same comparison, writing nothing)"
 "$retort" diff
 echo
 
