@@ -6,12 +6,14 @@
 **   ops --render_python--> alembic/versions/<file_template>.py
 */
 #include "retort.h"
+#include "api/project.h"
 
 #include "db/db.h"
 #include "diff/diff.h"
 #include "introspect/introspect.h"
 #include "model/model.h"
 #include "render/render.h"
+#include "script/graph.h"
 #include "script/script.h"
 
 #include <errno.h>
@@ -19,10 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-struct retort_project {
-    retort_config *config;
-    diag_list diags;
-};
+/* struct retort_project is in api/project.h (shared by src/api/). */
 
 static diag *fail(retort_project *p, const char *fmt, const char *arg, const char *hint) {
     diag *d = diag_add(&p->diags, DIAG_ERROR, (src_loc){0}, fmt, arg);
@@ -71,30 +70,107 @@ static void autogen_state_free(autogen_state *s) {
     arena_free(s->arena);
 }
 
-static const char *join(arena *a, const str_vec *v, const char *sep) {
-    strbuf sb = STRBUF_INIT;
-    sb_append(&sb, "");
-    for (size_t i = 0; i < v->len; i++) {
-        if (i) sb_append(&sb, sep);
-        sb_append(&sb, v->items[i]);
-    }
-    const char *r = arena_strdup(a, sb_str(&sb));
-    sb_free(&sb);
-    return r;
-}
+/* For src/api/history.c (the graph commands): the project's parts. */
+retort_config *retort__config(retort_project *p) { return p->config; }
+diag_list *retort__diags(retort_project *p) { return &p->diags; }
 
-/* Load the revision headers; refuse several heads. */
-static retort_status load_revisions(retort_project *p, autogen_state *s) {
+/* Load the revision headers; refuse several heads (unless allow_heads:
+** `revision --head X` picks its parent itself). */
+static retort_status load_revisions_ex(retort_project *p, autogen_state *s, bool allow_heads) {
     if (revisions_load(p->config->versions_dir, &s->revisions, &p->diags) != 0) return RETORT_EREVISIONS;
     revisions_heads(s->revisions, &s->heads);
-    if (s->heads.len > 1) {
+    if (s->heads.len > 1 && !allow_heads) {
         diag *d = diag_add(&p->diags, DIAG_ERROR, (src_loc){0},
-                           "the versions folder has several heads: %s", join(s->arena, &s->heads, ", "));
+                           "the versions folder has several heads: %s", str_vec_join(s->arena, &s->heads, ", "));
         diag_set_hint(&p->diags, d, "merge them first: retort merge %s -m \"merge heads\"",
-                      join(s->arena, &s->heads, " "));
+                      str_vec_join(s->arena, &s->heads, " "));
         return RETORT_EMULTIPLEHEADS;
     }
     return RETORT_OK;
+}
+
+static retort_status load_revisions(retort_project *p, autogen_state *s) {
+    return load_revisions_ex(p, s, false);
+}
+
+/* Alembic's generate_revision checks for --head / --splice / --depends-on
+** / --branch-label: the parents of the new revision (*down) and its
+** depends_on (*deps), resolved on the revision graph. */
+static retort_status resolve_parents(retort_project *p, autogen_state *s, const retort_revision_options *opt,
+                                     str_vec *down, str_vec *deps) {
+    arena *a = s->arena;
+    revision_graph *g = NULL;
+    retort_status rc = RETORT_OK;
+    if (graph_build(s->revisions, &g, &p->diags) != 0) return RETORT_EREVISIONS;
+    node_vec parents = {0};
+    size_t before = p->diags.items.len;
+    if (graph_resolve(g, opt->head ? opt->head : "head", &parents, &p->diags) != 0) {
+        for (size_t i = before; i < p->diags.items.len; i++)
+            if (strstr(p->diags.items.items[i].message, "Multiple head revisions"))
+                p->diags.items.items[i].message = "Multiple heads are present; please specify the head revision on "
+                                                  "which the new revision should be based, or perform a merge.";
+        rc = RETORT_EMULTIPLEHEADS;
+        goto done;
+    }
+    for (size_t i = 0; i < parents.len; i++)
+        for (size_t k = 0; k < i; k++)
+            if (parents.items[i] == parents.items[k]) {
+                fail(p, "Duplicate head revisions specified%s", "", "name each parent once");
+                rc = RETORT_ERROR;
+                goto done;
+            }
+    if (!opt->splice)
+        for (size_t i = 0; i < parents.len; i++)
+            if (!parents.items[i]->is_head) {
+                fail(p, "Revision %s is not a head revision; please specify --splice to create a new branch from this revision",
+                     parents.items[i]->header->revision, "a revision that is not a head already has a child");
+                rc = RETORT_ERROR;
+                goto done;
+            }
+    if (opt->autogenerate) {
+        /* autogenerate compares with the database at the single head */
+        bool same = parents.len == s->heads.len;
+        for (size_t i = 0; same && i < parents.len; i++) same = !strcmp(parents.items[i]->header->revision, s->heads.items[0]);
+        if (!same) {
+            fail(p, "--head %s with --autogenerate must name the head", opt->head ? opt->head : "head",
+                 "autogenerate compares the models with a database at the head; write an empty revision "
+                 "(without --autogenerate) to start a branch");
+            rc = RETORT_ERROR;
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < parents.len; i++) vec_push(a, down, parents.items[i]->header->revision);
+    for (size_t i = 0; i < opt->n_depends_on; i++) {
+        const char *dep = opt->depends_on[i];
+        revision_node *r = graph_find(g, dep, &p->diags);
+        if (!r) {
+            if (!p->diags.errors) fail(p, "--depends-on %s names no revision", dep, "depend on a revision or a branch label");
+            rc = RETORT_ERROR;
+            goto done;
+        }
+        bool is_label = false;
+        for (size_t k = 0; k < r->labels.len; k++) is_label |= !strcmp(r->labels.items[k], dep);
+        vec_push(a, deps, is_label ? arena_strdup(a, dep) : r->header->revision);
+    }
+    if (opt->branch_label) {
+        revision_node *other = strmap_get(g->by_label, opt->branch_label);
+        if (!other) other = strmap_get(g->by_id, opt->branch_label);
+        if (other) {
+            diag *d = diag_add(&p->diags, DIAG_ERROR, (src_loc){0}, "Branch name '%s' already used by revision %s (%s)",
+                               opt->branch_label, other->header->revision, other->header->path);
+            diag_set_hint(&p->diags, d, "choose another --branch-label");
+            rc = RETORT_ERROR;
+            goto done;
+        }
+        if (strpbrk(opt->branch_label, "@-+ ")) {
+            fail(p, "invalid branch label '%s'", opt->branch_label, "use letters, digits and '_'");
+            rc = RETORT_ERROR;
+            goto done;
+        }
+    }
+done:
+    graph_free(g);
+    return rc;
 }
 
 /* Does the database file of a sqlite URL exist?  (A missing file is an
@@ -146,8 +222,8 @@ static retort_status compute_diff(retort_project *p, autogen_state *s) {
     if (!at_head) {
         diag *dg = diag_add(&p->diags, DIAG_ERROR, (src_loc){0},
                             "the database is not up to date: it is at %s, the head is %s",
-                            current_revs.len ? join(s->arena, &current_revs, ", ") : "no revision (empty)",
-                            join(s->arena, &s->heads, ", "));
+                            current_revs.len ? str_vec_join(s->arena, &current_revs, ", ") : "no revision (empty)",
+                            str_vec_join(s->arena, &s->heads, ", "));
         diag_set_hint(&p->diags, dg, "apply the pending revisions first: alembic upgrade head "
                                      "(or stamp the database if its schema is already right: alembic stamp head)");
         return RETORT_ENOTHEAD;
@@ -200,11 +276,12 @@ retort_status retort_revision(retort_project *p, const retort_revision_options *
     retort_config *c = p->config;
     autogen_state s = {0};
     retort_status rc;
+    bool graph_options = opt->head || opt->splice || opt->branch_label || opt->n_depends_on;
     if (opt->autogenerate) {
         rc = compute_diff(p, &s);
     } else {
         s.arena = arena_new();
-        rc = load_revisions(p, &s);
+        rc = load_revisions_ex(p, &s, opt->head != NULL);
         if (rc == RETORT_OK) {
             arena *oa = arena_new();
             s.ops = arena_alloc(oa, sizeof *s.ops);
@@ -212,6 +289,15 @@ retort_status retort_revision(retort_project *p, const retort_revision_options *
         }
     }
     if (rc != RETORT_OK) goto done;
+    str_vec down = s.heads, deps = {0}, labels = {0};
+    if (graph_options) {
+        down.len = 0;
+        down.items = NULL;
+        down.cap = 0;
+        rc = resolve_parents(p, &s, opt, &down, &deps);
+        if (rc != RETORT_OK) goto done;
+        if (opt->branch_label) vec_push(s.arena, &labels, opt->branch_label);
+    }
 
     arena *a = s.arena;
     const char *rev = opt->rev_id ? opt->rev_id : revision_new_id(a);
@@ -241,7 +327,9 @@ retort_status retort_revision(retort_project *p, const retort_revision_options *
     render_options ro = {
         .message = opt->message ? opt->message : "",
         .revision = rev,
-        .down_revisions = &s.heads,
+        .down_revisions = &down,
+        .branch_labels = labels.len ? &labels : NULL,
+        .depends_on = deps.len ? &deps : NULL,
         .create_date = date,
         .batch = c->render_as_batch,
         .autogenerate = opt->autogenerate,

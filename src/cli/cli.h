@@ -21,6 +21,15 @@ int cmd_revision(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_upgrade(int argc, char **argv);
+int cmd_downgrade(int argc, char **argv);
+int cmd_current(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_heads(int argc, char **argv);
+int cmd_branches(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_stamp(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* -c / --config FILE (also before the command); ALEMBIC_CONFIG as Alembic. */
 void cli_set_config_path(const char *path);

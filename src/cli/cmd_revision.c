@@ -8,18 +8,27 @@
 
 static void revision_usage(FILE *out) {
     fprintf(out,
-            "usage: retort revision -m MESSAGE [--autogenerate] [--rev-id ID] [-c alembic.ini]\n\n"
+            "usage: retort revision -m MESSAGE [--autogenerate] [--rev-id ID] [--head REV] [--splice]\n"
+            "                       [--branch-label LABEL] [--depends-on REV]... [-c alembic.ini]\n\n"
             "Write a new revision file into the versions folder.\n\n"
             "options:\n"
             "  -m, --message MESSAGE  what the revision does (also names the file)\n"
             "  --autogenerate         compare the models with the database and write the\n"
             "                         operations that bring the database to the models\n"
             "  --rev-id ID            the revision id (default: 12 random hex digits)\n"
+            "  --head REV             the parent of the new revision (default: head;\n"
+            "                         base starts a new root, <label>@head a branch's head)\n"
+            "  --splice               allow --head to name a revision that is not a head\n"
+            "  --branch-label LABEL   a branch label for the new revision\n"
+            "  --depends-on REV       a revision (or label) this one depends on (repeatable)\n"
             "  -c, --config FILE      the configuration (default: alembic.ini)\n");
 }
 
 int cmd_revision(int argc, char **argv) {
     retort_revision_options o = {0};
+    const char **deps = calloc((size_t)argc + 1, sizeof *deps);
+    if (!deps) return 1;
+    o.depends_on = deps;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if ((!strcmp(a, "-m") || !strcmp(a, "--message")) && i + 1 < argc) o.message = argv[++i];
@@ -28,20 +37,29 @@ int cmd_revision(int argc, char **argv) {
         else if (!strcmp(a, "--rev-id") && i + 1 < argc) o.rev_id = argv[++i];
         else if (!strncmp(a, "--rev-id=", 9)) o.rev_id = a + 9;
         else if (!strcmp(a, "--create-date") && i + 1 < argc) o.create_date = argv[++i];  /* tests */
+        else if (!strcmp(a, "--head") && i + 1 < argc) o.head = argv[++i];
+        else if (!strncmp(a, "--head=", 7)) o.head = a + 7;
+        else if (!strcmp(a, "--splice")) o.splice = true;
+        else if (!strcmp(a, "--branch-label") && i + 1 < argc) o.branch_label = argv[++i];
+        else if (!strncmp(a, "--branch-label=", 15)) o.branch_label = a + 15;
+        else if (!strcmp(a, "--depends-on") && i + 1 < argc) deps[o.n_depends_on++] = argv[++i];
+        else if (!strncmp(a, "--depends-on=", 13)) deps[o.n_depends_on++] = a + 13;
         else if (cli_take_config_option(argc, argv, &i)) continue;
-        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { revision_usage(stdout); return 0; }
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { revision_usage(stdout); free(deps); return 0; }
         else {
             fprintf(stderr, "retort revision: unknown option '%s'\n\n", a);
             revision_usage(stderr);
+            free(deps);
             return 2;
         }
     }
     if (!o.message) {
         fprintf(stderr, "retort revision: a message is required (-m \"what it does\")\n");
+        free(deps);
         return 2;
     }
     retort_project *p = cli_open_project("revision");
-    if (!p) return 1;
+    if (!p) { free(deps); return 1; }
     retort_revision_result r;
     retort_status rc = retort_revision(p, &o, &r);
     retort_print_diagnostics(p, stderr);
@@ -54,5 +72,6 @@ int cmd_revision(int argc, char **argv) {
     }
     retort_revision_result_free(&r);
     retort_close(p);
+    free(deps);
     return cli_exit_status(rc);
 }

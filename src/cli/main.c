@@ -12,6 +12,15 @@ static const cli_command COMMANDS[] = {
     {"revision", "Write a new revision file (--autogenerate: from the models)", cmd_revision},
     {"diff", "Show what autogenerate would do; write nothing", cmd_diff},
     {"inspect", "Print the live database schema (as autogenerate reads it)", cmd_inspect},
+    {"upgrade", "Apply migrations up to a target (head, +N, <revision>)", cmd_upgrade},
+    {"downgrade", "Revert migrations back to a target (-N, <revision>, base)", cmd_downgrade},
+    {"current", "Show the database's current revision(s)", cmd_current},
+    {"history", "List the revisions, newest first (-r START:END)", cmd_history},
+    {"heads", "Show the head revisions of the versions folder", cmd_heads},
+    {"branches", "Show the branch points", cmd_branches},
+    {"show", "Show a revision's full entry", cmd_show},
+    {"stamp", "Set alembic_version to a revision without running migrations", cmd_stamp},
+    {"merge", "Write a revision that merges several heads", cmd_merge},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

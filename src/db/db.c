@@ -112,6 +112,39 @@ int db_exec(db_conn *c, const char *sql, diag_list *dl) {
     return 0;
 }
 
+int db_table_exists(db_conn *c, const char *name, diag_list *dl) {
+    if (c->sqlite) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(c->sqlite, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?1", -1, &st,
+                               NULL) != SQLITE_OK) {
+            diag_add(dl, DIAG_ERROR, (src_loc){0}, "SQLite: %s", sqlite3_errmsg(c->sqlite));
+            return -1;
+        }
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            diag_add(dl, DIAG_ERROR, (src_loc){0}, "SQLite: %s", sqlite3_errmsg(c->sqlite));
+            return -1;
+        }
+        return rc == SQLITE_ROW;
+    }
+    const char *params[2] = {c->pg_schema, name};
+    PGresult *r = PQexecParams(c->pg,
+                               "SELECT 1 FROM pg_catalog.pg_class k JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace "
+                               "WHERE n.nspname = $1 AND k.relname = $2 AND k.relkind IN ('r', 'p')",
+                               2, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        const char *msg = PQresultErrorMessage(r);
+        diag_add(dl, DIAG_ERROR, (src_loc){0}, "PostgreSQL: %.*s", (int)strcspn(msg, "\n"), msg);
+        PQclear(r);
+        return -1;
+    }
+    int exists = PQntuples(r) > 0;
+    PQclear(r);
+    return exists;
+}
+
 int db_current_revisions(db_conn *c, arena *a, str_vec *out, diag_list *dl) {
     out->len = 0;
     if (c->sqlite) {

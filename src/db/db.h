@@ -44,6 +44,10 @@ int db_open_postgres(const char *url, db_conn *c, diag_list *dl);
 /* Run SQL that returns no rows (several statements allowed on SQLite). */
 int db_exec(db_conn *c, const char *sql, diag_list *dl);
 
+/* Does a table of this name exist (in the PostgreSQL schema c->pg_schema)?
+** Returns 1, 0, or -1 with a diagnostic. */
+int db_table_exists(db_conn *c, const char *name, diag_list *dl);
+
 /* The revisions in alembic_version (none when the table does not exist);
 ** strings allocated in `a`. */
 int db_current_revisions(db_conn *c, arena *a, str_vec *out, diag_list *dl);

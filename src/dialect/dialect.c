@@ -135,6 +135,19 @@ const char *dialect_unquote_literal(arena *a, const char *s) {
     return r;
 }
 
+const char *dialect_double_quote(arena *a, const char *ident) {
+    strbuf sb = STRBUF_INIT;
+    sb_appendc(&sb, '"');
+    for (const char *p = ident; *p; p++) {
+        if (*p == '"') sb_appendc(&sb, '"');
+        sb_appendc(&sb, *p);
+    }
+    sb_appendc(&sb, '"');
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
 /* PostgreSQL's makeObjectName(): "<name1>_<name2>_<label>", shortening the
 ** longer of name1 / name2 one byte at a time until the whole fits in
 ** NAMEDATALEN - 1 = 63 bytes.  (Multibyte clipping is not reproduced:

@@ -56,6 +56,10 @@ const char *dialect_strip_parens(arena *a, const char *sql);
 /* 'it''s' -> it's ; returns NULL when s is not one single-quoted literal. */
 const char *dialect_unquote_literal(arena *a, const char *s);
 
+/* "ident" with inner double quotes doubled: the quoted identifier both
+** backends read. */
+const char *dialect_double_quote(arena *a, const char *ident);
+
 /* Name PostgreSQL gives an unnamed constraint: <table>_<col>_fkey,
 ** <table>_<col>_key, <table>_pkey, <table>_<col>_check... (truncated the way
 ** the server truncates to 63 bytes).  suffix is "fkey", "key", "pkey"... */

@@ -573,16 +573,7 @@ static const char *pg_quote_ident(arena *a, const char *ident) {
     if (plain && !bsearch(ident, RESERVED, sizeof RESERVED / sizeof *RESERVED, sizeof *RESERVED,
                           compare_words))
         return arena_strdup(a, ident);
-    strbuf sb = STRBUF_INIT;
-    sb_appendc(&sb, '"');
-    for (const char *p = ident; *p; p++) {
-        if (*p == '"') sb_appendc(&sb, '"');
-        sb_appendc(&sb, *p);
-    }
-    sb_appendc(&sb, '"');
-    const char *r = arena_strdup(a, sb_str(&sb));
-    sb_free(&sb);
-    return r;
+    return dialect_double_quote(a, ident);
 }
 
 /* ---------------------------------------------------------------- dialect */

@@ -414,16 +414,7 @@ static const char *sqlite_quote_ident(arena *a, const char *ident) {
     for (const char *p = ident; plain && *p; p++)
         if (!isalnum((unsigned char)*p) && *p != '_') plain = false;
     if (plain && !is_sqlite_keyword(ident)) return arena_strdup(a, ident);
-    strbuf sb = STRBUF_INIT;
-    sb_appendc(&sb, '"');
-    for (const char *p = ident; *p; p++) {
-        if (*p == '"') sb_appendc(&sb, '"');
-        sb_appendc(&sb, *p);
-    }
-    sb_appendc(&sb, '"');
-    const char *r = arena_strdup(a, sb_str(&sb));
-    sb_free(&sb);
-    return r;
+    return dialect_double_quote(a, ident);
 }
 
 /* ---------------------------------------------------------------- dialect */

@@ -36,8 +36,29 @@ typedef enum op_kind {
     OP_DROP_FOREIGN_KEY,    /* table_name, fk */
     OP_ADD_CHECK,           /* table_name, check */
     OP_DROP_CHECK,          /* table_name, check */
-    OP_SET_TABLE_COMMENT    /* table_name, old_comment -> new_comment (NULL = none) */
+    OP_SET_TABLE_COMMENT,   /* table_name, old_comment -> new_comment (NULL = none) */
+    /* Only in ops read from migration files (never produced by the differ): */
+    OP_EXECUTE,             /* sql: op.execute("...") / op.execute(sa.text("...")) */
+    OP_BULK_INSERT          /* table_name, insert_columns, rows: op.bulk_insert() */
 } op_kind;
+
+/* A literal value of op.bulk_insert() rows. */
+typedef struct sql_literal {
+    enum { LIT_NULL, LIT_STRING, LIT_NUMBER, LIT_BOOL } kind;
+    const char *text;               /* STRING: the value; NUMBER: the literal */
+    bool bool_value;
+} sql_literal;
+typedef VEC(sql_literal) literal_row;
+typedef VEC(literal_row) literal_rows;
+
+/* A `with op.batch_alter_table(...) as batch_op:` block of a migration
+** file: its ops share the pointer.  On SQLite the whole block is one
+** move-and-copy where any of its ops needs it, as Alembic does. */
+typedef struct batch_block {
+    const char *table_name;
+    const char *recreate;           /* "auto" (default), "always", "never" */
+    src_loc loc;
+} batch_block;
 
 /* What an OP_ALTER_COLUMN changes (bit set). */
 enum {
@@ -60,6 +81,12 @@ typedef struct op {
     const foreign_key *fk;
     const check_def *check;
     const char *old_comment, *new_comment;
+    /* Ops read from migration files: */
+    const char *sql;                /* OP_EXECUTE */
+    const str_vec *insert_columns;  /* OP_BULK_INSERT */
+    const literal_rows *rows;       /* OP_BULK_INSERT */
+    const batch_block *batch;       /* the batch block the op is in, or NULL */
+    src_loc loc;                    /* where the file says it (0: from the differ) */
 } op;
 
 typedef struct migration_ops {

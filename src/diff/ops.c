@@ -45,20 +45,14 @@ op op_inverse(const op *o) {
         r.old_comment = o->new_comment;
         r.new_comment = o->old_comment;
         break;
+    case OP_EXECUTE:
+    case OP_BULK_INSERT:
+        break;                  /* not invertible: files say their own downgrade */
     }
     return r;
 }
 
-static const char *cols_text(arena *a, const str_vec *v) {
-    strbuf sb = STRBUF_INIT;
-    for (size_t i = 0; i < v->len; i++) {
-        if (i) sb_append(&sb, ", ");
-        sb_append(&sb, v->items[i]);
-    }
-    const char *r = arena_strdup(a, sb_str(&sb));
-    sb_free(&sb);
-    return r;
-}
+static const char *cols_text(arena *a, const str_vec *v) { return str_vec_join(a, v, ", "); }
 
 static const char *default_text(arena *a, const server_default *d) {
     switch (d->kind) {
@@ -82,6 +76,7 @@ static const char *op_name(op_kind k) {
         [OP_DROP_UNIQUE] = "drop_unique_constraint", [OP_ADD_FOREIGN_KEY] = "add_foreign_key",
         [OP_DROP_FOREIGN_KEY] = "drop_foreign_key", [OP_ADD_CHECK] = "add_check_constraint",
         [OP_DROP_CHECK] = "drop_check_constraint", [OP_SET_TABLE_COMMENT] = "set_table_comment",
+        [OP_EXECUTE] = "execute", [OP_BULK_INSERT] = "bulk_insert",
     };
     return names[k];
 }
@@ -154,6 +149,11 @@ const char *op_describe(arena *a, const op *o) {
     case OP_SET_TABLE_COMMENT:
         return arena_printf(a, "Detected %s table comment on '%s'",
                             o->new_comment ? (o->old_comment ? "changed" : "added") : "removed", t);
+    case OP_EXECUTE:
+        return arena_printf(a, "Execute SQL: %s", o->sql);
+    case OP_BULK_INSERT:
+        return arena_printf(a, "Insert %zu row%s into '%s'", o->rows ? o->rows->len : 0,
+                            o->rows && o->rows->len == 1 ? "" : "s", t);
     }
     return "";
 }
@@ -210,8 +210,12 @@ json_t *migration_ops_to_json(const migration_ops *m) {
             json_object_set_new(j, "from", json_str_or_null(o->old_comment));
             json_object_set_new(j, "to", json_str_or_null(o->new_comment));
             break;
+        case OP_EXECUTE:
+            json_object_set_new(j, "sql", json_string(o->sql));
+            break;
         case OP_CREATE_TABLE:
         case OP_DROP_TABLE:
+        case OP_BULK_INSERT:
             break;
         }
         json_object_set_new(j, "description", json_string(op_describe(a, o)));

@@ -579,6 +579,35 @@ static const char *render_op_text(renderer *r, const op *o, bool in_batch) {
                                 py_str_or_none(r, o->old_comment));
         return arena_printf(a, "op.drop_table_comment(\n    %s,\n    existing_comment=%s,\n    schema=None\n)", t,
                             py_str_or_none(r, o->old_comment));
+    case OP_EXECUTE:
+        return arena_printf(a, "op.execute(%s)", py_str(r, o->sql));
+    case OP_BULK_INSERT: {
+        /* op.bulk_insert(sa.table('t', sa.column('a'), ...), [{'a': 1}, ...]) */
+        strbuf sb = STRBUF_INIT;
+        sb_printf(&sb, "op.bulk_insert(sa.table(%s", t);
+        for (size_t i = 0; o->insert_columns && i < o->insert_columns->len; i++)
+            sb_printf(&sb, ", sa.column(%s)", py_str(r, o->insert_columns->items[i]));
+        sb_append(&sb, "), [");
+        for (size_t i = 0; o->rows && i < o->rows->len; i++) {
+            const literal_row *row = &o->rows->items[i];
+            sb_append(&sb, i ? ", {" : "{");
+            for (size_t k = 0; k < row->len && o->insert_columns && k < o->insert_columns->len; k++) {
+                const sql_literal *v = &row->items[k];
+                sb_printf(&sb, "%s%s: ", k ? ", " : "", py_str(r, o->insert_columns->items[k]));
+                switch (v->kind) {
+                case LIT_NULL: sb_append(&sb, "None"); break;
+                case LIT_STRING: sb_append(&sb, py_str(r, v->text)); break;
+                case LIT_NUMBER: sb_append(&sb, v->text); break;
+                case LIT_BOOL: sb_append(&sb, v->bool_value ? "True" : "False"); break;
+                }
+            }
+            sb_append(&sb, "}");
+        }
+        sb_append(&sb, "])");
+        const char *res = arena_strdup(a, sb_str(&sb));
+        sb_free(&sb);
+        return res;
+    }
     }
     return "";
 }

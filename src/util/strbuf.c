@@ -70,3 +70,14 @@ char *sb_take(strbuf *sb) {
     sb->len = sb->cap = 0;
     return p;
 }
+
+const char *str_vec_join(arena *a, const str_vec *v, const char *sep) {
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < v->len; i++) {
+        if (i) sb_append(&sb, sep);
+        sb_append(&sb, v->items[i]);
+    }
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}

@@ -57,6 +57,9 @@ void util_oom(void) __attribute__((noreturn));
 
 typedef VEC(const char *) str_vec;
 
+/* The strings of v joined by sep, in arena a ("" when empty). */
+const char *str_vec_join(arena *a, const str_vec *v, const char *sep);
+
 /* ----------------------------------------------------------------- strbuf */
 
 typedef struct strbuf {

@@ -42,6 +42,21 @@ with e.connect() as c:
 PY
 }
 
+# A fresh database named $1 for a test that runs on $BACKEND (sqlite: a file
+# in $tmp; postgresql: a database of its own, which drop_test_databases
+# removes): prints its URL.
+test_db_url() {
+  if [ "$BACKEND" = sqlite ]; then echo "sqlite:///$tmp/$1.db"
+  else new_pg_database "retort_${1}_$$"; fi
+}
+# Call with the names given to test_db_url (the subshell of $(...) cannot
+# record them itself).
+drop_test_databases() {
+  [ "${BACKEND:-}" = postgresql ] || return 0
+  local n
+  for n in "$@"; do drop_pg_database "retort_${n}_$$"; done
+}
+
 # The path of the file a `retort revision` run wrote, from its output.
 generated_path() { sed -n 's/^Generating \(.*\) \.\.\.  done$/\1/p' <<<"$1"; }
 

@@ -4,6 +4,12 @@
 # again; after each upgrade `retort diff` must report no change, after each
 # downgrade the schema must be the one before, and rows must survive.
 source "$SOURCE_DIR/tests/integration/lib.sh"
+# Who applies the migrations: real Alembic (default) or retort's own runner.
+case "${ROUNDTRIP_APPLY:-alembic}" in
+  alembic) APPLY=("${ALEMBIC[@]}");;
+  retort) APPLY=("$RETORT");;
+  *) die "ROUNDTRIP_APPLY must be alembic or retort";;
+esac
 work=${ROUNDTRIP_DIR:?the caller makes and removes it}/project
 new_project "$work"
 cd "$work"
@@ -55,19 +61,19 @@ for model in "$SOURCE_DIR"/tests/integration/roundtrip/*.model; do
     esac
   done <"$expect"
 
-  "${ALEMBIC[@]}" upgrade head >"$work/alembic.log" 2>&1 || { cat "$work/alembic.log" "$file" >&2; die "$name: alembic upgrade failed"; }
+  "${APPLY[@]}" upgrade head >"$work/alembic.log" 2>&1 || { cat "$work/alembic.log" "$file" >&2; die "$name: ${ROUNDTRIP_APPLY:-alembic} upgrade failed"; }
   assert_no_change "$name"
   run_sql_checks "$name" "$expect"
   after=$(inspect)
 
-  "${ALEMBIC[@]}" downgrade -1 >"$work/alembic.log" 2>&1 || { cat "$work/alembic.log" "$file" >&2; die "$name: alembic downgrade failed"; }
+  "${APPLY[@]}" downgrade -1 >"$work/alembic.log" 2>&1 || { cat "$work/alembic.log" "$file" >&2; die "$name: ${ROUNDTRIP_APPLY:-alembic} downgrade failed"; }
   if [ "$before" != "none" ]; then
     now=$(inspect)
     [ "$now" = "$before" ] || fail "$name: schema after downgrade differs from before:"$'\n'"$(diff <(echo "$before") <(echo "$now") | head -20)"
   fi
   [ -n "$prev_expect" ] && run_sql_checks "$name (after downgrade)" "$prev_expect"
 
-  "${ALEMBIC[@]}" upgrade head >"$work/alembic.log" 2>&1 || { cat "$work/alembic.log" >&2; die "$name: alembic re-upgrade failed"; }
+  "${APPLY[@]}" upgrade head >"$work/alembic.log" 2>&1 || { cat "$work/alembic.log" >&2; die "$name: ${ROUNDTRIP_APPLY:-alembic} re-upgrade failed"; }
   now=$(inspect)
   [ "$now" = "$after" ] || fail "$name: schema after re-upgrade differs:"$'\n'"$(diff <(echo "$after") <(echo "$now") | head -20)"
   assert_no_change "$name (re-upgrade)"

@@ -39,7 +39,9 @@
 # Environment knobs (defaults in brackets): RETORT [builds build-bench/retort
 # in Release], BENCH_TREES ["100 1000"], BENCH_CHAIN [1000; 0 = none],
 # BENCH_BACKENDS ["sqlite postgresql"], RUNS [5], SLOW_RUNS [3],
-# FAST_LIMIT [8], BENCH_KEEP=1 keeps the work folder.
+# FAST_LIMIT [8], BENCH_ROUNDTRIP_MAX [1000: largest N for the round-trip
+# check], BENCH_TIMER=loop (time without hyperfine), BENCH_KEEP=1 keeps the
+# work folder.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -84,6 +86,7 @@ fi
 [ -x "$RETORT" ] || die "no retort binary at $RETORT"
 
 HYPERFINE=$(command -v hyperfine || true)
+[ "${BENCH_TIMER:-}" = loop ] && HYPERFINE=
 
 # --- PostgreSQL ---------------------------------------------------------------
 case " $BACKENDS " in
@@ -125,7 +128,11 @@ machine_info() {
     echo "alembic:     $("$PY" -c 'import alembic; print(alembic.__version__)')"
     echo "sqlalchemy:  $("$PY" -c 'import sqlalchemy; print(sqlalchemy.__version__)')"
     echo "psycopg2:    $("$PY" -c 'import psycopg2; print(psycopg2.__version__.split()[0])' 2>/dev/null || echo none)"
-    echo "timer:       ${HYPERFINE:+$($HYPERFINE --version)}${HYPERFINE:-date +%s.%N loop}"
+    if [ -n "$HYPERFINE" ]; then
+        echo "timer:       $("$HYPERFINE" --version)"
+    else
+        echo "timer:       date +%s.%N loop"
+    fi
 }
 
 # --- a project folder per schema shape ---------------------------------------
@@ -180,7 +187,8 @@ check_result() {
     ops=$(grep "Detected " "$log" | grep -vc "Detected sequence named")
     if [ "$rc" != 0 ]; then
         local err
-        err=$(grep -E '^[A-Za-z_.]+(Error|Exception): |^retort: ' "$log" | tail -1 | cut -c1-90)
+        err=$(grep -E '^[A-Za-z_.]+(Error|Exception): |^retort: ' "$log" | tail -1 |
+            sed -E 's/^sqlalchemy\.exc\.//; s/ \([a-z0-9_.]+\.[A-Za-z]+\) / /' | cut -c1-80)
         echo "fails: ${err:-exit $rc}"
         return
     fi

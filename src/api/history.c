@@ -1,0 +1,644 @@
+/*
+** history.c — the public API of the revision-graph commands (retort.h,
+** section "The revision graph"): current, history, heads, branches, show,
+** stamp and merge.
+**
+** Each function loads the revision headers (revisions_load), builds the
+** graph (graph.h) and formats the result exactly as Alembic 1.8's
+** Script.cmd_format / Script.log_entry do, so that retort's output can be
+** compared with Alembic's byte for byte.  Where Alembic prints a Python set
+** (the children of a branch point, branch labels) its order is random;
+** retort sorts those by id.
+**
+** stamp writes alembic_version with the statements of render/sql.h, in one
+** transaction; merge writes a revision file with render_python, atomically,
+** as `retort revision` does.
+*/
+#include "retort.h"
+
+#include "db/db.h"
+#include "render/render.h"
+#include "render/sql.h"
+#include "script/graph.h"
+#include "script/script.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Defined in retort.c. */
+retort_config *retort__config(retort_project *p);
+diag_list *retort__diags(retort_project *p);
+
+/* Everything a graph command works on. */
+typedef struct graph_state {
+    arena *arena;
+    revision_set *revisions;
+    revision_graph *graph;
+    db_conn *db;
+    str_vec current;        /* alembic_version rows */
+    strmap *docs;           /* path -> long docstring, read lazily */
+} graph_state;
+
+static void state_free(graph_state *s) {
+    graph_free(s->graph);
+    revisions_free(s->revisions);
+    db_close(s->db);
+    arena_free(s->arena);
+}
+
+static retort_status load_graph(retort_project *p, graph_state *s) {
+    retort_config *c = retort__config(p);
+    s->arena = arena_new();
+    s->docs = strmap_new(s->arena);
+    if (!c) return RETORT_ECONFIG;
+    if (revisions_load(c->versions_dir, &s->revisions, retort__diags(p)) != 0) return RETORT_EREVISIONS;
+    if (graph_build(s->revisions, &s->graph, retort__diags(p)) != 0) return RETORT_EREVISIONS;
+    return RETORT_OK;
+}
+
+static diag *fail(retort_project *p, const char *hint, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static diag *fail(retort_project *p, const char *hint, const char *fmt, ...) {
+    diag_list *dl = retort__diags(p);
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = arena_vprintf(dl->arena, fmt, ap);
+    va_end(ap);
+    diag *d = diag_add(dl, DIAG_ERROR, (src_loc){0}, "%s", msg);
+    if (hint) diag_set_hint(dl, d, "%s", hint);
+    return d;
+}
+
+/* Open the database and read alembic_version into s->current. */
+static retort_status read_current(retort_project *p, graph_state *s, bool create_missing) {
+    retort_config *c = retort__config(p);
+    if (!c->url) {
+        fail(p, "set sqlalchemy.url in alembic.ini or the DATABASE_URL environment variable", "no database URL");
+        return RETORT_ECONFIG;
+    }
+    if (db_open(c->url, create_missing, &s->db, retort__diags(p)) != 0) return RETORT_EDATABASE;
+    s->db->pg_schema = c->pg_schema;
+    if (db_current_revisions(s->db, s->arena, &s->current, retort__diags(p)) != 0) return RETORT_EDATABASE;
+    return RETORT_OK;
+}
+
+/* ------------------------------------------------------------ formatting */
+
+/* The module docstring, stripped (Script.longdoc). */
+static const char *longdoc(graph_state *s, const revision_node *n) {
+    const char *cached = strmap_get(s->docs, n->header->path);
+    if (cached) return cached;
+    const char *doc = "";
+    char *text = read_file(n->header->path, NULL);
+    if (text) {
+        const char *p = text;
+        while (isspace((unsigned char)*p)) p++;
+        if (*p == 'r' || *p == 'u' || *p == 'R' || *p == 'U') p++;
+        const char *q = NULL;
+        if (!strncmp(p, "\"\"\"", 3)) q = "\"\"\"";
+        else if (!strncmp(p, "'''", 3)) q = "'''";
+        if (q) {
+            const char *start = p + 3, *end = strstr(start, q);
+            if (end) {
+                while (start < end && isspace((unsigned char)*start)) start++;
+                while (end > start && isspace((unsigned char)end[-1])) end--;
+                doc = arena_strndup(s->arena, start, (size_t)(end - start));
+            }
+        }
+        free(text);
+    }
+    strmap_put(s->docs, n->header->path, (void *)doc);
+    return doc;
+}
+
+/* Script.doc: the first paragraph of the docstring. */
+static const char *short_doc(graph_state *s, const revision_node *n) {
+    const char *d = longdoc(s, n);
+    const char *para = strstr(d, "\n\n");
+    return para ? arena_strndup(s->arena, d, (size_t)(para - d)) : d;
+}
+
+static void comma_list(strbuf *sb, const str_vec *v) {
+    for (size_t i = 0; i < v->len; i++) sb_printf(sb, "%s%s", i ? ", " : "", v->items[i]);
+}
+
+static bool is_current(const graph_state *s, const revision_node *n) {
+    for (size_t i = 0; i < s->current.len; i++)
+        if (!strcmp(s->current.items[i], n->header->revision)) return true;
+    return false;
+}
+
+typedef struct fmt_flags {
+    bool include_branches, include_doc, include_parents, tree_indicators, head_indicators;
+    bool current_indicator;     /* --indicate-current */
+} fmt_flags;
+
+/* Script._head_only */
+static void head_only(graph_state *s, strbuf *sb, const revision_node *n, fmt_flags f) {
+    if (f.include_parents) {
+        sb_append(sb, graph_format_down(s->arena, n));
+        if (n->header->depends_on.len) {
+            sb_append(sb, " (");
+            comma_list(sb, &n->header->depends_on);
+            sb_append(sb, ")");
+        }
+        sb_append(sb, " -> ");
+    }
+    sb_append(sb, n->header->revision);
+    if (f.include_branches && n->labels.len) {
+        sb_append(sb, " (");
+        comma_list(sb, &n->labels);
+        sb_append(sb, ")");
+    }
+    if (f.head_indicators || f.tree_indicators) {
+        if (n->is_real_head) sb_append(sb, " (head)");
+        if (n->is_head && !n->is_real_head) sb_append(sb, " (effective head)");
+        if (f.current_indicator && is_current(s, n)) sb_append(sb, " (current)");
+    }
+    if (f.tree_indicators) {
+        if (n->is_branch_point) sb_append(sb, " (branchpoint)");
+        if (n->is_merge_point) sb_append(sb, " (mergepoint)");
+    }
+    if (f.include_doc) sb_printf(sb, ", %s", short_doc(s, n));
+}
+
+static int cmp_node_id(const void *x, const void *y) {
+    return strcmp((*(revision_node *const *)x)->header->revision, (*(revision_node *const *)y)->header->revision);
+}
+
+/* Script.log_entry */
+static void log_entry(graph_state *s, strbuf *sb, const revision_node *n, bool current_indicator) {
+    sb_printf(sb, "Rev: %s%s%s%s%s\n", n->header->revision, n->is_head ? " (head)" : "",
+              n->is_branch_point ? " (branchpoint)" : "", n->is_merge_point ? " (mergepoint)" : "",
+              current_indicator && is_current(s, n) ? " (current)" : "");
+    sb_printf(sb, "%s: %s\n", n->is_merge_point ? "Merges" : "Parent", graph_format_down(s->arena, n));
+    if (n->header->depends_on.len) {
+        sb_append(sb, "Also depends on: ");
+        comma_list(sb, &n->header->depends_on);
+        sb_append(sb, "\n");
+    }
+    if (n->is_branch_point) {
+        node_vec kids = {0};
+        for (size_t i = 0; i < n->up.len; i++) vec_push(s->arena, &kids, n->up.items[i]);
+        qsort(kids.items, kids.len, sizeof *kids.items, cmp_node_id);
+        sb_append(sb, "Branches into: ");
+        for (size_t i = 0; i < kids.len; i++) sb_printf(sb, "%s%s", i ? ", " : "", kids.items[i]->header->revision);
+        sb_append(sb, "\n");
+    }
+    if (n->labels.len) {
+        sb_append(sb, "Branch names: ");
+        comma_list(sb, &n->labels);
+        sb_append(sb, "\n");
+    }
+    sb_printf(sb, "Path: %s\n", n->header->path);
+    sb_append(sb, "\n");
+    const char *d = longdoc(s, n);
+    /* "\n".join("    %s" % line for line in doc.splitlines()) */
+    bool first = true;
+    for (const char *p = d; *p;) {
+        size_t len = strcspn(p, "\n");
+        sb_printf(sb, "%s    %.*s", first ? "" : "\n", (int)len, p);
+        first = false;
+        p += len;
+        if (*p == '\n') p++;
+    }
+    sb_append(sb, "\n");
+}
+
+/* cmd_format(verbose, ...) followed by print_stdout's newline. */
+static void cmd_format(graph_state *s, strbuf *sb, const revision_node *n, bool verbose, fmt_flags f) {
+    if (verbose) log_entry(s, sb, n, f.current_indicator);
+    else head_only(s, sb, n, f);
+    sb_append(sb, "\n");
+}
+
+static fmt_flags default_flags(void) {
+    return (fmt_flags){.tree_indicators = true, .head_indicators = true};
+}
+
+/* Alembic's obfuscate_url_pw on the URL env.py uses (async drivers mapped
+** to their synchronous twins). */
+static const char *display_url(arena *a, const char *url) {
+    const char *sep = strstr(url, "://");
+    if (!sep) return url;
+    const char *scheme = arena_strndup(a, url, (size_t)(sep - url));
+    if (!strcmp(scheme, "postgres")) scheme = "postgresql";
+    else if (!strcmp(scheme, "postgresql+asyncpg")) scheme = "postgresql+psycopg2";
+    else if (!strcmp(scheme, "sqlite+aiosqlite")) scheme = "sqlite";
+    const char *rest = sep + 3;
+    const char *at = strchr(rest, '@');
+    const char *slash = strchr(rest, '/');
+    if (at && (!slash || at < slash)) {
+        const char *colon = memchr(rest, ':', (size_t)(at - rest));
+        if (colon)
+            return arena_printf(a, "%s://%.*s:XXXXX%s", scheme, (int)(colon - rest), rest, at);
+    }
+    return arena_printf(a, "%s://%s", scheme, rest);
+}
+
+/* ------------------------------------------------------------- commands */
+
+retort_status retort_current(retort_project *p, bool verbose, char **out) {
+    *out = NULL;
+    graph_state s = {0};
+    retort_status rc = load_graph(p, &s);
+    if (rc == RETORT_OK) rc = read_current(p, &s, false);
+    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, "");
+    if (verbose) sb_printf(&sb, "Current revision(s) for %s:\n", display_url(s.arena, retort__config(p)->url));
+    node_vec all = {0};
+    if (graph_all_current(s.graph, &s.current, &all, retort__diags(p)) != 0) rc = RETORT_EREVISIONS;
+    for (size_t i = 0; rc == RETORT_OK && i < all.len; i++) cmd_format(&s, &sb, all.items[i], verbose, default_flags());
+    if (rc == RETORT_OK) *out = sb_take(&sb);
+    else sb_free(&sb);
+    state_free(&s);
+    return rc;
+}
+
+retort_status retort_history(retort_project *p, const char *range, bool verbose, bool indicate_current, char **out) {
+    *out = NULL;
+    graph_state s = {0};
+    retort_status rc = load_graph(p, &s);
+    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    const char *base = NULL, *head = NULL;
+    if (range) {
+        const char *colon = strchr(range, ':');
+        if (!colon || strchr(colon + 1, ':')) {
+            fail(p, "write -r START:END, START: or :END (e.g. -r base:head, -r ae10:)",
+                 "History range requires [start]:[end], [start]:, or :[end]");
+            state_free(&s);
+            return RETORT_ERROR;
+        }
+        while (isspace((unsigned char)*range)) range++;
+        base = arena_strndup(s.arena, range, (size_t)(colon - range));
+        head = arena_strdup(s.arena, colon + 1);
+        size_t hl = strlen(head);
+        while (hl && isspace((unsigned char)head[hl - 1])) ((char *)head)[--hl] = '\0';
+    }
+    bool need_db = indicate_current || (base && !strcmp(base, "current")) || (head && !strcmp(head, "current"));
+    if (need_db) {
+        rc = read_current(p, &s, false);
+        if (rc != RETORT_OK) { state_free(&s); return rc; }
+        strbuf cur = STRBUF_INIT;
+        sb_append(&cur, "");
+        for (size_t i = 0; i < s.current.len; i++) sb_printf(&cur, "%s%s", i ? " " : "", s.current.items[i]);
+        const char *cur_text = s.current.len ? arena_strdup(s.arena, sb_str(&cur)) : NULL;
+        sb_free(&cur);
+        /* "current" is the database's rows; none is base (or, as an end,
+        ** nothing at all). */
+        if (head && !strcmp(head, "current")) head = cur_text ? cur_text : "base";
+        if (base && !strcmp(base, "current")) base = cur_text ? cur_text : "base";
+    }
+    node_vec revs = {0};
+    if (head && !strcmp(head, "base")) {
+        /* walk_revisions(head="base") lists nothing */
+    } else if (graph_walk(s.graph, base, head, &revs, retort__diags(p)) != 0) {
+        state_free(&s);
+        return RETORT_ERROR;
+    }
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, "");
+    fmt_flags f = {.include_branches = true, .include_doc = true, .include_parents = true,
+                   .tree_indicators = true, .head_indicators = true, .current_indicator = indicate_current};
+    for (size_t i = 0; i < revs.len; i++) cmd_format(&s, &sb, revs.items[i], verbose, f);
+    *out = sb_take(&sb);
+    state_free(&s);
+    return RETORT_OK;
+}
+
+retort_status retort_heads(retort_project *p, bool verbose, bool resolve_dependencies, char **out) {
+    *out = NULL;
+    graph_state s = {0};
+    retort_status rc = load_graph(p, &s);
+    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, "");
+    const node_vec *heads = resolve_dependencies ? &s.graph->real_heads : &s.graph->heads_map_order;
+    fmt_flags f = {.include_branches = true, .head_indicators = true};
+    for (size_t i = 0; i < heads->len; i++) cmd_format(&s, &sb, heads->items[i], verbose, f);
+    *out = sb_take(&sb);
+    state_free(&s);
+    return RETORT_OK;
+}
+
+retort_status retort_branches(retort_project *p, bool verbose, char **out) {
+    *out = NULL;
+    graph_state s = {0};
+    retort_status rc = load_graph(p, &s);
+    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    node_vec revs = {0};
+    if (graph_walk(s.graph, NULL, NULL, &revs, retort__diags(p)) != 0) {
+        state_free(&s);
+        return RETORT_ERROR;
+    }
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, "");
+    for (size_t i = 0; i < revs.len; i++) {
+        revision_node *n = revs.items[i];
+        if (!n->is_branch_point) continue;
+        fmt_flags f = default_flags();
+        f.include_branches = true;
+        if (verbose) log_entry(&s, &sb, n, false);
+        else head_only(&s, &sb, n, f);
+        sb_append(&sb, "\n");
+        node_vec kids = {0};
+        for (size_t k = 0; k < n->up.len; k++) vec_push(s.arena, &kids, n->up.items[k]);
+        qsort(kids.items, kids.len, sizeof *kids.items, cmp_node_id);
+        size_t pad = strlen(n->header->revision);
+        for (size_t k = 0; k < kids.len; k++) {
+            sb_printf(&sb, "%s%*s -> ", k ? "\n" : "", (int)pad, "");
+            fmt_flags kf = default_flags();
+            kf.include_branches = true;
+            kf.include_doc = verbose;
+            head_only(&s, &sb, kids.items[k], kf);
+        }
+        sb_append(&sb, "\n\n");
+    }
+    *out = sb_take(&sb);
+    state_free(&s);
+    return RETORT_OK;
+}
+
+retort_status retort_show(retort_project *p, const char *rev, char **out) {
+    *out = NULL;
+    graph_state s = {0};
+    retort_status rc = load_graph(p, &s);
+    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    node_vec revs = {0};
+    if (!strcmp(rev, "current")) {
+        rc = read_current(p, &s, false);
+        for (size_t i = 0; rc == RETORT_OK && i < s.current.len; i++)
+            if (graph_resolve(s.graph, s.current.items[i], &revs, retort__diags(p)) != 0) rc = RETORT_EREVISIONS;
+        s.current.len = 0;                         /* no (current) marks */
+    } else {
+        size_t before = retort__diags(p)->items.len;
+        revision_node *one = NULL;
+        /* relative forms (<rev>+N) resolve through graph_find */
+        if (strpbrk(rev, "+") || (strchr(rev, '-') && rev[0] != '-')) {
+            one = graph_find(s.graph, rev, retort__diags(p));
+            if (one) vec_push(s.arena, &revs, one);
+            else if (retort__diags(p)->items.len > before) rc = RETORT_ERROR;
+        } else if (graph_resolve(s.graph, rev, &revs, retort__diags(p)) != 0)
+            rc = RETORT_ERROR;
+    }
+    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, "");
+    for (size_t i = 0; i < revs.len; i++) {
+        log_entry(&s, &sb, revs.items[i], false);
+        sb_append(&sb, "\n");
+    }
+    *out = sb_take(&sb);
+    state_free(&s);
+    return RETORT_OK;
+}
+
+/* ---------------------------------------------------------------- stamp */
+
+static bool version_table_exists(graph_state *s, diag_list *dl) {
+    (void)dl;
+    db_conn *c = s->db;
+    if (c->sqlite) {
+        sqlite3_stmt *st = NULL;
+        bool exists = false;
+        if (sqlite3_prepare_v2(c->sqlite, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='alembic_version'",
+                               -1, &st, NULL) == SQLITE_OK)
+            exists = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_finalize(st);
+        return exists;
+    }
+    const char *params[1] = {c->pg_schema ? c->pg_schema : "public"};
+    PGresult *r = PQexecParams(c->pg, "SELECT to_regclass(quote_ident($1) || '.alembic_version') IS NOT NULL", 1,
+                               NULL, params, NULL, NULL, 0);
+    bool exists = PQresultStatus(r) == PGRES_TUPLES_OK && !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    return exists;
+}
+
+/* The statements of one stamp step, in the order the runner and Alembic
+** issue them: DELETEs, the UPDATE, INSERTs. */
+static void step_statements(arena *a, const dialect *d, const migration_step *st, str_vec *out) {
+    size_t ndel = st->version_delete.len, nins = st->version_insert.len;
+    bool update = st->version_update_from != NULL;
+    for (size_t i = 0; i + (update ? 1 : 0) < ndel; i++) vec_push(a, out, sql_delete_version(a, d, st->version_delete.items[i]));
+    if (update) vec_push(a, out, sql_update_version(a, d, st->version_update_from, st->version_update_to));
+    for (size_t i = update ? 1 : 0; i < nins; i++) vec_push(a, out, sql_insert_version(a, d, st->version_insert.items[i]));
+}
+
+/* "-- Running stamp_revision FROM -> TO" */
+static const char *stamp_log(arena *a, const migration_step *st) {
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, "-- Running stamp_revision ");
+    for (size_t i = 0; i < st->version_delete.len; i++) sb_printf(&sb, "%s%s", i ? ", " : "", st->version_delete.items[i]);
+    sb_append(&sb, " -> ");
+    for (size_t i = 0; i < st->version_insert.len; i++) sb_printf(&sb, "%s%s", i ? ", " : "", st->version_insert.items[i]);
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, char **out) {
+    *out = NULL;
+    graph_state s = {0};
+    retort_status rc = load_graph(p, &s);
+    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    retort_config *c = retort__config(p);
+    diag_list *dl = retort__diags(p);
+    arena *a = s.arena;
+    str_vec targets = {0};
+    const char *start = NULL;
+    for (size_t i = 0; i < o->n_revisions; i++) {
+        const char *t = o->revisions[i];
+        const char *colon = strchr(t, ':');
+        if (colon) {
+            if (!o->sql) {
+                fail(p, "a FROM:TO range needs --sql; online, the database says where it is", "Range revision not allowed");
+                state_free(&s);
+                return RETORT_ERROR;
+            }
+            const char *srev = arena_strndup(a, t, (size_t)(colon - t));
+            if (start && strcmp(start, srev)) {
+                fail(p, NULL, "Stamp operation with --sql only supports a single starting revision at a time");
+                state_free(&s);
+                return RETORT_ERROR;
+            }
+            start = srev;
+            t = colon + 1;
+        }
+        vec_push(a, &targets, t);
+    }
+    if (o->sql && o->purge) {
+        fail(p, "--purge empties a live table; leave it out with --sql", "Can't use --purge with --sql mode");
+        state_free(&s);
+        return RETORT_ERROR;
+    }
+    const dialect *d = c->url ? dialect_for_url(c->url) : NULL;
+    if (!d) {
+        fail(p, "set sqlalchemy.url in alembic.ini or DATABASE_URL (sqlite:///... or postgresql://...)",
+             "no usable database URL");
+        state_free(&s);
+        return RETORT_ECONFIG;
+    }
+    if (o->sql) {
+        str_vec cur = {0};
+        if (start) {
+            node_vec from = {0};
+            if (graph_resolve(s.graph, start, &from, dl) != 0) { state_free(&s); return RETORT_ERROR; }
+            for (size_t i = 0; i < from.len; i++) vec_push(a, &cur, from.items[i]->header->revision);
+        }
+        migration_plan plan = {0};
+        if (graph_plan_stamp(s.graph, &cur, &targets, &plan, dl) != 0) { state_free(&s); return RETORT_ERROR; }
+        strbuf sb = STRBUF_INIT;
+        sb_append(&sb, "");
+        bool transactional = d->kind == DIALECT_POSTGRESQL;
+        if (transactional) sb_append(&sb, "BEGIN;\n\n");
+        size_t rows = cur.len;
+        for (size_t i = 0; i < plan.len; i++) {
+            migration_step *st = &plan.items[i];
+            if (!rows) sb_printf(&sb, "%s;\n\n", sql_create_version_table(a, d));
+            sb_printf(&sb, "%s\n\n", stamp_log(a, st));
+            str_vec stmts = {0};
+            step_statements(a, d, st, &stmts);
+            for (size_t k = 0; k < stmts.len; k++) sb_printf(&sb, "%s;\n\n", stmts.items[k]);
+            rows = rows + st->version_insert.len - st->version_delete.len;
+        }
+        if (!rows) sb_printf(&sb, "%s;\n\n", sql_drop_version_table(a, d));
+        if (transactional) sb_append(&sb, "COMMIT;\n\n");
+        *out = sb_take(&sb);
+        state_free(&s);
+        return RETORT_OK;
+    }
+    rc = read_current(p, &s, true);
+    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    if (o->purge) s.current.len = 0;
+    migration_plan plan = {0};
+    if (graph_plan_stamp(s.graph, &s.current, &targets, &plan, dl) != 0) { state_free(&s); return RETORT_ERROR; }
+    /* One transaction: create the table if needed, purge, the steps. */
+    str_vec stmts = {0};
+    if (!version_table_exists(&s, dl)) vec_push(a, &stmts, sql_create_version_table(a, d));
+    else if (o->purge) vec_push(a, &stmts, "DELETE FROM alembic_version");
+    for (size_t i = 0; i < plan.len; i++) step_statements(a, d, &plan.items[i], &stmts);
+    if (db_exec(s.db, "BEGIN", dl) != 0) { state_free(&s); return RETORT_EDATABASE; }
+    for (size_t i = 0; i < stmts.len; i++)
+        if (db_exec(s.db, stmts.items[i], dl) != 0) {
+            diag_list ignore;
+            diag_list_init(&ignore);
+            db_exec(s.db, "ROLLBACK", &ignore);
+            diag_list_free(&ignore);
+            fail(p, "nothing was changed: the transaction was rolled back", "stamp failed");
+            state_free(&s);
+            return RETORT_EDATABASE;
+        }
+    if (db_exec(s.db, "COMMIT", dl) != 0) { state_free(&s); return RETORT_EDATABASE; }
+    state_free(&s);
+    return RETORT_OK;
+}
+
+/* ---------------------------------------------------------------- merge */
+
+static bool valid_rev_id(const char *id) {
+    if (!*id || strlen(id) > 32) return false;
+    for (const char *c = id; *c; c++)
+        if (!(isalnum((unsigned char)*c) || *c == '_')) return false;
+    return true;
+}
+
+retort_status retort_merge(retort_project *p, const retort_merge_options *o, retort_revision_result *out) {
+    memset(out, 0, sizeof *out);
+    graph_state s = {0};
+    retort_status rc = load_graph(p, &s);
+    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    retort_config *c = retort__config(p);
+    diag_list *dl = retort__diags(p);
+    arena *a = s.arena;
+    node_vec parents = {0};
+    for (size_t i = 0; i < o->n_revisions; i++)
+        if (graph_resolve(s.graph, o->revisions[i], &parents, dl) != 0) { state_free(&s); return RETORT_ERROR; }
+    for (size_t i = 0; i < parents.len; i++)
+        for (size_t k = 0; k < i; k++)
+            if (parents.items[i] == parents.items[k]) {
+                fail(p, "name each revision once", "Duplicate head revisions specified");
+                state_free(&s);
+                return RETORT_ERROR;
+            }
+    for (size_t i = 0; i < parents.len; i++)
+        if (!parents.items[i]->is_head) {
+            fail(p, "merge joins heads; see them with: retort heads",
+                 "Revision %s is not a head revision; please specify --splice to create a new branch from this revision",
+                 parents.items[i]->header->revision);
+            state_free(&s);
+            return RETORT_ERROR;
+        }
+    if (parents.len < 2)
+        fail(p, NULL, "merging %zu revision%s: a merge joins two heads or more", parents.len, parents.len == 1 ? "" : "s")
+            ->severity = DIAG_WARNING;
+    const char *rev = o->rev_id ? o->rev_id : revision_new_id(a);
+    if (!valid_rev_id(rev)) {
+        fail(p, "use letters, digits and '_' only (at most 32 characters)", "invalid revision id '%s'", rev);
+        state_free(&s);
+        return RETORT_ERROR;
+    }
+    if (strmap_get(s.graph->by_id, rev)) {
+        fail(p, "choose another --rev-id, or leave it out for a random one", "revision id '%s' already exists", rev);
+        state_free(&s);
+        return RETORT_ERROR;
+    }
+    str_vec labels = {0};
+    if (o->branch_label) {
+        revision_node *other = strmap_get(s.graph->by_label, o->branch_label);
+        if (!other) other = strmap_get(s.graph->by_id, o->branch_label);
+        if (other) {
+            fail(p, "choose another --branch-label", "Branch name '%s' already used by revision %s", o->branch_label,
+                 other->header->revision);
+            state_free(&s);
+            return RETORT_ERROR;
+        }
+        vec_push(a, &labels, o->branch_label);
+    }
+    str_vec down = {0};
+    for (size_t i = 0; i < parents.len; i++) vec_push(a, &down, parents.items[i]->header->revision);
+    const char *message = o->message ? o->message : "empty message";
+    struct tm when;
+    time_t epoch;
+    const char *date = revision_create_date(a, c->timezone, &when, &epoch);
+    if (o->create_date) date = o->create_date;
+    const char *slug = revision_slug(a, message, c->truncate_slug_length);
+    const char *name = revision_file_name(a, c->file_template, rev, slug, &when, epoch);
+    const char *path = arena_printf(a, "%s/%s.py", c->versions_dir, name);
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        fail(p, "nothing was written; choose another message or --rev-id", "'%s' already exists", path);
+        state_free(&s);
+        return RETORT_EIO;
+    }
+    arena *oa = arena_new();
+    migration_ops *ops = arena_alloc(oa, sizeof *ops);
+    ops->arena = oa;
+    render_options ro = {
+        .message = message,
+        .revision = rev,
+        .down_revisions = &down,
+        .create_date = date,
+        .branch_labels = labels.len ? &labels : NULL,
+        .batch = c->render_as_batch,
+        .autogenerate = false,
+    };
+    char *text = render_python(ops, &ro);
+    migration_ops_free(ops);
+    if (write_file_atomic(path, text, strlen(text)) != 0) {
+        diag *d = diag_add(dl, DIAG_ERROR, (src_loc){path, 0, 0}, "cannot write the revision file: %s", strerror(errno));
+        diag_set_hint(dl, d, "nothing was written; check that the versions folder exists and is writable");
+        free(text);
+        state_free(&s);
+        return RETORT_EIO;
+    }
+    free(text);
+    out->path = strdup(path);
+    out->revision = strdup(rev);
+    out->detected = strdup("");
+    state_free(&s);
+    return RETORT_OK;
+}

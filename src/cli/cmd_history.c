@@ -1,0 +1,48 @@
+/*
+** cmd_history.c — retort history [-r RANGE] [--verbose] [--indicate-current]:
+** the revisions newest first, as `alembic history` prints them.
+*/
+#include "cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void history_usage(FILE *out) {
+    fprintf(out,
+            "usage: retort history [-r START:END] [-v] [-i] [-c alembic.ini]\n\n"
+            "List the revisions, newest first.\n\n"
+            "options:\n"
+            "  -r, --rev-range RANGE     START:END, START: or :END; each a revision, head,\n"
+            "                            heads, base, current, <label>@head...\n"
+            "  -v, --verbose             the full entry of each revision\n"
+            "  -i, --indicate-current    mark the database's revision(s) with (current)\n"
+            "  -c, --config FILE         the configuration (default: alembic.ini)\n");
+}
+
+int cmd_history(int argc, char **argv) {
+    bool verbose = false, indicate = false;
+    const char *range = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) verbose = true;
+        else if (!strcmp(a, "-i") || !strcmp(a, "--indicate-current")) indicate = true;
+        else if ((!strcmp(a, "-r") || !strcmp(a, "--rev-range")) && i + 1 < argc) range = argv[++i];
+        else if (!strncmp(a, "--rev-range=", 12)) range = a + 12;
+        else if (cli_take_config_option(argc, argv, &i)) continue;
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { history_usage(stdout); return 0; }
+        else {
+            fprintf(stderr, "retort history: unknown option '%s'\n\n", a);
+            history_usage(stderr);
+            return 2;
+        }
+    }
+    retort_project *p = cli_open_project("history");
+    if (!p) return 1;
+    char *text = NULL;
+    retort_status rc = retort_history(p, range, verbose, indicate, &text);
+    retort_print_diagnostics(p, stderr);
+    if (text) fputs(text, stdout);
+    free(text);
+    retort_close(p);
+    return cli_exit_status(rc);
+}

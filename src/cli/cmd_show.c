@@ -1,0 +1,49 @@
+/*
+** cmd_show.c — retort show REV: the full entry of the revision(s) REV names
+** (an id, a prefix, head, heads, <label>@head, current...), as `alembic show`.
+*/
+#include "cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void show_usage(FILE *out) {
+    fprintf(out,
+            "usage: retort show REV [-c alembic.ini]\n\n"
+            "Show the revision(s) REV names: an id or unique prefix, head, heads, base,\n"
+            "<label>@head, <rev>+N, <rev>-N, or current (the database's).\n\n"
+            "options:\n"
+            "  -c, --config FILE      the configuration (default: alembic.ini)\n");
+}
+
+int cmd_show(int argc, char **argv) {
+    const char *rev = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (cli_take_config_option(argc, argv, &i)) continue;
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { show_usage(stdout); return 0; }
+        else if (a[0] == '-' && !(a[1] >= '0' && a[1] <= '9')) {
+            fprintf(stderr, "retort show: unknown option '%s'\n\n", a);
+            show_usage(stderr);
+            return 2;
+        } else if (!rev) rev = a;
+        else {
+            fprintf(stderr, "retort show: one revision only ('%s' is extra)\n", a);
+            return 2;
+        }
+    }
+    if (!rev) {
+        fprintf(stderr, "retort show: which revision? (e.g. retort show head)\n\n");
+        show_usage(stderr);
+        return 2;
+    }
+    retort_project *p = cli_open_project("show");
+    if (!p) return 1;
+    char *text = NULL;
+    retort_status rc = retort_show(p, rev, &text);
+    retort_print_diagnostics(p, stderr);
+    if (text) fputs(text, stdout);
+    free(text);
+    retort_close(p);
+    return cli_exit_status(rc);
+}

@@ -1,0 +1,56 @@
+/*
+** cmd_stamp.c — retort stamp REV... [--purge] [--sql]: set alembic_version
+** to REV (head, heads, base, ids, <label>@head) without running anything,
+** as `alembic stamp` does.
+*/
+#include "cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void stamp_usage(FILE *out) {
+    fprintf(out,
+            "usage: retort stamp REV [REV...] [--purge] [--sql] [-c alembic.ini]\n\n"
+            "Write REV into alembic_version without running any migration (for a\n"
+            "database whose schema is already right).  base empties the table.\n\n"
+            "options:\n"
+            "  --purge                empty alembic_version first (it names unknown revisions)\n"
+            "  --sql                  print the SQL instead of running it (REV may be FROM:TO)\n"
+            "  -c, --config FILE      the configuration (default: alembic.ini)\n");
+}
+
+int cmd_stamp(int argc, char **argv) {
+    retort_stamp_options o = {0};
+    const char **revs = calloc((size_t)argc, sizeof *revs);
+    if (!revs) return 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--purge")) o.purge = true;
+        else if (!strcmp(a, "--sql")) o.sql = true;
+        else if (cli_take_config_option(argc, argv, &i)) continue;
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { stamp_usage(stdout); free(revs); return 0; }
+        else if (a[0] == '-' && a[1] == '-') {
+            fprintf(stderr, "retort stamp: unknown option '%s'\n\n", a);
+            stamp_usage(stderr);
+            free(revs);
+            return 2;
+        } else revs[o.n_revisions++] = a;
+    }
+    if (!o.n_revisions) {
+        fprintf(stderr, "retort stamp: which revision? (e.g. retort stamp head)\n\n");
+        stamp_usage(stderr);
+        free(revs);
+        return 2;
+    }
+    o.revisions = revs;
+    retort_project *p = cli_open_project("stamp");
+    if (!p) { free(revs); return 1; }
+    char *text = NULL;
+    retort_status rc = retort_stamp(p, &o, &text);
+    retort_print_diagnostics(p, stderr);
+    if (text) fputs(text, stdout);
+    free(text);
+    free(revs);
+    retort_close(p);
+    return cli_exit_status(rc);
+}

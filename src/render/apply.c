@@ -1,0 +1,414 @@
+/*
+** apply.c — apply an op list to a Schema, as the database will be once the
+** op's statements have run (schema_apply_ops, declared in sql.h).
+**
+** The migration runner keeps its idea of the database up to date with this
+** as migrations go, and the SQLite move-and-copy of sql.c uses it to compute
+** a table's new definition: it copies the table (schema_copy_table) and
+** applies a batch block's ops to the copy.  For that, ops change a column
+** in place (ALTER and RENAME keep the same column struct): sql.c tells the
+** columns that were already there by their address.
+**
+** What a rename carries along, as both databases do: renaming a column
+** renames it in the table's primary key, indexes (plain column entries, not
+** expressions), unique constraints and foreign keys, and in the foreign keys
+** of other tables that reference it; renaming a table re-points the foreign
+** keys that reference it.  Dropping a column drops the indexes, unique
+** constraints and foreign keys that use it (PostgreSQL does; SQLite would
+** refuse, which the SQL side handles) and takes it out of the primary key.
+**
+** Everything an op brings (a created table, an added column...) is copied
+** into the schema's arena: ops may point into arenas that die before the
+** schema does.  Created tables come without their indexes: those arrive as
+** separate create-index ops (differ and migration files alike).
+*/
+#include "render/sql.h"
+
+#include <string.h>
+
+/* ----------------------------------------------------------------- copies */
+
+static void copy_strs(arena *a, str_vec *dst, const str_vec *src) {
+    memset(dst, 0, sizeof *dst);
+    for (size_t i = 0; i < src->len; i++) vec_push(a, dst, arena_strdup(a, src->items[i]));
+}
+
+static void copy_column_into(arena *a, column *c, const column *src) {
+    const char *name = c->name;
+    *c = *src;
+    c->name = name;
+    c->field_name = arena_strdup(a, src->field_name ? src->field_name : src->name);
+    c->type.raw = arena_strdup(a, src->type.raw);
+    c->server_default.text = arena_strdup(a, src->server_default.text);
+    c->comment = arena_strdup(a, src->comment);
+    c->renamed_from = arena_strdup(a, src->renamed_from);
+}
+
+static index_def *copy_index(arena *a, const index_def *src) {
+    index_def *ix = arena_alloc(a, sizeof *ix);
+    *ix = *src;
+    ix->name = arena_strdup(a, src->name);
+    copy_strs(a, &ix->columns, &src->columns);
+    ix->where = arena_strdup(a, src->where);
+    return ix;
+}
+
+static unique_def *copy_unique(arena *a, const unique_def *src) {
+    unique_def *u = arena_alloc(a, sizeof *u);
+    *u = *src;
+    u->name = arena_strdup(a, src->name);
+    copy_strs(a, &u->columns, &src->columns);
+    return u;
+}
+
+static foreign_key *copy_fk(arena *a, const foreign_key *src) {
+    foreign_key *fk = arena_alloc(a, sizeof *fk);
+    *fk = *src;
+    fk->name = arena_strdup(a, src->name);
+    copy_strs(a, &fk->columns, &src->columns);
+    fk->ref_table = arena_strdup(a, src->ref_table);
+    copy_strs(a, &fk->ref_columns, &src->ref_columns);
+    fk->ondelete = arena_strdup(a, src->ondelete);
+    fk->onupdate = arena_strdup(a, src->onupdate);
+    return fk;
+}
+
+static check_def *copy_check(arena *a, const check_def *src) {
+    check_def *ck = arena_alloc(a, sizeof *ck);
+    *ck = *src;
+    ck->name = arena_strdup(a, src->name);
+    ck->sqltext = arena_strdup(a, src->sqltext);
+    return ck;
+}
+
+static table *copy_table(schema *dst, const table *src, const char *name, bool with_indexes) {
+    table *t = schema_add_table(dst, name);
+    if (!t) return NULL;
+    arena *a = dst->arena;
+    t->model_name = arena_strdup(a, src->model_name);
+    t->comment = arena_strdup(a, src->comment);
+    t->renamed_from = arena_strdup(a, src->renamed_from);
+    t->loc = src->loc;
+    for (size_t i = 0; i < src->columns.len; i++) {
+        const column *sc = src->columns.items[i];
+        column *c = table_add_column(dst, t, sc->name);
+        if (c) copy_column_into(a, c, sc);
+    }
+    t->primary_key.name = arena_strdup(a, src->primary_key.name);
+    copy_strs(a, &t->primary_key.columns, &src->primary_key.columns);
+    if (with_indexes)
+        for (size_t i = 0; i < src->indexes.len; i++) vec_push(a, &t->indexes, copy_index(a, src->indexes.items[i]));
+    for (size_t i = 0; i < src->uniques.len; i++) vec_push(a, &t->uniques, copy_unique(a, src->uniques.items[i]));
+    for (size_t i = 0; i < src->foreign_keys.len; i++)
+        vec_push(a, &t->foreign_keys, copy_fk(a, src->foreign_keys.items[i]));
+    for (size_t i = 0; i < src->checks.len; i++) vec_push(a, &t->checks, copy_check(a, src->checks.items[i]));
+    return t;
+}
+
+table *schema_copy_table(schema *dst, const table *src) { return copy_table(dst, src, src->name, true); }
+
+schema *schema_copy(const schema *src) {
+    schema *s = schema_new();
+    for (size_t i = 0; src && i < src->tables.len; i++) {
+        const table *t = src->tables.items[i];
+        if (schema_find_table(src, t->name) == t) copy_table(s, t, t->name, true);
+    }
+    return s;
+}
+
+/* ----------------------------------------------------------- name lookups */
+
+/* The name a constraint goes by in ops: its own, or the one PostgreSQL
+** gives an unnamed one (what the Python renderer writes). */
+static const char *unique_op_name(arena *a, const char *table, const unique_def *u) {
+    return u->name ? u->name : pg_constraint_name(a, table, &u->columns, "key");
+}
+static const char *fk_op_name(arena *a, const char *table, const foreign_key *fk) {
+    return fk->name ? fk->name : pg_constraint_name(a, table, &fk->columns, "fkey");
+}
+static const char *check_op_name(arena *a, const char *table, const check_def *ck) {
+    return ck->name ? ck->name : pg_constraint_name(a, table, NULL, "check");
+}
+
+static bool str_eq(const char *x, const char *y) { return x && y && strcmp(x, y) == 0; }
+
+static bool strs_contain(const str_vec *v, const char *s) {
+    for (size_t i = 0; i < v->len; i++)
+        if (str_eq(v->items[i], s)) return true;
+    return false;
+}
+
+static void strs_rename(str_vec *v, const char *from, const char *to) {
+    for (size_t i = 0; i < v->len; i++)
+        if (str_eq(v->items[i], from)) v->items[i] = to;
+}
+
+/* Remove item i of a VEC of pointers, keeping order. */
+#define VEC_REMOVE(v, i)                                                        \
+    do {                                                                        \
+        memmove(&(v)->items[(i)], &(v)->items[(i) + 1],                         \
+                ((v)->len - (i) - 1) * sizeof *(v)->items);                     \
+        (v)->len--;                                                             \
+    } while (0)
+
+/* --------------------------------------------------------------- the ops */
+
+typedef struct applier {
+    schema *s;
+    diag_list *dl;
+    const op *o;
+} applier;
+
+static int fail(applier *ap, const char *fmt, const char *x, const char *y) {
+    diag_add(ap->dl, DIAG_ERROR, ap->o->loc, fmt, x, y);
+    return -1;
+}
+
+static const char *op_table_name(const op *o) {
+    if (o->table_name) return o->table_name;
+    if (o->table) return o->table->name;
+    return NULL;
+}
+
+static table *need_table(applier *ap, const char *name) {
+    table *t = name ? schema_find_table(ap->s, name) : NULL;
+    if (!t) fail(ap, "table '%s' does not exist%s", name ? name : "(none)", "");
+    return t;
+}
+
+static column *need_column(applier *ap, table *t, const char *name) {
+    column *c = name ? table_find_column(t, name) : NULL;
+    if (!c) fail(ap, "column '%s' does not exist in table '%s'", name ? name : "(none)", t->name);
+    return c;
+}
+
+static void remove_table(schema *s, table *t) {
+    strmap_put(s->tables_by_name, t->name, NULL);
+    for (size_t i = 0; i < s->tables.len; i++)
+        if (s->tables.items[i] == t) {
+            VEC_REMOVE(&s->tables, i);
+            break;
+        }
+}
+
+static int apply_rename_table(applier *ap) {
+    const op *o = ap->o;
+    table *t = need_table(ap, o->old_name);
+    if (!t) return -1;
+    if (!o->new_name || schema_find_table(ap->s, o->new_name))
+        return fail(ap, "cannot rename table '%s' to '%s': that name is taken", o->old_name,
+                    o->new_name ? o->new_name : "");
+    const char *old = t->name, *new_name = arena_strdup(ap->s->arena, o->new_name);
+    strmap_put(ap->s->tables_by_name, old, NULL);
+    t->name = new_name;
+    strmap_put(ap->s->tables_by_name, new_name, t);
+    for (size_t i = 0; i < ap->s->tables.len; i++) {
+        table *other = ap->s->tables.items[i];
+        for (size_t k = 0; k < other->foreign_keys.len; k++)
+            if (str_eq(other->foreign_keys.items[k]->ref_table, old))
+                other->foreign_keys.items[k]->ref_table = new_name;
+    }
+    return 0;
+}
+
+static int apply_drop_column(applier *ap, table *t) {
+    const op *o = ap->o;
+    const char *name = o->column ? o->column->name : o->old_name;
+    column *c = need_column(ap, t, name);
+    if (!c) return -1;
+    strmap_put(t->columns_by_name, c->name, NULL);
+    for (size_t i = 0; i < t->columns.len; i++)
+        if (t->columns.items[i] == c) {
+            VEC_REMOVE(&t->columns, i);
+            break;
+        }
+    for (size_t i = 0; i < t->primary_key.columns.len; i++)
+        if (str_eq(t->primary_key.columns.items[i], c->name)) {
+            VEC_REMOVE(&t->primary_key.columns, i);
+            break;
+        }
+    for (size_t i = t->indexes.len; i-- > 0;)
+        if (strs_contain(&t->indexes.items[i]->columns, c->name)) VEC_REMOVE(&t->indexes, i);
+    for (size_t i = t->uniques.len; i-- > 0;)
+        if (strs_contain(&t->uniques.items[i]->columns, c->name)) VEC_REMOVE(&t->uniques, i);
+    for (size_t i = t->foreign_keys.len; i-- > 0;)
+        if (strs_contain(&t->foreign_keys.items[i]->columns, c->name)) VEC_REMOVE(&t->foreign_keys, i);
+    return 0;
+}
+
+static int apply_alter_column(applier *ap, table *t) {
+    const op *o = ap->o;
+    const column *want = o->column ? o->column : o->old_column;
+    const char *name = o->old_column ? o->old_column->name : want ? want->name : NULL;
+    column *c = need_column(ap, t, name);
+    if (!c || !want) return c ? 0 : -1;
+    arena *a = ap->s->arena;
+    if (o->alter & ALTER_TYPE) {
+        c->type = want->type;
+        c->type.raw = arena_strdup(a, want->type.raw);
+    }
+    if (o->alter & ALTER_NULLABLE) c->nullable = want->nullable;
+    if (o->alter & ALTER_DEFAULT) {
+        c->server_default = want->server_default;
+        c->server_default.text = arena_strdup(a, want->server_default.text);
+    }
+    if (o->alter & ALTER_COMMENT) c->comment = arena_strdup(a, want->comment);
+    return 0;
+}
+
+static int apply_rename_column(applier *ap, table *t) {
+    const op *o = ap->o;
+    column *c = need_column(ap, t, o->old_name);
+    if (!c) return -1;
+    if (!o->new_name || table_find_column(t, o->new_name))
+        return fail(ap, "cannot rename column '%s' to '%s': that name is taken", o->old_name,
+                    o->new_name ? o->new_name : "");
+    const char *old = c->name, *new_name = arena_strdup(ap->s->arena, o->new_name);
+    strmap_put(t->columns_by_name, old, NULL);
+    c->name = new_name;
+    if (str_eq(c->field_name, old)) c->field_name = new_name;
+    strmap_put(t->columns_by_name, new_name, c);
+    strs_rename(&t->primary_key.columns, old, new_name);
+    for (size_t i = 0; i < t->indexes.len; i++) strs_rename(&t->indexes.items[i]->columns, old, new_name);
+    for (size_t i = 0; i < t->uniques.len; i++) strs_rename(&t->uniques.items[i]->columns, old, new_name);
+    for (size_t i = 0; i < t->foreign_keys.len; i++)
+        strs_rename(&t->foreign_keys.items[i]->columns, old, new_name);
+    for (size_t i = 0; i < ap->s->tables.len; i++) {
+        table *other = ap->s->tables.items[i];
+        for (size_t k = 0; k < other->foreign_keys.len; k++) {
+            foreign_key *fk = other->foreign_keys.items[k];
+            if (str_eq(fk->ref_table, t->name)) strs_rename(&fk->ref_columns, old, new_name);
+        }
+    }
+    return 0;
+}
+
+/* The index named `name`: in table t when given, else in any table. */
+static index_def *find_index(schema *s, table *t, const char *name, table **owner, size_t *pos) {
+    for (size_t i = 0; i < s->tables.len; i++) {
+        table *x = s->tables.items[i];
+        if (t && x != t) continue;
+        for (size_t k = 0; k < x->indexes.len; k++)
+            if (str_eq(x->indexes.items[k]->name, name)) {
+                *owner = x;
+                *pos = k;
+                return x->indexes.items[k];
+            }
+    }
+    return NULL;
+}
+
+static int apply_one(applier *ap) {
+    const op *o = ap->o;
+    schema *s = ap->s;
+    arena *a = s->arena;
+    table *t = NULL;
+    size_t pos = 0;
+    switch (o->kind) {
+    case OP_CREATE_TABLE: {
+        const char *name = op_table_name(o);
+        if (!o->table || !name) return fail(ap, "create table without a table%s%s", "", "");
+        if (schema_find_table(s, name)) return fail(ap, "table '%s' already exists%s", name, "");
+        copy_table(s, o->table, name, false);
+        return 0;
+    }
+    case OP_DROP_TABLE:
+        if (!(t = need_table(ap, op_table_name(o)))) return -1;
+        remove_table(s, t);
+        return 0;
+    case OP_RENAME_TABLE: return apply_rename_table(ap);
+    case OP_EXECUTE:
+    case OP_BULK_INSERT: return 0;
+    default: break;
+    }
+    if (!(t = need_table(ap, o->table_name))) return -1;
+    switch (o->kind) {
+    case OP_ADD_COLUMN: {
+        if (!o->column) return fail(ap, "add column without a column%s%s", "", "");
+        column *c = table_add_column(s, t, o->column->name);
+        if (!c) return fail(ap, "column '%s' already exists in table '%s'", o->column->name, t->name);
+        copy_column_into(a, c, o->column);
+        if (c->primary_key) vec_push(a, &t->primary_key.columns, c->name);
+        return 0;
+    }
+    case OP_DROP_COLUMN: return apply_drop_column(ap, t);
+    case OP_ALTER_COLUMN: return apply_alter_column(ap, t);
+    case OP_RENAME_COLUMN: return apply_rename_column(ap, t);
+    case OP_CREATE_INDEX: {
+        table *owner;
+        if (!o->index) return fail(ap, "create index without an index%s%s", "", "");
+        if (find_index(s, NULL, o->index->name, &owner, &pos))
+            return fail(ap, "index '%s' already exists (on table '%s')", o->index->name, owner->name);
+        vec_push(a, &t->indexes, copy_index(a, o->index));
+        return 0;
+    }
+    case OP_DROP_INDEX: {
+        table *owner;
+        const char *name = o->index ? o->index->name : o->old_name;
+        if (!find_index(s, t, name, &owner, &pos))
+            return fail(ap, "index '%s' does not exist on table '%s'", name ? name : "(none)", t->name);
+        VEC_REMOVE(&owner->indexes, pos);
+        return 0;
+    }
+    case OP_ADD_UNIQUE:
+        if (!o->unique) return fail(ap, "add unique constraint without a constraint%s%s", "", "");
+        vec_push(a, &t->uniques, copy_unique(a, o->unique));
+        return 0;
+    case OP_DROP_UNIQUE: {
+        if (!o->unique) return fail(ap, "drop without a name%s%s", "", "");
+        const char *name = unique_op_name(a, t->name, o->unique);
+        for (size_t i = 0; i < t->uniques.len; i++)
+            if (str_eq(unique_op_name(a, t->name, t->uniques.items[i]), name)) {
+                VEC_REMOVE(&t->uniques, i);
+                return 0;
+            }
+        return fail(ap, "unique constraint '%s' does not exist on table '%s'", name, t->name);
+    }
+    case OP_ADD_FOREIGN_KEY:
+        if (!o->fk) return fail(ap, "add foreign key without a key%s%s", "", "");
+        vec_push(a, &t->foreign_keys, copy_fk(a, o->fk));
+        return 0;
+    case OP_DROP_FOREIGN_KEY: {
+        if (!o->fk) return fail(ap, "drop without a name%s%s", "", "");
+        const char *name = fk_op_name(a, t->name, o->fk);
+        for (size_t i = 0; i < t->foreign_keys.len; i++)
+            if (str_eq(fk_op_name(a, t->name, t->foreign_keys.items[i]), name)) {
+                VEC_REMOVE(&t->foreign_keys, i);
+                return 0;
+            }
+        return fail(ap, "foreign key '%s' does not exist on table '%s'", name, t->name);
+    }
+    case OP_ADD_CHECK:
+        if (!o->check) return fail(ap, "add check constraint without a constraint%s%s", "", "");
+        vec_push(a, &t->checks, copy_check(a, o->check));
+        return 0;
+    case OP_DROP_CHECK: {
+        if (!o->check) return fail(ap, "drop without a name%s%s", "", "");
+        const char *name = check_op_name(a, t->name, o->check);
+        for (size_t i = 0; i < t->checks.len; i++)
+            if (str_eq(check_op_name(a, t->name, t->checks.items[i]), name)) {
+                VEC_REMOVE(&t->checks, i);
+                return 0;
+            }
+        return fail(ap, "check constraint '%s' does not exist on table '%s'", name, t->name);
+    }
+    case OP_SET_TABLE_COMMENT:
+        t->comment = arena_strdup(a, o->new_comment);
+        return 0;
+    default: return 0;
+    }
+}
+
+int schema_apply_ops(schema *s, const op *ops, size_t n, diag_list *dl) {
+    for (size_t i = 0; i < n; i++) {
+        applier ap = {.s = s, .dl = dl, .o = &ops[i]};
+        if (apply_one(&ap) != 0) return -1;
+    }
+    return 0;
+}
+
+void schema_replace_table(schema *s, const table *t) {
+    table *old = schema_find_table(s, t->name);
+    if (old) remove_table(s, old);
+    copy_table(s, t, t->name, true);
+}

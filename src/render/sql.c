@@ -1,0 +1,770 @@
+/*
+** sql.c — op lists to SQL statements, per dialect (see sql.h).
+**
+** The statements are the ones SQLAlchemy 1.4 + Alembic 1.8 emit for the
+** same ops, so that a database migrated by retort introspects exactly as
+** one migrated by Alembic: same declared types, same default text, same
+** constraint clauses.  CREATE TABLE is laid out as SQLAlchemy compiles it
+** (one column per line, 4-space indent), which is also what Alembic's
+** offline --sql prints.
+**
+** SQLite's move-and-copy (Alembic's batch mode) is here too: for a batch
+** block that plain ALTER TABLE cannot do, the block's ops are applied to a
+** copy of the table (schema_apply_ops(), apply.c), and the table is
+** re-created from that copy.  docs/sql-rendering.md says what the runner
+** must set around those statements.
+*/
+#include "render/sql.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ------------------------------------------------------------ literals */
+
+/* 'text' with single quotes doubled.  Backslashes are left alone: both
+** SQLite and PostgreSQL (standard_conforming_strings, on by default since
+** 9.1) take them literally. */
+static const char *sql_string_literal(arena *a, const char *s) {
+    strbuf sb = STRBUF_INIT;
+    sb_appendc(&sb, '\'');
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (*p == '\'') sb_appendc(&sb, '\'');
+        sb_appendc(&sb, *p);
+    }
+    sb_appendc(&sb, '\'');
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+/* ----------------------------------------------------- alembic_version */
+
+const char *sql_create_version_table(arena *a, const dialect *d) {
+    (void)d;
+    return arena_strdup(a, "CREATE TABLE alembic_version (\n"
+                           "    version_num VARCHAR(32) NOT NULL, \n"
+                           "    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n"
+                           ")");
+}
+
+const char *sql_insert_version(arena *a, const dialect *d, const char *rev) {
+    return arena_printf(a, "INSERT INTO alembic_version (version_num) VALUES (%s)%s",
+                        sql_string_literal(a, rev),
+                        d->kind == DIALECT_POSTGRESQL ? " RETURNING alembic_version.version_num"
+                                                      : "");
+}
+
+const char *sql_update_version(arena *a, const dialect *d, const char *from, const char *to) {
+    (void)d;
+    return arena_printf(a,
+                        "UPDATE alembic_version SET version_num=%s "
+                        "WHERE alembic_version.version_num = %s",
+                        sql_string_literal(a, to), sql_string_literal(a, from));
+}
+
+const char *sql_delete_version(arena *a, const dialect *d, const char *rev) {
+    (void)d;
+    return arena_printf(a, "DELETE FROM alembic_version WHERE alembic_version.version_num = %s",
+                        sql_string_literal(a, rev));
+}
+
+const char *sql_drop_version_table(arena *a, const dialect *d) {
+    (void)d;
+    return arena_strdup(a, "DROP TABLE alembic_version");
+}
+
+/* ------------------------------------------------------------ renderer */
+
+typedef struct renderer {
+    arena *a;
+    const dialect *d;
+    bool pg;
+    sql_statements *out;
+    diag_list *dl;
+    schema *work;               /* `current` with the ops so far applied */
+} renderer;
+
+static const char *q(renderer *r, const char *ident) { return r->d->quote_ident(r->a, ident); }
+
+static void emit(renderer *r, const op *o, const char *text) {
+    sql_statement st = {.text = text, .loc = o ? o->loc : (src_loc){0}};
+    vec_push(r->a, r->out, st);
+}
+
+static bool str_eq(const char *x, const char *y) { return x && y && strcmp(x, y) == 0; }
+
+/* "a, b" with every name quoted. */
+static const char *ident_list(renderer *r, const str_vec *v) {
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < v->len; i++) {
+        if (i) sb_append(&sb, ", ");
+        sb_append(&sb, q(r, v->items[i]));
+    }
+    const char *s = arena_strdup(r->a, sb_str(&sb));
+    sb_free(&sb);
+    return s;
+}
+
+/* ---------------------------------------------------------------- types */
+
+/* SQLAlchemy's DDL spelling of a model type. */
+static const char *type_ddl(renderer *r, const col_type *t) {
+    bool pg = r->pg;
+    switch (t->kind) {
+    case TYPE_INTEGER: return "INTEGER";
+    case TYPE_BIGINT: return "BIGINT";
+    case TYPE_SMALLINT: return "SMALLINT";
+    case TYPE_STRING: return t->length >= 0 ? arena_printf(r->a, "VARCHAR(%d)", t->length) : "VARCHAR";
+    case TYPE_TEXT: return "TEXT";
+    case TYPE_BOOLEAN: return "BOOLEAN";
+    case TYPE_FLOAT: return "FLOAT";
+    case TYPE_NUMERIC:
+        if (t->precision < 0) return "NUMERIC";
+        if (t->scale < 0) return arena_printf(r->a, "NUMERIC(%d)", t->precision);
+        return arena_printf(r->a, "NUMERIC(%d, %d)", t->precision, t->scale);
+    case TYPE_DATETIME:
+        if (!pg) return "DATETIME";
+        return t->timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP WITHOUT TIME ZONE";
+    case TYPE_DATE: return "DATE";
+    case TYPE_TIME: return pg ? "TIME WITHOUT TIME ZONE" : "TIME";
+    case TYPE_INTERVAL: return pg ? "INTERVAL" : "DATETIME";
+    case TYPE_JSON: return pg && t->jsonb ? "JSONB" : "JSON";
+    case TYPE_LARGEBINARY: return pg ? "BYTEA" : "BLOB";
+    case TYPE_UUID: return "VARCHAR(36)";
+    case TYPE_OTHER: return t->raw && *t->raw ? t->raw : "BLOB";
+    }
+    return "BLOB";
+}
+
+/* SQLite: what SQLAlchemy writes back for a type it reflected from the
+** declared type `raw` (Alembic's move-and-copy reflects the table): the
+** name upper-cased, INT -> INTEGER, BOOL -> BOOLEAN, arguments as
+** "(p, s)"; a name SQLAlchemy does not know gets SQLite's type affinity. */
+static const char *sqlite_reflected_type(renderer *r, const char *raw) {
+    static const char *const KNOWN[] = {"BIGINT", "BLOB", "BOOLEAN", "CHAR", "DATE", "DATETIME",
+                                        "DECIMAL", "DOUBLE", "FLOAT", "INTEGER", "JSON", "NCHAR",
+                                        "NUMERIC", "NVARCHAR", "REAL", "SMALLINT", "TEXT", "TIME",
+                                        "TIMESTAMP", "VARCHAR"};
+    char base[64];
+    size_t n = 0;
+    const char *p = raw;
+    while (*p && *p != '(' && n < sizeof base - 1) {
+        char c = (char)toupper((unsigned char)*p++);
+        if (c == ' ' && (n == 0 || base[n - 1] == ' ')) continue;
+        base[n++] = c;
+    }
+    while (n && base[n - 1] == ' ') n--;
+    base[n] = '\0';
+    const char *args = "";
+    if (*p == '(') {
+        int x, y, used = 0;
+        if (sscanf(p, "(%d , %d)%n", &x, &y, &used) == 2 && p[used] == '\0')
+            args = arena_printf(r->a, "(%d, %d)", x, y);
+        else if (used = 0, sscanf(p, "(%d)%n", &x, &used) == 1 && p[used] == '\0')
+            args = arena_printf(r->a, "(%d)", x);
+    }
+    const char *name = NULL;
+    if (!strcmp(base, "INT")) name = "INTEGER";
+    else if (!strcmp(base, "BOOL")) name = "BOOLEAN";
+    for (size_t i = 0; !name && i < sizeof KNOWN / sizeof *KNOWN; i++)
+        if (!strcmp(base, KNOWN[i])) name = KNOWN[i];
+    if (!name) {
+        /* SQLite's affinity rules, as SQLAlchemy applies them. */
+        if (strstr(base, "INT")) name = "INTEGER";
+        else if (strstr(base, "CHAR") || strstr(base, "CLOB") || strstr(base, "TEXT")) name = "TEXT";
+        else if (strstr(base, "BLOB") || !*base) name = "BLOB";
+        else if (strstr(base, "REAL") || strstr(base, "FLOA") || strstr(base, "DOUB")) name = "REAL";
+        else name = "NUMERIC";
+        args = "";
+    }
+    return arena_printf(r->a, "%s%s", name, args);
+}
+
+/* The type of a column as a CREATE TABLE writes it.  A type that carries
+** the database's spelling (introspected) is, on SQLite, written as
+** SQLAlchemy writes a reflected type. */
+static const char *column_type_ddl(renderer *r, const col_type *t) {
+    if (!r->pg && t->raw && *t->raw) return sqlite_reflected_type(r, t->raw);
+    if (r->pg && t->kind == TYPE_OTHER && t->raw) return t->raw;
+    return type_ddl(r, t);
+}
+
+/* Type affinity as SQLAlchemy's _type_affinity sees it: Alembic casts the
+** copied values when it changes in a move-and-copy. */
+static int type_affinity(const col_type *t) {
+    switch (t->kind) {
+    case TYPE_INTEGER: case TYPE_BIGINT: case TYPE_SMALLINT: return 1;
+    case TYPE_STRING: case TYPE_TEXT: case TYPE_UUID: return 2;
+    case TYPE_FLOAT: case TYPE_NUMERIC: return 3;
+    case TYPE_BOOLEAN: return 4;
+    case TYPE_DATETIME: return 5;
+    case TYPE_DATE: return 6;
+    case TYPE_TIME: return 7;
+    case TYPE_INTERVAL: return 8;
+    case TYPE_JSON: return 9;
+    case TYPE_LARGEBINARY: return 10;
+    case TYPE_OTHER: return 11;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------- defaults */
+
+/* The DEFAULT clause's expression, as SQLAlchemy renders the
+** server_default the Python renderer writes; NULL for none. */
+static const char *default_ddl(renderer *r, const server_default *d) {
+    switch (d->kind) {
+    case DEFAULT_NONE: return NULL;
+    case DEFAULT_STRING:
+    case DEFAULT_NUMBER: return sql_string_literal(r->a, d->text ? d->text : "");
+    case DEFAULT_BOOL: return d->bool_value ? "'1'" : "'0'";
+    case DEFAULT_NOW: return r->pg ? "now()" : "(CURRENT_TIMESTAMP)";
+    case DEFAULT_SQL: return d->text ? d->text : "";
+    }
+    return NULL;
+}
+
+/* Alembic's _guess_if_default_is_unparenthesized_sql_expr (SQLite): a
+** reflected default that looks like an expression is parenthesized when a
+** move-and-copy writes it back. */
+static bool default_needs_parens(const char *e) {
+    size_t n = e ? strlen(e) : 0;
+    if (n == 0) return false;
+    if (n == 1 && (isdigit((unsigned char)e[0]) || e[0] == '.')) return false;
+    if (n >= 3 && e[0] == '\'' && e[n - 1] == '\'') return false;
+    if (n >= 3 && e[0] == '(' && e[n - 1] == ')') return false;
+    return true;
+}
+
+/* ------------------------------------------------------- create table */
+
+/* The column SQLAlchemy makes autoincrementing (SERIAL on PostgreSQL):
+** an integer primary key column marked autoincrement, or the lone integer
+** primary key column left on "auto" with no foreign key and no default of
+** its own (a nextval() default of an introspected serial counts as none). */
+static const column *autoincrement_column(const table *t) {
+    const column *lone = NULL;
+    for (size_t i = 0; i < t->primary_key.columns.len; i++) {
+        const column *c = table_find_column(t, t->primary_key.columns.items[i]);
+        if (!c) continue;
+        bool integer = c->type.kind == TYPE_INTEGER || c->type.kind == TYPE_BIGINT ||
+                       c->type.kind == TYPE_SMALLINT;
+        if (c->autoincrement == AUTOINC_TRUE && integer) return c;
+        if (t->primary_key.columns.len == 1 && integer && c->autoincrement == AUTOINC_AUTO) lone = c;
+    }
+    if (!lone) return NULL;
+    for (size_t i = 0; i < t->foreign_keys.len; i++)
+        for (size_t k = 0; k < t->foreign_keys.items[i]->columns.len; k++)
+            if (str_eq(t->foreign_keys.items[i]->columns.items[k], lone->name)) return NULL;
+    if (lone->server_default.kind != DEFAULT_NONE &&
+        !(lone->identity && lone->server_default.text && strstr(lone->server_default.text, "nextval(")))
+        return NULL;
+    return lone;
+}
+
+static bool is_serial_default(const column *c) {
+    return c->identity && c->server_default.kind == DEFAULT_SQL && c->server_default.text &&
+           strstr(c->server_default.text, "nextval(");
+}
+
+/* "name TYPE DEFAULT x NOT NULL" */
+static const char *column_ddl(renderer *r, const column *c, bool serial) {
+    strbuf sb = STRBUF_INIT;
+    const char *type = column_type_ddl(r, &c->type);
+    if (serial && r->pg) {
+        if (c->type.kind == TYPE_BIGINT) type = "BIGSERIAL";
+        else if (c->type.kind == TYPE_SMALLINT) type = "SMALLSERIAL";
+        else type = "SERIAL";
+    }
+    sb_printf(&sb, "%s %s", q(r, c->name), type);
+    const char *def = (serial && r->pg) || is_serial_default(c) ? NULL : default_ddl(r, &c->server_default);
+    if (def) sb_printf(&sb, " DEFAULT %s", def);
+    if (!c->nullable || c->primary_key) sb_append(&sb, " NOT NULL");
+    const char *s = arena_strdup(r->a, sb_str(&sb));
+    sb_free(&sb);
+    return s;
+}
+
+static const char *fk_clause(renderer *r, const foreign_key *fk, const char *name) {
+    strbuf sb = STRBUF_INIT;
+    if (name) sb_printf(&sb, "CONSTRAINT %s ", q(r, name));
+    sb_printf(&sb, "FOREIGN KEY(%s) REFERENCES %s (%s)", ident_list(r, &fk->columns), q(r, fk->ref_table),
+              ident_list(r, &fk->ref_columns));
+    if (fk->ondelete) sb_printf(&sb, " ON DELETE %s", fk->ondelete);
+    if (fk->onupdate) sb_printf(&sb, " ON UPDATE %s", fk->onupdate);
+    const char *s = arena_strdup(r->a, sb_str(&sb));
+    sb_free(&sb);
+    return s;
+}
+
+static const char *unique_clause(renderer *r, const unique_def *u, const char *name) {
+    const char *cols = ident_list(r, &u->columns);
+    return name ? arena_printf(r->a, "CONSTRAINT %s UNIQUE (%s)", q(r, name), cols)
+                : arena_printf(r->a, "UNIQUE (%s)", cols);
+}
+
+static const char *check_clause(renderer *r, const check_def *ck, const char *name) {
+    return name ? arena_printf(r->a, "CONSTRAINT %s CHECK (%s)", q(r, name), ck->sqltext)
+                : arena_printf(r->a, "CHECK (%s)", ck->sqltext);
+}
+
+/* Constraint names as the Python renderer writes them (foreign keys and
+** unique constraints always named, checks as given). */
+static const char *fk_name(renderer *r, const char *table, const foreign_key *fk, bool name_unnamed) {
+    if (fk->name || !name_unnamed) return fk->name;
+    return pg_constraint_name(r->a, table, &fk->columns, "fkey");
+}
+static const char *unique_name(renderer *r, const char *table, const unique_def *u, bool name_unnamed) {
+    if (u->name || !name_unnamed) return u->name;
+    return pg_constraint_name(r->a, table, &u->columns, "key");
+}
+static const char *check_name(renderer *r, const char *table, const check_def *ck) {
+    return ck->name ? ck->name : pg_constraint_name(r->a, table, NULL, "check");
+}
+
+/* CREATE TABLE as SQLAlchemy compiles it.  `as_reflected`: the table of a
+** move-and-copy, its constraints in the order reflection gives them
+** (foreign keys, unique constraints, checks); otherwise in the order of
+** op.create_table (checks, foreign keys, unique constraints).  The
+** primary key comes first either way. */
+static const char *create_table_ddl(renderer *r, const table *t, const char *name, bool name_unnamed,
+                                    bool as_reflected) {
+    VEC(const char *) parts = {0};
+    const column *serial = autoincrement_column(t);
+    for (size_t i = 0; i < t->columns.len; i++)
+        vec_push(r->a, &parts, column_ddl(r, t->columns.items[i], t->columns.items[i] == serial));
+    if (t->primary_key.columns.len) {
+        const char *cols = ident_list(r, &t->primary_key.columns);
+        vec_push(r->a, &parts,
+                 t->primary_key.name
+                     ? arena_printf(r->a, "CONSTRAINT %s PRIMARY KEY (%s)", q(r, t->primary_key.name), cols)
+                     : arena_printf(r->a, "PRIMARY KEY (%s)", cols));
+    }
+    if (!as_reflected)
+        for (size_t i = 0; i < t->checks.len; i++)
+            vec_push(r->a, &parts, check_clause(r, t->checks.items[i], t->checks.items[i]->name));
+    for (size_t i = 0; i < t->foreign_keys.len; i++) {
+        const foreign_key *fk = t->foreign_keys.items[i];
+        vec_push(r->a, &parts, fk_clause(r, fk, fk_name(r, t->name, fk, name_unnamed)));
+    }
+    for (size_t i = 0; i < t->uniques.len; i++) {
+        const unique_def *u = t->uniques.items[i];
+        vec_push(r->a, &parts, unique_clause(r, u, unique_name(r, t->name, u, name_unnamed)));
+    }
+    if (as_reflected)
+        for (size_t i = 0; i < t->checks.len; i++)
+            vec_push(r->a, &parts, check_clause(r, t->checks.items[i], t->checks.items[i]->name));
+    strbuf sb = STRBUF_INIT;
+    sb_printf(&sb, "CREATE TABLE %s (\n", q(r, name));
+    for (size_t i = 0; i < parts.len; i++) sb_printf(&sb, "    %s%s\n", parts.items[i], i + 1 < parts.len ? ", " : "");
+    sb_append(&sb, ")");
+    const char *s = arena_strdup(r->a, sb_str(&sb));
+    sb_free(&sb);
+    return s;
+}
+
+static const char *comment_literal(renderer *r, const char *comment) {
+    return comment ? sql_string_literal(r->a, comment) : "NULL";
+}
+
+static void emit_column_comment(renderer *r, const op *o, const char *table, const char *column,
+                                const char *comment) {
+    emit(r, o, arena_printf(r->a, "COMMENT ON COLUMN %s.%s IS %s", q(r, table), q(r, column),
+                            comment_literal(r, comment)));
+}
+
+static void emit_create_table(renderer *r, const op *o) {
+    const table *t = o->table;
+    const char *name = o->table_name ? o->table_name : t->name;
+    bool from_differ = o->loc.line == 0 && o->loc.file == NULL;
+    emit(r, o, create_table_ddl(r, t, name, from_differ, false));
+    if (!r->pg) return;
+    if (t->comment && *t->comment)
+        emit(r, o, arena_printf(r->a, "COMMENT ON TABLE %s IS %s", q(r, name), comment_literal(r, t->comment)));
+    for (size_t i = 0; i < t->columns.len; i++) {
+        const column *c = t->columns.items[i];
+        if (c->comment && *c->comment) emit_column_comment(r, o, name, c->name, c->comment);
+    }
+}
+
+/* -------------------------------------------------------------- indexes */
+
+static const char *create_index_ddl(renderer *r, const char *table, const index_def *ix) {
+    strbuf sb = STRBUF_INIT;
+    sb_printf(&sb, "CREATE %sINDEX %s ON %s (", ix->unique ? "UNIQUE " : "", q(r, ix->name), q(r, table));
+    for (size_t i = 0; i < ix->columns.len; i++) {
+        const char *c = ix->columns.items[i];
+        size_t n = strlen(c);
+        if (i) sb_append(&sb, ", ");
+        if (n >= 2 && c[0] == '(' && c[n - 1] == ')') sb_appendn(&sb, c + 1, n - 2);
+        else sb_append(&sb, q(r, c));
+    }
+    sb_appendc(&sb, ')');
+    if (ix->where) sb_printf(&sb, " WHERE %s", ix->where);
+    const char *s = arena_strdup(r->a, sb_str(&sb));
+    sb_free(&sb);
+    return s;
+}
+
+/* ------------------------------------------------------------- literals */
+
+static const char *literal_sql(renderer *r, const sql_literal *v) {
+    switch (v->kind) {
+    case LIT_NULL: return "NULL";
+    case LIT_STRING: return sql_string_literal(r->a, v->text);
+    case LIT_NUMBER: return v->text && *v->text ? v->text : "NULL";
+    case LIT_BOOL: return r->pg ? (v->bool_value ? "true" : "false") : (v->bool_value ? "1" : "0");
+    }
+    return "NULL";
+}
+
+static void emit_bulk_insert(renderer *r, const op *o) {
+    if (!o->rows || !o->insert_columns) return;
+    const char *cols = ident_list(r, o->insert_columns);
+    for (size_t i = 0; i < o->rows->len; i++) {
+        const literal_row *row = &o->rows->items[i];
+        strbuf sb = STRBUF_INIT;
+        sb_printf(&sb, "INSERT INTO %s (%s) VALUES (", q(r, o->table_name), cols);
+        for (size_t k = 0; k < o->insert_columns->len; k++) {
+            if (k) sb_append(&sb, ", ");
+            sb_append(&sb, k < row->len ? literal_sql(r, &row->items[k]) : "NULL");
+        }
+        sb_appendc(&sb, ')');
+        emit(r, o, arena_strdup(r->a, sb_str(&sb)));
+        sb_free(&sb);
+    }
+}
+
+/* ------------------------------------------------------------ plain ops */
+
+static const char *alter_table(renderer *r, const char *table) {
+    return arena_printf(r->a, "ALTER TABLE %s", q(r, table));
+}
+
+static const char *drop_name(const op *o) {
+    switch (o->kind) {
+    case OP_DROP_TABLE: return o->table_name ? o->table_name : o->table ? o->table->name : NULL;
+    case OP_DROP_COLUMN: return o->column ? o->column->name : o->old_name;
+    case OP_DROP_INDEX: return o->index ? o->index->name : o->old_name;
+    default: return NULL;
+    }
+}
+
+/* One op as ALTER statements (what PostgreSQL always does, and SQLite
+** where plain ALTER TABLE can). */
+static void emit_plain(renderer *r, const op *o) {
+    arena *a = r->a;
+    const char *t = o->table_name;
+    switch (o->kind) {
+    case OP_CREATE_TABLE: emit_create_table(r, o); return;
+    case OP_DROP_TABLE: emit(r, o, arena_printf(a, "DROP TABLE %s", q(r, drop_name(o)))); return;
+    case OP_RENAME_TABLE:
+        emit(r, o, arena_printf(a, "%s RENAME TO %s", alter_table(r, o->old_name), q(r, o->new_name)));
+        return;
+    case OP_ADD_COLUMN:
+        emit(r, o, arena_printf(a, "%s ADD COLUMN %s", alter_table(r, t), column_ddl(r, o->column, false)));
+        if (r->pg && o->column->comment && *o->column->comment)
+            emit_column_comment(r, o, t, o->column->name, o->column->comment);
+        return;
+    case OP_DROP_COLUMN:
+        emit(r, o, arena_printf(a, "%s DROP COLUMN %s", alter_table(r, t), q(r, drop_name(o))));
+        return;
+    case OP_ALTER_COLUMN: {
+        /* PostgreSQL; the order is Alembic's: type, nullability, default, comment. */
+        const column *n = o->column, *p = o->old_column ? o->old_column : o->column;
+        const char *pre = arena_printf(a, "%s ALTER COLUMN %s", alter_table(r, t), q(r, p->name));
+        if (o->alter & ALTER_TYPE) emit(r, o, arena_printf(a, "%s TYPE %s", pre, type_ddl(r, &n->type)));
+        if (o->alter & ALTER_NULLABLE)
+            emit(r, o, arena_printf(a, "%s %s NOT NULL", pre, n->nullable ? "DROP" : "SET"));
+        if (o->alter & ALTER_DEFAULT) {
+            const char *d = default_ddl(r, &n->server_default);
+            emit(r, o, d ? arena_printf(a, "%s SET DEFAULT %s", pre, d) : arena_printf(a, "%s DROP DEFAULT", pre));
+        }
+        if ((o->alter & ALTER_COMMENT) && r->pg) emit_column_comment(r, o, t, p->name, n->comment);
+        return;
+    }
+    case OP_RENAME_COLUMN:
+        emit(r, o, arena_printf(a, "%s RENAME %s TO %s", alter_table(r, t), q(r, o->old_name), q(r, o->new_name)));
+        return;
+    case OP_CREATE_INDEX: emit(r, o, create_index_ddl(r, t, o->index)); return;
+    case OP_DROP_INDEX: emit(r, o, arena_printf(a, "DROP INDEX %s", q(r, drop_name(o)))); return;
+    case OP_ADD_UNIQUE:
+        emit(r, o, arena_printf(a, "%s ADD %s", alter_table(r, t),
+                                unique_clause(r, o->unique, unique_name(r, t, o->unique, true))));
+        return;
+    case OP_DROP_UNIQUE:
+        emit(r, o, arena_printf(a, "%s DROP CONSTRAINT %s", alter_table(r, t),
+                                q(r, unique_name(r, t, o->unique, true))));
+        return;
+    case OP_ADD_FOREIGN_KEY:
+        emit(r, o, arena_printf(a, "%s ADD %s", alter_table(r, t), fk_clause(r, o->fk, fk_name(r, t, o->fk, true))));
+        return;
+    case OP_DROP_FOREIGN_KEY:
+        emit(r, o, arena_printf(a, "%s DROP CONSTRAINT %s", alter_table(r, t), q(r, fk_name(r, t, o->fk, true))));
+        return;
+    case OP_ADD_CHECK:
+        emit(r, o, arena_printf(a, "%s ADD %s", alter_table(r, t), check_clause(r, o->check, check_name(r, t, o->check))));
+        return;
+    case OP_DROP_CHECK:
+        emit(r, o, arena_printf(a, "%s DROP CONSTRAINT %s", alter_table(r, t), q(r, check_name(r, t, o->check))));
+        return;
+    case OP_SET_TABLE_COMMENT:
+        if (r->pg)
+            emit(r, o, arena_printf(a, "COMMENT ON TABLE %s IS %s", q(r, t), comment_literal(r, o->new_comment)));
+        return;
+    case OP_EXECUTE:
+        if (o->sql) emit(r, o, arena_strdup(a, o->sql));
+        return;
+    case OP_BULK_INSERT: emit_bulk_insert(r, o); return;
+    }
+}
+
+/* ------------------------------------------------------- move and copy */
+
+/* Ops SQLite's ALTER TABLE cannot do: outside a batch block, they get a
+** move-and-copy of their own; comments need nothing at all. */
+static bool sqlite_default_is_constant(const server_default *d) {
+    if (d->kind == DEFAULT_NOW) return false;
+    if (d->kind != DEFAULT_SQL || !d->text) return true;
+    const char *s = d->text;
+    while (isspace((unsigned char)*s)) s++;
+    return *s != '(' && strncasecmp(s, "CURRENT_", 8) != 0;
+}
+
+static bool sqlite_plain_needs_recreate(const op *o) {
+    switch (o->kind) {
+    case OP_ALTER_COLUMN: return (o->alter & ~(unsigned)ALTER_COMMENT) != 0;
+    case OP_ADD_COLUMN:
+        if (!o->column) return false;
+        if (o->column->primary_key) return true;
+        if (!o->column->nullable && o->column->server_default.kind == DEFAULT_NONE) return true;
+        return !sqlite_default_is_constant(&o->column->server_default);
+    case OP_ADD_UNIQUE: case OP_DROP_UNIQUE:
+    case OP_ADD_FOREIGN_KEY: case OP_DROP_FOREIGN_KEY:
+    case OP_ADD_CHECK: case OP_DROP_CHECK: return true;
+    default: return false;
+    }
+}
+
+/* Alembic's SQLiteImpl.requires_recreate_in_batch: every op of the block
+** is an add_column whose default is not a SQL expression, or an index op. */
+static bool sqlite_block_needs_recreate(const op *ops, size_t n) {
+    const batch_block *b = ops[0].batch;
+    if (b && b->recreate && !strcmp(b->recreate, "always")) return true;
+    if (b && b->recreate && !strcmp(b->recreate, "never")) return false;
+    for (size_t i = 0; i < n; i++) {
+        const op *o = &ops[i];
+        switch (o->kind) {
+        case OP_CREATE_INDEX: case OP_DROP_INDEX: case OP_EXECUTE: case OP_BULK_INSERT: break;
+        case OP_ADD_COLUMN:
+            if (o->column && (o->column->server_default.kind == DEFAULT_NOW ||
+                              o->column->server_default.kind == DEFAULT_SQL))
+                return true;
+            break;
+        default: return true;
+        }
+    }
+    return false;
+}
+
+static const char *op_what(op_kind k) {
+    switch (k) {
+    case OP_ALTER_COLUMN: return "alter a column";
+    case OP_ADD_COLUMN: return "add this column";
+    case OP_ADD_UNIQUE: case OP_ADD_FOREIGN_KEY: case OP_ADD_CHECK: return "add a constraint";
+    case OP_DROP_UNIQUE: case OP_DROP_FOREIGN_KEY: case OP_DROP_CHECK: return "drop a constraint";
+    default: return "do this";
+    }
+}
+
+/* One move-and-copy of table `name` for ops[0..n) (Alembic's batch
+** "recreate"):
+**   CREATE TABLE _alembic_tmp_<t> (the new definition)
+**   INSERT INTO _alembic_tmp_<t> (cols) SELECT <t>.cols FROM <t>
+**   DROP TABLE <t>
+**   ALTER TABLE _alembic_tmp_<t> RENAME TO <t>
+**   CREATE INDEX ... (the table's indexes, the block's changes applied)
+** The new definition is the current table as Alembic reflects it (unnamed
+** CHECK constraints are not reflected by SQLAlchemy and so are lost;
+** expression defaults get parentheses), with the block's ops applied. */
+static int emit_move_and_copy(renderer *r, const op *ops, size_t n, const char *name) {
+    const op *first = &ops[0];
+    const table *old = schema_find_table(r->work, name);
+    if (!old) {
+        diag *d = diag_add(r->dl, DIAG_ERROR, first->loc,
+                           "table '%s' is not in the schema this migration applies to: "
+                           "SQLite needs its definition to move and copy it", name);
+        diag_set_hint(r->dl, d, "the earlier migrations must create it");
+        return -1;
+    }
+    schema *tmp = schema_new();
+    table *nt = schema_copy_table(tmp, old);
+
+    /* What Alembic's reflection of the current table gives. */
+    for (size_t i = nt->checks.len; i-- > 0;)
+        if (!nt->checks.items[i]->name) {
+            diag *w = diag_add(r->dl, DIAG_WARNING, first->loc,
+                               "moving and copying table '%s' drops its unnamed CHECK (%s), as Alembic does",
+                               name, nt->checks.items[i]->sqltext);
+            diag_set_hint(r->dl, w, "name the check constraint to keep it");
+            memmove(&nt->checks.items[i], &nt->checks.items[i + 1],
+                    (nt->checks.len - i - 1) * sizeof *nt->checks.items);
+            nt->checks.len--;
+        }
+    for (size_t i = nt->indexes.len; i-- > 0;) {
+        const index_def *ix = nt->indexes.items[i];
+        bool expression = false;
+        for (size_t k = 0; k < ix->columns.len; k++)
+            if (ix->columns.items[k][0] == '(') expression = true;
+        if (!expression) continue;
+        diag *w = diag_add(r->dl, DIAG_WARNING, first->loc,
+                           "moving and copying table '%s' drops its expression index '%s', as Alembic does "
+                           "(SQLAlchemy 1.4 does not reflect expression indexes on SQLite)",
+                           name, ix->name);
+        diag_set_hint(r->dl, w, "create the index again after the batch block");
+        memmove(&nt->indexes.items[i], &nt->indexes.items[i + 1],
+                (nt->indexes.len - i - 1) * sizeof *nt->indexes.items);
+        nt->indexes.len--;
+    }
+    size_t ncols = nt->columns.len;
+    column **orig = arena_alloc(r->a, (ncols + 1) * sizeof *orig);
+    const char **orig_names = arena_alloc(r->a, (ncols + 1) * sizeof *orig_names);
+    col_type *orig_types = arena_alloc(r->a, (ncols + 1) * sizeof *orig_types);
+    for (size_t i = 0; i < ncols; i++) {
+        column *c = nt->columns.items[i];
+        orig[i] = c;
+        orig_names[i] = arena_strdup(r->a, c->name);
+        orig_types[i] = c->type;
+        const char *def = default_ddl(r, &c->server_default);
+        if (def && default_needs_parens(def)) {
+            c->server_default.kind = DEFAULT_SQL;
+            c->server_default.text = arena_printf(tmp->arena, "(%s)", def);
+        }
+    }
+
+    diag_list scratch;
+    diag_list_init(&scratch);
+    int rc = schema_apply_ops(tmp, ops, n, &scratch);
+    if (rc != 0) {
+        for (size_t i = 0; i < scratch.items.len; i++) {
+            diag *d = diag_add(r->dl, DIAG_ERROR, scratch.items.items[i].loc, "%s", scratch.items.items[i].message);
+            (void)d;
+        }
+        diag_list_free(&scratch);
+        schema_free(tmp);
+        return -1;
+    }
+    diag_list_free(&scratch);
+
+    const char *tmp_name = arena_printf(r->a, "_alembic_tmp_%s", name);
+    emit(r, first, create_table_ddl(r, nt, tmp_name, false, true));
+
+    strbuf into = STRBUF_INIT, from = STRBUF_INIT;
+    for (size_t i = 0; i < nt->columns.len; i++) {
+        column *c = nt->columns.items[i];
+        size_t k = 0;
+        while (k < ncols && orig[k] != c) k++;
+        if (k == ncols) continue;   /* added by the block: takes its default */
+        if (into.len) {
+            sb_append(&into, ", ");
+            sb_append(&from, ", ");
+        }
+        sb_append(&into, q(r, c->name));
+        const char *src = arena_printf(r->a, "%s.%s", q(r, name), q(r, orig_names[k]));
+        if (type_affinity(&orig_types[k]) != type_affinity(&c->type) && c->type.kind != TYPE_JSON)
+            sb_printf(&from, "CAST(%s AS %s)", src, column_type_ddl(r, &c->type));
+        else
+            sb_append(&from, src);
+    }
+    if (into.len)
+        emit(r, first, arena_printf(r->a, "INSERT INTO %s (%s) SELECT %s \nFROM %s", q(r, tmp_name), sb_str(&into),
+                                    sb_str(&from), q(r, name)));
+    sb_free(&into);
+    sb_free(&from);
+    emit(r, first, arena_printf(r->a, "DROP TABLE %s", q(r, name)));
+    emit(r, first, arena_printf(r->a, "ALTER TABLE %s RENAME TO %s", q(r, tmp_name), q(r, name)));
+    for (size_t i = 0; i < nt->indexes.len; i++) emit(r, first, create_index_ddl(r, name, nt->indexes.items[i]));
+
+    /* Statements for ops that run as they are (op.execute in a block). */
+    for (size_t i = 0; i < n; i++)
+        if (ops[i].kind == OP_EXECUTE || ops[i].kind == OP_BULK_INSERT) emit_plain(r, &ops[i]);
+
+    schema_replace_table(r->work, nt);
+    schema_free(tmp);
+    return 0;
+}
+
+/* ------------------------------------------------------------ the loop */
+
+/* Keep r->work as the database will be.  Ops from the differ carry unnamed
+** foreign keys and unique constraints, which the statements name (as the
+** Python renderer does): the work schema gets those names too. */
+static void apply_to_work(renderer *r, const op *o) {
+    diag_list scratch;
+    diag_list_init(&scratch);
+    (void)schema_apply_ops(r->work, o, 1, &scratch);
+    diag_list_free(&scratch);
+    bool from_differ = o->loc.line == 0 && o->loc.file == NULL;
+    if (!from_differ) return;
+    table *t = NULL;
+    if (o->kind == OP_CREATE_TABLE) t = schema_find_table(r->work, o->table_name ? o->table_name : o->table->name);
+    else if (o->kind == OP_ADD_UNIQUE || o->kind == OP_ADD_FOREIGN_KEY) t = schema_find_table(r->work, o->table_name);
+    if (!t) return;
+    arena *sa = r->work->arena;
+    for (size_t i = 0; i < t->foreign_keys.len; i++)
+        if (!t->foreign_keys.items[i]->name)
+            t->foreign_keys.items[i]->name = pg_constraint_name(sa, t->name, &t->foreign_keys.items[i]->columns, "fkey");
+    for (size_t i = 0; i < t->uniques.len; i++)
+        if (!t->uniques.items[i]->name)
+            t->uniques.items[i]->name = pg_constraint_name(sa, t->name, &t->uniques.items[i]->columns, "key");
+}
+
+int render_sql(const op *ops, size_t n, const dialect *d, const schema *current, arena *a,
+               sql_statements *out, diag_list *dl) {
+    renderer r = {.a = a, .d = d, .pg = d->kind == DIALECT_POSTGRESQL, .out = out, .dl = dl};
+    r.work = schema_copy(current);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0;) {
+        const op *o = &ops[i];
+        if (r.pg) {
+            emit_plain(&r, o);
+            apply_to_work(&r, o);
+            i++;
+            continue;
+        }
+        if (o->batch) {
+            size_t end = i + 1;
+            while (end < n && ops[end].batch == o->batch) end++;
+            if (sqlite_block_needs_recreate(o, end - i)) {
+                const char *name = o->batch->table_name ? o->batch->table_name : o->table_name;
+                rc = emit_move_and_copy(&r, o, end - i, name);
+                i = end;
+                continue;
+            }
+            bool never = o->batch->recreate && !strcmp(o->batch->recreate, "never");
+            for (; i < end; i++) {
+                if (never && sqlite_plain_needs_recreate(&ops[i])) {
+                    diag *g = diag_add(dl, DIAG_ERROR, ops[i].loc,
+                                       "SQLite cannot %s with ALTER TABLE, and this batch block says "
+                                       "recreate='never'", op_what(ops[i].kind));
+                    diag_set_hint(dl, g, "use recreate='auto' (the default) or 'always'");
+                    rc = -1;
+                    break;
+                }
+                emit_plain(&r, &ops[i]);
+                apply_to_work(&r, &ops[i]);
+            }
+            continue;
+        }
+        if (sqlite_plain_needs_recreate(o)) rc = emit_move_and_copy(&r, o, 1, o->table_name);
+        else {
+            emit_plain(&r, o);
+            apply_to_work(&r, o);
+        }
+        i++;
+    }
+    schema_free(r.work);
+    return rc;
+}

@@ -1,0 +1,58 @@
+/*
+** sql.h — op lists to SQL statements per dialect: what the native runner
+** executes and what offline --sql prints.
+**
+** Identifiers are always quoted by the dialect's quote_ident and literals
+** always escaped: nothing from a migration is pasted into SQL unquoted
+** except op.execute() text and sa.text() expressions, which are SQL by
+** definition.
+**
+** On SQLite, what ALTER TABLE cannot do (alter a column, add or drop a
+** constraint, drop a column that is indexed or constrained, ...) is done as
+** Alembic's batch mode does it — "move and copy": create _alembic_tmp_<t>
+** with the new definition, INSERT ... SELECT the rows, drop the old table,
+** rename, re-create the indexes — one move-and-copy for all the ops of one
+** batch block.  That needs the table's current definition: `current` is the
+** schema the ops apply to, kept up to date by schema_apply_ops() as the
+** run goes (introspected at the start of an online run; for offline --sql,
+** built by applying every earlier migration to an empty schema).
+*/
+#ifndef RETORT_SQL_H
+#define RETORT_SQL_H
+
+#include "diff/diff.h"
+
+typedef struct sql_statement {
+    const char *text;               /* one statement, no trailing ';' */
+    src_loc loc;                    /* the op it came from (for errors) */
+} sql_statement;
+typedef VEC(sql_statement) sql_statements;
+
+/* The statements for ops[0..n) on dialect d, appended to out (strings in
+** a).  Returns 0, or -1 with a diagnostic located at the op (e.g. an
+** alteration SQLite cannot do outside a batch block, a table `current`
+** does not know). */
+int render_sql(const op *ops, size_t n, const dialect *d, const schema *current, arena *a,
+               sql_statements *out, diag_list *dl);
+
+/* Apply ops to a schema, as the database will once the statements run
+** (tables created, columns altered, renames...).  OP_EXECUTE and
+** OP_BULK_INSERT leave it as it is.  Returns 0, or -1 with a diagnostic when
+** an op refers to something the schema does not have. */
+int schema_apply_ops(schema *s, const op *ops, size_t n, diag_list *dl);
+
+/* Deep copies (apply.c), everything in the destination's arena.
+** schema_copy_table keeps the table's name and indexes. */
+schema *schema_copy(const schema *src);
+table *schema_copy_table(schema *dst, const table *src);
+/* Replace the table of the same name in s by a copy of t (or add it). */
+void schema_replace_table(schema *s, const table *t);
+
+/* alembic_version statements, exactly as Alembic issues them. */
+const char *sql_create_version_table(arena *a, const dialect *d);
+const char *sql_insert_version(arena *a, const dialect *d, const char *rev);
+const char *sql_update_version(arena *a, const dialect *d, const char *from, const char *to);
+const char *sql_delete_version(arena *a, const dialect *d, const char *rev);
+const char *sql_drop_version_table(arena *a, const dialect *d);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+** runner.h — apply migrations natively: upgrade and downgrade to a target,
+** online (on the database, in transactions) or offline (--sql: print the
+** statements without connecting), on the alembic_version table that Alembic
+** uses, so retort and Alembic can take turns on one database.
+**
+** An online run:
+**   1. reads the revision headers and plans the steps (graph.h);
+**   2. parses every migration of the plan and turns it into ops before
+**      anything is written: an unsupported construct stops the run at its
+**      file:line:column (migration.h);
+**   3. takes the lock — an immediate write transaction on SQLite, an
+**      advisory lock on PostgreSQL — waiting at most lock_timeout_ms;
+**   4. reads alembic_version again under the lock (so two runs at once
+**      apply each migration once), introspects the schema the ops apply to;
+**   5. on SQLite, copies the database file with SQLite's backup API;
+**   6. runs each step's SQL (render/sql.h) and its alembic_version
+**      statements, in one transaction (or one per migration), and commits.
+** A failure rolls back: the database stays at the last revision that
+** committed, with its data, and the message names the revision, the
+** operation's file:line:column and the database's error.
+*/
+#ifndef RETORT_RUNNER_H
+#define RETORT_RUNNER_H
+
+#include "render/sql.h"
+#include "script/graph.h"
+#include "script/script.h"
+
+typedef struct run_options {
+    bool upgrade;                   /* false: downgrade */
+    const char *target;             /* "head", "+1", "-1", "<rev>", "base", "a:b" with sql */
+    bool sql;                       /* offline: statements to `emit`, no connection */
+    bool transaction_per_migration;
+    bool backup;                    /* SQLite: back the file up before changing it */
+    long lock_timeout_ms;           /* how long to wait for another run */
+    /* Progress lines ("Running upgrade a -> b, message") and, with sql, the
+    ** statements, are handed to emit; nothing here prints by itself. */
+    void (*emit)(void *ctx, const char *line);
+    void *emit_ctx;
+} run_options;
+
+typedef struct run_result {
+    size_t steps;                   /* migrations applied */
+    const char *backup_path;        /* SQLite backup written, or NULL (arena) */
+} run_result;
+
+/* Returns 0, or -1 with diagnostics; result strings live in `a`. */
+int runner_run(const retort_config *cfg, const run_options *opt, arena *a, run_result *res,
+               diag_list *dl);
+
+#endif

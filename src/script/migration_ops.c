@@ -1,0 +1,1447 @@
+/*
+** migration_ops.c — the operations a migration's upgrade() or downgrade()
+** performs: its op.* / batch_op.* calls (script/migration.h's AST) read into
+** the op structs of diff/diff.h, which the SQL renderer and the runner
+** execute.
+**
+** Names resolve through the file's imports, so `sa.Column`,
+** `sqlalchemy.Column` and `Column` (after `from sqlalchemy import Column`)
+** are one thing; `op`, `sa` and `postgresql` mean what Alembic's template
+** imports even when the file forgot to.  Local names (`t = sa.table(...)`,
+** `rows = [...]`, `t = op.create_table(...)`) are values the later calls may
+** use.  In a `with op.batch_alter_table(...) as batch_op:` block the
+** batch_op.* ops share one batch_block and, as in Alembic, run at the end of
+** the block: an op.* call inside the block runs before them.
+**
+** Ops read from a file say only what the file says: a dropped table, column,
+** index or constraint is named, not described (op.table NULL; for a column,
+** index or constraint old_name and a stub that carries only the name);
+** alter_column's old_column has the existing_* values that were given (an
+** unknown type is TYPE_OTHER with raw NULL) and `alter` has a bit for each
+** change given.  Everything lives in the op list's arena.
+**
+** Anything retort does not understand is an error at its file:line:column
+** with the hint to run the migration with python3 -m alembic; every error of
+** the body is reported and no op list is returned.
+*/
+#include "script/migration.h"
+
+#include <string.h>
+
+#define ALEMBIC_HINT "run this migration with python3 -m alembic"
+
+typedef VEC(index_def *) index_list;
+
+typedef struct local_name {
+    const char *name;
+    const py_value *value;
+} local_name;
+
+typedef struct conv {
+    arena *a;                   /* the op list's */
+    const migration_file *m;
+    const dialect *d;
+    diag_list *dl;
+    migration_ops *out;
+    const char *path;
+    int errors;
+    strmap *imports;            /* local name -> qualified name */
+    VEC(local_name) locals;
+    /* the open batch block */
+    const char *batch_name;
+    batch_block *batch;
+    VEC(op) pending;
+    bool in_batch_call;         /* converting a batch_op.* call */
+} conv;
+
+/* ------------------------------------------------------------- errors */
+
+static diag *fail(conv *c, src_loc at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static diag *fail(conv *c, src_loc at, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = arena_vprintf(c->dl->arena, fmt, ap);
+    va_end(ap);
+    diag *d = diag_add(c->dl, DIAG_ERROR, at, "%s", msg);
+    if (!d->source_line && c->m->text && at.line > 0) {
+        const char *p = c->m->text;
+        for (int line = 1; line < at.line && *p; p++)
+            if (*p == '\n') line++;
+        const char *e = p;
+        while (*e && *e != '\n' && *e != '\r') e++;
+        d->source_line = arena_strndup(c->dl->arena, p, (size_t)(e - p));
+    }
+    diag_set_hint(c->dl, d, ALEMBIC_HINT);
+    c->errors++;
+    return d;
+}
+
+static const char *S(conv *c, const char *s) { return arena_strdup(c->a, s); }
+
+static src_loc L(conv *c, src_loc at) {
+    at.file = c->path;
+    return at;
+}
+
+/* ------------------------------------------------------------- names */
+
+/* The qualified name of a dotted name, shortened to the spelling the
+** checks below use: "sa.Column", "postgresql.JSONB", "op.create_table",
+** "batch.add_column"; a local or unknown name as it is. */
+static const char *canonical(conv *c, const char *dotted) {
+    const char *dot = strchr(dotted, '.');
+    size_t n = dot ? (size_t)(dot - dotted) : strlen(dotted);
+    char *first = arena_strndup(c->a, dotted, n);
+    const char *rest = dot ? dot : "";
+    if (c->batch_name && !strcmp(first, c->batch_name)) return arena_printf(c->a, "batch%s", rest);
+    const char *q = strmap_get(c->imports, first);
+    const char *full = q ? arena_printf(c->a, "%s%s", q, rest) : dotted;
+    static const struct { const char *from, *to; } PREFIXES[] = {
+        {"sqlalchemy.dialects.postgresql.", "postgresql."},
+        {"sqlalchemy.sql.expression.", "sa."},
+        {"sqlalchemy.sql.", "sa."},
+        {"sqlalchemy.types.", "sa."},
+        {"sqlalchemy.schema.", "sa."},
+        {"sqlalchemy.", "sa."},
+        {"alembic.op.", "op."},
+    };
+    for (size_t i = 0; i < sizeof PREFIXES / sizeof PREFIXES[0]; i++) {
+        size_t k = strlen(PREFIXES[i].from);
+        if (!strncmp(full, PREFIXES[i].from, k)) return arena_printf(c->a, "%s%s", PREFIXES[i].to, full + k);
+    }
+    return full;
+}
+
+static void load_imports(conv *c) {
+    c->imports = strmap_new(c->a);
+    strmap_put(c->imports, "op", (void *)"alembic.op");
+    strmap_put(c->imports, "sa", (void *)"sqlalchemy");
+    strmap_put(c->imports, "sqlalchemy", (void *)"sqlalchemy");
+    strmap_put(c->imports, "postgresql", (void *)"sqlalchemy.dialects.postgresql");
+    for (size_t i = 0; i < c->m->imports.len; i++) {
+        const py_import *im = &c->m->imports.items[i];
+        if (im->module) {
+            strmap_put(c->imports, im->alias ? im->alias : im->name,
+                       arena_printf(c->a, "%s.%s", im->module, im->name));
+        } else if (im->alias) {
+            strmap_put(c->imports, im->alias, (void *)im->name);
+        } else {
+            const char *dot = strchr(im->name, '.');
+            char *first = arena_strndup(c->a, im->name, dot ? (size_t)(dot - im->name) : strlen(im->name));
+            strmap_put(c->imports, first, first);
+        }
+    }
+}
+
+/* A local name's value (t = sa.table(...)), or v itself. */
+static const py_value *deref(conv *c, const py_value *v) {
+    for (int hops = 0; v && v->kind == PY_NAME && !strchr(v->text, '.') && hops < 100; hops++) {
+        const py_value *found = NULL;
+        for (size_t i = c->locals.len; i-- > 0;)
+            if (!strcmp(c->locals.items[i].name, v->text)) {
+                found = c->locals.items[i].value;
+                break;
+            }
+        if (!found) break;
+        v = found;
+    }
+    return v;
+}
+
+/* The canonical name of a call's callee ("" when the callee is not a name). */
+static const char *callee_name(conv *c, const py_value *v) {
+    if (!v || v->kind != PY_CALL || v->callee->kind != PY_NAME) return "";
+    return canonical(c, v->callee->text);
+}
+
+static bool is_call_to(conv *c, const py_value *v, const char *name) {
+    return v && v->kind == PY_CALL && !strcmp(callee_name(c, v), name);
+}
+
+/* ------------------------------------------------------------ arguments */
+
+/* A call's arguments matched to a signature: `params` lists positional
+** parameter names in order; a name starting with '*' takes every further
+** positional argument (into *rest); names after that are keyword-only.
+** Positional *[...] arguments are spread.  Unknown or repeated arguments
+** are errors. */
+typedef struct bound {
+    const py_value *v[24];
+    src_loc at[24];
+    VEC(const py_value *) rest;
+} bound;
+
+static int bind(conv *c, const py_value *call, const char *what, const char *const *params, size_t n, bound *b) {
+    memset(b, 0, sizeof *b);
+    size_t star = n;
+    for (size_t i = 0; i < n; i++)
+        if (params[i][0] == '*') star = i;
+    size_t pos = 0;
+    int rc = 0;
+    VEC(const py_value *) positional = {0};
+    VEC(src_loc) positional_at = {0};
+    for (size_t i = 0; i < call->args.len; i++) {
+        const py_arg *arg = &call->args.items[i];
+        if (arg->keyword && !strcmp(arg->keyword, "*")) {
+            const py_value *l = deref(c, arg->value);
+            if (l->kind != PY_LIST && l->kind != PY_TUPLE) {
+                fail(c, L(c, arg->loc), "%s(): only a literal list can be unpacked with *", what);
+                rc = -1;
+                continue;
+            }
+            for (size_t k = 0; k < l->items.len; k++) {
+                vec_push(c->a, &positional, l->items.items[k]);
+                vec_push(c->a, &positional_at, l->items.items[k]->loc);
+            }
+        } else if (!arg->keyword) {
+            vec_push(c->a, &positional, arg->value);
+            vec_push(c->a, &positional_at, arg->loc);
+        }
+    }
+    for (size_t i = 0; i < positional.len; i++) {
+        if (pos < star) {
+            b->v[pos] = positional.items[i];
+            b->at[pos] = positional_at.items[i];
+            pos++;
+        } else if (star < n) {
+            vec_push(c->a, &b->rest, positional.items[i]);
+        } else {
+            fail(c, L(c, positional_at.items[i]), "%s() takes at most %zu positional arguments", what, star);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < call->args.len; i++) {
+        const py_arg *arg = &call->args.items[i];
+        if (!arg->keyword || !strcmp(arg->keyword, "*")) continue;
+        size_t k = 0;
+        while (k < n && (params[k][0] == '*' || strcmp(params[k], arg->keyword) != 0)) k++;
+        if (k == n) {
+            const char *names[24];
+            size_t m = 0;
+            for (size_t j = 0; j < n; j++)
+                if (params[j][0] != '*') names[m++] = params[j];
+            const char *close = closest_match(arg->keyword, names, m);
+            diag *d = fail(c, L(c, arg->loc), "%s(): retort does not understand the argument '%s'%s%s%s", what,
+                           arg->keyword, close ? " (did you mean '" : "", close ? close : "", close ? "'?)" : "");
+            (void)d;
+            rc = -1;
+            continue;
+        }
+        if (b->v[k]) {
+            fail(c, L(c, arg->loc), "%s(): argument '%s' given twice", what, arg->keyword);
+            rc = -1;
+            continue;
+        }
+        b->v[k] = arg->value;
+        b->at[k] = arg->loc;
+    }
+    for (size_t k = 0; k < n; k++)
+        if (b->v[k]) b->v[k] = deref(c, b->v[k]);
+    for (size_t k = 0; k < b->rest.len; k++) b->rest.items[k] = deref(c, b->rest.items[k]);
+    return rc;
+}
+
+static src_loc at_of(conv *c, const bound *b, size_t k, const py_value *call) {
+    return L(c, b->v[k] ? b->v[k]->loc : call->loc);
+}
+
+/* ------------------------------------------------------------- values */
+
+static int want_string(conv *c, const py_value *v, const char *what, const char **out) {
+    v = deref(c, v);
+    if (v && v->kind == PY_STRING) {
+        *out = S(c, v->text);
+        return 0;
+    }
+    fail(c, L(c, v ? v->loc : (src_loc){0}), "%s must be a string literal", what);
+    return -1;
+}
+
+static int want_string_or_none(conv *c, const py_value *v, const char *what, const char **out) {
+    *out = NULL;
+    if (!v || deref(c, v)->kind == PY_NONE) return 0;
+    return want_string(c, v, what, out);
+}
+
+/* True / False; absent or None leaves *out and returns 0 with *given false. */
+static int want_bool(conv *c, const py_value *v, const char *what, bool *out, bool *given) {
+    if (given) *given = false;
+    if (!v || v->kind == PY_NONE) return 0;
+    if (v->kind == PY_TRUE || v->kind == PY_FALSE) {
+        *out = v->kind == PY_TRUE;
+        if (given) *given = true;
+        return 0;
+    }
+    fail(c, L(c, v->loc), "%s must be True or False", what);
+    return -1;
+}
+
+static int want_none(conv *c, const py_value *v, const char *what) {
+    if (!v || v->kind == PY_NONE) return 0;
+    fail(c, L(c, v->loc), "%s is not supported (only %s=None)", what, what);
+    return -1;
+}
+
+static int want_string_list(conv *c, const py_value *v, const char *what, str_vec *out) {
+    out->len = 0;
+    v = deref(c, v);
+    if (v && v->kind == PY_STRING) {
+        vec_push(c->a, out, S(c, v->text));
+        return 0;
+    }
+    if (!v || (v->kind != PY_LIST && v->kind != PY_TUPLE)) {
+        fail(c, L(c, v ? v->loc : (src_loc){0}), "%s must be a list of column names", what);
+        return -1;
+    }
+    for (size_t i = 0; i < v->items.len; i++) {
+        const char *s;
+        if (want_string(c, v->items.items[i], what, &s)) return -1;
+        vec_push(c->a, out, s);
+    }
+    return 0;
+}
+
+/* A string or sa.text('...'): SQL text. */
+static int want_sql(conv *c, const py_value *v, const char *what, const char **out) {
+    v = deref(c, v);
+    if (v && v->kind == PY_STRING) {
+        *out = S(c, v->text);
+        return 0;
+    }
+    if (is_call_to(c, v, "sa.text") && v->args.len == 1 && !v->args.items[0].keyword)
+        return want_string(c, v->args.items[0].value, "the text of sa.text()", out);
+    fail(c, L(c, v ? v->loc : (src_loc){0}), "%s must be a string or sa.text('...')", what);
+    return -1;
+}
+
+/* An object name: 'x', op.f('x') / batch_op.f('x') (conventional), None. */
+static int want_name(conv *c, const py_value *v, const char *what, const char **out, bool *conventional) {
+    v = deref(c, v);
+    if (conventional) *conventional = false;
+    const char *callee = callee_name(c, v);
+    if (!strcmp(callee, "op.f") || !strcmp(callee, "batch.f")) {
+        if (conventional) *conventional = true;
+        if (v->args.len != 1 || v->args.items[0].keyword) {
+            fail(c, L(c, v->loc), "op.f() takes one name");
+            return -1;
+        }
+        return want_string(c, v->args.items[0].value, what, out);
+    }
+    return want_string_or_none(c, v, what, out);
+}
+
+/* ---------------------------------------------------------------- types */
+
+typedef enum { TA_NONE, TA_LENGTH, TA_PREC_SCALE, TA_TIMEZONE } type_args;
+
+static const struct generic_type {
+    const char *name;
+    type_kind kind;
+    type_args args;
+} GENERIC_TYPES[] = {
+    {"sa.Integer", TYPE_INTEGER, TA_NONE},       {"sa.BigInteger", TYPE_BIGINT, TA_NONE},
+    {"sa.SmallInteger", TYPE_SMALLINT, TA_NONE}, {"sa.String", TYPE_STRING, TA_LENGTH},
+    {"sa.Unicode", TYPE_STRING, TA_LENGTH},      {"sa.Text", TYPE_TEXT, TA_LENGTH},
+    {"sa.UnicodeText", TYPE_TEXT, TA_LENGTH},    {"sa.Boolean", TYPE_BOOLEAN, TA_NONE},
+    {"sa.Float", TYPE_FLOAT, TA_NONE},           {"sa.Numeric", TYPE_NUMERIC, TA_PREC_SCALE},
+    {"sa.DateTime", TYPE_DATETIME, TA_TIMEZONE}, {"sa.Date", TYPE_DATE, TA_NONE},
+    {"sa.Time", TYPE_TIME, TA_TIMEZONE},         {"sa.Interval", TYPE_INTERVAL, TA_NONE},
+    {"sa.JSON", TYPE_JSON, TA_NONE},             {"sa.LargeBinary", TYPE_LARGEBINARY, TA_LENGTH},
+};
+
+/* SQLAlchemy's upper-case (SQL-named) and PostgreSQL types: their SQL
+** spelling, read by the dialect as an introspected type would be. */
+static const struct sql_type {
+    const char *name;
+    const char *sql;
+    type_args args;
+} SQL_TYPES[] = {
+    {"sa.INTEGER", "INTEGER", TA_NONE},         {"sa.INT", "INTEGER", TA_NONE},
+    {"sa.BIGINT", "BIGINT", TA_NONE},           {"sa.SMALLINT", "SMALLINT", TA_NONE},
+    {"sa.VARCHAR", "VARCHAR", TA_LENGTH},       {"sa.NVARCHAR", "NVARCHAR", TA_LENGTH},
+    {"sa.CHAR", "CHAR", TA_LENGTH},             {"sa.NCHAR", "NCHAR", TA_LENGTH},
+    {"sa.TEXT", "TEXT", TA_NONE},               {"sa.CLOB", "CLOB", TA_NONE},
+    {"sa.BLOB", "BLOB", TA_NONE},               {"sa.BOOLEAN", "BOOLEAN", TA_NONE},
+    {"sa.FLOAT", "FLOAT", TA_NONE},             {"sa.REAL", "REAL", TA_NONE},
+    {"sa.NUMERIC", "NUMERIC", TA_PREC_SCALE},   {"sa.DECIMAL", "DECIMAL", TA_PREC_SCALE},
+    {"sa.DATE", "DATE", TA_NONE},               {"sa.DATETIME", "DATETIME", TA_NONE},
+    {"sa.TIME", "TIME", TA_NONE},               {"sa.TIMESTAMP", "TIMESTAMP", TA_TIMEZONE},
+    {"postgresql.TIMESTAMP", "TIMESTAMP", TA_TIMEZONE},
+    {"postgresql.TIME", "TIME", TA_TIMEZONE},   {"postgresql.INTERVAL", "INTERVAL", TA_NONE},
+    {"postgresql.BYTEA", "BYTEA", TA_NONE},     {"postgresql.CIDR", "CIDR", TA_NONE},
+    {"postgresql.DOUBLE_PRECISION", "DOUBLE PRECISION", TA_NONE},
+    {"postgresql.INET", "INET", TA_NONE},       {"postgresql.MACADDR", "MACADDR", TA_NONE},
+    {"postgresql.MONEY", "MONEY", TA_NONE},     {"postgresql.OID", "OID", TA_NONE},
+    {"postgresql.TSVECTOR", "TSVECTOR", TA_NONE},
+    {"postgresql.UUID", "UUID", TA_NONE},       {"postgresql.JSON", "JSON", TA_NONE},
+    {"postgresql.VARCHAR", "VARCHAR", TA_LENGTH},
+    {"postgresql.INTEGER", "INTEGER", TA_NONE}, {"postgresql.BIGINT", "BIGINT", TA_NONE},
+    {"postgresql.TEXT", "TEXT", TA_NONE},       {"postgresql.BOOLEAN", "BOOLEAN", TA_NONE},
+};
+
+/* A number argument of a type (String(50), Numeric(10, 2)). */
+static int want_int(conv *c, const py_value *v, const char *what, int *out) {
+    if (!v || v->kind == PY_NONE) return 0;
+    char *end = NULL;
+    if (v->kind == PY_NUMBER) {
+        long n = strtol(v->text, &end, 10);
+        if (*end == '\0' && n >= 0 && n < 1000000) {
+            *out = (int)n;
+            return 0;
+        }
+    }
+    fail(c, L(c, v->loc), "%s must be a whole number", what);
+    return -1;
+}
+
+static int convert_type(conv *c, const py_value *v, col_type *out) {
+    v = deref(c, v);
+    memset(out, 0, sizeof *out);
+    out->length = out->precision = out->scale = -1;
+    const py_value *call = v;
+    const char *name;
+    if (v && v->kind == PY_NAME) {
+        name = canonical(c, v->text);
+        call = NULL;
+    } else if (v && v->kind == PY_CALL && v->callee->kind == PY_NAME) {
+        name = canonical(c, v->callee->text);
+    } else {
+        fail(c, L(c, v ? v->loc : (src_loc){0}), "a column type must be a SQLAlchemy type such as sa.String(length=50)");
+        return -1;
+    }
+    static const char *const P_LENGTH[] = {"length", "collation"};
+    static const char *const P_PREC[] = {"precision", "scale", "asdecimal", "decimal_return_scale"};
+    static const char *const P_TZ[] = {"timezone", "precision"};
+    static const char *const P_NONE[] = {"create_constraint", "name", "none_as_null", "astext_type",
+                                         "as_uuid", "fields", "native", "_expect_unicode"};
+    bound b;
+    type_args args = TA_NONE;
+    const char *sql = NULL;
+    bool found = false;
+    for (size_t i = 0; i < sizeof GENERIC_TYPES / sizeof GENERIC_TYPES[0] && !found; i++)
+        if (!strcmp(GENERIC_TYPES[i].name, name)) {
+            out->kind = GENERIC_TYPES[i].kind;
+            args = GENERIC_TYPES[i].args;
+            found = true;
+        }
+    for (size_t i = 0; i < sizeof SQL_TYPES / sizeof SQL_TYPES[0] && !found; i++)
+        if (!strcmp(SQL_TYPES[i].name, name)) {
+            sql = SQL_TYPES[i].sql;
+            args = SQL_TYPES[i].args;
+            found = true;
+        }
+    bool jsonb = !strcmp(name, "postgresql.JSONB");
+    if (jsonb) {
+        out->kind = TYPE_JSON;
+        out->jsonb = true;
+        found = true;
+    }
+    if (!found) {
+        if (!strcmp(name, "sa.NullType"))
+            fail(c, L(c, v->loc), "sa.types.NullType() is no SQL type: replace it with the column's type");
+        else
+            fail(c, L(c, v->loc), "retort does not know the column type %s", v->kind == PY_NAME ? v->text : v->callee->text);
+        return -1;
+    }
+    if (call) {
+        const char *const *params = args == TA_LENGTH ? P_LENGTH : args == TA_PREC_SCALE ? P_PREC
+                                  : args == TA_TIMEZONE ? P_TZ : P_NONE;
+        size_t np = args == TA_LENGTH ? 2 : args == TA_PREC_SCALE ? 4 : args == TA_TIMEZONE ? 2 : 8;
+        if (args == TA_NONE) {
+            /* Only keyword options that change no DDL. */
+            for (size_t i = 0; i < call->args.len; i++)
+                if (!call->args.items[i].keyword) {
+                    fail(c, L(c, call->args.items[i].loc), "%s() takes no positional argument here", call->callee->text);
+                    return -1;
+                }
+        }
+        if (bind(c, call, call->callee->text, params, np, &b)) return -1;
+        if (args == TA_LENGTH) {
+            if (want_int(c, b.v[0], "a type length", &out->length)) return -1;
+            if (b.v[1] && b.v[1]->kind != PY_NONE) {
+                fail(c, at_of(c, &b, 1, call), "a column collation is not supported");
+                return -1;
+            }
+        } else if (args == TA_PREC_SCALE) {
+            if (want_int(c, b.v[0], "a precision", &out->precision) || want_int(c, b.v[1], "a scale", &out->scale))
+                return -1;
+        } else if (args == TA_TIMEZONE) {
+            if (want_bool(c, b.v[0], "timezone", &out->timezone, NULL)) return -1;
+            if (b.v[1] && b.v[1]->kind != PY_NONE) {
+                fail(c, at_of(c, &b, 1, call), "a time precision is not supported");
+                return -1;
+            }
+        }
+    }
+    if (sql) {
+        const char *spelling = sql;
+        if (args == TA_LENGTH && out->length >= 0) spelling = arena_printf(c->a, "%s(%d)", sql, out->length);
+        if (args == TA_PREC_SCALE && out->precision >= 0)
+            spelling = out->scale >= 0 ? arena_printf(c->a, "%s(%d, %d)", sql, out->precision, out->scale)
+                                       : arena_printf(c->a, "%s(%d)", sql, out->precision);
+        if (args == TA_TIMEZONE && out->timezone) spelling = arena_printf(c->a, "%s WITH TIME ZONE", sql);
+        if (c->d) {
+            *out = c->d->parse_type(c->a, spelling);
+        } else {
+            memset(out, 0, sizeof *out);
+            out->kind = TYPE_OTHER;
+            out->length = out->precision = out->scale = -1;
+        }
+        if (!out->raw) out->raw = S(c, spelling);
+    }
+    return 0;
+}
+
+/* server_default=: 'x', sa.text('...'), sa.func.now(), None. */
+static int convert_default(conv *c, const py_value *v, server_default *out) {
+    memset(out, 0, sizeof *out);
+    v = deref(c, v);
+    if (!v || v->kind == PY_NONE) return 0;
+    if (v->kind == PY_STRING) {
+        out->kind = DEFAULT_STRING;
+        out->text = S(c, v->text);
+        return 0;
+    }
+    const char *callee = callee_name(c, v);
+    if (!strcmp(callee, "sa.text")) {
+        out->kind = DEFAULT_SQL;
+        return want_sql(c, v, "server_default", &out->text);
+    }
+    if ((!strcmp(callee, "sa.func.now") || !strcmp(callee, "sa.func.current_timestamp")) && v->args.len == 0) {
+        out->kind = DEFAULT_NOW;
+        return 0;
+    }
+    fail(c, L(c, v->loc), "server_default must be a string, sa.text('...') or sa.func.now()");
+    return -1;
+}
+
+/* ------------------------------------------------------- tables, columns */
+
+static table *new_table(conv *c, const char *name, src_loc at) {
+    table *t = arena_alloc(c->a, sizeof *t);
+    t->name = name;
+    t->columns_by_name = strmap_new(c->a);
+    t->loc = at;
+    return t;
+}
+
+static column *new_column(conv *c, const char *name) {
+    column *col = arena_alloc(c->a, sizeof *col);
+    col->name = col->field_name = name;
+    col->nullable = true;
+    col->type.kind = TYPE_OTHER;
+    col->type.length = col->type.precision = col->type.scale = -1;
+    return col;
+}
+
+/* "table.column" -> table, column (the table part may hold a schema). */
+static int split_ref(conv *c, const char *ref, src_loc at, const char **tbl, const char **col) {
+    const char *dot = strrchr(ref, '.');
+    if (!dot || dot == ref || !dot[1]) {
+        fail(c, at, "a foreign key target must be 'table.column', not '%s'", ref);
+        return -1;
+    }
+    *tbl = arena_strndup(c->a, ref, (size_t)(dot - ref));
+    *col = S(c, dot + 1);
+    return 0;
+}
+
+static int fk_options(conv *c, const bound *b, size_t ondelete, size_t onupdate, foreign_key *fk) {
+    if (want_string_or_none(c, b->v[ondelete], "ondelete", &fk->ondelete) ||
+        want_string_or_none(c, b->v[onupdate], "onupdate", &fk->onupdate))
+        return -1;
+    for (char *p = (char *)fk->ondelete; p && *p; p++)
+        if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
+    for (char *p = (char *)fk->onupdate; p && *p; p++)
+        if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
+    return 0;
+}
+
+/* Options a constraint may carry that retort cannot honour. */
+static int refuse_options(conv *c, const bound *b, size_t from, size_t to, const char *const *params) {
+    for (size_t k = from; k < to; k++)
+        if (b->v[k] && b->v[k]->kind != PY_NONE) {
+            fail(c, L(c, b->at[k]), "%s= is not supported", params[k]);
+            return -1;
+        }
+    return 0;
+}
+
+/* sa.Column(...).  In create_table (t != NULL) column-level keys and
+** flags go into t; extra_indexes gets index=True. */
+static column *convert_column(conv *c, const py_value *v, table *t, index_list *extra_indexes) {
+    v = deref(c, v);
+    if (!is_call_to(c, v, "sa.Column")) {
+        fail(c, L(c, v->loc), "expected sa.Column(...)");
+        return NULL;
+    }
+    static const char *const P[] = {"name", "type_", "*args", "nullable", "server_default", "autoincrement",
+                                    "comment", "primary_key", "unique", "index", "default", "onupdate",
+                                    "doc", "info", "key", "server_onupdate", "quote", "system", "computed"};
+    bound b;
+    if (bind(c, v, "sa.Column", P, sizeof P / sizeof P[0], &b)) return NULL;
+    const char *name;
+    if (want_string(c, b.v[0], "a column name", &name)) return NULL;
+    column *col = new_column(c, name);
+    col->loc = L(c, v->loc);
+    /* The type may come third when the second positional is a ForeignKey. */
+    const py_value *type = b.v[1];
+    VEC(const py_value *) rest = {0};
+    if (type && is_call_to(c, type, "sa.ForeignKey")) {
+        vec_push(c->a, &rest, type);
+        type = NULL;
+    }
+    for (size_t i = 0; i < b.rest.len; i++) vec_push(c->a, &rest, b.rest.items[i]);
+    if (!type) {
+        fail(c, L(c, v->loc), "sa.Column('%s', ...) needs a type", name);
+        return NULL;
+    }
+    if (convert_type(c, type, &col->type)) return NULL;
+    bool pk = false, unique = false, index = false, given;
+    if (want_bool(c, b.v[7], "primary_key", &pk, NULL) || want_bool(c, b.v[8], "unique", &unique, NULL) ||
+        want_bool(c, b.v[9], "index", &index, NULL))
+        return NULL;
+    col->primary_key = pk;
+    col->nullable = !pk;
+    if (want_bool(c, b.v[3], "nullable", &col->nullable, &given)) return NULL;
+    if (convert_default(c, b.v[4], &col->server_default)) return NULL;
+    if (b.v[5]) {
+        const py_value *ai = b.v[5];
+        if (ai->kind == PY_TRUE) col->autoincrement = AUTOINC_TRUE;
+        else if (ai->kind == PY_FALSE) col->autoincrement = AUTOINC_FALSE;
+        else if (!(ai->kind == PY_STRING && !strcmp(ai->text, "auto"))) {
+            fail(c, L(c, ai->loc), "autoincrement must be True, False or 'auto'");
+            return NULL;
+        }
+    }
+    if (want_string_or_none(c, b.v[6], "comment", &col->comment)) return NULL;
+    /* default= / onupdate= / doc= / info= / key= only matter to Python code. */
+    if (refuse_options(c, &b, 13, 19, P)) return NULL;
+    if (!t && (pk || unique || index || rest.len)) {
+        fail(c, L(c, v->loc), "primary_key, unique, index and sa.ForeignKey on a column are only supported in "
+                              "op.create_table()");
+        return NULL;
+    }
+    if (t) {
+        if (pk) vec_push(c->a, &t->primary_key.columns, name);
+        if (unique) {
+            unique_def *u = arena_alloc(c->a, sizeof *u);
+            vec_push(c->a, &u->columns, name);
+            u->loc = col->loc;
+            vec_push(c->a, &t->uniques, u);
+        }
+        if (index) {
+            index_def *ix = arena_alloc(c->a, sizeof *ix);
+            ix->name = arena_printf(c->a, "ix_%s_%s", t->name, name);
+            ix->conventional_name = true;
+            vec_push(c->a, &ix->columns, name);
+            ix->loc = col->loc;
+            vec_push(c->a, extra_indexes, ix);
+        }
+        for (size_t i = 0; i < rest.len; i++) {
+            const py_value *r = deref(c, rest.items[i]);
+            if (!is_call_to(c, r, "sa.ForeignKey")) {
+                fail(c, L(c, r->loc), "sa.Column() takes sa.ForeignKey(...) here, nothing else");
+                return NULL;
+            }
+            static const char *const PF[] = {"column", "name", "ondelete", "onupdate", "deferrable", "initially",
+                                             "match", "use_alter", "link_to_name"};
+            bound fb;
+            if (bind(c, r, "sa.ForeignKey", PF, sizeof PF / sizeof PF[0], &fb)) return NULL;
+            foreign_key *fk = arena_alloc(c->a, sizeof *fk);
+            const char *ref, *rt, *rc;
+            if (want_string(c, fb.v[0], "a foreign key target", &ref) || split_ref(c, ref, L(c, r->loc), &rt, &rc) ||
+                want_string_or_none(c, fb.v[1], "a constraint name", &fk->name) || fk_options(c, &fb, 2, 3, fk) ||
+                refuse_options(c, &fb, 4, 9, PF))
+                return NULL;
+            vec_push(c->a, &fk->columns, name);
+            fk->ref_table = rt;
+            vec_push(c->a, &fk->ref_columns, rc);
+            fk->loc = L(c, r->loc);
+            vec_push(c->a, &t->foreign_keys, fk);
+        }
+    }
+    return col;
+}
+
+/* A table constraint of op.create_table. */
+static int convert_table_constraint(conv *c, const py_value *v, table *t) {
+    const char *callee = callee_name(c, v);
+    bound b;
+    if (!strcmp(callee, "sa.PrimaryKeyConstraint")) {
+        static const char *const P[] = {"*columns", "name", "deferrable", "initially"};
+        if (bind(c, v, "sa.PrimaryKeyConstraint", P, 4, &b) || refuse_options(c, &b, 2, 4, P)) return -1;
+        if (want_string_or_none(c, b.v[1], "a constraint name", &t->primary_key.name)) return -1;
+        t->primary_key.columns.len = 0;
+        for (size_t i = 0; i < b.rest.len; i++) {
+            const char *col;
+            if (want_string(c, b.rest.items[i], "a primary key column", &col)) return -1;
+            vec_push(c->a, &t->primary_key.columns, col);
+        }
+        return 0;
+    }
+    if (!strcmp(callee, "sa.UniqueConstraint")) {
+        static const char *const P[] = {"*columns", "name", "deferrable", "initially"};
+        if (bind(c, v, "sa.UniqueConstraint", P, 4, &b) || refuse_options(c, &b, 2, 4, P)) return -1;
+        unique_def *u = arena_alloc(c->a, sizeof *u);
+        if (want_string_or_none(c, b.v[1], "a constraint name", &u->name)) return -1;
+        for (size_t i = 0; i < b.rest.len; i++) {
+            const char *col;
+            if (want_string(c, b.rest.items[i], "a unique constraint column", &col)) return -1;
+            vec_push(c->a, &u->columns, col);
+        }
+        u->loc = L(c, v->loc);
+        vec_push(c->a, &t->uniques, u);
+        return 0;
+    }
+    if (!strcmp(callee, "sa.CheckConstraint")) {
+        static const char *const P[] = {"sqltext", "name", "deferrable", "initially"};
+        if (bind(c, v, "sa.CheckConstraint", P, 4, &b) || refuse_options(c, &b, 2, 4, P)) return -1;
+        check_def *ck = arena_alloc(c->a, sizeof *ck);
+        if (want_sql(c, b.v[0], "a check condition", &ck->sqltext) ||
+            want_string_or_none(c, b.v[1], "a constraint name", &ck->name))
+            return -1;
+        ck->loc = L(c, v->loc);
+        vec_push(c->a, &t->checks, ck);
+        return 0;
+    }
+    if (!strcmp(callee, "sa.ForeignKeyConstraint")) {
+        static const char *const P[] = {"columns", "refcolumns", "name", "ondelete", "onupdate",
+                                        "deferrable", "initially", "match", "use_alter", "link_to_name"};
+        if (bind(c, v, "sa.ForeignKeyConstraint", P, 10, &b) || refuse_options(c, &b, 5, 10, P)) return -1;
+        foreign_key *fk = arena_alloc(c->a, sizeof *fk);
+        str_vec refs = {0};
+        if (want_string_list(c, b.v[0], "foreign key columns", &fk->columns) ||
+            want_string_list(c, b.v[1], "foreign key targets", &refs) ||
+            want_string_or_none(c, b.v[2], "a constraint name", &fk->name) || fk_options(c, &b, 3, 4, fk))
+            return -1;
+        if (refs.len != fk->columns.len) {
+            fail(c, L(c, v->loc), "a foreign key needs as many targets as columns");
+            return -1;
+        }
+        for (size_t i = 0; i < refs.len; i++) {
+            const char *rt, *rc;
+            if (split_ref(c, refs.items[i], at_of(c, &b, 1, v), &rt, &rc)) return -1;
+            if (fk->ref_table && strcmp(fk->ref_table, rt) != 0) {
+                fail(c, at_of(c, &b, 1, v), "a foreign key's targets must all be in one table");
+                return -1;
+            }
+            fk->ref_table = rt;
+            vec_push(c->a, &fk->ref_columns, rc);
+        }
+        fk->loc = L(c, v->loc);
+        vec_push(c->a, &t->foreign_keys, fk);
+        return 0;
+    }
+    fail(c, L(c, v->loc), "op.create_table() takes sa.Column and sa.*Constraint arguments; retort does not "
+                          "understand %s", v->kind == PY_CALL && v->callee->kind == PY_NAME ? v->callee->text : "this");
+    return -1;
+}
+
+/* --------------------------------------------------------------- emit */
+
+static op *emit(conv *c, op_kind kind, const py_value *call) {
+    op o = {0};
+    o.kind = kind;
+    o.loc = L(c, call->loc);
+    if (c->in_batch_call) {
+        o.batch = c->batch;
+        o.table_name = c->batch->table_name;
+        vec_push(c->a, &c->pending, o);
+        return &c->pending.items[c->pending.len - 1];
+    }
+    vec_push(c->a, &c->out->ops, o);
+    return &c->out->ops.items[c->out->ops.len - 1];
+}
+
+/* The table of a plain op.* call: positional `k` (a batch op has none). */
+static const char *op_table(conv *c, const bound *b, size_t k) {
+    if (c->in_batch_call) return c->batch->table_name;
+    const char *t = NULL;
+    want_string(c, b->v[k], "a table name", &t);
+    return t;
+}
+
+/* ------------------------------------------------------------ op calls */
+
+static int op_create_table(conv *c, const py_value *call, table **made) {
+    static const char *const P[] = {"table_name", "*columns", "comment", "schema", "info", "prefixes"};
+    bound b;
+    if (bind(c, call, "op.create_table", P, 6, &b) || want_none(c, b.v[3], "schema") ||
+        refuse_options(c, &b, 5, 6, P))
+        return -1;
+    const char *name;
+    if (want_string(c, b.v[0], "a table name", &name)) return -1;
+    table *t = new_table(c, name, L(c, call->loc));
+    if (want_string_or_none(c, b.v[2], "a table comment", &t->comment)) return -1;
+    index_list extra = {0};
+    for (size_t i = 0; i < b.rest.len; i++) {
+        const py_value *v = b.rest.items[i];
+        if (is_call_to(c, v, "sa.Column")) {
+            column *col = convert_column(c, v, t, &extra);
+            if (!col) return -1;
+            if (strmap_get(t->columns_by_name, col->name)) {
+                fail(c, L(c, v->loc), "column '%s' appears twice in table '%s'", col->name, name);
+                return -1;
+            }
+            strmap_put(t->columns_by_name, col->name, col);
+            vec_push(c->a, &t->columns, col);
+        } else if (convert_table_constraint(c, v, t)) {
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < t->primary_key.columns.len; i++) {
+        column *col = strmap_get(t->columns_by_name, t->primary_key.columns.items[i]);
+        if (!col) {
+            fail(c, L(c, call->loc), "the primary key names column '%s', which table '%s' does not have",
+                 t->primary_key.columns.items[i], name);
+            return -1;
+        }
+        col->primary_key = true;
+    }
+    op *o = emit(c, OP_CREATE_TABLE, call);
+    o->table = t;
+    o->table_name = name;
+    for (size_t i = 0; i < extra.len; i++) {
+        op *ix = emit(c, OP_CREATE_INDEX, call);
+        ix->table_name = name;
+        ix->index = extra.items[i];
+    }
+    if (made) *made = t;
+    return 0;
+}
+
+static int op_alter_column(conv *c, const py_value *call, const char *what) {
+    static const char *const P_PLAIN[] = {
+        "table_name", "column_name", "nullable", "comment", "server_default", "new_column_name", "type_",
+        "existing_type", "existing_server_default", "existing_nullable", "existing_comment", "schema",
+        "autoincrement", "existing_autoincrement"};
+    static const char *const P_BATCH[] = {
+        "column_name", "nullable", "comment", "server_default", "new_column_name", "type_",
+        "existing_type", "existing_server_default", "existing_nullable", "existing_comment", "schema",
+        "autoincrement", "existing_autoincrement", "insert_before", "insert_after"};
+    bound raw;
+    bool batch = c->in_batch_call;
+    if (bind(c, call, what, batch ? P_BATCH : P_PLAIN, batch ? 15 : 14, &raw)) return -1;
+    /* Line the batch form up with the plain one: v[k] of P_PLAIN. */
+    bound b = raw;
+    if (batch) {
+        memset(b.v, 0, sizeof b.v);
+        for (size_t k = 0; k < 13; k++) {
+            b.v[k + 1] = raw.v[k];
+            b.at[k + 1] = raw.at[k];
+        }
+        if (refuse_options(c, &raw, 13, 15, P_BATCH)) return -1;
+    }
+    if (want_none(c, b.v[11], "schema")) return -1;
+    const char *table = op_table(c, &b, 0), *name, *new_name = NULL;
+    if (!table || want_string(c, b.v[1], "a column name", &name) ||
+        want_string_or_none(c, b.v[5], "new_column_name", &new_name))
+        return -1;
+    column *old = new_column(c, name);
+    if (b.v[7] && convert_type(c, b.v[7], &old->type)) return -1;
+    if (want_bool(c, b.v[9], "existing_nullable", &old->nullable, NULL)) return -1;
+    if (convert_default(c, b.v[8], &old->server_default)) return -1;
+    if (want_string_or_none(c, b.v[10], "existing_comment", &old->comment)) return -1;
+    if (b.v[13] && want_bool(c, b.v[13], "existing_autoincrement", &(bool){0}, NULL)) return -1;
+
+    column *col = arena_alloc(c->a, sizeof *col);
+    *col = *old;
+    unsigned alter = 0;
+    bool given;
+    if (b.v[6]) {
+        if (convert_type(c, b.v[6], &col->type)) return -1;
+        alter |= ALTER_TYPE;
+    }
+    if (want_bool(c, b.v[2], "nullable", &col->nullable, &given)) return -1;
+    if (given) alter |= ALTER_NULLABLE;
+    /* comment=False and server_default=False are Alembic's "not given". */
+    if (b.v[3] && b.v[3]->kind != PY_FALSE) {
+        if (want_string_or_none(c, b.v[3], "comment", &col->comment)) return -1;
+        alter |= ALTER_COMMENT;
+    }
+    if (b.v[4] && b.v[4]->kind != PY_FALSE) {
+        if (convert_default(c, b.v[4], &col->server_default)) return -1;
+        alter |= ALTER_DEFAULT;
+    }
+    if (b.v[12]) {
+        if (b.v[12]->kind == PY_TRUE) col->autoincrement = AUTOINC_TRUE;
+        else if (b.v[12]->kind == PY_FALSE) col->autoincrement = AUTOINC_FALSE;
+    }
+    if (new_name) {
+        column *renamed = arena_alloc(c->a, sizeof *renamed);
+        *renamed = *old;
+        renamed->name = renamed->field_name = new_name;
+        op *o = emit(c, OP_RENAME_COLUMN, call);
+        o->table_name = table;
+        o->old_name = name;
+        o->new_name = new_name;
+        o->column = renamed;
+        if (!alter) return 0;
+        old = renamed;
+        col->name = col->field_name = new_name;
+    }
+    if (!alter && !new_name) {
+        /* Nothing changes: Alembic runs nothing either. */
+        return 0;
+    }
+    op *o = emit(c, OP_ALTER_COLUMN, call);
+    o->table_name = table;
+    o->column = col;
+    o->old_column = old;
+    o->alter = alter;
+    return 0;
+}
+
+static int op_create_index(conv *c, const py_value *call, const char *what) {
+    static const char *const P_PLAIN[] = {"index_name", "table_name", "columns", "unique", "schema",
+                                          "postgresql_where", "sqlite_where", "if_not_exists",
+                                          "postgresql_using", "postgresql_include", "postgresql_concurrently"};
+    static const char *const P_BATCH[] = {"index_name", "columns", "unique", "schema",
+                                          "postgresql_where", "sqlite_where", "if_not_exists",
+                                          "postgresql_using", "postgresql_include", "postgresql_concurrently"};
+    bound raw, b;
+    bool batch = c->in_batch_call;
+    if (bind(c, call, what, batch ? P_BATCH : P_PLAIN, batch ? 10 : 11, &raw)) return -1;
+    b = raw;
+    if (batch) {
+        memset(b.v, 0, sizeof b.v);
+        b.v[0] = raw.v[0];
+        for (size_t k = 1; k < 10; k++) {
+            b.v[k + 1] = raw.v[k];
+            b.at[k + 1] = raw.at[k];
+        }
+    }
+    if (want_none(c, b.v[4], "schema") || refuse_options(c, &b, 7, 11, P_PLAIN)) return -1;
+    index_def *ix = arena_alloc(c->a, sizeof *ix);
+    const char *table = op_table(c, &b, 1);
+    if (!table || want_name(c, b.v[0], "an index name", &ix->name, &ix->conventional_name)) return -1;
+    if (!ix->name) {
+        fail(c, L(c, call->loc), "an index needs a name");
+        return -1;
+    }
+    const py_value *cols = b.v[2];
+    if (!cols) {
+        fail(c, L(c, call->loc), "%s() needs the index columns", what);
+        return -1;
+    }
+    const py_value *items[1] = {cols};
+    const py_value *const *list = items;
+    size_t n = 1;
+    if (cols->kind == PY_LIST || cols->kind == PY_TUPLE) {
+        list = (const py_value *const *)cols->items.items;
+        n = cols->items.len;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const py_value *v = deref(c, list[i]);
+        const char *s;
+        if (v->kind == PY_STRING) {
+            vec_push(c->a, &ix->columns, S(c, v->text));
+        } else if (is_call_to(c, v, "sa.text")) {
+            if (want_sql(c, v, "an index expression", &s)) return -1;
+            vec_push(c->a, &ix->columns, arena_printf(c->a, "(%s)", s));
+        } else {
+            fail(c, L(c, v->loc), "an index column must be a name or sa.text('expression')");
+            return -1;
+        }
+    }
+    bool unique = false;
+    if (want_bool(c, b.v[3], "unique", &unique, NULL)) return -1;
+    ix->unique = unique;
+    /* The partial-index predicate of this database. */
+    size_t where_k = c->d && c->d->kind == DIALECT_SQLITE ? 6 : 5;
+    if (!c->d && !b.v[5]) where_k = 6;
+    if (b.v[where_k] && want_sql(c, b.v[where_k], P_PLAIN[where_k], &ix->where)) return -1;
+    ix->loc = L(c, call->loc);
+    op *o = emit(c, OP_CREATE_INDEX, call);
+    if (!batch) o->table_name = table;
+    o->index = ix;
+    return 0;
+}
+
+static int op_drop_index(conv *c, const py_value *call, const char *what) {
+    static const char *const P_PLAIN[] = {"index_name", "table_name", "schema", "postgresql_where",
+                                          "sqlite_where", "if_exists", "postgresql_concurrently"};
+    static const char *const P_BATCH[] = {"index_name", "schema", "postgresql_where", "sqlite_where",
+                                          "if_exists", "postgresql_concurrently"};
+    bound raw, b;
+    bool batch = c->in_batch_call;
+    if (bind(c, call, what, batch ? P_BATCH : P_PLAIN, batch ? 6 : 7, &raw)) return -1;
+    b = raw;
+    if (batch) {
+        memset(b.v, 0, sizeof b.v);
+        b.v[0] = raw.v[0];
+        for (size_t k = 1; k < 6; k++) {
+            b.v[k + 1] = raw.v[k];
+            b.at[k + 1] = raw.at[k];
+        }
+    }
+    if (want_none(c, b.v[2], "schema") || refuse_options(c, &b, 5, 7, P_PLAIN)) return -1;
+    index_def *ix = arena_alloc(c->a, sizeof *ix);
+    const char *table = NULL;
+    if (batch) table = c->batch->table_name;
+    else if (want_string_or_none(c, b.v[1], "a table name", &table)) return -1;
+    if (want_name(c, b.v[0], "an index name", &ix->name, &ix->conventional_name)) return -1;
+    if (!ix->name) {
+        fail(c, L(c, call->loc), "drop_index() needs the index name");
+        return -1;
+    }
+    size_t where_k = c->d && c->d->kind == DIALECT_SQLITE ? 4 : 3;
+    if (b.v[where_k] && want_sql(c, b.v[where_k], P_PLAIN[where_k], &ix->where)) return -1;
+    op *o = emit(c, OP_DROP_INDEX, call);
+    if (!batch) o->table_name = table;
+    o->index = ix;
+    o->old_name = ix->name;
+    return 0;
+}
+
+/* The batch form of a call has no table argument: P lists the plain
+** form's parameters and `table_k` which one is the table. */
+static int bind_op(conv *c, const py_value *call, const char *what, const char *const *P, size_t n, size_t table_k,
+                   bound *b) {
+    if (!c->in_batch_call) return bind(c, call, what, P, n, b);
+    const char *Q[24];
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (k != table_k) Q[m++] = P[k];
+    bound raw;
+    if (bind(c, call, what, Q, m, &raw)) return -1;
+    memset(b, 0, sizeof *b);
+    for (size_t k = 0, j = 0; k < n; k++) {
+        if (k == table_k) continue;
+        b->v[k] = raw.v[j];
+        b->at[k] = raw.at[j];
+        j++;
+    }
+    b->rest = raw.rest;
+    return 0;
+}
+
+static int op_bulk_insert(conv *c, const py_value *call) {
+    static const char *const P[] = {"table", "rows", "multiinsert"};
+    bound b;
+    if (bind(c, call, "op.bulk_insert", P, 3, &b)) return -1;
+    bool multi = true;
+    if (want_bool(c, b.v[2], "multiinsert", &multi, NULL)) return -1;
+    const py_value *t = b.v[0];
+    if (!t) {
+        fail(c, L(c, call->loc), "op.bulk_insert() needs a table");
+        return -1;
+    }
+    /* The table: sa.table('t', sa.column('a'), ...), sa.Table('t', meta,
+    ** sa.Column(...), ...) or what op.create_table() returned. */
+    const char *callee = callee_name(c, t);
+    str_vec columns = {0};
+    const char *name = NULL;
+    bool known_columns = true;
+    if (!strcmp(callee, "sa.table") || !strcmp(callee, "sa.Table") || !strcmp(callee, "op.create_table")) {
+        bool big = strcmp(callee, "sa.table") != 0;
+        static const char *const PT[] = {"name", "*columns", "schema"};
+        bound tb;
+        if (bind(c, t, callee, PT, 3, &tb) || want_none(c, tb.v[2], "schema") ||
+            want_string(c, tb.v[0], "a table name", &name))
+            return -1;
+        for (size_t i = 0; i < tb.rest.len; i++) {
+            const py_value *col = tb.rest.items[i];
+            const char *cn = callee_name(c, col);
+            if (!strcmp(callee, "sa.Table") && i == 0 && !strcmp(cn, "sa.MetaData")) continue;
+            if (!strcmp(cn, big ? "sa.Column" : "sa.column") && col->args.len >= 1 && !col->args.items[0].keyword) {
+                const char *colname;
+                if (want_string(c, col->args.items[0].value, "a column name", &colname)) return -1;
+                vec_push(c->a, &columns, colname);
+            } else if (big && strncmp(cn, "sa.", 3) == 0 && strstr(cn, "Constraint")) {
+                continue;
+            } else {
+                fail(c, L(c, col->loc), "the table of op.bulk_insert() must list its columns as %s('name', ...)",
+                     big ? "sa.Column" : "sa.column");
+                return -1;
+            }
+        }
+    } else {
+        fail(c, L(c, t->loc), "op.bulk_insert() takes a sa.table('name', sa.column('a'), ...) retort can read");
+        return -1;
+    }
+    if (columns.len == 0) known_columns = false;
+    const py_value *rows = b.v[1];
+    if (!rows || rows->kind != PY_LIST) {
+        fail(c, L(c, rows ? rows->loc : call->loc), "the rows of op.bulk_insert() must be a list of dicts");
+        return -1;
+    }
+    str_vec *keys = arena_alloc(c->a, sizeof *keys);
+    for (size_t i = 0; i < rows->items.len; i++) {
+        const py_value *r = deref(c, rows->items.items[i]);
+        if (r->kind != PY_DICT) {
+            fail(c, L(c, r->loc), "each row of op.bulk_insert() must be a dict of literal values");
+            return -1;
+        }
+        for (size_t k = 0; k < r->items.len; k++) {
+            const char *key;
+            if (want_string(c, r->items.items[k], "a row key", &key)) return -1;
+            bool known = !known_columns;
+            for (size_t j = 0; j < columns.len && !known; j++) known = !strcmp(columns.items[j], key);
+            if (!known) {
+                fail(c, L(c, r->items.items[k]->loc), "table '%s' of op.bulk_insert() has no column '%s'", name, key);
+                return -1;
+            }
+            bool seen = false;
+            for (size_t j = 0; j < keys->len && !seen; j++) seen = !strcmp(keys->items[j], key);
+            if (!seen) vec_push(c->a, keys, key);
+        }
+    }
+    literal_rows *out = arena_alloc(c->a, sizeof *out);
+    for (size_t i = 0; i < rows->items.len; i++) {
+        const py_value *r = deref(c, rows->items.items[i]);
+        literal_row row = {0};
+        for (size_t j = 0; j < keys->len; j++) {
+            sql_literal lit = {LIT_NULL, NULL, false};
+            for (size_t k = 0; k < r->items.len; k++) {
+                if (strcmp(r->items.items[k]->text, keys->items[j]) != 0) continue;
+                const py_value *v = deref(c, r->values.items[k]);
+                switch (v->kind) {
+                case PY_NONE: lit.kind = LIT_NULL; break;
+                case PY_STRING: lit.kind = LIT_STRING; lit.text = S(c, v->text); break;
+                case PY_NUMBER: lit.kind = LIT_NUMBER; lit.text = S(c, v->text); break;
+                case PY_TRUE: case PY_FALSE: lit.kind = LIT_BOOL; lit.bool_value = v->kind == PY_TRUE; break;
+                default:
+                    fail(c, L(c, v->loc), "a value of op.bulk_insert() must be a string, a number, True, False "
+                                          "or None");
+                    return -1;
+                }
+            }
+            vec_push(c->a, &row, lit);
+        }
+        vec_push(c->a, out, row);
+    }
+    op *o = emit(c, OP_BULK_INSERT, call);
+    o->table_name = name;
+    o->insert_columns = keys;
+    o->rows = out;
+    return 0;
+}
+
+/* One op.* / batch_op.* call.  `name` is canonical ("op.x" / "batch.x"). */
+static int convert_call(conv *c, const py_value *call, const char *name) {
+    bool batch = !strncmp(name, "batch.", 6);
+    const char *fn = strchr(name, '.') + 1;
+    const char *what = arena_printf(c->a, "%s.%s", batch ? c->batch_name : "op", fn);
+    c->in_batch_call = batch;
+    bound b;
+    op *o;
+    if (!batch && !strcmp(fn, "create_table")) return op_create_table(c, call, NULL);
+    if (!batch && !strcmp(fn, "drop_table")) {
+        static const char *const P[] = {"table_name", "schema"};
+        const char *t;
+        if (bind(c, call, what, P, 2, &b) || want_none(c, b.v[1], "schema") ||
+            want_string(c, b.v[0], "a table name", &t))
+            return -1;
+        o = emit(c, OP_DROP_TABLE, call);
+        o->table_name = t;
+        return 0;
+    }
+    if (!batch && !strcmp(fn, "rename_table")) {
+        static const char *const P[] = {"old_table_name", "new_table_name", "schema"};
+        const char *from, *to;
+        if (bind(c, call, what, P, 3, &b) || want_none(c, b.v[2], "schema") ||
+            want_string(c, b.v[0], "a table name", &from) || want_string(c, b.v[1], "a table name", &to))
+            return -1;
+        o = emit(c, OP_RENAME_TABLE, call);
+        o->old_name = from;
+        o->new_name = to;
+        o->table_name = from;
+        return 0;
+    }
+    if (!strcmp(fn, "add_column")) {
+        static const char *const P[] = {"table_name", "column", "schema", "insert_before", "insert_after"};
+        if (bind_op(c, call, what, P, 5, 0, &b) || want_none(c, b.v[2], "schema") || refuse_options(c, &b, 3, 5, P))
+            return -1;
+        const char *t = op_table(c, &b, 0);
+        if (!t) return -1;
+        if (!b.v[1]) {
+            fail(c, L(c, call->loc), "%s() needs a sa.Column(...)", what);
+            return -1;
+        }
+        column *col = convert_column(c, b.v[1], NULL, NULL);
+        if (!col) return -1;
+        o = emit(c, OP_ADD_COLUMN, call);
+        o->table_name = t;
+        o->column = col;
+        return 0;
+    }
+    if (!strcmp(fn, "drop_column")) {
+        static const char *const P[] = {"table_name", "column_name", "schema"};
+        const char *t, *col;
+        if (bind_op(c, call, what, P, 3, 0, &b) || want_none(c, b.v[2], "schema") || !(t = op_table(c, &b, 0)) ||
+            want_string(c, b.v[1], "a column name", &col))
+            return -1;
+        o = emit(c, OP_DROP_COLUMN, call);
+        o->table_name = t;
+        o->old_name = col;
+        o->column = new_column(c, col);     /* a stub: the name only */
+        return 0;
+    }
+    if (!strcmp(fn, "alter_column")) return op_alter_column(c, call, what);
+    if (!strcmp(fn, "create_index")) return op_create_index(c, call, what);
+    if (!strcmp(fn, "drop_index")) return op_drop_index(c, call, what);
+    if (!strcmp(fn, "create_unique_constraint")) {
+        static const char *const P[] = {"constraint_name", "table_name", "columns", "schema", "deferrable",
+                                        "initially"};
+        unique_def *u = arena_alloc(c->a, sizeof *u);
+        const char *t;
+        if (bind_op(c, call, what, P, 6, 1, &b) || want_none(c, b.v[3], "schema") || refuse_options(c, &b, 4, 6, P) ||
+            !(t = op_table(c, &b, 1)) || want_name(c, b.v[0], "a constraint name", &u->name, NULL) ||
+            want_string_list(c, b.v[2], "unique constraint columns", &u->columns))
+            return -1;
+        u->loc = L(c, call->loc);
+        o = emit(c, OP_ADD_UNIQUE, call);
+        o->table_name = t;
+        o->unique = u;
+        return 0;
+    }
+    if (!strcmp(fn, "create_foreign_key")) {
+        static const char *const P[] = {"constraint_name", "source_table", "referent_table", "local_cols",
+                                        "remote_cols", "onupdate", "ondelete", "source_schema", "referent_schema",
+                                        "deferrable", "initially", "match"};
+        foreign_key *fk = arena_alloc(c->a, sizeof *fk);
+        const char *t;
+        if (bind_op(c, call, what, P, 12, 1, &b) || want_none(c, b.v[7], "source_schema") ||
+            want_none(c, b.v[8], "referent_schema") || refuse_options(c, &b, 9, 12, P) ||
+            !(t = op_table(c, &b, 1)) || want_name(c, b.v[0], "a constraint name", &fk->name, NULL) ||
+            want_string(c, b.v[2], "the referenced table", &fk->ref_table) ||
+            want_string_list(c, b.v[3], "foreign key columns", &fk->columns) ||
+            want_string_list(c, b.v[4], "referenced columns", &fk->ref_columns) || fk_options(c, &b, 6, 5, fk))
+            return -1;
+        if (fk->columns.len != fk->ref_columns.len) {
+            fail(c, L(c, call->loc), "a foreign key needs as many referenced columns as columns");
+            return -1;
+        }
+        fk->loc = L(c, call->loc);
+        o = emit(c, OP_ADD_FOREIGN_KEY, call);
+        o->table_name = t;
+        o->fk = fk;
+        return 0;
+    }
+    if (!strcmp(fn, "create_check_constraint")) {
+        static const char *const P[] = {"constraint_name", "table_name", "condition", "schema", "deferrable",
+                                        "initially"};
+        check_def *ck = arena_alloc(c->a, sizeof *ck);
+        const char *t;
+        if (bind_op(c, call, what, P, 6, 1, &b) || want_none(c, b.v[3], "schema") || refuse_options(c, &b, 4, 6, P) ||
+            !(t = op_table(c, &b, 1)) || want_name(c, b.v[0], "a constraint name", &ck->name, NULL) ||
+            want_sql(c, b.v[2], "a check condition", &ck->sqltext))
+            return -1;
+        ck->loc = L(c, call->loc);
+        o = emit(c, OP_ADD_CHECK, call);
+        o->table_name = t;
+        o->check = ck;
+        return 0;
+    }
+    if (!strcmp(fn, "drop_constraint")) {
+        static const char *const P[] = {"constraint_name", "table_name", "type_", "schema"};
+        const char *t, *cname, *type = NULL;
+        if (bind_op(c, call, what, P, 4, 1, &b) || want_none(c, b.v[3], "schema") || !(t = op_table(c, &b, 1)) ||
+            want_name(c, b.v[0], "a constraint name", &cname, NULL) ||
+            want_string_or_none(c, b.v[2], "type_", &type))
+            return -1;
+        if (!cname) {
+            fail(c, L(c, call->loc), "drop_constraint() needs the constraint name");
+            return -1;
+        }
+        if (!type || (strcmp(type, "unique") && strcmp(type, "foreignkey") && strcmp(type, "check"))) {
+            diag *d = fail(c, at_of(c, &b, 2, call), "drop_constraint() needs type_='unique', 'foreignkey' or "
+                                                     "'check' for retort to run it%s%s%s",
+                           type ? " (not '" : "", type ? type : "", type ? "')" : "");
+            (void)d;
+            return -1;
+        }
+        if (!strcmp(type, "unique")) {
+            unique_def *u = arena_alloc(c->a, sizeof *u);
+            u->name = cname;
+            o = emit(c, OP_DROP_UNIQUE, call);
+            o->unique = u;
+        } else if (!strcmp(type, "foreignkey")) {
+            foreign_key *fk = arena_alloc(c->a, sizeof *fk);
+            fk->name = cname;
+            o = emit(c, OP_DROP_FOREIGN_KEY, call);
+            o->fk = fk;
+        } else {
+            check_def *ck = arena_alloc(c->a, sizeof *ck);
+            ck->name = cname;
+            o = emit(c, OP_DROP_CHECK, call);
+            o->check = ck;
+        }
+        o->table_name = t;
+        o->old_name = cname;
+        return 0;
+    }
+    if (!strcmp(fn, "create_table_comment") || !strcmp(fn, "drop_table_comment")) {
+        bool create = fn[0] == 'c';
+        static const char *const PC[] = {"table_name", "comment", "existing_comment", "schema"};
+        static const char *const PD[] = {"table_name", "existing_comment", "schema"};
+        const char *t, *comment = NULL, *existing = NULL;
+        if (create) {
+            if (bind_op(c, call, what, PC, 4, 0, &b) || want_none(c, b.v[3], "schema") || !(t = op_table(c, &b, 0)) ||
+                want_string(c, b.v[1], "a table comment", &comment) ||
+                want_string_or_none(c, b.v[2], "existing_comment", &existing))
+                return -1;
+        } else {
+            if (bind_op(c, call, what, PD, 3, 0, &b) || want_none(c, b.v[2], "schema") || !(t = op_table(c, &b, 0)) ||
+                want_string_or_none(c, b.v[1], "existing_comment", &existing))
+                return -1;
+        }
+        o = emit(c, OP_SET_TABLE_COMMENT, call);
+        o->table_name = t;
+        o->old_comment = existing;
+        o->new_comment = comment;
+        return 0;
+    }
+    if (!batch && !strcmp(fn, "execute")) {
+        static const char *const P[] = {"sqltext", "execution_options"};
+        const char *sql;
+        if (bind(c, call, what, P, 2, &b) || want_none(c, b.v[1], "execution_options") ||
+            want_sql(c, b.v[0], "the SQL of op.execute()", &sql))
+            return -1;
+        o = emit(c, OP_EXECUTE, call);
+        o->sql = sql;
+        return 0;
+    }
+    if (!batch && !strcmp(fn, "bulk_insert")) return op_bulk_insert(c, call);
+    fail(c, L(c, call->loc), "retort cannot run %s()", what);
+    return -1;
+}
+
+/* ------------------------------------------------------------ statements */
+
+static void flush_batch(conv *c) {
+    for (size_t i = 0; i < c->pending.len; i++) vec_push(c->a, &c->out->ops, c->pending.items[i]);
+    c->pending.len = 0;
+}
+
+static int convert_stmt(conv *c, const py_stmt *s);
+
+static int convert_with(conv *c, const py_stmt *s) {
+    const py_value *v = s->value;
+    if (c->batch_name) {
+        fail(c, L(c, s->loc), "a with block inside a batch_alter_table block");
+        return -1;
+    }
+    if (!is_call_to(c, v, "op.batch_alter_table")) {
+        fail(c, L(c, s->loc), "retort runs only `with op.batch_alter_table(...) as batch_op:` blocks");
+        return -1;
+    }
+    static const char *const P[] = {"table_name", "schema", "recreate", "partial_reordering", "copy_from",
+                                    "table_args", "table_kwargs", "reflect_args", "reflect_kwargs",
+                                    "naming_convention"};
+    bound b;
+    const char *table, *recreate = "auto";
+    if (bind(c, v, "op.batch_alter_table", P, 10, &b) || want_none(c, b.v[1], "schema") ||
+        refuse_options(c, &b, 3, 10, P) || want_string(c, b.v[0], "a table name", &table))
+        return -1;
+    if (b.v[2] && (want_string(c, b.v[2], "recreate", &recreate) ||
+                   (strcmp(recreate, "auto") && strcmp(recreate, "always") && strcmp(recreate, "never")))) {
+        if (b.v[2]->kind == PY_STRING) fail(c, at_of(c, &b, 2, v), "recreate must be 'auto', 'always' or 'never'");
+        return -1;
+    }
+    batch_block *bb = arena_alloc(c->a, sizeof *bb);
+    bb->table_name = table;
+    bb->recreate = recreate;
+    bb->loc = L(c, s->loc);
+    c->batch = bb;
+    c->batch_name = s->target ? s->target : "\x01";
+    c->pending.len = 0;
+    int rc = 0;
+    for (size_t i = 0; i < s->body.len; i++)
+        if (convert_stmt(c, s->body.items[i])) rc = -1;
+    flush_batch(c);
+    c->batch = NULL;
+    c->batch_name = NULL;
+    return rc;
+}
+
+static int convert_stmt(conv *c, const py_stmt *s) {
+    c->in_batch_call = false;
+    switch (s->kind) {
+    case STMT_PASS: return 0;
+    case STMT_UNSUPPORTED:
+        fail(c, L(c, s->loc), "retort cannot run %s in a migration", s->what);
+        return -1;
+    case STMT_WITH: return convert_with(c, s);
+    case STMT_ASSIGN: {
+        const py_value *v = s->value;
+        const char *callee = callee_name(c, v);
+        if (!strcmp(callee, "op.create_table")) {
+            c->in_batch_call = false;
+            if (op_create_table(c, v, NULL)) return -1;
+        } else if (!strncmp(callee, "op.", 3) || !strncmp(callee, "batch.", 6)) {
+            fail(c, L(c, v->loc), "retort cannot run %s()", v->callee->text);
+            return -1;
+        }
+        local_name ln = {s->target, v};
+        vec_push(c->a, &c->locals, ln);
+        return 0;
+    }
+    case STMT_EXPR: {
+        const py_value *v = s->value;
+        const char *callee = callee_name(c, v);
+        if (!strncmp(callee, "op.", 3) || (c->batch_name && !strncmp(callee, "batch.", 6)))
+            return convert_call(c, v, callee);
+        fail(c, L(c, v->loc), "retort cannot run %s() in a migration: only op.* calls",
+             v->kind == PY_CALL && v->callee->kind == PY_NAME ? v->callee->text : "this call");
+        return -1;
+    }
+    }
+    return -1;
+}
+
+/* Every STMT_UNSUPPORTED under body, into set. */
+static void collect_unsupported(const py_stmt *const *body, size_t n, strmap *set, arena *a) {
+    /* A with block nests one level at most in practice; an explicit stack
+    ** keeps this iterative all the same. */
+    VEC(const py_stmt *) stack = {0};
+    for (size_t i = 0; i < n; i++) vec_push(a, &stack, body[i]);
+    while (stack.len) {
+        const py_stmt *s = stack.items[--stack.len];
+        if (s->kind == STMT_UNSUPPORTED) strmap_put(set, arena_printf(a, "%p", (const void *)s), (void *)s);
+        for (size_t i = 0; i < s->body.len; i++) vec_push(a, &stack, s->body.items[i]);
+    }
+}
+
+int migration_file_ops(const migration_file *m, migration_direction dir, const dialect *d, migration_ops **out,
+                       diag_list *dl) {
+    *out = NULL;
+    arena *a = arena_new();
+    migration_ops *ops = arena_alloc(a, sizeof *ops);
+    ops->arena = a;
+    conv c = {0};
+    c.a = a;
+    c.m = m;
+    c.d = d;
+    c.dl = dl;
+    c.out = ops;
+    c.path = arena_strdup(a, m->path);
+    load_imports(&c);
+    for (size_t i = 0; i < m->assignments.len; i++) {
+        local_name ln = {m->assignments.items[i]->target, m->assignments.items[i]->value};
+        vec_push(a, &c.locals, ln);
+    }
+    /* Module-level code retort cannot read could do anything: refuse. */
+    strmap *in_bodies = strmap_new(a);
+    collect_unsupported((const py_stmt *const *)m->upgrade.items, m->upgrade.len, in_bodies, a);
+    collect_unsupported((const py_stmt *const *)m->downgrade.items, m->downgrade.len, in_bodies, a);
+    for (size_t i = 0; i < m->unsupported.len; i++) {
+        const py_stmt *s = m->unsupported.items[i];
+        if (!strmap_get(in_bodies, arena_printf(a, "%p", (const void *)s)))
+            fail(&c, L(&c, s->loc), "retort cannot run %s in a migration", s->what);
+    }
+    bool has = dir == MIGRATE_UPGRADE ? m->has_upgrade : m->has_downgrade;
+    if (!has) fail(&c, (src_loc){c.path, 0, 0}, "the migration has no %s() function",
+                   dir == MIGRATE_UPGRADE ? "upgrade" : "downgrade");
+    size_t n = dir == MIGRATE_UPGRADE ? m->upgrade.len : m->downgrade.len;
+    py_stmt *const *body = dir == MIGRATE_UPGRADE ? m->upgrade.items : m->downgrade.items;
+    for (size_t i = 0; i < n; i++) convert_stmt(&c, body[i]);
+    if (c.errors) {
+        arena_free(a);
+        return -1;
+    }
+    *out = ops;
+    return 0;
+}

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# The inspection commands against real Alembic 1.8.1 on the same versions
+# folder and database: current, heads, history (plain, --verbose, -r,
+# --indicate-current), branches and show must print what `alembic` prints,
+# byte for byte, on a history with a branch point, a branch label and a
+# merge point; on SQLite and on PostgreSQL (RETORT_TEST_PG_URL; the test
+# fails without it unless RETORT_ALLOW_NO_PG=1).
+#
+# Where Alembic prints a Python set (the children of a branch point, the
+# revisions of `current` when the database has several), its order is
+# random: those outputs are compared as sorted lines.
+set -euo pipefail
+source "$SOURCE_DIR/tests/integration/lib.sh"
+tmp=$(mktemp -d /tmp/retort-history.XXXXXX)
+pgdb=retort_history_$$
+trap 'rm -rf "$tmp"; if [[ -n "${RETORT_TEST_PG_URL:-}" ]]; then drop_pg_database "$pgdb"; fi' EXIT
+
+# The items of "Branches into:" / "Branch names:" lines are a Python set in
+# Alembic (random order); retort sorts them.  Sort Alembic's too.
+norm_sets() {
+  /usr/bin/python3 -c '
+import sys
+for line in sys.stdin.read().splitlines():
+    for key in ("Branches into: ", "Branch names: "):
+        if line.startswith(key):
+            line = key + ", ".join(sorted(line[len(key):].split(", ")))
+    print(line)'
+}
+
+# same LABEL ARGS...: retort and alembic print the same, and succeed.
+same() {
+  local label=$1; shift
+  local want got
+  want=$("${ALEMBIC[@]}" "$@" 2>/dev/null | norm_sets; exit "${PIPESTATUS[0]}") ||
+    { fail "$label: alembic $* failed"; return; }
+  got=$("$RETORT" "$@") || { fail "$label: retort $* failed"; return; }
+  if [[ "$want" != "$got" ]]; then
+    fail "$label: retort $* differs from alembic"
+    diff <(echo "$want") <(echo "$got") >&2 || true
+  fi
+}
+
+# same_sorted: the same lines in any order (Alembic prints a set).
+same_sorted() {
+  local label=$1; shift
+  local want got
+  want=$("${ALEMBIC[@]}" "$@" 2>/dev/null | sort) || { fail "$label: alembic $* failed"; return; }
+  got=$("$RETORT" "$@" | sort) || { fail "$label: retort $* failed"; return; }
+  if [[ "$want" != "$got" ]]; then
+    fail "$label: retort $* differs from alembic (sorted)"
+    diff <(echo "$want") <(echo "$got") >&2 || true
+  fi
+}
+
+scenario() {
+  local backend=$1 dir=$tmp/$1
+  new_project "$dir"
+  cd "$dir"
+  echo "== $backend"
+  # Nothing yet: empty outputs on both sides.
+  same "$backend empty heads" heads
+  same "$backend empty history" history
+
+  # aaaa -> bbbb (head); aaaa -> cccc (feat) -> dddd (head)
+  "$RETORT" revision -m "first table" --rev-id aaaa00000001 >/dev/null
+  "$RETORT" revision -m "second change" --rev-id bbbb00000002 >/dev/null
+  "$RETORT" revision -m "feature start" --rev-id cccc00000003 --head aaaa00000001 --splice \
+    --branch-label feat >/dev/null
+  "$RETORT" revision -m "feature more" --rev-id dddd00000004 --head feat@head >/dev/null
+
+  # Not splicing onto a non-head is refused, as Alembic does.
+  if out=$("$RETORT" revision -m x --head aaaa00000001 2>&1); then fail "revision --head non-head accepted"; fi
+  grep -q "Revision aaaa00000001 is not a head revision; please specify --splice" <<<"$out" ||
+    fail "--splice message: $out"
+  # Autogenerate keeps refusing several heads, naming them and retort merge.
+  if out=$("$RETORT" revision --autogenerate -m x 2>&1); then fail "autogenerate with two heads accepted"; fi
+  grep -q "several heads: bbbb00000002, dddd00000004" <<<"$out" || fail "autogenerate heads message: $out"
+  grep -q "retort merge bbbb00000002 dddd00000004" <<<"$out" || fail "autogenerate merge hint: $out"
+
+  same "$backend heads" heads
+  same "$backend heads -v" heads --verbose
+  same "$backend history" history
+  same "$backend history -v" history --verbose
+  same "$backend history range" history -r aaaa00000001:feat@head
+  same "$backend history open range" history -r cccc:
+  same "$backend history to" history -r :bbbb00000002
+  same_sorted "$backend branches" branches
+  same "$backend show prefix" show aaaa
+  same "$backend show label" show feat@head
+  same "$backend show heads" show heads
+  # <rev>-N (retort's extension of show): the revision below
+  [[ "$("$RETORT" show dddd00000004-1)" == "$("${ALEMBIC[@]}" show cccc00000003 2>/dev/null)" ]] ||
+    fail "$backend show dddd00000004-1 is not cccc00000003's entry"
+
+  # An error: a revision that does not exist.
+  if out=$("$RETORT" show zzzz9 2>&1); then fail "show unknown succeeded"; fi
+  grep -q "Can't locate revision identified by 'zzzz9'" <<<"$out" || fail "unknown revision message: $out"
+  # several heads: "head" is refused with Alembic's message
+  if out=$("$RETORT" show head 2>&1); then fail "show head with two heads succeeded"; fi
+  grep -q "Multiple head revisions are present for given argument 'head'" <<<"$out" || fail "head message: $out"
+
+  # The database: nothing, then both heads (by Alembic).
+  same "$backend current (no table)" current
+  "${ALEMBIC[@]}" upgrade heads 2>/dev/null
+  same_sorted "$backend current two heads" current
+  same_sorted "$backend current -v" current --verbose
+  same "$backend history -i" history --indicate-current
+  same "$backend history -v -i" history --verbose --indicate-current
+  same "$backend show current" show bbbb00000002
+  "${ALEMBIC[@]}" downgrade feat@-1 2>/dev/null
+  same_sorted "$backend current after branch downgrade" current
+  same "$backend history current range" history -r current:heads
+
+  # The merge, by retort; Alembic sees one head and upgrades onto it.
+  "$RETORT" merge heads -m "merge feature" --rev-id eeee00000005 >/dev/null
+  same "$backend heads after merge" heads
+  same "$backend history after merge" history
+  same "$backend history -v after merge" history --verbose
+  same "$backend show merge" show eeee00000005
+  "${ALEMBIC[@]}" upgrade head 2>/dev/null || fail "$backend: alembic upgrade head after merge failed"
+  same "$backend current at merge" current
+  same "$backend current -v at merge" current --verbose
+  cd "$SOURCE_DIR"
+}
+
+export DATABASE_URL="sqlite:///$tmp/sqlite/app.db"
+scenario sqlite
+
+if [[ -z "${RETORT_TEST_PG_URL:-}" ]]; then
+  if [[ "${RETORT_ALLOW_NO_PG:-}" == 1 ]]; then
+    echo "PostgreSQL skipped (RETORT_ALLOW_NO_PG=1)"
+  else
+    fail "RETORT_TEST_PG_URL is not set (set RETORT_ALLOW_NO_PG=1 to skip PostgreSQL)"
+  fi
+else
+  export DATABASE_URL=$(new_pg_database "$pgdb")
+  scenario postgresql
+fi
+finish

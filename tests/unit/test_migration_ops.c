@@ -1,0 +1,615 @@
+/*
+** test_migration_ops.c — migration_file_ops(): each op.* / batch_op.* call
+** into its op and fields, name resolution through imports and locals,
+** batch blocks, data migrations, the errors that refuse a migration, and a
+** round trip: what retort renders, read back and rendered again, is the
+** same file.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "script/migration.h"
+#include "render/render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct fixture {
+    arena *a;
+    diag_list dl;
+    migration_ops *ops;
+} fixture;
+
+static int setup(void **state) {
+    fixture *f = calloc(1, sizeof *f);
+    f->a = arena_new();
+    diag_list_init(&f->dl);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fixture *f = *state;
+    migration_ops_free(f->ops);
+    diag_list_free(&f->dl);
+    arena_free(f->a);
+    free(f);
+    return 0;
+}
+
+/* The ops of `body` (the lines of upgrade(), each indented by 4). */
+static int convert(fixture *f, const char *header, const char *body, const dialect *d) {
+    migration_ops_free(f->ops);
+    f->ops = NULL;
+    const char *text = arena_printf(f->a, "from alembic import op\nimport sqlalchemy as sa\n%s"
+                                          "revision = 'r1'\ndown_revision = None\n\n\ndef upgrade():\n%s",
+                                    header ? header : "", body);
+    migration_file *m = NULL;
+    if (migration_parse(f->a, "m.py", text, &m, &f->dl) != 0) {
+        diag_print(&f->dl, stderr);
+        fail_msg("parse failed");
+    }
+    return migration_file_ops(m, MIGRATE_UPGRADE, d ? d : dialect_sqlite(), &f->ops, &f->dl);
+}
+
+static void convert_ok(fixture *f, const char *header, const char *body, const dialect *d) {
+    int rc = convert(f, header, body, d);
+    if (rc) diag_print(&f->dl, stderr);
+    assert_int_equal(rc, 0);
+}
+
+static const op *op_at(fixture *f, size_t i) {
+    assert_true(i < f->ops->ops.len);
+    return &f->ops->ops.items[i];
+}
+
+/* The only diagnostic: its message and place, with the Alembic hint. */
+static void assert_error(fixture *f, int line, int column, const char *message) {
+    assert_int_equal(f->dl.items.len, 1);
+    const diag *d = &f->dl.items.items[0];
+    assert_string_equal(d->message, message);
+    assert_int_equal(d->loc.line, line);
+    assert_int_equal(d->loc.column, column);
+    assert_string_equal(d->hint, "run this migration with python3 -m alembic");
+    assert_non_null(d->source_line);
+    assert_null(f->ops);
+}
+
+/* Lines of upgrade() start at line 8 of convert()'s text. */
+#define BODY_LINE(n) (7 + (n))
+
+static void test_create_table(void **state) {
+    fixture *f = *state;
+    convert_ok(f, NULL,
+               "    op.create_table('datasets',\n"
+               "    sa.Column('id', sa.String(length=36), nullable=False, comment='Primary key'),\n"
+               "    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),\n"
+               "    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('CURRENT_TIMESTAMP'), nullable=True),\n"
+               "    sa.Column('status', sa.String(50), server_default='pending', nullable=False),\n"
+               "    sa.Column('q', sa.Text(), server_default=sa.text(\"'x'\")),\n"
+               "    sa.Column('n', sa.Integer(), server_default='0', autoincrement=False, nullable=False),\n"
+               "    sa.Column('price', sa.Numeric(precision=10, scale=2), nullable=True),\n"
+               "    sa.Column('amount', sa.Numeric(8), nullable=True),\n"
+               "    sa.Column('big', sa.BigInteger(), nullable=True),\n"
+               "    sa.Column('small', sa.SmallInteger, nullable=True),\n"
+               "    sa.Column('flag', sa.Boolean(), server_default='1', nullable=False),\n"
+               "    sa.Column('ratio', sa.Float(), nullable=True),\n"
+               "    sa.Column('born', sa.Date(), nullable=True),\n"
+               "    sa.Column('at', sa.Time(), nullable=True),\n"
+               "    sa.Column('span', sa.Interval(), nullable=True),\n"
+               "    sa.Column('config', sa.JSON(), server_default='{}', nullable=False),\n"
+               "    sa.Column('data', sa.LargeBinary(), nullable=True),\n"
+               "    sa.CheckConstraint('n >= 0', name='ck_n'),\n"
+               "    sa.CheckConstraint(sa.text('ratio > 0')),\n"
+               "    sa.PrimaryKeyConstraint('id', name='pk_datasets'),\n"
+               "    sa.UniqueConstraint('status', 'n', name='uq_status_n'),\n"
+               "    comment='Datasets'\n"
+               "    )\n",
+               NULL);
+    assert_int_equal(f->ops->ops.len, 1);
+    const op *o = op_at(f, 0);
+    assert_int_equal(o->kind, OP_CREATE_TABLE);
+    assert_string_equal(o->table_name, "datasets");
+    assert_int_equal(o->loc.line, BODY_LINE(1));
+    assert_int_equal(o->loc.column, 5);
+    assert_null(o->batch);
+    const table *t = o->table;
+    assert_string_equal(t->name, "datasets");
+    assert_string_equal(t->comment, "Datasets");
+    assert_int_equal(t->columns.len, 17);
+    const column *c = t->columns.items[0];
+    assert_string_equal(c->name, "id");
+    assert_int_equal(c->type.kind, TYPE_STRING);
+    assert_int_equal(c->type.length, 36);
+    assert_false(c->nullable);
+    assert_true(c->primary_key);
+    assert_string_equal(c->comment, "Primary key");
+    assert_ptr_equal(table_find_column(t, "status"), t->columns.items[3]);
+    c = t->columns.items[1];
+    assert_true(c->type.timezone);
+    assert_int_equal(c->server_default.kind, DEFAULT_NOW);
+    c = t->columns.items[2];
+    assert_false(c->type.timezone);
+    assert_int_equal(c->server_default.kind, DEFAULT_SQL);
+    assert_string_equal(c->server_default.text, "CURRENT_TIMESTAMP");
+    assert_true(c->nullable);
+    c = t->columns.items[3];
+    assert_int_equal(c->type.length, 50);
+    assert_int_equal(c->server_default.kind, DEFAULT_STRING);
+    assert_string_equal(c->server_default.text, "pending");
+    c = t->columns.items[4];
+    assert_int_equal(c->type.kind, TYPE_TEXT);
+    assert_true(c->nullable);
+    assert_int_equal(c->server_default.kind, DEFAULT_SQL);
+    assert_string_equal(c->server_default.text, "'x'");
+    c = t->columns.items[5];
+    assert_int_equal(c->autoincrement, AUTOINC_FALSE);
+    assert_int_equal(t->columns.items[6]->type.kind, TYPE_NUMERIC);
+    assert_int_equal(t->columns.items[6]->type.precision, 10);
+    assert_int_equal(t->columns.items[6]->type.scale, 2);
+    assert_int_equal(t->columns.items[7]->type.precision, 8);
+    assert_int_equal(t->columns.items[7]->type.scale, -1);
+    static const type_kind kinds[] = {TYPE_BIGINT, TYPE_SMALLINT, TYPE_BOOLEAN, TYPE_FLOAT, TYPE_DATE,
+                                      TYPE_TIME, TYPE_INTERVAL, TYPE_JSON, TYPE_LARGEBINARY};
+    for (size_t i = 0; i < 9; i++) assert_int_equal(t->columns.items[8 + i]->type.kind, kinds[i]);
+    assert_int_equal(t->checks.len, 2);
+    assert_string_equal(t->checks.items[0]->name, "ck_n");
+    assert_string_equal(t->checks.items[0]->sqltext, "n >= 0");
+    assert_null(t->checks.items[1]->name);
+    assert_string_equal(t->checks.items[1]->sqltext, "ratio > 0");
+    assert_string_equal(t->primary_key.name, "pk_datasets");
+    assert_int_equal(t->primary_key.columns.len, 1);
+    assert_int_equal(t->uniques.len, 1);
+    assert_string_equal(t->uniques.items[0]->name, "uq_status_n");
+    assert_int_equal(t->uniques.items[0]->columns.len, 2);
+}
+
+static void test_create_table_keys(void **state) {
+    fixture *f = *state;
+    convert_ok(f, NULL,
+               "    op.create_table('charts',\n"
+               "    sa.Column('id', sa.Integer(), primary_key=True),\n"
+               "    sa.Column('dataset_id', sa.String(length=36), sa.ForeignKey('datasets.id', ondelete='cascade'),\n"
+               "              nullable=False, index=True, unique=True),\n"
+               "    sa.ForeignKeyConstraint(['a', 'b'], ['other.x', 'other.y'], name='fk_ab', onupdate='CASCADE',\n"
+               "                            ondelete='SET NULL'),\n"
+               "    sa.Column('a', sa.Integer()), sa.Column('b', sa.Integer())\n"
+               "    )\n",
+               NULL);
+    assert_int_equal(f->ops->ops.len, 2);
+    const table *t = op_at(f, 0)->table;
+    assert_true(t->columns.items[0]->primary_key);
+    assert_false(t->columns.items[0]->nullable);
+    assert_string_equal(t->primary_key.columns.items[0], "id");
+    assert_int_equal(t->foreign_keys.len, 2);
+    const foreign_key *fk = t->foreign_keys.items[0];
+    assert_null(fk->name);
+    assert_string_equal(fk->columns.items[0], "dataset_id");
+    assert_string_equal(fk->ref_table, "datasets");
+    assert_string_equal(fk->ref_columns.items[0], "id");
+    assert_string_equal(fk->ondelete, "CASCADE");
+    fk = t->foreign_keys.items[1];
+    assert_string_equal(fk->name, "fk_ab");
+    assert_string_equal(fk->ref_table, "other");
+    assert_string_equal(fk->ref_columns.items[1], "y");
+    assert_string_equal(fk->onupdate, "CASCADE");
+    assert_string_equal(fk->ondelete, "SET NULL");
+    assert_int_equal(t->uniques.len, 1);
+    assert_null(t->uniques.items[0]->name);
+    /* index=True: an index op after the table, named by SQLAlchemy's convention. */
+    const op *ix = op_at(f, 1);
+    assert_int_equal(ix->kind, OP_CREATE_INDEX);
+    assert_string_equal(ix->index->name, "ix_charts_dataset_id");
+    assert_true(ix->index->conventional_name);
+}
+
+static void test_sql_types(void **state) {
+    fixture *f = *state;
+    convert_ok(f, "from sqlalchemy.dialects import postgresql\n",
+               "    op.create_table('pg',\n"
+               "    sa.Column('doc', postgresql.JSONB(astext_type=sa.Text()), nullable=True),\n"
+               "    sa.Column('c1', sa.VARCHAR(length=20), nullable=True),\n"
+               "    sa.Column('c2', sa.NUMERIC(precision=5, scale=1), nullable=True),\n"
+               "    sa.Column('c3', postgresql.INET(), nullable=True),\n"
+               "    sa.Column('c4', postgresql.TIMESTAMP(timezone=True), nullable=True),\n"
+               "    sa.Column('c5', sa.INTEGER(), nullable=True)\n"
+               "    )\n",
+               dialect_postgresql());
+    const table *t = op_at(f, 0)->table;
+    assert_int_equal(t->columns.items[0]->type.kind, TYPE_JSON);
+    assert_true(t->columns.items[0]->type.jsonb);
+    col_type want = dialect_postgresql()->parse_type(f->a, "VARCHAR(20)");
+    assert_int_equal(t->columns.items[1]->type.kind, want.kind);
+    assert_int_equal(t->columns.items[1]->type.length, 20);
+    assert_string_equal(t->columns.items[1]->type.raw, "VARCHAR(20)");
+    assert_string_equal(t->columns.items[2]->type.raw, "NUMERIC(5, 1)");
+    assert_string_equal(t->columns.items[3]->type.raw, "INET");
+    assert_string_equal(t->columns.items[4]->type.raw, "TIMESTAMP WITH TIME ZONE");
+    assert_int_equal(t->columns.items[5]->type.kind, TYPE_INTEGER);
+}
+
+static void test_simple_ops(void **state) {
+    fixture *f = *state;
+    convert_ok(f, NULL,
+               "    op.drop_table('old')\n"
+               "    op.rename_table('a', 'b')\n"
+               "    op.add_column('t', sa.Column('c', sa.String(length=5), server_default='x', nullable=False))\n"
+               "    op.drop_column('t', 'd')\n"
+               "    op.create_unique_constraint('uq_t_c', 't', ['c'])\n"
+               "    op.create_foreign_key('fk_t_o', 't', 'o', ['oid'], ['id'], ondelete='CASCADE')\n"
+               "    op.create_check_constraint('ck_t', 't', sa.text('c <> \\'\\''))\n"
+               "    op.drop_constraint('uq_t_c', 't', type_='unique')\n"
+               "    op.drop_constraint('fk_t_o', 't', type_='foreignkey')\n"
+               "    op.drop_constraint('ck_t', 't', type_='check')\n"
+               "    op.create_table_comment('t', 'new', existing_comment='old', schema=None)\n"
+               "    op.drop_table_comment('t', existing_comment='new')\n"
+               "    op.execute('DELETE FROM t')\n"
+               "    op.execute(sa.text('UPDATE t SET c = 1'))\n",
+               NULL);
+    assert_int_equal(f->ops->ops.len, 14);
+    const op *o = op_at(f, 0);
+    assert_int_equal(o->kind, OP_DROP_TABLE);
+    assert_string_equal(o->table_name, "old");
+    assert_null(o->table);
+    o = op_at(f, 1);
+    assert_int_equal(o->kind, OP_RENAME_TABLE);
+    assert_string_equal(o->old_name, "a");
+    assert_string_equal(o->new_name, "b");
+    o = op_at(f, 2);
+    assert_int_equal(o->kind, OP_ADD_COLUMN);
+    assert_string_equal(o->table_name, "t");
+    assert_string_equal(o->column->name, "c");
+    assert_false(o->column->nullable);
+    assert_string_equal(o->column->server_default.text, "x");
+    o = op_at(f, 3);
+    assert_int_equal(o->kind, OP_DROP_COLUMN);
+    assert_string_equal(o->old_name, "d");
+    assert_string_equal(o->column->name, "d");
+    o = op_at(f, 4);
+    assert_int_equal(o->kind, OP_ADD_UNIQUE);
+    assert_string_equal(o->unique->name, "uq_t_c");
+    assert_string_equal(o->unique->columns.items[0], "c");
+    o = op_at(f, 5);
+    assert_int_equal(o->kind, OP_ADD_FOREIGN_KEY);
+    assert_string_equal(o->table_name, "t");
+    assert_string_equal(o->fk->ref_table, "o");
+    assert_string_equal(o->fk->columns.items[0], "oid");
+    assert_string_equal(o->fk->ref_columns.items[0], "id");
+    assert_string_equal(o->fk->ondelete, "CASCADE");
+    assert_null(o->fk->onupdate);
+    o = op_at(f, 6);
+    assert_int_equal(o->kind, OP_ADD_CHECK);
+    assert_string_equal(o->check->sqltext, "c <> ''");
+    assert_int_equal(op_at(f, 7)->kind, OP_DROP_UNIQUE);
+    assert_string_equal(op_at(f, 7)->unique->name, "uq_t_c");
+    assert_int_equal(op_at(f, 8)->kind, OP_DROP_FOREIGN_KEY);
+    assert_string_equal(op_at(f, 8)->fk->name, "fk_t_o");
+    assert_int_equal(op_at(f, 9)->kind, OP_DROP_CHECK);
+    assert_string_equal(op_at(f, 9)->check->name, "ck_t");
+    o = op_at(f, 10);
+    assert_int_equal(o->kind, OP_SET_TABLE_COMMENT);
+    assert_string_equal(o->old_comment, "old");
+    assert_string_equal(o->new_comment, "new");
+    o = op_at(f, 11);
+    assert_string_equal(o->old_comment, "new");
+    assert_null(o->new_comment);
+    assert_int_equal(op_at(f, 12)->kind, OP_EXECUTE);
+    assert_string_equal(op_at(f, 12)->sql, "DELETE FROM t");
+    assert_string_equal(op_at(f, 13)->sql, "UPDATE t SET c = 1");
+    assert_int_equal(op_at(f, 13)->loc.line, BODY_LINE(14));
+}
+
+static void test_alter_column(void **state) {
+    fixture *f = *state;
+    convert_ok(f, NULL,
+               "    op.alter_column('t', 'status',\n"
+               "               existing_type=sa.String(length=50),\n"
+               "               server_default=None,\n"
+               "               type_=sa.String(length=100),\n"
+               "               comment='Status',\n"
+               "               existing_nullable=False,\n"
+               "               existing_server_default='new')\n"
+               "    op.alter_column('t', 'n', nullable=True)\n"
+               "    op.alter_column('t', 'body', new_column_name='description', existing_type=sa.Text(),\n"
+               "                    existing_comment='c', existing_nullable=True)\n"
+               "    op.alter_column('t', 'x', new_column_name='y', nullable=False, server_default=sa.text('1'))\n",
+               NULL);
+    assert_int_equal(f->ops->ops.len, 5);
+    const op *o = op_at(f, 0);
+    assert_int_equal(o->kind, OP_ALTER_COLUMN);
+    assert_int_equal(o->alter, ALTER_TYPE | ALTER_DEFAULT | ALTER_COMMENT);
+    assert_string_equal(o->old_column->name, "status");
+    assert_int_equal(o->old_column->type.length, 50);
+    assert_false(o->old_column->nullable);
+    assert_string_equal(o->old_column->server_default.text, "new");
+    assert_int_equal(o->column->type.length, 100);
+    assert_int_equal(o->column->server_default.kind, DEFAULT_NONE);
+    assert_string_equal(o->column->comment, "Status");
+    assert_false(o->column->nullable);
+    o = op_at(f, 1);
+    assert_int_equal(o->alter, ALTER_NULLABLE);
+    assert_true(o->column->nullable);
+    /* Unknown existing type: TYPE_OTHER without a spelling. */
+    assert_int_equal(o->old_column->type.kind, TYPE_OTHER);
+    assert_null(o->old_column->type.raw);
+    o = op_at(f, 2);
+    assert_int_equal(o->kind, OP_RENAME_COLUMN);
+    assert_string_equal(o->old_name, "body");
+    assert_string_equal(o->new_name, "description");
+    assert_string_equal(o->column->name, "description");
+    assert_int_equal(o->column->type.kind, TYPE_TEXT);
+    assert_string_equal(o->column->comment, "c");
+    /* A rename with changes: the rename, then the alter on the new name. */
+    assert_int_equal(op_at(f, 3)->kind, OP_RENAME_COLUMN);
+    o = op_at(f, 4);
+    assert_int_equal(o->kind, OP_ALTER_COLUMN);
+    assert_int_equal(o->alter, ALTER_NULLABLE | ALTER_DEFAULT);
+    assert_string_equal(o->column->name, "y");
+    assert_string_equal(o->old_column->name, "y");
+    assert_int_equal(o->column->server_default.kind, DEFAULT_SQL);
+}
+
+static void test_indexes(void **state) {
+    fixture *f = *state;
+    const char *body = "    op.create_index(op.f('ix_t_a'), 't', ['a', sa.text('lower(b)')], unique=True,\n"
+                       "        postgresql_where=sa.text('a > 0'), sqlite_where=sa.text('a > 1'))\n"
+                       "    op.drop_index('ix_t_b', table_name='t')\n"
+                       "    op.drop_index('ix_u')\n";
+    convert_ok(f, NULL, body, dialect_sqlite());
+    const op *o = op_at(f, 0);
+    assert_int_equal(o->kind, OP_CREATE_INDEX);
+    assert_string_equal(o->table_name, "t");
+    assert_string_equal(o->index->name, "ix_t_a");
+    assert_true(o->index->conventional_name);
+    assert_true(o->index->unique);
+    assert_string_equal(o->index->columns.items[0], "a");
+    assert_string_equal(o->index->columns.items[1], "(lower(b))");
+    assert_string_equal(o->index->where, "a > 1");
+    o = op_at(f, 1);
+    assert_int_equal(o->kind, OP_DROP_INDEX);
+    assert_string_equal(o->index->name, "ix_t_b");
+    assert_string_equal(o->old_name, "ix_t_b");
+    assert_string_equal(o->table_name, "t");
+    assert_null(op_at(f, 2)->table_name);
+    convert_ok(f, NULL, body, dialect_postgresql());
+    assert_string_equal(op_at(f, 0)->index->where, "a > 0");
+    assert_false(op_at(f, 1)->index->conventional_name);
+}
+
+static void test_batch_block(void **state) {
+    fixture *f = *state;
+    convert_ok(f, NULL,
+               "    with op.batch_alter_table('t', schema=None, recreate='always') as b:\n"
+               "        b.add_column(sa.Column('c', sa.Integer(), nullable=True))\n"
+               "        b.drop_column('d')\n"
+               "        b.alter_column('e', existing_type=sa.Integer(), nullable=False)\n"
+               "        b.create_index(b.f('ix_t_c'), ['c'], unique=False)\n"
+               "        b.drop_index(b.f('ix_t_d'))\n"
+               "        b.create_unique_constraint('uq', ['c'])\n"
+               "        b.create_foreign_key('fk', 'o', ['c'], ['id'], onupdate='CASCADE')\n"
+               "        b.create_check_constraint('ck', 'c > 0')\n"
+               "        b.drop_constraint('old', type_='unique')\n"
+               "        b.create_table_comment('hello', existing_comment=None)\n"
+               "        b.drop_table_comment(existing_comment='hello')\n"
+               "        op.execute('SELECT 1')\n"
+               "    op.drop_table('z')\n",
+               NULL);
+    assert_int_equal(f->ops->ops.len, 13);
+    /* op.execute inside the block runs before the block's ops, as in Alembic. */
+    assert_int_equal(op_at(f, 0)->kind, OP_EXECUTE);
+    assert_null(op_at(f, 0)->batch);
+    const batch_block *bb = op_at(f, 1)->batch;
+    assert_non_null(bb);
+    assert_string_equal(bb->table_name, "t");
+    assert_string_equal(bb->recreate, "always");
+    assert_int_equal(bb->loc.line, BODY_LINE(1));
+    static const op_kind kinds[] = {OP_ADD_COLUMN, OP_DROP_COLUMN, OP_ALTER_COLUMN, OP_CREATE_INDEX,
+                                    OP_DROP_INDEX, OP_ADD_UNIQUE, OP_ADD_FOREIGN_KEY, OP_ADD_CHECK,
+                                    OP_DROP_UNIQUE, OP_SET_TABLE_COMMENT, OP_SET_TABLE_COMMENT};
+    for (size_t i = 0; i < 11; i++) {
+        const op *o = op_at(f, 1 + i);
+        assert_int_equal(o->kind, kinds[i]);
+        assert_ptr_equal(o->batch, bb);
+        assert_string_equal(o->table_name, "t");
+    }
+    assert_string_equal(op_at(f, 4)->index->name, "ix_t_c");
+    assert_true(op_at(f, 4)->index->conventional_name);
+    assert_string_equal(op_at(f, 7)->fk->ref_table, "o");
+    assert_string_equal(op_at(f, 7)->fk->onupdate, "CASCADE");
+    assert_string_equal(op_at(f, 10)->new_comment, "hello");
+    assert_null(op_at(f, 11)->new_comment);
+    assert_int_equal(op_at(f, 12)->kind, OP_DROP_TABLE);
+    assert_null(op_at(f, 12)->batch);
+}
+
+static void test_bulk_insert(void **state) {
+    fixture *f = *state;
+    convert_ok(f, "from sqlalchemy import table, column\nt = table('roles', column('id'), column('name', sa.String))\n",
+               "    op.bulk_insert(t, [{'id': 1, 'name': 'a'}, {'name': None, 'id': -2}, {'id': 3}])\n"
+               "    rows = [{'x': True}, {'x': 2.5}]\n"
+               "    op.bulk_insert(sa.Table('u', sa.MetaData(), sa.Column('x', sa.Integer)), rows)\n"
+               "    made = op.create_table('v', sa.Column('k', sa.String(), nullable=False))\n"
+               "    op.bulk_insert(made, [{'k': 'it\\'s'}])\n",
+               NULL);
+    assert_int_equal(f->ops->ops.len, 4);
+    const op *o = op_at(f, 0);
+    assert_int_equal(o->kind, OP_BULK_INSERT);
+    assert_string_equal(o->table_name, "roles");
+    assert_int_equal(o->insert_columns->len, 2);
+    assert_string_equal(o->insert_columns->items[0], "id");
+    assert_string_equal(o->insert_columns->items[1], "name");
+    assert_int_equal(o->rows->len, 3);
+    const literal_row *r = &o->rows->items[1];
+    assert_int_equal(r->items[0].kind, LIT_NUMBER);
+    assert_string_equal(r->items[0].text, "-2");
+    assert_int_equal(r->items[1].kind, LIT_NULL);
+    assert_int_equal(o->rows->items[2].items[1].kind, LIT_NULL);
+    assert_string_equal(o->rows->items[0].items[1].text, "a");
+    o = op_at(f, 1);
+    assert_string_equal(o->table_name, "u");
+    assert_int_equal(o->rows->items[0].items[0].kind, LIT_BOOL);
+    assert_true(o->rows->items[0].items[0].bool_value);
+    assert_string_equal(o->rows->items[1].items[0].text, "2.5");
+    assert_int_equal(op_at(f, 2)->kind, OP_CREATE_TABLE);
+    o = op_at(f, 3);
+    assert_string_equal(o->table_name, "v");
+    assert_string_equal(o->rows->items[0].items[0].text, "it's");
+}
+
+static void test_imports_resolve(void **state) {
+    fixture *f = *state;
+    convert_ok(f, "from alembic import op as operations\nimport sqlalchemy\nfrom sqlalchemy import Column, Integer as Int\n",
+               "    operations.add_column('t', Column('a', Int(), nullable=True))\n"
+               "    operations.add_column('t', sqlalchemy.Column('b', sqlalchemy.types.Text()))\n",
+               NULL);
+    assert_int_equal(op_at(f, 0)->column->type.kind, TYPE_INTEGER);
+    assert_int_equal(op_at(f, 1)->column->type.kind, TYPE_TEXT);
+}
+
+/* ------------------------------------------------------------ refusals */
+
+static void test_errors(void **state) {
+    fixture *f = *state;
+    assert_int_equal(convert(f, NULL, "    op.drop_table('a')\n    conn = op.get_bind()\n", NULL), -1);
+    assert_error(f, BODY_LINE(2), 12, "retort cannot run op.get_bind()");
+
+    diag_list_free(&f->dl);
+    diag_list_init(&f->dl);
+    assert_int_equal(convert(f, NULL, "    op.create_index('ix', 't', ['a'], unqiue=True)\n", NULL), -1);
+    assert_error(f, BODY_LINE(1), 39, "op.create_index(): retort does not understand the argument 'unqiue' "
+                                      "(did you mean 'unique'?)");
+
+    diag_list_free(&f->dl);
+    diag_list_init(&f->dl);
+    assert_int_equal(convert(f, NULL, "    op.add_column('t', sa.Column('a', sa.Enum('x', name='e')))\n", NULL), -1);
+    assert_error(f, BODY_LINE(1), 39, "retort does not know the column type sa.Enum");
+
+    diag_list_free(&f->dl);
+    diag_list_init(&f->dl);
+    assert_int_equal(convert(f, NULL, "    op.execute('x')\n    for x in y:\n        pass\n", NULL), -1);
+    assert_error(f, BODY_LINE(2), 5, "retort cannot run a for loop in a migration");
+
+    diag_list_free(&f->dl);
+    diag_list_init(&f->dl);
+    assert_int_equal(convert(f, NULL, "    op.drop_constraint('c', 't')\n", NULL), -1);
+    assert_error(f, BODY_LINE(1), 5, "drop_constraint() needs type_='unique', 'foreignkey' or 'check' for "
+                                     "retort to run it");
+
+    diag_list_free(&f->dl);
+    diag_list_init(&f->dl);
+    assert_int_equal(convert(f, NULL, "    helper()\n", NULL), -1);
+    assert_error(f, BODY_LINE(1), 5, "retort cannot run helper() in a migration: only op.* calls");
+
+    diag_list_free(&f->dl);
+    diag_list_init(&f->dl);
+    assert_int_equal(convert(f, "from app import models\n", "    pass\n", NULL), -1);
+    assert_error(f, 3, 1, "retort cannot run an import of 'app' (application code) in a migration");
+
+    diag_list_free(&f->dl);
+    diag_list_init(&f->dl);
+    assert_int_equal(convert(f, NULL, "    op.bulk_insert(t, [{'a': x}])\n", NULL), -1);
+    assert_error(f, BODY_LINE(1), 20, "op.bulk_insert() takes a sa.table('name', sa.column('a'), ...) retort can read");
+
+    diag_list_free(&f->dl);
+    diag_list_init(&f->dl);
+    assert_int_equal(convert(f, NULL, "    op.bulk_insert(sa.table('t', sa.column('a')), [{'a': sa.func.now()}])\n",
+                             NULL), -1);
+    assert_error(f, BODY_LINE(1), 58, "a value of op.bulk_insert() must be a string, a number, True, False or None");
+
+    diag_list_free(&f->dl);
+    diag_list_init(&f->dl);
+    assert_int_equal(convert(f, NULL, "    op.add_column('t', sa.Column('a', sa.Integer()), schema='other')\n", NULL), -1);
+    assert_error(f, BODY_LINE(1), 61, "schema is not supported (only schema=None)");
+}
+
+static void test_several_errors(void **state) {
+    fixture *f = *state;
+    assert_int_equal(convert(f, NULL, "    op.foo()\n    op.execute('ok')\n    op.bar()\n", NULL), -1);
+    assert_int_equal(f->dl.items.len, 2);
+    assert_string_equal(f->dl.items.items[0].message, "retort cannot run op.foo()");
+    assert_string_equal(f->dl.items.items[1].message, "retort cannot run op.bar()");
+    assert_null(f->ops);
+}
+
+static void test_data_migration_file(void **state) {
+    fixture *f = *state;
+    migration_file *m = NULL;
+    assert_int_equal(migration_parse_file(f->a, TEST_DATA "/migrations/data_migration.py", &m, &f->dl), 0);
+    assert_int_equal(migration_file_ops(m, MIGRATE_UPGRADE, dialect_sqlite(), &f->ops, &f->dl), 0);
+    static const op_kind up[] = {OP_ADD_COLUMN, OP_EXECUTE, OP_EXECUTE, OP_ALTER_COLUMN,
+                                 OP_BULK_INSERT, OP_EXECUTE, OP_CREATE_INDEX};
+    assert_int_equal(f->ops->ops.len, 7);
+    for (size_t i = 0; i < 7; i++) assert_int_equal(op_at(f, i)->kind, up[i]);
+    assert_string_equal(op_at(f, 1)->sql, "UPDATE users SET status = 'active'");
+    assert_string_equal(op_at(f, 2)->sql, "UPDATE users SET email = lower(email) WHERE email <> lower(email)");
+    assert_int_equal(op_at(f, 0)->column->type.length, 20);
+    assert_true(op_at(f, 0)->column->nullable);
+    assert_int_equal(op_at(f, 4)->insert_columns->len, 3);
+    assert_int_equal(op_at(f, 4)->rows->items[2].items[2].kind, LIT_NULL);
+    assert_string_equal(op_at(f, 6)->batch->recreate, "auto");
+    migration_ops_free(f->ops);
+    f->ops = NULL;
+    assert_int_equal(migration_file_ops(m, MIGRATE_DOWNGRADE, dialect_sqlite(), &f->ops, &f->dl), 0);
+    assert_int_equal(f->ops->ops.len, 3);
+    assert_int_equal(op_at(f, 0)->kind, OP_DROP_INDEX);
+    assert_string_equal(op_at(f, 0)->table_name, "users");
+    assert_int_equal(op_at(f, 2)->kind, OP_DROP_COLUMN);
+}
+
+/* ----------------------------------------------------------- round trip */
+
+/* Read a golden file retort rendered, render its upgrade ops again with
+** the same header: the same bytes (downgrade = inverses of the ops). */
+static void round_trip(fixture *f, const char *name, bool batch) {
+    const char *path = arena_printf(f->a, "%s/tests/golden/render/%s", SOURCE_DIR, name);
+    migration_file *m = NULL;
+    assert_int_equal(migration_parse_file(f->a, path, &m, &f->dl), 0);
+    migration_ops_free(f->ops);
+    f->ops = NULL;
+    assert_int_equal(migration_file_ops(m, MIGRATE_UPGRADE, dialect_sqlite(), &f->ops, &f->dl), 0);
+    char *text = read_file(path, NULL);
+    const char *first_nl = strchr(m->docstring, '\n');
+    render_options opt = {0};
+    opt.message = arena_strndup(f->a, m->docstring, (size_t)(first_nl - m->docstring));
+    opt.revision = m->revision;
+    opt.down_revisions = &m->down_revisions;
+    const char *cd = strstr(m->docstring, "Create Date: ") + 13;
+    opt.create_date = arena_strndup(f->a, cd, strcspn(cd, "\n"));
+    opt.branch_labels = &m->branch_labels;
+    opt.depends_on = &m->depends_on;
+    opt.batch = batch;
+    opt.autogenerate = true;
+    char *again = render_python(f->ops, &opt);
+    assert_string_equal(again, text);
+    free(again);
+    free(text);
+}
+
+static void test_round_trip(void **state) {
+    fixture *f = *state;
+    round_trip(f, "r1_create_all.py", false);
+    round_trip(f, "create_all_batch.py", true);
+    round_trip(f, "r3_rename_table.py", false);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_create_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_table_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sql_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_simple_ops, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alter_column, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_indexes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch_block, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_insert, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_imports_resolve, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_several_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_data_migration_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
