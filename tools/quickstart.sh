@@ -19,11 +19,12 @@ echo "== retort models: the schema the models declare"
 head -n 12 /tmp/retort-models.txt
 echo "   ... ($(grep -c '^table ' /tmp/retort-models.txt) tables)"
 echo
-echo "== alembic upgrade head: the bundled database ($root/qlib_ui.db)"
-"${alembic[@]}" upgrade head
+echo "== retort upgrade head: the bundled database ($root/qlib_ui.db)"
+"$retort" upgrade head
 echo
-echo "== alembic current (the database is at the head revision)"
-"${alembic[@]}" current
+echo "== retort current / history"
+"$retort" current
+"$retort" history
 echo
 echo "== autogenerate right after the upgrade finds nothing (retort diff: the same comparison, writing nothing)"
 "$retort" diff
@@ -44,9 +45,12 @@ echo "$out"
 file=$(sed -n 's/^Generating \(.*\) \.\.\.  done$/\1/p' <<<"$out")
 echo "-- 3. review: $file"
 sed -n '/^def upgrade/,$p' "$file"
-echo "-- 4. upgrade, downgrade -1, upgrade (real Alembic)"
-"${alembic[@]}" upgrade head
+echo "-- 4. upgrade, downgrade -1, upgrade: with retort, then with real Alembic on the same file"
+"$retort" upgrade head
+"$retort" downgrade -1
+"$retort" upgrade head
 "${alembic[@]}" downgrade -1
 "${alembic[@]}" upgrade head
+"$retort" current
 echo "-- 5. autogenerate again: nothing left to do"
 "$retort" diff

@@ -45,13 +45,14 @@ static void emit(run *r, const char *fmt, ...) {
     r->opt->emit(r->opt->emit_ctx, line);
 }
 
-/* "Running upgrade a -> b, message" as Alembic logs it. */
-static const char *step_line(run *r, const migration_step *s) {
+/* "Running upgrade a -> b, message" as Alembic logs it (with_doc), or
+** "Running upgrade a -> b" as its --sql comments say it. */
+static const char *step_line(run *r, const migration_step *s, bool with_doc) {
     const revision_header *h = s->node->header;
     const char *down = str_vec_join(r->a, &h->down_revisions, ", ");
-    const char *doc = h->doc ? h->doc : "";
-    if (s->upgrade) return arena_printf(r->a, "Running upgrade %s -> %s, %s", down, h->revision, doc);
-    return arena_printf(r->a, "Running downgrade %s -> %s, %s", h->revision, down, doc);
+    const char *from = s->upgrade ? down : h->revision, *to = s->upgrade ? h->revision : down;
+    const char *line = arena_printf(r->a, "Running %s %s -> %s", s->upgrade ? "upgrade" : "downgrade", from, to);
+    return with_doc ? arena_printf(r->a, "%s, %s", line, h->doc ? h->doc : "") : line;
 }
 
 /* ------------------------------------------------------------- planning */
@@ -98,24 +99,31 @@ static void free_prepared(run *r) {
     r->steps.len = 0;
 }
 
-/* The alembic_version statements of one step, as Alembic issues them: an
-** UPDATE where one row becomes another, else DELETEs and INSERTs. */
+/* The alembic_version statements of one step, as Alembic issues them: the
+** plan says which row (if any) is UPDATEd; the other deleted rows go first,
+** and on a downgrade the other inserted rows come before the UPDATE (an
+** undone merge), on an upgrade after it. */
 static void version_statements(run *r, const migration_step *s, sql_statements *out) {
     const str_vec *del = &s->version_delete, *ins = &s->version_insert;
-    size_t ndel = del->len, nins = ins->len;
-    size_t updates = ndel < nins ? ndel : nins;
-    if (updates > 1) updates = 1;
-    for (size_t i = 0; i + updates < ndel; i++) {
-        sql_statement st = {sql_delete_version(r->a, r->d, del->items[i]), {0}};
-        vec_push(r->a, out, st);
-    }
-    if (updates) {
-        sql_statement st = {sql_update_version(r->a, r->d, del->items[ndel - 1], ins->items[0]), {0}};
-        vec_push(r->a, out, st);
-    }
-    for (size_t i = updates; i < nins; i++) {
-        sql_statement st = {sql_insert_version(r->a, r->d, ins->items[i]), {0}};
-        vec_push(r->a, out, st);
+    const char *from = s->version_update_from, *to = s->version_update_to;
+    sql_statement st = {NULL, {0}};
+    for (size_t i = 0; i < del->len; i++)
+        if (!from || strcmp(del->items[i], from) != 0) {
+            st.text = sql_delete_version(r->a, r->d, del->items[i]);
+            vec_push(r->a, out, st);
+        }
+    for (int pass = 0; pass < 2; pass++) {
+        bool inserts_now = (pass == 0) == !s->upgrade;
+        if (inserts_now) {
+            for (size_t i = 0; i < ins->len; i++)
+                if (!to || strcmp(ins->items[i], to) != 0) {
+                    st.text = sql_insert_version(r->a, r->d, ins->items[i]);
+                    vec_push(r->a, out, st);
+                }
+        } else if (from && to) {
+            st.text = sql_update_version(r->a, r->d, from, to);
+            vec_push(r->a, out, st);
+        }
     }
 }
 
@@ -278,7 +286,7 @@ static int backup_sqlite(run *r, run_result *res) {
 /* Run one step: its SQL, then its alembic_version statements. */
 static int run_step(run *r, const prepared_step *ps) {
     const migration_step *s = ps->step;
-    emit(r, "%s", step_line(r, s));
+    emit(r, "%s", step_line(r, s, true));
     sql_statements sql = {0};
     if (render_sql(ps->ops->ops.items, ps->ops->ops.len, r->d, r->current, r->a, &sql, r->dl) != 0) return -1;
     for (size_t i = 0; i < sql.len; i++) {
@@ -436,7 +444,7 @@ static int run_offline(run *r) {
     if (!from) emit(r, "%s;\n", sql_create_version_table(r->a, r->d));
     for (size_t i = 0; i < r->steps.len; i++) {
         const prepared_step *ps = &r->steps.items[i];
-        emit(r, "-- %s\n", step_line(r, ps->step));
+        emit(r, "-- %s\n", step_line(r, ps->step, false));
         sql_statements sql = {0};
         if (render_sql(ps->ops->ops.items, ps->ops->ops.len, r->d, r->current, r->a, &sql, r->dl) != 0) return -1;
         version_statements(r, ps->step, &sql);

@@ -1125,6 +1125,7 @@ static int upgrade_targets(const revision_graph *g, const node_vec *current, con
 
 int graph_plan_upgrade(const revision_graph *g, const str_vec *current, const char *target, migration_plan *plan,
                        diag_list *dl) {
+    memset(plan, 0, sizeof *plan);
     arena *a = g->arena;
     node_vec cur = {0}, targets = {0};
     if (current_nodes(g, current, &cur, dl) != 0) return -1;
@@ -1228,6 +1229,7 @@ static int downgrade_target(const revision_graph *g, const node_vec *current, co
 
 int graph_plan_downgrade(const revision_graph *g, const str_vec *current, const char *target, migration_plan *plan,
                          diag_list *dl) {
+    memset(plan, 0, sizeof *plan);
     arena *a = g->arena;
     node_vec cur = {0};
     if (current_nodes(g, current, &cur, dl) != 0) return -1;
