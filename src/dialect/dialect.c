@@ -135,18 +135,22 @@ const char *dialect_unquote_literal(arena *a, const char *s) {
     return r;
 }
 
-const char *dialect_double_quote(arena *a, const char *ident) {
+/* s between two q's, inner q's doubled. */
+static const char *quoted(arena *a, const char *s, char q) {
     strbuf sb = STRBUF_INIT;
-    sb_appendc(&sb, '"');
-    for (const char *p = ident; *p; p++) {
-        if (*p == '"') sb_appendc(&sb, '"');
+    sb_appendc(&sb, q);
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (*p == q) sb_appendc(&sb, q);
         sb_appendc(&sb, *p);
     }
-    sb_appendc(&sb, '"');
+    sb_appendc(&sb, q);
     const char *r = arena_strdup(a, sb_str(&sb));
     sb_free(&sb);
     return r;
 }
+
+const char *dialect_double_quote(arena *a, const char *ident) { return quoted(a, ident, '"'); }
+const char *dialect_quote_string(arena *a, const char *text) { return quoted(a, text, '\''); }
 
 /* PostgreSQL's makeObjectName(): "<name1>_<name2>_<label>", shortening the
 ** longer of name1 / name2 one byte at a time until the whole fits in

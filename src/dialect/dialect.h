@@ -59,6 +59,10 @@ const char *dialect_unquote_literal(arena *a, const char *s);
 /* "ident" with inner double quotes doubled: the quoted identifier both
 ** backends read. */
 const char *dialect_double_quote(arena *a, const char *ident);
+/* 'text' with inner single quotes doubled: a SQL string literal on both
+** backends (backslashes are literal: standard_conforming_strings on
+** PostgreSQL). */
+const char *dialect_quote_string(arena *a, const char *text);
 
 /* Name PostgreSQL gives an unnamed constraint: <table>_<col>_fkey,
 ** <table>_<col>_key, <table>_pkey, <table>_<col>_check... (truncated the way

@@ -189,18 +189,7 @@ static char *literal_value(arena *a, const char *s) {
 }
 
 /* 'it's' -> "'it''s'" */
-static char *quote_literal(arena *a, const char *v) {
-    strbuf sb = STRBUF_INIT;
-    sb_appendc(&sb, '\'');
-    for (const char *p = v; *p; p++) {
-        if (*p == '\'') sb_appendc(&sb, '\'');
-        sb_appendc(&sb, *p);
-    }
-    sb_appendc(&sb, '\'');
-    char *out = arena_strdup(a, sb_str(&sb));
-    sb_free(&sb);
-    return out;
-}
+static const char *quote_literal(arena *a, const char *v) { return dialect_quote_string(a, v); }
 
 /* A decimal number in canonical form ("+007.50" -> "7.5", "-0" -> "0",
 ** "1e3" kept as "1e3"), or NULL when v is not a plain number. */

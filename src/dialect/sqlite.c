@@ -277,18 +277,7 @@ static const char *canonical_number(arena *a, const char *s) {
     return arena_strdup(a, buf);
 }
 
-static const char *quote_literal(arena *a, const char *value) {
-    strbuf sb = STRBUF_INIT;
-    sb_appendc(&sb, '\'');
-    for (const char *p = value; *p; p++) {
-        if (*p == '\'') sb_appendc(&sb, '\'');
-        sb_appendc(&sb, *p);
-    }
-    sb_appendc(&sb, '\'');
-    const char *r = arena_strdup(a, sb_str(&sb));
-    sb_free(&sb);
-    return r;
-}
+static const char *quote_literal(arena *a, const char *value) { return dialect_quote_string(a, value); }
 
 /* Collapse runs of blanks outside string literals to one space. */
 static const char *normalize_blanks(arena *a, const char *s) {

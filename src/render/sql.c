@@ -26,18 +26,7 @@
 /* 'text' with single quotes doubled.  Backslashes are left alone: both
 ** SQLite and PostgreSQL (standard_conforming_strings, on by default since
 ** 9.1) take them literally. */
-static const char *sql_string_literal(arena *a, const char *s) {
-    strbuf sb = STRBUF_INIT;
-    sb_appendc(&sb, '\'');
-    for (const char *p = s ? s : ""; *p; p++) {
-        if (*p == '\'') sb_appendc(&sb, '\'');
-        sb_appendc(&sb, *p);
-    }
-    sb_appendc(&sb, '\'');
-    const char *r = arena_strdup(a, sb_str(&sb));
-    sb_free(&sb);
-    return r;
-}
+static const char *sql_string_literal(arena *a, const char *s) { return dialect_quote_string(a, s); }
 
 /* ----------------------------------------------------- alembic_version */
 
