@@ -984,6 +984,14 @@ static char *pg_url_for(const char *db) {
     return out;
 }
 
+/* The name of a database of this process's own (base_<pid>), so that this
+** test and its valgrind twin can run at the same time. */
+static const char *own_db_name(const char *base, char *buf, size_t size) {
+    snprintf(buf, size, "%s_%ld", base, (long)getpid());
+    return buf;
+}
+#define OWN_DB(base) own_db_name(base, (char[96]){0}, 96)
+
 static PGconn *pg_fresh_database(const char *name) {
     PGconn *admin = PQconnectdb(getenv("RETORT_TEST_PG_URL"));
     assert_int_equal(PQstatus(admin), CONNECTION_OK);
@@ -1043,7 +1051,7 @@ static void pg_migrate(PGconn *pg, schema *current, const op_list *l) {
 static void test_postgresql_golden_chain_matches_alembic(void **state) {
     (void)state;
     chain *c = chain_new();
-    PGconn *pg = pg_fresh_database("h8_retort");
+    PGconn *pg = pg_fresh_database(OWN_DB("h8_retort"));
     schema *current = schema_new();
     pg_migrate(pg, current, &c->r1);
     pg_exec_ok(pg, "INSERT INTO datasets (id, body) VALUES ('d1', 'one'), ('d2', 'two')");
@@ -1092,8 +1100,8 @@ static void test_postgresql_golden_chain_matches_alembic(void **state) {
     char *ours = introspect_pg_json(pg);
     PQfinish(pg);
 
-    PGconn *theirs_db = pg_fresh_database("h8_alembic");
-    char *url = pg_url_for("h8_alembic");
+    PGconn *theirs_db = pg_fresh_database(OWN_DB("h8_alembic"));
+    char *url = pg_url_for(OWN_DB("h8_alembic"));
     char *dir = alembic_project(url);
     free(url);
     alembic_upgrade(dir, "aaaaaaaaaaa3");
@@ -1103,8 +1111,8 @@ static void test_postgresql_golden_chain_matches_alembic(void **state) {
     free(ours);
     free(theirs);
     remove_dir(dir);
-    pg_drop_database("h8_retort");
-    pg_drop_database("h8_alembic");
+    pg_drop_database(OWN_DB("h8_retort"));
+    pg_drop_database(OWN_DB("h8_alembic"));
     schema_free(current);
     chain_free(c);
 }
