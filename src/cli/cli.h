@@ -39,5 +39,10 @@ bool cli_take_config_option(int argc, char **argv, int *i);
 /* Open the project, printing diagnostics on failure (NULL then). */
 retort_project *cli_open_project(const char *command);
 int cli_exit_status(retort_status rc);
+/* The end of a command that produced text: print the diagnostics (stderr)
+** and the text (stdout), free both and the project; the exit status. */
+int cli_finish(retort_project *p, retort_status rc, char *text);
+/* "retort CMD: unknown option 'X'" and the usage, on stderr; returns 2. */
+int cli_unknown_option(const char *cmd, const char *arg, void (*usage)(FILE *));
 
 #endif

@@ -41,3 +41,17 @@ retort_project *cli_open_project(const char *command) {
 }
 
 int cli_exit_status(retort_status rc) { return rc == RETORT_OK ? 0 : 1; }
+
+int cli_finish(retort_project *p, retort_status rc, char *text) {
+    retort_print_diagnostics(p, stderr);
+    if (text) fputs(text, stdout);
+    free(text);
+    retort_close(p);
+    return cli_exit_status(rc);
+}
+
+int cli_unknown_option(const char *cmd, const char *arg, void (*usage)(FILE *)) {
+    fprintf(stderr, "retort %s: unknown option '%s'\n\n", cmd, arg);
+    usage(stderr);
+    return 2;
+}

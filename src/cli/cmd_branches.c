@@ -23,19 +23,11 @@ int cmd_branches(int argc, char **argv) {
         if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) verbose = true;
         else if (cli_take_config_option(argc, argv, &i)) continue;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { branches_usage(stdout); return 0; }
-        else {
-            fprintf(stderr, "retort branches: unknown option '%s'\n\n", a);
-            branches_usage(stderr);
-            return 2;
-        }
+        else return cli_unknown_option("branches", a, branches_usage);
     }
     retort_project *p = cli_open_project("branches");
     if (!p) return 1;
     char *text = NULL;
     retort_status rc = retort_branches(p, verbose, &text);
-    retort_print_diagnostics(p, stderr);
-    if (text) fputs(text, stdout);
-    free(text);
-    retort_close(p);
-    return cli_exit_status(rc);
+    return cli_finish(p, rc, text);
 }

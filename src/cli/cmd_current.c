@@ -23,19 +23,11 @@ int cmd_current(int argc, char **argv) {
         if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) verbose = true;
         else if (cli_take_config_option(argc, argv, &i)) continue;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { current_usage(stdout); return 0; }
-        else {
-            fprintf(stderr, "retort current: unknown option '%s'\n\n", a);
-            current_usage(stderr);
-            return 2;
-        }
+        else return cli_unknown_option("current", a, current_usage);
     }
     retort_project *p = cli_open_project("current");
     if (!p) return 1;
     char *text = NULL;
     retort_status rc = retort_current(p, verbose, &text);
-    retort_print_diagnostics(p, stderr);
-    if (text) fputs(text, stdout);
-    free(text);
-    retort_close(p);
-    return cli_exit_status(rc);
+    return cli_finish(p, rc, text);
 }

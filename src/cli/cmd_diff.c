@@ -24,11 +24,7 @@ int cmd_diff(int argc, char **argv) {
         else if (!strcmp(argv[i], "--exit-code")) exit_code = true;
         else if (cli_take_config_option(argc, argv, &i)) continue;
         else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { diff_usage(stdout); return 0; }
-        else {
-            fprintf(stderr, "retort diff: unknown option '%s'\n\n", argv[i]);
-            diff_usage(stderr);
-            return 2;
-        }
+        else return cli_unknown_option("diff", argv[i], diff_usage);
     }
     retort_project *p = cli_open_project("diff");
     if (!p) return 1;

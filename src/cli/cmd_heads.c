@@ -25,19 +25,11 @@ int cmd_heads(int argc, char **argv) {
         else if (!strcmp(a, "--resolve-dependencies")) resolve = true;
         else if (cli_take_config_option(argc, argv, &i)) continue;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { heads_usage(stdout); return 0; }
-        else {
-            fprintf(stderr, "retort heads: unknown option '%s'\n\n", a);
-            heads_usage(stderr);
-            return 2;
-        }
+        else return cli_unknown_option("heads", a, heads_usage);
     }
     retort_project *p = cli_open_project("heads");
     if (!p) return 1;
     char *text = NULL;
     retort_status rc = retort_heads(p, verbose, resolve, &text);
-    retort_print_diagnostics(p, stderr);
-    if (text) fputs(text, stdout);
-    free(text);
-    retort_close(p);
-    return cli_exit_status(rc);
+    return cli_finish(p, rc, text);
 }

@@ -30,19 +30,11 @@ int cmd_history(int argc, char **argv) {
         else if (!strncmp(a, "--rev-range=", 12)) range = a + 12;
         else if (cli_take_config_option(argc, argv, &i)) continue;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { history_usage(stdout); return 0; }
-        else {
-            fprintf(stderr, "retort history: unknown option '%s'\n\n", a);
-            history_usage(stderr);
-            return 2;
-        }
+        else return cli_unknown_option("history", a, history_usage);
     }
     retort_project *p = cli_open_project("history");
     if (!p) return 1;
     char *text = NULL;
     retort_status rc = retort_history(p, range, verbose, indicate, &text);
-    retort_print_diagnostics(p, stderr);
-    if (text) fputs(text, stdout);
-    free(text);
-    retort_close(p);
-    return cli_exit_status(rc);
+    return cli_finish(p, rc, text);
 }

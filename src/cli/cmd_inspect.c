@@ -21,11 +21,7 @@ int cmd_inspect(int argc, char **argv) {
         if (!strcmp(argv[i], "--json")) json = true;
         else if (cli_take_config_option(argc, argv, &i)) continue;
         else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { inspect_usage(stdout); return 0; }
-        else {
-            fprintf(stderr, "retort inspect: unknown option '%s'\n\n", argv[i]);
-            inspect_usage(stderr);
-            return 2;
-        }
+        else return cli_unknown_option("inspect", argv[i], inspect_usage);
     }
     retort_project *p = cli_open_project("inspect");
     if (!p) return 1;

@@ -36,10 +36,8 @@ int cmd_merge(int argc, char **argv) {
         else if (cli_take_config_option(argc, argv, &i)) continue;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { merge_usage(stdout); free(revs); return 0; }
         else if (a[0] == '-') {
-            fprintf(stderr, "retort merge: unknown option '%s'\n\n", a);
-            merge_usage(stderr);
             free(revs);
-            return 2;
+            return cli_unknown_option("merge", a, merge_usage);
         } else revs[o.n_revisions++] = a;
     }
     if (!o.n_revisions) {

@@ -24,7 +24,7 @@ int cmd_models(int argc, char **argv) {
         else if (!strcmp(argv[i], "--models") && i + 1 < argc) dir = argv[++i];
         else if (!strncmp(argv[i], "--models=", 9)) dir = argv[i] + 9;
         else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { models_usage(stdout); return 0; }
-        else { fprintf(stderr, "retort models: unknown option '%s'\n", argv[i]); models_usage(stderr); return 2; }
+        else return cli_unknown_option("models", argv[i], models_usage);
     }
     diag_list dl;
     diag_list_init(&dl);

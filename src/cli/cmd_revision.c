@@ -47,10 +47,8 @@ int cmd_revision(int argc, char **argv) {
         else if (cli_take_config_option(argc, argv, &i)) continue;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { revision_usage(stdout); free(deps); return 0; }
         else {
-            fprintf(stderr, "retort revision: unknown option '%s'\n\n", a);
-            revision_usage(stderr);
             free(deps);
-            return 2;
+            return cli_unknown_option("revision", a, revision_usage);
         }
     }
     if (!o.message) {

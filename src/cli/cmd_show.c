@@ -23,9 +23,7 @@ int cmd_show(int argc, char **argv) {
         if (cli_take_config_option(argc, argv, &i)) continue;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { show_usage(stdout); return 0; }
         else if (a[0] == '-' && !(a[1] >= '0' && a[1] <= '9')) {
-            fprintf(stderr, "retort show: unknown option '%s'\n\n", a);
-            show_usage(stderr);
-            return 2;
+            return cli_unknown_option("show", a, show_usage);
         } else if (!rev) rev = a;
         else {
             fprintf(stderr, "retort show: one revision only ('%s' is extra)\n", a);
@@ -41,9 +39,5 @@ int cmd_show(int argc, char **argv) {
     if (!p) return 1;
     char *text = NULL;
     retort_status rc = retort_show(p, rev, &text);
-    retort_print_diagnostics(p, stderr);
-    if (text) fputs(text, stdout);
-    free(text);
-    retort_close(p);
-    return cli_exit_status(rc);
+    return cli_finish(p, rc, text);
 }

@@ -30,10 +30,8 @@ int cmd_stamp(int argc, char **argv) {
         else if (cli_take_config_option(argc, argv, &i)) continue;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { stamp_usage(stdout); free(revs); return 0; }
         else if (a[0] == '-' && a[1] == '-') {
-            fprintf(stderr, "retort stamp: unknown option '%s'\n\n", a);
-            stamp_usage(stderr);
             free(revs);
-            return 2;
+            return cli_unknown_option("stamp", a, stamp_usage);
         } else revs[o.n_revisions++] = a;
     }
     if (!o.n_revisions) {
