@@ -15,6 +15,7 @@
 ** as `retort revision` does.
 */
 #include "retort.h"
+#include "api/project.h"
 
 #include "db/db.h"
 #include "render/render.h"
@@ -29,8 +30,6 @@
 #include <sys/stat.h>
 
 /* Defined in retort.c. */
-retort_config *retort__config(retort_project *p);
-diag_list *retort__diags(retort_project *p);
 
 /* Everything a graph command works on. */
 typedef struct graph_state {
@@ -50,18 +49,18 @@ static void state_free(graph_state *s) {
 }
 
 static retort_status load_graph(retort_project *p, graph_state *s) {
-    retort_config *c = retort__config(p);
+    retort_config *c = p->config;
     s->arena = arena_new();
     s->docs = strmap_new(s->arena);
     if (!c) return RETORT_ECONFIG;
-    if (revisions_load(c->versions_dir, &s->revisions, retort__diags(p)) != 0) return RETORT_EREVISIONS;
-    if (graph_build(s->revisions, &s->graph, retort__diags(p)) != 0) return RETORT_EREVISIONS;
+    if (revisions_load(c->versions_dir, &s->revisions, &p->diags) != 0) return RETORT_EREVISIONS;
+    if (graph_build(s->revisions, &s->graph, &p->diags) != 0) return RETORT_EREVISIONS;
     return RETORT_OK;
 }
 
 static diag *fail(retort_project *p, const char *hint, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static diag *fail(retort_project *p, const char *hint, const char *fmt, ...) {
-    diag_list *dl = retort__diags(p);
+    diag_list *dl = &p->diags;
     va_list ap;
     va_start(ap, fmt);
     char *msg = arena_vprintf(dl->arena, fmt, ap);
@@ -73,14 +72,14 @@ static diag *fail(retort_project *p, const char *hint, const char *fmt, ...) {
 
 /* Open the database and read alembic_version into s->current. */
 static retort_status read_current(retort_project *p, graph_state *s, bool create_missing) {
-    retort_config *c = retort__config(p);
+    retort_config *c = p->config;
     if (!c->url) {
         fail(p, "set sqlalchemy.url in alembic.ini or the DATABASE_URL environment variable", "no database URL");
         return RETORT_ECONFIG;
     }
-    if (db_open(c->url, create_missing, &s->db, retort__diags(p)) != 0) return RETORT_EDATABASE;
+    if (db_open(c->url, create_missing, &s->db, &p->diags) != 0) return RETORT_EDATABASE;
     s->db->pg_schema = c->pg_schema;
-    if (db_current_revisions(s->db, s->arena, &s->current, retort__diags(p)) != 0) return RETORT_EDATABASE;
+    if (db_current_revisions(s->db, s->arena, &s->current, &p->diags) != 0) return RETORT_EDATABASE;
     return RETORT_OK;
 }
 
@@ -248,9 +247,9 @@ retort_status retort_current(retort_project *p, bool verbose, char **out) {
     if (rc != RETORT_OK) { state_free(&s); return rc; }
     strbuf sb = STRBUF_INIT;
     sb_append(&sb, "");
-    if (verbose) sb_printf(&sb, "Current revision(s) for %s:\n", display_url(s.arena, retort__config(p)->url));
+    if (verbose) sb_printf(&sb, "Current revision(s) for %s:\n", display_url(s.arena, p->config->url));
     node_vec all = {0};
-    if (graph_all_current(s.graph, &s.current, &all, retort__diags(p)) != 0) rc = RETORT_EREVISIONS;
+    if (graph_all_current(s.graph, &s.current, &all, &p->diags) != 0) rc = RETORT_EREVISIONS;
     for (size_t i = 0; rc == RETORT_OK && i < all.len; i++) cmd_format(&s, &sb, all.items[i], verbose, default_flags());
     if (rc == RETORT_OK) *out = sb_take(&sb);
     else sb_free(&sb);
@@ -295,7 +294,7 @@ retort_status retort_history(retort_project *p, const char *range, bool verbose,
     node_vec revs = {0};
     if (head && !strcmp(head, "base")) {
         /* walk_revisions(head="base") lists nothing */
-    } else if (graph_walk(s.graph, base, head, &revs, retort__diags(p)) != 0) {
+    } else if (graph_walk(s.graph, base, head, &revs, &p->diags) != 0) {
         state_free(&s);
         return RETORT_ERROR;
     }
@@ -330,7 +329,7 @@ retort_status retort_branches(retort_project *p, bool verbose, char **out) {
     retort_status rc = load_graph(p, &s);
     if (rc != RETORT_OK) { state_free(&s); return rc; }
     node_vec revs = {0};
-    if (graph_walk(s.graph, NULL, NULL, &revs, retort__diags(p)) != 0) {
+    if (graph_walk(s.graph, NULL, NULL, &revs, &p->diags) != 0) {
         state_free(&s);
         return RETORT_ERROR;
     }
@@ -371,17 +370,17 @@ retort_status retort_show(retort_project *p, const char *rev, char **out) {
     if (!strcmp(rev, "current")) {
         rc = read_current(p, &s, false);
         for (size_t i = 0; rc == RETORT_OK && i < s.current.len; i++)
-            if (graph_resolve(s.graph, s.current.items[i], &revs, retort__diags(p)) != 0) rc = RETORT_EREVISIONS;
+            if (graph_resolve(s.graph, s.current.items[i], &revs, &p->diags) != 0) rc = RETORT_EREVISIONS;
         s.current.len = 0;                         /* no (current) marks */
     } else {
-        size_t before = retort__diags(p)->items.len;
+        size_t before = &p->diags->items.len;
         revision_node *one = NULL;
         /* relative forms (<rev>+N) resolve through graph_find */
         if (strpbrk(rev, "+") || (strchr(rev, '-') && rev[0] != '-')) {
-            one = graph_find(s.graph, rev, retort__diags(p));
+            one = graph_find(s.graph, rev, &p->diags);
             if (one) vec_push(s.arena, &revs, one);
-            else if (retort__diags(p)->items.len > before) rc = RETORT_ERROR;
-        } else if (graph_resolve(s.graph, rev, &revs, retort__diags(p)) != 0)
+            else if (&p->diags->items.len > before) rc = RETORT_ERROR;
+        } else if (graph_resolve(s.graph, rev, &revs, &p->diags) != 0)
             rc = RETORT_ERROR;
     }
     if (rc != RETORT_OK) { state_free(&s); return rc; }
@@ -445,8 +444,8 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
     graph_state s = {0};
     retort_status rc = load_graph(p, &s);
     if (rc != RETORT_OK) { state_free(&s); return rc; }
-    retort_config *c = retort__config(p);
-    diag_list *dl = retort__diags(p);
+    retort_config *c = p->config;
+    diag_list *dl = &p->diags;
     arena *a = s.arena;
     str_vec targets = {0};
     const char *start = NULL;
@@ -551,8 +550,8 @@ retort_status retort_merge(retort_project *p, const retort_merge_options *o, ret
     graph_state s = {0};
     retort_status rc = load_graph(p, &s);
     if (rc != RETORT_OK) { state_free(&s); return rc; }
-    retort_config *c = retort__config(p);
-    diag_list *dl = retort__diags(p);
+    retort_config *c = p->config;
+    diag_list *dl = &p->diags;
     arena *a = s.arena;
     node_vec parents = {0};
     for (size_t i = 0; i < o->n_revisions; i++)

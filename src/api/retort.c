@@ -70,10 +70,6 @@ static void autogen_state_free(autogen_state *s) {
     arena_free(s->arena);
 }
 
-/* For src/api/history.c (the graph commands): the project's parts. */
-retort_config *retort__config(retort_project *p) { return p->config; }
-diag_list *retort__diags(retort_project *p) { return &p->diags; }
-
 /* Load the revision headers; refuse several heads (unless allow_heads:
 ** `revision --head X` picks its parent itself). */
 static retort_status load_revisions_ex(retort_project *p, autogen_state *s, bool allow_heads) {
