@@ -373,13 +373,13 @@ retort_status retort_show(retort_project *p, const char *rev, char **out) {
             if (graph_resolve(s.graph, s.current.items[i], &revs, &p->diags) != 0) rc = RETORT_EREVISIONS;
         s.current.len = 0;                         /* no (current) marks */
     } else {
-        size_t before = &p->diags->items.len;
+        size_t before = p->diags.items.len;
         revision_node *one = NULL;
         /* relative forms (<rev>+N) resolve through graph_find */
         if (strpbrk(rev, "+") || (strchr(rev, '-') && rev[0] != '-')) {
             one = graph_find(s.graph, rev, &p->diags);
             if (one) vec_push(s.arena, &revs, one);
-            else if (&p->diags->items.len > before) rc = RETORT_ERROR;
+            else if (p->diags.items.len > before) rc = RETORT_ERROR;
         } else if (graph_resolve(s.graph, rev, &revs, &p->diags) != 0)
             rc = RETORT_ERROR;
     }
