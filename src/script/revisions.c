@@ -57,7 +57,7 @@ static bool parse_str_value(arena *a, const char **pp, str_vec *out) {
 }
 
 /* Read the header part of one file: up to the first top-level `def`. */
-static int read_header(arena *a, const char *path, revision_header **out, diag_list *dl) {
+int revision_header_read(arena *a, const char *path, revision_header **out, diag_list *dl) {
     *out = NULL;
     char *text = read_file(path, NULL);
     if (!text) {
@@ -172,7 +172,7 @@ int revisions_load(const char *dir, revision_set **out, diag_list *dl) {
     int rc = 0;
     for (size_t i = 0; i < files.len; i++) {
         revision_header *h;
-        if (read_header(a, files.items[i], &h, dl) != 0) { rc = -1; continue; }
+        if (revision_header_read(a, files.items[i], &h, dl) != 0) { rc = -1; continue; }
         if (!h) continue;
         revision_header *prev = strmap_put(rs->by_id, h->revision, h);
         if (prev) {

@@ -55,6 +55,9 @@ typedef struct revision_set {
     strmap *by_id;
 } revision_set;
 
+/* The header of one file; *out is NULL (and 0 returned) for a .py file that
+** is not a revision (no `revision =`). */
+int revision_header_read(arena *a, const char *path, revision_header **out, diag_list *dl);
 /* Read the headers of every *.py file in dir (only up to the end of the
 ** header assignments: bodies are never read here). */
 int revisions_load(const char *dir, revision_set **out, diag_list *dl);
