@@ -86,9 +86,10 @@ static int prepare(run *r, const migration_plan *p) {
         vec_push(r->a, &r->steps, ps);
     }
     if (rc != 0) {
-        diag *d = diag_add(r->dl, DIAG_ERROR, (src_loc){0}, "nothing was run: retort cannot run %s",
+        diag *d = diag_add(r->dl, DIAG_ERROR, (src_loc){0}, "nothing was run: retort cannot run %s as written",
                            p->len == 1 ? "this migration" : "every migration of this run");
-        diag_set_hint(r->dl, d, "run it with python3 -m alembic %s %s, then continue with retort",
+        diag_set_hint(r->dl, d, "fix what is said above; for what retort does not run, use "
+                                "python3 -m alembic %s %s, then continue with retort",
                       r->opt->upgrade ? "upgrade" : "downgrade", r->opt->target);
     }
     return rc;

@@ -1305,6 +1305,20 @@ static int convert_call(conv *c, const py_value *call, const char *name) {
         return 0;
     }
     if (!batch && !strcmp(fn, "bulk_insert")) return op_bulk_insert(c, call);
+    /* A misspelled operation is a typo to fix, not a reason to use Alembic
+    ** (which would fail on it too). */
+    static const char *const KNOWN_OPS[] = {
+        "add_column", "alter_column", "bulk_insert", "create_check_constraint", "create_foreign_key",
+        "create_index", "create_table", "create_table_comment", "create_unique_constraint", "drop_column",
+        "drop_constraint", "drop_index", "drop_table", "drop_table_comment", "execute", "rename_table",
+    };
+    const char *close = closest_match(fn, KNOWN_OPS, sizeof KNOWN_OPS / sizeof *KNOWN_OPS);
+    if (close) {
+        diag *d = fail(c, L(c, call->loc), "unknown operation %s()", what);
+        diag_set_hint(c->dl, d, "did you mean %.*s%s()? (Alembic has no %s either)", (int)(strlen(what) - strlen(fn)),
+                      what, close, what);
+        return -1;
+    }
     fail(c, L(c, call->loc), "retort cannot run %s()", what);
     return -1;
 }

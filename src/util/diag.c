@@ -93,7 +93,15 @@ void diag_print_one(const diag *d, FILE *out) {
         for (int i = 1; i < d->span; i++) fputc('~', out);
         fputc('\n', out);
     }
-    if (d->hint) fprintf(out, "  hint: %s\n", d->hint);
+    if (d->hint) {
+        /* Continuation lines of a hint line up under its first word. */
+        fputs("  hint: ", out);
+        for (const char *h = d->hint; *h; h++) {
+            fputc(*h, out);
+            if (*h == '\n' && h[1]) fputs("        ", out);
+        }
+        fputc('\n', out);
+    }
 }
 
 void diag_print(const diag_list *dl, FILE *out) {

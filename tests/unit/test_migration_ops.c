@@ -534,6 +534,18 @@ static void test_several_errors(void **state) {
     assert_null(f->ops);
 }
 
+static void test_misspelled_operation(void **state) {
+    fixture *f = *state;
+    assert_int_equal(convert(f, NULL, "    op.add_colum('t', sa.Column('a', sa.Integer()))\n", NULL), -1);
+    assert_int_equal(f->dl.items.len, 1);
+    const diag *d = &f->dl.items.items[0];
+    assert_string_equal(d->message, "unknown operation op.add_colum()");
+    assert_int_equal(d->loc.line, BODY_LINE(1));
+    assert_int_equal(d->loc.column, 5);
+    assert_string_equal(d->hint, "did you mean op.add_column()? (Alembic has no op.add_colum either)");
+    assert_null(f->ops);
+}
+
 static void test_data_migration_file(void **state) {
     fixture *f = *state;
     migration_file *m = NULL;
@@ -608,6 +620,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_imports_resolve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_several_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_misspelled_operation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_data_migration_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
     };
