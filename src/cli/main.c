@@ -25,7 +25,7 @@ static const cli_command COMMANDS[] = {
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
 static void usage(FILE *out) {
-    fprintf(out, "usage: retort [--version] [--help] COMMAND [ARGS]\n\ncommands:\n");
+    fprintf(out, "usage: retort [--version] [--help] [-c alembic.ini] COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-12s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
     fprintf(out, "\nRun 'retort COMMAND --help' for a command's options.\n");
