@@ -419,6 +419,26 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
                           .new_name = w->name, .column = w, .old_column = paired[i]});
     }
 
+    /* A primary key that changes columns is not generated (Alembic does not
+    ** either): say so rather than stay silent. */
+    if (want->primary_key.columns.len && cur->primary_key.columns.len) {
+        str_vec mapped = {0};
+        for (size_t k = 0; k < cur->primary_key.columns.len; k++) {
+            const char *cname = cur->primary_key.columns.items[k];
+            for (size_t i = 0; i < nw; i++)
+                if (paired[i] && !strcmp(paired[i]->name, cname)) cname = want->columns.items[i]->name;
+            vec_push(df->a, &mapped, cname);
+        }
+        if (!str_vec_eq(&mapped, &want->primary_key.columns)) {
+            diag *d = diag_add(df->dl, DIAG_WARNING, want->loc,
+                               "the primary key of '%s' changes from (%s) to (%s); retort does not generate that",
+                               tn, str_vec_join(df->a, &mapped, ", "), str_vec_join(df->a, &want->primary_key.columns, ", "));
+            diag_set_hint(df->dl, d, "write it in the migration by hand: with op.batch_alter_table('%s') as batch_op: "
+                                     "batch_op.drop_constraint(<old name>, type_='primary') and "
+                                     "batch_op.create_primary_key(<name>, [...])", tn);
+        }
+    }
+
     /* Constraints and indexes (not foreign keys: steps 2 and 5). */
     pairing pi = pair_kind(df, (void *const *)want->indexes.items, want->indexes.len,
                            (void *const *)cur->indexes.items, cur->indexes.len, index_name, index_same_fn);
