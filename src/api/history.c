@@ -429,14 +429,8 @@ static void step_statements(arena *a, const dialect *d, const migration_step *st
 
 /* "-- Running stamp_revision FROM -> TO" */
 static const char *stamp_log(arena *a, const migration_step *st) {
-    strbuf sb = STRBUF_INIT;
-    sb_append(&sb, "-- Running stamp_revision ");
-    for (size_t i = 0; i < st->version_delete.len; i++) sb_printf(&sb, "%s%s", i ? ", " : "", st->version_delete.items[i]);
-    sb_append(&sb, " -> ");
-    for (size_t i = 0; i < st->version_insert.len; i++) sb_printf(&sb, "%s%s", i ? ", " : "", st->version_insert.items[i]);
-    const char *r = arena_strdup(a, sb_str(&sb));
-    sb_free(&sb);
-    return r;
+    return arena_printf(a, "-- Running stamp_revision %s -> %s", str_vec_join(a, &st->version_delete, ", "),
+                        str_vec_join(a, &st->version_insert, ", "));
 }
 
 retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, char **out) {

@@ -55,7 +55,8 @@ void retort_print_diagnostics(retort_project *p, FILE *out) {
 typedef struct autogen_state {
     schema *wanted, *current;
     revision_set *revisions;
-    str_vec heads;
+    revision_graph *graph;          /* validated: no dangling down_revision, no cycle */
+    str_vec heads;                  /* ids of graph->heads */
     db_conn *db;
     migration_ops *ops;
     arena *arena;
@@ -65,16 +66,20 @@ static void autogen_state_free(autogen_state *s) {
     migration_ops_free(s->ops);
     schema_free(s->wanted);
     schema_free(s->current);
+    graph_free(s->graph);
     revisions_free(s->revisions);
     db_close(s->db);
     arena_free(s->arena);
 }
 
-/* Load the revision headers; refuse several heads (unless allow_heads:
-** `revision --head X` picks its parent itself). */
+/* Load the revision headers and their graph (which refuses a dangling
+** down_revision or a cycle before anything is written); refuse several
+** heads (unless allow_heads: `revision --head X` picks its parent itself). */
 static retort_status load_revisions_ex(retort_project *p, autogen_state *s, bool allow_heads) {
     if (revisions_load(p->config->versions_dir, &s->revisions, &p->diags) != 0) return RETORT_EREVISIONS;
-    revisions_heads(s->revisions, &s->heads);
+    if (graph_build(s->revisions, &s->graph, &p->diags) != 0) return RETORT_EREVISIONS;
+    for (size_t i = 0; i < s->graph->heads.len; i++)
+        vec_push(s->arena, &s->heads, s->graph->heads.items[i]->header->revision);
     if (s->heads.len > 1 && !allow_heads) {
         diag *d = diag_add(&p->diags, DIAG_ERROR, (src_loc){0},
                            "the versions folder has several heads: %s", str_vec_join(s->arena, &s->heads, ", "));
@@ -95,9 +100,8 @@ static retort_status load_revisions(retort_project *p, autogen_state *s) {
 static retort_status resolve_parents(retort_project *p, autogen_state *s, const retort_revision_options *opt,
                                      str_vec *down, str_vec *deps) {
     arena *a = s->arena;
-    revision_graph *g = NULL;
+    const revision_graph *g = s->graph;
     retort_status rc = RETORT_OK;
-    if (graph_build(s->revisions, &g, &p->diags) != 0) return RETORT_EREVISIONS;
     node_vec parents = {0};
     size_t before = p->diags.items.len;
     if (graph_resolve(g, opt->head ? opt->head : "head", &parents, &p->diags) != 0) {
@@ -165,7 +169,6 @@ static retort_status resolve_parents(retort_project *p, autogen_state *s, const 
         }
     }
 done:
-    graph_free(g);
     return rc;
 }
 

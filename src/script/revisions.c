@@ -193,20 +193,6 @@ void revisions_free(revision_set *rs) {
     if (rs) arena_free(rs->arena);
 }
 
-void revisions_heads(const revision_set *rs, str_vec *out) {
-    strmap *has_child = strmap_new(rs->arena);
-    static int mark;
-    for (size_t i = 0; i < rs->revisions.len; i++) {
-        const revision_header *h = rs->revisions.items[i];
-        for (size_t k = 0; k < h->down_revisions.len; k++) strmap_put(has_child, h->down_revisions.items[k], &mark);
-    }
-    for (size_t i = 0; i < rs->revisions.len; i++) {
-        const revision_header *h = rs->revisions.items[i];
-        if (!strmap_get(has_child, h->revision)) vec_push(rs->arena, out, h->revision);
-    }
-    if (out->len > 1) qsort(out->items, out->len, sizeof *out->items, cmp_str);
-}
-
 const char *revision_new_id(arena *a) {
     unsigned char b[6] = {0};
     int fd = open("/dev/urandom", O_RDONLY);

@@ -62,8 +62,6 @@ int revision_header_read(arena *a, const char *path, revision_header **out, diag
 ** header assignments: bodies are never read here). */
 int revisions_load(const char *dir, revision_set **out, diag_list *dl);
 void revisions_free(revision_set *rs);
-/* Revisions that no other revision names as down_revision, sorted. */
-void revisions_heads(const revision_set *rs, str_vec *out);
 
 /* ---------------------------------------------------------- new files */
 

@@ -79,6 +79,15 @@ expect_status 1 "duplicate rev id" "$RETORT" revision -m again --rev-id aaaa0000
 grep -q "revision id 'aaaa00000001' already exists" <<<"$out" || fail "duplicate id message: $out"
 expect_status 1 "bad rev id" "$RETORT" revision -m again --rev-id "no/slash"
 
+# a down_revision that names no file: refused before anything is written
+printf "revision = 'dddd00000009'\ndown_revision = 'nope'\n" >migrations/versions/dangling.py
+n=$(count_versions migrations/versions)
+expect_status 1 "autogenerate with a dangling down_revision" "$RETORT" revision --autogenerate -m x
+grep -q "dangling.py:1:1: error: down_revision 'nope' of revision 'dddd00000009' names no revision" <<<"$out" \
+  || fail "dangling down_revision message: $out"
+[ "$(count_versions migrations/versions)" = "$n" ] || fail "a dangling down_revision let a file be written"
+rm migrations/versions/dangling.py
+
 # several heads
 cat >migrations/versions/branch_b.py <<'P'
 revision = 'bbbb00000002'

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "script/graph.h"
 #include "script/script.h"
 
 static char tmpdir[64];
@@ -146,17 +147,20 @@ static void headers_heads_and_errors(void **state) {
     revision_header *m = strmap_get(rs->by_id, "mmm");
     assert_int_equal(m->down_revisions.len, 2);
     assert_string_equal(((revision_header *)strmap_get(rs->by_id, "aaa"))->doc, "first");
-    str_vec heads = {0};
-    revisions_heads(rs, &heads);
-    assert_int_equal(heads.len, 1);
-    assert_string_equal(heads.items[0], "mmm");
+    revision_graph *g;
+    assert_int_equal(graph_build(rs, &g, &dl), 0);
+    assert_int_equal(g->heads.len, 1);
+    assert_string_equal(g->heads.items[0]->header->revision, "mmm");
+    graph_free(g);
     revisions_free(rs);
     /* Two heads once the merge is gone; a duplicate id is an error. */
     write_tmp("versions/m.py", "# removed\n");
     assert_int_equal(revisions_load(dir, &rs, &dl), 0);
-    str_vec heads2 = {0};
-    revisions_heads(rs, &heads2);
-    assert_int_equal(heads2.len, 2);
+    assert_int_equal(graph_build(rs, &g, &dl), 0);
+    assert_int_equal(g->heads.len, 2);
+    assert_string_equal(g->heads.items[0]->header->revision, "bbb");
+    assert_string_equal(g->heads.items[1]->header->revision, "ccc");
+    graph_free(g);
     revisions_free(rs);
     write_tmp("versions/d.py", "revision = 'bbb'\ndown_revision = None\n");
     assert_int_equal(revisions_load(dir, &rs, &dl), -1);
