@@ -58,25 +58,10 @@ static retort_status load_graph(retort_project *p, graph_state *s) {
     return RETORT_OK;
 }
 
-static diag *fail(retort_project *p, const char *hint, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static diag *fail(retort_project *p, const char *hint, const char *fmt, ...) {
-    diag_list *dl = &p->diags;
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = arena_vprintf(dl->arena, fmt, ap);
-    va_end(ap);
-    diag *d = diag_add(dl, DIAG_ERROR, (src_loc){0}, "%s", msg);
-    if (hint) diag_set_hint(dl, d, "%s", hint);
-    return d;
-}
 
 /* Open the database and read alembic_version into s->current. */
 static retort_status read_current(retort_project *p, graph_state *s, bool create_missing) {
     retort_config *c = p->config;
-    if (!c->url) {
-        fail(p, "set sqlalchemy.url in alembic.ini or the DATABASE_URL environment variable", "no database URL");
-        return RETORT_ECONFIG;
-    }
     if (db_open(c->url, create_missing, &s->db, &p->diags) != 0) return RETORT_EDATABASE;
     s->db->pg_schema = c->pg_schema;
     if (db_current_revisions(s->db, s->arena, &s->current, &p->diags) != 0) return RETORT_EDATABASE;
@@ -266,7 +251,7 @@ retort_status retort_history(retort_project *p, const char *range, bool verbose,
     if (range) {
         const char *colon = strchr(range, ':');
         if (!colon || strchr(colon + 1, ':')) {
-            fail(p, "write -r START:END, START: or :END (e.g. -r base:head, -r ae10:)",
+            project_error(p, "write -r START:END, START: or :END (e.g. -r base:head, -r ae10:)",
                  "History range requires [start]:[end], [start]:, or :[end]");
             state_free(&s);
             return RETORT_ERROR;
@@ -448,13 +433,13 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
         const char *colon = strchr(t, ':');
         if (colon) {
             if (!o->sql) {
-                fail(p, "a FROM:TO range needs --sql; online, the database says where it is", "Range revision not allowed");
+                project_error(p, "a FROM:TO range needs --sql; online, the database says where it is", "Range revision not allowed");
                 state_free(&s);
                 return RETORT_ERROR;
             }
             const char *srev = arena_strndup(a, t, (size_t)(colon - t));
             if (start && strcmp(start, srev)) {
-                fail(p, NULL, "Stamp operation with --sql only supports a single starting revision at a time");
+                project_error(p, NULL, "Stamp operation with --sql only supports a single starting revision at a time");
                 state_free(&s);
                 return RETORT_ERROR;
             }
@@ -464,13 +449,13 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
         vec_push(a, &targets, t);
     }
     if (o->sql && o->purge) {
-        fail(p, "--purge empties a live table; leave it out with --sql", "Can't use --purge with --sql mode");
+        project_error(p, "--purge empties a live table; leave it out with --sql", "Can't use --purge with --sql mode");
         state_free(&s);
         return RETORT_ERROR;
     }
     const dialect *d = c->url ? dialect_for_url(c->url) : NULL;
     if (!d) {
-        fail(p, "set sqlalchemy.url in alembic.ini or DATABASE_URL (sqlite:///... or postgresql://...)",
+        project_error(p, "set sqlalchemy.url in alembic.ini or DATABASE_URL (sqlite:///... or postgresql://...)",
              "no usable database URL");
         state_free(&s);
         return RETORT_ECONFIG;
@@ -521,7 +506,7 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
             diag_list_init(&ignore);
             db_exec(s.db, "ROLLBACK", &ignore);
             diag_list_free(&ignore);
-            fail(p, "nothing was changed: the transaction was rolled back", "stamp failed");
+            project_error(p, "nothing was changed: the transaction was rolled back", "stamp failed");
             state_free(&s);
             return RETORT_EDATABASE;
         }
@@ -553,29 +538,29 @@ retort_status retort_merge(retort_project *p, const retort_merge_options *o, ret
     for (size_t i = 0; i < parents.len; i++)
         for (size_t k = 0; k < i; k++)
             if (parents.items[i] == parents.items[k]) {
-                fail(p, "name each revision once", "Duplicate head revisions specified");
+                project_error(p, "name each revision once", "Duplicate head revisions specified");
                 state_free(&s);
                 return RETORT_ERROR;
             }
     for (size_t i = 0; i < parents.len; i++)
         if (!parents.items[i]->is_head) {
-            fail(p, "merge joins heads; see them with: retort heads",
+            project_error(p, "merge joins heads; see them with: retort heads",
                  "Revision %s is not a head revision; please specify --splice to create a new branch from this revision",
                  parents.items[i]->header->revision);
             state_free(&s);
             return RETORT_ERROR;
         }
     if (parents.len < 2)
-        fail(p, NULL, "merging %zu revision%s: a merge joins two heads or more", parents.len, parents.len == 1 ? "" : "s")
+        project_error(p, NULL, "merging %zu revision%s: a merge joins two heads or more", parents.len, parents.len == 1 ? "" : "s")
             ->severity = DIAG_WARNING;
     const char *rev = o->rev_id ? o->rev_id : revision_new_id(a);
     if (!valid_rev_id(rev)) {
-        fail(p, "use letters, digits and '_' only (at most 32 characters)", "invalid revision id '%s'", rev);
+        project_error(p, "use letters, digits and '_' only (at most 32 characters)", "invalid revision id '%s'", rev);
         state_free(&s);
         return RETORT_ERROR;
     }
     if (strmap_get(s.graph->by_id, rev)) {
-        fail(p, "choose another --rev-id, or leave it out for a random one", "revision id '%s' already exists", rev);
+        project_error(p, "choose another --rev-id, or leave it out for a random one", "revision id '%s' already exists", rev);
         state_free(&s);
         return RETORT_ERROR;
     }
@@ -584,7 +569,7 @@ retort_status retort_merge(retort_project *p, const retort_merge_options *o, ret
         revision_node *other = strmap_get(s.graph->by_label, o->branch_label);
         if (!other) other = strmap_get(s.graph->by_id, o->branch_label);
         if (other) {
-            fail(p, "choose another --branch-label", "Branch name '%s' already used by revision %s", o->branch_label,
+            project_error(p, "choose another --branch-label", "Branch name '%s' already used by revision %s", o->branch_label,
                  other->header->revision);
             state_free(&s);
             return RETORT_ERROR;
@@ -603,7 +588,7 @@ retort_status retort_merge(retort_project *p, const retort_merge_options *o, ret
     const char *path = arena_printf(a, "%s/%s.py", c->versions_dir, name);
     struct stat st;
     if (stat(path, &st) == 0) {
-        fail(p, "nothing was written; choose another message or --rev-id", "'%s' already exists", path);
+        project_error(p, "nothing was written; choose another message or --rev-id", "'%s' already exists", path);
         state_free(&s);
         return RETORT_EIO;
     }

@@ -12,4 +12,8 @@ struct retort_project {
     diag_list diags;
 };
 
+/* An error of the project (no file location) with a hint (or NULL). */
+diag *project_error(retort_project *p, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -23,12 +23,6 @@
 
 /* struct retort_project is in api/project.h (shared by src/api/). */
 
-static diag *fail(retort_project *p, const char *fmt, const char *arg, const char *hint) {
-    diag *d = diag_add(&p->diags, DIAG_ERROR, (src_loc){0}, fmt, arg);
-    if (hint) diag_set_hint(&p->diags, d, "%s", hint);
-    return d;
-}
-
 retort_status retort_open(const char *ini_path, retort_project **out) {
     retort_project *p = calloc(1, sizeof *p);
     if (!p) return RETORT_ERROR;
@@ -115,15 +109,17 @@ static retort_status resolve_parents(retort_project *p, autogen_state *s, const 
     for (size_t i = 0; i < parents.len; i++)
         for (size_t k = 0; k < i; k++)
             if (parents.items[i] == parents.items[k]) {
-                fail(p, "Duplicate head revisions specified%s", "", "name each parent once");
+                project_error(p, "name each parent once", "Duplicate head revisions specified");
                 rc = RETORT_ERROR;
                 goto done;
             }
     if (!opt->splice)
         for (size_t i = 0; i < parents.len; i++)
             if (!parents.items[i]->is_head) {
-                fail(p, "Revision %s is not a head revision; please specify --splice to create a new branch from this revision",
-                     parents.items[i]->header->revision, "a revision that is not a head already has a child");
+                project_error(p, "a revision that is not a head already has a child",
+                              "Revision %s is not a head revision; please specify --splice to create a new "
+                              "branch from this revision",
+                              parents.items[i]->header->revision);
                 rc = RETORT_ERROR;
                 goto done;
             }
@@ -132,9 +128,10 @@ static retort_status resolve_parents(retort_project *p, autogen_state *s, const 
         bool same = parents.len == s->heads.len;
         for (size_t i = 0; same && i < parents.len; i++) same = !strcmp(parents.items[i]->header->revision, s->heads.items[0]);
         if (!same) {
-            fail(p, "--head %s with --autogenerate must name the head", opt->head ? opt->head : "head",
-                 "autogenerate compares the models with a database at the head; write an empty revision "
-                 "(without --autogenerate) to start a branch");
+            project_error(p,
+                          "autogenerate compares the models with a database at the head; write an empty "
+                          "revision (without --autogenerate) to start a branch",
+                          "--head %s with --autogenerate must name the head", opt->head ? opt->head : "head");
             rc = RETORT_ERROR;
             goto done;
         }
@@ -144,7 +141,8 @@ static retort_status resolve_parents(retort_project *p, autogen_state *s, const 
         const char *dep = opt->depends_on[i];
         revision_node *r = graph_find(g, dep, &p->diags);
         if (!r) {
-            if (!p->diags.errors) fail(p, "--depends-on %s names no revision", dep, "depend on a revision or a branch label");
+            if (!p->diags.errors)
+                project_error(p, "depend on a revision or a branch label", "--depends-on %s names no revision", dep);
             rc = RETORT_ERROR;
             goto done;
         }
@@ -163,7 +161,7 @@ static retort_status resolve_parents(retort_project *p, autogen_state *s, const 
             goto done;
         }
         if (strpbrk(opt->branch_label, "@-+ ")) {
-            fail(p, "invalid branch label '%s'", opt->branch_label, "use letters, digits and '_'");
+            project_error(p, "use letters, digits and '_'", "invalid branch label '%s'", opt->branch_label);
             rc = RETORT_ERROR;
             goto done;
         }
@@ -194,16 +192,8 @@ static retort_status compute_diff(retort_project *p, autogen_state *s) {
     retort_status rc = load_revisions(p, s);
     if (rc != RETORT_OK) return rc;
     if (model_load_dir(c->models_dir, &s->wanted, &p->diags) != 0) return RETORT_EMODEL;
-    if (!c->url) {
-        fail(p, "no database URL%s", "", "set sqlalchemy.url in alembic.ini or the DATABASE_URL environment variable");
-        return RETORT_ECONFIG;
-    }
-    const dialect *d = dialect_for_url(c->url);
-    if (!d) {
-        fail(p, "unsupported database URL '%s'", db_url_redacted(s->arena, c->url),
-             "use sqlite:///path/to/file.db or postgresql://user@host:port/dbname");
-        return RETORT_ECONFIG;
-    }
+    const dialect *d = db_url_dialect(c->url, &p->diags);
+    if (!d) return RETORT_ECONFIG;
     str_vec current_revs = {0};
     if (d->kind == DIALECT_SQLITE && sqlite_file_missing(c->url)) {
         s->current = schema_new();              /* empty database, left uncreated */
@@ -301,12 +291,13 @@ retort_status retort_revision(retort_project *p, const retort_revision_options *
     arena *a = s.arena;
     const char *rev = opt->rev_id ? opt->rev_id : revision_new_id(a);
     if (!valid_rev_id(rev)) {
-        fail(p, "invalid revision id '%s'", rev, "use letters, digits and '_' only (at most 32: alembic_version.version_num is VARCHAR(32))");
+        project_error(p, "use letters, digits and '_' only (at most 32: alembic_version.version_num is VARCHAR(32))",
+                      "invalid revision id '%s'", rev);
         rc = RETORT_ERROR;
         goto done;
     }
     if (strmap_get(s.revisions->by_id, rev)) {
-        fail(p, "revision id '%s' already exists", rev, "choose another --rev-id, or leave it out for a random one");
+        project_error(p, "choose another --rev-id, or leave it out for a random one", "revision id '%s' already exists", rev);
         rc = RETORT_ERROR;
         goto done;
     }
@@ -319,7 +310,7 @@ retort_status retort_revision(retort_project *p, const retort_revision_options *
     const char *path = arena_printf(a, "%s/%s.py", c->versions_dir, name);
     struct stat st;
     if (stat(path, &st) == 0) {
-        fail(p, "'%s' already exists", path, "nothing was written; choose another message or --rev-id");
+        project_error(p, "nothing was written; choose another message or --rev-id", "'%s' already exists", path);
         rc = RETORT_EIO;
         goto done;
     }
@@ -362,10 +353,6 @@ retort_status retort_inspect(retort_project *p, bool json, char **out) {
     *out = NULL;
     if (!p->config) return RETORT_ECONFIG;
     retort_config *c = p->config;
-    if (!c->url) {
-        fail(p, "no database URL%s", "", "set sqlalchemy.url in alembic.ini or the DATABASE_URL environment variable");
-        return RETORT_ECONFIG;
-    }
     db_conn *db = NULL;
     schema *s = NULL;
     retort_status rc = RETORT_EDATABASE;

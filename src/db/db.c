@@ -56,24 +56,32 @@ static int open_sqlite(const char *url, bool create_missing, db_conn *c, diag_li
     return 0;
 }
 
+const dialect *db_url_dialect(const char *url, diag_list *dl) {
+    if (!url || !*url) {
+        diag *d = diag_add(dl, DIAG_ERROR, (src_loc){0}, "no database URL");
+        diag_set_hint(dl, d, "set sqlalchemy.url in alembic.ini or the DATABASE_URL environment variable");
+        return NULL;
+    }
+    const dialect *dia = dialect_for_url(url);
+    if (!dia) {
+        arena *a = arena_new();
+        diag *d = diag_add(dl, DIAG_ERROR, (src_loc){0}, "unsupported database URL '%s'", db_url_redacted(a, url));
+        diag_set_hint(dl, d, "use sqlite:///path/to/file.db or postgresql://user@host:port/dbname");
+        arena_free(a);
+    }
+    return dia;
+}
+
 int db_open(const char *url, bool create_missing, db_conn **out, diag_list *dl) {
     *out = NULL;
+    const dialect *d = db_url_dialect(url, dl);
+    if (!d) return -1;
     arena *a = arena_new();
     db_conn *c = arena_alloc(a, sizeof *c);
     c->arena = a;
-    c->url_redacted = db_url_redacted(a, url ? url : "");
+    c->url_redacted = db_url_redacted(a, url);
     c->pg_schema = "public";
-    const dialect *d = dialect_for_url(url);
-    int rc;
-    if (!d) {
-        diag *dg = diag_add(dl, DIAG_ERROR, (src_loc){0}, "unsupported database URL '%s'", c->url_redacted);
-        diag_set_hint(dl, dg, "use sqlite:///path/to/file.db or postgresql://user@host:port/dbname");
-        rc = -1;
-    } else if (d->kind == DIALECT_SQLITE) {
-        rc = open_sqlite(url, create_missing, c, dl);
-    } else {
-        rc = db_open_postgres(url, c, dl);
-    }
+    int rc = d->kind == DIALECT_SQLITE ? open_sqlite(url, create_missing, c, dl) : db_open_postgres(url, c, dl);
     if (rc != 0) {
         arena_free(a);
         return -1;

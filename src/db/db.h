@@ -29,6 +29,10 @@ typedef struct db_conn {
     arena *arena;
 } db_conn;
 
+/* The dialect of `url`, or NULL with a diagnostic: no URL at all (NULL),
+** or one naming no supported backend.  db_open() checks this first. */
+const dialect *db_url_dialect(const char *url, diag_list *dl);
+
 /* Open the database of `url`.  For SQLite, create_missing chooses whether a
 ** missing file is created (upgrade) or an error (diff).  Returns 0, or -1
 ** with a diagnostic in dl. */

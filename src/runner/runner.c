@@ -340,11 +340,6 @@ static bool same_revisions(const str_vec *x, const str_vec *y) {
 
 static int run_online(run *r, run_result *res) {
     const retort_config *c = r->cfg;
-    if (!c->url) {
-        diag *d = diag_add(r->dl, DIAG_ERROR, (src_loc){0}, "no database URL");
-        diag_set_hint(r->dl, d, "set sqlalchemy.url in alembic.ini or the DATABASE_URL environment variable");
-        return -1;
-    }
     if (db_open(c->url, r->opt->upgrade, &r->db, r->dl) != 0) return -1;
     r->db->pg_schema = c->pg_schema;
     r->d = r->db->dialect;
