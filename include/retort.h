@@ -140,10 +140,13 @@ typedef struct retort_stamp_options {
     size_t n_revisions;
     bool purge;                     /* empty alembic_version first */
     bool sql;                       /* print the SQL instead ("FROM:TO" allowed) */
+    long lock_timeout_ms;           /* wait for another run's lock; 0: 60 000 */
 } retort_stamp_options;
 
 /* `stamp REV... [--purge] [--sql]`: write alembic_version without running
-** any migration, in one transaction.  With sql, *out is the script. */
+** any migration, in one transaction, under the lock upgrade takes, reading
+** the current rows inside it; every row change is checked.  With sql, *out
+** is the script. */
 retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, char **out);
 
 typedef struct retort_merge_options {

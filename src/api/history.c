@@ -203,23 +203,16 @@ static fmt_flags default_flags(void) {
 }
 
 /* Alembic's obfuscate_url_pw on the URL env.py uses (async drivers mapped
-** to their synchronous twins). */
+** to their synchronous twins): the password of user:password@ as XXXXX.
+** A ?password= query parameter, which Alembic prints, is masked too. */
 static const char *display_url(arena *a, const char *url) {
     const char *sep = strstr(url, "://");
-    if (!sep) return url;
+    if (!sep) return db_url_masked(a, url, "XXXXX");
     const char *scheme = arena_strndup(a, url, (size_t)(sep - url));
     if (!strcmp(scheme, "postgres")) scheme = "postgresql";
     else if (!strcmp(scheme, "postgresql+asyncpg")) scheme = "postgresql+psycopg2";
     else if (!strcmp(scheme, "sqlite+aiosqlite")) scheme = "sqlite";
-    const char *rest = sep + 3;
-    const char *at = strchr(rest, '@');
-    const char *slash = strchr(rest, '/');
-    if (at && (!slash || at < slash)) {
-        const char *colon = memchr(rest, ':', (size_t)(at - rest));
-        if (colon)
-            return arena_printf(a, "%s://%.*s:XXXXX%s", scheme, (int)(colon - rest), rest, at);
-    }
-    return arena_printf(a, "%s://%s", scheme, rest);
+    return db_url_masked(a, arena_printf(a, "%s%s", scheme, sep), "XXXXX");
 }
 
 /* ------------------------------------------------------------- commands */
@@ -382,40 +375,65 @@ retort_status retort_show(retort_project *p, const char *rev, char **out) {
 
 /* ---------------------------------------------------------------- stamp */
 
-static bool version_table_exists(graph_state *s, diag_list *dl) {
-    (void)dl;
-    db_conn *c = s->db;
-    if (c->sqlite) {
-        sqlite3_stmt *st = NULL;
-        bool exists = false;
-        if (sqlite3_prepare_v2(c->sqlite, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='alembic_version'",
-                               -1, &st, NULL) == SQLITE_OK)
-            exists = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_finalize(st);
-        return exists;
-    }
-    const char *params[1] = {c->pg_schema ? c->pg_schema : "public"};
-    PGresult *r = PQexecParams(c->pg, "SELECT to_regclass(quote_ident($1) || '.alembic_version') IS NOT NULL", 1,
-                               NULL, params, NULL, NULL, 0);
-    bool exists = PQresultStatus(r) == PGRES_TUPLES_OK && !strcmp(PQgetvalue(r, 0, 0), "t");
-    PQclear(r);
-    return exists;
-}
-
-/* The statements of one stamp step, in the order the runner and Alembic
-** issue them: DELETEs, the UPDATE, INSERTs. */
-static void step_statements(arena *a, const dialect *d, const migration_step *st, str_vec *out) {
+/* The statements of one stamp step, in the order Alembic issues them:
+** DELETEs, the UPDATE, INSERTs. */
+static void step_statements(arena *a, const dialect *d, const migration_step *st, version_changes *out) {
     size_t ndel = st->version_delete.len, nins = st->version_insert.len;
     bool update = st->version_update_from != NULL;
-    for (size_t i = 0; i + (update ? 1 : 0) < ndel; i++) vec_push(a, out, sql_delete_version(a, d, st->version_delete.items[i]));
-    if (update) vec_push(a, out, sql_update_version(a, d, st->version_update_from, st->version_update_to));
-    for (size_t i = update ? 1 : 0; i < nins; i++) vec_push(a, out, sql_insert_version(a, d, st->version_insert.items[i]));
+    for (size_t i = 0; i + (update ? 1 : 0) < ndel; i++) {
+        const char *rev = st->version_delete.items[i];
+        version_change c = {sql_delete_version(a, d, rev), arena_printf(a, "deleting '%s'", rev)};
+        vec_push(a, out, c);
+    }
+    if (update) {
+        version_change c = {sql_update_version(a, d, st->version_update_from, st->version_update_to),
+                            arena_printf(a, "updating '%s' to '%s'", st->version_update_from, st->version_update_to)};
+        vec_push(a, out, c);
+    }
+    for (size_t i = update ? 1 : 0; i < nins; i++) {
+        const char *rev = st->version_insert.items[i];
+        version_change c = {sql_insert_version(a, d, rev), arena_printf(a, "inserting '%s'", rev)};
+        vec_push(a, out, c);
+    }
 }
 
 /* "-- Running stamp_revision FROM -> TO" */
 static const char *stamp_log(arena *a, const migration_step *st) {
     return arena_printf(a, "-- Running stamp_revision %s -> %s", str_vec_join(a, &st->version_delete, ", "),
                         str_vec_join(a, &st->version_insert, ", "));
+}
+
+/* The online stamp, inside the lock's transaction: read alembic_version,
+** plan, write; every row change checked. */
+static retort_status stamp_locked(graph_state *s, const retort_stamp_options *o, const dialect *d,
+                                  const str_vec *targets, diag_list *dl) {
+    arena *a = s->arena;
+    if (db_current_revisions(s->db, a, &s->current, dl) != 0) return RETORT_EDATABASE;
+    int exists = db_table_exists(s->db, "alembic_version", dl);
+    if (exists < 0) return RETORT_EDATABASE;
+    str_vec found = s->current;
+    if (o->purge) s->current.len = 0;
+    migration_plan plan = {0};
+    if (graph_plan_stamp(s->graph, &s->current, targets, &plan, dl) != 0) return RETORT_ERROR;
+    if (!exists && db_exec(s->db, sql_create_version_table(a, d), dl) != 0) return RETORT_EDATABASE;
+    if (exists && o->purge) {
+        long changed = 0;
+        if (db_exec_count(s->db, "DELETE FROM alembic_version", &changed, dl) != 0) return RETORT_EDATABASE;
+        if (changed != (long)found.len) {
+            diag *e = diag_add(dl, DIAG_ERROR, (src_loc){0},
+                               "--purge deleted %ld rows of alembic_version, where %zu were read", changed, found.len);
+            diag_set_hint(dl, e, "something else is writing alembic_version; run the stamp again");
+            return RETORT_EDATABASE;
+        }
+    }
+    for (size_t i = 0; i < plan.len; i++) {
+        version_changes changes = {0};
+        step_statements(a, d, &plan.items[i], &changes);
+        for (size_t k = 0; k < changes.len; k++)
+            if (db_exec_version_row(s->db, changes.items[k].sql, changes.items[k].what, dl) != 0)
+                return RETORT_EDATABASE;
+    }
+    return RETORT_OK;
 }
 
 retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, char **out) {
@@ -478,9 +496,9 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
             migration_step *st = &plan.items[i];
             if (!rows) sb_printf(&sb, "%s;\n\n", sql_create_version_table(a, d));
             sb_printf(&sb, "%s\n\n", stamp_log(a, st));
-            str_vec stmts = {0};
+            version_changes stmts = {0};
             step_statements(a, d, st, &stmts);
-            for (size_t k = 0; k < stmts.len; k++) sb_printf(&sb, "%s;\n\n", stmts.items[k]);
+            for (size_t k = 0; k < stmts.len; k++) sb_printf(&sb, "%s;\n\n", stmts.items[k].sql);
             rows = rows + st->version_insert.len - st->version_delete.len;
         }
         if (!rows) sb_printf(&sb, "%s;\n\n", sql_drop_version_table(a, d));
@@ -489,30 +507,20 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
         state_free(&s);
         return RETORT_OK;
     }
-    rc = read_current(p, &s, true);
-    if (rc != RETORT_OK) { state_free(&s); return rc; }
-    if (o->purge) s.current.len = 0;
-    migration_plan plan = {0};
-    if (graph_plan_stamp(s.graph, &s.current, &targets, &plan, dl) != 0) { state_free(&s); return RETORT_ERROR; }
-    /* One transaction: create the table if needed, purge, the steps. */
-    str_vec stmts = {0};
-    if (!version_table_exists(&s, dl)) vec_push(a, &stmts, sql_create_version_table(a, d));
-    else if (o->purge) vec_push(a, &stmts, "DELETE FROM alembic_version");
-    for (size_t i = 0; i < plan.len; i++) step_statements(a, d, &plan.items[i], &stmts);
-    if (db_exec(s.db, "BEGIN", dl) != 0) { state_free(&s); return RETORT_EDATABASE; }
-    for (size_t i = 0; i < stmts.len; i++)
-        if (db_exec(s.db, stmts.items[i], dl) != 0) {
-            diag_list ignore;
-            diag_list_init(&ignore);
-            db_exec(s.db, "ROLLBACK", &ignore);
-            diag_list_free(&ignore);
-            project_error(p, "nothing was changed: the transaction was rolled back", "stamp failed");
-            state_free(&s);
-            return RETORT_EDATABASE;
-        }
-    if (db_exec(s.db, "COMMIT", dl) != 0) { state_free(&s); return RETORT_EDATABASE; }
+    /* Online: lock, and read where the database is inside the transaction,
+    ** so that nothing can move it between the read and the write. */
+    if (db_open(c->url, true, &s.db, dl) != 0) { state_free(&s); return RETORT_EDATABASE; }
+    s.db->pg_schema = c->pg_schema;
+    if (db_lock(s.db, o->lock_timeout_ms > 0 ? o->lock_timeout_ms : 60000, dl) != 0) {
+        state_free(&s);
+        return RETORT_EDATABASE;
+    }
+    rc = stamp_locked(&s, o, d, &targets, dl);
+    if (rc == RETORT_OK && db_commit(s.db, dl) != 0) rc = RETORT_EDATABASE;
+    if (rc != RETORT_OK) project_error(p, "nothing was changed: the transaction was rolled back", "stamp failed");
+    db_unlock(s.db);
     state_free(&s);
-    return RETORT_OK;
+    return rc;
 }
 
 /* ---------------------------------------------------------------- merge */

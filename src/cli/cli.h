@@ -36,6 +36,9 @@ void cli_set_config_path(const char *path);
 const char *cli_config_path(void);
 /* If argv[*i] is -c/--config, consume it (and its value) and return true. */
 bool cli_take_config_option(int argc, char **argv, int *i);
+/* If argv[*i] is --lock-timeout SECONDS, consume it into *ms and return 1;
+** 0 when it is something else; -1 (message printed) for a bad value. */
+int cli_take_lock_timeout(int argc, char **argv, int *i, const char *cmd, long *ms);
 /* Open the project, printing diagnostics on failure (NULL then). */
 retort_project *cli_open_project(const char *command);
 int cli_exit_status(retort_status rc);

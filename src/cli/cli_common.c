@@ -55,3 +55,19 @@ int cli_unknown_option(const char *cmd, const char *arg, void (*usage)(FILE *)) 
     usage(stderr);
     return 2;
 }
+
+int cli_take_lock_timeout(int argc, char **argv, int *i, const char *cmd, long *ms) {
+    if (strcmp(argv[*i], "--lock-timeout") != 0) return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "retort %s: --lock-timeout takes seconds (0 to 86400)\n", cmd);
+        return -1;
+    }
+    char *end;
+    double secs = strtod(argv[++*i], &end);
+    if (*end || end == argv[*i] || secs < 0 || secs > 86400) {
+        fprintf(stderr, "retort %s: --lock-timeout takes seconds (0 to 86400), not '%s'\n", cmd, argv[*i]);
+        return -1;
+    }
+    *ms = secs == 0 ? 1 : (long)(secs * 1000);
+    return 1;
+}

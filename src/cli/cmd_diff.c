@@ -35,7 +35,7 @@ int cmd_diff(int argc, char **argv) {
     if (rc == RETORT_OK) {
         if (json) puts(text);
         else if (n == 0) puts("No changes detected");
-        else fputs(text, stdout);
+        else fputs_printable(text, stdout);    /* database comments and names: no raw controls */
     }
     free(text);
     retort_close(p);

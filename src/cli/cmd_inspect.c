@@ -29,7 +29,7 @@ int cmd_inspect(int argc, char **argv) {
     retort_status rc = retort_inspect(p, json, &text);
     retort_print_diagnostics(p, stderr);
     if (rc == RETORT_OK) {
-        fputs(text, stdout);
+        fputs_printable(text, stdout);  /* database comments and names: no raw controls */
         if (json) fputc('\n', stdout);
     }
     free(text);

@@ -40,18 +40,13 @@ static int migrate(int argc, char **argv, bool upgrade) {
     retort_run_options o = {0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int taken = cli_take_lock_timeout(argc, argv, &i, cmd, &o.lock_timeout_ms);
+        if (taken < 0) return 2;
+        if (taken) continue;
         if (!strcmp(a, "--sql")) o.sql = true;
         else if (!strcmp(a, "--transaction-per-migration")) o.transaction_per_migration = true;
         else if (!strcmp(a, "--no-backup")) o.no_backup = true;
-        else if (!strcmp(a, "--lock-timeout") && i + 1 < argc) {
-            char *end;
-            double secs = strtod(argv[++i], &end);
-            if (*end || secs < 0 || secs > 86400) {
-                fprintf(stderr, "retort %s: --lock-timeout takes seconds (0 to 86400), not '%s'\n", cmd, argv[i]);
-                return 2;
-            }
-            o.lock_timeout_ms = secs == 0 ? 1 : (long)(secs * 1000);
-        } else if (cli_take_config_option(argc, argv, &i)) continue;
+        else if (cli_take_config_option(argc, argv, &i)) continue;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { migrate_usage(stdout, cmd); return 0; }
         else if (a[0] == '-' && !(a[1] >= '0' && a[1] <= '9')) {
             fprintf(stderr, "retort %s: unknown option '%s'\n\n", cmd, a);

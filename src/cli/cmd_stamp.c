@@ -10,12 +10,13 @@
 
 static void stamp_usage(FILE *out) {
     fprintf(out,
-            "usage: retort stamp REV [REV...] [--purge] [--sql] [-c alembic.ini]\n\n"
+            "usage: retort stamp REV [REV...] [--purge] [--sql] [--lock-timeout SECONDS] [-c alembic.ini]\n\n"
             "Write REV into alembic_version without running any migration (for a\n"
             "database whose schema is already right).  base empties the table.\n\n"
             "options:\n"
             "  --purge                empty alembic_version first (it names unknown revisions)\n"
             "  --sql                  print the SQL instead of running it (REV may be FROM:TO)\n"
+            "  --lock-timeout SECONDS how long to wait for another run's lock (default 60)\n"
             "  -c, --config FILE      the configuration (default: alembic.ini)\n");
 }
 
@@ -25,6 +26,9 @@ int cmd_stamp(int argc, char **argv) {
     if (!revs) return 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int taken = cli_take_lock_timeout(argc, argv, &i, "stamp", &o.lock_timeout_ms);
+        if (taken < 0) { free(revs); return 2; }
+        if (taken) continue;
         if (!strcmp(a, "--purge")) o.purge = true;
         else if (!strcmp(a, "--sql")) o.sql = true;
         else if (cli_take_config_option(argc, argv, &i)) continue;

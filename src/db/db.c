@@ -10,20 +10,106 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
-const char *db_url_redacted(arena *a, const char *url) {
+/* Is s[0..n) the word "password", read as a URL query key (%-escapes
+** decoded, so ?pass%77ord= is caught too)? */
+static bool is_password_key(const char *s, size_t n) {
+    static const char WORD[] = "password";
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++, w++) {
+        char ch = s[i];
+        if (ch == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) && isxdigit((unsigned char)s[i + 2])) {
+            char hex[3] = {s[i + 1], s[i + 2], '\0'};
+            ch = (char)strtol(hex, NULL, 16);
+            i += 2;
+        }
+        if (w >= sizeof WORD - 1 || ch != WORD[w]) return false;
+    }
+    return w == sizeof WORD - 1;
+}
+
+/* A libpq "key=value key='quoted value'" string with password's value
+** masked (libpq's own grammar: blanks around "=", '' quoting with \
+** escapes). */
+static const char *redact_conninfo(arena *a, const char *s, const char *mask) {
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, "");
+    const char *p = s;
+    while (*p) {
+        const char *word = p;
+        while (*p && *p != '=' && !isspace((unsigned char)*p)) p++;
+        size_t key_len = (size_t)(p - word);
+        sb_appendn(&sb, word, key_len);
+        const char *sep = p;
+        while (isspace((unsigned char)*p)) p++;
+        if (*p != '=') { sb_appendn(&sb, sep, (size_t)(p - sep)); continue; }
+        p++;
+        while (isspace((unsigned char)*p)) p++;
+        sb_appendn(&sb, sep, (size_t)(p - sep));
+        const char *value = p;
+        if (*p == '\'') {
+            for (p++; *p && *p != '\''; p++)
+                if (*p == '\\' && p[1]) p++;
+            if (*p) p++;
+        } else {
+            while (*p && !isspace((unsigned char)*p)) p++;
+        }
+        bool secret = key_len == 8 && !strncmp(word, "password", 8);
+        if (secret) sb_append(&sb, mask);
+        else sb_appendn(&sb, value, (size_t)(p - value));
+        const char *blank = p;
+        while (isspace((unsigned char)*p)) p++;
+        sb_appendn(&sb, blank, (size_t)(p - blank));
+    }
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+const char *db_url_redacted(arena *a, const char *url) { return db_url_masked(a, url, "***"); }
+
+const char *db_url_masked(arena *a, const char *url, const char *mask) {
     if (!url) return NULL;
     const char *scheme_end = strstr(url, "://");
-    if (!scheme_end) return arena_strdup(a, url);
+    if (!scheme_end) return strchr(url, '=') ? redact_conninfo(a, url, mask) : arena_strdup(a, url);
+    strbuf sb = STRBUF_INIT;
     const char *auth = scheme_end + 3;
     size_t auth_len = strcspn(auth, "/?#");
     const char *at = NULL;
     for (size_t i = 0; i < auth_len; i++)
         if (auth[i] == '@') at = auth + i;            /* the last '@' ends userinfo */
-    if (!at) return arena_strdup(a, url);
-    const char *colon = memchr(auth, ':', (size_t)(at - auth));
-    if (!colon) return arena_strdup(a, url);
-    return arena_printf(a, "%.*s:***%s", (int)(colon - url), url, at);
+    const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    const char *rest = url;
+    if (colon) {
+        sb_appendn(&sb, url, (size_t)(colon - url));
+        sb_appendc(&sb, ':');
+        sb_append(&sb, mask);
+        rest = at;
+    }
+    /* The query: every password=VALUE masked. */
+    const char *query = strchr(rest, '?');
+    if (!query) {
+        sb_append(&sb, rest);
+    } else {
+        sb_appendn(&sb, rest, (size_t)(query - rest) + 1);
+        const char *p = query + 1;
+        while (*p) {
+            size_t item = strcspn(p, "&#");
+            const char *eq = memchr(p, '=', item);
+            if (eq && is_password_key(p, (size_t)(eq - p))) {
+                sb_appendn(&sb, p, (size_t)(eq - p) + 1);
+                sb_append(&sb, mask);
+            } else {
+                sb_appendn(&sb, p, item);
+            }
+            p += item;
+            if (*p) sb_appendc(&sb, *p++);
+        }
+    }
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
 }
 
 /* sqlite:///relative.db, sqlite:////abs.db, sqlite:///:memory:, sqlite:// */
@@ -81,6 +167,7 @@ int db_open(const char *url, bool create_missing, db_conn **out, diag_list *dl) 
     c->arena = a;
     c->url_redacted = db_url_redacted(a, url);
     c->pg_schema = "public";
+    c->notices = dl;
     int rc = d->kind == DIALECT_SQLITE ? open_sqlite(url, create_missing, c, dl) : db_open_postgres(url, c, dl);
     if (rc != 0) {
         arena_free(a);
@@ -97,27 +184,199 @@ void db_close(db_conn *c) {
     arena_free(c->arena);
 }
 
-int db_exec(db_conn *c, const char *sql, diag_list *dl) {
-    if (c->sqlite) {
-        char *err = NULL;
-        if (sqlite3_exec(c->sqlite, sql, NULL, NULL, &err) != SQLITE_OK) {
-            diag_add(dl, DIAG_ERROR, (src_loc){0}, "SQLite: %s", err ? err : "error");
-            sqlite3_free(err);
-            return -1;
+/* Past blanks, comments and empty statements (";"): where a second
+** statement of an SQLite string would start, or its end. */
+static const char *skip_blank_sql(const char *p) {
+    for (;;) {
+        while (*p == ';' || isspace((unsigned char)*p)) p++;
+        if (p[0] == '-' && p[1] == '-') {
+            while (*p && *p != '\n') p++;
+        } else if (p[0] == '/' && p[1] == '*') {
+            const char *end = strstr(p + 2, "*/");
+            p = end ? end + 2 : p + strlen(p);
+        } else {
+            return p;
         }
+    }
+}
+
+static void one_statement_error(diag_list *dl, const char *backend) {
+    diag *d = diag_add(dl, DIAG_ERROR, (src_loc){0},
+                       "%s: the SQL holds more than one statement; retort runs one statement per call", backend);
+    diag_set_hint(dl, d, "split it: one op.execute() per statement (Alembic's sqlite3 driver refuses "
+                         "several too, so the file runs on both backends)");
+}
+
+static int sqlite_exec_one(db_conn *c, const char *sql, long *changed, diag_list *dl) {
+    sqlite3_stmt *st = NULL;
+    const char *tail = NULL;
+    if (sqlite3_prepare_v2(c->sqlite, sql, -1, &st, &tail) != SQLITE_OK) {
+        diag_add(dl, DIAG_ERROR, (src_loc){0}, "SQLite: %s", sqlite3_errmsg(c->sqlite));
+        return -1;
+    }
+    if (tail && *skip_blank_sql(tail)) {
+        sqlite3_finalize(st);
+        one_statement_error(dl, "SQLite");
+        return -1;
+    }
+    if (!st) {                                  /* blanks and comments only */
+        if (changed) *changed = 0;
         return 0;
     }
-    PGresult *r = PQexec(c->pg, sql);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        diag_add(dl, DIAG_ERROR, (src_loc){0}, "SQLite: %s", sqlite3_errmsg(c->sqlite));
+        return -1;
+    }
+    if (changed) *changed = sqlite3_changes(c->sqlite);
+    return 0;
+}
+
+static int pg_exec_one(db_conn *c, const char *sql, long *changed, diag_list *dl) {
+    PGresult *r = PQexecParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        const char *msg = PQresultErrorMessage(r);
-        size_t n = strcspn(msg, "\n");
-        diag_add(dl, DIAG_ERROR, (src_loc){0}, "PostgreSQL: %.*s", (int)n, msg);
+        const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(c->pg);
+        const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+        if (code && !strcmp(code, "42601") && strstr(msg, "multiple commands"))
+            one_statement_error(dl, "PostgreSQL");
+        else
+            diag_add(dl, DIAG_ERROR, (src_loc){0}, "PostgreSQL: %.*s", (int)strcspn(msg, "\n"), msg);
         PQclear(r);
         return -1;
     }
+    if (changed) *changed = atol(PQcmdTuples(r));   /* "" for other commands: 0 */
     PQclear(r);
     return 0;
+}
+
+int db_exec_count(db_conn *c, const char *sql, long *changed, diag_list *dl) {
+    if (changed) *changed = 0;
+    return c->sqlite ? sqlite_exec_one(c, sql, changed, dl) : pg_exec_one(c, sql, changed, dl);
+}
+
+int db_exec(db_conn *c, const char *sql, diag_list *dl) { return db_exec_count(c, sql, NULL, dl); }
+
+int db_exec_version_row(db_conn *c, const char *sql, const char *what, diag_list *dl) {
+    long changed = 0;
+    if (db_exec_count(c, sql, &changed, dl) != 0) return -1;
+    if (changed == 1) return 0;
+    diag *d = diag_add(dl, DIAG_ERROR, (src_loc){0},
+                       "Online migration expected to match one row when %s in 'alembic_version'; %ld found",
+                       what, changed);
+    diag_set_hint(dl, d, "alembic_version does not hold the rows this run was planned from (changed by hand, "
+                         "or by another tool?); the transaction was rolled back: see 'retort current', "
+                         "and fix the table with 'retort stamp'");
+    return -1;
+}
+
+/* ----------------------------------------------------------------- locks */
+
+/* A 64-bit key for PostgreSQL's advisory lock: one per database schema. */
+static long long lock_key(const char *schema_name) {
+    unsigned long long h = 1469598103934665603ULL;
+    const char *p = "retort:alembic_version:";
+    for (; *p; p++) { h ^= (unsigned char)*p; h *= 1099511628211ULL; }
+    for (p = schema_name; *p; p++) { h ^= (unsigned char)*p; h *= 1099511628211ULL; }
+    return (long long)(h >> 1);
+}
+
+static long now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static int pg_advisory_lock(db_conn *c, long timeout_ms, diag_list *dl) {
+    char key[32];
+    snprintf(key, sizeof key, "%lld", lock_key(c->pg_schema));
+    const char *params[1] = {key};
+    long deadline = now_ms() + timeout_ms;
+    for (;;) {
+        PGresult *res = PQexecParams(c->pg, "SELECT pg_try_advisory_lock($1::bigint)", 1, NULL, params, NULL, NULL, 0);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            const char *m = PQresultErrorMessage(res);
+            diag_add(dl, DIAG_ERROR, (src_loc){0}, "PostgreSQL: %.*s", (int)strcspn(m, "\n"), m);
+            PQclear(res);
+            return -1;
+        }
+        bool got = !strcmp(PQgetvalue(res, 0, 0), "t");
+        PQclear(res);
+        if (got) return 0;
+        if (now_ms() >= deadline) {
+            diag *d = diag_add(dl, DIAG_ERROR, (src_loc){0}, "another migration run holds the lock on %s (schema %s)",
+                               c->url_redacted, c->pg_schema);
+            diag_set_hint(dl, d, "waited %ld s; let it finish, or pass --lock-timeout SECONDS to wait longer",
+                          timeout_ms / 1000);
+            return -1;
+        }
+        struct timespec pause = {0, 100 * 1000000L};
+        nanosleep(&pause, NULL);
+    }
+}
+
+int db_lock(db_conn *c, long timeout_ms, diag_list *dl) {
+    if (c->sqlite) {
+        /* Foreign keys off for the run, so that a move-and-copy of a parent
+        ** table does not cascade into its children (the pragma is a no-op
+        ** inside a transaction, so it comes first). */
+        if (db_exec(c, "PRAGMA foreign_keys=OFF", dl) != 0) return -1;
+        sqlite3_busy_timeout(c->sqlite, (int)timeout_ms);
+        char *err = NULL;
+        int rc = sqlite3_exec(c->sqlite, "BEGIN IMMEDIATE", NULL, NULL, &err);
+        if (rc != SQLITE_OK) {
+            diag *d = diag_add(dl, DIAG_ERROR, (src_loc){0}, "could not lock the SQLite database: %s",
+                               err ? err : sqlite3_errstr(rc));
+            diag_set_hint(dl, d, "another migration run (or a long write) holds it; waited %ld s "
+                                 "(--lock-timeout SECONDS to wait longer)", timeout_ms / 1000);
+            sqlite3_free(err);
+            return -1;
+        }
+        c->in_transaction = true;
+        return 0;
+    }
+    if (!c->locked) {
+        if (pg_advisory_lock(c, timeout_ms, dl) != 0) return -1;
+        c->locked = true;
+    }
+    if (db_exec(c, "BEGIN", dl) != 0) return -1;
+    c->in_transaction = true;
+    return 0;
+}
+
+int db_commit(db_conn *c, diag_list *dl) {
+    if (db_exec(c, "COMMIT", dl) != 0) {
+        db_rollback(c);
+        return -1;
+    }
+    c->in_transaction = false;
+    return 0;
+}
+
+void db_rollback(db_conn *c) {
+    if (!c->in_transaction) return;
+    diag_list ignore;
+    diag_list_init(&ignore);
+    db_exec(c, "ROLLBACK", &ignore);
+    diag_list_free(&ignore);
+    c->in_transaction = false;
+}
+
+void db_unlock(db_conn *c) {
+    db_rollback(c);
+    diag_list ignore;
+    diag_list_init(&ignore);
+    if (c->locked) {
+        char key[32];
+        snprintf(key, sizeof key, "%lld", lock_key(c->pg_schema));
+        const char *params[1] = {key};
+        PQclear(PQexecParams(c->pg, "SELECT pg_advisory_unlock($1::bigint)", 1, NULL, params, NULL, NULL, 0));
+        c->locked = false;
+    }
+    if (c->sqlite) db_exec(c, "PRAGMA foreign_keys=ON", &ignore);
+    diag_list_free(&ignore);
 }
 
 int db_table_exists(db_conn *c, const char *name, diag_list *dl) {
@@ -187,7 +446,7 @@ int db_current_revisions(db_conn *c, arena *a, str_vec *out, diag_list *dl) {
     if (!exists) return 0;
     const char *q = arena_printf(a, "SELECT version_num FROM %s.alembic_version ORDER BY version_num",
                                  c->dialect->quote_ident(a, c->pg_schema));
-    r = PQexec(c->pg, q);
+    r = PQexecParams(c->pg, q, 0, NULL, NULL, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) goto pg_fail;
     for (int i = 0; i < PQntuples(r); i++) vec_push(a, out, arena_strdup(a, PQgetvalue(r, i, 0)));
     PQclear(r);

@@ -26,6 +26,9 @@ typedef struct db_conn {
     PGconn *pg;                 /* set for PostgreSQL */
     const char *pg_schema;      /* PostgreSQL schema to introspect ("public") */
     const char *url_redacted;   /* for messages */
+    diag_list *notices;         /* where the server's NOTICEs go, as notes */
+    bool locked;                /* db_lock() holds PostgreSQL's advisory lock */
+    bool in_transaction;        /* db_lock() opened one, not yet ended */
     arena *arena;
 } db_conn;
 
@@ -35,18 +38,55 @@ const dialect *db_url_dialect(const char *url, diag_list *dl);
 
 /* Open the database of `url`.  For SQLite, create_missing chooses whether a
 ** missing file is created (upgrade) or an error (diff).  Returns 0, or -1
-** with a diagnostic in dl. */
+** with a diagnostic in dl.  dl also receives the server's NOTICEs as notes
+** while the connection is open, so it must outlive the connection.
+**
+** On PostgreSQL the session runs with standard_conforming_strings on (set
+** and verified here), so that what the catalog returns is read one way;
+** the literals retort writes do not depend on it (dialect.quote_literal). */
 int db_open(const char *url, bool create_missing, db_conn **out, diag_list *dl);
 void db_close(db_conn *c);
 
-/* The URL with any password replaced by "***". */
+/* The URL with every password replaced by "***": user:password@, a
+** ?password= query parameter (any case of its %-escapes), and password=
+** in a libpq key=value connection string. */
 const char *db_url_redacted(arena *a, const char *url);
+/* The same with another mask (Alembic's `current -v` shows "XXXXX"). */
+const char *db_url_masked(arena *a, const char *url, const char *mask);
 
 /* PostgreSQL connection from a URL (src/db/postgres_conn.c). */
 int db_open_postgres(const char *url, db_conn *c, diag_list *dl);
 
-/* Run SQL that returns no rows (several statements allowed on SQLite). */
+/* Run one SQL statement (any rows it returns are read and dropped).  One
+** statement per call on both backends: a string holding a second
+** statement is refused before anything runs on SQLite (the tail that
+** sqlite3_prepare leaves), and by the server on PostgreSQL (PQexecParams
+** takes one command).  Returns 0, or -1 with a diagnostic. */
 int db_exec(db_conn *c, const char *sql, diag_list *dl);
+/* db_exec, and the number of rows an INSERT / UPDATE / DELETE changed. */
+int db_exec_count(db_conn *c, const char *sql, long *changed, diag_list *dl);
+
+/* Run an alembic_version INSERT, UPDATE or DELETE that must change exactly
+** one row.  Any other count fails with Alembic's error ("Online migration
+** expected to match one row when updating 'a' to 'b' in 'alembic_version';
+** 0 found"), `what` being "updating 'a' to 'b'": the table says something
+** else than the plan was made from, and nothing may be recorded on it. */
+int db_exec_version_row(db_conn *c, const char *sql, const char *what, diag_list *dl);
+
+/* The lock that keeps two migration runs (or stamps) apart, and the
+** transaction under it: BEGIN IMMEDIATE on SQLite (with foreign keys off
+** for the run, as move-and-copy needs), a session advisory lock keyed on
+** the schema on PostgreSQL, then BEGIN.  Waits up to timeout_ms.  What a
+** caller reads after db_lock() returns cannot change until db_commit() /
+** db_rollback(). */
+int db_lock(db_conn *c, long timeout_ms, diag_list *dl);
+/* Commit; on failure roll back and return -1. */
+int db_commit(db_conn *c, diag_list *dl);
+/* Roll back the open transaction (if any), ignoring errors. */
+void db_rollback(db_conn *c);
+/* Give the lock up (PostgreSQL's advisory lock; SQLite's foreign keys back
+** on).  Rolls back first if a transaction is still open. */
+void db_unlock(db_conn *c);
 
 /* Does a table of this name exist (in the PostgreSQL schema c->pg_schema)?
 ** Returns 1, 0, or -1 with a diagnostic. */

@@ -284,6 +284,36 @@ static const char *failure_reason(arena *a, PGconn *conn, const char *password) 
     return line;
 }
 
+/* A NOTICE or WARNING from the server becomes a note of the connection's
+** list (libpq would print it to stderr, raw, by itself). */
+static void receive_notice(void *arg, const PGresult *res) {
+    db_conn *c = arg;
+    if (!c->notices) return;
+    const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY);
+    const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    if (!primary) primary = PQresultErrorMessage(res);
+    diag_add(c->notices, DIAG_NOTE, (src_loc){0}, "PostgreSQL %s: %.*s", severity ? severity : "NOTICE",
+             (int)strcspn(primary, "\n"), primary);
+}
+
+/* Make string literals mean one thing for the session: an old server
+** setting (standard_conforming_strings = off) reads backslashes in '...'
+** as escapes, and the catalog's text comes back doubled.  Set it on, and
+** check that the server says so. */
+static int conforming_strings(PGconn *conn, diag_list *dl) {
+    const char *scs = PQparameterStatus(conn, "standard_conforming_strings");
+    if (scs && !strcmp(scs, "on")) return 0;
+    PQclear(PQexecParams(conn, "SET standard_conforming_strings = on", 0, NULL, NULL, NULL, NULL, 0));
+    scs = PQparameterStatus(conn, "standard_conforming_strings");
+    if (scs && !strcmp(scs, "on")) return 0;
+    diag *d = diag_add(dl, DIAG_ERROR, (src_loc){0},
+                       "the PostgreSQL session cannot turn standard_conforming_strings on (it is %s)",
+                       scs ? scs : "unknown");
+    diag_set_hint(dl, d, "retort reads the catalog with it on; check the server's and the role's settings "
+                         "(SHOW standard_conforming_strings)");
+    return -1;
+}
+
 int db_open_postgres(const char *url, db_conn *c, diag_list *dl) {
     arena *a = arena_new();
     const char *shown_url = db_url_redacted(a, url);
@@ -330,6 +360,12 @@ int db_open_postgres(const char *url, db_conn *c, diag_list *dl) {
                  host ? host : "localhost", port ? port : "5432", db ? db : "(default)",
                  failure_reason(a, conn, u.password));
         if (conn) PQfinish(conn);
+        arena_free(a);
+        return -1;
+    }
+    PQsetNoticeReceiver(conn, receive_notice, c);
+    if (conforming_strings(conn, dl) != 0) {
+        PQfinish(conn);
         arena_free(a);
         return -1;
     }

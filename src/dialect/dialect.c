@@ -115,15 +115,39 @@ const char *dialect_strip_parens(arena *a, const char *sql) {
     return arena_strndup(a, s, len);
 }
 
+/* The character a backslash escape of an E'' string stands for ('\\',
+** '\'', n, t, r, b, f); -1 for the escapes retort does not decode (octal,
+** \x, \u: such a default is compared as written, never misread). */
+static int escape_char(char c) {
+    switch (c) {
+    case '\\': return '\\';
+    case '\'': return '\'';
+    case 'n': return '\n';
+    case 't': return '\t';
+    case 'r': return '\r';
+    case 'b': return '\b';
+    case 'f': return '\f';
+    default: return -1;
+    }
+}
+
 const char *dialect_unquote_literal(arena *a, const char *s) {
     if (!s) return NULL;
     size_t len = strlen(s);
     /* PostgreSQL escape-string syntax E'...' is accepted too. */
-    if (len >= 3 && (s[0] == 'E' || s[0] == 'e') && s[1] == '\'') { s++; len--; }
+    bool escapes = len >= 3 && (s[0] == 'E' || s[0] == 'e') && s[1] == '\'';
+    if (escapes) { s++; len--; }
     if (len < 2 || s[0] != '\'' || s[len - 1] != '\'') return NULL;
     strbuf sb = STRBUF_INIT;
     sb_append(&sb, "");
     for (size_t i = 1; i + 1 < len; i++) {
+        if (escapes && s[i] == '\\') {
+            int c = i + 2 < len ? escape_char(s[i + 1]) : -1;
+            if (c < 0) { sb_free(&sb); return NULL; }
+            sb_appendc(&sb, (char)c);
+            i++;
+            continue;
+        }
         if (s[i] == '\'') {
             if (s[i + 1] != '\'' || i + 2 >= len) { sb_free(&sb); return NULL; }
             i++;

@@ -41,6 +41,14 @@ typedef struct dialect {
 
     /* Identifier quoted for SQL when it needs quoting (or always). */
     const char *(*quote_ident)(arena *a, const char *ident);
+
+    /* A SQL string literal for text, read the same whatever the server's
+    ** settings: every string retort puts into SQL (defaults, comments,
+    ** bulk_insert values, alembic_version rows) is quoted here.  SQLite:
+    ** 'text'.  PostgreSQL: 'text' when text has no backslash (then no setting
+    ** changes its meaning), else E'text' with backslashes doubled, which the
+    ** server reads the same with standard_conforming_strings on or off. */
+    const char *(*quote_literal)(arena *a, const char *text);
 } dialect;
 
 const dialect *dialect_sqlite(void);
@@ -53,15 +61,16 @@ const dialect *dialect_for_url(const char *url);
 /* Strip one level of enclosing parentheses, surrounding space, and a trailing
 ** "::type" cast; unquote a single-quoted SQL string literal. */
 const char *dialect_strip_parens(arena *a, const char *sql);
-/* 'it''s' -> it's ; returns NULL when s is not one single-quoted literal. */
+/* 'it''s' -> it's, and PostgreSQL's E'it\'s' -> it's (backslash escapes
+** decoded); returns NULL when s is not one single-quoted literal, or when an
+** E'' escape is one retort does not decode. */
 const char *dialect_unquote_literal(arena *a, const char *s);
 
 /* "ident" with inner double quotes doubled: the quoted identifier both
 ** backends read. */
 const char *dialect_double_quote(arena *a, const char *ident);
-/* 'text' with inner single quotes doubled: a SQL string literal on both
-** backends (backslashes are literal: standard_conforming_strings on
-** PostgreSQL). */
+/* 'text' with inner single quotes doubled: SQLite's string literal (its
+** quote_literal).  PostgreSQL's differs: see dialect.quote_literal. */
 const char *dialect_quote_string(arena *a, const char *text);
 
 /* Name PostgreSQL gives an unnamed constraint: <table>_<col>_fkey,

@@ -174,22 +174,24 @@ static char *normalize_expression(arena *a, const char *sql) {
 
 /* The value of s when it is exactly one single-quoted literal (E'' too):
 ** 'it''s' -> it's.  NULL otherwise. */
-static char *literal_value(arena *a, const char *s) {
-    size_t n = strlen(s);
-    if (n >= 3 && (s[0] == 'E' || s[0] == 'e') && s[1] == '\'') { s++; n--; }
-    if (n < 2 || s[0] != '\'' || skip_quoted(s, 0, '\'') != n || s[n - 1] != '\'') return NULL;
-    char *out = arena_alloc(a, n);
-    size_t o = 0;
-    for (size_t i = 1; i + 1 < n; i++) {
-        out[o++] = s[i];
-        if (s[i] == '\'') i++;
-    }
-    out[o] = '\0';
-    return out;
-}
+static const char *literal_value(arena *a, const char *s) { return dialect_unquote_literal(a, s); }
 
-/* 'it's' -> "'it''s'" */
-static const char *quote_literal(arena *a, const char *v) { return dialect_quote_string(a, v); }
+/* The literal PostgreSQL reads as v whatever standard_conforming_strings
+** says: without a backslash, 'v' means v under both settings; with one,
+** only the escape-string form E'...' does (backslashes doubled). */
+static const char *pg_quote_literal(arena *a, const char *v) {
+    if (!v || !strchr(v, '\\')) return dialect_quote_string(a, v);
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, "E'");
+    for (const char *p = v; *p; p++) {
+        if (*p == '\\' || *p == '\'') sb_appendc(&sb, *p);
+        sb_appendc(&sb, *p);
+    }
+    sb_appendc(&sb, '\'');
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
 
 /* A decimal number in canonical form ("+007.50" -> "7.5", "-0" -> "0",
 ** "1e3" kept as "1e3"), or NULL when v is not a plain number. */
@@ -486,7 +488,7 @@ static const char *canonical_value(arena *a, value_class cls, const char *v) {
         case CLASS_TEXT:
             break;
     }
-    return arena_printf(a, "s:%s", quote_literal(a, v));
+    return arena_printf(a, "s:%s", dialect_quote_string(a, v));
 }
 
 /* The canonical form of an SQL expression kept as a server default. */
@@ -494,7 +496,7 @@ static const char *canonical_sql(arena *a, value_class cls, const char *sql) {
     char *e = normalize_expression(a, sql);
     if (!*e) return NULL;
     if (starts_with_ci(e, "nextval(")) return NULL;     /* serial: autoincrement */
-    char *lit = literal_value(a, e);
+    const char *lit = literal_value(a, e);
     if (lit) return canonical_value(a, cls, lit);
     if (cls == CLASS_NUMBER && canonical_number(a, e)) return canonical_value(a, cls, e);
     if (!strcmp(e, "true") || !strcmp(e, "false")) {
@@ -576,6 +578,7 @@ static const dialect POSTGRESQL = {
     .types_equal = pg_types_equal,
     .canonical_default = pg_canonical_default,
     .quote_ident = pg_quote_ident,
+    .quote_literal = pg_quote_literal,
 };
 
 const dialect *dialect_postgresql(void) { return &POSTGRESQL; }

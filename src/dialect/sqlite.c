@@ -417,6 +417,7 @@ static const dialect SQLITE_DIALECT = {
     .types_equal = sqlite_types_equal,
     .canonical_default = sqlite_canonical_default,
     .quote_ident = sqlite_quote_ident,
+    .quote_literal = dialect_quote_string,  /* SQLite has no escapes in literals */
 };
 
 const dialect *dialect_sqlite(void) { return &SQLITE_DIALECT; }

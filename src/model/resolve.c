@@ -1299,11 +1299,17 @@ int model_load_files(const char *const *paths, size_t n, schema **out, diag_list
     if (!texts) util_oom();
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
-        texts[i] = read_file(paths[i], NULL);
+        size_t len = 0;
+        int line, column;
+        texts[i] = read_file(paths[i], &len);
         if (!texts[i]) {
             diag *d = diag_add(dl, DIAG_ERROR, (src_loc){paths[i], 0, 0}, "cannot read model file: %s",
                                strerror(errno));
             diag_set_hint(dl, d, "check that the file exists and is readable");
+            ok = false;
+        } else if (text_find_nul(texts[i], len, &line, &column)) {
+            diag *d = diag_add(dl, DIAG_ERROR, (src_loc){paths[i], line, column}, "a NUL byte in a model file");
+            diag_set_hint(dl, d, "model files are UTF-8 text; remove the byte");
             ok = false;
         }
     }

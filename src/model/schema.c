@@ -311,7 +311,9 @@ static void print_quoted(FILE *out, const char *s) {
         case '\n': fputs("\\n", out); break;
         case '\t': fputs("\\t", out); break;
         case '\r': fputs("\\r", out); break;
-        default: fputc(*s, out);
+        default:
+            if ((unsigned char)*s < 0x20 || *s == 0x7f) fprintf(out, "\\u%04x", (unsigned char)*s);
+            else fputc(*s, out);
         }
     }
     fputc('"', out);

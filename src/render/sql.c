@@ -23,10 +23,9 @@
 
 /* ------------------------------------------------------------ literals */
 
-/* 'text' with single quotes doubled.  Backslashes are left alone: both
-** SQLite and PostgreSQL (standard_conforming_strings, on by default since
-** 9.1) take them literally. */
-static const char *sql_string_literal(arena *a, const char *s) { return dialect_quote_string(a, s); }
+/* Every string literal of the SQL comes from the dialect's quote_literal,
+** whose literals mean the same whatever the server's settings (a backslash
+** on PostgreSQL makes an E'' literal). */
 
 /* ----------------------------------------------------- alembic_version */
 
@@ -40,23 +39,21 @@ const char *sql_create_version_table(arena *a, const dialect *d) {
 
 const char *sql_insert_version(arena *a, const dialect *d, const char *rev) {
     return arena_printf(a, "INSERT INTO alembic_version (version_num) VALUES (%s)%s",
-                        sql_string_literal(a, rev),
+                        d->quote_literal(a, rev),
                         d->kind == DIALECT_POSTGRESQL ? " RETURNING alembic_version.version_num"
                                                       : "");
 }
 
 const char *sql_update_version(arena *a, const dialect *d, const char *from, const char *to) {
-    (void)d;
     return arena_printf(a,
                         "UPDATE alembic_version SET version_num=%s "
                         "WHERE alembic_version.version_num = %s",
-                        sql_string_literal(a, to), sql_string_literal(a, from));
+                        d->quote_literal(a, to), d->quote_literal(a, from));
 }
 
 const char *sql_delete_version(arena *a, const dialect *d, const char *rev) {
-    (void)d;
     return arena_printf(a, "DELETE FROM alembic_version WHERE alembic_version.version_num = %s",
-                        sql_string_literal(a, rev));
+                        d->quote_literal(a, rev));
 }
 
 const char *sql_drop_version_table(arena *a, const dialect *d) {
@@ -207,7 +204,7 @@ static const char *default_ddl(renderer *r, const server_default *d) {
     switch (d->kind) {
     case DEFAULT_NONE: return NULL;
     case DEFAULT_STRING:
-    case DEFAULT_NUMBER: return sql_string_literal(r->a, d->text ? d->text : "");
+    case DEFAULT_NUMBER: return r->d->quote_literal(r->a, d->text ? d->text : "");
     case DEFAULT_BOOL: return d->bool_value ? "'1'" : "'0'";
     case DEFAULT_NOW: return r->pg ? "now()" : "(CURRENT_TIMESTAMP)";
     case DEFAULT_SQL: return d->text ? d->text : "";
@@ -355,7 +352,7 @@ static const char *create_table_ddl(renderer *r, const table *t, const char *nam
 }
 
 static const char *comment_literal(renderer *r, const char *comment) {
-    return comment ? sql_string_literal(r->a, comment) : "NULL";
+    return comment ? r->d->quote_literal(r->a, comment) : "NULL";
 }
 
 static void emit_column_comment(renderer *r, const op *o, const char *table, const char *column,
@@ -402,7 +399,7 @@ static const char *create_index_ddl(renderer *r, const char *table, const index_
 static const char *literal_sql(renderer *r, const sql_literal *v) {
     switch (v->kind) {
     case LIT_NULL: return "NULL";
-    case LIT_STRING: return sql_string_literal(r->a, v->text);
+    case LIT_STRING: return r->d->quote_literal(r->a, v->text);
     case LIT_NUMBER: return v->text && *v->text ? v->text : "NULL";
     case LIT_BOOL: return r->pg ? (v->bool_value ? "true" : "false") : (v->bool_value ? "1" : "0");
     }

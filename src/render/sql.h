@@ -48,6 +48,15 @@ table *schema_copy_table(schema *dst, const table *src);
 /* Replace the table of the same name in s by a copy of t (or add it). */
 void schema_replace_table(schema *s, const table *t);
 
+/* One alembic_version statement, and what it does in Alembic's words
+** ("updating 'a' to 'b'", "deleting 'a'"), for the error when the row
+** count it gets is not one (db_exec_version_row). */
+typedef struct version_change {
+    const char *sql;
+    const char *what;
+} version_change;
+typedef VEC(version_change) version_changes;
+
 /* alembic_version statements, exactly as Alembic issues them. */
 const char *sql_create_version_table(arena *a, const dialect *d);
 const char *sql_insert_version(arena *a, const dialect *d, const char *rev);

@@ -7,6 +7,8 @@
 #include "introspect/introspect.h"
 #include "script/migration.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +33,6 @@ typedef struct run {
     db_conn *db;
     schema *current;            /* the schema the next step's ops apply to */
     VEC(prepared_step) steps;
-    bool in_transaction;
-    bool pg_locked;
 } run;
 
 static void emit(run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -104,26 +104,28 @@ static void free_prepared(run *r) {
 ** plan says which row (if any) is UPDATEd; the other deleted rows go first,
 ** and on a downgrade the other inserted rows come before the UPDATE (an
 ** undone merge), on an upgrade after it. */
-static void version_statements(run *r, const migration_step *s, sql_statements *out) {
+static void version_statements(run *r, const migration_step *s, version_changes *out) {
     const str_vec *del = &s->version_delete, *ins = &s->version_insert;
     const char *from = s->version_update_from, *to = s->version_update_to;
-    sql_statement st = {NULL, {0}};
     for (size_t i = 0; i < del->len; i++)
         if (!from || strcmp(del->items[i], from) != 0) {
-            st.text = sql_delete_version(r->a, r->d, del->items[i]);
-            vec_push(r->a, out, st);
+            version_change c = {sql_delete_version(r->a, r->d, del->items[i]),
+                                arena_printf(r->a, "deleting '%s'", del->items[i])};
+            vec_push(r->a, out, c);
         }
     for (int pass = 0; pass < 2; pass++) {
         bool inserts_now = (pass == 0) == !s->upgrade;
         if (inserts_now) {
             for (size_t i = 0; i < ins->len; i++)
                 if (!to || strcmp(ins->items[i], to) != 0) {
-                    st.text = sql_insert_version(r->a, r->d, ins->items[i]);
-                    vec_push(r->a, out, st);
+                    version_change c = {sql_insert_version(r->a, r->d, ins->items[i]),
+                                        arena_printf(r->a, "inserting '%s'", ins->items[i])};
+                    vec_push(r->a, out, c);
                 }
         } else if (from && to) {
-            st.text = sql_update_version(r->a, r->d, from, to);
-            vec_push(r->a, out, st);
+            version_change c = {sql_update_version(r->a, r->d, from, to),
+                                arena_printf(r->a, "updating '%s' to '%s'", from, to)};
+            vec_push(r->a, out, c);
         }
     }
 }
@@ -131,120 +133,59 @@ static void version_statements(run *r, const migration_step *s, sql_statements *
 /* ------------------------------------------------------------- online */
 
 static int exec(run *r, const char *sql) { return db_exec(r->db, sql, r->dl); }
+static int begin(run *r) { return db_lock(r->db, r->opt->lock_timeout_ms, r->dl); }
+static int commit(run *r) { return db_commit(r->db, r->dl); }
 
-static void rollback(run *r) {
-    if (!r->in_transaction) return;
-    diag_list ignore;
-    diag_list_init(&ignore);
-    db_exec(r->db, "ROLLBACK", &ignore);
-    diag_list_free(&ignore);
-    r->in_transaction = false;
-}
-
-/* A 64-bit key for PostgreSQL's advisory lock: one per database schema. */
-static long long lock_key(const char *schema_name) {
-    unsigned long long h = 1469598103934665603ULL;
-    const char *p = "retort:alembic_version:";
-    for (; *p; p++) { h ^= (unsigned char)*p; h *= 1099511628211ULL; }
-    for (p = schema_name; *p; p++) { h ^= (unsigned char)*p; h *= 1099511628211ULL; }
-    return (long long)(h >> 1);
-}
-
-static void sleep_ms(long ms) {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static long now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-/* Take the run's lock and open its transaction. */
-static int begin(run *r) {
-    if (r->db->sqlite) {
-        /* Foreign keys off for the run, so that a move-and-copy of a parent
-        ** table does not cascade into its children (the pragma is a no-op
-        ** inside a transaction, so it comes first). */
-        if (exec(r, "PRAGMA foreign_keys=OFF") != 0) return -1;
-        sqlite3_busy_timeout(r->db->sqlite, (int)r->opt->lock_timeout_ms);
-        char *err = NULL;
-        int rc = sqlite3_exec(r->db->sqlite, "BEGIN IMMEDIATE", NULL, NULL, &err);
-        if (rc != SQLITE_OK) {
-            diag *d = diag_add(r->dl, DIAG_ERROR, (src_loc){0}, "could not lock the SQLite database: %s",
-                               err ? err : sqlite3_errstr(rc));
-            diag_set_hint(r->dl, d, "another migration run (or a long write) holds it; waited %ld s "
-                                    "(--lock-timeout SECONDS to wait longer)", r->opt->lock_timeout_ms / 1000);
-            sqlite3_free(err);
-            return -1;
-        }
-        r->in_transaction = true;
-        return 0;
+/* Is name "<base>.YYYYmmdd-HHMMSS[-N].bak", a backup a run made of <base>? */
+static bool is_backup_of(const char *name, const char *base) {
+    size_t n = strlen(base);
+    if (strncmp(name, base, n) != 0 || name[n] != '.') return false;
+    const char *p = name + n + 1;
+    for (int i = 0; i < 15; i++, p++)
+        if (i == 8 ? *p != '-' : !isdigit((unsigned char)*p)) return false;
+    if (*p == '-') {
+        p++;
+        if (!isdigit((unsigned char)*p)) return false;
+        while (isdigit((unsigned char)*p)) p++;
     }
-    if (!r->pg_locked) {
-        char key[32];
-        snprintf(key, sizeof key, "%lld", lock_key(r->db->pg_schema));
-        const char *params[1] = {key};
-        long deadline = now_ms() + r->opt->lock_timeout_ms;
-        for (;;) {
-            PGresult *res = PQexecParams(r->db->pg, "SELECT pg_try_advisory_lock($1::bigint)", 1, NULL, params,
-                                         NULL, NULL, 0);
-            if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-                const char *m = PQresultErrorMessage(res);
-                diag_add(r->dl, DIAG_ERROR, (src_loc){0}, "PostgreSQL: %.*s", (int)strcspn(m, "\n"), m);
-                PQclear(res);
-                return -1;
-            }
-            bool got = !strcmp(PQgetvalue(res, 0, 0), "t");
-            PQclear(res);
-            if (got) break;
-            if (now_ms() >= deadline) {
-                diag *d = diag_add(r->dl, DIAG_ERROR, (src_loc){0},
-                                   "another migration run holds the lock on %s (schema %s)",
-                                   r->db->url_redacted, r->db->pg_schema);
-                diag_set_hint(r->dl, d, "waited %ld s; let it finish, or pass --lock-timeout SECONDS to wait longer",
-                              r->opt->lock_timeout_ms / 1000);
-                return -1;
-            }
-            sleep_ms(100);
-        }
-        r->pg_locked = true;
-    }
-    if (exec(r, "BEGIN") != 0) return -1;
-    r->in_transaction = true;
-    return 0;
+    return !strcmp(p, ".bak");
 }
 
-static int commit(run *r) {
-    if (exec(r, "COMMIT") != 0) {
-        rollback(r);
-        return -1;
-    }
-    r->in_transaction = false;
-    return 0;
+static int cmp_backup_age(const void *x, const void *y) {
+    const char *const *a = x, *const *b = y;
+    /* Names sort by time; "-N" twins of one second after the plain one. */
+    size_t la = strlen(*a), lb = strlen(*b);
+    int c = strncmp(*a, *b, la < lb ? la : lb);
+    if (c) return c;
+    return la < lb ? -1 : la > lb;
 }
 
-static void release(run *r) {
-    rollback(r);
-    if (r->pg_locked) {
-        diag_list ignore;
-        diag_list_init(&ignore);
-        char *q = arena_printf(r->a, "SELECT pg_advisory_unlock(%lld)", lock_key(r->db->pg_schema));
-        db_exec(r->db, q, &ignore);
-        diag_list_free(&ignore);
-        r->pg_locked = false;
-    }
-    if (r->db && r->db->sqlite) {
-        diag_list ignore;
-        diag_list_init(&ignore);
-        db_exec(r->db, "PRAGMA foreign_keys=ON", &ignore);
-        diag_list_free(&ignore);
+/* Keep the newest `keep` backups of the database file, delete the older
+** ones (only files named as a run names them). */
+static void prune_backups(run *r, const char *file, int keep) {
+    const char *slash = strrchr(file, '/');
+    const char *dir = slash ? arena_strndup(r->a, file, (size_t)(slash - file)) : ".";
+    const char *base = slash ? slash + 1 : file;
+    if (!*dir) dir = "/";
+    DIR *d = opendir(dir);
+    if (!d) return;
+    str_vec found = {0};
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (is_backup_of(e->d_name, base)) vec_push(r->a, &found, arena_strdup(r->a, e->d_name));
+    closedir(d);
+    if (found.len <= (size_t)keep) return;
+    qsort(found.items, found.len, sizeof *found.items, cmp_backup_age);
+    for (size_t i = 0; i + (size_t)keep < found.len; i++) {
+        const char *path = arena_printf(r->a, "%s/%s", dir, found.items[i]);
+        if (unlink(path) == 0) emit(r, "Removed an older backup: %s", path);
     }
 }
 
 /* Copy the SQLite database file with the backup API (a consistent copy,
-** taken under the run's lock). */
+** taken under the run's lock) to <file>.<YYYYmmdd-HHMMSS>.bak.  The copy is
+** written under a temporary name and renamed when whole, so a run killed
+** mid-copy leaves no file that looks like a good backup. */
 static int backup_sqlite(run *r, run_result *res) {
     const char *file = sqlite3_db_filename(r->db->sqlite, "main");
     if (!file || !*file) return 0;                  /* in-memory */
@@ -257,28 +198,34 @@ static int backup_sqlite(run *r, run_result *res) {
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
     const char *path = arena_printf(r->a, "%s.%s.bak", file, stamp);
     for (int n = 2; stat(path, &st) == 0; n++) path = arena_printf(r->a, "%s.%s-%d.bak", file, stamp, n);
+    const char *partial = arena_printf(r->a, "%s.partial", path);
     /* The run's own connection holds the write lock, and SQLite will not
     ** back up from a connection that is writing: read through a second
     ** connection (readers coexist with the run's RESERVED lock, and nothing
     ** has been written yet). */
     sqlite3 *src = NULL, *dest = NULL;
+    unlink(partial);
     int rc = sqlite3_open_v2(file, &src, SQLITE_OPEN_READONLY, NULL);
-    if (rc == SQLITE_OK) rc = sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_open_v2(partial, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    /* No journal beside the copy: the copy is thrown away if not whole. */
+    if (rc == SQLITE_OK) rc = sqlite3_exec(dest, "PRAGMA journal_mode=OFF", NULL, NULL, NULL);
     sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(dest, "main", src, "main") : NULL;
     if (b) {
         rc = sqlite3_backup_step(b, -1);
         sqlite3_backup_finish(b);
     }
     sqlite3_close(src);
-    if (!b || rc != SQLITE_DONE) {
+    const char *why = !b || rc != SQLITE_DONE ? (dest ? sqlite3_errmsg(dest) : "out of memory") : NULL;
+    const char *why_copy = why ? arena_strdup(r->a, why) : NULL;
+    if (sqlite3_close(dest) != SQLITE_OK && !why_copy) why_copy = "could not close the copy";
+    if (!why_copy && rename(partial, path) != 0) why_copy = arena_strdup(r->a, strerror(errno));
+    if (why_copy) {
         diag *d = diag_add(r->dl, DIAG_ERROR, (src_loc){0}, "could not back up the database to '%s': %s", path,
-                           dest ? sqlite3_errmsg(dest) : "out of memory");
+                           why_copy);
         diag_set_hint(r->dl, d, "nothing was run; free some disk space, or pass --no-backup");
-        sqlite3_close(dest);
-        unlink(path);
+        unlink(partial);
         return -1;
     }
-    sqlite3_close(dest);
     res->backup_path = path;
     emit(r, "Backup of the database before the run: %s", path);
     return 0;
@@ -305,10 +252,10 @@ static int run_step(run *r, const prepared_step *ps) {
         diag_list_free(&err);
     }
     if (schema_apply_ops(r->current, ps->ops->ops.items, ps->ops->ops.len, r->dl) != 0) return -1;
-    sql_statements ver = {0};
+    version_changes ver = {0};
     version_statements(r, s, &ver);
     for (size_t i = 0; i < ver.len; i++)
-        if (exec(r, ver.items[i].text) != 0) return -1;
+        if (db_exec_version_row(r->db, ver.items[i].sql, ver.items[i].what, r->dl) != 0) return -1;
     return 0;
 }
 
@@ -443,8 +390,10 @@ static int run_offline(run *r) {
         emit(r, "-- %s\n", step_line(r, ps->step, false));
         sql_statements sql = {0};
         if (render_sql(ps->ops->ops.items, ps->ops->ops.len, r->d, r->current, r->a, &sql, r->dl) != 0) return -1;
-        version_statements(r, ps->step, &sql);
+        version_changes ver = {0};
+        version_statements(r, ps->step, &ver);
         for (size_t k = 0; k < sql.len; k++) emit(r, "%s;\n", sql.items[k].text);
+        for (size_t k = 0; k < ver.len; k++) emit(r, "%s;\n", ver.items[k].sql);
         if (schema_apply_ops(r->current, ps->ops->ops.items, ps->ops->ops.len, r->dl) != 0) return -1;
     }
     if (!r->opt->upgrade && !strcmp(to, "base")) emit(r, "%s;\n", sql_drop_version_table(r->a, r->d));
@@ -464,7 +413,21 @@ int runner_run(const retort_config *cfg, const run_options *opt, arena *a, run_r
     /* In one transaction a failure keeps nothing; per migration, the steps
     ** before the failing one stay committed. */
     if (rc != 0 && !opt->transaction_per_migration) res->steps = 0;
-    if (r.db) release(&r);
+    /* A run that failed before anything committed left the database as the
+    ** backup holds it: the copy is not needed, and failed tries would pile
+    ** copies up. */
+    if (rc != 0 && res->steps == 0 && res->backup_path) {
+        if (unlink(res->backup_path) == 0)
+            diag_add(dl, DIAG_NOTE, (src_loc){0}, "the database is unchanged; its backup %s was removed",
+                     res->backup_path);
+        res->backup_path = NULL;
+    }
+    /* Older backups go only once this run's changes are in. */
+    if (rc == 0 && res->backup_path) {
+        const char *file = sqlite3_db_filename(r.db->sqlite, "main");
+        prune_backups(&r, file, cfg->backup_keep > 0 ? cfg->backup_keep : 5);
+    }
+    if (r.db) db_unlock(r.db);
     free_prepared(&r);
     schema_free(r.current);
     graph_free(r.graph);

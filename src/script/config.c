@@ -4,7 +4,8 @@
 **   [alembic]  script_location, file_template, truncate_slug_length,
 **              timezone, sqlalchemy.url
 **   [retort]   models (folder), exclude_tables (comma/space separated),
-**              render_as_batch (true/false), schema (PostgreSQL schema)
+**              render_as_batch (true/false), schema (PostgreSQL schema),
+**              backup_keep (SQLite backups kept, newest first; default 5)
 ** The DATABASE_URL environment variable overrides sqlalchemy.url, as the
 ** qlib-ui backend's settings do.
 */
@@ -165,6 +166,7 @@ int config_load(const char *ini_path, retort_config **out, diag_list *dl) {
     GET("retort", "exclude_tables", exclude)
     GET("retort", "render_as_batch", batch)
     GET("retort", "schema", pg_schema)
+    GET("retort", "backup_keep", backup_keep)
 #undef GET
 
     if (!script_location || !*script_location) {
@@ -208,6 +210,19 @@ int config_load(const char *ini_path, retort_config **out, diag_list *dl) {
         goto fail;
     }
     c->pg_schema = pg_schema && *pg_schema ? pg_schema : "public";
+    c->backup_keep = 5;
+    if (backup_keep) {
+        char *end;
+        long v = strtol(backup_keep, &end, 10);
+        if (!*backup_keep || *end || v < 1 || v > 1000) {
+            diag *d = diag_add(dl, DIAG_ERROR, (src_loc){c->ini_path, backup_keep_e->line, 1},
+                               "backup_keep must be a whole number from 1 to 1000, not '%s'", backup_keep);
+            diag_set_hint(dl, d, "how many SQLite backups to keep, newest first (default 5); "
+                                 "'retort upgrade --no-backup' makes none");
+            goto fail;
+        }
+        c->backup_keep = (int)v;
+    }
     if (exclude) {
         const char *p = exclude;
         while (*p) {

@@ -1356,11 +1356,20 @@ static int plan_stamp(const revision_graph *g, const str_vec *current, const str
         for (size_t k = 0; k < from.len; k++) from_missing |= !str_in(&h.heads, from.items[k]);
         if (s.upgrade && (branch_move || from_missing) && !str_in(&h.heads, to)) {
             step_insert(a, &s, &h, to);
-        } else if (from.len > 1) {
-            for (size_t k = 0; k + 1 < from.len; k++) step_delete(a, &s, &h, from.items[k]);
-            step_update(a, &s, &h, from.items[from.len - 1], to);
-        } else if (from.len == 1) {
-            step_update(a, &s, &h, from.items[0], to);
+        } else if (from.len) {
+            /* Only the rows still there move: stamping below a merge point
+            ** to two revisions moves the merge's row to the first, and the
+            ** second is a row of its own.  (Alembic 1.8-1.19 updates the
+            ** moved row again and stops with a KeyError, one row written.) */
+            str_vec present = {0};
+            for (size_t k = 0; k < from.len; k++)
+                if (str_in(&h.heads, from.items[k])) vec_push(a, &present, from.items[k]);
+            if (!present.len) {
+                if (!str_in(&h.heads, to)) step_insert(a, &s, &h, to);
+            } else {
+                for (size_t k = 0; k + 1 < present.len; k++) step_delete(a, &s, &h, present.items[k]);
+                step_update(a, &s, &h, present.items[present.len - 1], to);
+            }
         }
         vec_push(a, plan, s);
     }

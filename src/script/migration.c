@@ -545,10 +545,11 @@ int migration_parse_file(arena *a, const char *path, migration_file **out, diag_
         diag_set_hint(dl, d, "check that the file exists and is readable");
         return -1;
     }
-    if (strlen(text) != len) {
+    int line, column;
+    if (text_find_nul(text, len, &line, &column)) {
         free(text);
-        diag *d = diag_add(dl, DIAG_ERROR, (src_loc){path, 0, 0}, "migration %s contains a NUL byte", path);
-        diag_set_hint(dl, d, "a migration is a Python text file");
+        diag *d = diag_add(dl, DIAG_ERROR, (src_loc){path, line, column}, "a NUL byte in a migration file");
+        diag_set_hint(dl, d, "a migration is a Python text file; remove the byte (Python refuses it too)");
         return -1;
     }
     int rc = migration_parse(a, path, text, out, dl);

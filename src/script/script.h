@@ -27,6 +27,7 @@ typedef struct retort_config {
     str_vec exclude_tables;         /* tables to leave alone */
     bool render_as_batch;           /* default true: batch_alter_table blocks */
     const char *pg_schema;          /* default public */
+    int backup_keep;                /* SQLite backups kept, newest first (5) */
 } retort_config;
 
 /* Read alembic.ini as Alembic does (ConfigParser: [alembic] section,

@@ -71,16 +71,28 @@ static const char *severity_name(diag_severity s) {
     return "error";
 }
 
+void fputs_printable(const char *s, FILE *out) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f) fprintf(out, "\\x%02x", *p);
+        else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) fprintf(out, "\\u%04x", p[1]), p++;
+        else fputc(*p, out);
+    }
+}
+
 void diag_print_one(const diag *d, FILE *out) {
     if (d->loc.file && d->loc.line > 0)
         fprintf(out, "%s:%d:%d: ", d->loc.file, d->loc.line, d->loc.column > 0 ? d->loc.column : 1);
     else if (d->loc.file)
         fprintf(out, "%s: ", d->loc.file);
-    fprintf(out, "%s: %s\n", severity_name(d->severity), d->message);
+    fprintf(out, "%s: ", severity_name(d->severity));
+    fputs_printable(d->message, out);
+    fputc('\n', out);
     if (d->source_line) {
         char num[16];
         int w = snprintf(num, sizeof num, "%d", d->loc.line);
-        fprintf(out, " %s | %s\n", num, d->source_line);
+        fprintf(out, " %s | ", num);
+        fputs_printable(d->source_line, out);
+        fputc('\n', out);
         fprintf(out, " %*s | ", w, "");
         /* Keep tabs so the caret lines up under tab-indented text. */
         int col = d->loc.column > 0 ? d->loc.column : 1;
@@ -96,9 +108,17 @@ void diag_print_one(const diag *d, FILE *out) {
     if (d->hint) {
         /* Continuation lines of a hint line up under its first word. */
         fputs("  hint: ", out);
-        for (const char *h = d->hint; *h; h++) {
-            fputc(*h, out);
-            if (*h == '\n' && h[1]) fputs("        ", out);
+        for (const char *h = d->hint; *h;) {
+            size_t n = strcspn(h, "\n");
+            char *line = strndup(h, n);
+            if (!line) util_oom();
+            fputs_printable(line, out);
+            free(line);
+            h += n;
+            if (*h == '\n') {
+                fputc('\n', out);
+                if (*++h) fputs("        ", out);
+            }
         }
         fputc('\n', out);
     }

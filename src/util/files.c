@@ -24,6 +24,18 @@ char *read_file(const char *path, size_t *len_out) {
     return sb_take(&sb);
 }
 
+bool text_find_nul(const char *text, size_t len, int *line, int *column) {
+    const char *nul = memchr(text, '\0', len);
+    if (!nul) return false;
+    *line = 1;
+    *column = 1;
+    for (const char *p = text; p < nul; p++) {
+        if (*p == '\n') { ++*line; *column = 1; }
+        else ++*column;
+    }
+    return true;
+}
+
 int write_file_atomic(const char *path, const char *data, size_t len) {
     size_t plen = strlen(path);
     char *tmp = malloc(plen + 16);

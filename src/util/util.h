@@ -131,6 +131,11 @@ void diag_set_hint(diag_list *dl, diag *d, const char *fmt, ...)
 ** colour is never used (output goes to logs and CI as often as terminals). */
 void diag_print(const diag_list *dl, FILE *out);
 void diag_print_one(const diag *d, FILE *out);
+/* s with the bytes a terminal would act on escaped: C0 controls other than
+** tab and newline, and DEL, as \xNN; C1 controls (U+0080-U+009F) as
+** \uNNNN.  Text from a database (comments, server notices) or from a file
+** goes out through this. */
+void fputs_printable(const char *s, FILE *out);
 
 /* ------------------------------------------------------------ suggestions */
 
@@ -145,6 +150,10 @@ const char *closest_match(const char *word, const char *const *candidates, size_
 /* Read a whole file into a malloc'd NUL-terminated buffer; NULL on error
 ** (errno set). */
 char *read_file(const char *path, size_t *len_out);
+/* Where the first NUL byte of text[0..len) is (1-based line and byte
+** column); false when there is none.  Text files read into C strings would
+** silently end there, so the readers refuse one. */
+bool text_find_nul(const char *text, size_t len, int *line, int *column);
 /* Write data to path atomically: a temporary file in the same folder, fsync,
 ** rename.  On any error nothing is left at path or beside it; returns 0 or
 ** -1 with errno set. */

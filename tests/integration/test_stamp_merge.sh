@@ -98,10 +98,10 @@ scenario() {
   "${ALEMBIC[@]}" upgrade head 2>/dev/null || fail "$backend alembic upgrade head onto the merge"
   expect_current "$backend after merge" "eeee00000005 (head) (mergepoint)|"
   [[ "$("$RETORT" current)" == "eeee00000005 (head) (mergepoint)" ]] || fail "retort current at the merge"
-  # and back below the merge: Alembic's own stamp leaves one row here too
-  # (its second step updates the row the first one already moved)
+  # and back below the merge: both rows.  (Alembic 1.8.1 and 1.19 update the
+  # moved row a second time and stop with a KeyError, one row written.)
   "$RETORT" stamp cccc00000003 dddd00000004 || fail "stamp under the merge"
-  expect_current "$backend unmerged" "cccc00000003|"
+  expect_current "$backend unmerged" "cccc00000003|dddd00000004|"
   "$RETORT" stamp head || fail "stamp head onto the merge"
   expect_current "$backend stamp merge" "eeee00000005 (head) (mergepoint)|"
   # revision --depends-on keeps a label as written; Alembic reads it
