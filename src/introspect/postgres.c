@@ -218,6 +218,9 @@ static void read_columns(schema *s, PGresult *r, strmap *by_oid) {
         } else if (def && !generated) {
             col->server_default.kind = DEFAULT_SQL;
             col->server_default.text = def;
+        } else if (def && generated) {
+            col->generated = def;           /* attgenerated 's': STORED */
+            col->generated_stored = true;
         }
         col->identity = identity;
         col->autoincrement = identity ? AUTOINC_TRUE : AUTOINC_AUTO;

@@ -209,8 +209,16 @@ typedef struct text_constraint {
     bool used;              /* matched to a pragma row already */
 } text_constraint;
 
+/* A generated column's expression: "AS (expr)" after GENERATED ALWAYS or
+** alone (the pragma says whether it is stored). */
+typedef struct generated_text {
+    const char *column;
+    const char *expression;
+} generated_text;
+
 typedef struct create_table_text {
     VEC(text_constraint *) constraints;
+    VEC(generated_text) generated;
     bool autoincrement;
 } create_table_text;
 
@@ -282,8 +290,14 @@ static void parse_column_definition(arena *a, const token_vec *tv, size_t s, siz
             pending_name = NULL;
             k += 2;
             continue;
+        } else if (tok_is_word(tv, k, "AS") && tok_is(tv, k + 1, TK_LPAREN)) {
+            generated_text g = {column, paren_group_text(a, tv, k + 1)};
+            vec_push(a, &ct->generated, g);
+            pending_name = NULL;
+            k = matching_rparen(tv, k + 1) + 1;
+            continue;
         } else if (tok_is_word(tv, k, "NOT") || tok_is_word(tv, k, "NULL") ||
-                   tok_is_word(tv, k, "GENERATED") || tok_is_word(tv, k, "AS")) {
+                   tok_is_word(tv, k, "GENERATED")) {
             pending_name = NULL;
         }
         k++;
@@ -423,7 +437,7 @@ static const char SQL_TABLES[] =
     " ORDER BY m.name";
 
 static const char SQL_COLUMNS[] =
-    "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk"
+    "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden"
     " FROM main.sqlite_master AS m, pragma_table_xinfo(m.name, 'main') AS p"
     " WHERE" TABLE_FILTER " AND p.hidden IN (0, 2, 3)"
     " ORDER BY m.name, p.cid";
@@ -519,6 +533,14 @@ static int read_column_row(sqlite_reader *r, sqlite3_stmt *st) {
     if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
         c->server_default.kind = DEFAULT_SQL;
         c->server_default.text = column_text(r, st, 4);
+    }
+    int hidden = sqlite3_column_int(st, 6);     /* 2: VIRTUAL, 3: STORED */
+    if (hidden == 2 || hidden == 3) {
+        for (size_t i = 0; i < ts->text.generated.len; i++)
+            if (!strcasecmp(ts->text.generated.items[i].column, c->name))
+                c->generated = arena_strdup(r->s->arena, ts->text.generated.items[i].expression);
+        if (!c->generated) c->generated = "";
+        c->generated_stored = hidden == 3;
     }
     int pk = sqlite3_column_int(st, 5);
     if (pk > 0) {

@@ -1159,8 +1159,24 @@ static void check_foreign_keys(resolver *r, pending_fk_vec *pending) {
     }
 }
 
+/* PostgreSQL keeps the first 63 bytes of a longer name (NAMEDATALEN - 1)
+** and says so only in a NOTICE: the next autogenerate would see another
+** name and propose to drop and re-create the object, a table with its
+** rows.  Files target both backends, so such a name is refused for both. */
+enum { MAX_NAME_BYTES = 63 };
+
+static void check_name_length(resolver *r, const char *what, const char *name, src_loc loc) {
+    size_t n = strlen(name);
+    if (n <= MAX_NAME_BYTES) return;
+    diag *d = rerr(r, loc, 1, "%s name '%s' is %zu bytes long; PostgreSQL keeps only the first %d", what, name, n,
+                   MAX_NAME_BYTES);
+    HINT(r, d, "shorten it to %d bytes or fewer (the server would store '%.*s', and the next autogenerate "
+               "would see a different name)", MAX_NAME_BYTES, MAX_NAME_BYTES, name);
+}
+
 /* Index and constraint names are one namespace across the schema (as in
-** PostgreSQL, where an index name is a relation name of the schema). */
+** PostgreSQL, where an index name is a relation name of the schema); every
+** name fits PostgreSQL's limit. */
 typedef struct named_thing {
     const char *name;
     src_loc loc;
@@ -1170,6 +1186,9 @@ static void check_unique_names(resolver *r) {
     strmap *seen = strmap_new(r->ar);     /* name -> table name */
     for (size_t ti = 0; ti < r->s->tables.len; ti++) {
         table *t = r->s->tables.items[ti];
+        check_name_length(r, "table", t->name, t->loc);
+        for (size_t i = 0; i < t->columns.len; i++)
+            check_name_length(r, "column", t->columns.items[i]->name, t->columns.items[i]->loc);
         VEC(named_thing) list = {0};
         for (size_t i = 0; i < t->indexes.len; i++)
             vec_push(r->ar, &list, ((named_thing){t->indexes.items[i]->name, t->indexes.items[i]->loc}));
@@ -1184,6 +1203,7 @@ static void check_unique_names(resolver *r) {
                 vec_push(r->ar, &list, ((named_thing){t->checks.items[i]->name, t->checks.items[i]->loc}));
         if (t->primary_key.name) vec_push(r->ar, &list, ((named_thing){t->primary_key.name, t->loc}));
         for (size_t i = 0; i < list.len; i++) {
+            check_name_length(r, "index or constraint", list.items[i].name, list.items[i].loc);
             const char *prev = strmap_get(seen, list.items[i].name);
             if (!prev) {
                 strmap_put(seen, list.items[i].name, (void *)t->name);

@@ -96,6 +96,12 @@ typedef struct column {
     const char *comment;        /* NULL when none */
     autoincrement_mode autoincrement;
     bool identity;              /* introspected: serial / identity / AUTOINCREMENT */
+    /* A generated column (introspected): its expression as the database
+    ** keeps it, and whether its values are stored (STORED; else VIRTUAL,
+    ** SQLite only).  NULL for an ordinary column.  A move-and-copy
+    ** re-creates it as generated and copies no values into it. */
+    const char *generated;
+    bool generated_stored;
     const char *renamed_from;   /* @renamed_from hint (database name), or NULL */
     src_loc loc;                /* where the model declared it */
 } column;

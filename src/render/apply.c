@@ -42,6 +42,7 @@ static void copy_column_into(arena *a, column *c, const column *src) {
     c->server_default.text = arena_strdup(a, src->server_default.text);
     c->comment = arena_strdup(a, src->comment);
     c->renamed_from = arena_strdup(a, src->renamed_from);
+    c->generated = arena_strdup(a, src->generated);
 }
 
 static index_def *copy_index(arena *a, const index_def *src) {

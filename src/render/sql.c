@@ -265,8 +265,11 @@ static const char *column_ddl(renderer *r, const column *c, bool serial) {
         else type = "SERIAL";
     }
     sb_printf(&sb, "%s %s", q(r, c->name), type);
-    const char *def = (serial && r->pg) || is_serial_default(c) ? NULL : default_ddl(r, &c->server_default);
+    const char *def = (serial && r->pg) || is_serial_default(c) || c->generated ? NULL
+                                                                                : default_ddl(r, &c->server_default);
     if (def) sb_printf(&sb, " DEFAULT %s", def);
+    if (c->generated)
+        sb_printf(&sb, " GENERATED ALWAYS AS (%s) %s", c->generated, c->generated_stored ? "STORED" : "VIRTUAL");
     if (!c->nullable || c->primary_key) sb_append(&sb, " NOT NULL");
     const char *s = arena_strdup(r->a, sb_str(&sb));
     sb_free(&sb);
@@ -653,6 +656,7 @@ static int emit_move_and_copy(renderer *r, const op *ops, size_t n, const char *
         size_t k = 0;
         while (k < ncols && orig[k] != c) k++;
         if (k == ncols) continue;   /* added by the block: takes its default */
+        if (c->generated) continue; /* computed by the new table itself */
         if (into.len) {
             sb_append(&into, ", ");
             sb_append(&from, ", ");

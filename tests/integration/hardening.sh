@@ -139,6 +139,19 @@ if [ "$BACKEND" = postgresql ]; then
   grep -q sekrit99 <<<"$out" && fail "--sql shows a password"
 fi
 
+# 6. SQLite move-and-copy keeps a generated column generated (it used to
+# become a plain column holding the values of the day).
+if [ "$BACKEND" = sqlite ]; then
+  q "CREATE TABLE g (id INTEGER NOT NULL PRIMARY KEY, a INTEGER, twice INTEGER GENERATED ALWAYS AS (a * 2) STORED, plus1 INTEGER AS (a + 1) VIRTUAL)" >/dev/null
+  q "INSERT INTO g (id, a) VALUES (1, 10)" >/dev/null
+  revfile h5 "'h4'" "with op.batch_alter_table('g') as b:" "    b.alter_column('a', existing_type=sa.Integer(), nullable=False)"
+  "$RETORT" upgrade head --no-backup >/dev/null || fail "batch alter of a table with generated columns"
+  [ "$(q "SELECT group_concat(name || ':' || hidden, ',') FROM pragma_table_xinfo('g')")" = "id:0,a:0,twice:3,plus1:2" ] ||
+    fail "generated columns after move-and-copy: $(q "SELECT group_concat(name || ':' || hidden, ',') FROM pragma_table_xinfo('g')")"
+  q "UPDATE g SET a = 21 WHERE id = 1" >/dev/null
+  [ "$(q "SELECT twice || ',' || plus1 FROM g WHERE id = 1")" = "42,22" ] || fail "generated values after move-and-copy"
+fi
+
 # 5. A NOTICE with an escape sequence (PostgreSQL), and a control character
 # in a database comment (both): escaped on the terminal.
 if [ "$BACKEND" = postgresql ]; then

@@ -364,6 +364,24 @@ static void test_quote_ident(void **state) {
     assert_string_equal(d->quote_ident(A, ""), "\"\"");
 }
 
+/* Literals read the same with standard_conforming_strings on and off:
+** '...' when there is no backslash, E'...' with backslashes doubled when
+** there is one; the catalog's E'' text is decoded back. */
+static void test_quote_literal(void **state) {
+    (void)state;
+    const dialect *d = dialect_postgresql();
+    assert_string_equal(d->quote_literal(A, "plain"), "'plain'");
+    assert_string_equal(d->quote_literal(A, "it's"), "'it''s'");
+    assert_string_equal(d->quote_literal(A, ""), "''");
+    assert_string_equal(d->quote_literal(A, "x\\'; DROP TABLE victim; --"), "E'x\\\\''; DROP TABLE victim; --'");
+    assert_string_equal(d->quote_literal(A, "C:\\dir"), "E'C:\\\\dir'");
+    assert_string_equal(dialect_unquote_literal(A, "E'x\\\\''; DROP'"), "x\\'; DROP");
+    assert_string_equal(dialect_unquote_literal(A, "E'it\\'s\\n'"), "it's\n");
+    assert_null(dialect_unquote_literal(A, "E'\\x41'"));    /* not decoded: compared as written */
+    assert_string_equal(dialect_unquote_literal(A, "'C:\\dir'"), "C:\\dir");
+    assert_string_equal(dialect_sqlite()->quote_literal(A, "x\\'y"), "'x\\''y'");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
@@ -378,6 +396,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_default_nextval_is_none, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_expressions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quote_ident, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quote_literal, setup, teardown),
     };
     return cmocka_run_group_tests_name("dialect_postgres", tests, NULL, NULL);
 }

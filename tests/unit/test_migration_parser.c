@@ -176,6 +176,26 @@ static void test_string_errors(void **state) {
     assert_diag(f, 1, 2, 18, "bad escape '\\x' in string: it needs 2 hex digits");
 }
 
+/* NUL, in every escape form, and lone surrogates: refused where they are
+** (a NUL would end the C string the database gets: "DELETE FROM keep\0
+** WHERE id = 1" would delete every row). */
+static void test_string_nul_and_surrogates(void **state) {
+    fixture *f = *state;
+    assert_int_equal(parse(f, "def upgrade():\n"
+                              "    op.execute('DELETE FROM keep\\0 WHERE id = 1')\n"
+                              "    op.drop_table('keep\\x00_old')\n"
+                              "    op.drop_table(\"keep\\u0000\")\n"
+                              "    op.drop_table('keep\\U00000000')\n"
+                              "    op.execute('x\\ud800')\n"),
+                     -1);
+    assert_int_equal(f->dl.errors, 5);
+    assert_diag(f, 0, 2, 33, "a NUL character in a string");
+    assert_diag(f, 1, 3, 24, "a NUL character in a string");
+    assert_diag(f, 2, 4, 24, "a NUL character in a string");
+    assert_diag(f, 3, 5, 24, "a NUL character in a string");
+    assert_diag(f, 4, 6, 18, "a lone surrogate (U+D800) in a string");
+}
+
 /* ---------------------------------------------------------- expressions */
 
 static void test_expressions(void **state) {
@@ -493,6 +513,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_header_bad_value, setup, teardown),
         cmocka_unit_test_setup_teardown(test_strings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_string_unsupported_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_string_nul_and_surrogates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_string_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expressions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nested_calls_and_star, setup, teardown),

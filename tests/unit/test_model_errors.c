@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct error_case {
     const char *text;
@@ -145,6 +146,28 @@ static const error_case SYNTAX = {
     "syntax error: unexpected name 'b', expected ',' or ')'", 4, 3, 1,
     "a field is `name Type @attribute(...)`; a table clause is `@@name(...)`"};
 
+static const error_case NUL_ESCAPE = {
+    "model M {\n" PK "  @@table(\"victim\\u0000_shadow\")\n}\n",
+    "\\u0000 (NUL) in a string", 3, 18, 6, "remove it: names, comments and SQL cannot hold NUL"};
+static const error_case SURROGATE = {
+    "model M {\n" PK "  a Text @comment(\"x\\ud800\")\n}\n",
+    "a lone surrogate \\ud800 in a string", 3, 21, 6,
+    "write the character itself (the model files are UTF-8): surrogates are not characters"};
+static const error_case LONG_TABLE = {
+    "model M {\n" PK "  @@table(\"t_0123456789_0123456789_0123456789_0123456789_0123456789_0123456\")\n}\n",
+    "table name 't_0123456789_0123456789_0123456789_0123456789_0123456789_0123456' is 64 bytes long; "
+    "PostgreSQL keeps only the first 63", 1, 7, 1,
+    "shorten it to 63 bytes or fewer (the server would store "
+    "'t_0123456789_0123456789_0123456789_0123456789_0123456789_012345', and the next autogenerate would see a "
+    "different name)"};
+static const error_case LONG_INDEX = {
+    "model M {\n" PK "  @@index(\"ix_0123456789_0123456789_0123456789_0123456789_0123456789_012345\", id)\n}\n",
+    "index or constraint name 'ix_0123456789_0123456789_0123456789_0123456789_0123456789_012345' is 64 bytes long; "
+    "PostgreSQL keeps only the first 63", 3, 3, 1,
+    "shorten it to 63 bytes or fewer (the server would store "
+    "'ix_0123456789_0123456789_0123456789_0123456789_0123456789_01234', and the next autogenerate would see a "
+    "different name)"};
+
 static void run_case(void **state) {
     const error_case *c = *state;
     diag_list dl;
@@ -229,6 +252,30 @@ static void test_printed_caret(void **state) {
     diag_list_free(&dl);
 }
 
+/* A raw NUL byte in a model file: refused at its line and column (the C
+** string of the text would end there and drop the rest silently). */
+static void test_nul_byte_in_file(void **state) {
+    (void)state;
+    char path[] = "/tmp/retort-nul-XXXXXX.model";
+    int fd = mkstemps(path, 6);
+    assert_true(fd >= 0);
+    static const char text[] = "model M {\n  id Integer @primary_key\n  x Text\0\n  y Text\n}\n";
+    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+    close(fd);
+    diag_list dl;
+    diag_list_init(&dl);
+    schema *s = NULL;
+    const char *paths[] = {path};
+    assert_int_not_equal(model_load_files(paths, 1, &s, &dl), 0);
+    assert_null(s);
+    assert_int_equal(dl.errors, 1);
+    assert_string_equal(dl.items.items[0].message, "a NUL byte in a model file");
+    assert_int_equal(dl.items.items[0].loc.line, 3);
+    assert_int_equal(dl.items.items[0].loc.column, 9);
+    unlink(path);
+    diag_list_free(&dl);
+}
+
 static void test_missing_dir(void **state) {
     (void)state;
     diag_list dl;
@@ -251,11 +298,12 @@ int main(void) {
         CASE(FK_CLAUSE_COLUMN), CASE(DUP_MODEL), CASE(DUP_TABLE), CASE(DUP_COLUMN), CASE(DUP_DB_COLUMN),
         CASE(DUP_INDEX_NAME), CASE(INHERITED_INDEX_NAME), CASE(UNKNOWN_BASE), CASE(CYCLE), CASE(REDEFINED),
         CASE(OVERRIDE_NOTHING), CASE(NO_PK), CASE(NULLABLE_PK), CASE(BAD_ESCAPE), CASE(UNTERMINATED),
-        CASE(SYNTAX),
+        CASE(SYNTAX), CASE(NUL_ESCAPE), CASE(SURROGATE), CASE(LONG_TABLE), CASE(LONG_INDEX),
         cmocka_unit_test(test_all_errors_reported),
         cmocka_unit_test(test_syntax_errors_in_two_files),
         cmocka_unit_test(test_printed_caret),
         cmocka_unit_test(test_missing_dir),
+        cmocka_unit_test(test_nul_byte_in_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
