@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -247,10 +248,16 @@ const char *revision_file_name(arena *a, const char *tmpl, const char *rev, cons
         if (n >= sizeof name) n = sizeof name - 1;
         memcpy(name, p + 2, n);
         name[n] = '\0';
-        /* Format spec: [.N] then d or s. */
+        /* Format spec: [.N] then d or s.  A field wider than a file name
+        ** can be makes a name too long to write, as Alembic's would be: N
+        ** stops growing there (a huge N neither overflows nor allocates). */
         const char *f = close + 1;
         int width = 0;
-        if (*f == '.') { f++; while (isdigit((unsigned char)*f)) width = width * 10 + (*f++ - '0'); }
+        if (*f == '.') {
+            for (f++; isdigit((unsigned char)*f); f++)
+                if (width <= NAME_MAX) width = width * 10 + (*f - '0');
+            if (width > NAME_MAX) width = NAME_MAX + 1;
+        }
         char conv = *f;
         long num = -1;
         const char *str = NULL;
