@@ -8,6 +8,10 @@ PACKAGES=(
   postgresql postgresql-client
   python3 python3-alembic python3-sqlalchemy python3-psycopg2
   valgrind
+  # The fuzz harnesses (tests/fuzz/): clang, libFuzzer (in libclang-rt-dev,
+  # a Recommends of clang that --no-install-recommends leaves out), and
+  # llvm-symbolizer (in llvm) for readable sanitizer reports.
+  clang libclang-rt-dev llvm
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

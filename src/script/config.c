@@ -125,15 +125,9 @@ static bool parse_bool(const char *v, bool *out) {
     return false;
 }
 
-int config_load(const char *ini_path, retort_config **out, diag_list *dl) {
-    *out = NULL;
-    char *text = read_file(ini_path, NULL);
-    if (!text) {
-        diag *d = diag_add(dl, DIAG_ERROR, (src_loc){ini_path, 0, 0}, "cannot read configuration file");
-        diag_set_hint(dl, d, "run retort from the folder that holds alembic.ini, pass -c PATH, "
-                             "or create a project with 'retort init alembic'");
-        return -1;
-    }
+/* The configuration in `text` (which is modified: lines are cut in place),
+** read as the contents of ini_path. */
+static int config_from_text(const char *ini_path, char *text, retort_config **out, diag_list *dl) {
     arena *a = arena_new();
     retort_config *c = arena_alloc(a, sizeof *c);
     c->arena = a;
@@ -146,9 +140,7 @@ int config_load(const char *ini_path, retort_config **out, diag_list *dl) {
     c->here = abs ? arena_strdup(a, abs) : dir;
     free(abs);
     ini_entries es = {0};
-    int rc = parse_ini(a, c->ini_path, text, &es, dl);
-    free(text);
-    if (rc != 0) { arena_free(a); return -1; }
+    if (parse_ini(a, c->ini_path, text, &es, dl) != 0) { arena_free(a); return -1; }
 
 #define GET(sec, key, var)                                                                  \
     const ini_entry *var##_e = find_entry(&es, sec, key);                                   \
@@ -238,6 +230,29 @@ int config_load(const char *ini_path, retort_config **out, diag_list *dl) {
 fail:
     arena_free(a);
     return -1;
+}
+
+int config_load(const char *ini_path, retort_config **out, diag_list *dl) {
+    *out = NULL;
+    char *text = read_file(ini_path, NULL);
+    if (!text) {
+        diag *d = diag_add(dl, DIAG_ERROR, (src_loc){ini_path, 0, 0}, "cannot read configuration file");
+        diag_set_hint(dl, d, "run retort from the folder that holds alembic.ini, pass -c PATH, "
+                             "or create a project with 'retort init alembic'");
+        return -1;
+    }
+    int rc = config_from_text(ini_path, text, out, dl);
+    free(text);
+    return rc;
+}
+
+int config_load_string(const char *ini_path, const char *text, retort_config **out, diag_list *dl) {
+    *out = NULL;
+    char *copy = strdup(text);
+    if (!copy) util_oom();
+    int rc = config_from_text(ini_path, copy, out, dl);
+    free(copy);
+    return rc;
 }
 
 void config_free(retort_config *c) {

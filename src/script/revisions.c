@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -57,13 +58,8 @@ static bool parse_str_value(arena *a, const char **pp, str_vec *out) {
 }
 
 /* Read the header part of one file: up to the first top-level `def`. */
-int revision_header_read(arena *a, const char *path, revision_header **out, diag_list *dl) {
+int revision_header_parse(arena *a, const char *path, const char *text, revision_header **out, diag_list *dl) {
     *out = NULL;
-    char *text = read_file(path, NULL);
-    if (!text) {
-        diag_add(dl, DIAG_ERROR, (src_loc){path, 0, 0}, "cannot read revision file: %s", strerror(errno));
-        return -1;
-    }
     revision_header *h = arena_alloc(a, sizeof *h);
     h->path = arena_strdup(a, path);
     bool have_rev = false, have_down = false;
@@ -108,7 +104,6 @@ int revision_header_read(arena *a, const char *path, revision_header **out, diag
                 diag *d = diag_add(dl, DIAG_ERROR, (src_loc){path, line, (int)(v - p) + 1},
                                    "%s must be None, a string or a tuple of strings", names[k]);
                 diag_set_hint(dl, d, "write it as Alembic does, e.g. %s = 'ae1027a6acf'", names[k]);
-                free(text);
                 return -1;
             }
             for (const char *c = p; c < after; c++) if (*c == '\n') line++;
@@ -116,7 +111,6 @@ int revision_header_read(arena *a, const char *path, revision_header **out, diag
                 if (vals.len != 1) {
                     diag *d = diag_add(dl, DIAG_ERROR, (src_loc){path, line, 1}, "revision must be one string");
                     diag_set_hint(dl, d, "write revision = '<12 hex digits>'");
-                    free(text);
                     return -1;
                 }
                 h->revision = vals.items[0];
@@ -132,7 +126,6 @@ int revision_header_read(arena *a, const char *path, revision_header **out, diag
         p = eol + 1;
         line++;
     }
-    free(text);
     if (!have_rev) return 0;                      /* not a revision file */
     if (!have_down) {
         diag *d = diag_add(dl, DIAG_ERROR, (src_loc){path, h->line_of_revision, 1},
@@ -142,6 +135,18 @@ int revision_header_read(arena *a, const char *path, revision_header **out, diag
     }
     *out = h;
     return 0;
+}
+
+int revision_header_read(arena *a, const char *path, revision_header **out, diag_list *dl) {
+    *out = NULL;
+    char *text = read_file(path, NULL);
+    if (!text) {
+        diag_add(dl, DIAG_ERROR, (src_loc){path, 0, 0}, "cannot read revision file: %s", strerror(errno));
+        return -1;
+    }
+    int rc = revision_header_parse(a, path, text, out, dl);
+    free(text);
+    return rc;
 }
 
 static int cmp_str(const void *x, const void *y) {
@@ -243,10 +248,16 @@ const char *revision_file_name(arena *a, const char *tmpl, const char *rev, cons
         if (n >= sizeof name) n = sizeof name - 1;
         memcpy(name, p + 2, n);
         name[n] = '\0';
-        /* Format spec: [.N] then d or s. */
+        /* Format spec: [.N] then d or s.  A field wider than a file name
+        ** can be makes a name too long to write, as Alembic's would be: N
+        ** stops growing there (a huge N neither overflows nor allocates). */
         const char *f = close + 1;
         int width = 0;
-        if (*f == '.') { f++; while (isdigit((unsigned char)*f)) width = width * 10 + (*f++ - '0'); }
+        if (*f == '.') {
+            for (f++; isdigit((unsigned char)*f); f++)
+                if (width <= NAME_MAX) width = width * 10 + (*f - '0');
+            if (width > NAME_MAX) width = NAME_MAX + 1;
+        }
         char conv = *f;
         long num = -1;
         const char *str = NULL;

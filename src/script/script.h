@@ -35,6 +35,9 @@ typedef struct retort_config {
 ** section and the DATABASE_URL environment variable.  Returns 0, or -1 with
 ** a located diagnostic. */
 int config_load(const char *ini_path, retort_config **out, diag_list *dl);
+/* The same for an in-memory text, read as the contents of ini_path (which
+** gives %(here)s and the diagnostics' file name; it need not exist). */
+int config_load_string(const char *ini_path, const char *text, retort_config **out, diag_list *dl);
 void config_free(retort_config *c);
 
 /* ------------------------------------------------------- revision files */
@@ -59,6 +62,8 @@ typedef struct revision_set {
 /* The header of one file; *out is NULL (and 0 returned) for a .py file that
 ** is not a revision (no `revision =`). */
 int revision_header_read(arena *a, const char *path, revision_header **out, diag_list *dl);
+/* The same for an in-memory text, read as the contents of path. */
+int revision_header_parse(arena *a, const char *path, const char *text, revision_header **out, diag_list *dl);
 /* Read the headers of every *.py file in dir (only up to the end of the
 ** header assignments: bodies are never read here). */
 int revisions_load(const char *dir, revision_set **out, diag_list *dl);

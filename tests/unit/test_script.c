@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -58,6 +59,23 @@ static void file_template_expansion(void **state) {
     assert_string_equal(revision_file_name(a, t, "8154b5851fbf", "initial_database_schema", &when, 0),
                         "20251105_1903_8154b5851fbf_initial_database_schema");
     assert_string_equal(revision_file_name(a, "%(rev)s_%(slug)s", "abc", "x", &when, 0), "abc_x");
+    arena_free(a);
+}
+
+/* Found by fuzz_ini: a huge field width in file_template (here 2^32 + 1)
+** overflowed an int.  A field wider than a file name yields a name too long
+** to be written (it is not cut to fit), and no more than that. */
+static void file_template_huge_width(void **state) {
+    (void)state;
+    arena *a = arena_new();
+    struct tm when = {.tm_year = 125, .tm_mon = 10, .tm_mday = 5};
+    assert_string_equal(revision_file_name(a, "%(year).6d_%(rev)s", "abc", "x", &when, 0), "002025_abc");
+    const char *name = revision_file_name(a, "%(year).4294967297d_%(rev)s", "abc", "x", &when, 0);
+    assert_int_equal(strlen(name), NAME_MAX + 1 + strlen("_abc"));
+    assert_int_equal(strspn(name, "0"), NAME_MAX + 1 - 4);
+    assert_string_equal(name + NAME_MAX + 1 - 4, "2025_abc");
+    name = revision_file_name(a, "%(day).99999999999999999999d", "abc", "x", &when, 0);
+    assert_int_equal(strlen(name), NAME_MAX + 1);
     arena_free(a);
 }
 
@@ -175,6 +193,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(slug_like_alembic),
         cmocka_unit_test(file_template_expansion),
+        cmocka_unit_test(file_template_huge_width),
         cmocka_unit_test(new_ids_are_12_hex),
         cmocka_unit_test_setup_teardown(config_reads_like_configparser, make_tmp, rm_tmp),
         cmocka_unit_test_setup_teardown(config_errors_are_located, make_tmp, rm_tmp),
