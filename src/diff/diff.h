@@ -20,27 +20,46 @@
 #include "dialect/dialect.h"
 #include "model/schema.h"
 
+#include "diff/op_kinds.h"
+
+/* The op kinds, from the list in op_kinds.h.  What each op uses of struct op:
+**   CREATE_TABLE      table (wanted; may omit deferred cyclic FKs)
+**   DROP_TABLE        table (current)
+**   RENAME_TABLE      old_name -> new_name
+**   ADD_COLUMN        table_name, column (wanted)
+**   DROP_COLUMN       table_name, column (current)
+**   ALTER_COLUMN      table_name, column (new), old_column, alter
+**   RENAME_COLUMN     table_name, old_name -> new_name, column (new)
+**   CREATE/DROP_INDEX table_name, index
+**   ADD/DROP_UNIQUE   table_name, unique
+**   ADD/DROP_FOREIGN_KEY  table_name, fk
+**   ADD/DROP_CHECK    table_name, check
+**   SET_TABLE_COMMENT table_name, old_comment -> new_comment (NULL = none)
+**   EXECUTE           sql: op.execute("...") / op.execute(sa.text("..."))
+**   BULK_INSERT       table_name, insert_columns, rows: op.bulk_insert()
+** EXECUTE and BULK_INSERT come only from migration files, never from the
+** differ. */
 typedef enum op_kind {
-    OP_CREATE_TABLE,        /* table (wanted; may omit deferred cyclic FKs) */
-    OP_DROP_TABLE,          /* table (current) */
-    OP_RENAME_TABLE,        /* old_name -> new_name */
-    OP_ADD_COLUMN,          /* table_name, column (wanted) */
-    OP_DROP_COLUMN,         /* table_name, column (current) */
-    OP_ALTER_COLUMN,        /* table_name, column (new), old_column, alter */
-    OP_RENAME_COLUMN,       /* table_name, old_name -> new_name, column (new) */
-    OP_CREATE_INDEX,        /* table_name, index */
-    OP_DROP_INDEX,          /* table_name, index */
-    OP_ADD_UNIQUE,          /* table_name, unique */
-    OP_DROP_UNIQUE,         /* table_name, unique */
-    OP_ADD_FOREIGN_KEY,     /* table_name, fk */
-    OP_DROP_FOREIGN_KEY,    /* table_name, fk */
-    OP_ADD_CHECK,           /* table_name, check */
-    OP_DROP_CHECK,          /* table_name, check */
-    OP_SET_TABLE_COMMENT,   /* table_name, old_comment -> new_comment (NULL = none) */
-    /* Only in ops read from migration files (never produced by the differ): */
-    OP_EXECUTE,             /* sql: op.execute("...") / op.execute(sa.text("...")) */
-    OP_BULK_INSERT          /* table_name, insert_columns, rows: op.bulk_insert() */
+#define OP_KIND_ENUM(name, json, alembic, inverse, scope, sqlite, sqlite_batch, what) OP_##name,
+    OP_KIND_LIST(OP_KIND_ENUM)
+#undef OP_KIND_ENUM
 } op_kind;
+
+typedef enum op_scope { OP_SCOPE_SCHEMA, OP_SCOPE_TABLE, OP_SCOPE_DATA } op_scope;
+typedef enum op_sqlite_rule { OP_SQLITE_PLAIN, OP_SQLITE_RECREATE, OP_SQLITE_DEPENDS } op_sqlite_rule;
+
+/* What op_kinds.h says of a kind. */
+typedef struct op_kind_info {
+    const char *json_name;
+    const char *alembic_name;
+    op_kind inverse;
+    op_scope scope;
+    op_sqlite_rule sqlite;          /* the op on its own */
+    op_sqlite_rule sqlite_batch;    /* the op inside a batch block */
+    const char *what;
+} op_kind_info;
+
+const op_kind_info *op_kind_info_of(op_kind k);
 
 /* A literal value of op.bulk_insert() rows. */
 typedef struct sql_literal {

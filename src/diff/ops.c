@@ -11,18 +11,32 @@ void migration_ops_free(migration_ops *m) {
     arena_free(m->arena);   /* the struct itself lives in its arena */
 }
 
+static const op_kind_info OP_KINDS[] = {
+#define OP_KIND_INFO(name, json, alembic, inverse, scope, sqlite, sqlite_batch, what)                             \
+    [OP_##name] = {json, alembic, OP_##inverse, OP_SCOPE_##scope, OP_SQLITE_##sqlite, OP_SQLITE_##sqlite_batch, what},
+    OP_KIND_LIST(OP_KIND_INFO)
+#undef OP_KIND_INFO
+};
+
+const op_kind_info *op_kind_info_of(op_kind k) { return &OP_KINDS[k]; }
+
 op op_inverse(const op *o) {
     op r = *o;
+    r.kind = OP_KINDS[o->kind].inverse;
+    /* The fields that trade places. */
     switch (o->kind) {
-    case OP_CREATE_TABLE: r.kind = OP_DROP_TABLE; break;
-    case OP_DROP_TABLE: r.kind = OP_CREATE_TABLE; break;
+    case OP_CREATE_TABLE: case OP_DROP_TABLE:
+    case OP_ADD_COLUMN: case OP_DROP_COLUMN:
+    case OP_CREATE_INDEX: case OP_DROP_INDEX:
+    case OP_ADD_UNIQUE: case OP_DROP_UNIQUE:
+    case OP_ADD_FOREIGN_KEY: case OP_DROP_FOREIGN_KEY:
+    case OP_ADD_CHECK: case OP_DROP_CHECK:
+        break;
     case OP_RENAME_TABLE:
         r.old_name = o->new_name;
         r.new_name = o->old_name;
         r.table_name = o->old_name;
         break;
-    case OP_ADD_COLUMN: r.kind = OP_DROP_COLUMN; break;
-    case OP_DROP_COLUMN: r.kind = OP_ADD_COLUMN; break;
     case OP_ALTER_COLUMN:
         r.column = o->old_column;
         r.old_column = o->column;
@@ -33,14 +47,6 @@ op op_inverse(const op *o) {
         r.column = o->old_column;
         r.old_column = o->column;
         break;
-    case OP_CREATE_INDEX: r.kind = OP_DROP_INDEX; break;
-    case OP_DROP_INDEX: r.kind = OP_CREATE_INDEX; break;
-    case OP_ADD_UNIQUE: r.kind = OP_DROP_UNIQUE; break;
-    case OP_DROP_UNIQUE: r.kind = OP_ADD_UNIQUE; break;
-    case OP_ADD_FOREIGN_KEY: r.kind = OP_DROP_FOREIGN_KEY; break;
-    case OP_DROP_FOREIGN_KEY: r.kind = OP_ADD_FOREIGN_KEY; break;
-    case OP_ADD_CHECK: r.kind = OP_DROP_CHECK; break;
-    case OP_DROP_CHECK: r.kind = OP_ADD_CHECK; break;
     case OP_SET_TABLE_COMMENT:
         r.old_comment = o->new_comment;
         r.new_comment = o->old_comment;
@@ -64,21 +70,6 @@ static const char *default_text(arena *a, const server_default *d) {
     case DEFAULT_SQL: return d->text;
     }
     return "?";
-}
-
-static const char *op_name(op_kind k) {
-    static const char *const names[] = {
-        [OP_CREATE_TABLE] = "create_table", [OP_DROP_TABLE] = "drop_table",
-        [OP_RENAME_TABLE] = "rename_table", [OP_ADD_COLUMN] = "add_column",
-        [OP_DROP_COLUMN] = "drop_column", [OP_ALTER_COLUMN] = "alter_column",
-        [OP_RENAME_COLUMN] = "rename_column", [OP_CREATE_INDEX] = "create_index",
-        [OP_DROP_INDEX] = "drop_index", [OP_ADD_UNIQUE] = "add_unique_constraint",
-        [OP_DROP_UNIQUE] = "drop_unique_constraint", [OP_ADD_FOREIGN_KEY] = "add_foreign_key",
-        [OP_DROP_FOREIGN_KEY] = "drop_foreign_key", [OP_ADD_CHECK] = "add_check_constraint",
-        [OP_DROP_CHECK] = "drop_check_constraint", [OP_SET_TABLE_COMMENT] = "set_table_comment",
-        [OP_EXECUTE] = "execute", [OP_BULK_INSERT] = "bulk_insert",
-    };
-    return names[k];
 }
 
 static const char *constraint_label(arena *a, const char *name, const str_vec *cols) {
@@ -172,7 +163,7 @@ json_t *migration_ops_to_json(const migration_ops *m) {
     for (size_t i = 0; i < m->ops.len; i++) {
         const op *o = &m->ops.items[i];
         json_t *j = json_object();
-        json_object_set_new(j, "op", json_string(op_name(o->kind)));
+        json_object_set_new(j, "op", json_string(OP_KINDS[o->kind].json_name));
         json_object_set_new(j, "table", json_string(o->table_name));
         switch (o->kind) {
         case OP_RENAME_TABLE:

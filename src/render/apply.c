@@ -24,6 +24,7 @@
 */
 #include "render/sql.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 /* ----------------------------------------------------------------- copies */
@@ -160,8 +161,13 @@ typedef struct applier {
     const op *o;
 } applier;
 
-static int fail(applier *ap, const char *fmt, const char *x, const char *y) {
-    diag_add(ap->dl, DIAG_ERROR, ap->o->loc, fmt, x, y);
+static int fail(applier *ap, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(applier *ap, const char *fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    const char *msg = arena_vprintf(ap->dl->arena, fmt, args);
+    va_end(args);
+    diag_add(ap->dl, DIAG_ERROR, ap->o->loc, "%s", msg);
     return -1;
 }
 
@@ -173,7 +179,7 @@ static const char *op_table_name(const op *o) {
 
 static table *need_table(applier *ap, const char *name) {
     table *t = name ? schema_find_table(ap->s, name) : NULL;
-    if (!t) fail(ap, "table '%s' does not exist%s", name ? name : "(none)", "");
+    if (!t) fail(ap, "table '%s' does not exist", name ? name : "(none)");
     return t;
 }
 
@@ -299,17 +305,19 @@ static index_def *find_index(schema *s, table *t, const char *name, table **owne
     return NULL;
 }
 
+static int apply_table_op(applier *ap, table *t);
+
+/* One op.  Ops of scope SCHEMA change the set of tables; TABLE ops change
+** the table they name (which must exist); DATA ops change no schema. */
 static int apply_one(applier *ap) {
     const op *o = ap->o;
     schema *s = ap->s;
-    arena *a = s->arena;
     table *t = NULL;
-    size_t pos = 0;
     switch (o->kind) {
     case OP_CREATE_TABLE: {
         const char *name = op_table_name(o);
-        if (!o->table || !name) return fail(ap, "create table without a table%s%s", "", "");
-        if (schema_find_table(s, name)) return fail(ap, "table '%s' already exists%s", name, "");
+        if (!o->table || !name) return fail(ap, "create table without a table");
+        if (schema_find_table(s, name)) return fail(ap, "table '%s' already exists", name);
         copy_table(s, o->table, name, false);
         return 0;
     }
@@ -320,12 +328,24 @@ static int apply_one(applier *ap) {
     case OP_RENAME_TABLE: return apply_rename_table(ap);
     case OP_EXECUTE:
     case OP_BULK_INSERT: return 0;
-    default: break;
+    case OP_ADD_COLUMN: case OP_DROP_COLUMN: case OP_ALTER_COLUMN: case OP_RENAME_COLUMN:
+    case OP_CREATE_INDEX: case OP_DROP_INDEX: case OP_ADD_UNIQUE: case OP_DROP_UNIQUE:
+    case OP_ADD_FOREIGN_KEY: case OP_DROP_FOREIGN_KEY: case OP_ADD_CHECK: case OP_DROP_CHECK:
+    case OP_SET_TABLE_COMMENT:
+        if (!(t = need_table(ap, o->table_name))) return -1;
+        return apply_table_op(ap, t);
     }
-    if (!(t = need_table(ap, o->table_name))) return -1;
+    return fail(ap, "unknown op kind %d", (int)o->kind);
+}
+
+static int apply_table_op(applier *ap, table *t) {
+    const op *o = ap->o;
+    schema *s = ap->s;
+    arena *a = s->arena;
+    size_t pos = 0;
     switch (o->kind) {
     case OP_ADD_COLUMN: {
-        if (!o->column) return fail(ap, "add column without a column%s%s", "", "");
+        if (!o->column) return fail(ap, "add column without a column");
         column *c = table_add_column(s, t, o->column->name);
         if (!c) return fail(ap, "column '%s' already exists in table '%s'", o->column->name, t->name);
         copy_column_into(a, c, o->column);
@@ -337,7 +357,7 @@ static int apply_one(applier *ap) {
     case OP_RENAME_COLUMN: return apply_rename_column(ap, t);
     case OP_CREATE_INDEX: {
         table *owner;
-        if (!o->index) return fail(ap, "create index without an index%s%s", "", "");
+        if (!o->index) return fail(ap, "create index without an index");
         if (find_index(s, NULL, o->index->name, &owner, &pos))
             return fail(ap, "index '%s' already exists (on table '%s')", o->index->name, owner->name);
         vec_push(a, &t->indexes, copy_index(a, o->index));
@@ -352,11 +372,11 @@ static int apply_one(applier *ap) {
         return 0;
     }
     case OP_ADD_UNIQUE:
-        if (!o->unique) return fail(ap, "add unique constraint without a constraint%s%s", "", "");
+        if (!o->unique) return fail(ap, "add unique constraint without a constraint");
         vec_push(a, &t->uniques, copy_unique(a, o->unique));
         return 0;
     case OP_DROP_UNIQUE: {
-        if (!o->unique) return fail(ap, "drop without a name%s%s", "", "");
+        if (!o->unique) return fail(ap, "drop without a name");
         const char *name = unique_op_name(a, t->name, o->unique);
         for (size_t i = 0; i < t->uniques.len; i++)
             if (str_eq(unique_op_name(a, t->name, t->uniques.items[i]), name)) {
@@ -366,11 +386,11 @@ static int apply_one(applier *ap) {
         return fail(ap, "unique constraint '%s' does not exist on table '%s'", name, t->name);
     }
     case OP_ADD_FOREIGN_KEY:
-        if (!o->fk) return fail(ap, "add foreign key without a key%s%s", "", "");
+        if (!o->fk) return fail(ap, "add foreign key without a key");
         vec_push(a, &t->foreign_keys, copy_fk(a, o->fk));
         return 0;
     case OP_DROP_FOREIGN_KEY: {
-        if (!o->fk) return fail(ap, "drop without a name%s%s", "", "");
+        if (!o->fk) return fail(ap, "drop without a name");
         const char *name = fk_op_name(a, t->name, o->fk);
         for (size_t i = 0; i < t->foreign_keys.len; i++)
             if (str_eq(fk_op_name(a, t->name, t->foreign_keys.items[i]), name)) {
@@ -380,11 +400,11 @@ static int apply_one(applier *ap) {
         return fail(ap, "foreign key '%s' does not exist on table '%s'", name, t->name);
     }
     case OP_ADD_CHECK:
-        if (!o->check) return fail(ap, "add check constraint without a constraint%s%s", "", "");
+        if (!o->check) return fail(ap, "add check constraint without a constraint");
         vec_push(a, &t->checks, copy_check(a, o->check));
         return 0;
     case OP_DROP_CHECK: {
-        if (!o->check) return fail(ap, "drop without a name%s%s", "", "");
+        if (!o->check) return fail(ap, "drop without a name");
         const char *name = check_op_name(a, t->name, o->check);
         for (size_t i = 0; i < t->checks.len; i++)
             if (str_eq(check_op_name(a, t->name, t->checks.items[i]), name)) {
@@ -396,8 +416,10 @@ static int apply_one(applier *ap) {
     case OP_SET_TABLE_COMMENT:
         t->comment = arena_strdup(a, o->new_comment);
         return 0;
-    default: return 0;
+    case OP_CREATE_TABLE: case OP_DROP_TABLE: case OP_RENAME_TABLE: case OP_EXECUTE: case OP_BULK_INSERT:
+        break;      /* not table ops: apply_one() */
     }
+    return 0;
 }
 
 int schema_apply_ops(schema *s, const op *ops, size_t n, diag_list *dl) {

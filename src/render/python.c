@@ -508,9 +508,7 @@ static const char *render_rename_column(renderer *r, const op *o, bool in_batch,
 /* --------------------------------------------------------------- one op */
 
 /* Ops that go inside a batch block in batch mode. */
-static bool op_is_batchable(op_kind k) {
-    return k != OP_CREATE_TABLE && k != OP_DROP_TABLE && k != OP_RENAME_TABLE;
-}
+static bool op_is_batchable(op_kind k) { return op_kind_info_of(k)->scope != OP_SCOPE_SCHEMA; }
 
 /* The text of one op; continuation lines carry their own indentation only.
 ** in_batch: render as batch_op.* without the table name. */

@@ -432,14 +432,12 @@ static const char *alter_table(renderer *r, const char *table) {
     return arena_printf(r->a, "ALTER TABLE %s", q(r, table));
 }
 
-static const char *drop_name(const op *o) {
-    switch (o->kind) {
-    case OP_DROP_TABLE: return o->table_name ? o->table_name : o->table ? o->table->name : NULL;
-    case OP_DROP_COLUMN: return o->column ? o->column->name : o->old_name;
-    case OP_DROP_INDEX: return o->index ? o->index->name : o->old_name;
-    default: return NULL;
-    }
+/* The name a DROP statement names. */
+static const char *drop_table_name(const op *o) {
+    return o->table_name ? o->table_name : o->table ? o->table->name : NULL;
 }
+static const char *drop_column_name(const op *o) { return o->column ? o->column->name : o->old_name; }
+static const char *drop_index_name(const op *o) { return o->index ? o->index->name : o->old_name; }
 
 /* One op as ALTER statements (what PostgreSQL always does, and SQLite
 ** where plain ALTER TABLE can). */
@@ -448,7 +446,7 @@ static void emit_plain(renderer *r, const op *o) {
     const char *t = o->table_name;
     switch (o->kind) {
     case OP_CREATE_TABLE: emit_create_table(r, o); return;
-    case OP_DROP_TABLE: emit(r, o, arena_printf(a, "DROP TABLE %s", q(r, drop_name(o)))); return;
+    case OP_DROP_TABLE: emit(r, o, arena_printf(a, "DROP TABLE %s", q(r, drop_table_name(o)))); return;
     case OP_RENAME_TABLE:
         emit(r, o, arena_printf(a, "%s RENAME TO %s", alter_table(r, o->old_name), q(r, o->new_name)));
         return;
@@ -458,7 +456,7 @@ static void emit_plain(renderer *r, const op *o) {
             emit_column_comment(r, o, t, o->column->name, o->column->comment);
         return;
     case OP_DROP_COLUMN:
-        emit(r, o, arena_printf(a, "%s DROP COLUMN %s", alter_table(r, t), q(r, drop_name(o))));
+        emit(r, o, arena_printf(a, "%s DROP COLUMN %s", alter_table(r, t), q(r, drop_column_name(o))));
         return;
     case OP_ALTER_COLUMN: {
         /* PostgreSQL; the order is Alembic's: type, nullability, default, comment. */
@@ -478,7 +476,7 @@ static void emit_plain(renderer *r, const op *o) {
         emit(r, o, arena_printf(a, "%s RENAME %s TO %s", alter_table(r, t), q(r, o->old_name), q(r, o->new_name)));
         return;
     case OP_CREATE_INDEX: emit(r, o, create_index_ddl(r, t, o->index)); return;
-    case OP_DROP_INDEX: emit(r, o, arena_printf(a, "DROP INDEX %s", q(r, drop_name(o)))); return;
+    case OP_DROP_INDEX: emit(r, o, arena_printf(a, "DROP INDEX %s", q(r, drop_index_name(o)))); return;
     case OP_ADD_UNIQUE:
         emit(r, o, arena_printf(a, "%s ADD %s", alter_table(r, t),
                                 unique_clause(r, o->unique, unique_name(r, t, o->unique, true))));
@@ -512,8 +510,8 @@ static void emit_plain(renderer *r, const op *o) {
 
 /* ------------------------------------------------------- move and copy */
 
-/* Ops SQLite's ALTER TABLE cannot do: outside a batch block, they get a
-** move-and-copy of their own; comments need nothing at all. */
+/* SQLite's ADD COLUMN takes only a constant default (not CURRENT_TIMESTAMP,
+** not a parenthesized expression). */
 static bool sqlite_default_is_constant(const server_default *d) {
     if (d->kind == DEFAULT_NOW) return false;
     if (d->kind != DEFAULT_SQL || !d->text) return true;
@@ -522,50 +520,54 @@ static bool sqlite_default_is_constant(const server_default *d) {
     return *s != '(' && strncasecmp(s, "CURRENT_", 8) != 0;
 }
 
-static bool sqlite_plain_needs_recreate(const op *o) {
+/* The DEPENDS rows of op_kinds.h: an add_column needs the copy for a
+** primary key, a NOT NULL column without default, or a default that is not
+** a constant; an alter_column for anything but its comment; in a batch
+** block, an add_column whose default is an expression (Alembic's
+** requires_recreate_in_batch). */
+static bool sqlite_depends(const op *o, bool in_batch) {
     switch (o->kind) {
-    case OP_ALTER_COLUMN: return (o->alter & ~(unsigned)ALTER_COMMENT) != 0;
     case OP_ADD_COLUMN:
         if (!o->column) return false;
+        if (in_batch)
+            return o->column->server_default.kind == DEFAULT_NOW || o->column->server_default.kind == DEFAULT_SQL;
         if (o->column->primary_key) return true;
         if (!o->column->nullable && o->column->server_default.kind == DEFAULT_NONE) return true;
         return !sqlite_default_is_constant(&o->column->server_default);
+    case OP_ALTER_COLUMN: return (o->alter & ~(unsigned)ALTER_COMMENT) != 0;
+    case OP_CREATE_TABLE: case OP_DROP_TABLE: case OP_RENAME_TABLE:
+    case OP_DROP_COLUMN: case OP_RENAME_COLUMN:
+    case OP_CREATE_INDEX: case OP_DROP_INDEX:
     case OP_ADD_UNIQUE: case OP_DROP_UNIQUE:
     case OP_ADD_FOREIGN_KEY: case OP_DROP_FOREIGN_KEY:
-    case OP_ADD_CHECK: case OP_DROP_CHECK: return true;
-    default: return false;
+    case OP_ADD_CHECK: case OP_DROP_CHECK:
+    case OP_SET_TABLE_COMMENT: case OP_EXECUTE: case OP_BULK_INSERT:
+        break;
     }
+    return true;    /* a kind marked DEPENDS without a rule here: the safe answer */
 }
 
-/* Alembic's SQLiteImpl.requires_recreate_in_batch: every op of the block
-** is an add_column whose default is not a SQL expression, or an index op. */
+static bool sqlite_needs_recreate(const op *o, bool in_batch) {
+    const op_kind_info *k = op_kind_info_of(o->kind);
+    switch (in_batch ? k->sqlite_batch : k->sqlite) {
+    case OP_SQLITE_PLAIN: return false;
+    case OP_SQLITE_RECREATE: return true;
+    case OP_SQLITE_DEPENDS: return sqlite_depends(o, in_batch);
+    }
+    return true;
+}
+
+static bool sqlite_plain_needs_recreate(const op *o) { return sqlite_needs_recreate(o, false); }
+
+/* A batch block is one move-and-copy as soon as one of its ops needs it,
+** unless the block says recreate='always' or 'never'. */
 static bool sqlite_block_needs_recreate(const op *ops, size_t n) {
     const batch_block *b = ops[0].batch;
     if (b && b->recreate && !strcmp(b->recreate, "always")) return true;
     if (b && b->recreate && !strcmp(b->recreate, "never")) return false;
-    for (size_t i = 0; i < n; i++) {
-        const op *o = &ops[i];
-        switch (o->kind) {
-        case OP_CREATE_INDEX: case OP_DROP_INDEX: case OP_EXECUTE: case OP_BULK_INSERT: break;
-        case OP_ADD_COLUMN:
-            if (o->column && (o->column->server_default.kind == DEFAULT_NOW ||
-                              o->column->server_default.kind == DEFAULT_SQL))
-                return true;
-            break;
-        default: return true;
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        if (sqlite_needs_recreate(&ops[i], true)) return true;
     return false;
-}
-
-static const char *op_what(op_kind k) {
-    switch (k) {
-    case OP_ALTER_COLUMN: return "alter a column";
-    case OP_ADD_COLUMN: return "add this column";
-    case OP_ADD_UNIQUE: case OP_ADD_FOREIGN_KEY: case OP_ADD_CHECK: return "add a constraint";
-    case OP_DROP_UNIQUE: case OP_DROP_FOREIGN_KEY: case OP_DROP_CHECK: return "drop a constraint";
-    default: return "do this";
-    }
 }
 
 /* One move-and-copy of table `name` for ops[0..n) (Alembic's batch
@@ -738,7 +740,7 @@ int render_sql(const op *ops, size_t n, const dialect *d, const schema *current,
                 if (never && sqlite_plain_needs_recreate(&ops[i])) {
                     diag *g = diag_add(dl, DIAG_ERROR, ops[i].loc,
                                        "SQLite cannot %s with ALTER TABLE, and this batch block says "
-                                       "recreate='never'", op_what(ops[i].kind));
+                                       "recreate='never'", op_kind_info_of(ops[i].kind)->what);
                     diag_set_hint(dl, g, "use recreate='auto' (the default) or 'always'");
                     rc = -1;
                     break;
