@@ -21,7 +21,7 @@
 ** construct marks its statement unsupported (mark_unsupported) at the
 ** construct's own line:column, and parsing goes on.
 **
-** The tokens come from mig_filtered_lex (src/script/migration.c), which
+** The tokens come from mig_filtered_lex (src/migration/migration.c), which
 ** turns the scanner's (grammar/migration.l) stream into Python's logical
 ** lines: NEWLINE, INDENT and DEDENT, with whole unsupported compound
 ** statements already replaced by one UNSUPPORTED token.
@@ -36,9 +36,9 @@
 %locations
 
 %code requires {
-#include "script/migration.h"
+#include "migration/migration.h"
 
-/* A statement as the grammar builds it; src/script/migration.c turns the
+/* A statement as the grammar builds it; src/migration/migration.c turns the
 ** module's statements into a migration_file. */
 typedef enum mig_stmt_kind {
     MS_EXPR, MS_ASSIGN, MS_WITH, MS_PASS, MS_UNSUPPORTED,

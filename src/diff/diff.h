@@ -135,4 +135,20 @@ const char *op_describe(arena *a, const op *o);
 /* JSON form of the op list (retort diff --json). */
 json_t *migration_ops_to_json(const migration_ops *m);
 
+/* ------------------------------------------------- ops applied (apply.c) */
+
+/* Apply ops to a schema, as the database will once the statements run
+** (tables created, columns altered, renames...).  OP_EXECUTE and
+** OP_BULK_INSERT leave it as it is.  Returns 0, or -1 with a diagnostic when
+** an op refers to something the schema does not have. */
+int schema_apply_ops(schema *s, const op *ops, size_t n, diag_list *dl);
+
+/* Deep copies (apply.c), everything in the destination's arena.
+** schema_copy_table keeps the table's name and indexes. */
+schema *schema_copy(const schema *src);
+table *schema_copy_table(schema *dst, const table *src);
+/* Replace the table of the same name in s by a copy of t (or add it). */
+void schema_replace_table(schema *s, const table *t);
+
+
 #endif

@@ -23,9 +23,9 @@
 **
 ** Adding a kind: add its line here; the compiler (-Wswitch under -Werror)
 ** then lists every switch that must handle it: op_inverse and op_describe
-** (diff/ops.c), the JSON fields (ops.c), the Python renderer (render/
-** python.c), the SQL renderer (render/sql.c), schema_apply_ops (render/
-** apply.c); the migration reader (script/migration_ops.c) emits it from its
+** (diff/ops.c), the JSON fields (ops.c), schema_apply_ops (diff/apply.c),
+** the Python renderer (render/python.c), the SQL renderer (render/sql.c);
+** the migration reader (migration/migration_ops.c) emits it from its
 ** Alembic call.  Give it a golden in tests/golden/render/ and a round trip.
 */
 #ifndef RETORT_OP_KINDS_H

@@ -10,7 +10,7 @@
 **
 ** SQLite's move-and-copy (Alembic's batch mode) is here too: for a batch
 ** block that plain ALTER TABLE cannot do, the block's ops are applied to a
-** copy of the table (schema_apply_ops(), apply.c), and the table is
+** copy of the table (schema_apply_ops(), diff/apply.c), and the table is
 ** re-created from that copy.  docs/sql-rendering.md says what the runner
 ** must set around those statements.
 */

@@ -35,19 +35,6 @@ typedef VEC(sql_statement) sql_statements;
 int render_sql(const op *ops, size_t n, const dialect *d, const schema *current, arena *a,
                sql_statements *out, diag_list *dl);
 
-/* Apply ops to a schema, as the database will once the statements run
-** (tables created, columns altered, renames...).  OP_EXECUTE and
-** OP_BULK_INSERT leave it as it is.  Returns 0, or -1 with a diagnostic when
-** an op refers to something the schema does not have. */
-int schema_apply_ops(schema *s, const op *ops, size_t n, diag_list *dl);
-
-/* Deep copies (apply.c), everything in the destination's arena.
-** schema_copy_table keeps the table's name and indexes. */
-schema *schema_copy(const schema *src);
-table *schema_copy_table(schema *dst, const table *src);
-/* Replace the table of the same name in s by a copy of t (or add it). */
-void schema_replace_table(schema *s, const table *t);
-
 /* One alembic_version statement, and what it does in Alembic's words
 ** ("updating 'a' to 'b'", "deleting 'a'"), for the error when the row
 ** count it gets is not one (db_exec_version_row). */

@@ -5,7 +5,7 @@
 
 #include "db/db.h"
 #include "introspect/introspect.h"
-#include "script/migration.h"
+#include "migration/migration.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -4,12 +4,12 @@
 ** The input is the text of one migration file (a revision of alembic/versions/).  It
 ** goes through both readers of such files: the header reader
 ** (src/script/revisions.c, what history and the revision graph use) and the
-** grammar (grammar/migration.l, migration.y, src/script/migration.c).  When
+** grammar (grammar/migration.l, migration.y, src/migration/migration.c).  When
 ** the grammar reads it, its upgrade() and downgrade() become ops
-** (src/script/migration_ops.c) and SQL (src/render/sql.c) for SQLite and for
+** (src/migration/migration_ops.c) and SQL (src/render/sql.c) for SQLite and for
 ** PostgreSQL, the way an offline run (`retort upgrade --sql`) goes: each
 ** step's SQL is rendered against the schema the earlier steps built, then
-** its ops are applied to that schema (src/render/apply.c).  The upgrade
+** its ops are applied to that schema (src/diff/apply.c).  The upgrade
 ** starts from an empty schema; the downgrade from the schema the upgrade
 ** built (or from an empty one when the upgrade did not run).
 **
@@ -18,7 +18,7 @@
 #include "fuzz.h"
 
 #include "render/sql.h"
-#include "script/migration.h"
+#include "migration/migration.h"
 #include "script/script.h"
 
 #define FUZZ_PATH FUZZ_DIR "/alembic/versions/0123456789ab_fuzz.py"

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "script/migration.h"
+#include "migration/migration.h"
 #include "script/script.h"
 
 static void assert_same_vec(const str_vec *x, const str_vec *y, const char *what, const char *path) {

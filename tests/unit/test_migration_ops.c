@@ -11,7 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "script/migration.h"
+#include "migration/migration.h"
 #include "render/render.h"
 
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /*
 ** test_migration_parser.c — the migration-file reader (grammar/migration.l,
-** migration.y, src/script/migration.c): every construct of the subset, the
+** migration.y, src/migration/migration.c): every construct of the subset, the
 ** files Alembic 1.8 and retort write, hand-edited data migrations, the
 ** unsupported constructs at their exact line:column, and syntax errors.
 */
@@ -10,7 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "script/migration.h"
+#include "migration/migration.h"
 #include "dialect/dialect.h"
 
 #include <dirent.h>

@@ -1,5 +1,5 @@
 /*
-** test_schema_apply.c — schema_apply_ops() (src/render/apply.c): every op
+** test_schema_apply.c — schema_apply_ops() (src/diff/apply.c): every op
 ** kind applied to a Schema, renames carried into keys, indexes and other
 ** tables' foreign keys, and located errors for what does not exist.
 */
@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "render/sql.h"
+#include "diff/diff.h"
 
 static str_vec strs(arena *a, const char *first, ...) {
     str_vec v = {0};

@@ -1,6 +1,6 @@
 /*
 ** migration_ops.c — the operations a migration's upgrade() or downgrade()
-** performs: its op.* / batch_op.* calls (script/migration.h's AST) read into
+** performs: its op.* / batch_op.* calls (migration/migration.h's AST) read into
 ** the op structs of diff/diff.h, which the SQL renderer and the runner
 ** execute.
 **
@@ -24,7 +24,7 @@
 ** with the hint to run the migration with python3 -m alembic; every error of
 ** the body is reported and no op list is returned.
 */
-#include "script/migration.h"
+#include "migration/migration.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
 ** migration.c — reading a migration file: the token filter between the
 ** scanner (grammar/migration.l) and the parser (grammar/migration.y), the
 ** driver, and the walk that turns the module's statements into a
-** migration_file (script/migration.h).
+** migration_file (migration/migration.h).
 **
 ** The token filter makes Python's logical lines out of the scanner's
 ** tokens, in two layers:
@@ -29,7 +29,7 @@
 ** fine; anything else is application code, unsupported), other module
 ** level assignments (locals the bodies may use), and the two bodies.
 */
-#include "script/migration.h"
+#include "migration/migration.h"
 
 #include "migration.tab.h"
 #define YYSTYPE MIG_STYPE

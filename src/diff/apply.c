@@ -22,7 +22,7 @@
 ** schema does.  Created tables come without their indexes: those arrive as
 ** separate create-index ops (differ and migration files alike).
 */
-#include "render/sql.h"
+#include "diff/diff.h"
 
 #include <stdarg.h>
 #include <string.h>
