@@ -3,15 +3,43 @@
 **
 ** A project is an alembic.ini with its versions folder, models folder and
 ** database URL.  Every function returns RETORT_OK (0) or a negative
-** retort_status; the diagnostics of the last failure (file:line:column,
-** message, hint) are kept in the project and printed by
+** retort_status.  What went wrong (and any warnings and notes) is kept in
+** the project as diagnostics: read each one as data with
+** retort_diagnostic_count() / retort_diagnostic_get() (severity, file,
+** line, column, message, hint), or print them all as the CLI does with
 ** retort_print_diagnostics().  Nothing here exits or prints by itself.
 **
+** Calls that take flags take an options struct; start it from its _INIT
+** macro (or pass NULL for the defaults), so that fields added later keep
+** their defaults.
+**
+** Memory: results are malloc'd and freed with their _free function or
+** free().  Running out of memory inside retort aborts the process (there is
+** no half-built schema or plan worth returning); only retort_open() reports
+** it, as RETORT_ERROR with *out NULL, when the project itself cannot be
+** allocated.
+**
+** Example (tests/integration/test_header_example.sh compiles and runs it):
+**
 **     retort_project *p;
-**     if (retort_open("alembic.ini", &p) != RETORT_OK) { ...; }
-**     retort_autogenerate_options o = { .message = "add user_role column" };
+**     if (retort_open("alembic.ini", &p) != RETORT_OK) {
+**         if (p) retort_print_diagnostics(p, stderr);
+**         retort_close(p);
+**         return 1;
+**     }
+**     retort_revision_options o = RETORT_REVISION_OPTIONS_INIT;
+**     o.message = "add user_role column";
+**     o.autogenerate = true;
 **     retort_revision_result r;
-**     if (retort_revision(p, &o, &r) != RETORT_OK) retort_print_diagnostics(p, stderr);
+**     if (retort_revision(p, &o, &r) == RETORT_OK) {
+**         printf("wrote %s\n", r.path);
+**         retort_revision_result_free(&r);
+**     }
+**     for (size_t i = 0; i < retort_diagnostic_count(p); i++) {
+**         retort_diagnostic d;
+**         retort_diagnostic_get(p, i, &d);
+**         fprintf(stderr, "%s:%d: %s\n", d.file ? d.file : "-", d.line, d.message);
+**     }
 **     retort_close(p);
 */
 #ifndef RETORT_H
@@ -41,10 +69,39 @@ typedef struct retort_project retort_project;
 
 /* Open the project of alembic.ini at ini_path.  On failure *out is still a
 ** project (holding only diagnostics) unless memory ran out; free it with
-** retort_close(). */
+** retort_close() (which takes NULL). */
 retort_status retort_open(const char *ini_path, retort_project **out);
 void retort_close(retort_project *p);
-/* Print the diagnostics collected so far, and forget them. */
+
+/* ------------------------------------------------------- diagnostics */
+
+typedef enum retort_severity {
+    RETORT_SEVERITY_ERROR,
+    RETORT_SEVERITY_WARNING,
+    RETORT_SEVERITY_NOTE
+} retort_severity;
+
+/* One diagnostic.  Its strings belong to the project and stay valid until
+** the diagnostics are cleared (retort_clear_diagnostics(),
+** retort_print_diagnostics(), retort_close()). */
+typedef struct retort_diagnostic {
+    retort_severity severity;
+    const char *file;           /* the file it is about, or NULL */
+    int line, column;           /* 1-based; 0 when not known */
+    int span;                   /* how many bytes the caret covers (>= 1) */
+    const char *message;        /* what is wrong */
+    const char *hint;           /* what to do, or NULL */
+    const char *source_line;    /* the text of that line, or NULL */
+} retort_diagnostic;
+
+/* How many diagnostics the project holds (every call adds to them). */
+size_t retort_diagnostic_count(const retort_project *p);
+/* Diagnostic i (0-based) into *out; RETORT_ERROR when i is out of range. */
+retort_status retort_diagnostic_get(const retort_project *p, size_t i, retort_diagnostic *out);
+/* Forget the diagnostics collected so far. */
+void retort_clear_diagnostics(retort_project *p);
+/* Print them as the CLI does (file:line:column: error: ..., the line, a
+** caret, the hint), then forget them. */
 void retort_print_diagnostics(retort_project *p, FILE *out);
 
 typedef struct retort_revision_options {
@@ -52,13 +109,14 @@ typedef struct retort_revision_options {
     bool autogenerate;          /* compare models with the database */
     const char *rev_id;         /* NULL: 12 random hex digits */
     const char *create_date;    /* NULL: now (tests pass a fixed date) */
-    /* Added with the revision graph (h7), as Alembic's options: */
+    /* Where the revision goes in the graph, as Alembic's options: */
     const char *head;           /* --head: the parent(s); NULL: "head" */
     bool splice;                /* --splice: allow a parent that is not a head */
     const char *branch_label;   /* --branch-label */
     const char *const *depends_on;  /* --depends-on (repeatable) */
     size_t n_depends_on;
 } retort_revision_options;
+#define RETORT_REVISION_OPTIONS_INIT {NULL, false, NULL, NULL, NULL, false, NULL, NULL, 0}
 
 typedef struct retort_revision_result {
     char *path;                 /* the file written (malloc'd; free it) */
@@ -75,10 +133,15 @@ retort_status retort_revision(retort_project *p, const retort_revision_options *
                               retort_revision_result *out);
 void retort_revision_result_free(retort_revision_result *r);
 
+typedef struct retort_diff_options {
+    bool json;                  /* a JSON document instead of the summary */
+} retort_diff_options;
+#define RETORT_DIFF_OPTIONS_INIT {false}
+
 /* What autogenerate would do, without writing anything: the readable
 ** summary (one line per change) or, with json, a JSON document.  *out is
-** malloc'd. */
-retort_status retort_diff(retort_project *p, bool json, char **out, size_t *operations);
+** malloc'd; *operations is how many operations it found.  opt may be NULL. */
+retort_status retort_diff(retort_project *p, const retort_diff_options *opt, char **out, size_t *operations);
 
 /* ------------------------------------------------------------ running */
 
@@ -94,6 +157,7 @@ typedef struct retort_run_options {
     void (*progress)(void *ctx, const char *line);
     void *progress_ctx;
 } retort_run_options;
+#define RETORT_RUN_OPTIONS_INIT {NULL, false, NULL, false, false, 0, NULL, NULL}
 
 typedef struct retort_run_result {
     size_t migrations;              /* migrations applied (and committed) */
@@ -108,29 +172,56 @@ retort_status retort_upgrade(retort_project *p, const retort_run_options *opt, r
 retort_status retort_downgrade(retort_project *p, const retort_run_options *opt, retort_run_result *out);
 void retort_run_result_free(retort_run_result *r);
 
+typedef struct retort_inspect_options {
+    bool json;                  /* the JSON shape of docs/schema-json.md */
+} retort_inspect_options;
+#define RETORT_INSPECT_OPTIONS_INIT {false}
+
 /* The live database schema as retort reads it: readable text, or with
-** json the stable JSON shape of docs/schema-json.md.  *out is malloc'd. */
-retort_status retort_inspect(retort_project *p, bool json, char **out);
+** json the stable JSON shape of docs/schema-json.md.  *out is malloc'd.
+** opt may be NULL. */
+retort_status retort_inspect(retort_project *p, const retort_inspect_options *opt, char **out);
 
 /* ======================================================================
-** The revision graph: inspection and labelling commands (added by h7).
+** The revision graph: inspection and labelling commands.
 ** Every text result is malloc'd (free it) and is exactly what the matching
-** Alembic 1.8 command prints on stdout.
+** Alembic 1.8 command prints on stdout.  Each options pointer may be NULL.
 ** ==================================================================== */
 
-/* `current [--verbose]`: the database's revisions. */
-retort_status retort_current(retort_project *p, bool verbose, char **out);
+typedef struct retort_current_options {
+    bool verbose;               /* --verbose */
+} retort_current_options;
+#define RETORT_CURRENT_OPTIONS_INIT {false}
 
-/* `history [-r RANGE] [--verbose] [--indicate-current]`; range is
-** "[start]:[end]" or NULL. */
-retort_status retort_history(retort_project *p, const char *range, bool verbose, bool indicate_current,
-                             char **out);
+/* `current [--verbose]`: the database's revisions. */
+retort_status retort_current(retort_project *p, const retort_current_options *opt, char **out);
+
+typedef struct retort_history_options {
+    const char *range;          /* -r "[start]:[end]", or NULL for all */
+    bool verbose;               /* --verbose */
+    bool indicate_current;      /* --indicate-current */
+} retort_history_options;
+#define RETORT_HISTORY_OPTIONS_INIT {NULL, false, false}
+
+/* `history [-r RANGE] [--verbose] [--indicate-current]` */
+retort_status retort_history(retort_project *p, const retort_history_options *opt, char **out);
+
+typedef struct retort_heads_options {
+    bool verbose;               /* --verbose */
+    bool resolve_dependencies;  /* --resolve-dependencies */
+} retort_heads_options;
+#define RETORT_HEADS_OPTIONS_INIT {false, false}
 
 /* `heads [--verbose] [--resolve-dependencies]` */
-retort_status retort_heads(retort_project *p, bool verbose, bool resolve_dependencies, char **out);
+retort_status retort_heads(retort_project *p, const retort_heads_options *opt, char **out);
+
+typedef struct retort_branches_options {
+    bool verbose;               /* --verbose */
+} retort_branches_options;
+#define RETORT_BRANCHES_OPTIONS_INIT {false}
 
 /* `branches [--verbose]` */
-retort_status retort_branches(retort_project *p, bool verbose, char **out);
+retort_status retort_branches(retort_project *p, const retort_branches_options *opt, char **out);
 
 /* `show REV` ("current" reads the database). */
 retort_status retort_show(retort_project *p, const char *rev, char **out);
@@ -142,6 +233,7 @@ typedef struct retort_stamp_options {
     bool sql;                       /* print the SQL instead ("FROM:TO" allowed) */
     long lock_timeout_ms;           /* wait for another run's lock; 0: 60 000 */
 } retort_stamp_options;
+#define RETORT_STAMP_OPTIONS_INIT {NULL, 0, false, false, 0}
 
 /* `stamp REV... [--purge] [--sql]`: write alembic_version without running
 ** any migration, in one transaction, under the lock upgrade takes, reading
@@ -157,6 +249,7 @@ typedef struct retort_merge_options {
     const char *branch_label;
     const char *create_date;        /* NULL: now (tests pass a fixed date) */
 } retort_merge_options;
+#define RETORT_MERGE_OPTIONS_INIT {NULL, 0, NULL, NULL, NULL, NULL}
 
 /* `merge REV... -m MSG`: write a merge revision (down_revision a tuple). */
 retort_status retort_merge(retort_project *p, const retort_merge_options *o, retort_revision_result *out);

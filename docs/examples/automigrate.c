@@ -22,15 +22,14 @@ int main(int argc, char **argv) {
     const char *ini = argc > 1 ? argv[1] : "alembic.ini";
     retort_project *project = NULL;
     if (retort_open(ini, &project) != RETORT_OK) {
-        retort_print_diagnostics(project, stderr);
+        if (project) retort_print_diagnostics(project, stderr);
         retort_close(project);
         return 1;
     }
-    retort_run_options options = {
-        .target = "head",
-        .progress = log_line,
-        .progress_ctx = stdout,
-    };
+    retort_run_options options = RETORT_RUN_OPTIONS_INIT;
+    options.target = "head";
+    options.progress = log_line;
+    options.progress_ctx = stdout;
     retort_run_result result;
     retort_status status = retort_upgrade(project, &options, &result);
     if (status != RETORT_OK) {

@@ -217,7 +217,8 @@ static const char *display_url(arena *a, const char *url) {
 
 /* ------------------------------------------------------------- commands */
 
-retort_status retort_current(retort_project *p, bool verbose, char **out) {
+retort_status retort_current(retort_project *p, const retort_current_options *opt, char **out) {
+    bool verbose = opt && opt->verbose;
     *out = NULL;
     graph_state s = {0};
     retort_status rc = load_graph(p, &s);
@@ -235,7 +236,9 @@ retort_status retort_current(retort_project *p, bool verbose, char **out) {
     return rc;
 }
 
-retort_status retort_history(retort_project *p, const char *range, bool verbose, bool indicate_current, char **out) {
+retort_status retort_history(retort_project *p, const retort_history_options *opt, char **out) {
+    const char *range = opt ? opt->range : NULL;
+    bool verbose = opt && opt->verbose, indicate_current = opt && opt->indicate_current;
     *out = NULL;
     graph_state s = {0};
     retort_status rc = load_graph(p, &s);
@@ -286,7 +289,8 @@ retort_status retort_history(retort_project *p, const char *range, bool verbose,
     return RETORT_OK;
 }
 
-retort_status retort_heads(retort_project *p, bool verbose, bool resolve_dependencies, char **out) {
+retort_status retort_heads(retort_project *p, const retort_heads_options *opt, char **out) {
+    bool verbose = opt && opt->verbose, resolve_dependencies = opt && opt->resolve_dependencies;
     *out = NULL;
     graph_state s = {0};
     retort_status rc = load_graph(p, &s);
@@ -301,7 +305,8 @@ retort_status retort_heads(retort_project *p, bool verbose, bool resolve_depende
     return RETORT_OK;
 }
 
-retort_status retort_branches(retort_project *p, bool verbose, char **out) {
+retort_status retort_branches(retort_project *p, const retort_branches_options *opt, char **out) {
+    bool verbose = opt && opt->verbose;
     *out = NULL;
     graph_state s = {0};
     retort_status rc = load_graph(p, &s);

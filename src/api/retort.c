@@ -24,6 +24,7 @@
 /* struct retort_project is in api/project.h (shared by src/api/). */
 
 retort_status retort_open(const char *ini_path, retort_project **out) {
+    *out = NULL;
     retort_project *p = calloc(1, sizeof *p);
     if (!p) return RETORT_ERROR;
     diag_list_init(&p->diags);
@@ -39,10 +40,34 @@ void retort_close(retort_project *p) {
     free(p);
 }
 
-void retort_print_diagnostics(retort_project *p, FILE *out) {
-    diag_print(&p->diags, out);
+size_t retort_diagnostic_count(const retort_project *p) { return p ? p->diags.items.len : 0; }
+
+retort_status retort_diagnostic_get(const retort_project *p, size_t i, retort_diagnostic *out) {
+    if (!p || i >= p->diags.items.len) return RETORT_ERROR;
+    const diag *d = &p->diags.items.items[i];
+    static const retort_severity SEVERITY[] = {
+        [DIAG_ERROR] = RETORT_SEVERITY_ERROR, [DIAG_WARNING] = RETORT_SEVERITY_WARNING, [DIAG_NOTE] = RETORT_SEVERITY_NOTE};
+    *out = (retort_diagnostic){
+        .severity = SEVERITY[d->severity],
+        .file = d->loc.file,
+        .line = d->loc.line,
+        .column = d->loc.column,
+        .span = d->span,
+        .message = d->message,
+        .hint = d->hint,
+        .source_line = d->source_line,
+    };
+    return RETORT_OK;
+}
+
+void retort_clear_diagnostics(retort_project *p) {
     diag_list_free(&p->diags);
     diag_list_init(&p->diags);
+}
+
+void retort_print_diagnostics(retort_project *p, FILE *out) {
+    diag_print(&p->diags, out);
+    retort_clear_diagnostics(p);
 }
 
 /* Everything autogenerate compares, loaded and checked. */
@@ -230,7 +255,8 @@ static char *describe_ops(const migration_ops *ops) {
     return sb_take(&sb);
 }
 
-retort_status retort_diff(retort_project *p, bool json, char **out, size_t *operations) {
+retort_status retort_diff(retort_project *p, const retort_diff_options *opt, char **out, size_t *operations) {
+    bool json = opt && opt->json;
     *out = NULL;
     if (!p->config) return RETORT_ECONFIG;
     autogen_state s = {0};
@@ -349,7 +375,8 @@ void retort_revision_result_free(retort_revision_result *r) {
     memset(r, 0, sizeof *r);
 }
 
-retort_status retort_inspect(retort_project *p, bool json, char **out) {
+retort_status retort_inspect(retort_project *p, const retort_inspect_options *opt, char **out) {
+    bool json = opt && opt->json;
     *out = NULL;
     if (!p->config) return RETORT_ECONFIG;
     retort_config *c = p->config;

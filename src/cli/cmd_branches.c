@@ -28,6 +28,8 @@ int cmd_branches(int argc, char **argv) {
     retort_project *p = cli_open_project("branches");
     if (!p) return 1;
     char *text = NULL;
-    retort_status rc = retort_branches(p, verbose, &text);
+    retort_branches_options o = RETORT_BRANCHES_OPTIONS_INIT;
+    o.verbose = verbose;
+    retort_status rc = retort_branches(p, &o, &text);
     return cli_finish(p, rc, text);
 }

@@ -28,6 +28,8 @@ int cmd_current(int argc, char **argv) {
     retort_project *p = cli_open_project("current");
     if (!p) return 1;
     char *text = NULL;
-    retort_status rc = retort_current(p, verbose, &text);
+    retort_current_options o = RETORT_CURRENT_OPTIONS_INIT;
+    o.verbose = verbose;
+    retort_status rc = retort_current(p, &o, &text);
     return cli_finish(p, rc, text);
 }

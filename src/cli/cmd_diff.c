@@ -30,7 +30,9 @@ int cmd_diff(int argc, char **argv) {
     if (!p) return 1;
     char *text = NULL;
     size_t n = 0;
-    retort_status rc = retort_diff(p, json, &text, &n);
+    retort_diff_options o = RETORT_DIFF_OPTIONS_INIT;
+    o.json = json;
+    retort_status rc = retort_diff(p, &o, &text, &n);
     retort_print_diagnostics(p, stderr);
     if (rc == RETORT_OK) {
         if (json) puts(text);

@@ -30,6 +30,9 @@ int cmd_heads(int argc, char **argv) {
     retort_project *p = cli_open_project("heads");
     if (!p) return 1;
     char *text = NULL;
-    retort_status rc = retort_heads(p, verbose, resolve, &text);
+    retort_heads_options o = RETORT_HEADS_OPTIONS_INIT;
+    o.verbose = verbose;
+    o.resolve_dependencies = resolve;
+    retort_status rc = retort_heads(p, &o, &text);
     return cli_finish(p, rc, text);
 }

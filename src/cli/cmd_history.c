@@ -35,6 +35,10 @@ int cmd_history(int argc, char **argv) {
     retort_project *p = cli_open_project("history");
     if (!p) return 1;
     char *text = NULL;
-    retort_status rc = retort_history(p, range, verbose, indicate, &text);
+    retort_history_options o = RETORT_HISTORY_OPTIONS_INIT;
+    o.range = range;
+    o.verbose = verbose;
+    o.indicate_current = indicate;
+    retort_status rc = retort_history(p, &o, &text);
     return cli_finish(p, rc, text);
 }

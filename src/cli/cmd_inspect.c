@@ -26,7 +26,9 @@ int cmd_inspect(int argc, char **argv) {
     retort_project *p = cli_open_project("inspect");
     if (!p) return 1;
     char *text = NULL;
-    retort_status rc = retort_inspect(p, json, &text);
+    retort_inspect_options o = RETORT_INSPECT_OPTIONS_INIT;
+    o.json = json;
+    retort_status rc = retort_inspect(p, &o, &text);
     retort_print_diagnostics(p, stderr);
     if (rc == RETORT_OK) {
         fputs_printable(text, stdout);  /* database comments and names: no raw controls */

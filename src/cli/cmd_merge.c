@@ -21,7 +21,7 @@ static void merge_usage(FILE *out) {
 }
 
 int cmd_merge(int argc, char **argv) {
-    retort_merge_options o = {0};
+    retort_merge_options o = RETORT_MERGE_OPTIONS_INIT;
     const char **revs = calloc((size_t)argc, sizeof *revs);
     if (!revs) return 1;
     for (int i = 1; i < argc; i++) {

@@ -37,7 +37,7 @@ static void print_progress(void *ctx, const char *line) {
 
 static int migrate(int argc, char **argv, bool upgrade) {
     const char *cmd = argv[0];
-    retort_run_options o = {0};
+    retort_run_options o = RETORT_RUN_OPTIONS_INIT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int taken = cli_take_lock_timeout(argc, argv, &i, cmd, &o.lock_timeout_ms);

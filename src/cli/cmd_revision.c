@@ -25,7 +25,7 @@ static void revision_usage(FILE *out) {
 }
 
 int cmd_revision(int argc, char **argv) {
-    retort_revision_options o = {0};
+    retort_revision_options o = RETORT_REVISION_OPTIONS_INIT;
     const char **deps = calloc((size_t)argc + 1, sizeof *deps);
     if (!deps) return 1;
     o.depends_on = deps;

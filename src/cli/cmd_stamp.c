@@ -21,7 +21,7 @@ static void stamp_usage(FILE *out) {
 }
 
 int cmd_stamp(int argc, char **argv) {
-    retort_stamp_options o = {0};
+    retort_stamp_options o = RETORT_STAMP_OPTIONS_INIT;
     const char **revs = calloc((size_t)argc, sizeof *revs);
     if (!revs) return 1;
     for (int i = 1; i < argc; i++) {
