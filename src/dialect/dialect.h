@@ -1,7 +1,12 @@
 /*
 ** dialect.h — everything that differs per database backend, as one struct of
-** functions per backend.  The differ and the renderers ask the dialect; they
-** never test which backend they are on.
+** functions per backend.  The differ and the Python renderer ask the
+** dialect and never test which backend they are on.  The SQL renderer
+** (render/sql.c) writes what SQLAlchemy's compiler of each backend writes,
+** so it branches on `kind` where the two compilers differ (type spellings,
+** SERIAL, RETURNING, SQLite's move-and-copy); so does the runner for
+** SQLite's PRAGMA and the migration reader for sqlite_where= /
+** postgresql_where=.
 **
 ** Comparison model: the wanted schema (from models) and the current schema
 ** (introspected) are both brought to a canonical form by the dialect, then

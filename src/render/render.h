@@ -1,6 +1,6 @@
 /*
-** render.h — op lists to text: an Alembic migration module (Python), and
-** (later) SQL per dialect.
+** render.h — op lists to an Alembic migration module (Python).  SQL per
+** dialect is render/sql.h.
 */
 #ifndef RETORT_RENDER_H
 #define RETORT_RENDER_H
