@@ -16,16 +16,6 @@ new_project "$tmp/p"
 cd "$tmp/p"
 q() { "${SQLQ[@]}" "$DATABASE_URL" "$1"; }
 version() { q "SELECT version_num FROM alembic_version"; }
-revfile() {  # id down body-lines...
-  local id=$1 down=$2; shift 2
-  {
-    printf '"""%s\n\nRevision ID: %s\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n\n' "$id" "$id"
-    printf "revision = '%s'\ndown_revision = %s\nbranch_labels = None\ndepends_on = None\n\n\n" "$id" "$down"
-    printf 'def upgrade() -> None:\n'
-    for line in "$@"; do printf '    %s\n' "$line"; done
-    printf '\n\ndef downgrade() -> None:\n    pass\n'
-  } >"alembic/versions/$id.py"
-}
 
 export DATABASE_URL=$(test_db_url hard_main)
 if [ "$BACKEND" = postgresql ]; then
@@ -37,7 +27,7 @@ fi
 # 1. Quoting: the attack strings of the issue, in a model comment, a
 # server default and a bulk_insert value.
 attack="x\\'; DROP TABLE victim; --"
-revfile h1 None \
+revfile h1 None h1 \
   "op.create_table('victim', sa.Column('id', sa.Integer(), nullable=False), sa.PrimaryKeyConstraint('id'))" \
   "op.execute(\"INSERT INTO victim (id) VALUES (1)\")"
 "$RETORT" upgrade head --no-backup >/dev/null || die "upgrade to h1"
@@ -73,7 +63,7 @@ got=$(q "SELECT v FROM t WHERE id = 1")
 out=$("$RETORT" diff 2>&1) || fail "diff after the attack upgrade: $out"
 [ "$out" = "No changes detected" ] || fail "diff after upgrade is not empty: $out"
 # and a bulk_insert value
-revfile h3 "'h2'" \
+revfile h3 "'h2'" h3 \
   "t = sa.table('t', sa.column('id', sa.Integer()), sa.column('v', sa.String()))" \
   "op.bulk_insert(t, [{'id': 2, 'v': 'x\\\\\\'); DROP TABLE victim; --'}])"
 "$RETORT" upgrade head --no-backup >/dev/null || fail "upgrade with the bulk_insert attack"
@@ -82,19 +72,19 @@ revfile h3 "'h2'" \
 [ "$(version)" = h3 ] || fail "not at h3"
 
 # 2. One statement per call; NUL refused.
-revfile h4 "'h3'" "op.execute(\"DELETE FROM victim; DROP TABLE t\")"
+revfile h4 "'h3'" h4 "op.execute(\"DELETE FROM victim; DROP TABLE t\")"
 set +e; out=$("$RETORT" upgrade head --no-backup 2>&1); rc=$?; set -e
 [ "$rc" = 1 ] || fail "a two-statement op.execute exited $rc"
 grep -q "more than one statement" <<<"$out" || fail "no one-statement message: $out"
 grep -q "h4.py:15:5" <<<"$out" || fail "the refusal is not located: $out"
 [ "$(q "SELECT count(*) FROM victim")" = 1 ] || fail "the first statement of the refused op.execute ran"
 [ "$(version)" = h3 ] || fail "a refused run moved the database to $(version)"
-revfile h4 "'h3'" 'op.execute("DELETE FROM victim\0 WHERE id = 12345")'
+revfile h4 "'h3'" h4 'op.execute("DELETE FROM victim\0 WHERE id = 12345")'
 set +e; out=$("$RETORT" upgrade head --no-backup 2>&1); rc=$?; set -e
 [ "$rc" = 1 ] || fail "op.execute with \\0 exited $rc"
 grep -q "h4.py:15:.*NUL" <<<"$out" || fail "no located NUL error: $out"
 [ "$(q "SELECT count(*) FROM victim")" = 1 ] || fail "op.execute with \\0 deleted rows"
-revfile h4 "'h3'" "op.drop_table('victim\\x00_old')"
+revfile h4 "'h3'" h4 "op.drop_table('victim\\x00_old')"
 set +e; out=$("$RETORT" upgrade head --no-backup 2>&1); rc=$?; set -e
 [ "$rc" = 1 ] || fail "drop_table with \\x00 exited $rc"
 [ "$(q "SELECT count(*) FROM victim")" = 1 ] || fail "drop_table('victim\\x00_old') dropped victim"
@@ -112,7 +102,7 @@ if [ "$BACKEND" = sqlite ]; then
 else
   q "CREATE RULE swallow AS ON UPDATE TO alembic_version DO INSTEAD NOTHING" >/dev/null
 fi
-revfile h4 "'h3'" "op.create_table('h4t', sa.Column('id', sa.Integer(), nullable=False), sa.PrimaryKeyConstraint('id'))"
+revfile h4 "'h3'" h4 "op.create_table('h4t', sa.Column('id', sa.Integer(), nullable=False), sa.PrimaryKeyConstraint('id'))"
 set +e; out=$("$RETORT" upgrade head --no-backup 2>&1); rc=$?; set -e
 [ "$rc" = 1 ] || fail "an upgrade whose version UPDATE matched nothing exited $rc"
 grep -q "expected to match one row when updating 'h3' to 'h4' in 'alembic_version'; 0 found" <<<"$out" ||
@@ -144,7 +134,7 @@ fi
 if [ "$BACKEND" = sqlite ]; then
   q "CREATE TABLE g (id INTEGER NOT NULL PRIMARY KEY, a INTEGER, twice INTEGER GENERATED ALWAYS AS (a * 2) STORED, plus1 INTEGER AS (a + 1) VIRTUAL)" >/dev/null
   q "INSERT INTO g (id, a) VALUES (1, 10)" >/dev/null
-  revfile h5 "'h4'" "with op.batch_alter_table('g') as b:" "    b.alter_column('a', existing_type=sa.Integer(), nullable=False)"
+  revfile h5 "'h4'" h5 "with op.batch_alter_table('g') as b:" "    b.alter_column('a', existing_type=sa.Integer(), nullable=False)"
   "$RETORT" upgrade head --no-backup >/dev/null || fail "batch alter of a table with generated columns"
   [ "$(q "SELECT group_concat(name || ':' || hidden, ',') FROM pragma_table_xinfo('g')")" = "id:0,a:0,twice:3,plus1:2" ] ||
     fail "generated columns after move-and-copy: $(q "SELECT group_concat(name || ':' || hidden, ',') FROM pragma_table_xinfo('g')")"
@@ -155,7 +145,7 @@ fi
 # 5. A NOTICE with an escape sequence (PostgreSQL), and a control character
 # in a database comment (both): escaped on the terminal.
 if [ "$BACKEND" = postgresql ]; then
-  revfile h5 "'h4'" "op.execute(\"DO \$\$ BEGIN RAISE NOTICE E'\\\\x1b[31mred'; END \$\$\")"
+  revfile h5 "'h4'" h5 "op.execute(\"DO \$\$ BEGIN RAISE NOTICE E'\\\\x1b[31mred'; END \$\$\")"
   out=$("$RETORT" upgrade head --no-backup 2>&1) || fail "upgrade with a NOTICE: $out"
   grep -q $'\x1b' <<<"$out" && fail "a raw ESC from a NOTICE reached the terminal"
   grep -qF 'PostgreSQL NOTICE: \x1b[31mred' <<<"$out" || fail "the NOTICE is not shown escaped: $out"

@@ -57,6 +57,21 @@ drop_test_databases() {
   for n in "$@"; do drop_pg_database "retort_${n}_$$"; done
 }
 
+# revfile ID DOWN DOC BODY-LINE...: a revision file alembic/versions/ID.py
+# as Alembic writes one (docstring, header, upgrade() with the body lines,
+# an empty downgrade()).  DOWN is Python: None, "'r1'", "('a', 'b')".  The
+# first body line is line 15 of the file.
+revfile() {
+  local id=$1 down=$2 doc=$3; shift 3
+  {
+    printf '"""%s\n\nRevision ID: %s\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n\n' "$doc" "$id"
+    printf "revision = '%s'\ndown_revision = %s\nbranch_labels = None\ndepends_on = None\n\n\n" "$id" "$down"
+    printf 'def upgrade() -> None:\n'
+    for line in "$@"; do printf '    %s\n' "$line"; done
+    printf '\n\ndef downgrade() -> None:\n    pass\n'
+  } >"alembic/versions/$id.py"
+}
+
 # The path of the file a `retort revision` run wrote, from its output.
 generated_path() { sed -n 's/^Generating \(.*\) \.\.\.  done$/\1/p' <<<"$1"; }
 

@@ -13,16 +13,6 @@ new_project "$tmp/p"
 cd "$tmp/p"
 q() { "${SQLQ[@]}" "$DATABASE_URL" "$1"; }
 version() { q "SELECT version_num FROM alembic_version"; }
-revfile() {  # id down docstring body...
-  local id=$1 down=$2 doc=$3; shift 3
-  {
-    printf '"""%s\n\nRevision ID: %s\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n\n' "$doc" "$id"
-    printf "revision = '%s'\ndown_revision = %s\nbranch_labels = None\ndepends_on = None\n\n\n" "$id" "$down"
-    printf 'def upgrade() -> None:\n'
-    for line in "$@"; do printf '    %s\n' "$line"; done
-    printf '\n\ndef downgrade() -> None:\n    pass\n'
-  } >"alembic/versions/$id.py"
-}
 
 export DATABASE_URL=$(test_db_url safe_main)
 revfile r1 None "create log" \

@@ -13,17 +13,13 @@ trap 'rm -rf "$tmp"' EXIT
 new_project "$tmp/p"
 cd "$tmp/p"
 export DATABASE_URL="sqlite:///$tmp/p/app.db"
-revfile() {  # id down body-line
-  printf '"""%s\n\nRevision ID: %s\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = %s\ndown_revision = %s\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade() -> None:\n    %s\n\n\ndef downgrade() -> None:\n    pass\n' \
-    "$1" "$1" "'$1'" "$2" "$3" >"alembic/versions/$1.py"
-}
 backups() { find "$tmp/p" -maxdepth 1 -name 'app.db.*.bak' | wc -l; }
 
 # A database big enough that the copy takes a while.
 /usr/bin/sqlite3 app.db "CREATE TABLE big (id INTEGER PRIMARY KEY, b BLOB);
   WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60000)
   INSERT INTO big SELECT i, randomblob(4000) FROM n;"
-revfile b1 None "op.create_table('t1', sa.Column('id', sa.Integer(), nullable=False), sa.PrimaryKeyConstraint('id'))"
+revfile b1 None b1 "op.create_table('t1', sa.Column('id', sa.Integer(), nullable=False), sa.PrimaryKeyConstraint('id'))"
 
 # 1. kill -9 while the backup is being written.
 "$RETORT" upgrade head >/dev/null 2>&1 &
@@ -43,7 +39,7 @@ rm -f "$tmp"/p/app.db.*.partial*
 printf '\n[retort]\nbackup_keep = 2\n' >>alembic.ini
 "$RETORT" upgrade head >/dev/null || fail "upgrade b1"
 for n in 2 3 4; do
-  revfile "b$n" "'b$((n - 1))'" "op.create_table('t$n', sa.Column('id', sa.Integer(), nullable=False), sa.PrimaryKeyConstraint('id'))"
+  revfile "b$n" "'b$((n - 1))'" "b$n" "op.create_table('t$n', sa.Column('id', sa.Integer(), nullable=False), sa.PrimaryKeyConstraint('id'))"
   out=$("$RETORT" upgrade head) || fail "upgrade b$n"
   sleep 1
 done
@@ -54,7 +50,7 @@ grep -q "Removed an older backup" <<<"$out" || fail "pruning is not said: $out"
 before=$(ls "$tmp/p")
 "$RETORT" upgrade head >/dev/null || fail "upgrade with nothing to do"
 [ "$(ls "$tmp/p")" = "$before" ] || fail "a run with nothing to do made a file"
-revfile b5 "'b4'" "op.execute(\"INSERT INTO no_such_table VALUES (1)\")"
+revfile b5 "'b4'" b5 "op.execute(\"INSERT INTO no_such_table VALUES (1)\")"
 set +e; out=$("$RETORT" upgrade head 2>&1); rc=$?; set -e
 [ "$rc" = 1 ] || fail "a failing run exited $rc"
 [ "$(ls "$tmp/p")" = "$before" ] || fail "a failed run left a backup: $(ls "$tmp/p")"
