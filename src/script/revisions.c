@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Parse a Python value that is None, a string, or a tuple/list of strings,
@@ -56,12 +57,74 @@ static bool parse_str_value(arena *a, const char **pp, str_vec *out) {
     return true;
 }
 
+/* Read a regular file (or what a symlink names, if regular) without ever
+** blocking on a FIFO: opened non-blocking, checked with fstat.  NULL with
+** errno set; *not_regular (when non-NULL) says the file exists but is not
+** regular (*mode is its type). */
+static char *read_regular(const char *path, size_t *len, bool *not_regular, mode_t *mode) {
+    if (not_regular) *not_regular = false;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0) { int e = errno; close(fd); errno = e; return NULL; }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        if (not_regular) *not_regular = true;
+        if (mode) *mode = st.st_mode;
+        errno = EINVAL;
+        return NULL;
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *buf = malloc(cap + 1);
+    if (!buf) util_oom();
+    for (;;) {
+        if (n == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap + 1);
+            if (!buf) util_oom();
+        }
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            free(buf);
+            close(fd);
+            errno = e;
+            return NULL;
+        }
+        if (got == 0) break;
+        n += (size_t)got;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static const char *file_type_name(mode_t m) {
+    if (S_ISFIFO(m)) return "a FIFO (named pipe)";
+    if (S_ISSOCK(m)) return "a socket";
+    if (S_ISDIR(m)) return "a folder";
+    if (S_ISCHR(m) || S_ISBLK(m)) return "a device";
+    return "not a regular file";
+}
+
 /* Read the header part of one file: up to the first top-level `def`. */
 int revision_header_read(arena *a, const char *path, revision_header **out, diag_list *dl) {
     *out = NULL;
-    char *text = read_file(path, NULL);
+    size_t len = 0;
+    bool not_regular = false;
+    mode_t mode = 0;
+    char *text = read_regular(path, &len, &not_regular, &mode);
     if (!text) {
-        diag_add(dl, DIAG_ERROR, (src_loc){path, 0, 0}, "cannot read revision file: %s", strerror(errno));
+        diag *d = not_regular ? diag_add(dl, DIAG_ERROR, (src_loc){path, 0, 0}, "cannot read revision file: it is %s",
+                                         file_type_name(mode))
+                              : diag_add(dl, DIAG_ERROR, (src_loc){path, 0, 0}, "cannot read revision file: %s",
+                                         strerror(errno));
+        if (errno == ENOENT)
+            diag_set_hint(dl, d, "if it is a symbolic link, its target is missing: restore it or remove the link");
+        else if (not_regular)
+            diag_set_hint(dl, d, "a revision is a regular file; remove this one or give it a name not ending in .py");
         return -1;
     }
     revision_header *h = arena_alloc(a, sizeof *h);
@@ -171,6 +234,19 @@ int revisions_load(const char *dir, revision_set **out, diag_list *dl) {
     if (files.len) qsort(files.items, files.len, sizeof *files.items, cmp_str);
     int rc = 0;
     for (size_t i = 0; i < files.len; i++) {
+        /* Only regular files (or symlinks to them) are read: opening a
+        ** FIFO would block (Alembic hangs there), a device may do
+        ** anything.  A symlink to nothing is an error (a revision may be
+        ** missing); anything else cannot be a revision: a warning. */
+        struct stat st;
+        if (stat(files.items[i], &st) == 0 && !S_ISREG(st.st_mode)) {
+            diag *dg = diag_add(dl, DIAG_WARNING, (src_loc){files.items[i], 0, 0},
+                                "skipped: %s, not a revision file", file_type_name(st.st_mode));
+            diag_set_hint(dl, dg, "retort reads only regular files (and symbolic links to them) in the versions "
+                                  "folder; remove it or rename it so that it does not end in .py (Alembic %s it)",
+                          S_ISFIFO(st.st_mode) ? "hangs reading" : "fails on");
+            continue;
+        }
         revision_header *h;
         if (revision_header_read(a, files.items[i], &h, dl) != 0) { rc = -1; continue; }
         if (!h) continue;

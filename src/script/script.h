@@ -59,7 +59,10 @@ typedef struct revision_set {
 ** is not a revision (no `revision =`). */
 int revision_header_read(arena *a, const char *path, revision_header **out, diag_list *dl);
 /* Read the headers of every *.py file in dir (only up to the end of the
-** header assignments: bodies are never read here). */
+** header assignments: bodies are never read here).  An entry that is not a
+** regular file (a FIFO, a socket, a device, a folder) is skipped with a
+** warning, as it cannot hold a revision (Alembic hangs on a FIFO); a
+** symlink to nothing is an error. */
 int revisions_load(const char *dir, revision_set **out, diag_list *dl);
 void revisions_free(revision_set *rs);
 

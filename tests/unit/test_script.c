@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -171,6 +172,64 @@ static void headers_heads_and_errors(void **state) {
     diag_list_free(&dl);
 }
 
+static void on_alarm(int sig) {
+    (void)sig;
+    static const char msg[] = "test_script: revisions_load blocked on a FIFO\n";
+    if (write(2, msg, sizeof msg - 1) < 0) _exit(98);
+    _exit(97);
+}
+
+/* A FIFO, a folder or a socket named *.py is skipped with a warning (never
+** opened for reading: a FIFO would block forever); a symlink to a revision
+** is read; a symlink to nothing is an error. */
+static void versions_folder_reads_regular_files_only(void **state) {
+    (void)state;
+    char dir[128], path[256];
+    snprintf(dir, sizeof dir, "%s/special", tmpdir);
+    mkdir(dir, 0755);
+    write_tmp("special/a.py", "revision = 'aaaa00000001'\ndown_revision = None\n");
+    write_tmp("target.txt", "revision = 'bbbb00000002'\ndown_revision = 'aaaa00000001'\n");
+    snprintf(path, sizeof path, "%s/fifo.py", dir);
+    assert_int_equal(mkfifo(path, 0644), 0);
+    snprintf(path, sizeof path, "%s/folder.py", dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    char target[256];
+    snprintf(target, sizeof target, "%s/target.txt", tmpdir);
+    snprintf(path, sizeof path, "%s/link.py", dir);
+    assert_int_equal(symlink(target, path), 0);
+    signal(SIGALRM, on_alarm);
+    alarm(20);
+    diag_list dl;
+    diag_list_init(&dl);
+    revision_set *rs = NULL;
+    int rc = revisions_load(dir, &rs, &dl);
+    alarm(0);
+    if (rc != 0) diag_print(&dl, stderr);
+    assert_int_equal(rc, 0);
+    assert_int_equal(rs->revisions.len, 2);
+    assert_non_null(strmap_get(rs->by_id, "bbbb00000002"));
+    assert_int_equal(dl.errors, 0);
+    assert_int_equal(dl.items.len, 2);
+    for (size_t i = 0; i < 2; i++) {
+        const diag *d = &dl.items.items[i];
+        assert_int_equal(d->severity, DIAG_WARNING);
+        assert_non_null(d->hint);
+        assert_true(strstr(d->loc.file, "fifo.py") || strstr(d->loc.file, "folder.py"));
+    }
+    assert_non_null(strstr(dl.items.items[0].message, "not a revision file"));
+    revisions_free(rs);
+    /* A dangling symlink: a revision may be missing. */
+    snprintf(path, sizeof path, "%s/dangling.py", dir);
+    assert_int_equal(symlink("/nonexistent/revision.py", path), 0);
+    alarm(20);
+    assert_int_equal(revisions_load(dir, &rs, &dl), -1);
+    alarm(0);
+    assert_int_equal(dl.errors, 1);
+    for (size_t i = 0; i < dl.items.len; i++)
+        if (dl.items.items[i].severity == DIAG_ERROR) assert_non_null(strstr(dl.items.items[i].loc.file, "dangling.py"));
+    diag_list_free(&dl);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(slug_like_alembic),
@@ -179,6 +238,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(config_reads_like_configparser, make_tmp, rm_tmp),
         cmocka_unit_test_setup_teardown(config_errors_are_located, make_tmp, rm_tmp),
         cmocka_unit_test_setup_teardown(headers_heads_and_errors, make_tmp, rm_tmp),
+        cmocka_unit_test_setup_teardown(versions_folder_reads_regular_files_only, make_tmp, rm_tmp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
