@@ -45,7 +45,9 @@ typedef struct revision_header {
     str_vec down_revisions;         /* empty: a base */
     str_vec branch_labels;
     str_vec depends_on;
-    const char *doc;                /* first line of the module docstring */
+    const char *longdoc;            /* the module docstring, decoded as Python does,
+                                    ** stripped (Alembic's Script.longdoc); "" if none */
+    const char *doc;                /* its first paragraph (Script.doc) */
     int line_of_revision;           /* where `revision =` is */
 } revision_header;
 
@@ -55,16 +57,25 @@ typedef struct revision_set {
     strmap *by_id;
 } revision_set;
 
-/* The header of one file; *out is NULL (and 0 returned) for a .py file that
-** is not a revision (no `revision =`). */
+/* The header of one revision file.  The file must be a regular file (or a
+** symlink to one), UTF-8 without NUL bytes, pass a token-level check
+** (strings terminated, brackets matched, no stray characters, no merge
+** conflict markers), and declare `revision =` and `down_revision =`.
+** Anything else is -1 with one located error (as Python reports one
+** SyntaxError per file). */
 int revision_header_read(arena *a, const char *path, revision_header **out, diag_list *dl);
 /* Read the headers of every *.py file in dir (only up to the end of the
-** header assignments: bodies are never read here).  An entry that is not a
-** regular file (a FIFO, a socket, a device, a folder) is skipped with a
-** warning, as it cannot hold a revision (Alembic hangs on a FIFO); a
-** symlink to nothing is an error. */
+** header assignments: bodies are never interpreted here).  Skipped, as
+** Alembic skips them: names starting with "__init__" (and, retort's own
+** rule, with "."); an entry that is not a regular file (a FIFO, a socket, a
+** device, a folder) is skipped with a warning, as it cannot hold a revision
+** (Alembic hangs on a FIFO).  Every other file must be a revision. */
 int revisions_load(const char *dir, revision_set **out, diag_list *dl);
 void revisions_free(revision_set *rs);
+
+/* Does text[0..len) hold valid UTF-8 (strict, as Python decodes source)?
+** Returns len, or the offset of the first byte that is not. */
+size_t script_utf8_check(const char *text, size_t len);
 
 /* ---------------------------------------------------------- new files */
 

@@ -155,7 +155,7 @@ static void headers_heads_and_errors(void **state) {
     graph_free(g);
     revisions_free(rs);
     /* Two heads once the merge is gone; a duplicate id is an error. */
-    write_tmp("versions/m.py", "# removed\n");
+    assert_int_equal(unlink(write_tmp("versions/m.py", "")), 0);
     assert_int_equal(revisions_load(dir, &rs, &dl), 0);
     assert_int_equal(graph_build(rs, &g, &dl), 0);
     assert_int_equal(g->heads.len, 2);
@@ -169,6 +169,95 @@ static void headers_heads_and_errors(void **state) {
     write_tmp("versions/d.py", "revision = 'ddd'\n");
     assert_int_equal(revisions_load(dir, &rs, &dl), -1);
     assert_string_equal(dl.items.items[1].message, "revision 'ddd' has no down_revision");
+    diag_list_free(&dl);
+}
+
+/* ------------------------------------------------ the versions folder */
+
+/* A versions folder with one good revision, and `name` copied from
+** tests/data/revisions/ as zz_<name>. */
+static const char *versions_with(const char *name) {
+    static char dir[128];
+    char cmd[512];
+    snprintf(dir, sizeof dir, "%s/v_%s", tmpdir, name);
+    mkdir(dir, 0755);
+    snprintf(cmd, sizeof cmd, "cp '%s/revisions/%s' '%s/zz_%s'", TEST_DATA, name, dir, name);
+    assert_int_equal(system(cmd), 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/a_good.py", dir);
+    const char *good = "\"\"\"good\"\"\"\nrevision = 'aaaa00000001'\ndown_revision = None\n\n\ndef upgrade():\n    pass\n";
+    assert_int_equal(write_file_atomic(path, good, strlen(good)), 0);
+    return dir;
+}
+
+/* Every bad input is refused, with one located error (line, column, the
+** line itself) and a hint: none is skipped or read as a revision. */
+static void versions_folder_refuses_broken_files(void **state) {
+    (void)state;
+    static const struct {
+        const char *file, *message;
+        int line, column;
+    } cases[] = {
+        {"empty.py", "the file is empty: it is not a revision", 1, 1},
+        {"comments_only.py", "the file is empty: it is not a revision", 1, 1},
+        {"helper.py", "no 'revision = ...' in this file: it is not a revision", 1, 1},
+        {"garbage.py", "invalid syntax: '$' is not Python", 1, 41},
+        {"not_utf8_id.py", "the file is not valid UTF-8 (byte 0xE9)", 1, 15},
+        {"not_utf8_coding.py", "the file is not valid UTF-8 (byte 0xE9)", 2, 7},
+        {"nul_byte.py", "the file contains a NUL byte", 3, 6},
+        {"merge_conflict.py", "unresolved merge conflict: a '<<<<<<<' marker line", 2, 1},
+        {"truncated.py", "unterminated triple-quoted string literal", 6, 16},
+        {"unclosed_bracket.py", "'(' was never closed", 2, 17},
+        {"trailing_text.py", "unexpected text after the value of revision", 1, 27},
+        {"smart_quotes.py", "invalid character '\xe2\x80\x9c' (U+201C)", 6, 16},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        diag_list dl;
+        diag_list_init(&dl);
+        revision_set *rs = NULL;
+        const char *dir = versions_with(cases[i].file);
+        int rc = revisions_load(dir, &rs, &dl);
+        if (rc != -1 || dl.errors != 1) {
+            diag_print(&dl, stderr);
+            fail_msg("%s: revisions_load gave %d with %d errors, not -1 with 1", cases[i].file, rc, dl.errors);
+        }
+        const diag *d = &dl.items.items[0];
+        if (strcmp(d->message, cases[i].message) != 0 || d->loc.line != cases[i].line || d->loc.column != cases[i].column)
+            fail_msg("%s: got %d:%d '%s', expected %d:%d '%s'", cases[i].file, d->loc.line, d->loc.column, d->message,
+                     cases[i].line, cases[i].column, cases[i].message);
+        assert_non_null(strstr(d->loc.file, cases[i].file));
+        assert_non_null(d->source_line);
+        assert_non_null(d->hint);
+        assert_null(rs);
+        diag_list_free(&dl);
+    }
+}
+
+/* What Alembic skips stays skipped: __init__.py, empty or not; and what
+** Alembic accepts in names stays accepted. */
+static void versions_folder_keeps_what_alembic_reads(void **state) {
+    (void)state;
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/keep", tmpdir);
+    mkdir(dir, 0755);
+    write_tmp("keep/__init__.py", "");
+    write_tmp("keep/__init__helpers.py", "def helper():\n    return 1\n");
+    write_tmp("keep/a.py", "revision = '0001_initial'\ndown_revision = None\nbranch_labels = ('feature-x',)\n");
+    write_tmp("keep/b.py", "revision = 'v1.2'\ndown_revision = '0001_initial'\nbranch_labels = 'my.label'\n");
+    write_tmp("keep/c.py", "revision: str = 'ae1027a6acf'  # a comment\ndown_revision = 'v1.2',\n");
+    diag_list dl;
+    diag_list_init(&dl);
+    revision_set *rs = NULL;
+    int rc = revisions_load(dir, &rs, &dl);
+    if (rc != 0) diag_print(&dl, stderr);
+    assert_int_equal(rc, 0);
+    assert_int_equal(dl.items.len, 0);
+    assert_int_equal(rs->revisions.len, 3);
+    revision_header *c = strmap_get(rs->by_id, "ae1027a6acf");
+    assert_non_null(c);
+    assert_int_equal(c->down_revisions.len, 1);
+    assert_string_equal(c->down_revisions.items[0], "v1.2");
+    revisions_free(rs);
     diag_list_free(&dl);
 }
 
@@ -230,6 +319,53 @@ static void versions_folder_reads_regular_files_only(void **state) {
     diag_list_free(&dl);
 }
 
+/* The docstring is decoded as Python decodes it (escapes, raw strings,
+** adjacent literals, CRLF, a BOM); doc is its first paragraph, stripped
+** (Alembic's Script.doc). */
+static void docstrings_decoded_as_python_does(void **state) {
+    (void)state;
+    static const struct {
+        const char *file, *doc;
+    } cases[] = {
+        {"d1_escaped_quotes.py", "Quote \"\"\" and backslash \\ in the message,\non two lines of the first paragraph"},
+        {"d2_raw.py", "Raw: \\\"\\\"\\\" stays, \\\\ stays, \\n stays, \\t too"},
+        {"d3_comments_single_quotes.py",
+         "Single quotes: tab\there, A\xc3\xa9\xf0\x9f\x98\x80, octal A, unknown \\q escape, it's"},
+        {"d4_adjacent_crlf_bom.py", "Adjacent literals join, and a"},
+        {"d5_no_docstring.py", ""},
+        {"d6_unicode_whitespace.py", "Stripped of Unicode spaces; line\xe2\x80\xa8separator, form\ffeed, vertical\vtab, "
+                                     "cr\rend;\n\\ backslash-newline joins these"},
+        {"d7_parenthesized.py", "Parenthesized docstring"},
+    };
+    arena *a = arena_new();
+    diag_list dl;
+    diag_list_init(&dl);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/docstrings/%s", TEST_DATA, cases[i].file);
+        revision_header *h = NULL;
+        if (revision_header_read(a, path, &h, &dl) != 0 || !h) {
+            diag_print(&dl, stderr);
+            fail_msg("%s: not read", cases[i].file);
+        }
+        if (!h->doc || strcmp(h->doc, cases[i].doc) != 0)
+            fail_msg("%s: doc is '%s', expected '%s'", cases[i].file, h->doc ? h->doc : "(null)", cases[i].doc);
+    }
+    /* Not docstrings, for Python: bytes, an f-string, an expression. */
+    const char *not_docs[] = {"b\"\"\"bytes\"\"\"\n", "f'{1}'\n", "\"\"\"x\"\"\".strip()\n", "\"a\" + \"b\"\n"};
+    for (size_t i = 0; i < 4; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "%srevision = 'nd%zu'\ndown_revision = None\n", not_docs[i], i);
+        revision_header *h = NULL;
+        assert_int_equal(revision_header_read(a, write_tmp("notdoc.py", text), &h, &dl), 0);
+        assert_non_null(h);
+        if (h->doc && *h->doc) fail_msg("'%s' gave doc '%s'", not_docs[i], h->doc);
+    }
+    assert_int_equal(dl.errors, 0);
+    diag_list_free(&dl);
+    arena_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(slug_like_alembic),
@@ -238,7 +374,10 @@ int main(void) {
         cmocka_unit_test_setup_teardown(config_reads_like_configparser, make_tmp, rm_tmp),
         cmocka_unit_test_setup_teardown(config_errors_are_located, make_tmp, rm_tmp),
         cmocka_unit_test_setup_teardown(headers_heads_and_errors, make_tmp, rm_tmp),
+        cmocka_unit_test_setup_teardown(versions_folder_refuses_broken_files, make_tmp, rm_tmp),
+        cmocka_unit_test_setup_teardown(versions_folder_keeps_what_alembic_reads, make_tmp, rm_tmp),
         cmocka_unit_test_setup_teardown(versions_folder_reads_regular_files_only, make_tmp, rm_tmp),
+        cmocka_unit_test_setup_teardown(docstrings_decoded_as_python_does, make_tmp, rm_tmp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
