@@ -506,15 +506,13 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
 
 /* ---------------------------------------------------------------- merge */
 
-static bool valid_rev_id(const char *id) {
-    if (!*id || strlen(id) > 32) return false;
-    for (const char *c = id; *c; c++)
-        if (!(isalnum((unsigned char)*c) || *c == '_')) return false;
-    return true;
-}
-
 retort_status retort_merge(retort_project *p, const retort_merge_options *o, retort_revision_result *out) {
     memset(out, 0, sizeof *out);
+    /* The names given are checked before anything is read. */
+    src_loc rev_opt = {"--rev-id", 0, 0}, label_opt = {"--branch-label", 0, 0};
+    if ((o->rev_id && revision_name_check(o->rev_id, NAME_NEW_REVISION, rev_opt, 0, &p->diags) != 0) ||
+        (o->branch_label && revision_name_check(o->branch_label, NAME_NEW_BRANCH_LABEL, label_opt, 0, &p->diags) != 0))
+        return RETORT_ERROR;
     graph_state s = {0};
     retort_status rc = load_graph(p, &s);
     if (rc != RETORT_OK) { state_free(&s); return rc; }
@@ -543,11 +541,6 @@ retort_status retort_merge(retort_project *p, const retort_merge_options *o, ret
         project_error(p, NULL, "merging %zu revision%s: a merge joins two heads or more", parents.len, parents.len == 1 ? "" : "s")
             ->severity = DIAG_WARNING;
     const char *rev = o->rev_id ? o->rev_id : revision_new_id(a);
-    if (!valid_rev_id(rev)) {
-        project_error(p, "use letters, digits and '_' only (at most 32 characters)", "invalid revision id '%s'", rev);
-        state_free(&s);
-        return RETORT_ERROR;
-    }
     if (strmap_get(s.graph->by_id, rev)) {
         project_error(p, "choose another --rev-id, or leave it out for a random one", "revision id '%s' already exists", rev);
         state_free(&s);

@@ -1,5 +1,6 @@
 /*
-** revisions.c — revision files: reading their headers, naming new files.
+** revisions.c — revision files: reading their headers, the rule for
+** revision ids and branch labels, naming new files.
 **
 ** The header reader reads a file once, as Python's tokenizer sees it, and
 ** interprets only the module docstring and the module-level assignments of
@@ -548,6 +549,15 @@ static int header_assignment(const reader *r, const char *p, const char **value)
     return -1;
 }
 
+/* The caret width of a string item (read before, so without error) on one
+** line. */
+static int item_span(reader *r, const char *item) {
+    strlit lit;
+    if (read_literal(r, item, &lit) == LIT_OK && !memchr(item, '\n', (size_t)(lit.end - item)))
+        return (int)(lit.end - item);
+    return 1;
+}
+
 /* The coding a `# -*- coding: X -*-` line (line 1 or 2) declares, or NULL. */
 static const char *coding_declared(arena *a, const char *text) {
     const char *line = text;
@@ -679,7 +689,8 @@ int revision_header_read(arena *a, const char *path, revision_header **out, diag
     h->path = r.path;
     h->longdoc = h->doc = "";
     bool have_rev = false, have_down = false, header = true, first = true;
-    const char *rev_line = NULL;
+    const char *rev_line = NULL, *rev_item = NULL;
+    ptr_vec label_at = {0};
     const char *p = text;
     if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) p += 3;    /* a BOM, as Python allows */
     while (p && p < r.end && !r.failed) {
@@ -729,9 +740,10 @@ int revision_header_read(arena *a, const char *path, revision_header **out, diag
                 }
                 h->revision = vals.items[0];
                 rev_line = p;
+                rev_item = at.items[0];
                 have_rev = true;
             } else if (k == 1) { h->down_revisions = vals; have_down = true; }
-            else if (k == 2) h->branch_labels = vals;
+            else if (k == 2) { h->branch_labels = vals; label_at = at; }
             else h->depends_on = vals;
             p = after;
         }
@@ -750,6 +762,11 @@ int revision_header_read(arena *a, const char *path, revision_header **out, diag
     }
     if (rc == 0) {
         h->line_of_revision = loc_of(&r, rev_line).line;
+        if (revision_name_check(h->revision, NAME_REVISION, loc_of(&r, rev_item), item_span(&r, rev_item), dl) != 0) rc = -1;
+        for (size_t i = 0; i < h->branch_labels.len; i++)
+            if (revision_name_check(h->branch_labels.items[i], NAME_BRANCH_LABEL, loc_of(&r, label_at.items[i]),
+                                    item_span(&r, label_at.items[i]), dl) != 0)
+                rc = -1;
     }
     if (rc == 0 && !have_down) {
         diag *d = diag_add(dl, DIAG_ERROR, (src_loc){path, h->line_of_revision, 1},
@@ -823,6 +840,85 @@ int revisions_load(const char *dir, revision_set **out, diag_list *dl) {
 
 void revisions_free(revision_set *rs) {
     if (rs) arena_free(rs->arena);
+}
+
+/* ------------------------------------------------ ids and branch labels */
+
+/* name as it may be shown: control characters, quotes, backslashes and
+** bytes that are not UTF-8 escaped as Python's repr would. */
+static const char *shown(arena *a, const char *s, size_t n) {
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, "");
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        uint32_t cp;
+        size_t k = *p >= 0x80 ? utf8_decode(p, end, &cp) : 1;
+        if (*p == '\t') sb_append(&sb, "\\t");
+        else if (*p == '\n') sb_append(&sb, "\\n");
+        else if (*p == '\r') sb_append(&sb, "\\r");
+        else if (*p == '\\') sb_append(&sb, "\\\\");
+        else if (*p == '\'') sb_append(&sb, "\\'");
+        else if (*p < 0x20 || *p == 0x7f || !k) sb_printf(&sb, "\\x%02x", *p);
+        else if (*p >= 0x80 && (py_space(cp) || cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFEFF))
+            sb_printf(&sb, cp <= 0xFF ? "\\x%02x" : "\\u%04x", cp);
+        else { sb_appendn(&sb, (const char *)p, k); p += k; continue; }
+        p += k ? k : 1;
+    }
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+int revision_name_check(const char *name, revision_name_kind kind, src_loc loc, int span, diag_list *dl) {
+    bool label = kind == NAME_BRANCH_LABEL || kind == NAME_NEW_BRANCH_LABEL;
+    const char *what = label ? "branch label" : "revision identifier";
+    const char *rule = label ? "a branch label is ASCII letters, digits and '_', with '.' and '-' inside (not "
+                               "first; '-' not last either), e.g. shoppingcart, my_feature, feature-x"
+                             : "a revision id is ASCII letters, digits and '_', with '.' inside (not first), "
+                               "e.g. ae1027a6acf or 0001_initial";
+    arena *a = dl->arena;
+    size_t n = strlen(name);
+    diag *d = NULL;
+    for (size_t i = 0; i < n && !d; i++) {
+        unsigned char c = (unsigned char)name[i];
+        bool edge = (c == '.' && i == 0) || (c == '-' && label && (i == 0 || i + 1 == n));
+        if (isalnum(c) || c == '_' || ((c == '.' || (c == '-' && label)) && !edge)) {
+            if (c == '-' && kind == NAME_NEW_BRANCH_LABEL && isdigit((unsigned char)name[i + 1])) {
+                d = diag_add(dl, DIAG_ERROR, loc, "'-' before a digit in branch label '%s'", shown(a, name, n));
+                diag_set_hint(dl, d, "Alembic reads '%.*s' as a relative revision (\"%c below %.*s\"), so "
+                                     "'%s@head' would never name the branch; %s",
+                              (int)(i + 2), name, name[i + 1], (int)i, name, name, rule);
+            }
+            continue;
+        }
+        if (edge) {
+            d = diag_add(dl, DIAG_ERROR, loc, "%s '%s' may not %s with '%c'", what, shown(a, name, n),
+                         i == 0 ? "start" : "end", c);
+        } else {
+            size_t k = 1;
+            uint32_t cp;
+            if (c >= 0x80) k = utf8_decode((const unsigned char *)name + i, (const unsigned char *)name + n, &cp);
+            d = diag_add(dl, DIAG_ERROR, loc, "character '%s' not allowed in %s '%s'", shown(a, name + i, k ? k : 1),
+                         what, shown(a, name, n));
+        }
+        diag_set_hint(dl, d, "%s", rule);
+    }
+    static const char *const reserved[] = {"base", "head", "heads", "current"};
+    for (size_t i = 0; i < 4 && !d; i++)
+        if (!strcmp(name, reserved[i])) {
+            d = diag_add(dl, DIAG_ERROR, loc, "'%s' cannot be a %s: it is a symbol of revision targets", name, what);
+            diag_set_hint(dl, d, "choose another name (base, head, heads and current name positions, not revisions)");
+        }
+    if (!d && !n) {
+        d = diag_add(dl, DIAG_ERROR, loc, "empty %s", what);
+        diag_set_hint(dl, d, "%s", rule);
+    }
+    if (!d && kind == NAME_NEW_REVISION && n > 32) {
+        d = diag_add(dl, DIAG_ERROR, loc, "revision identifier '%s' is longer than 32 characters", name);
+        diag_set_hint(dl, d, "alembic_version.version_num is VARCHAR(32): use at most 32 characters");
+    }
+    if (d) d->span = span > 0 ? span : 1;
+    return d ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ new files */

@@ -60,9 +60,9 @@ typedef struct revision_set {
 /* The header of one revision file.  The file must be a regular file (or a
 ** symlink to one), UTF-8 without NUL bytes, pass a token-level check
 ** (strings terminated, brackets matched, no stray characters, no merge
-** conflict markers), and declare `revision =` and `down_revision =`.
-** Anything else is -1 with one located error (as Python reports one
-** SyntaxError per file). */
+** conflict markers), and declare `revision =` and `down_revision =`; its
+** ids and labels must follow revision_name_check.  Anything else is -1 with
+** one located error (as Python reports one SyntaxError per file). */
 int revision_header_read(arena *a, const char *path, revision_header **out, diag_list *dl);
 /* Read the headers of every *.py file in dir (only up to the end of the
 ** header assignments: bodies are never interpreted here).  Skipped, as
@@ -76,6 +76,27 @@ void revisions_free(revision_set *rs);
 /* Does text[0..len) hold valid UTF-8 (strict, as Python decodes source)?
 ** Returns len, or the offset of the first byte that is not. */
 size_t script_utf8_check(const char *text, size_t len);
+
+/* -------------------------------------------- revision ids and labels */
+
+/* The one rule for the names of revisions (docs/revision-graph.md, "Revision
+** ids and branch labels"), wherever they come from (revision files,
+** --rev-id, --branch-label, merge):
+**   - ASCII letters, digits and '_', and '.' anywhere but first;
+**   - a branch label may also have '-', but not first or last;
+**   - not base, head, heads or current (Alembic's symbols).
+** What retort creates must also work everywhere, so a new name has two
+** more constraints (files keep what Alembic accepts):
+**   - a new revision id has at most 32 characters
+**     (alembic_version.version_num is VARCHAR(32));
+**   - a new branch label has no '-' before a digit (Alembic reads "x-1@head"
+**     as "one revision below x").
+** Returns 0, or -1 with an error at loc (span: caret width) saying which
+** character is wrong and what the rule is. */
+typedef enum revision_name_kind {
+    NAME_REVISION, NAME_NEW_REVISION, NAME_BRANCH_LABEL, NAME_NEW_BRANCH_LABEL
+} revision_name_kind;
+int revision_name_check(const char *name, revision_name_kind kind, src_loc loc, int span, diag_list *dl);
 
 /* ---------------------------------------------------------- new files */
 

@@ -210,6 +210,13 @@ static void versions_folder_refuses_broken_files(void **state) {
         {"unclosed_bracket.py", "'(' was never closed", 2, 17},
         {"trailing_text.py", "unexpected text after the value of revision", 1, 27},
         {"smart_quotes.py", "invalid character '\xe2\x80\x9c' (U+201C)", 6, 16},
+        {"id_with_dash.py", "character '-' not allowed in revision identifier 'ab-cd'", 1, 12},
+        {"id_with_quote.py", "character '\\'' not allowed in revision identifier 'it\\'s'", 1, 12},
+        {"id_with_tab.py", "character '\\t' not allowed in revision identifier 'ab\\tcd'", 1, 12},
+        {"id_with_backslash.py", "character '\\\\' not allowed in revision identifier 'ab\\\\cd'", 1, 12},
+        {"id_non_ascii.py", "character '\xc3\xa9' not allowed in revision identifier 'caf\xc3\xa9'", 1, 12},
+        {"label_with_space.py", "character ' ' not allowed in branch label 'not good'", 3, 26},
+        {"label_with_newline.py", "character '\\n' not allowed in branch label 'a\\nb'", 3, 17},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         diag_list dl;
@@ -242,7 +249,7 @@ static void versions_folder_keeps_what_alembic_reads(void **state) {
     mkdir(dir, 0755);
     write_tmp("keep/__init__.py", "");
     write_tmp("keep/__init__helpers.py", "def helper():\n    return 1\n");
-    write_tmp("keep/a.py", "revision = '0001_initial'\ndown_revision = None\nbranch_labels = ('feature-x',)\n");
+    write_tmp("keep/a.py", "revision = '0001_initial'\ndown_revision = None\nbranch_labels = ('feature-x', 'release-2')\n");
     write_tmp("keep/b.py", "revision = 'v1.2'\ndown_revision = '0001_initial'\nbranch_labels = 'my.label'\n");
     write_tmp("keep/c.py", "revision: str = 'ae1027a6acf'  # a comment\ndown_revision = 'v1.2',\n");
     diag_list dl;
