@@ -960,44 +960,117 @@ const char *revision_slug(arena *a, const char *message, int truncate) {
 }
 
 
+/* ------------------------------------------------------- file_template */
+
+/* The keys Alembic's _rev_path gives file_template: two strings, then
+** numbers. */
+static const char *const template_keys[] = {"rev", "slug", "epoch", "year", "month", "day", "hour", "minute", "second"};
+enum { TEMPLATE_KEYS = 9, TEMPLATE_STRINGS = 2 };
+
+/* Python's `template % values`, for the conversions retort writes: expand
+** into out (when values is non-NULL), or find what is wrong. */
+static const char *template_walk(arena *a, const char *tmpl, const char *const *strs, const long *nums, strbuf *out,
+                                 size_t *at, const char **hint) {
+    for (const char *p = tmpl; *p; p++) {
+        if (*p != '%') { if (out) sb_appendc(out, *p); continue; }
+        *at = (size_t)(p - tmpl);
+        if (p[1] == '%') { if (out) sb_appendc(out, '%'); p++; continue; }
+        if (p[1] != '(') {
+            *hint = "in alembic.ini a file name's '%' is written %%%% (ConfigParser makes it %%, Python's % "
+                    "formatting makes that %); the keys are written %%(rev)s, %%(slug)s, %%(year)d...";
+            return "a '%' in file_template that starts no %(key)s";
+        }
+        const char *close = strchr(p + 2, ')');
+        if (!close) {
+            *hint = "write the key as %%(name)s, e.g. %%(rev)s";
+            return "a '%(' in file_template without its ')'";
+        }
+        const char *key = arena_strndup(a, p + 2, (size_t)(close - p - 2));
+        int k = -1;
+        for (int i = 0; i < TEMPLATE_KEYS; i++)
+            if (!strcmp(key, template_keys[i])) k = i;
+        if (k < 0) {
+            const char *near = closest_match(key, template_keys, TEMPLATE_KEYS);
+            *hint = arena_printf(a, "%sfile_template may use rev, slug, epoch, year, month, day, hour, minute and "
+                                    "second (Alembic fails with KeyError: '%s')",
+                                 near ? arena_printf(a, "did you mean %%%%(%s)s? ", near) : "", key);
+            return arena_printf(a, "unknown key '%s' in file_template", key);
+        }
+        const char *f = close + 1;
+        bool left = false, zero = false, plus = false, space = false;
+        for (; *f && strchr("#0- +", *f); f++) {
+            if (*f == '-') left = true;
+            if (*f == '0') zero = true;
+            if (*f == '+') plus = true;
+            if (*f == ' ') space = true;
+        }
+        int width = -1, prec = -1;
+        if (isdigit((unsigned char)*f)) for (width = 0; isdigit((unsigned char)*f); f++) width = width * 10 + (*f - '0');
+        if (*f == '.') for (f++, prec = 0; isdigit((unsigned char)*f); f++) prec = prec * 10 + (*f - '0');
+        if (width > 255 || prec > 255) {
+            *hint = "a file name does not need more than a few characters of padding, e.g. %%(month).2d";
+            return "a width or precision over 255 in file_template";
+        }
+        if (*f && strchr("hlL", *f)) f++;            /* Python ignores a length modifier */
+        char conv = *f;
+        if (conv == 's' || ((conv == 'd' || conv == 'i' || conv == 'u') && k >= TEMPLATE_STRINGS)) {
+            if (out) {
+                char fmt[32];
+                if (conv == 's') {
+                    const char *v = k < TEMPLATE_STRINGS ? strs[k] : arena_printf(a, "%ld", nums[k - TEMPLATE_STRINGS]);
+                    snprintf(fmt, sizeof fmt, "%%%s*.*s", left ? "-" : "");
+                    sb_printf(out, fmt, width < 0 ? 0 : width, prec < 0 ? (int)strlen(v) : prec, v);
+                } else {
+                    /* Python's %d: precision = least digits; the 0 flag pads
+                    ** to the width even with a precision (unlike C). */
+                    long v = nums[k - TEMPLATE_STRINGS];
+                    char digits[32];
+                    snprintf(digits, sizeof digits, "%lu", v < 0 ? 0UL - (unsigned long)v : (unsigned long)v);
+                    const char *sign = v < 0 ? "-" : plus ? "+" : space ? " " : "";
+                    int nd = (int)strlen(digits), body = (int)strlen(sign) + (prec > nd ? prec : nd);
+                    int pad = width > body ? width - body : 0;
+                    if (!left && !zero) sb_printf(out, "%*s", pad, "");
+                    sb_append(out, sign);
+                    if (!left && zero) sb_printf(out, "%0*d", pad, 0 * pad);
+                    if (prec > nd) sb_printf(out, "%0*d", prec - nd, 0);
+                    sb_append(out, digits);
+                    if (left) sb_printf(out, "%*s", pad, "");
+                }
+            }
+            p = f;
+            continue;
+        }
+        if (conv == 'd' || conv == 'i' || conv == 'u') {
+            *hint = arena_printf(a, "write %%%%(%s)s: %s is text (Alembic fails with TypeError)", key, key);
+            return arena_printf(a, "'%%(%s)%c' in file_template: %s is not a number", key, conv, key);
+        }
+        *hint = "write %%(key)s, or %%(key)d for the numbers (with flags, a width and a precision: %%(month).2d)";
+        if (!conv) return arena_printf(a, "'%%(%s)' in file_template has no conversion character", key);
+        return arena_printf(a, "'%%(%s)%c' in file_template: retort writes only the s and d conversions", key, conv);
+    }
+    return NULL;
+}
+
+const char *revision_template_check(arena *a, const char *tmpl, size_t *at, const char **hint) {
+    *at = 0;
+    *hint = NULL;
+    return template_walk(a, tmpl, NULL, NULL, NULL, at, hint);
+}
+
 const char *revision_file_name(arena *a, const char *tmpl, const char *rev, const char *slug,
                                const struct tm *when, time_t epoch) {
+    const char *strs[TEMPLATE_STRINGS] = {rev, slug};
+    long nums[TEMPLATE_KEYS - TEMPLATE_STRINGS] = {(long)epoch,   when->tm_year + 1900, when->tm_mon + 1, when->tm_mday,
+                                                   when->tm_hour, when->tm_min,         when->tm_sec};
     strbuf sb = STRBUF_INIT;
     sb_append(&sb, "");
-    for (const char *p = tmpl; *p; p++) {
-        if (*p != '%' || p[1] != '(') { sb_appendc(&sb, *p); continue; }
-        const char *close = strchr(p, ')');
-        if (!close) { sb_append(&sb, p); break; }
-        char name[32];
-        size_t n = (size_t)(close - p - 2);
-        if (n >= sizeof name) n = sizeof name - 1;
-        memcpy(name, p + 2, n);
-        name[n] = '\0';
-        /* Format spec: [.N] then d or s. */
-        const char *f = close + 1;
-        int width = 0;
-        if (*f == '.') { f++; while (isdigit((unsigned char)*f)) width = width * 10 + (*f++ - '0'); }
-        char conv = *f;
-        long num = -1;
-        const char *str = NULL;
-        if (!strcmp(name, "rev")) str = rev;
-        else if (!strcmp(name, "slug")) str = slug;
-        else if (!strcmp(name, "year")) num = when->tm_year + 1900;
-        else if (!strcmp(name, "month")) num = when->tm_mon + 1;
-        else if (!strcmp(name, "day")) num = when->tm_mday;
-        else if (!strcmp(name, "hour")) num = when->tm_hour;
-        else if (!strcmp(name, "minute")) num = when->tm_min;
-        else if (!strcmp(name, "second")) num = when->tm_sec;
-        else if (!strcmp(name, "epoch")) num = (long)epoch;
-        if (str) sb_append(&sb, str);
-        else if (num >= 0) sb_printf(&sb, "%0*ld", width, num);
-        p = (conv == 'd' || conv == 's') ? f : close;
-    }
+    size_t at;
+    const char *hint;
+    template_walk(a, tmpl, strs, nums, &sb, &at, &hint);
     const char *r = arena_strdup(a, sb_str(&sb));
     sb_free(&sb);
     return r;
 }
-
 const char *revision_create_date(arena *a, const char *timezone, struct tm *tm_out, time_t *epoch) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -1009,7 +1082,7 @@ const char *revision_create_date(arena *a, const char *timezone, struct tm *tm_o
         ** Python's str(datetime.now(tz)) does. */
         const char *old = getenv("TZ");
         char *saved = old ? strdup(old) : NULL;
-        setenv("TZ", strcasecmp(timezone, "utc") == 0 ? "UTC0" : timezone, 1);
+        setenv("TZ", timezone, 1);
         tzset();
         localtime_r(&ts.tv_sec, tm_out);
         if (saved) { setenv("TZ", saved, 1); free(saved); } else unsetenv("TZ");

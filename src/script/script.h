@@ -19,7 +19,8 @@ typedef struct retort_config {
     const char *versions_dir;       /* <script_location>/versions */
     const char *file_template;      /* after ConfigParser interpolation */
     int truncate_slug_length;       /* default 40 */
-    const char *timezone;           /* NULL: local time */
+    const char *timezone;           /* the TZ value of the configured zone ("UTC0",
+                                    ** ":/usr/share/zoneinfo/Europe/Paris"); NULL: local time */
     const char *url;                /* sqlalchemy.url, or DATABASE_URL */
     const char *url_source;         /* "DATABASE_URL" or "alembic.ini" */
     /* [retort] section */
@@ -29,10 +30,14 @@ typedef struct retort_config {
     const char *pg_schema;          /* default public */
 } retort_config;
 
-/* Read alembic.ini as Alembic does (ConfigParser: [alembic] section,
-** %(here)s and %% interpolation, continuation lines), then the [retort]
-** section and the DATABASE_URL environment variable.  Returns 0, or -1 with
-** a located diagnostic. */
+/* Read alembic.ini as Alembic does (Python's ConfigParser, strict: a
+** duplicate section or option, a line before the first section, a line that
+** is not `key = value`, and bad or recursive %(name)s interpolation are
+** errors; keys are case-insensitive; continuation lines), then the [retort]
+** section (an unknown key is an error, with a did-you-mean) and the
+** DATABASE_URL environment variable.  file_template and timezone are checked
+** here, for every command (Alembic checks them only when it writes a
+** revision).  Returns 0, or -1 with located diagnostics. */
 int config_load(const char *ini_path, retort_config **out, diag_list *dl);
 void config_free(retort_config *c);
 
@@ -105,11 +110,20 @@ const char *revision_new_id(arena *a);
 /* Alembic's slug: the words of the message joined by '_', lower case,
 ** truncated at a word boundary to `truncate` characters. */
 const char *revision_slug(arena *a, const char *message, int truncate);
-/* Expand file_template with rev, slug and the date parts. */
+/* Expand file_template with rev, slug and the date parts, as Python's
+** `file_template % {...}` does: %(key)s for every key, %(key)d / %(key)i
+** for the numbers, with flags (0 - + space), width and precision; %%.
+** The template must have passed revision_template_check. */
 const char *revision_file_name(arena *a, const char *file_template, const char *rev,
                                const char *slug, const struct tm *when, time_t epoch);
+/* NULL when file_template expands; else what is wrong (a key Alembic does
+** not give, a conversion retort does not write, a lone '%'), *at the offset
+** of the offending '%' and *hint what to write instead (spelt as
+** alembic.ini spells it: %%(rev)s). */
+const char *revision_template_check(arena *a, const char *file_template, size_t *at, const char **hint);
 /* The "Create Date" text: "2025-11-05 19:03:12.345678" (plus "+00:00"
-** style offset when a timezone is configured). Fills *tm_out. */
+** style offset when a timezone is configured: timezone is the config's TZ
+** value). Fills *tm_out. */
 const char *revision_create_date(arena *a, const char *timezone, struct tm *tm_out, time_t *epoch);
 
 #endif

@@ -1,6 +1,6 @@
 /*
 ** test_revision_names.c — the one rule for revision ids and branch labels
-** (revision_name_check, script.h).
+** (revision_name_check, script.h), and the file_template checker.
 **
 ** What real projects use must pass (Alembic's 12 hex digits, 0001_initial,
 ** words, dotted versions, labels with '-'); control characters, quotes,
@@ -94,10 +94,45 @@ static void bad_names_fail(void **state) {
     }
 }
 
+static void file_templates(void **state) {
+    (void)state;
+    arena *a = arena_new();
+    size_t at;
+    const char *hint;
+    const char *good[] = {"%(rev)s_%(slug)s", "%(year)d%(month).2d%(day).2d_%(hour).2d%(minute).2d_%(rev)s_%(slug)s",
+                          "%(epoch)s_%(rev)s", "%(second)02d%%", "%(slug).20s", "%(rev)-12s"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        if (revision_template_check(a, good[i], &at, &hint)) fail_msg("'%s' refused", good[i]);
+    static const struct {
+        const char *tmpl, *message;
+        size_t at;
+    } bad[] = {
+        {"%(rev)s_%(nope)s", "unknown key 'nope' in file_template", 8},
+        {"%(rev)d", "'%(rev)d' in file_template: rev is not a number", 0},
+        {"%(year)x", "'%(year)x' in file_template: retort writes only the s and d conversions", 0},
+        {"%(rev)", "'%(rev)' in file_template has no conversion character", 0},
+        {"%(rev", "a '%(' in file_template without its ')'", 0},
+        {"100%", "a '%' in file_template that starts no %(key)s", 3},
+        {"%s", "a '%' in file_template that starts no %(key)s", 0},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *why = revision_template_check(a, bad[i].tmpl, &at, &hint);
+        if (!why || strcmp(why, bad[i].message) != 0 || at != bad[i].at)
+            fail_msg("'%s': '%s' at %zu, expected '%s' at %zu", bad[i].tmpl, why ? why : "(accepted)", at, bad[i].message,
+                     bad[i].at);
+        assert_non_null(hint);
+    }
+    /* A typo gets a did-you-mean, spelt as alembic.ini spells it. */
+    assert_non_null(revision_template_check(a, "%(slgu)s", &at, &hint));
+    assert_non_null(strstr(hint, "did you mean %%(slug)s?"));
+    arena_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(real_names_pass),
         cmocka_unit_test(bad_names_fail),
+        cmocka_unit_test(file_templates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

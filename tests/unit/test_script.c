@@ -373,6 +373,92 @@ static void docstrings_decoded_as_python_does(void **state) {
     arena_free(a);
 }
 
+/* alembic.ini as strictly as ConfigParser (Python 3.11) reads it. */
+static void config_refuses_what_configparser_refuses(void **state) {
+    (void)state;
+    unsetenv("DATABASE_URL");
+    static const struct {
+        const char *ini, *message;
+        int line, column;
+    } cases[] = {
+        {"[alembic]\nscript_location = a\nScript_Location = b\n",
+         "option 'script_location' in section 'alembic' already exists", 3, 1},
+        {"[alembic]\nscript_location = a\n[retort]\nmodels = m\n[alembic]\nx = 1\n", "section 'alembic' already exists", 5, 1},
+        {"[alembic]\nscript_location = a\nfile_template = %%(rev)s_%%(nope)s\n", "unknown key 'nope' in file_template", 3, 26},
+        {"[alembic]\nscript_location = a\nfile_template = %%(rev)d\n", "'%(rev)d' in file_template: rev is not a number", 3, 17},
+        {"[alembic]\nscript_location = a\nfile_template = 100%%%%_%%(rev)s_%%\n", "a '%' in file_template that starts no %(key)s", 3, 34},
+        {"[alembic]\nscript_location = a\ntimezone = Nowhere/Atlantis\n", "Can't locate timezone: Nowhere/Atlantis", 3, 12},
+        {"[alembic]\na = %(b)s\nb = %(a)s\nscript_location = %(a)s\n",
+         "Recursion limit exceeded in value substitution: option 'script_location' in section 'alembic' contains an "
+         "interpolation key which cannot be substituted in 10 steps",
+         4, 19},
+        {"[alembic]\nscript_location = %(nope)s/x\n", "unknown interpolation '%(nope)s'", 2, 19},
+        {"[alembic]\nscript_location = %(here\n", "bad interpolation variable reference '%(here'", 2, 19},
+        {"script_location = a\n[alembic]\n", "File contains no section headers", 1, 1},
+        {"[alembic]\nscript_location = a\n= x\n", "an option without a name", 3, 1},
+        {"[alembic]\nscript_location = a\n[retort]\nrender_as_bach = false\n", "unknown option 'render_as_bach' in [retort]", 4, 1},
+        {"[alembic]\nscript_location = caf\xe9\n", "the file is not valid UTF-8 (byte 0xE9)", 2, 22},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        diag_list dl;
+        diag_list_init(&dl);
+        retort_config *c = NULL;
+        const char *ini = write_tmp("strict.ini", cases[i].ini);
+        if (config_load(ini, &c, &dl) != -1 || !dl.items.len) {
+            fail_msg("case %zu accepted:\n%s", i, cases[i].ini);
+        }
+        const diag *d = &dl.items.items[0];
+        if (strcmp(d->message, cases[i].message) != 0 || d->loc.line != cases[i].line || d->loc.column != cases[i].column)
+            fail_msg("case %zu: got %d:%d '%s', expected %d:%d '%s'", i, d->loc.line, d->loc.column, d->message,
+                     cases[i].line, cases[i].column, cases[i].message);
+        assert_non_null(d->hint);
+        assert_non_null(d->source_line);
+        assert_null(c);
+        diag_list_free(&dl);
+    }
+    /* The did-you-mean. */
+    diag_list dl;
+    diag_list_init(&dl);
+    retort_config *c = NULL;
+    assert_int_equal(config_load(write_tmp("typo.ini", "[alembic]\nscript_location = a\n[retort]\nexclude_table = x\n"), &c, &dl), -1);
+    assert_non_null(strstr(dl.items.items[0].hint, "did you mean 'exclude_tables'?"));
+    diag_list_free(&dl);
+}
+
+/* ... and what it accepts: interpolation through other options and
+** [DEFAULT], keys in any case, a blank line inside a continued value. */
+static void config_interpolates_like_configparser(void **state) {
+    (void)state;
+    unsetenv("DATABASE_URL");
+    const char *ini = write_tmp("deep.ini",
+                                "[DEFAULT]\nroot = %(here)s/proj\n"
+                                "[alembic]\nScript_Location = %(base)s/alembic\nbase = %(root)s\n"
+                                "file_template = %%(rev)s_%%(slug).10s_%%(month)02d_100%%%%\n"
+                                "timezone = Europe/Paris\n"
+                                "[retort]\nexclude_tables = a\n\n  b\n");
+    diag_list dl;
+    diag_list_init(&dl);
+    retort_config *c = NULL;
+    int rc = config_load(ini, &c, &dl);
+    if (rc != 0) diag_print(&dl, stderr);
+    assert_int_equal(rc, 0);
+    char expect[256];
+    snprintf(expect, sizeof expect, "%s/proj/alembic", tmpdir);
+    assert_string_equal(c->script_location, expect);
+    assert_string_equal(c->file_template, "%(rev)s_%(slug).10s_%(month)02d_100%%");
+    assert_int_equal(c->exclude_tables.len, 2);
+    struct tm when = {.tm_year = 125, .tm_mon = 2, .tm_mday = 5};
+    arena *a = arena_new();
+    assert_string_equal(revision_file_name(a, c->file_template, "ae10", "one_two_three_four", &when, 0),
+                        "ae10_one_two_th_03_100%");
+    /* Python's % formatting, flag by flag ('%05.2d' % 3 == '00003'). */
+    assert_string_equal(revision_file_name(a, "%(day)05.2d|%(day)-4d|%(day)+d|%(rev)6s|%(rev)-6s|%(year)s", "ae10", "", &when, 0),
+                        "00005|5   |+5|  ae10|ae10  |2025");
+    arena_free(a);
+    config_free(c);
+    diag_list_free(&dl);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(slug_like_alembic),
@@ -385,6 +471,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(versions_folder_keeps_what_alembic_reads, make_tmp, rm_tmp),
         cmocka_unit_test_setup_teardown(versions_folder_reads_regular_files_only, make_tmp, rm_tmp),
         cmocka_unit_test_setup_teardown(docstrings_decoded_as_python_does, make_tmp, rm_tmp),
+        cmocka_unit_test_setup_teardown(config_refuses_what_configparser_refuses, make_tmp, rm_tmp),
+        cmocka_unit_test_setup_teardown(config_interpolates_like_configparser, make_tmp, rm_tmp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
