@@ -38,7 +38,6 @@ typedef struct graph_state {
     revision_graph *graph;
     db_conn *db;
     str_vec current;        /* alembic_version rows */
-    strmap *docs;           /* path -> long docstring, read lazily */
 } graph_state;
 
 static void state_free(graph_state *s) {
@@ -51,7 +50,6 @@ static void state_free(graph_state *s) {
 static retort_status load_graph(retort_project *p, graph_state *s) {
     retort_config *c = p->config;
     s->arena = arena_new();
-    s->docs = strmap_new(s->arena);
     if (!c) return RETORT_ECONFIG;
     if (revisions_load(c->versions_dir, &s->revisions, &p->diags) != 0) return RETORT_EREVISIONS;
     if (graph_build(s->revisions, &s->graph, &p->diags) != 0) return RETORT_EREVISIONS;
@@ -70,38 +68,28 @@ static retort_status read_current(retort_project *p, graph_state *s, bool create
 
 /* ------------------------------------------------------------ formatting */
 
-/* The module docstring, stripped (Script.longdoc). */
+/* The module docstring, decoded and stripped (Script.longdoc): the header
+** reader decodes it as Python does. */
 static const char *longdoc(graph_state *s, const revision_node *n) {
-    const char *cached = strmap_get(s->docs, n->header->path);
-    if (cached) return cached;
-    const char *doc = "";
-    char *text = read_file(n->header->path, NULL);
-    if (text) {
-        const char *p = text;
-        while (isspace((unsigned char)*p)) p++;
-        if (*p == 'r' || *p == 'u' || *p == 'R' || *p == 'U') p++;
-        const char *q = NULL;
-        if (!strncmp(p, "\"\"\"", 3)) q = "\"\"\"";
-        else if (!strncmp(p, "'''", 3)) q = "'''";
-        if (q) {
-            const char *start = p + 3, *end = strstr(start, q);
-            if (end) {
-                while (start < end && isspace((unsigned char)*start)) start++;
-                while (end > start && isspace((unsigned char)end[-1])) end--;
-                doc = arena_strndup(s->arena, start, (size_t)(end - start));
-            }
-        }
-        free(text);
-    }
-    strmap_put(s->docs, n->header->path, (void *)doc);
-    return doc;
+    (void)s;
+    return n->header->longdoc ? n->header->longdoc : "";
 }
 
 /* Script.doc: the first paragraph of the docstring. */
 static const char *short_doc(graph_state *s, const revision_node *n) {
-    const char *d = longdoc(s, n);
-    const char *para = strstr(d, "\n\n");
-    return para ? arena_strndup(s->arena, d, (size_t)(para - d)) : d;
+    (void)s;
+    return n->header->doc ? n->header->doc : "";
+}
+
+/* The length of the line break at p as str.splitlines() sees one (\n, \r,
+** \r\n, \v, \f, \x1c-\x1e, U+0085, U+2028, U+2029), or 0. */
+static size_t line_break(const char *p) {
+    const unsigned char *u = (const unsigned char *)p;
+    if (u[0] == '\r') return u[1] == '\n' ? 2 : 1;
+    if (u[0] == '\n' || u[0] == '\v' || u[0] == '\f' || (u[0] >= 0x1c && u[0] <= 0x1e)) return 1;
+    if (u[0] == 0xC2 && u[1] == 0x85) return 2;
+    if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9)) return 3;
+    return 0;
 }
 
 static void comma_list(strbuf *sb, const str_vec *v) {
@@ -182,11 +170,12 @@ static void log_entry(graph_state *s, strbuf *sb, const revision_node *n, bool c
     /* "\n".join("    %s" % line for line in doc.splitlines()) */
     bool first = true;
     for (const char *p = d; *p;) {
-        size_t len = strcspn(p, "\n");
+        size_t len = 0;
+        while (p[len] && !line_break(p + len)) len++;
         sb_printf(sb, "%s    %.*s", first ? "" : "\n", (int)len, p);
         first = false;
         p += len;
-        if (*p == '\n') p++;
+        if (*p) p += line_break(p);
     }
     sb_append(sb, "\n");
 }
@@ -530,15 +519,13 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
 
 /* ---------------------------------------------------------------- merge */
 
-static bool valid_rev_id(const char *id) {
-    if (!*id || strlen(id) > 32) return false;
-    for (const char *c = id; *c; c++)
-        if (!(isalnum((unsigned char)*c) || *c == '_')) return false;
-    return true;
-}
-
 retort_status retort_merge(retort_project *p, const retort_merge_options *o, retort_revision_result *out) {
     memset(out, 0, sizeof *out);
+    /* The names given are checked before anything is read. */
+    src_loc rev_opt = {"--rev-id", 0, 0}, label_opt = {"--branch-label", 0, 0};
+    if ((o->rev_id && revision_name_check(o->rev_id, NAME_NEW_REVISION, rev_opt, 0, &p->diags) != 0) ||
+        (o->branch_label && revision_name_check(o->branch_label, NAME_NEW_BRANCH_LABEL, label_opt, 0, &p->diags) != 0))
+        return RETORT_ERROR;
     graph_state s = {0};
     retort_status rc = load_graph(p, &s);
     if (rc != RETORT_OK) { state_free(&s); return rc; }
@@ -567,11 +554,6 @@ retort_status retort_merge(retort_project *p, const retort_merge_options *o, ret
         project_error(p, NULL, "merging %zu revision%s: a merge joins two heads or more", parents.len, parents.len == 1 ? "" : "s")
             ->severity = DIAG_WARNING;
     const char *rev = o->rev_id ? o->rev_id : revision_new_id(a);
-    if (!valid_rev_id(rev)) {
-        project_error(p, "use letters, digits and '_' only (at most 32 characters)", "invalid revision id '%s'", rev);
-        state_free(&s);
-        return RETORT_ERROR;
-    }
     if (strmap_get(s.graph->by_id, rev)) {
         project_error(p, "choose another --rev-id, or leave it out for a random one", "revision id '%s' already exists", rev);
         state_free(&s);

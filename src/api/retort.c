@@ -185,11 +185,6 @@ static retort_status resolve_parents(retort_project *p, autogen_state *s, const 
             rc = RETORT_ERROR;
             goto done;
         }
-        if (strpbrk(opt->branch_label, "@-+ ")) {
-            project_error(p, "use letters, digits and '_'", "invalid branch label '%s'", opt->branch_label);
-            rc = RETORT_ERROR;
-            goto done;
-        }
     }
 done:
     return rc;
@@ -276,18 +271,16 @@ retort_status retort_diff(retort_project *p, const retort_diff_options *opt, cha
     return rc;
 }
 
-static bool valid_rev_id(const char *id) {
-    if (!*id || strlen(id) > 32) return false;
-    for (const char *c = id; *c; c++)
-        if (!(((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || *c == '_')))
-            return false;
-    return true;
-}
-
 retort_status retort_revision(retort_project *p, const retort_revision_options *opt,
                               retort_revision_result *out) {
     memset(out, 0, sizeof *out);
     if (!p->config) return RETORT_ECONFIG;
+    /* The names given are checked before anything is read or compared:
+    ** one rule for every id and label (script.h). */
+    src_loc rev_opt = {"--rev-id", 0, 0}, label_opt = {"--branch-label", 0, 0};
+    if ((opt->rev_id && revision_name_check(opt->rev_id, NAME_NEW_REVISION, rev_opt, 0, &p->diags) != 0) ||
+        (opt->branch_label && revision_name_check(opt->branch_label, NAME_NEW_BRANCH_LABEL, label_opt, 0, &p->diags) != 0))
+        return RETORT_ERROR;
     retort_config *c = p->config;
     autogen_state s = {0};
     retort_status rc;
@@ -316,12 +309,6 @@ retort_status retort_revision(retort_project *p, const retort_revision_options *
 
     arena *a = s.arena;
     const char *rev = opt->rev_id ? opt->rev_id : revision_new_id(a);
-    if (!valid_rev_id(rev)) {
-        project_error(p, "use letters, digits and '_' only (at most 32: alembic_version.version_num is VARCHAR(32))",
-                      "invalid revision id '%s'", rev);
-        rc = RETORT_ERROR;
-        goto done;
-    }
     if (strmap_get(s.revisions->by_id, rev)) {
         project_error(p, "choose another --rev-id, or leave it out for a random one", "revision id '%s' already exists", rev);
         rc = RETORT_ERROR;

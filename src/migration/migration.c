@@ -505,7 +505,21 @@ int migration_parse(arena *a, const char *path, const char *text, migration_file
     ctx.arena = a;
     ctx.dl = dl;
     ctx.path = arena_strdup(a, path ? path : "<migration>");
-    ctx.text = arena_strdup(a, text ? text : "");
+    text = text ? text : "";
+    if (!strncmp(text, "\xEF\xBB\xBF", 3)) text += 3;      /* a UTF-8 BOM, as Python allows (invisible: columns
+                                                       ** count from after it) */
+    /* Python reads source with universal newlines: \r\n and a lone \r are
+    ** \n, inside strings too. */
+    char *norm = arena_strdup(a, text), *put = norm;
+    for (const char *r = norm; *r; r++) {
+        if (*r == '\r') {
+            *put++ = '\n';
+            if (r[1] == '\n') r++;
+        } else
+            *put++ = *r;
+    }
+    *put = '\0';
+    ctx.text = norm;
     ctx.line = 1;
     ctx.column = 1;
     ctx.filter = &filter;

@@ -45,14 +45,15 @@ static void emit(run *r, const char *fmt, ...) {
     r->opt->emit(r->opt->emit_ctx, line);
 }
 
-/* "Running upgrade a -> b, message" as Alembic logs it (with_doc), or
-** "Running upgrade a -> b" as its --sql comments say it. */
+/* "Running upgrade a -> b, message" as Alembic logs it (with_doc; message
+** is Script.doc, the docstring's first paragraph, and without one Alembic
+** logs no ", "), or "Running upgrade a -> b" as its --sql comments say it. */
 static const char *step_line(run *r, const migration_step *s, bool with_doc) {
     const revision_header *h = s->node->header;
     const char *down = str_vec_join(r->a, &h->down_revisions, ", ");
     const char *from = s->upgrade ? down : h->revision, *to = s->upgrade ? h->revision : down;
     const char *line = arena_printf(r->a, "Running %s %s -> %s", s->upgrade ? "upgrade" : "downgrade", from, to);
-    return with_doc ? arena_printf(r->a, "%s, %s", line, h->doc ? h->doc : "") : line;
+    return with_doc && h->doc && *h->doc ? arena_printf(r->a, "%s, %s", line, h->doc) : line;
 }
 
 /* ------------------------------------------------------------- planning */

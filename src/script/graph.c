@@ -242,13 +242,8 @@ int graph_build(const revision_set *rs, revision_graph **out, diag_list *dl) {
             node_error(dl, x, "duplicate revision id '%s'%s", x->header->revision, "");
             errors++;
         }
-        const char *bad = strpbrk(x->header->revision, "@-+");
-        if (bad) {
-            diag *d = diag_add(dl, DIAG_ERROR, (src_loc){x->header->path, x->header->line_of_revision, 1},
-                               "character '%c' not allowed in revision identifier '%s'", *bad, x->header->revision);
-            diag_set_hint(dl, d, "revision ids are letters, digits and '_'");
-            errors++;
-        }
+        /* The characters of ids and labels were checked where they were read
+        ** (revision_name_check). */
     }
     /* Branch labels: unique, and no label may be a revision id. */
     for (size_t i = 0; i < n; i++) {

@@ -1,10 +1,22 @@
 /*
-** revisions.c — revision files: reading their headers, naming new ones.
+** revisions.c — revision files: reading their headers, the rule for
+** revision ids and branch labels, naming new files.
 **
-** The header reader looks only at module-level assignments of revision,
-** down_revision, branch_labels and depends_on (with or without a type
-** annotation), and stops at the first `def`: bodies are never read, so
-** listing thousands of revisions costs one short read per file.
+** The header reader reads a file once, as Python's tokenizer sees it, and
+** interprets only the module docstring and the module-level assignments of
+** revision, down_revision, branch_labels and depends_on (with or without a
+** type annotation) up to the first top-level `def`: bodies are never
+** interpreted, so listing thousands of revisions costs one short read each.
+** It still refuses what Python would refuse before running anything, so that
+** retort never lists (or plans from) a file Alembic cannot import: a file
+** that is not UTF-8 or holds a NUL byte, an unterminated string, an
+** unmatched or unclosed bracket, a stray character, a merge conflict marker
+** — one located error per file, as Python reports one SyntaxError.  Full
+** syntax is the migration grammar's business, when a file is run.
+**
+** Strings are decoded as Python decodes them (escapes, raw strings,
+** adjacent literals, newlines normalised), so `history` shows the docstring
+** Alembic shows.
 */
 #include "script/script.h"
 
@@ -12,140 +24,763 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-/* Parse a Python value that is None, a string, or a tuple/list of strings,
-** starting at *p (may span lines inside brackets).  Returns false when the
-** value is something else. */
-static bool parse_str_value(arena *a, const char **pp, str_vec *out) {
-    const char *p = *pp;
-    while (*p == ' ' || *p == '\t') p++;
-    if (!strncmp(p, "None", 4) && !(isalnum((unsigned char)p[4]) || p[4] == '_')) {
-        *pp = p + 4;
-        return true;
+/* ------------------------------------------------------------- UTF-8 */
+
+/* Decode one strict UTF-8 sequence at p (p < end): its length, or 0 when
+** the bytes are not UTF-8 (overlong forms, surrogates, > U+10FFFF, a
+** truncated sequence). */
+static size_t utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp) {
+    unsigned c = p[0];
+    if (c < 0x80) { *cp = c; return 1; }
+    size_t n;
+    uint32_t v, min;
+    if (c >= 0xC2 && c <= 0xDF) { n = 2; v = c & 0x1F; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { n = 3; v = c & 0x0F; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 4; v = c & 0x07; min = 0x10000; }
+    else return 0;
+    if ((size_t)(end - p) < n) return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80) return 0;
+        v = (v << 6) | (p[i] & 0x3F);
     }
-    char close = 0;
-    if (*p == '(' ) close = ')';
-    else if (*p == '[') close = ']';
-    if (close) p++;
-    for (;;) {
-        while (isspace((unsigned char)*p) || (close && *p == ',')) p++;
-        if (close && *p == close) { p++; break; }
-        if (*p == '#' && close) { while (*p && *p != '\n') p++; continue; }
-        if (*p != '\'' && *p != '"') {
-            if (!close) return false;
-            return false;
-        }
-        char q = *p++;
-        strbuf sb = STRBUF_INIT;
-        sb_append(&sb, "");
-        while (*p && *p != q && *p != '\n') {
-            if (*p == '\\' && p[1]) p++;
-            sb_appendc(&sb, *p++);
-        }
-        if (*p != q) { sb_free(&sb); return false; }
-        p++;
-        vec_push(a, out, arena_strdup(a, sb_str(&sb)));
-        sb_free(&sb);
-        if (!close) break;
-    }
-    *pp = p;
-    return true;
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+    *cp = v;
+    return n;
 }
 
-/* Read the header part of one file: up to the first top-level `def`. */
-int revision_header_parse(arena *a, const char *path, const char *text, revision_header **out, diag_list *dl) {
-    *out = NULL;
-    revision_header *h = arena_alloc(a, sizeof *h);
-    h->path = arena_strdup(a, path);
-    bool have_rev = false, have_down = false;
+size_t script_utf8_check(const char *text, size_t len) {
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    while (p < end) {
+        uint32_t cp;
+        if (*p < 0x80) { p++; continue; }
+        size_t n = utf8_decode(p, end, &cp);
+        if (!n) return (size_t)(p - (const unsigned char *)text);
+        p += n;
+    }
+    return len;
+}
+
+static void append_utf8(strbuf *sb, uint32_t cp) {
+    if (cp < 0x80) sb_appendc(sb, (char)cp);
+    else if (cp < 0x800) {
+        sb_appendc(sb, (char)(0xC0 | (cp >> 6)));
+        sb_appendc(sb, (char)(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        sb_appendc(sb, (char)(0xE0 | (cp >> 12)));
+        sb_appendc(sb, (char)(0x80 | ((cp >> 6) & 0x3F)));
+        sb_appendc(sb, (char)(0x80 | (cp & 0x3F)));
+    } else {
+        sb_appendc(sb, (char)(0xF0 | (cp >> 18)));
+        sb_appendc(sb, (char)(0x80 | ((cp >> 12) & 0x3F)));
+        sb_appendc(sb, (char)(0x80 | ((cp >> 6) & 0x3F)));
+        sb_appendc(sb, (char)(0x80 | (cp & 0x3F)));
+    }
+}
+
+/* What str.strip() and str.isspace() call whitespace. */
+static bool py_space(uint32_t cp) {
+    return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 ||
+           cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+           cp == 0x205F || cp == 0x3000;
+}
+
+/* Characters Python's tokenizer refuses outside strings and comments
+** although they are not ASCII: spaces and invisible format characters
+** ("invalid non-printable character"), and the General Punctuation block
+** (typographic quotes and dashes pasted from documents: "invalid
+** character"). Other non-ASCII characters are taken as identifier letters. */
+static bool py_bad_char(uint32_t cp, bool *nonprintable) {
+    *nonprintable = py_space(cp) || cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) ||
+                    (cp >= 0x2060 && cp <= 0x206F) || cp == 0xFEFF;
+    if (*nonprintable) return true;
+    return (cp >= 0x2010 && cp <= 0x203E) || (cp >= 0x2041 && cp <= 0x2053) || (cp >= 0x2055 && cp <= 0x205E);
+}
+
+/* str.strip(), on UTF-8 text. */
+static const char *py_strip(arena *a, const char *s) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    uint32_t cp;
+    size_t n;
+    while (p < end && (n = utf8_decode(p, end, &cp)) && py_space(cp)) p += n;
+    while (end > p) {
+        const unsigned char *q = end - 1;
+        while (q > p && (*q & 0xC0) == 0x80) q--;
+        if (!utf8_decode(q, end, &cp) || !py_space(cp)) break;
+        end = q;
+    }
+    return arena_strndup(a, (const char *)p, (size_t)(end - p));
+}
+
+/* --------------------------------------------------------- the reader */
+
+typedef struct reader {
+    arena *a;
+    const char *path;
+    const char *text, *end;     /* the file: UTF-8, no NUL byte */
+    diag_list *dl;
+    bool failed;                /* one error per file, as Python reports one */
+} reader;
+
+static src_loc loc_of(const reader *r, const char *p) {
     int line = 1;
-    const char *p = text;
-    /* Module docstring: its first line is the message. */
-    while (*p == '\n' || *p == ' ') { if (*p == '\n') line++; p++; }
-    if (!strncmp(p, "\"\"\"", 3) || !strncmp(p, "'''", 3)) {
-        const char *q = p[0] == '"' ? "\"\"\"" : "'''";
-        const char *start = p + 3;
-        const char *end = strstr(start, q);
-        if (end) {
-            size_t n = strcspn(start, "\n");
-            if (start + n > end) n = (size_t)(end - start);
-            h->doc = arena_strndup(a, start, n);
-            for (const char *k = p; k < end; k++) if (*k == '\n') line++;
-            p = end + 3;
-        }
-    }
-    while (*p) {
-        const char *eol = strchr(p, '\n');
-        if (!strncmp(p, "def ", 4) || !strncmp(p, "async def ", 10)) break;
-        const char *names[] = {"revision", "down_revision", "branch_labels", "depends_on"};
-        for (int k = 0; k < 4; k++) {
-            size_t n = strlen(names[k]);
-            if (strncmp(p, names[k], n) != 0) continue;
-            const char *v = p + n;
-            while (*v == ' ' || *v == '\t') v++;
-            if (*v == ':') {                      /* annotation: up to '=' */
-                int depth = 0;
-                while (*v && !(*v == '=' && depth == 0) && *v != '\n') {
-                    if (*v == '[') depth++;
-                    if (*v == ']') depth--;
-                    v++;
-                }
-            }
-            if (*v != '=' || v[1] == '=') continue;
-            v++;
-            str_vec vals = {0};
-            const char *after = v;
-            if (!parse_str_value(a, &after, &vals)) {
-                diag *d = diag_add(dl, DIAG_ERROR, (src_loc){path, line, (int)(v - p) + 1},
-                                   "%s must be None, a string or a tuple of strings", names[k]);
-                diag_set_hint(dl, d, "write it as Alembic does, e.g. %s = 'ae1027a6acf'", names[k]);
-                return -1;
-            }
-            for (const char *c = p; c < after; c++) if (*c == '\n') line++;
-            if (k == 0) {
-                if (vals.len != 1) {
-                    diag *d = diag_add(dl, DIAG_ERROR, (src_loc){path, line, 1}, "revision must be one string");
-                    diag_set_hint(dl, d, "write revision = '<12 hex digits>'");
-                    return -1;
-                }
-                h->revision = vals.items[0];
-                h->line_of_revision = line;
-                have_rev = true;
-            } else if (k == 1) { h->down_revisions = vals; have_down = true; }
-            else if (k == 2) h->branch_labels = vals;
-            else h->depends_on = vals;
-            eol = strchr(after, '\n');
-            break;
-        }
-        if (!eol) break;
-        p = eol + 1;
-        line++;
-    }
-    if (!have_rev) return 0;                      /* not a revision file */
-    if (!have_down) {
-        diag *d = diag_add(dl, DIAG_ERROR, (src_loc){path, h->line_of_revision, 1},
-                           "revision '%s' has no down_revision", h->revision);
-        diag_set_hint(dl, d, "add down_revision = None for a first revision, or the id of its parent");
-        return -1;
-    }
-    *out = h;
+    const char *ls = r->text;
+    for (const char *q = r->text; q < p; q++)
+        if (*q == '\n') { line++; ls = q + 1; }
+    return (src_loc){r->path, line, (int)(p - ls) + 1};
+}
+
+static diag *rerror(reader *r, const char *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static diag *rerror(reader *r, const char *at, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    const char *msg = arena_vprintf(r->a, fmt, ap);
+    va_end(ap);
+    r->failed = true;
+    return diag_add(r->dl, DIAG_ERROR, loc_of(r, at), "%s", msg);
+}
+
+static bool ident_char(char c) { return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80; }
+
+/* A newline at p ("\n", "\r\n" or a lone "\r", as Python normalises
+** them): its length, or 0. */
+static size_t newline_at(const reader *r, const char *p) {
+    if (p >= r->end) return 0;
+    if (*p == '\n') return 1;
+    if (*p == '\r') return p + 1 < r->end && p[1] == '\n' ? 2 : 1;
     return 0;
+}
+
+/* Spaces, tabs, form feeds and backslash continuations. */
+static const char *skip_inline(const reader *r, const char *p) {
+    for (;;) {
+        while (p < r->end && (*p == ' ' || *p == '\t' || *p == '\f')) p++;
+        size_t nl = p[0] == '\\' ? newline_at(r, p + 1) : 0;
+        if (!nl) return p;
+        p += 1 + nl;
+    }
+}
+
+/* Inside brackets: also newlines and comments. */
+static const char *skip_bracketed(const reader *r, const char *p) {
+    for (;;) {
+        p = skip_inline(r, p);
+        size_t nl = newline_at(r, p);
+        if (nl) { p += nl; continue; }
+        if (p < r->end && *p == '#') {
+            while (p < r->end && *p != '\n' && *p != '\r') p++;
+            continue;
+        }
+        return p;
+    }
+}
+
+/* ------------------------------------------------------ string literals */
+
+typedef struct strlit {
+    const char *start, *end;        /* the token, prefix to closing quote */
+    bool bytes, fstring;
+    const char *text;               /* decoded (a str literal), else NULL */
+} strlit;
+
+typedef enum { LIT_NONE, LIT_OK, LIT_ERROR } lit_status;
+
+static int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* A string literal at p (a token start): an optional prefix (r, u, b, f,
+** br, rb, fr, rf in any case) and a quoted body, decoded as Python 3.11
+** decodes it.  LIT_NONE: p does not start one. */
+static lit_status read_literal(reader *r, const char *p, strlit *out) {
+    memset(out, 0, sizeof *out);
+    const char *q = p;
+    bool raw = false;
+    while (q < r->end && q - p < 2 && *q && strchr("rRuUbBfF", *q)) q++;
+    if (q >= r->end || (*q != '\'' && *q != '"')) return LIT_NONE;
+    size_t plen = (size_t)(q - p);
+    if (plen) {
+        char pre[3] = {0};
+        for (size_t i = 0; i < plen; i++) pre[i] = (char)tolower((unsigned char)p[i]);
+        static const char *const ok[] = {"r", "u", "b", "f", "br", "rb", "fr", "rf"};
+        bool valid = false;
+        for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) valid |= !strcmp(pre, ok[i]);
+        if (!valid) return LIT_NONE;
+        raw = strchr(pre, 'r') != NULL;
+        out->bytes = strchr(pre, 'b') != NULL;
+        out->fstring = strchr(pre, 'f') != NULL;
+    }
+    char quote = *q;
+    bool triple = q + 2 < r->end && q[1] == quote && q[2] == quote;
+    const char *s = q + (triple ? 3 : 1);
+    bool decode = !out->bytes && !out->fstring;
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, "");
+    for (;;) {
+        if (s >= r->end) {
+            diag *d = rerror(r, p, "unterminated %sstring literal", triple ? "triple-quoted " : "");
+            diag_set_hint(r->dl, d, "close it with %s%c%s", triple ? "the same three quotes: " : "", quote,
+                          triple ? (quote == '"' ? "\"\"" : "''") : "");
+            sb_free(&sb);
+            return LIT_ERROR;
+        }
+        char c = *s;
+        size_t nl = newline_at(r, s);
+        if (nl) {
+            if (!triple) {
+                diag *d = rerror(r, p, "unterminated string literal");
+                diag_set_hint(r->dl, d, "close the string on the same line, or use triple quotes for several lines");
+                sb_free(&sb);
+                return LIT_ERROR;
+            }
+            sb_appendc(&sb, '\n');
+            s += nl;
+            continue;
+        }
+        if (c == quote) {
+            if (!triple) { s++; break; }
+            if (s + 2 < r->end && s[1] == quote && s[2] == quote) { s += 3; break; }
+            sb_appendc(&sb, c);
+            s++;
+            continue;
+        }
+        if (c != '\\') { sb_appendc(&sb, c); s++; continue; }
+        /* A backslash. */
+        if (s + 1 >= r->end) { s++; continue; }     /* unterminated, next turn */
+        size_t enl = newline_at(r, s + 1);
+        if (raw || !decode) {
+            /* Kept as written (raw), or not decoded: only the quote or
+            ** newline after it is not the end of the string. */
+            sb_appendc(&sb, '\\');
+            if (enl) { sb_appendc(&sb, '\n'); s += 1 + enl; }
+            else { sb_appendc(&sb, s[1]); s += 2; }
+            continue;
+        }
+        if (enl) { s += 1 + enl; continue; }        /* line continuation */
+        char e = s[1];
+        const char *simple = strchr("\\'\"abfnrtv", e);
+        if (simple && e) {
+            static const char decoded[] = "\\'\"\a\b\f\n\r\t\v";
+            sb_appendc(&sb, decoded[simple - "\\'\"abfnrtv"]);
+            s += 2;
+            continue;
+        }
+        if (e >= '0' && e <= '7') {
+            uint32_t cp = 0;
+            size_t k = 1;
+            while (k <= 3 && s + k < r->end && s[k] >= '0' && s[k] <= '7') cp = cp * 8 + (uint32_t)(s[k++] - '0');
+            append_utf8(&sb, cp);
+            s += k;
+            continue;
+        }
+        if (e == 'x' || e == 'u' || e == 'U') {
+            size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+            uint32_t cp = 0;
+            bool ok = (size_t)(r->end - s) >= 2 + digits;
+            for (size_t k = 0; ok && k < digits; k++) {
+                int h = hex_digit(s[2 + k]);
+                if (h < 0) ok = false;
+                else cp = cp * 16 + (uint32_t)h;
+            }
+            if (!ok || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                diag *d = !ok ? rerror(r, s, "truncated \\%c%s escape", e, e == 'x' ? "XX" : e == 'u' ? "XXXX" : "XXXXXXXX")
+                              : rerror(r, s, "\\%c escape: U+%04X is not a character that can be written as UTF-8", e, cp);
+                diag_set_hint(r->dl, d, "write \\x41, \\u00e9 or \\U0001f600; write \\\\ for a backslash");
+                sb_free(&sb);
+                return LIT_ERROR;
+            }
+            append_utf8(&sb, cp);
+            s += 2 + digits;
+            continue;
+        }
+        /* \N{...} (a character by name) and unknown escapes are kept as
+        ** written: Python keeps the unknown ones; retort has no table of
+        ** character names. */
+        sb_appendc(&sb, '\\');
+        s++;
+    }
+    out->start = p;
+    out->end = s;
+    if (decode) out->text = arena_strdup(r->a, sb_str(&sb));
+    sb_free(&sb);
+    return LIT_OK;
+}
+
+/* ------------------------------------------------------------ tokens */
+
+typedef VEC(const char *) ptr_vec;
+
+/* A merge conflict marker at the start of a line. */
+static bool conflict_marker(const reader *r, const char *p) {
+    static const char *const marks[] = {"<<<<<<<", ">>>>>>>", "=======", "|||||||"};
+    for (size_t i = 0; i < 4; i++) {
+        if ((size_t)(r->end - p) < 7 || strncmp(p, marks[i], 7) != 0) continue;
+        const char *after = p + 7;
+        if (after >= r->end || *after == ' ' || *after == '\n' || *after == '\r') return true;
+    }
+    return false;
+}
+
+static bool check_conflict(reader *r, const char *p) {
+    if (!conflict_marker(r, p)) return true;
+    diag *d = rerror(r, p, "unresolved merge conflict: a '%.7s' marker line", p);
+    diag_set_hint(r->dl, d, "finish the merge: keep the right lines and delete the <<<<<<<, ======= and >>>>>>> "
+                            "lines (Python, and so Alembic, cannot read the file as it is)");
+    return false;
+}
+
+/* Check the tokens of one logical line from p: strings, brackets,
+** continuation backslashes and stray characters.  Returns the start of the
+** next line, or NULL after an error (or at the end of the file). */
+static const char *scan_line(reader *r, const char *p) {
+    ptr_vec open = {0};
+    while (p < r->end) {
+        char c = *p;
+        if (c == ' ' || c == '\t' || c == '\f') { p++; continue; }
+        if (c == '#') {
+            while (p < r->end && *p != '\n' && *p != '\r') p++;
+            continue;
+        }
+        size_t nl = newline_at(r, p);
+        if (nl) {
+            p += nl;
+            if (!open.len) return p;
+            if (!check_conflict(r, p)) return NULL;
+            continue;
+        }
+        if (c == '\\') {
+            size_t enl = newline_at(r, p + 1);
+            if (enl) { p += 1 + enl; continue; }
+            diag *d = p + 1 >= r->end ? rerror(r, p, "unexpected end of file after a line continuation character")
+                                      : rerror(r, p + 1, "unexpected character after line continuation character");
+            diag_set_hint(r->dl, d, "a '\\' outside a string must end its line");
+            return NULL;
+        }
+        if (c == '(' || c == '[' || c == '{') { vec_push(r->a, &open, p); p++; continue; }
+        if (c == ')' || c == ']' || c == '}') {
+            if (!open.len) {
+                diag *d = rerror(r, p, "unmatched '%c'", c);
+                diag_set_hint(r->dl, d, "remove it, or open it where it belongs");
+                return NULL;
+            }
+            char o = *open.items[--open.len];
+            char want = o == '(' ? ')' : o == '[' ? ']' : '}';
+            if (c != want) {
+                src_loc ol = loc_of(r, open.items[open.len]);
+                diag *d = rerror(r, p, "closing parenthesis '%c' does not match opening parenthesis '%c' on line %d", c, o, ol.line);
+                diag_set_hint(r->dl, d, "close the '%c' with '%c'", o, want);
+                return NULL;
+            }
+            p++;
+            continue;
+        }
+        if (c == '\'' || c == '"' || (isalpha((unsigned char)c) && strchr("rRuUbBfF", c))) {
+            strlit lit;
+            lit_status st = read_literal(r, p, &lit);
+            if (st == LIT_ERROR) return NULL;
+            if (st == LIT_OK) { p = lit.end; continue; }
+        }
+        if (ident_char(c)) {
+            while (p < r->end && ident_char(*p)) {
+                if ((unsigned char)*p < 0x80) { p++; continue; }
+                uint32_t cp = 0;
+                size_t n = utf8_decode((const unsigned char *)p, (const unsigned char *)r->end, &cp);
+                bool nonprintable;
+                if (py_bad_char(cp, &nonprintable)) {
+                    diag *d = nonprintable ? rerror(r, p, "invalid non-printable character U+%04X", cp)
+                                           : rerror(r, p, "invalid character '%.*s' (U+%04X)", (int)n, p, cp);
+                    diag_set_hint(r->dl, d, "outside strings and comments Python takes only ASCII punctuation; "
+                                            "replace it (often pasted from a document)");
+                    return NULL;
+                }
+                p += n;
+            }
+            continue;
+        }
+        if ((unsigned char)c < 0x20 || c == 0x7f) {
+            diag *d = rerror(r, p, "invalid non-printable character U+%04X", (unsigned char)c);
+            diag_set_hint(r->dl, d, "remove it: the file may be damaged, or not a Python file");
+            return NULL;
+        }
+        if (c == '$' || c == '?' || c == '`' || (c == '!' && (p + 1 >= r->end || p[1] != '='))) {
+            diag *d = rerror(r, p, "invalid syntax: '%c' is not Python", c);
+            diag_set_hint(r->dl, d, "every .py file in the versions folder must be a Python module (Alembic imports it)");
+            return NULL;
+        }
+        p++;                                        /* an operator, a digit */
+    }
+    if (open.len) {
+        char o = *open.items[0];
+        diag *d = rerror(r, open.items[0], "'%c' was never closed", o);
+        diag_set_hint(r->dl, d, "close it with '%c'", o == '(' ? ')' : o == '[' ? ']' : '}');
+    }
+    return NULL;
+}
+
+/* -------------------------------------------------------------- values */
+
+/* A header value at *pp: None, a string (adjacent literals concatenated),
+** or a tuple / list of strings, bracketed or not ('a', 'b').  The strings
+** go to out, where each starts to at.  1: done (*pp after it); 0: not such
+** a value (*pp at the offending token); -1: an error, reported. */
+static int header_value(reader *r, const char **pp, str_vec *out, ptr_vec *at) {
+    const char *p = skip_inline(r, *pp);
+    if (r->end - p >= 4 && !strncmp(p, "None", 4) && !(p + 4 < r->end && ident_char(p[4]))) {
+        *pp = p + 4;
+        return 1;
+    }
+    char close = *p == '(' ? ')' : *p == '[' ? ']' : 0;
+    const char *opened = p;
+    if (close) p++;
+    for (;;) {
+        p = close ? skip_bracketed(r, p) : skip_inline(r, p);
+        if (close && p < r->end && *p == close) { p++; break; }
+        if (close && p >= r->end) {
+            diag *d = rerror(r, opened, "'%c' was never closed", *opened);
+            diag_set_hint(r->dl, d, "close it with '%c'", close);
+            return -1;
+        }
+        /* One item: adjacent string literals. */
+        strbuf sb = STRBUF_INIT;
+        sb_append(&sb, "");
+        const char *item = p, *q = p;
+        int parts = 0;
+        for (;;) {
+            strlit lit;
+            lit_status st = read_literal(r, q, &lit);
+            if (st == LIT_ERROR) { sb_free(&sb); return -1; }
+            if (st == LIT_NONE || !lit.text) break;
+            sb_append(&sb, lit.text);
+            parts++;
+            p = lit.end;
+            q = close ? skip_bracketed(r, p) : skip_inline(r, p);
+        }
+        if (!parts) { sb_free(&sb); *pp = p; return 0; }
+        vec_push(r->a, out, arena_strdup(r->a, sb_str(&sb)));
+        vec_push(r->a, at, item);
+        sb_free(&sb);
+        if (close) {
+            p = skip_bracketed(r, p);
+            if (p < r->end && *p == ',') { p++; continue; }
+            if (p < r->end && *p == close) continue;
+            *pp = p;
+            return 0;
+        }
+        p = skip_inline(r, p);
+        if (p < r->end && *p == ',') {             /* 'a', 'b' : a tuple */
+            p = skip_inline(r, p + 1);
+            if (p >= r->end || *p == '#' || newline_at(r, p) || *p == ';') break;
+            continue;
+        }
+        break;
+    }
+    *pp = p;
+    return 1;
+}
+
+/* The end of a statement: spaces, then a comment, a newline, ';' or the
+** end of the file. */
+static bool statement_ends(const reader *r, const char *p) {
+    p = skip_inline(r, p);
+    return p >= r->end || *p == '#' || *p == ';' || newline_at(r, p);
+}
+
+/* The module docstring at p, the first statement: string literals (maybe
+** in parentheses) and nothing else.  Sets h->longdoc and h->doc. */
+static void docstring(reader *r, const char *p, revision_header *h) {
+    bool paren = *p == '(';
+    if (paren) p = skip_bracketed(r, p + 1);
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, "");
+    int parts = 0;
+    for (;;) {
+        strlit lit;
+        if (read_literal(r, p, &lit) != LIT_OK) break;
+        if (!lit.text) { parts = 0; break; }       /* bytes, f-string: no docstring */
+        sb_append(&sb, lit.text);
+        parts++;
+        p = paren ? skip_bracketed(r, lit.end) : skip_inline(r, lit.end);
+    }
+    if (paren && parts) {
+        if (p < r->end && *p == ')') p++;
+        else parts = 0;
+    }
+    if (parts && !r->failed && statement_ends(r, p)) {
+        h->longdoc = py_strip(r->a, sb_str(&sb));
+        const char *para = strstr(h->longdoc, "\n\n");
+        h->doc = para ? arena_strndup(r->a, h->longdoc, (size_t)(para - h->longdoc)) : h->longdoc;
+    }
+    sb_free(&sb);
+}
+
+/* ----------------------------------------------------------- the header */
+
+static const char *const header_names[] = {"revision", "down_revision", "branch_labels", "depends_on"};
+
+/* `name =` or `name: annotation =` at p (column 1): which header name, and
+** *value after the '='; -1 when the line is something else. */
+static int header_assignment(const reader *r, const char *p, const char **value) {
+    for (int k = 0; k < 4; k++) {
+        size_t n = strlen(header_names[k]);
+        if ((size_t)(r->end - p) < n || strncmp(p, header_names[k], n) != 0 || (p + n < r->end && ident_char(p[n])))
+            continue;
+        const char *v = skip_inline(r, p + n);
+        if (v < r->end && *v == ':') {           /* an annotation: up to '=' */
+            int depth = 0;
+            while (v < r->end && !(*v == '=' && depth == 0) && *v != '\n') {
+                if (*v == '[' || *v == '(') depth++;
+                if (*v == ']' || *v == ')') depth--;
+                v++;
+            }
+        }
+        if (v >= r->end || *v != '=' || (v + 1 < r->end && v[1] == '=')) return -1;
+        *value = v + 1;
+        return k;
+    }
+    return -1;
+}
+
+/* The caret width of a string item (read before, so without error) on one
+** line. */
+static int item_span(reader *r, const char *item) {
+    strlit lit;
+    if (read_literal(r, item, &lit) == LIT_OK && !memchr(item, '\n', (size_t)(lit.end - item)))
+        return (int)(lit.end - item);
+    return 1;
+}
+
+/* The coding a `# -*- coding: X -*-` line (line 1 or 2) declares, or NULL. */
+static const char *coding_declared(arena *a, const char *text) {
+    const char *line = text;
+    for (int i = 0; i < 2 && line && *line; i++) {
+        const char *eol = strchr(line, '\n');
+        size_t n = eol ? (size_t)(eol - line) : strlen(line);
+        const char *s = line;
+        while (s < line + n && (*s == ' ' || *s == '\t' || *s == '\f')) s++;
+        if (s < line + n && *s == '#') {
+            const char *c = s;
+            while ((c = strstr(c, "coding")) && c < line + n) {
+                c += 6;
+                if (*c == ':' || *c == '=') {
+                    c++;
+                    while (*c == ' ' || *c == '\t') c++;
+                    size_t k = 0;
+                    while (c + k < line + n && (isalnum((unsigned char)c[k]) || strchr("-_.", c[k]))) k++;
+                    if (k) return arena_strndup(a, c, k);
+                }
+            }
+        }
+        line = eol ? eol + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* Read a regular file (or what a symlink names, if regular) without ever
+** blocking on a FIFO: opened non-blocking, checked with fstat.  NULL with
+** errno set; *not_regular (when non-NULL) says the file exists but is not
+** regular (*mode is its type). */
+static char *read_regular(const char *path, size_t *len, bool *not_regular, mode_t *mode) {
+    if (not_regular) *not_regular = false;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0) { int e = errno; close(fd); errno = e; return NULL; }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        if (not_regular) *not_regular = true;
+        if (mode) *mode = st.st_mode;
+        errno = EINVAL;
+        return NULL;
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *buf = malloc(cap + 1);
+    if (!buf) util_oom();
+    for (;;) {
+        if (n == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap + 1);
+            if (!buf) util_oom();
+        }
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            free(buf);
+            close(fd);
+            errno = e;
+            return NULL;
+        }
+        if (got == 0) break;
+        n += (size_t)got;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static const char *file_type_name(mode_t m) {
+    if (S_ISFIFO(m)) return "a FIFO (named pipe)";
+    if (S_ISSOCK(m)) return "a socket";
+    if (S_ISDIR(m)) return "a folder";
+    if (S_ISCHR(m) || S_ISBLK(m)) return "a device";
+    return "not a regular file";
+}
+
+static const char *base_name(const char *path) {
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
 }
 
 int revision_header_read(arena *a, const char *path, revision_header **out, diag_list *dl) {
     *out = NULL;
-    char *text = read_file(path, NULL);
+    size_t len = 0;
+    bool not_regular = false;
+    mode_t mode = 0;
+    char *text = read_regular(path, &len, &not_regular, &mode);
     if (!text) {
-        diag_add(dl, DIAG_ERROR, (src_loc){path, 0, 0}, "cannot read revision file: %s", strerror(errno));
+        diag *d = not_regular ? diag_add(dl, DIAG_ERROR, (src_loc){path, 0, 0}, "cannot read revision file: it is %s",
+                                         file_type_name(mode))
+                              : diag_add(dl, DIAG_ERROR, (src_loc){path, 0, 0}, "cannot read revision file: %s",
+                                         strerror(errno));
+        if (errno == ENOENT)
+            diag_set_hint(dl, d, "if it is a symbolic link, its target is missing: restore it or remove the link");
+        else if (not_regular)
+            diag_set_hint(dl, d, "a revision is a regular file; remove this one or give it a name not ending in .py");
         return -1;
     }
-    int rc = revision_header_parse(a, path, text, out, dl);
+    int rc = revision_header_parse(a, path, text, len, out, dl);
     free(text);
+    return rc;
+}
+
+int revision_header_parse(arena *a, const char *path, const char *text, size_t len, revision_header **out,
+                          diag_list *dl) {
+    *out = NULL;
+    reader r = {a, arena_strdup(a, path), text, text + len, dl, false};
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        /* The text before it is what a C string sees: locate by hand. */
+        int line = 1;
+        const char *ls = text;
+        for (const char *q = text; q < nul; q++)
+            if (*q == '\n') { line++; ls = q + 1; }
+        diag *d = diag_add(dl, DIAG_ERROR, (src_loc){path, line, (int)(nul - ls) + 1}, "the file contains a NUL byte");
+        diag_set_hint(dl, d, "a Python source file cannot hold NUL bytes (Alembic's import fails): the file is "
+                             "damaged or not Python; restore it from version control");
+        return -1;
+    }
+    size_t bad = script_utf8_check(text, len);
+    if (bad < len) {
+        const char *coding = coding_declared(a, text);
+        diag *d = rerror(&r, text + bad, "the file is not valid UTF-8 (byte 0x%02X)", (unsigned char)text[bad]);
+        if (coding && strcasecmp(coding, "utf-8") && strcasecmp(coding, "utf8"))
+            diag_set_hint(dl, d, "retort reads revision files as UTF-8 only, whatever their coding line says: "
+                                 "convert it (iconv -f %s -t UTF-8) and change the line to 'coding: utf-8'", coding);
+        else
+            diag_set_hint(dl, d, "Python reads source files as UTF-8, and so does Alembic (it refuses this file): "
+                                 "save it as UTF-8 (e.g. iconv -f latin1 -t UTF-8)");
+        return -1;
+    }
+    revision_header *h = arena_alloc(a, sizeof *h);
+    h->path = r.path;
+    h->longdoc = h->doc = "";
+    bool have_rev = false, have_down = false, header = true, first = true;
+    const char *rev_line = NULL, *rev_item = NULL;
+    ptr_vec label_at = {0};
+    const char *p = text;
+    if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) p += 3;    /* a BOM, as Python allows */
+    while (p && p < r.end && !r.failed) {
+        const char *line = p;
+        if (!check_conflict(&r, p)) break;
+        p = skip_inline(&r, p);
+        if (p >= r.end) break;
+        size_t nl = newline_at(&r, p);
+        if (nl) { p += nl; continue; }
+        if (*p == '#') { while (p < r.end && *p != '\n' && *p != '\r') p++; continue; }
+        if (first) {
+            first = false;
+            docstring(&r, p, h);
+            if (r.failed) break;
+        }
+        const char *value;
+        int k = p == line && header ? header_assignment(&r, p, &value) : -1;
+        if (p == line && ((r.end - p > 3 && !strncmp(p, "def", 3) && !ident_char(p[3])) ||
+                          (r.end - p > 5 && !strncmp(p, "async", 5) && !ident_char(p[5]))))
+            header = false;
+        if (k >= 0) {
+            str_vec vals = {0};
+            ptr_vec at = {0};
+            const char *after = value;
+            int rc = header_value(&r, &after, &vals, &at);
+            if (rc < 0) break;
+            if (rc == 0) {
+                /* A token-level error (an unclosed bracket) is the better
+                ** message, and Python's. */
+                scan_line(&r, p);
+                if (r.failed) break;
+                diag *d = rerror(&r, after, "%s must be None, a string or a tuple of strings", header_names[k]);
+                diag_set_hint(dl, d, "write it as Alembic does, e.g. %s = %s", header_names[k],
+                              k == 0 ? "'ae1027a6acf'" : k == 1 ? "'ae1027a6acf' (None for a first revision)" : "None");
+                break;
+            }
+            if (!statement_ends(&r, after)) {
+                diag *d = rerror(&r, skip_inline(&r, after), "unexpected text after the value of %s", header_names[k]);
+                diag_set_hint(dl, d, "end the assignment there (a comment may follow '#')");
+                break;
+            }
+            if (k == 0) {
+                if (vals.len != 1) {
+                    diag *d = rerror(&r, p, "revision must be one string");
+                    diag_set_hint(dl, d, "write revision = '<12 hex digits>'");
+                    break;
+                }
+                h->revision = vals.items[0];
+                rev_line = p;
+                rev_item = at.items[0];
+                have_rev = true;
+            } else if (k == 1) { h->down_revisions = vals; have_down = true; }
+            else if (k == 2) { h->branch_labels = vals; label_at = at; }
+            else h->depends_on = vals;
+            p = after;
+        }
+        p = scan_line(&r, p);
+    }
+    int rc = r.failed ? -1 : 0;
+    if (rc == 0 && (first || !have_rev)) {
+        /* Nothing but blank lines and comments, or no header: Alembic
+        ** refuses both ("Could not determine revision id from filename"). */
+        diag *d = diag_add(dl, DIAG_ERROR, (src_loc){path, 1, 1}, first ? "the file is empty: it is not a revision"
+                                                                        : "no 'revision = ...' in this file: it is not a revision");
+        diag_set_hint(dl, d, "every .py file in the versions folder must be a revision (Alembic refuses this one too: "
+                             "\"Could not determine revision id from filename %s\"); delete it, or move a helper "
+                             "module out of the folder (__init__.py is fine: it is skipped)", base_name(path));
+        rc = -1;
+    }
+    if (rc == 0) {
+        h->line_of_revision = loc_of(&r, rev_line).line;
+        if (revision_name_check(h->revision, NAME_REVISION, loc_of(&r, rev_item), item_span(&r, rev_item), dl) != 0) rc = -1;
+        for (size_t i = 0; i < h->branch_labels.len; i++)
+            if (revision_name_check(h->branch_labels.items[i], NAME_BRANCH_LABEL, loc_of(&r, label_at.items[i]),
+                                    item_span(&r, label_at.items[i]), dl) != 0)
+                rc = -1;
+    }
+    if (rc == 0 && !have_down) {
+        diag *d = diag_add(dl, DIAG_ERROR, (src_loc){path, h->line_of_revision, 1},
+                           "revision '%s' has no down_revision", h->revision);
+        diag_set_hint(dl, d, "add down_revision = None for a first revision, or the id of its parent");
+        rc = -1;
+    }
+    if (rc == 0) *out = h;
     return rc;
 }
 
@@ -169,16 +804,30 @@ int revisions_load(const char *dir, revision_set **out, diag_list *dl) {
     struct dirent *e;
     while ((e = readdir(d))) {
         size_t n = strlen(e->d_name);
-        if (n > 3 && !strcmp(e->d_name + n - 3, ".py") && e->d_name[0] != '.')
+        /* Alembic skips __init__* (and .#* editor locks); retort also
+        ** skips every hidden file. */
+        if (n > 3 && !strcmp(e->d_name + n - 3, ".py") && e->d_name[0] != '.' && strncmp(e->d_name, "__init__", 8) != 0)
             vec_push(a, &files, arena_printf(a, "%s/%s", dir, e->d_name));
     }
     closedir(d);
     if (files.len) qsort(files.items, files.len, sizeof *files.items, cmp_str);
     int rc = 0;
     for (size_t i = 0; i < files.len; i++) {
+        /* Only regular files (or symlinks to them) are read: opening a
+        ** FIFO would block (Alembic hangs there), a device may do
+        ** anything.  A symlink to nothing is an error (a revision may be
+        ** missing); anything else cannot be a revision: a warning. */
+        struct stat st;
+        if (stat(files.items[i], &st) == 0 && !S_ISREG(st.st_mode)) {
+            diag *dg = diag_add(dl, DIAG_WARNING, (src_loc){files.items[i], 0, 0},
+                                "skipped: %s, not a revision file", file_type_name(st.st_mode));
+            diag_set_hint(dl, dg, "retort reads only regular files (and symbolic links to them) in the versions "
+                                  "folder; remove it or rename it so that it does not end in .py (Alembic %s it)",
+                          S_ISFIFO(st.st_mode) ? "hangs reading" : "fails on");
+            continue;
+        }
         revision_header *h;
         if (revision_header_read(a, files.items[i], &h, dl) != 0) { rc = -1; continue; }
-        if (!h) continue;
         revision_header *prev = strmap_put(rs->by_id, h->revision, h);
         if (prev) {
             diag *dg = diag_add(dl, DIAG_ERROR, (src_loc){h->path, h->line_of_revision, 1},
@@ -198,6 +847,86 @@ void revisions_free(revision_set *rs) {
     if (rs) arena_free(rs->arena);
 }
 
+/* ------------------------------------------------ ids and branch labels */
+
+/* name as it may be shown: control characters, quotes, backslashes and
+** bytes that are not UTF-8 escaped as Python's repr would. */
+static const char *shown(arena *a, const char *s, size_t n) {
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, "");
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        uint32_t cp;
+        size_t k = *p >= 0x80 ? utf8_decode(p, end, &cp) : 1;
+        if (*p == '\t') sb_append(&sb, "\\t");
+        else if (*p == '\n') sb_append(&sb, "\\n");
+        else if (*p == '\r') sb_append(&sb, "\\r");
+        else if (*p == '\\') sb_append(&sb, "\\\\");
+        else if (*p == '\'') sb_append(&sb, "\\'");
+        else if (*p < 0x20 || *p == 0x7f || !k) sb_printf(&sb, "\\x%02x", *p);
+        else if (*p >= 0x80 && (py_space(cp) || cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFEFF))
+            sb_printf(&sb, cp <= 0xFF ? "\\x%02x" : "\\u%04x", cp);
+        else { sb_appendn(&sb, (const char *)p, k); p += k; continue; }
+        p += k ? k : 1;
+    }
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+int revision_name_check(const char *name, revision_name_kind kind, src_loc loc, int span, diag_list *dl) {
+    bool label = kind == NAME_BRANCH_LABEL || kind == NAME_NEW_BRANCH_LABEL;
+    const char *what = label ? "branch label" : "revision identifier";
+    const char *rule = label ? "a branch label is ASCII letters, digits and '_', with '.' and '-' inside (not "
+                               "first; '-' not last either), e.g. shoppingcart, my_feature, feature-x"
+                             : "a revision id is ASCII letters, digits and '_', with '.' inside (not first), "
+                               "e.g. ae1027a6acf or 0001_initial";
+    arena *a = dl->arena;
+    size_t n = strlen(name);
+    diag *d = NULL;
+    for (size_t i = 0; i < n && !d; i++) {
+        unsigned char c = (unsigned char)name[i];
+        bool edge = (c == '.' && i == 0) || (c == '-' && label && (i == 0 || i + 1 == n));
+        if (isalnum(c) || c == '_' || ((c == '.' || (c == '-' && label)) && !edge)) {
+            if (c == '-' && kind == NAME_NEW_BRANCH_LABEL && isdigit((unsigned char)name[i + 1])) {
+                d = diag_add(dl, DIAG_ERROR, loc, "'-' before a digit in branch label '%s'", shown(a, name, n));
+                diag_set_hint(dl, d, "Alembic reads '%.*s' as a relative revision (\"%c below %.*s\"), so "
+                                     "'%s@head' would never name the branch; %s",
+                              (int)(i + 2), name, name[i + 1], (int)i, name, name, rule);
+            }
+            continue;
+        }
+        if (edge) {
+            d = diag_add(dl, DIAG_ERROR, loc, "%s '%s' may not %s with '%c'", what, shown(a, name, n),
+                         i == 0 ? "start" : "end", c);
+        } else {
+            size_t k = 1;
+            uint32_t cp;
+            if (c >= 0x80) k = utf8_decode((const unsigned char *)name + i, (const unsigned char *)name + n, &cp);
+            d = diag_add(dl, DIAG_ERROR, loc, "character '%s' not allowed in %s '%s'", shown(a, name + i, k ? k : 1),
+                         what, shown(a, name, n));
+        }
+        diag_set_hint(dl, d, "%s", rule);
+    }
+    static const char *const reserved[] = {"base", "head", "heads", "current"};
+    for (size_t i = 0; i < 4 && !d; i++)
+        if (!strcmp(name, reserved[i])) {
+            d = diag_add(dl, DIAG_ERROR, loc, "'%s' cannot be a %s: it is a symbol of revision targets", name, what);
+            diag_set_hint(dl, d, "choose another name (base, head, heads and current name positions, not revisions)");
+        }
+    if (!d && !n) {
+        d = diag_add(dl, DIAG_ERROR, loc, "empty %s", what);
+        diag_set_hint(dl, d, "%s", rule);
+    }
+    if (!d && kind == NAME_NEW_REVISION && n > 32) {
+        d = diag_add(dl, DIAG_ERROR, loc, "revision identifier '%s' is longer than 32 characters", name);
+        diag_set_hint(dl, d, "alembic_version.version_num is VARCHAR(32): use at most 32 characters");
+    }
+    if (d) d->span = span > 0 ? span : 1;
+    return d ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ new files */
 const char *revision_new_id(arena *a) {
     unsigned char b[6] = {0};
     int fd = open("/dev/urandom", O_RDONLY);
@@ -235,50 +964,124 @@ const char *revision_slug(arena *a, const char *message, int truncate) {
     return r;
 }
 
+
+/* ------------------------------------------------------- file_template */
+
+/* The keys Alembic's _rev_path gives file_template: two strings, then
+** numbers. */
+static const char *const template_keys[] = {"rev", "slug", "epoch", "year", "month", "day", "hour", "minute", "second"};
+enum { TEMPLATE_KEYS = 9, TEMPLATE_STRINGS = 2 };
+
+/* Python's `template % values`, for the conversions retort writes: expand
+** into out (when values is non-NULL), or find what is wrong. */
+static const char *template_walk(arena *a, const char *tmpl, const char *const *strs, const long *nums, strbuf *out,
+                                 size_t *at, const char **hint) {
+    for (const char *p = tmpl; *p; p++) {
+        if (*p != '%') { if (out) sb_appendc(out, *p); continue; }
+        *at = (size_t)(p - tmpl);
+        if (p[1] == '%') { if (out) sb_appendc(out, '%'); p++; continue; }
+        if (p[1] != '(') {
+            *hint = "in alembic.ini a file name's '%' is written %%%% (ConfigParser makes it %%, Python's % "
+                    "formatting makes that %); the keys are written %%(rev)s, %%(slug)s, %%(year)d...";
+            return "a '%' in file_template that starts no %(key)s";
+        }
+        const char *close = strchr(p + 2, ')');
+        if (!close) {
+            *hint = "write the key as %%(name)s, e.g. %%(rev)s";
+            return "a '%(' in file_template without its ')'";
+        }
+        const char *key = arena_strndup(a, p + 2, (size_t)(close - p - 2));
+        int k = -1;
+        for (int i = 0; i < TEMPLATE_KEYS; i++)
+            if (!strcmp(key, template_keys[i])) k = i;
+        if (k < 0) {
+            const char *near = closest_match(key, template_keys, TEMPLATE_KEYS);
+            *hint = arena_printf(a, "%sfile_template may use rev, slug, epoch, year, month, day, hour, minute and "
+                                    "second (Alembic fails with KeyError: '%s')",
+                                 near ? arena_printf(a, "did you mean %%%%(%s)s? ", near) : "", key);
+            return arena_printf(a, "unknown key '%s' in file_template", key);
+        }
+        const char *f = close + 1;
+        bool left = false, zero = false, plus = false, space = false;
+        for (; *f && strchr("#0- +", *f); f++) {
+            if (*f == '-') left = true;
+            if (*f == '0') zero = true;
+            if (*f == '+') plus = true;
+            if (*f == ' ') space = true;
+        }
+        int width = -1, prec = -1;
+        /* The numbers stop growing past 255 (refused below): a huge width
+        ** must not overflow an int. */
+        if (isdigit((unsigned char)*f))
+            for (width = 0; isdigit((unsigned char)*f); f++)
+                if (width <= 255) width = width * 10 + (*f - '0');
+        if (*f == '.')
+            for (f++, prec = 0; isdigit((unsigned char)*f); f++)
+                if (prec <= 255) prec = prec * 10 + (*f - '0');
+        if (width > 255 || prec > 255) {
+            *hint = "a file name does not need more than a few characters of padding, e.g. %%(month).2d";
+            return "a width or precision over 255 in file_template";
+        }
+        if (*f && strchr("hlL", *f)) f++;            /* Python ignores a length modifier */
+        char conv = *f;
+        if (conv == 's' || ((conv == 'd' || conv == 'i' || conv == 'u') && k >= TEMPLATE_STRINGS)) {
+            if (out) {
+                char fmt[32];
+                if (conv == 's') {
+                    const char *v = k < TEMPLATE_STRINGS ? strs[k] : arena_printf(a, "%ld", nums[k - TEMPLATE_STRINGS]);
+                    snprintf(fmt, sizeof fmt, "%%%s*.*s", left ? "-" : "");
+                    sb_printf(out, fmt, width < 0 ? 0 : width, prec < 0 ? (int)strlen(v) : prec, v);
+                } else {
+                    /* Python's %d: precision = least digits; the 0 flag pads
+                    ** to the width even with a precision (unlike C). */
+                    long v = nums[k - TEMPLATE_STRINGS];
+                    char digits[32];
+                    snprintf(digits, sizeof digits, "%lu", v < 0 ? 0UL - (unsigned long)v : (unsigned long)v);
+                    const char *sign = v < 0 ? "-" : plus ? "+" : space ? " " : "";
+                    int nd = (int)strlen(digits), body = (int)strlen(sign) + (prec > nd ? prec : nd);
+                    int pad = width > body ? width - body : 0;
+                    if (!left && !zero) sb_printf(out, "%*s", pad, "");
+                    sb_append(out, sign);
+                    if (!left && zero) sb_printf(out, "%0*d", pad, 0 * pad);
+                    if (prec > nd) sb_printf(out, "%0*d", prec - nd, 0);
+                    sb_append(out, digits);
+                    if (left) sb_printf(out, "%*s", pad, "");
+                }
+            }
+            p = f;
+            continue;
+        }
+        if (conv == 'd' || conv == 'i' || conv == 'u') {
+            *hint = arena_printf(a, "write %%%%(%s)s: %s is text (Alembic fails with TypeError)", key, key);
+            return arena_printf(a, "'%%(%s)%c' in file_template: %s is not a number", key, conv, key);
+        }
+        *hint = "write %%(key)s, or %%(key)d for the numbers (with flags, a width and a precision: %%(month).2d)";
+        if (!conv) return arena_printf(a, "'%%(%s)' in file_template has no conversion character", key);
+        return arena_printf(a, "'%%(%s)%c' in file_template: retort writes only the s and d conversions", key, conv);
+    }
+    return NULL;
+}
+
+const char *revision_template_check(arena *a, const char *tmpl, size_t *at, const char **hint) {
+    *at = 0;
+    *hint = NULL;
+    return template_walk(a, tmpl, NULL, NULL, NULL, at, hint);
+}
+
 const char *revision_file_name(arena *a, const char *tmpl, const char *rev, const char *slug,
                                const struct tm *when, time_t epoch) {
+    const char *strs[TEMPLATE_STRINGS] = {rev, slug};
+    long nums[TEMPLATE_KEYS - TEMPLATE_STRINGS] = {(long)epoch,   when->tm_year + 1900, when->tm_mon + 1, when->tm_mday,
+                                                   when->tm_hour, when->tm_min,         when->tm_sec};
     strbuf sb = STRBUF_INIT;
     sb_append(&sb, "");
-    for (const char *p = tmpl; *p; p++) {
-        if (*p != '%' || p[1] != '(') { sb_appendc(&sb, *p); continue; }
-        const char *close = strchr(p, ')');
-        if (!close) { sb_append(&sb, p); break; }
-        char name[32];
-        size_t n = (size_t)(close - p - 2);
-        if (n >= sizeof name) n = sizeof name - 1;
-        memcpy(name, p + 2, n);
-        name[n] = '\0';
-        /* Format spec: [.N] then d or s.  A field wider than a file name
-        ** can be makes a name too long to write, as Alembic's would be: N
-        ** stops growing there (a huge N neither overflows nor allocates). */
-        const char *f = close + 1;
-        int width = 0;
-        if (*f == '.') {
-            for (f++; isdigit((unsigned char)*f); f++)
-                if (width <= NAME_MAX) width = width * 10 + (*f - '0');
-            if (width > NAME_MAX) width = NAME_MAX + 1;
-        }
-        char conv = *f;
-        long num = -1;
-        const char *str = NULL;
-        if (!strcmp(name, "rev")) str = rev;
-        else if (!strcmp(name, "slug")) str = slug;
-        else if (!strcmp(name, "year")) num = when->tm_year + 1900;
-        else if (!strcmp(name, "month")) num = when->tm_mon + 1;
-        else if (!strcmp(name, "day")) num = when->tm_mday;
-        else if (!strcmp(name, "hour")) num = when->tm_hour;
-        else if (!strcmp(name, "minute")) num = when->tm_min;
-        else if (!strcmp(name, "second")) num = when->tm_sec;
-        else if (!strcmp(name, "epoch")) num = (long)epoch;
-        if (str) sb_append(&sb, str);
-        else if (num >= 0) sb_printf(&sb, "%0*ld", width, num);
-        p = (conv == 'd' || conv == 's') ? f : close;
-    }
+    size_t at;
+    const char *hint;
+    template_walk(a, tmpl, strs, nums, &sb, &at, &hint);
     const char *r = arena_strdup(a, sb_str(&sb));
     sb_free(&sb);
     return r;
 }
-
 const char *revision_create_date(arena *a, const char *timezone, struct tm *tm_out, time_t *epoch) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -290,7 +1093,7 @@ const char *revision_create_date(arena *a, const char *timezone, struct tm *tm_o
         ** Python's str(datetime.now(tz)) does. */
         const char *old = getenv("TZ");
         char *saved = old ? strdup(old) : NULL;
-        setenv("TZ", strcasecmp(timezone, "utc") == 0 ? "UTC0" : timezone, 1);
+        setenv("TZ", timezone, 1);
         tzset();
         localtime_r(&ts.tv_sec, tm_out);
         if (saved) { setenv("TZ", saved, 1); free(saved); } else unsetenv("TZ");

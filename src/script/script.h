@@ -19,7 +19,8 @@ typedef struct retort_config {
     const char *versions_dir;       /* <script_location>/versions */
     const char *file_template;      /* after ConfigParser interpolation */
     int truncate_slug_length;       /* default 40 */
-    const char *timezone;           /* NULL: local time */
+    const char *timezone;           /* the TZ value of the configured zone ("UTC0",
+                                    ** ":/usr/share/zoneinfo/Europe/Paris"); NULL: local time */
     const char *url;                /* sqlalchemy.url, or DATABASE_URL */
     const char *url_source;         /* "DATABASE_URL" or "alembic.ini" */
     /* [retort] section */
@@ -30,10 +31,14 @@ typedef struct retort_config {
     int backup_keep;                /* SQLite backups kept, newest first (5) */
 } retort_config;
 
-/* Read alembic.ini as Alembic does (ConfigParser: [alembic] section,
-** %(here)s and %% interpolation, continuation lines), then the [retort]
-** section and the DATABASE_URL environment variable.  Returns 0, or -1 with
-** a located diagnostic. */
+/* Read alembic.ini as Alembic does (Python's ConfigParser, strict: a
+** duplicate section or option, a line before the first section, a line that
+** is not `key = value`, and bad or recursive %(name)s interpolation are
+** errors; keys are case-insensitive; continuation lines), then the [retort]
+** section (an unknown key is an error, with a did-you-mean) and the
+** DATABASE_URL environment variable.  file_template and timezone are checked
+** here, for every command (Alembic checks them only when it writes a
+** revision).  Returns 0, or -1 with located diagnostics. */
 int config_load(const char *ini_path, retort_config **out, diag_list *dl);
 /* The same for an in-memory text, read as the contents of ini_path (which
 ** gives %(here)s and the diagnostics' file name; it need not exist). */
@@ -49,7 +54,9 @@ typedef struct revision_header {
     str_vec down_revisions;         /* empty: a base */
     str_vec branch_labels;
     str_vec depends_on;
-    const char *doc;                /* first line of the module docstring */
+    const char *longdoc;            /* the module docstring, decoded as Python does,
+                                    ** stripped (Alembic's Script.longdoc); "" if none */
+    const char *doc;                /* its first paragraph (Script.doc) */
     int line_of_revision;           /* where `revision =` is */
 } revision_header;
 
@@ -59,15 +66,49 @@ typedef struct revision_set {
     strmap *by_id;
 } revision_set;
 
-/* The header of one file; *out is NULL (and 0 returned) for a .py file that
-** is not a revision (no `revision =`). */
+/* The header of one revision file.  The file must be a regular file (or a
+** symlink to one), UTF-8 without NUL bytes, pass a token-level check
+** (strings terminated, brackets matched, no stray characters, no merge
+** conflict markers), and declare `revision =` and `down_revision =`; its
+** ids and labels must follow revision_name_check.  Anything else is -1 with
+** one located error (as Python reports one SyntaxError per file). */
 int revision_header_read(arena *a, const char *path, revision_header **out, diag_list *dl);
-/* The same for an in-memory text, read as the contents of path. */
-int revision_header_parse(arena *a, const char *path, const char *text, revision_header **out, diag_list *dl);
+/* The same for an in-memory text[0..len), read as the contents of path. */
+int revision_header_parse(arena *a, const char *path, const char *text, size_t len, revision_header **out,
+                          diag_list *dl);
 /* Read the headers of every *.py file in dir (only up to the end of the
-** header assignments: bodies are never read here). */
+** header assignments: bodies are never interpreted here).  Skipped, as
+** Alembic skips them: names starting with "__init__" (and, retort's own
+** rule, with "."); an entry that is not a regular file (a FIFO, a socket, a
+** device, a folder) is skipped with a warning, as it cannot hold a revision
+** (Alembic hangs on a FIFO).  Every other file must be a revision. */
 int revisions_load(const char *dir, revision_set **out, diag_list *dl);
 void revisions_free(revision_set *rs);
+
+/* Does text[0..len) hold valid UTF-8 (strict, as Python decodes source)?
+** Returns len, or the offset of the first byte that is not. */
+size_t script_utf8_check(const char *text, size_t len);
+
+/* -------------------------------------------- revision ids and labels */
+
+/* The one rule for the names of revisions (docs/revision-graph.md, "Revision
+** ids and branch labels"), wherever they come from (revision files,
+** --rev-id, --branch-label, merge):
+**   - ASCII letters, digits and '_', and '.' anywhere but first;
+**   - a branch label may also have '-', but not first or last;
+**   - not base, head, heads or current (Alembic's symbols).
+** What retort creates must also work everywhere, so a new name has two
+** more constraints (files keep what Alembic accepts):
+**   - a new revision id has at most 32 characters
+**     (alembic_version.version_num is VARCHAR(32));
+**   - a new branch label has no '-' before a digit (Alembic reads "x-1@head"
+**     as "one revision below x").
+** Returns 0, or -1 with an error at loc (span: caret width) saying which
+** character is wrong and what the rule is. */
+typedef enum revision_name_kind {
+    NAME_REVISION, NAME_NEW_REVISION, NAME_BRANCH_LABEL, NAME_NEW_BRANCH_LABEL
+} revision_name_kind;
+int revision_name_check(const char *name, revision_name_kind kind, src_loc loc, int span, diag_list *dl);
 
 /* ---------------------------------------------------------- new files */
 
@@ -76,11 +117,20 @@ const char *revision_new_id(arena *a);
 /* Alembic's slug: the words of the message joined by '_', lower case,
 ** truncated at a word boundary to `truncate` characters. */
 const char *revision_slug(arena *a, const char *message, int truncate);
-/* Expand file_template with rev, slug and the date parts. */
+/* Expand file_template with rev, slug and the date parts, as Python's
+** `file_template % {...}` does: %(key)s for every key, %(key)d / %(key)i
+** for the numbers, with flags (0 - + space), width and precision; %%.
+** The template must have passed revision_template_check. */
 const char *revision_file_name(arena *a, const char *file_template, const char *rev,
                                const char *slug, const struct tm *when, time_t epoch);
+/* NULL when file_template expands; else what is wrong (a key Alembic does
+** not give, a conversion retort does not write, a lone '%'), *at the offset
+** of the offending '%' and *hint what to write instead (spelt as
+** alembic.ini spells it: %%(rev)s). */
+const char *revision_template_check(arena *a, const char *file_template, size_t *at, const char **hint);
 /* The "Create Date" text: "2025-11-05 19:03:12.345678" (plus "+00:00"
-** style offset when a timezone is configured). Fills *tm_out. */
+** style offset when a timezone is configured: timezone is the config's TZ
+** value). Fills *tm_out. */
 const char *revision_create_date(arena *a, const char *timezone, struct tm *tm_out, time_t *epoch);
 
 #endif

@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     arena *a = arena_new();
 
     revision_header *h = NULL;
-    (void)revision_header_parse(a, FUZZ_PATH, text, &h, &dl);
+    (void)revision_header_parse(a, FUZZ_PATH, text, strlen(text), &h, &dl);
 
     migration_file *m = NULL;
     if (migration_parse(a, FUZZ_PATH, text, &m, &dl) == 0) {

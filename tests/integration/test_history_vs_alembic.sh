@@ -4,7 +4,9 @@
 # --indicate-current), branches and show must print what `alembic` prints,
 # byte for byte, on a history with a branch point, a branch label and a
 # merge point; on SQLite and on PostgreSQL (RETORT_TEST_PG_URL; the test
-# fails without it unless RETORT_ALLOW_NO_PG=1).
+# fails without it unless RETORT_ALLOW_NO_PG=1).  And docstrings written at
+# the edges of Python's string syntax, in history, show and the "Running
+# upgrade" lines of a run.
 #
 # Where Alembic prints a Python set (the children of a branch point, the
 # revisions of `current` when the database has several), its order is
@@ -20,7 +22,7 @@ trap 'rm -rf "$tmp"; if [[ -n "${RETORT_TEST_PG_URL:-}" ]]; then drop_pg_databas
 norm_sets() {
   /usr/bin/python3 -c '
 import sys
-for line in sys.stdin.read().splitlines():
+for line in sys.stdin.read().split("\n"):  # not splitlines(): docstrings hold \f, \v, U+2028
     for key in ("Branches into: ", "Branch names: "):
         if line.startswith(key):
             line = key + ", ".join(sorted(line[len(key):].split(", ")))
@@ -122,6 +124,54 @@ scenario() {
   same "$backend current -v at merge" current --verbose
   cd "$SOURCE_DIR"
 }
+
+# The "Running ..." messages of an Alembic run (its log on stderr), each
+# with the lines that continue it (a docstring's first paragraph may span
+# lines).
+alembic_running() {
+  /usr/bin/python3 -c '
+import sys
+msgs = []
+for line in sys.stdin.read().split("\n"):
+    if line.startswith(("INFO  [", "WARNI [", "ERROR [")):
+        msgs.append(line.split("] ", 1)[1])
+    elif msgs and line:
+        msgs[-1] += "\n" + line
+print("\n".join(m for m in msgs if m.startswith("Running ")))'
+}
+
+# Docstrings at the edges of Python's string syntax (tests/data/docstrings:
+# escaped quotes and backslashes, raw strings, single quotes, adjacent
+# literals, CRLF and a BOM, Unicode whitespace, none at all): history,
+# heads, show and the "Running upgrade / downgrade" lines print them as
+# Alembic does, decoded.
+docstrings() {
+  local dir=$tmp/docstrings r want got
+  new_project "$dir"
+  cd "$dir"
+  echo "== docstrings"
+  cp "$SOURCE_DIR"/tests/data/docstrings/*.py alembic/versions/
+  export DATABASE_URL="sqlite:///$dir/app.db"
+  same "docstrings history" history
+  same "docstrings history -v" history --verbose
+  same "docstrings heads -v" heads --verbose
+  for r in doc000000001 doc000000002 doc000000003 doc000000004 doc000000005 doc000000006 doc000000007; do
+    same "docstrings show $r" show $r
+  done
+  for step in "upgrade head" "downgrade base"; do
+    # shellcheck disable=SC2086
+    want=$(DATABASE_URL="sqlite:///$dir/alembic.db" PYTHONWARNINGS=ignore "${ALEMBIC[@]}" $step 2>&1 | alembic_running)
+    # shellcheck disable=SC2086
+    got=$(DATABASE_URL="sqlite:///$dir/retort.db" "$RETORT" $step --no-backup) || fail "docstrings: retort $step failed"
+    if [[ "$want" != "$got" ]]; then
+      fail "docstrings: the Running lines of $step differ from Alembic's"
+      diff <(echo "$want") <(echo "$got") >&2 || true
+    fi
+    [[ -n "$want" ]] || fail "docstrings: no Running lines from Alembic's $step"
+  done
+  cd "$SOURCE_DIR"
+}
+docstrings
 
 export DATABASE_URL="sqlite:///$tmp/sqlite/app.db"
 scenario sqlite

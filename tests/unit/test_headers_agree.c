@@ -4,8 +4,9 @@
 ** revisions.c reads only the header assignments (fast: history and the
 ** graph never parse bodies); the migration grammar reads whole files (to run
 ** them).  On every migration file the project has — the shipped versions,
-** the renderer's goldens, the parser's fixtures — both must find the same
-** revision, down_revision, branch_labels and depends_on.
+** the renderer's goldens, the parser's fixtures, the docstring fixtures —
+** both must find the same revision, down_revision, branch_labels,
+** depends_on and docstring.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +26,28 @@ static void assert_same_vec(const str_vec *x, const str_vec *y, const char *what
 }
 
 #include <dirent.h>
+
+/* str.strip() for the whitespace the fixtures use: ASCII, U+00A0, U+2003,
+** U+3000. */
+static size_t space_len(const char *p) {
+    static const char *const wide[] = {"\xc2\xa0", "\xe2\x80\x83", "\xe3\x80\x80"};
+    if (*p && strchr(" \t\n\r\f\v", *p)) return 1;
+    for (size_t i = 0; i < 3; i++)
+        if (!strncmp(p, wide[i], strlen(wide[i]))) return strlen(wide[i]);
+    return 0;
+}
+
+static const char *strip(arena *a, const char *s) {
+    size_t n;
+    while ((n = space_len(s))) s += n;
+    size_t len = strlen(s);
+    for (bool more = true; more && len;) {
+        more = false;
+        for (size_t k = 1; k <= 3 && k <= len; k++)
+            if (space_len(s + len - k) == k) { len -= k; more = true; break; }
+    }
+    return arena_strndup(a, s, len);
+}
 
 /* Compare the two readers on every revision file of dir; returns how many. */
 static size_t check_folder(const char *dir) {
@@ -54,6 +77,10 @@ static size_t check_folder(const char *dir) {
         assert_same_vec(&m->down_revisions, &h->down_revisions, "down_revision", path);
         assert_same_vec(&m->branch_labels, &h->branch_labels, "branch_labels", path);
         assert_same_vec(&m->depends_on, &h->depends_on, "depends_on", path);
+        /* The docstring: both decode it as Python does; the header keeps
+        ** it stripped (Script.longdoc). */
+        const char *doc = strip(a, m->docstring ? m->docstring : "");
+        if (strcmp(doc, h->longdoc) != 0) fail_msg("%s: docstring '%s' vs '%s'", path, doc, h->longdoc);
         n++;
     }
     closedir(d);
@@ -77,11 +104,17 @@ static void parser_fixtures(void **state) {
     assert_true(check_folder(TEST_DATA "/migrations") >= 3);
 }
 
+static void docstring_fixtures(void **state) {
+    (void)state;
+    assert_true(check_folder(TEST_DATA "/docstrings") >= 7);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shipped_versions),
         cmocka_unit_test(renderer_goldens),
         cmocka_unit_test(parser_fixtures),
+        cmocka_unit_test(docstring_fixtures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,1 @@
+Meeting notes, not a migration: ask Bob $$ about the rollout?

@@ -1,0 +1,5 @@
+"""Shared helpers for the migrations."""
+
+
+def helper():
+    return 1

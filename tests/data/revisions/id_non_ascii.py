@@ -1,0 +1,2 @@
+revision = 'café'
+down_revision = None

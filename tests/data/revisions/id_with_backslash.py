@@ -1,0 +1,2 @@
+revision = r'ab\cd'
+down_revision = None

@@ -1,0 +1,2 @@
+revision = "it's"
+down_revision = None

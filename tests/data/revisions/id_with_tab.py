@@ -1,0 +1,2 @@
+revision = 'ab\tcd'
+down_revision = None

@@ -1,0 +1,2 @@
+revision = 'abé'
+down_revision = None

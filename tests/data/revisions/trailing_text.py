@@ -1,0 +1,2 @@
+revision = 'trail0000001' garbage
+down_revision = None

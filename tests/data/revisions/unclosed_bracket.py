@@ -1,0 +1,7 @@
+revision = 'brack0000001'
+down_revision = (
+    'aaaa00000001',
+
+
+def upgrade():
+    pass
