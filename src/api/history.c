@@ -573,42 +573,18 @@ retort_status retort_merge(retort_project *p, const retort_merge_options *o, ret
     }
     str_vec down = {0};
     for (size_t i = 0; i < parents.len; i++) vec_push(a, &down, parents.items[i]->header->revision);
-    const char *message = o->message ? o->message : "empty message";
-    struct tm when;
-    time_t epoch;
-    const char *date = revision_create_date(a, c->timezone, &when, &epoch);
-    if (o->create_date) date = o->create_date;
-    const char *slug = revision_slug(a, message, c->truncate_slug_length);
-    const char *name = revision_file_name(a, c->file_template, rev, slug, &when, epoch);
-    const char *path = arena_printf(a, "%s/%s.py", c->versions_dir, name);
-    struct stat st;
-    if (stat(path, &st) == 0) {
-        project_error(p, "nothing was written; choose another message or --rev-id", "'%s' already exists", path);
-        state_free(&s);
-        return RETORT_EIO;
-    }
-    arena *oa = arena_new();
-    migration_ops *ops = arena_alloc(oa, sizeof *ops);
-    ops->arena = oa;
     render_options ro = {
-        .message = message,
+        .message = o->message ? o->message : "empty message",
         .revision = rev,
         .down_revisions = &down,
-        .create_date = date,
+        .create_date = o->create_date,
         .branch_labels = labels.len ? &labels : NULL,
         .batch = c->render_as_batch,
         .autogenerate = false,
     };
-    char *text = render_python(ops, &ro);
-    migration_ops_free(ops);
-    if (write_file_atomic(path, text, strlen(text)) != 0) {
-        diag *d = diag_add(dl, DIAG_ERROR, (src_loc){path, 0, 0}, "cannot write the revision file: %s", strerror(errno));
-        diag_set_hint(dl, d, "nothing was written; check that the versions folder exists and is writable");
-        free(text);
-        state_free(&s);
-        return RETORT_EIO;
-    }
-    free(text);
+    const char *path = NULL;
+    rc = project_write_revision(p, a, NULL, ro, &path);
+    if (rc != RETORT_OK) { state_free(&s); return rc; }
     out->path = strdup(path);
     out->revision = strdup(rev);
     out->detected = strdup("");

@@ -5,6 +5,7 @@
 #define RETORT_API_PROJECT_H
 
 #include "retort.h"
+#include "render/render.h"
 #include "script/script.h"
 
 struct retort_project {
@@ -15,5 +16,13 @@ struct retort_project {
 /* An error of the project (no file location) with a hint (or NULL). */
 diag *project_error(retort_project *p, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Write a new revision file, as `revision` and `merge` do: the file name
+** from file_template (ro->message gives the slug, ro->create_date the date
+** unless NULL: now), refused when it exists, ops rendered by render_python
+** (ops may be NULL: empty upgrade() and downgrade()) and written
+** atomically.  *path_out is the path written (in arena a). */
+retort_status project_write_revision(retort_project *p, arena *a, const migration_ops *ops, render_options ro,
+                                     const char **path_out);
 
 #endif

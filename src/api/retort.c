@@ -314,38 +314,19 @@ retort_status retort_revision(retort_project *p, const retort_revision_options *
         rc = RETORT_ERROR;
         goto done;
     }
-    struct tm when;
-    time_t epoch;
-    const char *date = revision_create_date(a, c->timezone, &when, &epoch);
-    if (opt->create_date) date = opt->create_date;
-    const char *slug = revision_slug(a, opt->message, c->truncate_slug_length);
-    const char *name = revision_file_name(a, c->file_template, rev, slug, &when, epoch);
-    const char *path = arena_printf(a, "%s/%s.py", c->versions_dir, name);
-    struct stat st;
-    if (stat(path, &st) == 0) {
-        project_error(p, "nothing was written; choose another message or --rev-id", "'%s' already exists", path);
-        rc = RETORT_EIO;
-        goto done;
-    }
     render_options ro = {
         .message = opt->message ? opt->message : "",
         .revision = rev,
         .down_revisions = &down,
         .branch_labels = labels.len ? &labels : NULL,
         .depends_on = deps.len ? &deps : NULL,
-        .create_date = date,
+        .create_date = opt->create_date,
         .batch = c->render_as_batch,
         .autogenerate = opt->autogenerate,
     };
-    char *text = render_python(s.ops, &ro);
-    if (write_file_atomic(path, text, strlen(text)) != 0) {
-        diag *d = diag_add(&p->diags, DIAG_ERROR, (src_loc){path, 0, 0}, "cannot write the revision file: %s", strerror(errno));
-        diag_set_hint(&p->diags, d, "nothing was written; check that the versions folder exists and is writable");
-        free(text);
-        rc = RETORT_EIO;
-        goto done;
-    }
-    free(text);
+    const char *path = NULL;
+    rc = project_write_revision(p, a, s.ops, ro, &path);
+    if (rc != RETORT_OK) goto done;
     out->path = strdup(path);
     out->revision = strdup(rev);
     out->operations = s.ops->ops.len;

@@ -26,7 +26,9 @@ struct revision_node {
     VEC(revision_node *) depends;           /* depends_on, resolved */
     bool is_head, is_base, is_branch_point, is_merge_point;
     size_t order;                           /* position in a topological order */
-    /* Added by graph.c (h7): */
+    /* What Alembic's own commands need beyond the parent links: depends_on
+    ** counts as an edge for heads and branch points (its "real" heads), and
+    ** several outputs follow the order revisions were found in. */
     VEC(revision_node *) all_up;            /* children by down_revision or depends_on */
     VEC(revision_node *) norm_down;         /* down + depends_on not already implied */
     str_vec labels;                         /* effective branch labels, sorted */
@@ -44,7 +46,8 @@ typedef struct revision_graph {
     strmap *by_id;
     VEC(revision_node *) heads;             /* sorted by id */
     VEC(revision_node *) bases;
-    /* Added by graph.c (h7): */
+    /* Orders and lookups of Alembic's RevisionMap, so that `heads`,
+    ** `branches` and `history` list what Alembic lists, in its order. */
     node_vec by_map;                        /* Alembic's map order (directory order) */
     node_vec heads_map_order;               /* heads as `alembic heads` lists them */
     node_vec real_heads;                    /* heads counting depends_on (map order) */
@@ -65,8 +68,7 @@ typedef struct migration_step {
     ** revisions the step removes from and adds to the table. */
     str_vec version_delete;
     str_vec version_insert;
-    /* Added by graph.c (h7): the UPDATE of the step, when it has one (NULL
-    ** otherwise).  It is also in the lists above: `from` is the LAST item of
+    /* The UPDATE of the step, when it has one (NULL otherwise).  It is also in the lists above: `from` is the LAST item of
     ** version_delete and `to` the FIRST of version_insert, so a runner that
     ** reads the lists as "DELETE all but the last, UPDATE last -> first,
     ** INSERT the rest" issues Alembic's statements.  A step never has a
@@ -85,7 +87,7 @@ int graph_plan_upgrade(const revision_graph *g, const str_vec *current, const ch
 int graph_plan_downgrade(const revision_graph *g, const str_vec *current, const char *target,
                          migration_plan *plan, diag_list *dl);
 
-/* ------------------------------------------------ added by graph.c (h7) */
+/* ------------------------------------------- targets, plans, inspection */
 
 /* Every revision a target names, as Alembic's get_revisions(): "heads" and
 ** "<label>@heads" give several, "base" and "<label>@base" none, "-N" walks
