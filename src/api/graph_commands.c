@@ -1,5 +1,5 @@
 /*
-** history.c — the public API of the revision-graph commands (retort.h,
+** graph_commands.c — the public API of the revision-graph commands (retort.h,
 ** section "The revision graph"): current, history, heads, branches, show,
 ** stamp and merge.
 **
@@ -212,7 +212,7 @@ retort_status retort_current(retort_project *p, const retort_current_options *op
     graph_state s = {0};
     retort_status rc = load_graph(p, &s);
     if (rc == RETORT_OK) rc = read_current(p, &s, false);
-    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    if (rc != RETORT_OK) goto done;
     strbuf sb = STRBUF_INIT;
     sb_append(&sb, "");
     if (verbose) sb_printf(&sb, "Current revision(s) for %s:\n", display_url(s.arena, p->config->url));
@@ -221,6 +221,7 @@ retort_status retort_current(retort_project *p, const retort_current_options *op
     for (size_t i = 0; rc == RETORT_OK && i < all.len; i++) cmd_format(&s, &sb, all.items[i], verbose, default_flags());
     if (rc == RETORT_OK) *out = sb_take(&sb);
     else sb_free(&sb);
+done:
     state_free(&s);
     return rc;
 }
@@ -231,15 +232,15 @@ retort_status retort_history(retort_project *p, const retort_history_options *op
     *out = NULL;
     graph_state s = {0};
     retort_status rc = load_graph(p, &s);
-    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    if (rc != RETORT_OK) goto done;
     const char *base = NULL, *head = NULL;
     if (range) {
         const char *colon = strchr(range, ':');
         if (!colon || strchr(colon + 1, ':')) {
             project_error(p, "write -r START:END, START: or :END (e.g. -r base:head, -r ae10:)",
                  "History range requires [start]:[end], [start]:, or :[end]");
-            state_free(&s);
-            return RETORT_ERROR;
+            rc = RETORT_ERROR;
+            goto done;
         }
         while (isspace((unsigned char)*range)) range++;
         base = arena_strndup(s.arena, range, (size_t)(colon - range));
@@ -250,7 +251,7 @@ retort_status retort_history(retort_project *p, const retort_history_options *op
     bool need_db = indicate_current || (base && !strcmp(base, "current")) || (head && !strcmp(head, "current"));
     if (need_db) {
         rc = read_current(p, &s, false);
-        if (rc != RETORT_OK) { state_free(&s); return rc; }
+        if (rc != RETORT_OK) goto done;
         strbuf cur = STRBUF_INIT;
         sb_append(&cur, "");
         for (size_t i = 0; i < s.current.len; i++) sb_printf(&cur, "%s%s", i ? " " : "", s.current.items[i]);
@@ -265,8 +266,8 @@ retort_status retort_history(retort_project *p, const retort_history_options *op
     if (head && !strcmp(head, "base")) {
         /* walk_revisions(head="base") lists nothing */
     } else if (graph_walk(s.graph, base, head, &revs, &p->diags) != 0) {
-        state_free(&s);
-        return RETORT_ERROR;
+        rc = RETORT_ERROR;
+        goto done;
     }
     strbuf sb = STRBUF_INIT;
     sb_append(&sb, "");
@@ -274,8 +275,10 @@ retort_status retort_history(retort_project *p, const retort_history_options *op
                    .tree_indicators = true, .head_indicators = true, .current_indicator = indicate_current};
     for (size_t i = 0; i < revs.len; i++) cmd_format(&s, &sb, revs.items[i], verbose, f);
     *out = sb_take(&sb);
+    rc = RETORT_OK;
+done:
     state_free(&s);
-    return RETORT_OK;
+    return rc;
 }
 
 retort_status retort_heads(retort_project *p, const retort_heads_options *opt, char **out) {
@@ -283,15 +286,17 @@ retort_status retort_heads(retort_project *p, const retort_heads_options *opt, c
     *out = NULL;
     graph_state s = {0};
     retort_status rc = load_graph(p, &s);
-    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    if (rc != RETORT_OK) goto done;
     strbuf sb = STRBUF_INIT;
     sb_append(&sb, "");
     const node_vec *heads = resolve_dependencies ? &s.graph->real_heads : &s.graph->heads_map_order;
     fmt_flags f = {.include_branches = true, .head_indicators = true};
     for (size_t i = 0; i < heads->len; i++) cmd_format(&s, &sb, heads->items[i], verbose, f);
     *out = sb_take(&sb);
+    rc = RETORT_OK;
+done:
     state_free(&s);
-    return RETORT_OK;
+    return rc;
 }
 
 retort_status retort_branches(retort_project *p, const retort_branches_options *opt, char **out) {
@@ -299,11 +304,11 @@ retort_status retort_branches(retort_project *p, const retort_branches_options *
     *out = NULL;
     graph_state s = {0};
     retort_status rc = load_graph(p, &s);
-    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    if (rc != RETORT_OK) goto done;
     node_vec revs = {0};
     if (graph_walk(s.graph, NULL, NULL, &revs, &p->diags) != 0) {
-        state_free(&s);
-        return RETORT_ERROR;
+        rc = RETORT_ERROR;
+        goto done;
     }
     strbuf sb = STRBUF_INIT;
     sb_append(&sb, "");
@@ -329,15 +334,17 @@ retort_status retort_branches(retort_project *p, const retort_branches_options *
         sb_append(&sb, "\n\n");
     }
     *out = sb_take(&sb);
+    rc = RETORT_OK;
+done:
     state_free(&s);
-    return RETORT_OK;
+    return rc;
 }
 
 retort_status retort_show(retort_project *p, const char *rev, char **out) {
     *out = NULL;
     graph_state s = {0};
     retort_status rc = load_graph(p, &s);
-    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    if (rc != RETORT_OK) goto done;
     node_vec revs = {0};
     if (!strcmp(rev, "current")) {
         rc = read_current(p, &s, false);
@@ -355,7 +362,7 @@ retort_status retort_show(retort_project *p, const char *rev, char **out) {
         } else if (graph_resolve(s.graph, rev, &revs, &p->diags) != 0)
             rc = RETORT_ERROR;
     }
-    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    if (rc != RETORT_OK) goto done;
     strbuf sb = STRBUF_INIT;
     sb_append(&sb, "");
     for (size_t i = 0; i < revs.len; i++) {
@@ -363,8 +370,10 @@ retort_status retort_show(retort_project *p, const char *rev, char **out) {
         sb_append(&sb, "\n");
     }
     *out = sb_take(&sb);
+    rc = RETORT_OK;
+done:
     state_free(&s);
-    return RETORT_OK;
+    return rc;
 }
 
 /* ---------------------------------------------------------------- stamp */
@@ -434,7 +443,7 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
     *out = NULL;
     graph_state s = {0};
     retort_status rc = load_graph(p, &s);
-    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    if (rc != RETORT_OK) goto done;
     retort_config *c = p->config;
     diag_list *dl = &p->diags;
     arena *a = s.arena;
@@ -446,14 +455,14 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
         if (colon) {
             if (!o->sql) {
                 project_error(p, "a FROM:TO range needs --sql; online, the database says where it is", "Range revision not allowed");
-                state_free(&s);
-                return RETORT_ERROR;
+                rc = RETORT_ERROR;
+                goto done;
             }
             const char *srev = arena_strndup(a, t, (size_t)(colon - t));
             if (start && strcmp(start, srev)) {
                 project_error(p, NULL, "Stamp operation with --sql only supports a single starting revision at a time");
-                state_free(&s);
-                return RETORT_ERROR;
+                rc = RETORT_ERROR;
+                goto done;
             }
             start = srev;
             t = colon + 1;
@@ -462,25 +471,25 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
     }
     if (o->sql && o->purge) {
         project_error(p, "--purge empties a live table; leave it out with --sql", "Can't use --purge with --sql mode");
-        state_free(&s);
-        return RETORT_ERROR;
+        rc = RETORT_ERROR;
+        goto done;
     }
     const dialect *d = c->url ? dialect_for_url(c->url) : NULL;
     if (!d) {
         project_error(p, "set sqlalchemy.url in alembic.ini or DATABASE_URL (sqlite:///... or postgresql://...)",
              "no usable database URL");
-        state_free(&s);
-        return RETORT_ECONFIG;
+        rc = RETORT_ECONFIG;
+        goto done;
     }
     if (o->sql) {
         str_vec cur = {0};
         if (start) {
             node_vec from = {0};
-            if (graph_resolve(s.graph, start, &from, dl) != 0) { state_free(&s); return RETORT_ERROR; }
+            if (graph_resolve(s.graph, start, &from, dl) != 0) { rc = RETORT_ERROR; goto done; }
             for (size_t i = 0; i < from.len; i++) vec_push(a, &cur, from.items[i]->header->revision);
         }
         migration_plan plan = {0};
-        if (graph_plan_stamp(s.graph, &cur, &targets, &plan, dl) != 0) { state_free(&s); return RETORT_ERROR; }
+        if (graph_plan_stamp(s.graph, &cur, &targets, &plan, dl) != 0) { rc = RETORT_ERROR; goto done; }
         strbuf sb = STRBUF_INIT;
         sb_append(&sb, "");
         bool transactional = d->kind == DIALECT_POSTGRESQL;
@@ -498,21 +507,22 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
         if (!rows) sb_printf(&sb, "%s;\n\n", sql_drop_version_table(a, d));
         if (transactional) sb_append(&sb, "COMMIT;\n\n");
         *out = sb_take(&sb);
-        state_free(&s);
-        return RETORT_OK;
+        rc = RETORT_OK;
+        goto done;
     }
     /* Online: lock, and read where the database is inside the transaction,
     ** so that nothing can move it between the read and the write. */
-    if (db_open(c->url, true, &s.db, dl) != 0) { state_free(&s); return RETORT_EDATABASE; }
+    if (db_open(c->url, true, &s.db, dl) != 0) { rc = RETORT_EDATABASE; goto done; }
     s.db->pg_schema = c->pg_schema;
     if (db_lock(s.db, o->lock_timeout_ms > 0 ? o->lock_timeout_ms : 60000, dl) != 0) {
-        state_free(&s);
-        return RETORT_EDATABASE;
+        rc = RETORT_EDATABASE;
+        goto done;
     }
     rc = stamp_locked(&s, o, d, &targets, dl);
     if (rc == RETORT_OK && db_commit(s.db, dl) != 0) rc = RETORT_EDATABASE;
     if (rc != RETORT_OK) project_error(p, "nothing was changed: the transaction was rolled back", "stamp failed");
     db_unlock(s.db);
+done:
     state_free(&s);
     return rc;
 }
@@ -528,27 +538,27 @@ retort_status retort_merge(retort_project *p, const retort_merge_options *o, ret
         return RETORT_ERROR;
     graph_state s = {0};
     retort_status rc = load_graph(p, &s);
-    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    if (rc != RETORT_OK) goto done;
     retort_config *c = p->config;
     diag_list *dl = &p->diags;
     arena *a = s.arena;
     node_vec parents = {0};
     for (size_t i = 0; i < o->n_revisions; i++)
-        if (graph_resolve(s.graph, o->revisions[i], &parents, dl) != 0) { state_free(&s); return RETORT_ERROR; }
+        if (graph_resolve(s.graph, o->revisions[i], &parents, dl) != 0) { rc = RETORT_ERROR; goto done; }
     for (size_t i = 0; i < parents.len; i++)
         for (size_t k = 0; k < i; k++)
             if (parents.items[i] == parents.items[k]) {
                 project_error(p, "name each revision once", "Duplicate head revisions specified");
-                state_free(&s);
-                return RETORT_ERROR;
+                rc = RETORT_ERROR;
+                goto done;
             }
     for (size_t i = 0; i < parents.len; i++)
         if (!parents.items[i]->is_head) {
             project_error(p, "merge joins heads; see them with: retort heads",
                  "Revision %s is not a head revision; please specify --splice to create a new branch from this revision",
                  parents.items[i]->header->revision);
-            state_free(&s);
-            return RETORT_ERROR;
+            rc = RETORT_ERROR;
+            goto done;
         }
     if (parents.len < 2)
         project_error(p, NULL, "merging %zu revision%s: a merge joins two heads or more", parents.len, parents.len == 1 ? "" : "s")
@@ -556,8 +566,8 @@ retort_status retort_merge(retort_project *p, const retort_merge_options *o, ret
     const char *rev = o->rev_id ? o->rev_id : revision_new_id(a);
     if (strmap_get(s.graph->by_id, rev)) {
         project_error(p, "choose another --rev-id, or leave it out for a random one", "revision id '%s' already exists", rev);
-        state_free(&s);
-        return RETORT_ERROR;
+        rc = RETORT_ERROR;
+        goto done;
     }
     str_vec labels = {0};
     if (o->branch_label) {
@@ -566,8 +576,8 @@ retort_status retort_merge(retort_project *p, const retort_merge_options *o, ret
         if (other) {
             project_error(p, "choose another --branch-label", "Branch name '%s' already used by revision %s", o->branch_label,
                  other->header->revision);
-            state_free(&s);
-            return RETORT_ERROR;
+            rc = RETORT_ERROR;
+            goto done;
         }
         vec_push(a, &labels, o->branch_label);
     }
@@ -584,10 +594,12 @@ retort_status retort_merge(retort_project *p, const retort_merge_options *o, ret
     };
     const char *path = NULL;
     rc = project_write_revision(p, a, NULL, ro, &path);
-    if (rc != RETORT_OK) { state_free(&s); return rc; }
+    if (rc != RETORT_OK) goto done;
     out->path = strdup(path);
     out->revision = strdup(rev);
     out->detected = strdup("");
+    rc = RETORT_OK;
+done:
     state_free(&s);
-    return RETORT_OK;
+    return rc;
 }
