@@ -19,7 +19,7 @@
 ** it, as RETORT_ERROR with *out NULL, when the project itself cannot be
 ** allocated.
 **
-** Example (tests/integration/test_header_example.sh compiles and runs it):
+** Example (tests/CMakeLists.txt builds it, test_header_example.sh runs it):
 **
 **     retort_project *p;
 **     if (retort_open("alembic.ini", &p) != RETORT_OK) {
