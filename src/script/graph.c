@@ -28,6 +28,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,9 +187,15 @@ static void map_order(const revision_set *rs, arena *a, node_vec *nodes) {
     for (size_t i = 0; i < nodes->len; i++) nodes->items[i]->map_index = i;
 }
 
-static diag *node_error(diag_list *dl, const revision_node *n, const char *fmt, const char *a1,
-                        const char *a2) {
-    return diag_add(dl, DIAG_ERROR, (src_loc){n->header->path, n->header->line_of_revision, 1}, fmt, a1, a2);
+/* An error at the `revision =` line of n's file. */
+static diag *node_error(diag_list *dl, const revision_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static diag *node_error(diag_list *dl, const revision_node *n, const char *fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    const char *msg = arena_vprintf(dl->arena, fmt, args);
+    va_end(args);
+    return diag_add(dl, DIAG_ERROR, (src_loc){n->header->path, n->header->line_of_revision, 1}, "%s", msg);
 }
 
 /* Labels: Alembic's _add_branches.  The label goes to every revision above
@@ -239,7 +246,7 @@ int graph_build(const revision_set *rs, revision_graph **out, diag_list *dl) {
     for (size_t i = 0; i < n; i++) {
         revision_node *x = g->by_map.items[i];
         if (strmap_put(g->by_id, x->header->revision, x)) {
-            node_error(dl, x, "duplicate revision id '%s'%s", x->header->revision, "");
+            node_error(dl, x, "duplicate revision id '%s'", x->header->revision);
             errors++;
         }
         /* The characters of ids and labels were checked where they were read
@@ -270,7 +277,7 @@ int graph_build(const revision_set *rs, revision_graph **out, diag_list *dl) {
         for (size_t k = 0; k < h->down_revisions.len; k++) {
             const char *id = h->down_revisions.items[k];
             if (!strcmp(id, h->revision)) {
-                diag *d = node_error(dl, x, "Self-loop is detected in revisions (%s)%s", id, "");
+                diag *d = node_error(dl, x, "Self-loop is detected in revisions (%s)", id);
                 diag_set_hint(dl, d, "a revision cannot be its own down_revision");
                 errors++;
                 continue;
@@ -298,7 +305,7 @@ int graph_build(const revision_set *rs, revision_graph **out, diag_list *dl) {
                 continue;
             }
             if (p == x) {
-                node_error(dl, x, "Dependency self-loop is detected in revisions (%s)%s", id, "");
+                node_error(dl, x, "Dependency self-loop is detected in revisions (%s)", id);
                 errors++;
                 continue;
             }
