@@ -63,14 +63,7 @@ static diag *fail(conv *c, src_loc at, const char *fmt, ...) {
     char *msg = arena_vprintf(c->dl->arena, fmt, ap);
     va_end(ap);
     diag *d = diag_add(c->dl, DIAG_ERROR, at, "%s", msg);
-    if (!d->source_line && c->m->text && at.line > 0) {
-        const char *p = c->m->text;
-        for (int line = 1; line < at.line && *p; p++)
-            if (*p == '\n') line++;
-        const char *e = p;
-        while (*e && *e != '\n' && *e != '\r') e++;
-        d->source_line = arena_strndup(c->dl->arena, p, (size_t)(e - p));
-    }
+    if (!d->source_line) d->source_line = text_line(c->dl->arena, c->m->text, at.line);
     diag_set_hint(c->dl, d, ALEMBIC_HINT);
     c->errors++;
     return d;
