@@ -1071,25 +1071,10 @@ static const char *table_name_of(resolver *r, model_info *mi, ast_attr **table_c
     return name ? name : snake_case(r->ar, mi->ast->name);
 }
 
-static void build_table(resolver *r, model_info *mi, pending_fk_vec *pending) {
-    ast_attr *table_clause;
-    const char *tname = table_name_of(r, mi, &table_clause);
-    table *t = schema_add_table(r->s, tname);
-    if (!t) {
-        table *prev = schema_find_table(r->s, tname);
-        src_loc loc = table_clause ? table_clause->loc : mi->ast->loc;
-        int span = table_clause ? table_clause->span : mi->ast->span;
-        diag *d = rerr(r, loc, span, "duplicate table '%s': models '%s' and '%s' both map to it", tname,
-                       prev->model_name, mi->ast->name);
-        HINT(r, d, "give one of them another name with @@table(\"...\")");
-        return;
-    }
-    mi->table = t;
-    t->model_name = sdup(r, mi->ast->name);
-    t->loc = schema_loc(r, mi->ast->loc);
+/* The table's columns, in the model's flattened field order; false when a
+** field is wrong or two fields map to one database name. */
+static bool add_columns(resolver *r, model_info *mi, table *t) {
     bool ok = true;
-
-    /* Columns, in flattened order. */
     for (size_t i = 0; i < mi->fields.len; i++) {
         ast_field *f = mi->fields.items[i].field;
         field_spec *fs = field_spec_of(r, f);
@@ -1118,8 +1103,13 @@ static void build_table(resolver *r, model_info *mi, pending_fk_vec *pending) {
         c->loc = schema_loc(r, f->loc);
         strmap_put(mi->column_by_field, f->name, c);
     }
+    return ok;
+}
 
-    /* Column-level indexes, unique constraints and foreign keys. */
+/* What column attributes add to the table: an index (@index, named
+** ix_<table>_<column>), a unique constraint (@unique alone) and a foreign
+** key (@foreign_key, checked against its target once all tables exist). */
+static void add_column_keys(resolver *r, model_info *mi, table *t, pending_fk_vec *pending) {
     for (size_t i = 0; i < t->columns.len; i++) {
         column *c = t->columns.items[i];
         ast_field *f = mi->fields.items[field_pos(mi, c->field_name)].field;
@@ -1151,9 +1141,14 @@ static void build_table(resolver *r, model_info *mi, pending_fk_vec *pending) {
             vec_push(r->ar, pending, ((pending_fk){k, t, fs->fk_target, fs->fk_target, NULL}));
         }
     }
+}
 
-    /* Table clauses: inherited first, then the model's own. */
-    ast_attr *pk_clause = NULL;
+/* The table clauses, inherited ones first, then the model's own; the
+** @@primary_key clause, if any, goes to *pk_clause for set_primary_key.
+** False when a clause is wrong or names an unknown column. */
+static bool add_clauses(resolver *r, model_info *mi, table *t, pending_fk_vec *pending, ast_attr **pk_clause) {
+    bool ok = true;
+    *pk_clause = NULL;
     for (size_t i = 0; i < mi->clauses.len; i++) {
         ast_attr *at = mi->clauses.items[i].clause;
         clause_spec *cs = clause_spec_of(r, at);
@@ -1191,13 +1186,13 @@ static void build_table(resolver *r, model_info *mi, pending_fk_vec *pending) {
             break;
         }
         case CL_PRIMARY_KEY:
-            if (pk_clause) {
+            if (*pk_clause) {
                 diag *d = rerr(r, at->loc, at->span, "@@primary_key given twice for table '%s'", t->name);
                 HINT(r, d, "keep one @@primary_key clause");
                 ok = false;
                 break;
             }
-            pk_clause = at;
+            *pk_clause = at;
             t->primary_key.name = sdup(r, cs->name);
             if (!clause_columns(r, mi, what, &cs->columns, &t->primary_key.columns)) ok = false;
             break;
@@ -1218,8 +1213,14 @@ static void build_table(resolver *r, model_info *mi, pending_fk_vec *pending) {
         }
         }
     }
+    return ok;
+}
 
-    /* Primary key: @@primary_key, else the @primary_key columns in order. */
+/* The primary key: the @@primary_key clause's columns, else the
+** @primary_key columns in table order; a table cannot have both.  False
+** when the two are mixed or a clause's column is nullable. */
+static bool set_primary_key(resolver *r, model_info *mi, table *t, const ast_attr *pk_clause) {
+    bool ok = true;
     bool column_pk = false;
     for (size_t i = 0; i < t->columns.len; i++) column_pk |= t->columns.items[i]->primary_key;
     if (pk_clause && column_pk) {
@@ -1245,6 +1246,32 @@ static void build_table(resolver *r, model_info *mi, pending_fk_vec *pending) {
             if (t->columns.items[i]->primary_key)
                 vec_push(r->s->arena, &t->primary_key.columns, t->columns.items[i]->name);
     }
+    return ok;
+}
+
+/* One concrete model's table, added to the schema; its foreign keys go to
+** pending.  Every part runs even after an error, to report all of them. */
+static void build_table(resolver *r, model_info *mi, pending_fk_vec *pending) {
+    ast_attr *table_clause;
+    const char *tname = table_name_of(r, mi, &table_clause);
+    table *t = schema_add_table(r->s, tname);
+    if (!t) {
+        table *prev = schema_find_table(r->s, tname);
+        src_loc loc = table_clause ? table_clause->loc : mi->ast->loc;
+        int span = table_clause ? table_clause->span : mi->ast->span;
+        diag *d = rerr(r, loc, span, "duplicate table '%s': models '%s' and '%s' both map to it", tname,
+                       prev->model_name, mi->ast->name);
+        HINT(r, d, "give one of them another name with @@table(\"...\")");
+        return;
+    }
+    mi->table = t;
+    t->model_name = sdup(r, mi->ast->name);
+    t->loc = schema_loc(r, mi->ast->loc);
+    bool ok = add_columns(r, mi, t);
+    add_column_keys(r, mi, t, pending);
+    ast_attr *pk_clause;
+    ok = add_clauses(r, mi, t, pending, &pk_clause) && ok;
+    ok = set_primary_key(r, mi, t, pk_clause) && ok;
     if (ok && t->primary_key.columns.len == 0) {
         diag *d = rerr(r, mi->ast->loc, mi->ast->span, "model '%s' (table '%s') has no primary key", mi->ast->name,
                        t->name);
