@@ -760,6 +760,9 @@ static const char *op_table(conv *c, const bound *b, size_t k) {
 
 /* ------------------------------------------------------------ op calls */
 
+/* One reader per Alembic operation, op_<name>; OP_CALLS, after them, says
+** where each may be called. */
+
 /* The batch form of a call has no table argument: P lists the plain
 ** form's parameters and `table_k` which one is the table. */
 static int bind_op(conv *c, const py_value *call, const char *what, const char *const *P, size_t n, size_t table_k,
@@ -827,7 +830,6 @@ static int op_create_table(conv *c, const py_value *call, const char *what) {
     }
     return 0;
 }
-
 
 static int op_drop_table(conv *c, const py_value *call, const char *what) {
     static const char *const P[] = {"table_name", "schema"};
@@ -1103,7 +1105,6 @@ static int op_drop_index(conv *c, const py_value *call, const char *what) {
     o->old_name = ix->name;
     return 0;
 }
-
 
 static int op_create_unique_constraint(conv *c, const py_value *call, const char *what) {
     static const char *const P[] = {"constraint_name", "table_name", "columns", "schema", "deferrable",

@@ -118,7 +118,7 @@ typedef struct diag_list {
 void diag_list_init(diag_list *dl);
 void diag_list_free(diag_list *dl);
 /* Add a diagnostic; message is printf-formatted.  The source line is filled
-** from the file (read once, cached) when loc.file is readable. */
+** from the file (file_line) when loc.file is readable. */
 diag *diag_add(diag_list *dl, diag_severity sev, src_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void diag_set_hint(diag_list *dl, diag *d, const char *fmt, ...)
