@@ -420,14 +420,7 @@ diag *model_error(diag_list *dl, const char *text, src_loc loc, int span, const 
     va_end(ap);
     diag *d = diag_add(dl, DIAG_ERROR, loc, "%s", msg);
     d->span = span > 0 ? span : 1;
-    if (text && loc.line > 0) {
-        const char *p = text;
-        for (int line = 1; line < loc.line && *p; p++)
-            if (*p == '\n') line++;
-        const char *e = p;
-        while (*e && *e != '\n' && *e != '\r') e++;
-        d->source_line = arena_strndup(dl->arena, p, (size_t)(e - p));
-    }
+    if (text && loc.line > 0) d->source_line = text_line(dl->arena, text, loc.line);
     return d;
 }
 

@@ -49,11 +49,9 @@ diag *mig_diag(mig_parse_ctx *ctx, src_loc loc, int span, const char *fmt, ...) 
     va_end(ap);
     diag *d = diag_add(ctx->dl, DIAG_ERROR, loc, "%s", msg);
     d->span = span > 0 ? span : 1;
-    if (loc.line >= 1 && loc.line <= ctx->line_count) {
-        const char *p = ctx->line_starts[loc.line], *e = p;
-        while (*e && *e != '\n' && *e != '\r') e++;
-        d->source_line = arena_strndup(ctx->dl->arena, p, (size_t)(e - p));
-    }
+    /* The first line of the text from where the line starts: no search. */
+    if (loc.line >= 1 && loc.line <= ctx->line_count)
+        d->source_line = text_line(ctx->dl->arena, ctx->line_starts[loc.line], 1);
     return d;
 }
 

@@ -173,17 +173,6 @@ typedef struct field_spec {
     ast_value *fk_target;       /* the "table.column" string */
 } field_spec;
 
-static const char *const ATTR_NAMES[] = {
-    "primary_key", "autoincrement", "unique", "index", "default", "comment",
-    "map", "foreign_key", "renamed_from", "override",
-};
-#define N_ATTR_NAMES (sizeof ATTR_NAMES / sizeof ATTR_NAMES[0])
-
-static const char *const CLAUSE_NAMES[] = {
-    "table", "comment", "index", "unique", "check", "primary_key", "foreign_key", "renamed_from",
-};
-#define N_CLAUSE_NAMES (sizeof CLAUSE_NAMES / sizeof CLAUSE_NAMES[0])
-
 static const char *const FK_ACTIONS[] = {"CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION"};
 
 static bool in_list(const char *w, const char *const *list, size_t n) {
@@ -476,6 +465,116 @@ static bool check_foreign_key_attr(resolver *r, const ast_attr *at, field_spec *
     return ok;
 }
 
+/* The readers of column attributes: each checks one attribute's arguments
+** into fs (what is "@name") and says whether they were right. */
+typedef bool (*attr_reader)(resolver *r, ast_attr *at, const char *what, field_spec *fs);
+
+static bool attr_primary_key(resolver *r, ast_attr *at, const char *what, field_spec *fs) {
+    fs->primary_key = true;
+    return no_args(r, at, what);
+}
+
+static bool attr_unique(resolver *r, ast_attr *at, const char *what, field_spec *fs) {
+    fs->unique = true;
+    return no_args(r, at, what);
+}
+
+static bool attr_index(resolver *r, ast_attr *at, const char *what, field_spec *fs) {
+    fs->index = true;
+    return no_args(r, at, what);
+}
+
+static bool attr_override(resolver *r, ast_attr *at, const char *what, field_spec *fs) {
+    fs->override = true;
+    return no_args(r, at, what);
+}
+
+static bool attr_autoincrement(resolver *r, ast_attr *at, const char *what, field_spec *fs) {
+    bool ok = check_keywords(r, what, &at->args, NULL, 0);
+    size_t np = positional_count(&at->args);
+    ast_value *v = np ? positional(&at->args, 0) : NULL;
+    if (ok && (np > 1 || (v && v->kind != AST_BOOL))) {
+        ast_value *x = np > 1 ? positional(&at->args, 1) : v;
+        diag *d = rerr(r, x->loc, x->span, "@autoincrement takes at most one argument, true or false");
+        HINT(r, d, "write @autoincrement or @autoincrement(false)");
+        ok = false;
+    }
+    fs->autoincrement = (v && !v->boolean) ? AUTOINC_FALSE : AUTOINC_TRUE;
+    return ok;
+}
+
+static bool attr_default(resolver *r, ast_attr *at, const char *what, field_spec *fs) {
+    (void)what;
+    return check_default(r, at, &fs->def);
+}
+
+static bool attr_comment(resolver *r, ast_attr *at, const char *what, field_spec *fs) {
+    return one_string_arg(r, at, what, "@comment(\"what the column holds\")", &fs->comment);
+}
+
+static bool attr_map(resolver *r, ast_attr *at, const char *what, field_spec *fs) {
+    bool ok = one_string_arg(r, at, what, "@map(\"database_name\")", &fs->map);
+    fs->map_attr = at;
+    if (ok && !*fs->map) {
+        diag *d = rerr(r, at->loc, at->span, "@map needs a non-empty column name");
+        HINT(r, d, "write @map(\"database_name\")");
+        ok = false;
+    }
+    return ok;
+}
+
+static bool attr_renamed_from(resolver *r, ast_attr *at, const char *what, field_spec *fs) {
+    return one_string_arg(r, at, what, "@renamed_from(\"old_column_name\")", &fs->renamed_from);
+}
+
+static bool attr_foreign_key(resolver *r, ast_attr *at, const char *what, field_spec *fs) {
+    (void)what;
+    fs->fk = at;
+    return check_foreign_key_attr(r, at, fs);
+}
+
+/* The column attributes.  The hint for an unknown one lists them in this
+** order, and did-you-mean prefers the first of two equally close names. */
+static const struct attr_def {
+    const char *name;
+    attr_reader read;
+} ATTRS[] = {
+    {"primary_key", attr_primary_key}, {"autoincrement", attr_autoincrement}, {"unique", attr_unique},
+    {"index", attr_index},             {"default", attr_default},             {"comment", attr_comment},
+    {"map", attr_map},                 {"foreign_key", attr_foreign_key},     {"renamed_from", attr_renamed_from},
+    {"override", attr_override},
+};
+#define N_ATTRS (sizeof ATTRS / sizeof ATTRS[0])
+
+static const struct attr_def *attr_def_of(const char *name) {
+    for (size_t i = 0; i < N_ATTRS; i++)
+        if (!strcmp(ATTRS[i].name, name)) return &ATTRS[i];
+    return NULL;
+}
+
+/* "@a @b": names, each with its prefix, for a hint that lists them all. */
+static const char *joined_names(resolver *r, const char *prefix, const char *const *names, size_t n) {
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < n; i++) sb_printf(&sb, "%s%s%s", i ? " " : "", prefix, names[i]);
+    const char *res = arena_strdup(r->ar, sb_str(&sb));
+    sb_free(&sb);
+    return res;
+}
+
+static bool is_clause_name(const char *name);
+
+static void unknown_attr(resolver *r, const ast_attr *at, const char *what) {
+    const char *names[N_ATTRS];
+    for (size_t i = 0; i < N_ATTRS; i++) names[i] = ATTRS[i].name;
+    const char *n = at->name;
+    diag *d = rerr(r, at->loc, at->span, "unknown column attribute %s", what);
+    const char *m = closest_match(n, names, N_ATTRS);
+    if (m) HINT(r, d, "did you mean @%s?", m);
+    else if (is_clause_name(n))
+        HINT(r, d, "@%s is not a column attribute; the table clause @@%s goes on a line of its own", n, n);
+    else HINT(r, d, "column attributes are %s", joined_names(r, "@", names, N_ATTRS));
+}
+
 /* Check a field's type and attributes once; the result is cached on the
 ** field so an inherited field's errors are reported once. */
 static field_spec *field_spec_of(resolver *r, ast_field *f) {
@@ -497,47 +596,9 @@ static field_spec *field_spec_of(resolver *r, ast_field *f) {
             fs->ok = false;
             continue;
         }
-        bool ok = true;
-        const char *n = at->name;
-        if (!strcmp(n, "primary_key")) ok = no_args(r, at, what), fs->primary_key = true;
-        else if (!strcmp(n, "unique")) ok = no_args(r, at, what), fs->unique = true;
-        else if (!strcmp(n, "index")) ok = no_args(r, at, what), fs->index = true;
-        else if (!strcmp(n, "override")) ok = no_args(r, at, what), fs->override = true;
-        else if (!strcmp(n, "autoincrement")) {
-            ok = check_keywords(r, what, &at->args, NULL, 0);
-            size_t np = positional_count(&at->args);
-            ast_value *v = np ? positional(&at->args, 0) : NULL;
-            if (ok && (np > 1 || (v && v->kind != AST_BOOL))) {
-                ast_value *x = np > 1 ? positional(&at->args, 1) : v;
-                diag *d = rerr(r, x->loc, x->span, "@autoincrement takes at most one argument, true or false");
-                HINT(r, d, "write @autoincrement or @autoincrement(false)");
-                ok = false;
-            }
-            fs->autoincrement = (v && !v->boolean) ? AUTOINC_FALSE : AUTOINC_TRUE;
-        } else if (!strcmp(n, "default")) ok = check_default(r, at, &fs->def);
-        else if (!strcmp(n, "comment")) ok = one_string_arg(r, at, what, "@comment(\"what the column holds\")", &fs->comment);
-        else if (!strcmp(n, "map")) {
-            ok = one_string_arg(r, at, what, "@map(\"database_name\")", &fs->map);
-            fs->map_attr = at;
-            if (ok && !*fs->map) {
-                diag *d = rerr(r, at->loc, at->span, "@map needs a non-empty column name");
-                HINT(r, d, "write @map(\"database_name\")");
-                ok = false;
-            }
-        } else if (!strcmp(n, "renamed_from"))
-            ok = one_string_arg(r, at, what, "@renamed_from(\"old_column_name\")", &fs->renamed_from);
-        else if (!strcmp(n, "foreign_key")) { fs->fk = at; ok = check_foreign_key_attr(r, at, fs); }
-        else {
-            diag *d = rerr(r, at->loc, at->span, "unknown column attribute %s", what);
-            const char *m = closest_match(n, ATTR_NAMES, N_ATTR_NAMES);
-            if (m) HINT(r, d, "did you mean @%s?", m);
-            else if (in_list(n, CLAUSE_NAMES, N_CLAUSE_NAMES))
-                HINT(r, d, "@%s is not a column attribute; the table clause @@%s goes on a line of its own", n, n);
-            else HINT(r, d, "column attributes are @primary_key @autoincrement @unique @index @default @comment @map "
-                            "@foreign_key @renamed_from @override");
-            ok = false;
-        }
-        if (!ok) fs->ok = false;
+        const struct attr_def *ad = attr_def_of(at->name);
+        if (!ad) unknown_attr(r, at, what);
+        if (!ad || !ad->read(r, at, what, fs)) fs->ok = false;
     }
     if (fs->primary_key && fs->nullable) {
         diag *d = rerr(r, f->type.loc, f->type.span, "primary key column '%s' cannot be nullable", f->name);
@@ -586,134 +647,196 @@ static bool column_tuple(resolver *r, const char *what, ast_value *v, ast_value_
     return ok;
 }
 
+/* The readers of table clauses: each checks one clause's arguments into cs
+** (what is "@@name"; cs->kind is set) and says whether they were right. */
+typedef bool (*clause_reader)(resolver *r, ast_attr *at, const char *what, clause_spec *cs);
+
+static bool clause_table(resolver *r, ast_attr *at, const char *what, clause_spec *cs) {
+    bool ok = one_string_arg(r, at, what, "@@table(\"table_name\")", &cs->text);
+    if (ok && !*cs->text) {
+        diag *d = rerr(r, at->loc, at->span, "@@table needs a non-empty name");
+        HINT(r, d, "write @@table(\"table_name\")");
+        ok = false;
+    }
+    return ok;
+}
+
+static bool clause_comment(resolver *r, ast_attr *at, const char *what, clause_spec *cs) {
+    return one_string_arg(r, at, what, "@@comment(\"what the table holds\")", &cs->text);
+}
+
+static bool clause_renamed_from(resolver *r, ast_attr *at, const char *what, clause_spec *cs) {
+    return one_string_arg(r, at, what, "@@renamed_from(\"old_table_name\")", &cs->text);
+}
+
+/* @@index("name", cols..., unique=, where=) and @@unique(["name",] cols...):
+** one shape, the name optional for a unique constraint. */
+static bool clause_index_or_unique(resolver *r, ast_attr *at, const char *what, clause_spec *cs) {
+    const ast_arg_vec *args = &at->args;
+    size_t npos = positional_count(args);
+    bool is_index = cs->kind == CL_INDEX;
+    static const char *const kw_index[] = {"unique", "where"};
+    const char *example = is_index ? "@@index(\"ix_name\", col_a, col_b)" : "@@unique(\"uq_name\", col_a, col_b)";
+    bool ok = check_keywords(r, what, args, is_index ? kw_index : NULL, is_index ? 2 : 0);
+    size_t first_col = 0;
+    ast_value *v0 = positional(args, 0);
+    if (v0 && v0->kind == AST_STRING) { cs->name = v0->text; first_col = 1; }
+    else if (is_index) {
+        diag *d = rerr(r, v0 ? v0->loc : at->loc, v0 ? v0->span : at->span, "@@index needs a name first");
+        HINT(r, d, "write %s", example);
+        ok = false;
+    }
+    if (cs->name && !*cs->name) {
+        diag *d = rerr(r, v0->loc, v0->span, "%s: the name is empty", what);
+        HINT(r, d, "write %s", example);
+        ok = false;
+    }
+    if (ok && npos <= first_col) {
+        diag *d = rerr(r, at->loc, at->span, "%s needs at least one column", what);
+        HINT(r, d, "write %s", example);
+        ok = false;
+    }
+    for (size_t i = first_col; i < npos; i++) ok = column_ref(r, what, positional(args, i), &cs->columns) && ok;
+    ast_value *u = keyword(args, "unique"), *w = keyword(args, "where");
+    if (u && u->kind != AST_BOOL) {
+        diag *d = rerr(r, u->loc, u->span, "@@index: unique must be true or false");
+        HINT(r, d, "write unique=true");
+        ok = false;
+    }
+    cs->unique = !is_index || (u && u->boolean);
+    if (w && !want_string(r, what, "where", w, &cs->where, "where=\"deleted_at IS NULL\"")) ok = false;
+    return ok;
+}
+
+static bool clause_check(resolver *r, ast_attr *at, const char *what, clause_spec *cs) {
+    const ast_arg_vec *args = &at->args;
+    size_t npos = positional_count(args);
+    const char *example = "@@check(\"ck_name\", \"amount >= 0\")";
+    bool ok = check_keywords(r, what, args, NULL, 0);
+    if (ok && (npos < 1 || npos > 2)) {
+        diag *d = rerr(r, at->loc, at->span, "@@check takes a name and a SQL expression");
+        HINT(r, d, "write %s", example);
+        ok = false;
+    } else if (ok) {
+        ast_value *e = positional(args, npos - 1);
+        if (npos == 2 && !want_string(r, what, "the name", positional(args, 0), &cs->name, "\"ck_name\"")) ok = false;
+        if (!want_string(r, what, "the expression", e, &cs->text, "\"amount >= 0\"")) ok = false;
+    }
+    return ok;
+}
+
+static bool clause_primary_key(resolver *r, ast_attr *at, const char *what, clause_spec *cs) {
+    const ast_arg_vec *args = &at->args;
+    size_t npos = positional_count(args);
+    static const char *const kw[] = {"name"};
+    bool ok = check_keywords(r, what, args, kw, 1);
+    if (ok && npos == 0) {
+        diag *d = rerr(r, at->loc, at->span, "@@primary_key needs at least one column");
+        HINT(r, d, "write @@primary_key(col_a, col_b)");
+        ok = false;
+    }
+    for (size_t i = 0; i < npos; i++) ok = column_ref(r, what, positional(args, i), &cs->columns) && ok;
+    ast_value *nm = keyword(args, "name");
+    if (nm && !want_string(r, what, "name", nm, &cs->name, "name=\"pk_x\"")) ok = false;
+    return ok;
+}
+
+static bool clause_foreign_key(resolver *r, ast_attr *at, const char *what, clause_spec *cs) {
+    const ast_arg_vec *args = &at->args;
+    size_t npos = positional_count(args);
+    static const char *const kw[] = {"ondelete", "onupdate"};
+    const char *example = "@@foreign_key(\"fk_name\", (col_a, col_b), \"other_table\", (id_a, id_b))";
+    bool ok = check_keywords(r, what, args, kw, 2);
+    size_t k = 0;
+    ast_value *v0 = positional(args, 0);
+    if (v0 && v0->kind == AST_STRING) { cs->name = v0->text; k = 1; }
+    if (npos != k + 3) {
+        diag *d = rerr(r, at->loc, at->span, "@@foreign_key takes a name, (columns), a table and (columns)");
+        HINT(r, d, "write %s", example);
+        ok = false;
+    } else {
+        ok = column_tuple(r, what, positional(args, k), &cs->columns, example) && ok;
+        ast_value *tv = positional(args, k + 1);
+        if (want_string(r, what, "the referenced table", tv, &cs->ref_table, "\"other_table\""))
+            cs->ref_table_value = tv;
+        else ok = false;
+        ok = column_tuple(r, what, positional(args, k + 2), &cs->ref_columns, example) && ok;
+        if (ok && cs->columns.len != cs->ref_columns.len) {
+            ast_value *rv = positional(args, k + 2);
+            diag *d = rerr(r, rv->loc, rv->span, "@@foreign_key has %zu columns but references %zu",
+                           cs->columns.len, cs->ref_columns.len);
+            HINT(r, d, "give as many referenced columns as columns");
+            ok = false;
+        }
+    }
+    ast_value *x;
+    if ((x = keyword(args, "ondelete")) && !check_fk_action(r, "ondelete", x, &cs->ondelete)) ok = false;
+    if ((x = keyword(args, "onupdate")) && !check_fk_action(r, "onupdate", x, &cs->onupdate)) ok = false;
+    return ok;
+}
+
+/* The table clauses; `inherited`: a model inherits it from its bases (the
+** table's name, comment and old name are the model's own).  The hint for
+** an unknown clause lists them in this order, and did-you-mean prefers
+** the first of two equally close names. */
+static const struct clause_def {
+    const char *name;
+    clause_kind kind;
+    bool inherited;
+    clause_reader read;
+} CLAUSES[] = {
+    {"table", CL_TABLE, false, clause_table},
+    {"comment", CL_COMMENT, false, clause_comment},
+    {"index", CL_INDEX, true, clause_index_or_unique},
+    {"unique", CL_UNIQUE, true, clause_index_or_unique},
+    {"check", CL_CHECK, true, clause_check},
+    {"primary_key", CL_PRIMARY_KEY, true, clause_primary_key},
+    {"foreign_key", CL_FOREIGN_KEY, true, clause_foreign_key},
+    {"renamed_from", CL_RENAMED_FROM, false, clause_renamed_from},
+};
+#define N_CLAUSES (sizeof CLAUSES / sizeof CLAUSES[0])
+
+static const struct clause_def *clause_def_of(const char *name) {
+    for (size_t i = 0; i < N_CLAUSES; i++)
+        if (!strcmp(CLAUSES[i].name, name)) return &CLAUSES[i];
+    return NULL;
+}
+
+static bool is_clause_name(const char *name) { return clause_def_of(name) != NULL; }
+
+static void unknown_clause(resolver *r, const ast_attr *at, const char *what) {
+    const char *names[N_CLAUSES];
+    for (size_t i = 0; i < N_CLAUSES; i++) names[i] = CLAUSES[i].name;
+    const char *n = at->name;
+    diag *d = rerr(r, at->loc, at->span, "unknown table clause %s", what);
+    const char *m = closest_match(n, names, N_CLAUSES);
+    if (m) HINT(r, d, "did you mean @@%s?", m);
+    else if (attr_def_of(n)) HINT(r, d, "@%s is a column attribute: put it after a column's type", n);
+    else HINT(r, d, "table clauses are %s", joined_names(r, "@@", names, N_CLAUSES));
+}
+
+/* Check a clause's arguments once; the result is cached on the clause so
+** an inherited clause's errors are reported once. */
 static clause_spec *clause_spec_of(resolver *r, ast_attr *at) {
     if (at->resolved) return at->resolved;
     clause_spec *cs = arena_alloc(r->ar, sizeof *cs);
     at->resolved = cs;
-    const char *n = at->name;
-    const char *what = arena_printf(r->ar, "@@%s", n);
-    const ast_arg_vec *args = &at->args;
-    size_t npos = positional_count(args);
-    bool ok = true;
-    if (!strcmp(n, "table")) {
-        cs->kind = CL_TABLE;
-        ok = one_string_arg(r, at, what, "@@table(\"table_name\")", &cs->text);
-        if (ok && !*cs->text) {
-            diag *d = rerr(r, at->loc, at->span, "@@table needs a non-empty name");
-            HINT(r, d, "write @@table(\"table_name\")");
-            ok = false;
-        }
-    } else if (!strcmp(n, "comment")) {
-        cs->kind = CL_COMMENT;
-        ok = one_string_arg(r, at, what, "@@comment(\"what the table holds\")", &cs->text);
-    } else if (!strcmp(n, "renamed_from")) {
-        cs->kind = CL_RENAMED_FROM;
-        ok = one_string_arg(r, at, what, "@@renamed_from(\"old_table_name\")", &cs->text);
-    } else if (!strcmp(n, "index") || !strcmp(n, "unique")) {
-        bool is_index = n[0] == 'i';
-        cs->kind = is_index ? CL_INDEX : CL_UNIQUE;
-        static const char *const kw_index[] = {"unique", "where"};
-        const char *example = is_index ? "@@index(\"ix_name\", col_a, col_b)" : "@@unique(\"uq_name\", col_a, col_b)";
-        ok = check_keywords(r, what, args, is_index ? kw_index : NULL, is_index ? 2 : 0);
-        size_t first_col = 0;
-        ast_value *v0 = positional(args, 0);
-        if (v0 && v0->kind == AST_STRING) { cs->name = v0->text; first_col = 1; }
-        else if (is_index) {
-            diag *d = rerr(r, v0 ? v0->loc : at->loc, v0 ? v0->span : at->span, "@@index needs a name first");
-            HINT(r, d, "write %s", example);
-            ok = false;
-        }
-        if (cs->name && !*cs->name) {
-            diag *d = rerr(r, v0->loc, v0->span, "%s: the name is empty", what);
-            HINT(r, d, "write %s", example);
-            ok = false;
-        }
-        if (ok && npos <= first_col) {
-            diag *d = rerr(r, at->loc, at->span, "%s needs at least one column", what);
-            HINT(r, d, "write %s", example);
-            ok = false;
-        }
-        for (size_t i = first_col; i < npos; i++) ok = column_ref(r, what, positional(args, i), &cs->columns) && ok;
-        ast_value *u = keyword(args, "unique"), *w = keyword(args, "where");
-        if (u && u->kind != AST_BOOL) {
-            diag *d = rerr(r, u->loc, u->span, "@@index: unique must be true or false");
-            HINT(r, d, "write unique=true");
-            ok = false;
-        }
-        cs->unique = !is_index || (u && u->boolean);
-        if (w && !want_string(r, what, "where", w, &cs->where, "where=\"deleted_at IS NULL\"")) ok = false;
-    } else if (!strcmp(n, "check")) {
-        cs->kind = CL_CHECK;
-        const char *example = "@@check(\"ck_name\", \"amount >= 0\")";
-        ok = check_keywords(r, what, args, NULL, 0);
-        if (ok && (npos < 1 || npos > 2)) {
-            diag *d = rerr(r, at->loc, at->span, "@@check takes a name and a SQL expression");
-            HINT(r, d, "write %s", example);
-            ok = false;
-        } else if (ok) {
-            ast_value *e = positional(args, npos - 1);
-            if (npos == 2 && !want_string(r, what, "the name", positional(args, 0), &cs->name, "\"ck_name\"")) ok = false;
-            if (!want_string(r, what, "the expression", e, &cs->text, "\"amount >= 0\"")) ok = false;
-        }
-    } else if (!strcmp(n, "primary_key")) {
-        cs->kind = CL_PRIMARY_KEY;
-        static const char *const kw[] = {"name"};
-        ok = check_keywords(r, what, args, kw, 1);
-        if (ok && npos == 0) {
-            diag *d = rerr(r, at->loc, at->span, "@@primary_key needs at least one column");
-            HINT(r, d, "write @@primary_key(col_a, col_b)");
-            ok = false;
-        }
-        for (size_t i = 0; i < npos; i++) ok = column_ref(r, what, positional(args, i), &cs->columns) && ok;
-        ast_value *nm = keyword(args, "name");
-        if (nm && !want_string(r, what, "name", nm, &cs->name, "name=\"pk_x\"")) ok = false;
-    } else if (!strcmp(n, "foreign_key")) {
-        cs->kind = CL_FOREIGN_KEY;
-        static const char *const kw[] = {"ondelete", "onupdate"};
-        const char *example = "@@foreign_key(\"fk_name\", (col_a, col_b), \"other_table\", (id_a, id_b))";
-        ok = check_keywords(r, what, args, kw, 2);
-        size_t k = 0;
-        ast_value *v0 = positional(args, 0);
-        if (v0 && v0->kind == AST_STRING) { cs->name = v0->text; k = 1; }
-        if (npos != k + 3) {
-            diag *d = rerr(r, at->loc, at->span, "@@foreign_key takes a name, (columns), a table and (columns)");
-            HINT(r, d, "write %s", example);
-            ok = false;
-        } else {
-            ok = column_tuple(r, what, positional(args, k), &cs->columns, example) && ok;
-            ast_value *tv = positional(args, k + 1);
-            if (want_string(r, what, "the referenced table", tv, &cs->ref_table, "\"other_table\""))
-                cs->ref_table_value = tv;
-            else ok = false;
-            ok = column_tuple(r, what, positional(args, k + 2), &cs->ref_columns, example) && ok;
-            if (ok && cs->columns.len != cs->ref_columns.len) {
-                ast_value *rv = positional(args, k + 2);
-                diag *d = rerr(r, rv->loc, rv->span, "@@foreign_key has %zu columns but references %zu",
-                               cs->columns.len, cs->ref_columns.len);
-                HINT(r, d, "give as many referenced columns as columns");
-                ok = false;
-            }
-        }
-        ast_value *x;
-        if ((x = keyword(args, "ondelete")) && !check_fk_action(r, "ondelete", x, &cs->ondelete)) ok = false;
-        if ((x = keyword(args, "onupdate")) && !check_fk_action(r, "onupdate", x, &cs->onupdate)) ok = false;
+    const char *what = arena_printf(r->ar, "@@%s", at->name);
+    const struct clause_def *cd = clause_def_of(at->name);
+    if (cd) {
+        cs->kind = cd->kind;
+        cs->ok = cd->read(r, at, what, cs);
     } else {
-        diag *d = rerr(r, at->loc, at->span, "unknown table clause %s", what);
-        const char *m = closest_match(n, CLAUSE_NAMES, N_CLAUSE_NAMES);
-        if (m) HINT(r, d, "did you mean @@%s?", m);
-        else if (in_list(n, ATTR_NAMES, N_ATTR_NAMES))
-            HINT(r, d, "@%s is a column attribute: put it after a column's type", n);
-        else HINT(r, d, "table clauses are @@table @@comment @@index @@unique @@check @@primary_key @@foreign_key "
-                        "@@renamed_from");
-        ok = false;
+        unknown_clause(r, at, what);
     }
-    cs->ok = ok;
     return cs;
 }
 
-/* Clauses that a model inherits from its bases. */
+/* Clauses that a model inherits from its bases (an unknown one too: its
+** error is reported once, on the base). */
 static bool clause_inherited(const ast_attr *at) {
-    return strcmp(at->name, "table") && strcmp(at->name, "comment") && strcmp(at->name, "renamed_from");
+    const struct clause_def *cd = clause_def_of(at->name);
+    return !cd || cd->inherited;
 }
 
 /* ------------------------------------------------------ models and bases */
@@ -948,25 +1071,10 @@ static const char *table_name_of(resolver *r, model_info *mi, ast_attr **table_c
     return name ? name : snake_case(r->ar, mi->ast->name);
 }
 
-static void build_table(resolver *r, model_info *mi, pending_fk_vec *pending) {
-    ast_attr *table_clause;
-    const char *tname = table_name_of(r, mi, &table_clause);
-    table *t = schema_add_table(r->s, tname);
-    if (!t) {
-        table *prev = schema_find_table(r->s, tname);
-        src_loc loc = table_clause ? table_clause->loc : mi->ast->loc;
-        int span = table_clause ? table_clause->span : mi->ast->span;
-        diag *d = rerr(r, loc, span, "duplicate table '%s': models '%s' and '%s' both map to it", tname,
-                       prev->model_name, mi->ast->name);
-        HINT(r, d, "give one of them another name with @@table(\"...\")");
-        return;
-    }
-    mi->table = t;
-    t->model_name = sdup(r, mi->ast->name);
-    t->loc = schema_loc(r, mi->ast->loc);
+/* The table's columns, in the model's flattened field order; false when a
+** field is wrong or two fields map to one database name. */
+static bool add_columns(resolver *r, model_info *mi, table *t) {
     bool ok = true;
-
-    /* Columns, in flattened order. */
     for (size_t i = 0; i < mi->fields.len; i++) {
         ast_field *f = mi->fields.items[i].field;
         field_spec *fs = field_spec_of(r, f);
@@ -995,8 +1103,13 @@ static void build_table(resolver *r, model_info *mi, pending_fk_vec *pending) {
         c->loc = schema_loc(r, f->loc);
         strmap_put(mi->column_by_field, f->name, c);
     }
+    return ok;
+}
 
-    /* Column-level indexes, unique constraints and foreign keys. */
+/* What column attributes add to the table: an index (@index, named
+** ix_<table>_<column>), a unique constraint (@unique alone) and a foreign
+** key (@foreign_key, checked against its target once all tables exist). */
+static void add_column_keys(resolver *r, model_info *mi, table *t, pending_fk_vec *pending) {
     for (size_t i = 0; i < t->columns.len; i++) {
         column *c = t->columns.items[i];
         ast_field *f = mi->fields.items[field_pos(mi, c->field_name)].field;
@@ -1028,9 +1141,14 @@ static void build_table(resolver *r, model_info *mi, pending_fk_vec *pending) {
             vec_push(r->ar, pending, ((pending_fk){k, t, fs->fk_target, fs->fk_target, NULL}));
         }
     }
+}
 
-    /* Table clauses: inherited first, then the model's own. */
-    ast_attr *pk_clause = NULL;
+/* The table clauses, inherited ones first, then the model's own; the
+** @@primary_key clause, if any, goes to *pk_clause for set_primary_key.
+** False when a clause is wrong or names an unknown column. */
+static bool add_clauses(resolver *r, model_info *mi, table *t, pending_fk_vec *pending, ast_attr **pk_clause) {
+    bool ok = true;
+    *pk_clause = NULL;
     for (size_t i = 0; i < mi->clauses.len; i++) {
         ast_attr *at = mi->clauses.items[i].clause;
         clause_spec *cs = clause_spec_of(r, at);
@@ -1068,13 +1186,13 @@ static void build_table(resolver *r, model_info *mi, pending_fk_vec *pending) {
             break;
         }
         case CL_PRIMARY_KEY:
-            if (pk_clause) {
+            if (*pk_clause) {
                 diag *d = rerr(r, at->loc, at->span, "@@primary_key given twice for table '%s'", t->name);
                 HINT(r, d, "keep one @@primary_key clause");
                 ok = false;
                 break;
             }
-            pk_clause = at;
+            *pk_clause = at;
             t->primary_key.name = sdup(r, cs->name);
             if (!clause_columns(r, mi, what, &cs->columns, &t->primary_key.columns)) ok = false;
             break;
@@ -1095,8 +1213,14 @@ static void build_table(resolver *r, model_info *mi, pending_fk_vec *pending) {
         }
         }
     }
+    return ok;
+}
 
-    /* Primary key: @@primary_key, else the @primary_key columns in order. */
+/* The primary key: the @@primary_key clause's columns, else the
+** @primary_key columns in table order; a table cannot have both.  False
+** when the two are mixed or a clause's column is nullable. */
+static bool set_primary_key(resolver *r, model_info *mi, table *t, const ast_attr *pk_clause) {
+    bool ok = true;
     bool column_pk = false;
     for (size_t i = 0; i < t->columns.len; i++) column_pk |= t->columns.items[i]->primary_key;
     if (pk_clause && column_pk) {
@@ -1122,6 +1246,32 @@ static void build_table(resolver *r, model_info *mi, pending_fk_vec *pending) {
             if (t->columns.items[i]->primary_key)
                 vec_push(r->s->arena, &t->primary_key.columns, t->columns.items[i]->name);
     }
+    return ok;
+}
+
+/* One concrete model's table, added to the schema; its foreign keys go to
+** pending.  Every part runs even after an error, to report all of them. */
+static void build_table(resolver *r, model_info *mi, pending_fk_vec *pending) {
+    ast_attr *table_clause;
+    const char *tname = table_name_of(r, mi, &table_clause);
+    table *t = schema_add_table(r->s, tname);
+    if (!t) {
+        table *prev = schema_find_table(r->s, tname);
+        src_loc loc = table_clause ? table_clause->loc : mi->ast->loc;
+        int span = table_clause ? table_clause->span : mi->ast->span;
+        diag *d = rerr(r, loc, span, "duplicate table '%s': models '%s' and '%s' both map to it", tname,
+                       prev->model_name, mi->ast->name);
+        HINT(r, d, "give one of them another name with @@table(\"...\")");
+        return;
+    }
+    mi->table = t;
+    t->model_name = sdup(r, mi->ast->name);
+    t->loc = schema_loc(r, mi->ast->loc);
+    bool ok = add_columns(r, mi, t);
+    add_column_keys(r, mi, t, pending);
+    ast_attr *pk_clause;
+    ok = add_clauses(r, mi, t, pending, &pk_clause) && ok;
+    ok = set_primary_key(r, mi, t, pk_clause) && ok;
     if (ok && t->primary_key.columns.len == 0) {
         diag *d = rerr(r, mi->ast->loc, mi->ast->span, "model '%s' (table '%s') has no primary key", mi->ast->name,
                        t->name);

@@ -18,24 +18,30 @@ void diag_list_free(diag_list *dl) {
     memset(dl, 0, sizeof *dl);
 }
 
-/* The text of line `line` (1-based) of file `path`, or NULL. */
-static const char *source_line_of(arena *a, const char *path, int line) {
-    if (!path || line <= 0) return NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    strbuf sb = STRBUF_INIT;
-    int c, cur = 1;
-    while ((c = fgetc(f)) != EOF) {
-        if (cur == line) {
-            if (c == '\n' || c == '\r') break;
-            sb_appendc(&sb, (char)c);
-        } else if (c == '\n') {
-            if (++cur > line) break;
-        }
+/* Line `line` of text.  `end` bounds a text that may hold NUL bytes (a
+** file read whole, with a NUL after its last byte): lines after a NUL are
+** still found.  NULL end: text is a C string.  The copy stops at a NUL
+** either way, as the line, being a C string, would. */
+static const char *line_of(arena *a, const char *text, const char *end, int line) {
+    if (!text || line <= 0) return NULL;
+    const char *p = text;
+    for (int cur = 1; cur < line; cur++) {
+        const char *nl = end ? memchr(p, '\n', (size_t)(end - p)) : strchr(p, '\n');
+        if (!nl) return NULL;
+        p = nl + 1;
     }
-    fclose(f);
-    const char *res = (cur == line) ? arena_strdup(a, sb_str(&sb)) : NULL;
-    sb_free(&sb);
+    return arena_strndup(a, p, strcspn(p, "\r\n"));
+}
+
+const char *text_line(arena *a, const char *text, int line) { return line_of(a, text, NULL, line); }
+
+const char *file_line(arena *a, const char *path, int line) {
+    if (!path || line <= 0) return NULL;
+    size_t len;
+    char *text = read_file(path, &len);
+    if (!text) return NULL;
+    const char *res = line_of(a, text, text + len, line);
+    free(text);
     return res;
 }
 
@@ -49,7 +55,7 @@ diag *diag_add(diag_list *dl, diag_severity sev, src_loc loc, const char *fmt, .
     va_start(ap, fmt);
     d.message = arena_vprintf(dl->arena, fmt, ap);
     va_end(ap);
-    d.source_line = source_line_of(dl->arena, loc.file, loc.line);
+    d.source_line = file_line(dl->arena, loc.file, loc.line);
     vec_push(dl->arena, &dl->items, d);
     if (sev == DIAG_ERROR) dl->errors++;
     return &dl->items.items[dl->items.len - 1];

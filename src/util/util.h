@@ -118,11 +118,19 @@ typedef struct diag_list {
 void diag_list_init(diag_list *dl);
 void diag_list_free(diag_list *dl);
 /* Add a diagnostic; message is printf-formatted.  The source line is filled
-** from the file (read once, cached) when loc.file is readable. */
+** from the file (file_line) when loc.file is readable. */
 diag *diag_add(diag_list *dl, diag_severity sev, src_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void diag_set_hint(diag_list *dl, diag *d, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The source line of a diagnostic: line `line` (1-based) of text, without
+** its line end ("\n", "\r\n" or a lone "\r"), copied into a; NULL when
+** text is NULL, line < 1 or text has fewer lines.  Lines are counted by
+** "\n", so "a\n" has two lines, "a" and "".  The parsers and the resolver
+** take it from the text they read (the file may have changed since);
+** file_line reads path (NULL when it cannot be read), as diag_add does. */
+const char *text_line(arena *a, const char *text, int line);
+const char *file_line(arena *a, const char *path, int line);
 /* Print every diagnostic as
 **     file:line:column: error: message
 **        12 |   name  Strng(255)
