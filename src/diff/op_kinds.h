@@ -25,8 +25,9 @@
 ** then lists every switch that must handle it: op_inverse and op_describe
 ** (diff/ops.c), the JSON fields (ops.c), schema_apply_ops (diff/apply.c),
 ** the Python renderer (render/python.c), the SQL renderer (render/sql.c);
-** the migration reader (migration/migration_ops.c) emits it from its
-** Alembic call.  Give it a golden in tests/golden/render/ and a round trip.
+** the migration reader (migration/migration_ops.c, its OP_CALLS table)
+** emits it from its Alembic call.  Give it a golden in tests/golden/render/
+** and a round trip.
 */
 #ifndef RETORT_OP_KINDS_H
 #define RETORT_OP_KINDS_H
