@@ -36,7 +36,7 @@ rm -f "$tmp"/p/app.db.*.partial*
 /usr/bin/sqlite3 app.db "DELETE FROM big WHERE id > 100; VACUUM;"
 
 # 2. backup_keep = 2: four runs, the newest two backups stay.
-printf '\n[retort]\nbackup_keep = 2\n' >>alembic.ini
+sed -i '/^\[retort\]/a backup_keep = 2' alembic.ini
 "$RETORT" upgrade head >/dev/null || fail "upgrade b1"
 for n in 2 3 4; do
   revfile "b$n" "'b$((n - 1))'" "b$n" "op.create_table('t$n', sa.Column('id', sa.Integer(), nullable=False), sa.PrimaryKeyConstraint('id'))"
