@@ -12,23 +12,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* Is s[0..n) the word "password", read as a URL query key (%-escapes
-** decoded, so ?pass%77ord= is caught too)? */
-static bool is_password_key(const char *s, size_t n) {
-    static const char WORD[] = "password";
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++, w++) {
-        char ch = s[i];
-        if (ch == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) && isxdigit((unsigned char)s[i + 2])) {
-            char hex[3] = {s[i + 1], s[i + 2], '\0'};
-            ch = (char)strtol(hex, NULL, 16);
-            i += 2;
-        }
-        if (w >= sizeof WORD - 1 || ch != WORD[w]) return false;
-    }
-    return w == sizeof WORD - 1;
-}
-
 /* A libpq "key=value key='quoted value'" string with password's value
 ** masked (libpq's own grammar: blanks around "=", '' quoting with \
 ** escapes). */
@@ -97,7 +80,8 @@ const char *db_url_masked(arena *a, const char *url, const char *mask) {
         while (*p) {
             size_t item = strcspn(p, "&#");
             const char *eq = memchr(p, '=', item);
-            if (eq && is_password_key(p, (size_t)(eq - p))) {
+            const char *key = eq ? url_percent_decode(a, p, (size_t)(eq - p)) : NULL;
+            if (key && !strcmp(key, "password")) {      /* ?pass%77ord= too */
                 sb_appendn(&sb, p, (size_t)(eq - p) + 1);
                 sb_append(&sb, mask);
             } else {
@@ -200,6 +184,16 @@ static const char *skip_blank_sql(const char *p) {
     }
 }
 
+/* "<what>: <the first line of PostgreSQL's message>" for a failed result
+** (the connection's message when libpq made no result at all); r is
+** cleared.  Returns -1. */
+static int pg_failed(db_conn *c, PGresult *r, const char *what, diag_list *dl) {
+    const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(c->pg);
+    diag_add(dl, DIAG_ERROR, (src_loc){0}, "%s: %.*s", what, (int)strcspn(msg, "\n"), msg);
+    PQclear(r);
+    return -1;
+}
+
 static void one_statement_error(diag_list *dl, const char *backend) {
     diag *d = diag_add(dl, DIAG_ERROR, (src_loc){0},
                        "%s: the SQL holds more than one statement; retort runs one statement per call", backend);
@@ -238,12 +232,10 @@ static int pg_exec_one(db_conn *c, const char *sql, long *changed, diag_list *dl
     PGresult *r = PQexecParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(c->pg);
         const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-        if (code && !strcmp(code, "42601") && strstr(msg, "multiple commands"))
-            one_statement_error(dl, "PostgreSQL");
-        else
-            diag_add(dl, DIAG_ERROR, (src_loc){0}, "PostgreSQL: %.*s", (int)strcspn(msg, "\n"), msg);
+        if (!code || strcmp(code, "42601") || !strstr(PQresultErrorMessage(r), "multiple commands"))
+            return pg_failed(c, r, "PostgreSQL", dl);
+        one_statement_error(dl, "PostgreSQL");
         PQclear(r);
         return -1;
     }
@@ -296,12 +288,7 @@ static int pg_advisory_lock(db_conn *c, long timeout_ms, diag_list *dl) {
     long deadline = now_ms() + timeout_ms;
     for (;;) {
         PGresult *res = PQexecParams(c->pg, "SELECT pg_try_advisory_lock($1::bigint)", 1, NULL, params, NULL, NULL, 0);
-        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-            const char *m = PQresultErrorMessage(res);
-            diag_add(dl, DIAG_ERROR, (src_loc){0}, "PostgreSQL: %.*s", (int)strcspn(m, "\n"), m);
-            PQclear(res);
-            return -1;
-        }
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) return pg_failed(c, res, "PostgreSQL", dl);
         bool got = !strcmp(PQgetvalue(res, 0, 0), "t");
         PQclear(res);
         if (got) return 0;
@@ -401,12 +388,7 @@ int db_table_exists(db_conn *c, const char *name, diag_list *dl) {
                                "SELECT 1 FROM pg_catalog.pg_class k JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace "
                                "WHERE n.nspname = $1 AND k.relname = $2 AND k.relkind IN ('r', 'p')",
                                2, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        const char *msg = PQresultErrorMessage(r);
-        diag_add(dl, DIAG_ERROR, (src_loc){0}, "PostgreSQL: %.*s", (int)strcspn(msg, "\n"), msg);
-        PQclear(r);
-        return -1;
-    }
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) return pg_failed(c, r, "PostgreSQL", dl);
     int exists = PQntuples(r) > 0;
     PQclear(r);
     return exists;
@@ -451,9 +433,6 @@ int db_current_revisions(db_conn *c, arena *a, str_vec *out, diag_list *dl) {
     for (int i = 0; i < PQntuples(r); i++) vec_push(a, out, arena_strdup(a, PQgetvalue(r, i, 0)));
     PQclear(r);
     return 0;
-pg_fail:;
-    const char *msg = PQresultErrorMessage(r);
-    diag_add(dl, DIAG_ERROR, (src_loc){0}, "cannot read alembic_version: %.*s", (int)strcspn(msg, "\n"), msg);
-    PQclear(r);
-    return -1;
+pg_fail:
+    return pg_failed(c, r, "cannot read alembic_version", dl);
 }

@@ -54,6 +54,10 @@ const char *db_url_redacted(arena *a, const char *url);
 /* The same with another mask (Alembic's `current -v` shows "XXXXX"). */
 const char *db_url_masked(arena *a, const char *url, const char *mask);
 
+/* Percent-decode s[0..n) of a URL into a; NULL when an escape is
+** malformed (postgres_conn.c). */
+char *url_percent_decode(arena *a, const char *s, size_t n);
+
 /* PostgreSQL connection from a URL (src/db/postgres_conn.c). */
 int db_open_postgres(const char *url, db_conn *c, diag_list *dl);
 

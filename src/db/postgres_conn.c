@@ -38,8 +38,7 @@ static const char *const DRIVER_ONLY_PARAMS[] = {
     "server_side_cursors", "use_batch_mode", "isolation_level",
 };
 
-/* Percent-decode s[0..n) into the arena; NULL when an escape is malformed. */
-static char *percent_decode(arena *a, const char *s, size_t n) {
+char *url_percent_decode(arena *a, const char *s, size_t n) {
     char *out = arena_alloc(a, n + 1);
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
@@ -114,11 +113,11 @@ static int parse_pg_url(arena *a, const char *url, const char *shown_url, pg_url
         const char *colon = memchr(auth, ':', ui_len);
         size_t user_len = colon ? (size_t)(colon - auth) : ui_len;
         if (user_len) {
-            u->user = percent_decode(a, auth, user_len);
+            u->user = url_percent_decode(a, auth, user_len);
             if (!u->user) return url_error(dl, shown_url, "bad %-escape in the user name");
         }
         if (colon) {
-            u->password = percent_decode(a, colon + 1, (size_t)(at - colon - 1));
+            u->password = url_percent_decode(a, colon + 1, (size_t)(at - colon - 1));
             if (!u->password) return url_error(dl, shown_url, "bad %-escape in the password");
         }
         hostport = at + 1;
@@ -137,7 +136,7 @@ static int parse_pg_url(arena *a, const char *url, const char *shown_url, pg_url
         port_sep = memchr(hostport, ':', hp_len);
         size_t host_len = port_sep ? (size_t)(port_sep - hostport) : hp_len;
         if (host_len) {
-            u->host = percent_decode(a, hostport, host_len);
+            u->host = url_percent_decode(a, hostport, host_len);
             if (!u->host) return url_error(dl, shown_url, "bad %-escape in the host");
         }
     }
@@ -158,7 +157,7 @@ static int parse_pg_url(arena *a, const char *url, const char *shown_url, pg_url
         p++;
         size_t db_len = strcspn(p, "?");
         if (db_len) {
-            u->dbname = percent_decode(a, p, db_len);
+            u->dbname = url_percent_decode(a, p, db_len);
             if (!u->dbname) return url_error(dl, shown_url, "bad %-escape in the database name");
         }
         p += db_len;
@@ -174,8 +173,8 @@ static int parse_pg_url(arena *a, const char *url, const char *shown_url, pg_url
             const char *eq = memchr(p, '=', item_len);
             if (item_len) {
                 size_t key_len = eq ? (size_t)(eq - p) : item_len;
-                char *key = percent_decode(a, p, key_len);
-                char *value = eq ? percent_decode(a, eq + 1, (size_t)(p + item_len - eq - 1))
+                char *key = url_percent_decode(a, p, key_len);
+                char *value = eq ? url_percent_decode(a, eq + 1, (size_t)(p + item_len - eq - 1))
                                  : arena_strdup(a, "");
                 if (!key || !value)
                     return url_error(dl, shown_url, "bad %-escape in a query parameter");
