@@ -11,8 +11,9 @@
 ** retort sorts those by id.
 **
 ** stamp writes alembic_version with the statements of render/sql.h, in one
-** transaction; merge writes a revision file with render_python, atomically,
-** as `retort revision` does.
+** transaction under the lock upgrade takes, every row change checked;
+** merge writes its revision file through project_write_revision, as
+** `retort revision` does.
 */
 #include "retort.h"
 #include "api/project.h"
@@ -24,12 +25,8 @@
 #include "script/script.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-/* Defined in retort.c. */
 
 /* Everything a graph command works on. */
 typedef struct graph_state {
