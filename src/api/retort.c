@@ -7,6 +7,7 @@
 */
 #include "retort.h"
 #include "api/project.h"
+#include "canon/canon.h"
 
 #include "db/db.h"
 #include "diff/diff.h"
@@ -237,6 +238,8 @@ static retort_status compute_diff(retort_project *p, autogen_state *s) {
                                      "(or stamp the database if its schema is already right: alembic stamp head)");
         return RETORT_ENOTHEAD;
     }
+    /* PostgreSQL re-spells checks and predicates: compare its spelling. */
+    if (s->db && canon_expressions(s->db, s->current, s->wanted, &p->diags) != 0) return RETORT_EDATABASE;
     diff_options dopt = {.dialect = d};
     s->ops = diff_schemas(s->current, s->wanted, &dopt, &p->diags);
     return s->ops ? RETORT_OK : RETORT_ERROR;

@@ -52,6 +52,8 @@ static index_def *copy_index(arena *a, const index_def *src) {
     ix->name = arena_strdup(a, src->name);
     copy_strs(a, &ix->columns, &src->columns);
     ix->where = arena_strdup(a, src->where);
+    ix->unmodeled = arena_strdup(a, src->unmodeled);
+    ix->definition = arena_strdup(a, src->definition);
     return ix;
 }
 
@@ -114,6 +116,10 @@ schema *schema_copy(const schema *src) {
     for (size_t i = 0; src && i < src->tables.len; i++) {
         const table *t = src->tables.items[i];
         if (schema_find_table(src, t->name) == t) copy_table(s, t, t->name, true);
+    }
+    for (size_t i = 0; src && i < src->objects.len; i++) {
+        const db_object *o = src->objects.items[i];
+        schema_add_object(s, o->kind, o->name, o->table, o->sql)->excluded = o->excluded;
     }
     return s;
 }
@@ -215,7 +221,17 @@ static int apply_rename_table(applier *ap) {
             if (str_eq(other->foreign_keys.items[k]->ref_table, old))
                 other->foreign_keys.items[k]->ref_table = new_name;
     }
+    /* Triggers and the like follow their table (both databases do). */
+    for (size_t i = 0; i < ap->s->objects.len; i++)
+        if (str_eq(ap->s->objects.items[i]->table, old)) ap->s->objects.items[i]->table = new_name;
     return 0;
+}
+
+/* Dropping a table drops its triggers, rules and constraints with it. */
+static void remove_table_objects(schema *s, const char *table_name) {
+    for (size_t i = s->objects.len; i-- > 0;)
+        if (str_eq(s->objects.items[i]->table, table_name) && !s->objects.items[i]->excluded)
+            VEC_REMOVE(&s->objects, i);
 }
 
 static int apply_drop_column(applier *ap, table *t) {
@@ -323,6 +339,7 @@ static int apply_one(applier *ap) {
     }
     case OP_DROP_TABLE:
         if (!(t = need_table(ap, op_table_name(o)))) return -1;
+        remove_table_objects(s, t->name);
         remove_table(s, t);
         return 0;
     case OP_RENAME_TABLE: return apply_rename_table(ap);

@@ -23,11 +23,16 @@
 **   6. drop tables, children before parents (cyclic keys dropped first),
 **      each preceded by its indexes
 **   7. table comments
+** What the database has and the models cannot declare (a column of a type
+** with no model spelling, an index with DESC or a gin method, a table with a
+** trigger, a view...) is never dropped, altered or re-created: one warning
+** names it (left_alone).  Tables the settings exclude get a note.
 ** Every step is linear or n log n in tables; nothing recurses.
 */
 #include "diff/diff.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +48,9 @@ typedef struct differ {
     ** so current keys are compared through these maps. */
     strmap *table_renames;
     strmap *column_renames;
+    strmap *objects_by_table;   /* table name -> position of its first db_object */
+    strmap *tables_left_alone;  /* tables not dropped because of what they hold */
+    bool left_alone_hinted;     /* the "left alone" hint is given once */
 } differ;
 
 static void emit(differ *df, op o) { vec_push(df->a, &df->m->ops, o); }
@@ -115,9 +123,14 @@ static bool fk_same(differ *df, const foreign_key *want, const foreign_key *cur)
            str_eq(action_or_null(want->onupdate), action_or_null(cur->onupdate));
 }
 
-static bool index_same(differ *df, const index_def *x, const index_def *y) {
-    return x->unique == y->unique && str_vec_eq(&x->columns, &y->columns) &&
-           !strcmp(normalize_expr(df->a, x->where), normalize_expr(df->a, y->where));
+/* A wanted expression is compared in the server's spelling where the canon
+** step got it (PostgreSQL), else as the models write it. */
+static const char *wanted_text(const char *canonical, const char *text) { return canonical ? canonical : text; }
+
+static bool index_same(differ *df, const index_def *want, const index_def *cur) {
+    return want->unique == cur->unique && str_vec_eq(&want->columns, &cur->columns) &&
+           !strcmp(normalize_expr(df->a, wanted_text(want->where_canonical, want->where)),
+                   normalize_expr(df->a, cur->where));
 }
 
 /* ------------------------------------------------------------- columns */
@@ -131,6 +144,79 @@ static unsigned column_changes(differ *df, const column *want, const column *cur
     if (!str_eq(dw, dc)) what |= ALTER_DEFAULT;
     if (df->d->stores_comments && !str_eq(want->comment, cur->comment)) what |= ALTER_COMMENT;
     return what;
+}
+
+/* ----------------------------------------- what the models cannot say */
+
+/* The rule: what the database has and the IR (or the model language)
+** cannot hold is never dropped, altered or re-created; the differ says once
+** that it leaves it alone. */
+static void left_alone(differ *df, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void left_alone(differ *df, const char *fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    const char *what = arena_vprintf(df->a, fmt, args);
+    va_end(args);
+    diag *d = diag_add(df->dl, DIAG_WARNING, (src_loc){0}, "%s: left alone", what);
+    if (!df->left_alone_hinted)
+        diag_set_hint(df->dl, d, "retort never drops or alters what it cannot model; change it by hand "
+                                 "in the migration (op.execute) if it must change");
+    df->left_alone_hinted = true;
+}
+
+
+/* Why a current table that the models do not have must stay: everything
+** it holds that retort cannot model, or NULL when it may be dropped. */
+static const char *table_unmodeled(differ *df, const table *t) {
+    str_vec why = {0};
+    for (size_t k = 0; k < t->columns.len; k++) {
+        const char *w = column_unmodeled(df->a, t->columns.items[k]);
+        if (w) vec_push(df->a, &why, arena_printf(df->a, "column '%s' (%s)", t->columns.items[k]->name, w));
+    }
+    for (size_t k = 0; k < t->indexes.len; k++) {
+        const char *w = index_unmodeled(df->a, t->indexes.items[k]);
+        if (w) vec_push(df->a, &why, arena_printf(df->a, "index '%s' (%s)", t->indexes.items[k]->name, w));
+    }
+    const size_t *first = strmap_get(df->objects_by_table, t->name);
+    for (size_t i = first ? *first : df->cur->objects.len; i < df->cur->objects.len; i++) {
+        const db_object *o = df->cur->objects.items[i];
+        if (!o->table || strcmp(o->table, t->name) != 0) break;
+        vec_push(df->a, &why, arena_printf(df->a, "%s '%s'", o->kind, o->name));
+    }
+    return why.len ? str_vec_join(df->a, &why, ", ") : NULL;
+}
+
+/* The introspectors list objects grouped by table: map each table to the
+** position of its first. */
+static void map_objects_by_table(differ *df) {
+    size_t n = df->cur->objects.len;
+    size_t *pos = arena_alloc(df->a, (n + 1) * sizeof *pos);
+    for (size_t i = 0; i < n; i++) {
+        const db_object *o = df->cur->objects.items[i];
+        pos[i] = i;
+        if (o->table && !strmap_get(df->objects_by_table, o->table))
+            strmap_put(df->objects_by_table, o->table, &pos[i]);
+    }
+}
+
+/* One warning per object the IR does not hold (not those of a table that
+** was left alone for holding them: its warning named them); a note per
+** table the settings leave out.  A virtual table's shadow tables are part
+** of it. */
+static void report_objects(differ *df) {
+    for (size_t i = 0; i < df->cur->objects.len; i++) {
+        const db_object *o = df->cur->objects.items[i];
+        if (!strcmp(o->kind, "shadow table")) continue;
+        if (o->table && strmap_get(df->tables_left_alone, o->table)) continue;
+        if (o->excluded) {
+            diag_add(df->dl, DIAG_NOTE, (src_loc){0},
+                     "table '%s' is left out by [retort] exclude_tables: left alone", o->name);
+        } else if (o->table) {
+            left_alone(df, "%s '%s' on table '%s' is not something retort models", o->kind, o->name, o->table);
+        } else {
+            left_alone(df, "%s '%s' is not something retort models", o->kind, o->name);
+        }
+    }
 }
 
 /* ---------------------------------------------------- constraint matching */
@@ -180,8 +266,9 @@ static bool unique_same_fn(differ *df, const void *w, const void *c) {
 }
 static bool fk_same_fn(differ *df, const void *w, const void *c) { return fk_same(df, w, c); }
 static bool check_same_fn(differ *df, const void *w, const void *c) {
-    return !strcmp(normalize_expr(df->a, ((const check_def *)w)->sqltext),
-                   normalize_expr(df->a, ((const check_def *)c)->sqltext));
+    const check_def *want = w, *cur = c;
+    return !strcmp(normalize_expr(df->a, wanted_text(want->canonical, want->sqltext)),
+                   normalize_expr(df->a, cur->sqltext));
 }
 static bool index_same_fn(differ *df, const void *w, const void *c) { return index_same(df, w, c); }
 
@@ -446,11 +533,29 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
                            (void *const *)cur->uniques.items, cur->uniques.len, unique_name, unique_same_fn);
     pairing pc = pair_kind(df, (void *const *)want->checks.items, want->checks.len,
                            (void *const *)cur->checks.items, cur->checks.len, check_name, check_same_fn);
+    /* An index with what the IR does not hold stays as it is, whatever
+    ** the models say of it. */
+    for (size_t i = 0; i < want->indexes.len; i++) {
+        const index_def *ci = pi.match[i] >= 0 ? cur->indexes.items[pi.match[i]] : NULL;
+        const char *why = ci ? index_unmodeled(df->a, ci) : NULL;
+        if (why) {
+            left_alone(df, "index '%s' of table '%s' has %s, which retort does not model", ci->name, tn, why);
+            pi.changed[i] = false;
+        }
+    }
     for (size_t i = 0; i < want->indexes.len; i++)
         if (pi.changed[i])
             emit(df, (op){.kind = OP_DROP_INDEX, .table_name = tn, .index = cur->indexes.items[pi.match[i]]});
-    for (size_t j = 0; j < cur->indexes.len; j++)
-        if (!pi.used[j]) emit(df, (op){.kind = OP_DROP_INDEX, .table_name = tn, .index = cur->indexes.items[j]});
+    for (size_t j = 0; j < cur->indexes.len; j++) {
+        const index_def *ci = cur->indexes.items[j];
+        if (pi.used[j]) continue;
+        const char *why = index_unmodeled(df->a, ci);
+        if (why)
+            left_alone(df, "index '%s' of table '%s' is not in the models, and has %s, which retort does not model",
+                       ci->name, tn, why);
+        else
+            emit(df, (op){.kind = OP_DROP_INDEX, .table_name = tn, .index = ci});
+    }
     for (size_t i = 0; i < want->uniques.len; i++)
         if (pu.changed[i])
             emit(df, (op){.kind = OP_DROP_UNIQUE, .table_name = tn, .unique = cur->uniques.items[pu.match[i]]});
@@ -462,16 +567,26 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
     for (size_t j = 0; j < cur->checks.len; j++)
         if (!pc.used[j]) emit(df, (op){.kind = OP_DROP_CHECK, .table_name = tn, .check = cur->checks.items[j]});
 
-    /* Columns: drop, add, alter. */
-    for (size_t j = 0; j < nc; j++)
-        if (!cur_used[j])
-            emit(df, (op){.kind = OP_DROP_COLUMN, .table_name = tn, .column = cur->columns.items[j]});
+    /* Columns: drop, add, alter.  A column the models cannot declare is
+    ** neither dropped nor altered. */
+    for (size_t j = 0; j < nc; j++) {
+        if (cur_used[j]) continue;
+        const column *c = cur->columns.items[j];
+        const char *why = column_unmodeled(df->a, c);
+        if (why)
+            left_alone(df, "column '%s.%s' is not in the models, and %s", tn, c->name, why);
+        else
+            emit(df, (op){.kind = OP_DROP_COLUMN, .table_name = tn, .column = c});
+    }
     for (size_t i = 0; i < nw; i++)
         if (!paired[i]) emit(df, (op){.kind = OP_ADD_COLUMN, .table_name = tn, .column = want->columns.items[i]});
     for (size_t i = 0; i < nw; i++) {
         if (!paired[i]) continue;
         unsigned what = column_changes(df, want->columns.items[i], paired[i]);
-        if (what)
+        const char *why = what ? column_unmodeled(df->a, paired[i]) : NULL;
+        if (why)
+            left_alone(df, "column '%s.%s' differs from the models, but %s", tn, paired[i]->name, why);
+        else if (what)
             emit(df, (op){.kind = OP_ALTER_COLUMN, .table_name = tn, .column = want->columns.items[i],
                           .old_column = paired[i], .alter = what});
     }
@@ -493,7 +608,9 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
     arena *a = arena_new();
     migration_ops *m = arena_alloc(a, sizeof *m);
     m->arena = a;
-    differ df = {current, wanted, opt->dialect, m, a, dl, strmap_new(a), strmap_new(a)};
+    differ df = {current, wanted, opt->dialect, m, a, dl, strmap_new(a), strmap_new(a), strmap_new(a),
+                 strmap_new(a), false};
+    map_objects_by_table(&df);
 
     size_t nw = wanted->tables.len, nc = current->tables.len;
     const table **cur_of = arena_alloc(a, (nw + 1) * sizeof *cur_of);
@@ -568,11 +685,20 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
                 emit(&df, (op){.kind = OP_ADD_FOREIGN_KEY, .table_name = w->name, .fk = w->foreign_keys.items[k]});
     }
 
-    /* 6. Drop tables. */
+    /* 6. Drop tables, except those that hold what retort cannot model. */
     const table **dropped = arena_alloc(a, (nc + 1) * sizeof *dropped);
     size_t ndropped = 0;
-    for (size_t j = 0; j < nc; j++)
-        if (!cur_kept[j]) dropped[ndropped++] = current->tables.items[j];
+    for (size_t j = 0; j < nc; j++) {
+        if (cur_kept[j]) continue;
+        const table *t = current->tables.items[j];
+        const char *why = table_unmodeled(&df, t);
+        if (why) {
+            left_alone(&df, "table '%s' is not in the models, but holds %s, which retort does not model",
+                       t->name, why);
+            strmap_put(df.tables_left_alone, t->name, (void *)t);
+        } else
+            dropped[ndropped++] = t;
+    }
     emit_drop_tables(&df, dropped, ndropped);
 
     /* 7. Table comments. */
@@ -584,5 +710,6 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
                 emit(&df, (op){.kind = OP_SET_TABLE_COMMENT, .table_name = w->name,
                                .old_comment = cur_of[i]->comment, .new_comment = w->comment});
         }
+    report_objects(&df);
     return m;
 }

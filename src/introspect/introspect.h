@@ -21,6 +21,10 @@ typedef struct introspect_options {
 int introspect_sqlite(sqlite3 *db, const introspect_options *opt, schema **out, diag_list *dl);
 int introspect_postgres(PGconn *conn, const char *pg_schema, const introspect_options *opt,
                         schema **out, diag_list *dl);
+/* The expression of a pg_get_constraintdef() CHECK: "CHECK (x >= 0) NOT
+** VALID" -> "x >= 0". */
+const char *pg_check_expression(arena *a, const char *def);
+
 /* Dispatch on the connection's backend. */
 int introspect_database(db_conn *c, const introspect_options *opt, schema **out, diag_list *dl);
 

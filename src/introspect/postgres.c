@@ -2,7 +2,7 @@
 ** postgres.c — read one PostgreSQL schema (namespace) from pg_catalog into
 ** the Schema IR.
 **
-** Four catalog queries, whatever the number of tables, all inside one
+** Five catalog queries, whatever the number of tables, all inside one
 ** read-only REPEATABLE READ transaction so they see one consistent picture:
 **
 **   1. tables     pg_class (ordinary and partitioned tables, not partitions)
@@ -16,7 +16,12 @@
 **   4. indexes    pg_index, except those that back a primary key, unique or
 **                 exclusion constraint; key columns in order (expressions as
 **                 "(expr)" from pg_get_indexdef()), and the partial index
-**                 predicate.
+**                 predicate, with what the IR does not hold (the access
+**                 method, INCLUDE columns, DESC / NULLS FIRST, operator
+**                 classes) as the index's `unmodeled` reason;
+**   5. objects    what the IR does not hold at all: triggers, rules,
+**                 policies, exclusion constraints, views, materialized
+**                 views, foreign tables (schema->objects).
 **
 ** Column lists come back as JSON arrays (array_to_json over unnest ... WITH
 ** ORDINALITY), read with jansson, so names with commas or quotes need no
@@ -28,7 +33,7 @@
 ** belongs to SERIAL, and names a sequence that keeps its old name when the
 ** table is renamed).  alembic_version and the tables in
 ** options->exclude_tables are left out, and so are their columns and
-** constraints.
+** constraints; the excluded tables are listed in schema->objects.
 */
 #include "introspect/introspect.h"
 
@@ -77,6 +82,9 @@ static const char SQL_CONSTRAINTS[] =
     "  AND con.contype IN ('p', 'u', 'f', 'c')\n"
     "ORDER BY con.conrelid, con.conname COLLATE \"C\"";
 
+/* Per key of an index: indoption (bit 1 DESC, bit 2 NULLS FIRST) and the
+** operator class where it is not the type's default; then the access
+** method and the number of INCLUDE columns. */
 static const char SQL_INDEXES[] =
     "SELECT i.indrelid::text, ic.relname, i.indisunique,\n"
     "       array_to_json(ARRAY(\n"
@@ -87,9 +95,18 @@ static const char SQL_INDEXES[] =
     "           LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num\n"
     "           WHERE k.ord <= i.indnkeyatts\n"
     "           ORDER BY k.ord))::text,\n"
-    "       pg_catalog.pg_get_expr(i.indpred, i.indrelid, true)\n"
+    "       pg_catalog.pg_get_expr(i.indpred, i.indrelid, true),\n"
+    "       array_to_json(ARRAY(\n"
+    "           SELECT json_build_object('option', i.indoption[k.ord - 1],\n"
+    "                                    'opclass', CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END)\n"
+    "           FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(cls, ord)\n"
+    "           JOIN pg_catalog.pg_opclass opc ON opc.oid = k.cls\n"
+    "           WHERE k.ord <= i.indnkeyatts\n"
+    "           ORDER BY k.ord))::text,\n"
+    "       am.amname, i.indnatts - i.indnkeyatts\n"
     "FROM pg_catalog.pg_index i\n"
     "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid\n"
+    "JOIN pg_catalog.pg_am am ON am.oid = ic.relam\n"
     "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid\n"
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
     "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
@@ -97,6 +114,44 @@ static const char SQL_INDEXES[] =
     "                  WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid\n"
     "                    AND k.contype IN ('p', 'u', 'x'))\n"
     "ORDER BY i.indrelid, ic.relname COLLATE \"C\"";
+
+/* What the IR does not hold, so that autogenerate can name it and leave it
+** alone: triggers (not the internal ones behind foreign keys), rules,
+** row-level policies, exclusion constraints, views, materialized views and
+** foreign tables. */
+static const char SQL_OBJECTS[] =
+    "SELECT o.kind, o.name, o.tbl FROM (\n"
+    "  SELECT 'trigger' AS kind, t.tgname::text AS name, c.relname::text AS tbl\n"
+    "  FROM pg_catalog.pg_trigger t\n"
+    "  JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid\n"
+    "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "  WHERE n.nspname = $1 AND NOT t.tgisinternal\n"
+    "  UNION ALL\n"
+    "  SELECT 'rule', r.rulename::text, c.relname::text\n"
+    "  FROM pg_catalog.pg_rewrite r\n"
+    "  JOIN pg_catalog.pg_class c ON c.oid = r.ev_class\n"
+    "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "  WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND r.rulename <> '_RETURN'\n"
+    "  UNION ALL\n"
+    "  SELECT 'policy', p.polname::text, c.relname::text\n"
+    "  FROM pg_catalog.pg_policy p\n"
+    "  JOIN pg_catalog.pg_class c ON c.oid = p.polrelid\n"
+    "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "  WHERE n.nspname = $1\n"
+    "  UNION ALL\n"
+    "  SELECT 'exclusion constraint', con.conname::text, c.relname::text\n"
+    "  FROM pg_catalog.pg_constraint con\n"
+    "  JOIN pg_catalog.pg_class c ON c.oid = con.conrelid\n"
+    "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "  WHERE n.nspname = $1 AND con.contype = 'x'\n"
+    "  UNION ALL\n"
+    "  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'\n"
+    "                        ELSE 'foreign table' END, c.relname::text, NULL\n"
+    "  FROM pg_catalog.pg_class c\n"
+    "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "  WHERE n.nspname = $1 AND c.relkind IN ('v', 'm', 'f')\n"
+    ") o\n"
+    "ORDER BY o.tbl COLLATE \"C\" NULLS FIRST, o.kind, o.name COLLATE \"C\"";
 
 /* Run one query with the schema name as $1.  Returns the result, or NULL
 ** with a diagnostic. */
@@ -155,7 +210,7 @@ static const char *fk_action(const char *letter) {
 
 /* "CHECK (row_count >= 0)" -> "row_count >= 0"; also drops " NOT VALID" and
 ** " NO INHERIT" after the closing parenthesis. */
-static const char *check_expression(arena *a, const char *def) {
+const char *pg_check_expression(arena *a, const char *def) {
     if (!def) return NULL;
     if (strncmp(def, "CHECK (", 7) != 0) return arena_strdup(a, def);
     const char *body = def + 7;
@@ -180,7 +235,6 @@ static const char *check_expression(arena *a, const char *def) {
 }
 
 static bool is_excluded(const char *name, const introspect_options *opt) {
-    if (!strcmp(name, "alembic_version")) return true;
     if (opt && opt->exclude_tables)
         for (size_t i = 0; i < opt->exclude_tables->len; i++)
             if (!strcmp(opt->exclude_tables->items[i], name)) return true;
@@ -190,7 +244,11 @@ static bool is_excluded(const char *name, const introspect_options *opt) {
 static void read_tables(schema *s, PGresult *r, const introspect_options *opt, strmap *by_oid) {
     for (int i = 0; i < PQntuples(r); i++) {
         const char *name = PQgetvalue(r, i, 1);
-        if (is_excluded(name, opt)) continue;
+        if (!strcmp(name, "alembic_version")) continue;
+        if (is_excluded(name, opt)) {
+            schema_add_object(s, "table", name, NULL, NULL)->excluded = true;
+            continue;
+        }
         table *t = schema_add_table(s, name);
         if (!t) continue;
         t->comment = field(s->arena, r, i, 2);
@@ -265,7 +323,7 @@ static void read_constraints(schema *s, PGresult *r, const char *pg_schema, strm
         } else if (kind == 'c') {
             check_def *ck = arena_alloc(a, sizeof *ck);
             ck->name = name;
-            ck->sqltext = check_expression(a, field(a, r, i, 9));
+            ck->sqltext = pg_check_expression(a, field(a, r, i, 9));
             vec_push(a, &t->checks, ck);
         }
     }
@@ -295,6 +353,30 @@ static const char *one_paren_level(arena *a, const char *expr) {
     return arena_strndup(a, expr + 1, n - 2);
 }
 
+/* What an index has beyond what the IR holds: an access method other than
+** btree, INCLUDE columns, a key in other than ascending order or with a
+** non-default operator class.  NULL when the IR holds it all. */
+static const char *pg_index_unmodeled(arena *a, const index_def *ix, const char *key_options,
+                                   const char *method, const char *include_count) {
+    if (method && strcmp(method, "btree") != 0) return arena_printf(a, "the %s access method", method);
+    if (include_count && atoi(include_count) > 0) return "INCLUDE columns";
+    json_t *keys = json_loads(key_options, 0, NULL);
+    const char *why = NULL;
+    size_t k;
+    json_t *key;
+    json_array_foreach(keys, k, key) {
+        const char *what = k < ix->columns.len ? ix->columns.items[k] : "?";
+        json_int_t option = json_integer_value(json_object_get(key, "option"));
+        const char *opclass = json_string_value(json_object_get(key, "opclass"));
+        if (option & 1) why = arena_printf(a, "DESC on %s", what);
+        else if (option & 2) why = arena_printf(a, "NULLS FIRST on %s", what);
+        else if (opclass) why = arena_printf(a, "the operator class %s on %s", opclass, what);
+        if (why) break;
+    }
+    json_decref(keys);
+    return why;
+}
+
 static void read_indexes(schema *s, PGresult *r, strmap *by_oid) {
     arena *a = s->arena;
     for (int i = 0; i < PQntuples(r); i++) {
@@ -307,8 +389,15 @@ static void read_indexes(schema *s, PGresult *r, strmap *by_oid) {
         for (size_t k = 0; k < ix->columns.len; k++)
             ix->columns.items[k] = one_paren_level(a, ix->columns.items[k]);
         ix->where = field(a, r, i, 4);
+        ix->unmodeled = pg_index_unmodeled(a, ix, PQgetvalue(r, i, 5), PQgetvalue(r, i, 6), PQgetvalue(r, i, 7));
         vec_push(a, &t->indexes, ix);
     }
+}
+
+static void read_objects(schema *s, PGresult *r) {
+    for (int i = 0; i < PQntuples(r); i++)
+        schema_add_object(s, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+                          PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2), NULL);
 }
 
 int introspect_postgres(PGconn *conn, const char *pg_schema, const introspect_options *opt,
@@ -340,6 +429,9 @@ int introspect_postgres(PGconn *conn, const char *pg_schema, const introspect_op
     PQclear(r);
     if (!(r = run_query(conn, SQL_INDEXES, pg_schema, "indexes", dl))) goto done;
     read_indexes(s, r, by_oid);
+    PQclear(r);
+    if (!(r = run_query(conn, SQL_OBJECTS, pg_schema, "other objects", dl))) goto done;
+    read_objects(s, r);
     PQclear(r);
     rc = 0;
 

@@ -1,7 +1,7 @@
 /*
 ** sqlite.c — read the live schema of an SQLite database into the Schema IR.
 **
-** Five queries, however many tables there are.  Each joins the catalog
+** Six queries, however many tables there are.  Each joins the catalog
 ** (main.sqlite_master) with one of the table-valued pragma functions, so a
 ** single statement walks every table:
 **
@@ -14,6 +14,9 @@
 **   4. index columns pragma_index_xinfo: key columns in order
 **   5. foreign keys  pragma_foreign_key_list: one row per column pair,
 **                    grouped by id
+**   6. objects       (run first) what the IR does not hold: triggers with
+**                    their SQL, views, virtual tables and their shadow
+**                    tables (left out of the tables), in schema->objects
 **
 ** What the pragmas do not tell is read from the stored SQL with a small
 ** tokenizer (sql_tokenize below): the names of constraints (CONSTRAINT x
@@ -31,8 +34,9 @@
 ** says; other columns are nullable exactly when declared without NOT NULL.
 ** The primary key's autoindex is not an index; UNIQUE autoindexes are unique
 ** constraints; indexes made by CREATE INDEX are indexes, with expression
-** columns given as their text ("lower(name)") and ASC/DESC/COLLATE left
-** out.  Unnamed constraints have a NULL name.  ON DELETE / ON UPDATE are
+** columns given as their text in parentheses ("(lower(name))", as on
+** PostgreSQL) and ASC/DESC/COLLATE left out (a DESC or COLLATE makes the
+** index `unmodeled`; its stored SQL is kept as its `definition`).  Unnamed constraints have a NULL name.  ON DELETE / ON UPDATE are
 ** upper case, NULL for NO ACTION.
 */
 #include "introspect/introspect.h"
@@ -359,6 +363,7 @@ static void parse_create_table(arena *a, const char *sql, create_table_text *ct)
 typedef struct create_index_text {
     str_vec items;          /* each indexed item's text, ASC/DESC/COLLATE removed */
     const char *where;      /* partial index predicate, or NULL */
+    const char *unmodeled;  /* a DESC or COLLATE the IR does not hold, or NULL */
 } create_index_text;
 
 static void parse_create_index(arena *a, const char *sql, create_index_text *ci) {
@@ -375,9 +380,19 @@ static void parse_create_index(arena *a, const char *sql, create_index_text *ci)
     size_t close = split_paren_items(a, &tv, open, &items);
     for (size_t i = 0; i < items.len; i++) {
         size_t s = items.items[i].start, e = items.items[i].end;
-        if (e > s + 1 && (tok_is_word(&tv, e - 1, "ASC") || tok_is_word(&tv, e - 1, "DESC"))) e--;
-        if (e > s + 2 && tok_is_word(&tv, e - 2, "COLLATE")) e -= 2;
-        vec_push(a, &ci->items, tok_span_text(a, &tv, s, e - 1));
+        const char *order = NULL, *collation = NULL;
+        if (e > s + 1 && (tok_is_word(&tv, e - 1, "ASC") || tok_is_word(&tv, e - 1, "DESC"))) {
+            if (tok_is_word(&tv, e - 1, "DESC")) order = "DESC";
+            e--;
+        }
+        if (e > s + 2 && tok_is_word(&tv, e - 2, "COLLATE")) {
+            collation = tok_ident(a, &tv, e - 1);
+            e -= 2;
+        }
+        const char *item = tok_span_text(a, &tv, s, e - 1);
+        vec_push(a, &ci->items, item);
+        if (!ci->unmodeled && order) ci->unmodeled = arena_printf(a, "DESC on %s", item);
+        if (!ci->unmodeled && collation) ci->unmodeled = arena_printf(a, "COLLATE %s on %s", collation, item);
     }
     if (tok_is_word(&tv, close + 1, "WHERE") && close + 2 < tv.len) {
         size_t last = tv.len - 1;
@@ -411,6 +426,7 @@ typedef struct index_state {
     bool unique;
     char origin;                /* 'c', 'u', 'p' */
     create_index_text text;
+    const char *sql;            /* the stored CREATE INDEX, or NULL */
     str_vec columns;
 } index_state;
 
@@ -424,6 +440,7 @@ typedef struct sqlite_reader {
     VEC(index_state *) index_order;
     fk_cursor fk_reading;
     const str_vec *excluded_tables;
+    strmap *shadow_tables;      /* names of virtual tables' shadow tables */
 } sqlite_reader;
 
 /* Every query walks the same tables: ordinary tables of the main schema,
@@ -456,6 +473,26 @@ static const char SQL_INDEX_COLUMNS[] =
     " pragma_index_xinfo(il.name, 'main') AS ix"
     " WHERE" TABLE_FILTER " AND ix.key = 1"
     " ORDER BY m.name, il.name, ix.seqno";
+
+/* What the IR does not hold: triggers (their SQL is kept, so that a
+** move-and-copy can re-create them), views, virtual tables and the shadow
+** tables a virtual table keeps its data in (ordinary tables to every other
+** query, left out of the schema here).  pragma_table_list (SQLite 3.37)
+** tells shadow tables. */
+static const char SQL_OBJECTS[] =
+    "SELECT CASE WHEN m.type = 'table' THEN 'virtual table' ELSE m.type END, m.name, m.tbl_name, m.sql"
+    " FROM main.sqlite_master AS m"
+    " WHERE m.type IN ('trigger', 'view') OR (m.type = 'table' AND m.sql LIKE 'CREATE VIRTUAL%')"
+    " UNION ALL"
+    " SELECT 'shadow table', tl.name, NULL, NULL FROM pragma_table_list AS tl"
+    " WHERE tl.schema = 'main' AND tl.type = 'shadow'"
+    " ORDER BY 3, 1, 2";
+
+static const char SQL_OBJECTS_BEFORE_3_37[] =
+    "SELECT CASE WHEN m.type = 'table' THEN 'virtual table' ELSE m.type END, m.name, m.tbl_name, m.sql"
+    " FROM main.sqlite_master AS m"
+    " WHERE m.type IN ('trigger', 'view') OR (m.type = 'table' AND m.sql LIKE 'CREATE VIRTUAL%')"
+    " ORDER BY 3, 1, 2";
 
 /* pragma ids count foreign keys from the last declared: id DESC is the
 ** order of the CREATE TABLE text. */
@@ -509,9 +546,24 @@ static bool name_in(const char *name, const str_vec *names) {
     return false;
 }
 
+static int read_object_row(sqlite_reader *r, sqlite3_stmt *st) {
+    const char *kind = (const char *)sqlite3_column_text(st, 0);
+    const char *name = (const char *)sqlite3_column_text(st, 1);
+    if (!kind || !name) return 0;
+    const char *tbl = (const char *)sqlite3_column_text(st, 2);
+    bool on_table = !strcmp(kind, "trigger");       /* views and virtual tables stand alone */
+    schema_add_object(r->s, kind, name, on_table ? tbl : NULL, (const char *)sqlite3_column_text(st, 3));
+    if (!strcmp(kind, "shadow table")) strmap_put(r->shadow_tables, arena_strdup(r->a, name), r);
+    return 0;
+}
+
 static int read_table_row(sqlite_reader *r, sqlite3_stmt *st) {
     const char *name = (const char *)sqlite3_column_text(st, 0);
-    if (!name || !strcasecmp(name, "alembic_version") || name_in(name, r->excluded_tables)) return 0;
+    if (!name || !strcasecmp(name, "alembic_version") || strmap_get(r->shadow_tables, name)) return 0;
+    if (name_in(name, r->excluded_tables)) {
+        schema_add_object(r->s, "table", name, NULL, NULL)->excluded = true;
+        return 0;
+    }
     table *t = schema_add_table(r->s, name);
     if (!t) return 0;   /* cannot happen: names are unique in the catalog */
     table_state *ts = arena_alloc(r->a, sizeof *ts);
@@ -568,9 +620,31 @@ static int read_index_row(sqlite_reader *r, sqlite3_stmt *st) {
     ix->origin = origin ? origin[0] : 'c';
     if (ix->origin == 'c' || sqlite3_column_int(st, 4))
         parse_create_index(r->a, (const char *)sqlite3_column_text(st, 5), &ix->text);
+    if (ix->origin == 'c') ix->sql = column_text(r, st, 5);
     strmap_put(r->indexes, index_key(r, st), ix);
     vec_push(r->a, &r->index_order, ix);
     return 0;
+}
+
+/* "(a + b)" is one parenthesized whole; "(a) + (b)" and "lower(b)" are not. */
+static bool parenthesized_whole(const char *text) {
+    size_t n = strlen(text);
+    if (n < 2 || text[0] != '(' || text[n - 1] != ')') return false;
+    int depth = 0;
+    char quote = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = text[i];
+        if (quote) {
+            if (c == quote) quote = 0;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+        } else if (c == '(') {
+            depth++;
+        } else if (c == ')' && --depth == 0 && i != n - 1) {
+            return false;
+        }
+    }
+    return true;
 }
 
 static int read_index_column_row(sqlite_reader *r, sqlite3_stmt *st) {
@@ -578,10 +652,11 @@ static int read_index_column_row(sqlite_reader *r, sqlite3_stmt *st) {
     if (!ix) return 0;
     int cid = sqlite3_column_int(st, 2);
     const char *name;
-    if (cid == -2) {    /* an expression: its text from CREATE INDEX */
+    if (cid == -2) {    /* an expression: its text from CREATE INDEX, in parentheses */
         size_t pos = ix->columns.len;
-        name = pos < ix->text.items.len ? arena_strdup(r->s->arena, ix->text.items.items[pos])
-                                        : arena_strdup(r->s->arena, "");
+        const char *text = pos < ix->text.items.len ? ix->text.items.items[pos] : "";
+        name = parenthesized_whole(text) ? arena_strdup(r->s->arena, text)
+                                         : arena_printf(r->s->arena, "(%s)", text);
     } else if (cid == -1) {
         name = arena_strdup(r->s->arena, "rowid");
     } else {
@@ -672,6 +747,20 @@ static void finish_table(sqlite_reader *r, table_state *ts) {
             only->identity = ts->text.autoincrement;
         }
     }
+    /* A UNIQUE on exactly the primary-key columns: SQLite keeps it in the
+    ** table's SQL but makes no index of its own for it (the key's index, or
+    ** the rowid, already is one), so no pragma row shows it.  It is a
+    ** unique constraint all the same, and the models may declare it. */
+    for (size_t i = 0; i < ts->text.constraints.len; i++) {
+        text_constraint *c = ts->text.constraints.items[i];
+        if (c->used || c->kind != TC_UNIQUE || !same_columns(&c->columns, &t->primary_key.columns)) continue;
+        c->used = true;
+        unique_def *u = arena_alloc(sa, sizeof *u);
+        u->name = arena_strdup(sa, c->name);
+        for (size_t k = 0; k < t->primary_key.columns.len; k++)
+            vec_push(sa, &u->columns, t->primary_key.columns.items[k]);
+        vec_push(sa, &t->uniques, u);
+    }
     for (size_t i = 0; i < t->foreign_keys.len; i++) {
         foreign_key *fk = t->foreign_keys.items[i];
         text_constraint *c = match_text_constraint(ts, TC_FOREIGN_KEY, &fk->columns, fk->ref_table);
@@ -695,6 +784,8 @@ static void finish_index(sqlite_reader *r, index_state *ix) {
         d->unique = ix->unique;
         d->columns = ix->columns;
         d->where = arena_strdup(sa, ix->text.where);
+        d->unmodeled = arena_strdup(sa, ix->text.unmodeled);
+        d->definition = ix->sql;
         vec_push(sa, &ix->ts->t->indexes, d);
     } else if (ix->origin == 'u') {
         unique_def *u = arena_alloc(sa, sizeof *u);
@@ -715,8 +806,11 @@ int introspect_sqlite(sqlite3 *db, const introspect_options *opt, schema **out, 
     r.tables = strmap_new(r.a);
     r.indexes = strmap_new(r.a);
     r.excluded_tables = opt ? opt->exclude_tables : NULL;
+    r.shadow_tables = strmap_new(r.a);
 
-    int rc = run_query(&r, SQL_TABLES, "tables", read_table_row);
+    int rc = run_query(&r, sqlite3_libversion_number() >= 3037000 ? SQL_OBJECTS : SQL_OBJECTS_BEFORE_3_37,
+                       "other objects", read_object_row);
+    if (!rc) rc = run_query(&r, SQL_TABLES, "tables", read_table_row);
     if (!rc) rc = run_query(&r, SQL_COLUMNS, "columns", read_column_row);
     if (!rc) rc = run_query(&r, SQL_INDEXES, "indexes", read_index_row);
     if (!rc) rc = run_query(&r, SQL_INDEX_COLUMNS, "index columns", read_index_column_row);

@@ -106,6 +106,33 @@ index_def *table_find_index(const table *t, const char *name) {
     return NULL;
 }
 
+db_object *schema_add_object(schema *s, const char *kind, const char *name, const char *table,
+                             const char *sql) {
+    db_object *o = arena_alloc(s->arena, sizeof *o);
+    o->kind = arena_strdup(s->arena, kind);
+    o->name = arena_strdup(s->arena, name ? name : "");
+    o->table = arena_strdup(s->arena, table);
+    o->sql = arena_strdup(s->arena, sql);
+    vec_push(s->arena, &s->objects, o);
+    return o;
+}
+
+const char *column_unmodeled(arena *a, const column *c) {
+    if (c->generated) return "it is a generated column, which the models cannot declare";
+    if (c->type.kind == TYPE_OTHER) {
+        if (!c->type.raw || !*c->type.raw) return "it has no declared type";
+        return arena_printf(a, "its type %s has no model spelling", c->type.raw);
+    }
+    return NULL;
+}
+
+const char *index_unmodeled(arena *a, const index_def *ix) {
+    if (ix->unmodeled) return ix->unmodeled;
+    for (size_t k = 0; k < ix->columns.len; k++)
+        if (ix->columns.items[k][0] == '(') return arena_printf(a, "the expression %s", ix->columns.items[k]);
+    return NULL;
+}
+
 /* ------------------------------------------------------------------- JSON */
 
 static json_t *json_str_or_null(const char *s) {

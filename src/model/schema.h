@@ -111,7 +111,16 @@ typedef struct index_def {
     str_vec columns;            /* column names, or expressions in parentheses */
     bool unique;
     const char *where;          /* partial index predicate, or NULL */
+    const char *where_canonical;/* wanted, on PostgreSQL: `where` as the server
+                                   re-prints it (src/canon), or NULL */
     bool conventional_name;     /* named by convention (ix_<table>_<col>): op.f() */
+    /* Introspected: what this index has that the IR does not hold ("the
+    ** gin access method", "DESC on 'created_at'"), or NULL.  The differ
+    ** never drops, re-creates or copies over such an index. */
+    const char *unmodeled;
+    /* Introspected on SQLite: the stored CREATE INDEX statement, with which
+    ** a move-and-copy re-creates an index the IR does not hold exactly. */
+    const char *definition;
     src_loc loc;
 } index_def;
 
@@ -134,6 +143,8 @@ typedef struct foreign_key {
 typedef struct check_def {
     const char *name;           /* NULL: unnamed */
     const char *sqltext;
+    const char *canonical;      /* wanted, on PostgreSQL: sqltext as the server
+                                   re-prints it (src/canon), or NULL */
     src_loc loc;
 } check_def;
 
@@ -141,6 +152,19 @@ typedef struct primary_key {
     const char *name;           /* NULL: unnamed (PostgreSQL: <table>_pkey) */
     str_vec columns;
 } primary_key;
+
+/* A database object the IR does not hold: a trigger, a view, an exclusion
+** constraint, a rule, a policy, a virtual table, a table left out by
+** [retort] exclude_tables.  Introspection lists them so that autogenerate
+** can say it leaves them alone, and so that SQLite's move-and-copy can
+** re-create the triggers of the table it rebuilds. */
+typedef struct db_object {
+    const char *kind;           /* "trigger", "view", "exclusion constraint"... */
+    const char *name;
+    const char *table;          /* the table it belongs to, or NULL */
+    const char *sql;            /* SQLite: the stored CREATE statement; else NULL */
+    bool excluded;              /* a table the settings leave out */
+} db_object;
 
 typedef struct table {
     const char *name;
@@ -161,6 +185,7 @@ typedef struct schema {
     arena *arena;
     VEC(table *) tables;
     strmap *tables_by_name;
+    VEC(db_object *) objects;   /* introspected: what the IR does not hold */
 } schema;
 
 /* ------------------------------------------------------------ functions */
@@ -176,6 +201,17 @@ column *table_add_column(schema *s, table *t, const char *name);
 table *schema_find_table(const schema *s, const char *name);
 column *table_find_column(const table *t, const char *name);
 index_def *table_find_index(const table *t, const char *name);
+
+/* Record an object the IR does not hold (copies the strings). */
+db_object *schema_add_object(schema *s, const char *kind, const char *name, const char *table,
+                             const char *sql);
+
+/* Why the model language cannot express an introspected column ("its type
+** tsvector has no model spelling"), or NULL when it can. */
+const char *column_unmodeled(arena *a, const column *c);
+/* The same for an introspected index: its `unmodeled` reason, or an
+** expression key ("the expression (lower(email))"), or NULL. */
+const char *index_unmodeled(arena *a, const index_def *ix);
 
 /* Stable JSON shape of a schema (documented in docs/schema-json.md):
 **   {"tables": [{"name", "comment", "columns": [{"name", "type", "nullable",

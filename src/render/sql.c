@@ -570,6 +570,75 @@ static bool sqlite_block_needs_recreate(const op *ops, size_t n) {
     return false;
 }
 
+/* An index put back after a move-and-copy: from the statement SQLite kept
+** when the IR does not hold all of it (DESC, COLLATE, an expression), else
+** from the IR.  Alembic drops expression indexes here (SQLAlchemy 1.4 does
+** not reflect them); retort never drops what it cannot model. */
+static const char *recreate_index_ddl(renderer *r, const char *table, const index_def *ix) {
+    if (ix->definition && index_unmodeled(r->a, ix)) return arena_strdup(r->a, ix->definition);
+    return create_index_ddl(r, table, ix);
+}
+
+/* Does `sql` mention `name` (case-insensitively, as SQLite names go)?  A
+** loose test on purpose: a view or trigger that merely seems to mention
+** the table is dropped and re-created for nothing, which is harmless. */
+static bool sql_mentions(const char *sql, const char *name) {
+    size_t n = strlen(name);
+    if (!sql || !n) return false;
+    for (const char *p = sql; *p; p++)
+        if (!strncasecmp(p, name, n)) return true;
+    return false;
+}
+
+/* The views and triggers a move-and-copy of table `name` must take down and
+** put back.  SQLite drops a table's triggers with the table, and when the
+** new table is renamed into place it re-checks every view and trigger, so
+** a view of the old table fails the rename ("error in view v: no such
+** table").  As SQLite's own procedure for such changes says: every view
+** (views may select from one another) and every trigger on the table, on a
+** view, or naming the table is dropped before the copy and re-created from
+** its stored SQL after it.  Alembic loses the triggers and fails on the
+** views. */
+static bool object_rebuilt_with(const schema *work, const db_object *o, const char *name) {
+    if (!o->sql) return false;
+    if (!strcmp(o->kind, "view")) return true;
+    if (strcmp(o->kind, "trigger") != 0) return false;
+    if (o->table && !strcasecmp(o->table, name)) return true;
+    for (size_t i = 0; i < work->objects.len; i++) {
+        const db_object *v = work->objects.items[i];
+        if (!strcmp(v->kind, "view") && o->table && !strcasecmp(o->table, v->name)) return true;
+    }
+    return sql_mentions(o->sql, name);
+}
+
+/* Before the copy: DROP the views and the triggers not on the table itself
+** (those go with it).  SQLite checks no view's references when a view is
+** created or dropped, so their order does not matter. */
+static void drop_dependent_objects(renderer *r, const op *first, const char *name) {
+    const schema *w = r->work;
+    for (size_t i = 0; i < w->objects.len; i++) {
+        const db_object *o = w->objects.items[i];
+        if (!strcmp(o->kind, "trigger") && object_rebuilt_with(w, o, name) &&
+            !(o->table && !strcasecmp(o->table, name)))
+            emit(r, first, arena_printf(r->a, "DROP TRIGGER %s", q(r, o->name)));
+    }
+    for (size_t i = 0; i < w->objects.len; i++) {
+        const db_object *o = w->objects.items[i];
+        if (!strcmp(o->kind, "view") && o->sql) emit(r, first, arena_printf(r->a, "DROP VIEW %s", q(r, o->name)));
+    }
+}
+
+/* After the rename: the views, then the triggers, from their stored SQL. */
+static void recreate_dependent_objects(renderer *r, const op *first, const char *name) {
+    const schema *w = r->work;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < w->objects.len; i++) {
+            const db_object *o = w->objects.items[i];
+            if (strcmp(o->kind, pass == 0 ? "view" : "trigger") != 0) continue;
+            if (object_rebuilt_with(w, o, name)) emit(r, first, arena_strdup(r->a, o->sql));
+        }
+}
+
 /* One move-and-copy of table `name` for ops[0..n) (Alembic's batch
 ** "recreate"):
 **   CREATE TABLE _alembic_tmp_<t> (the new definition)
@@ -577,9 +646,12 @@ static bool sqlite_block_needs_recreate(const op *ops, size_t n) {
 **   DROP TABLE <t>
 **   ALTER TABLE _alembic_tmp_<t> RENAME TO <t>
 **   CREATE INDEX ... (the table's indexes, the block's changes applied)
+** with the views and triggers that depend on the table dropped before the
+** DROP TABLE and re-created after the indexes (see object_rebuilt_with).
 ** The new definition is the current table as Alembic reflects it (unnamed
 ** CHECK constraints are not reflected by SQLAlchemy and so are lost;
-** expression defaults get parentheses), with the block's ops applied. */
+** expression defaults get parentheses), with the block's ops applied; its
+** indexes all come back, expression indexes included. */
 static int emit_move_and_copy(renderer *r, const op *ops, size_t n, const char *name) {
     const op *first = &ops[0];
     const table *old = schema_find_table(r->work, name);
@@ -604,21 +676,6 @@ static int emit_move_and_copy(renderer *r, const op *ops, size_t n, const char *
                     (nt->checks.len - i - 1) * sizeof *nt->checks.items);
             nt->checks.len--;
         }
-    for (size_t i = nt->indexes.len; i-- > 0;) {
-        const index_def *ix = nt->indexes.items[i];
-        bool expression = false;
-        for (size_t k = 0; k < ix->columns.len; k++)
-            if (ix->columns.items[k][0] == '(') expression = true;
-        if (!expression) continue;
-        diag *w = diag_add(r->dl, DIAG_WARNING, first->loc,
-                           "moving and copying table '%s' drops its expression index '%s', as Alembic does "
-                           "(SQLAlchemy 1.4 does not reflect expression indexes on SQLite)",
-                           name, ix->name);
-        diag_set_hint(r->dl, w, "create the index again after the batch block");
-        memmove(&nt->indexes.items[i], &nt->indexes.items[i + 1],
-                (nt->indexes.len - i - 1) * sizeof *nt->indexes.items);
-        nt->indexes.len--;
-    }
     size_t ncols = nt->columns.len;
     column **orig = arena_alloc(r->a, (ncols + 1) * sizeof *orig);
     const char **orig_names = arena_alloc(r->a, (ncols + 1) * sizeof *orig_names);
@@ -675,9 +732,11 @@ static int emit_move_and_copy(renderer *r, const op *ops, size_t n, const char *
                                     sb_str(&from), q(r, name)));
     sb_free(&into);
     sb_free(&from);
+    drop_dependent_objects(r, first, name);
     emit(r, first, arena_printf(r->a, "DROP TABLE %s", q(r, name)));
     emit(r, first, arena_printf(r->a, "ALTER TABLE %s RENAME TO %s", q(r, tmp_name), q(r, name)));
-    for (size_t i = 0; i < nt->indexes.len; i++) emit(r, first, create_index_ddl(r, name, nt->indexes.items[i]));
+    for (size_t i = 0; i < nt->indexes.len; i++) emit(r, first, recreate_index_ddl(r, name, nt->indexes.items[i]));
+    recreate_dependent_objects(r, first, name);
 
     /* Statements for ops that run as they are (op.execute in a block). */
     for (size_t i = 0; i < n; i++)

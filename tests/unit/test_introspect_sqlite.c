@@ -325,7 +325,7 @@ static void test_indexes(void **state) {
     assert_names(&partial->columns, "d");
     assert_string_equal(partial->where, "d IS NOT NULL AND b <> 'x;y'");
     index_def *expr = must_index(t, "ix_t_expr");
-    assert_names(&expr->columns, "lower(b),(a + d),c");
+    assert_names(&expr->columns, "(lower(b)),(a + d),c");
     assert_null(expr->where);
     index_def *quoted = must_index(t, "ix quoted");
     assert_true(quoted->unique);
@@ -371,6 +371,32 @@ static void test_unique_constraints(void **state) {
         else fail_msg("unexpected unique (%s)", cols);
     }
     assert_int_equal(seen, 31);
+    schema_free(s);
+    sqlite3_close(db);
+}
+
+/* A UNIQUE on exactly the primary-key columns makes no index of its own
+** (SQLite merges it into the key's): it is read from the table's SQL, named
+** or not, single or composite.  On a rowid key SQLite does make one. */
+static void test_unique_on_primary_key(void **state) {
+    (void)state;
+    sqlite3 *db = open_db(
+        "CREATE TABLE a (id VARCHAR(36) NOT NULL, PRIMARY KEY (id), UNIQUE (id));"
+        "CREATE TABLE b (x INT NOT NULL, y INT NOT NULL, CONSTRAINT pk_b PRIMARY KEY (x, y),"
+        "  CONSTRAINT uq_b_xy UNIQUE (x, y));"
+        "CREATE TABLE c (id INTEGER NOT NULL, PRIMARY KEY (id), UNIQUE (id));"
+        "CREATE TABLE d (id VARCHAR(36) NOT NULL PRIMARY KEY UNIQUE);");
+    schema *s = introspect_ok(db, NULL);
+    const char *tables[] = {"a", "b", "c", "d"};
+    const char *columns[] = {"id", "x,y", "id", "id"};
+    for (size_t i = 0; i < 4; i++) {
+        table *t = must_table(s, tables[i]);
+        if (t->uniques.len != 1) fail_msg("table %s has %zu uniques, not 1", tables[i], t->uniques.len);
+        assert_names(&t->uniques.items[0]->columns, columns[i]);
+        assert_int_equal(t->indexes.len, 0);
+    }
+    assert_string_equal(must_table(s, "b")->uniques.items[0]->name, "uq_b_xy");
+    assert_null(must_table(s, "a")->uniques.items[0]->name);
     schema_free(s);
     sqlite3_close(db);
 }
@@ -658,8 +684,8 @@ static void test_query_count_does_not_grow(void **state) {
     sqlite3 *db200 = chain_db(200);
     int q5 = queries_to_introspect(db5, &small);
     int q200 = queries_to_introspect(db200, &large);
-    assert_int_equal(q5, 5);
-    assert_int_equal(q200, 5);
+    assert_int_equal(q5, 6);
+    assert_int_equal(q200, 6);
     assert_int_equal(small->tables.len, 5);
     assert_int_equal(large->tables.len, 200);
     table *last = must_table(large, "t0199");
@@ -679,7 +705,7 @@ static void test_deep_chain(void **state) {
     (void)state;
     sqlite3 *db = chain_db(1000);
     schema *s;
-    assert_int_equal(queries_to_introspect(db, &s), 5);
+    assert_int_equal(queries_to_introspect(db, &s), 6);
     assert_int_equal(s->tables.len, 1000);
     assert_string_equal(must_table(s, "t0500")->foreign_keys.items[0]->ref_table, "t0499");
     schema_free(s);
@@ -705,7 +731,7 @@ static void test_not_a_database(void **state) {
     assert_null(s);
     assert_int_equal(dl.errors, 1);
     assert_string_equal(dl.items.items[0].message,
-                        "cannot read the SQLite schema (tables): file is not a database");
+                        "cannot read the SQLite schema (other objects): file is not a database");
     diag_list_free(&dl);
     sqlite3_close(db);
     unlink(path);
@@ -727,6 +753,7 @@ int main(void) {
         cmocka_unit_test(test_primary_keys),
         cmocka_unit_test(test_indexes),
         cmocka_unit_test(test_unique_constraints),
+        cmocka_unit_test(test_unique_on_primary_key),
         cmocka_unit_test(test_foreign_keys),
         cmocka_unit_test(test_check_constraints),
         cmocka_unit_test(test_quoted_identifiers),
