@@ -199,6 +199,31 @@ typedef struct retort_inspect_options {
 ** opt may be NULL. */
 retort_status retort_inspect(retort_project *p, const retort_inspect_options *opt, char **out);
 
+typedef struct retort_pull_options {
+    const char *models_dir;     /* --models: where to write (relative to the
+                                   current folder; created when missing);
+                                   NULL: [retort] models */
+    bool force;                 /* replace the model files of the tables that
+                                   exist already (other files are left alone) */
+} retort_pull_options;
+#define RETORT_PULL_OPTIONS_INIT {NULL, false}
+
+typedef struct retort_pull_result {
+    char **paths;               /* the files written, in table-name order (malloc'd) */
+    size_t n_paths;
+} retort_pull_result;
+
+/* `pull`: write model files from the live database (as `inspect` reads it,
+** with [retort] exclude_tables and schema), one `<table>.model` per table,
+** so that `diff` against the same database then finds no change.  What the
+** model language cannot say (a type with no model spelling, an index on an
+** expression...) is written as a `#` comment, with a warning at its line.
+** Refuses, before writing anything, when a file it would write exists
+** (unless force), naming each.  The files are written whole, all or none.
+** opt may be NULL. */
+retort_status retort_pull(retort_project *p, const retort_pull_options *opt, retort_pull_result *out);
+void retort_pull_result_free(retort_pull_result *r);
+
 /* ======================================================================
 ** The revision graph: inspection and labelling commands.
 ** Every text result is malloc'd (free it) and is exactly what the matching
