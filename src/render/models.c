@@ -390,7 +390,7 @@ static bool declared_columns(puller *p, const pull_table *pt, const str_vec *col
             return false;
         }
         if (pc->why_not) {
-            *why = arena_printf(p->a, "its column '%s' is written as a comment", comment_text(p->a, pc->c->name));
+            *why = arena_printf(p->a, "its column '%s' cannot be declared", comment_text(p->a, pc->c->name));
             return false;
         }
     }
@@ -537,7 +537,9 @@ static void plan_keys(puller *p, pull_table *pt, line_vec *clauses) {
     const char *pk_name = constraint_name(p, pk->name, pg_constraint_name(a, t->name, NULL, "pkey"), false,
                                           "primary key", &note);
     if (note) note = arena_printf(a, "%s: %s", comment_text(a, t->name), note);
-    if (pk->columns.len == 1 && !pk_name && !note)
+    if (!pk->columns.len)
+        ;   /* the model is a comment (plan_tables) */
+    else if (pk->columns.len == 1 && !pk_name && !note)
         ((pull_column *)strmap_get(pt->col_by_name, pk->columns.items[0]))->pk_attr = true;
     else
         add_line(p, arena_printf(a, "@@primary_key(%s%s%s)", field_list(p, pt, &pk->columns), pk_name ? ", name=" : "",
@@ -572,7 +574,8 @@ static void plan_keys(puller *p, pull_table *pt, line_vec *clauses) {
     for (size_t i = 0; i < t->uniques.len; i++) {
         const unique_def *u = t->uniques.items[i];
         if (!declared_columns(p, pt, &u->columns, &why)) {
-            add_line(p, arena_printf(a, "# @@unique(%s)", db_name_list(p, &u->columns)),
+            add_line(p, arena_printf(a, "# @@unique(%s%s%s)", u->name ? mstr(a, u->name) : "", u->name ? ", " : "",
+                                     db_name_list(p, &u->columns)),
                      arena_printf(a, "%s: a unique constraint cannot be declared: %s; written as a comment",
                                   comment_text(a, t->name), why),
                      NULL);
