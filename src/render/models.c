@@ -33,7 +33,9 @@
 ** table without a primary key (the whole model commented out), a name
 ** longer than 63 bytes, an index or constraint name used twice in the
 ** schema (the model language keeps them in one namespace; a constraint is
-** written unnamed then).
+** written unnamed then).  Where the file says a little less than the
+** database (jsonb written as JSON, a primary key column SQLite lets hold
+** NULL, a serial column outside the key) the line is written with a note.
 */
 #include "render/render.h"
 
@@ -714,6 +716,10 @@ static void write_columns(puller *p, pull_table *pt) {
             sb_append(&sb, "  # jsonb");
             note = arena_printf(a, "%s.%s: jsonb is written as JSON (the model language has no JSONB); retort diff "
                                    "takes the one for the other, a table created from the model gets json",
+                                comment_text(a, t->name), comment_text(a, c->name));
+        } else if (c->primary_key && c->nullable) {
+            note = arena_printf(a, "%s.%s: the database lets this primary key column hold NULL (SQLite does, for a "
+                                   "key column not declared NOT NULL); a model's key columns are NOT NULL",
                                 comment_text(a, t->name), comment_text(a, c->name));
         } else if (c->identity && !c->primary_key && p->d->kind == DIALECT_POSTGRESQL) {
             sb_append(&sb, "  # serial or identity in the database");
