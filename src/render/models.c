@@ -35,7 +35,8 @@
 ** schema (the model language keeps them in one namespace; a constraint is
 ** written unnamed then).  Where the file says a little less than the
 ** database (jsonb written as JSON, a primary key column SQLite lets hold
-** NULL, a serial column outside the key) the line is written with a note.
+** NULL, SQLite's AUTOINCREMENT, a serial column outside the key) the line
+** is written with a note.
 */
 #include "render/render.h"
 
@@ -273,6 +274,7 @@ static const char *constraint_name(puller *p, const char *name, const char *serv
                                    const char *what, const char **note) {
     *note = NULL;
     if (!name || is_default || (server_default_name && !strcmp(name, server_default_name))) return NULL;
+    if (p->quiet) return name;      /* a model written as a comment declares no name */
     if (strlen(name) > MAX_NAME) {
         *note = arena_printf(p->a, "%s name '%s' is longer than %d bytes; written unnamed", what,
                              comment_text(p->a, name), MAX_NAME);
@@ -528,8 +530,9 @@ static const char *default_attr(puller *p, const column *c, const col_type *mt) 
 
 /* ------------------------------------------------------------ one table */
 
-/* The column attributes that keys and indexes become, and the clauses
-** the others become (into clauses). */
+/* The column attributes that keys and indexes become (on pt's columns);
+** a @@primary_key clause goes to p->lines (the head of the model), the
+** other clauses to `clauses`. */
 static void plan_keys(puller *p, pull_table *pt, line_vec *clauses) {
     const table *t = pt->t;
     arena *a = p->a;
@@ -716,6 +719,12 @@ static void write_columns(puller *p, pull_table *pt) {
             sb_append(&sb, "  # jsonb");
             note = arena_printf(a, "%s.%s: jsonb is written as JSON (the model language has no JSONB); retort diff "
                                    "takes the one for the other, a table created from the model gets json",
+                                comment_text(a, t->name), comment_text(a, c->name));
+        } else if (c->identity && p->d->kind == DIALECT_SQLITE) {
+            sb_append(&sb, "  # AUTOINCREMENT in the database");
+            note = arena_printf(a, "%s.%s: INTEGER PRIMARY KEY AUTOINCREMENT has no model spelling (retort and "
+                                   "SQLAlchemy write INTEGER PRIMARY KEY, which may reuse the ids of deleted rows); "
+                                   "written without AUTOINCREMENT",
                                 comment_text(a, t->name), comment_text(a, c->name));
         } else if (c->primary_key && c->nullable) {
             note = arena_printf(a, "%s.%s: the database lets this primary key column hold NULL (SQLite does, for a "

@@ -255,7 +255,7 @@ if [ "$BACKEND" = postgresql ]; then
   sql_script "ALTER TABLE docs ADD COLUMN addr INET; ALTER TABLE docs ADD COLUMN meta JSONB;
               ALTER TABLE docs ADD COLUMN title_len INTEGER GENERATED ALWAYS AS (length(title)) STORED;"
 else
-  sql_script "CREATE TABLE loose (name TEXT PRIMARY KEY);"
+  sql_script "CREATE TABLE loose (name TEXT PRIMARY KEY); CREATE TABLE counted (id INTEGER PRIMARY KEY AUTOINCREMENT);"
 fi
 set +e; "$RETORT" pull --models "$tmp/odd" >"$tmp/out" 2>"$tmp/err"; rc=$?; set -e
 [ "$rc" = 0 ] || fail "pull of a database with odd types exited $rc: $(cat "$tmp/err")"
@@ -286,6 +286,8 @@ if [ "$BACKEND" = postgresql ]; then
     fail "warning for a generated column: $(grep title_len "$tmp/err")"
 else
   grep -q "warning: loose.name: the database lets this primary key column hold NULL" "$tmp/err" || fail "warning for a nullable key"
+  grep -q "warning: counted.id: INTEGER PRIMARY KEY AUTOINCREMENT has no model spelling" "$tmp/err" || fail "warning for AUTOINCREMENT"
+  grep -Eq '^  id +Integer +@primary_key  # AUTOINCREMENT in the database$' "$tmp/odd/counted.model" || fail "AUTOINCREMENT marked: $(cat "$tmp/odd/counted.model")"
 fi
 grep -q "note: after the pull, retort diff will still report: " "$tmp/err" || fail "no note of what diff still reports: $(cat "$tmp/err")"
 "$RETORT" models --models "$tmp/odd" >/dev/null 2>"$tmp/models.err" || fail "retort models on the odd files: $(cat "$tmp/models.err")"
