@@ -115,8 +115,10 @@ typedef struct retort_revision_options {
     const char *branch_label;   /* --branch-label */
     const char *const *depends_on;  /* --depends-on (repeatable) */
     size_t n_depends_on;
+    const char *models_dir;     /* --models: the models folder (relative to the
+                                   current folder); NULL: [retort] models */
 } retort_revision_options;
-#define RETORT_REVISION_OPTIONS_INIT {NULL, false, NULL, NULL, NULL, false, NULL, NULL, 0}
+#define RETORT_REVISION_OPTIONS_INIT {NULL, false, NULL, NULL, NULL, false, NULL, NULL, 0, NULL}
 
 typedef struct retort_revision_result {
     char *path;                 /* the file written (malloc'd; free it) */
@@ -135,13 +137,28 @@ void retort_revision_result_free(retort_revision_result *r);
 
 typedef struct retort_diff_options {
     bool json;                  /* a JSON document instead of the summary */
+    const char *models_dir;     /* --models: the models folder (relative to the
+                                   current folder); NULL: [retort] models */
 } retort_diff_options;
-#define RETORT_DIFF_OPTIONS_INIT {false}
+#define RETORT_DIFF_OPTIONS_INIT {false, NULL}
 
 /* What autogenerate would do, without writing anything: the readable
 ** summary (one line per change) or, with json, a JSON document.  *out is
 ** malloc'd; *operations is how many operations it found.  opt may be NULL. */
 retort_status retort_diff(retort_project *p, const retort_diff_options *opt, char **out, size_t *operations);
+
+typedef struct retort_models_options {
+    bool json;                  /* the JSON shape of docs/schema-json.md */
+    const char *models_dir;     /* --models: the models folder (relative to the
+                                   current folder); NULL: [retort] models */
+} retort_models_options;
+#define RETORT_MODELS_OPTIONS_INIT {false, NULL}
+
+/* The schema the model files declare, as `retort models` prints it:
+** readable text, or with json the JSON shape of docs/schema-json.md.
+** *out is malloc'd.  Every error in the models is a located diagnostic
+** (RETORT_EMODEL, *out NULL).  opt may be NULL. */
+retort_status retort_models(retort_project *p, const retort_models_options *opt, char **out);
 
 /* ------------------------------------------------------------ running */
 
@@ -181,6 +198,31 @@ typedef struct retort_inspect_options {
 ** json the stable JSON shape of docs/schema-json.md.  *out is malloc'd.
 ** opt may be NULL. */
 retort_status retort_inspect(retort_project *p, const retort_inspect_options *opt, char **out);
+
+typedef struct retort_pull_options {
+    const char *models_dir;     /* --models: where to write (relative to the
+                                   current folder; created when missing);
+                                   NULL: [retort] models */
+    bool force;                 /* replace the model files of the tables that
+                                   exist already (other files are left alone) */
+} retort_pull_options;
+#define RETORT_PULL_OPTIONS_INIT {NULL, false}
+
+typedef struct retort_pull_result {
+    char **paths;               /* the files written, in table-name order (malloc'd) */
+    size_t n_paths;
+} retort_pull_result;
+
+/* `pull`: write model files from the live database (as `inspect` reads it,
+** with [retort] exclude_tables and schema), one `<table>.model` per table,
+** so that `diff` against the same database then finds no change.  What the
+** model language cannot say (a type with no model spelling, an index on an
+** expression...) is written as a `#` comment, with a warning at its line.
+** Refuses, before writing anything, when a file it would write exists
+** (unless force), naming each.  The files are written whole, all or none.
+** opt may be NULL. */
+retort_status retort_pull(retort_project *p, const retort_pull_options *opt, retort_pull_result *out);
+void retort_pull_result_free(retort_pull_result *r);
 
 /* ======================================================================
 ** The revision graph: inspection and labelling commands.

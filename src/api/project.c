@@ -18,6 +18,32 @@ diag *project_error(retort_project *p, const char *hint, const char *fmt, ...) {
     return d;
 }
 
+retort_status project_models_dir(retort_project *p, const char *option, const char *command, bool must_exist,
+                                 const char **out) {
+    const char *dir = option && *option ? option : p->config->models_dir;
+    *out = NULL;
+    struct stat st;
+    bool found = stat(dir, &st) == 0;
+    int err = errno;
+    if (must_exist && (!found || !S_ISDIR(st.st_mode))) {
+        const char *why = found ? "is not a folder"
+                          : err == ENOENT || err == ENOTDIR ? "does not exist"
+                                                            : arena_printf(p->diags.arena, "cannot be read: %s", strerror(err));
+        diag *d = diag_add(&p->diags, DIAG_ERROR, (src_loc){dir, 0, 0}, "the models folder %s (%s)", why,
+                           option && *option ? "given with --models" : "[retort] models in alembic.ini");
+        if (option && *option)
+            diag_set_hint(&p->diags, d, "give the folder that holds the *.model files: %s --models DIR", command);
+        else
+            diag_set_hint(&p->diags, d,
+                          "create it, set models in the [retort] section of %s, or give the folder with "
+                          "%s --models DIR",
+                          p->config->ini_path, command);
+        return RETORT_EMODEL;
+    }
+    *out = dir;
+    return RETORT_OK;
+}
+
 retort_status project_write_revision(retort_project *p, arena *a, const migration_ops *ops, render_options ro,
                                      const char **path_out) {
     retort_config *c = p->config;

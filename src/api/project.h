@@ -17,6 +17,14 @@ struct retort_project {
 diag *project_error(retort_project *p, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The models folder a command reads: `option` (--models, relative to the
+** current folder) when given, else [retort] models of alembic.ini.  With
+** must_exist, a folder that is missing (or is not a folder) is refused here,
+** with a hint naming `command` (e.g. "retort diff"), which takes --models;
+** *out is NULL then. */
+retort_status project_models_dir(retort_project *p, const char *option, const char *command, bool must_exist,
+                                 const char **out);
+
 /* Write a new revision file, as `revision` and `merge` do: the file name
 ** from file_template (ro->message gives the slug, ro->create_date the date
 ** unless NULL: now), refused when it exists, ops rendered by render_python

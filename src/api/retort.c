@@ -207,12 +207,16 @@ static bool sqlite_file_missing(const char *url) {
     return missing;
 }
 
-static retort_status compute_diff(retort_project *p, autogen_state *s) {
+/* Compare the models (models_dir: --models, or NULL for [retort] models)
+** with the database; `command` names the command in hints. */
+static retort_status compute_diff(retort_project *p, autogen_state *s, const char *models_dir, const char *command) {
     retort_config *c = p->config;
     s->arena = arena_new();
     retort_status rc = load_revisions(p, s);
     if (rc != RETORT_OK) return rc;
-    if (model_load_dir(c->models_dir, &s->wanted, &p->diags) != 0) return RETORT_EMODEL;
+    const char *dir;
+    if ((rc = project_models_dir(p, models_dir, command, true, &dir)) != RETORT_OK) return rc;
+    if (model_load_dir(dir, &s->wanted, &p->diags) != 0) return RETORT_EMODEL;
     const dialect *d = db_url_dialect(c->url, &p->diags);
     if (!d) return RETORT_ECONFIG;
     str_vec current_revs = {0};
@@ -258,7 +262,7 @@ retort_status retort_diff(retort_project *p, const retort_diff_options *opt, cha
     *out = NULL;
     if (!p->config) return RETORT_ECONFIG;
     autogen_state s = {0};
-    retort_status rc = compute_diff(p, &s);
+    retort_status rc = compute_diff(p, &s, opt ? opt->models_dir : NULL, "retort diff");
     if (rc == RETORT_OK) {
         if (operations) *operations = s.ops->ops.len;
         if (json) {
@@ -289,7 +293,7 @@ retort_status retort_revision(retort_project *p, const retort_revision_options *
     retort_status rc;
     bool graph_options = opt->head || opt->splice || opt->branch_label || opt->n_depends_on;
     if (opt->autogenerate) {
-        rc = compute_diff(p, &s);
+        rc = compute_diff(p, &s, opt->models_dir, "retort revision --autogenerate");
     } else {
         s.arena = arena_new();
         rc = load_revisions_ex(p, &s, opt->head != NULL);
@@ -346,6 +350,36 @@ void retort_revision_result_free(retort_revision_result *r) {
     memset(r, 0, sizeof *r);
 }
 
+/* A schema as `retort models` and `retort inspect` print it (malloc'd). */
+static char *schema_text(const schema *s, bool json) {
+    if (json) {
+        json_t *j = schema_to_json(s);
+        char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        json_decref(j);
+        return text;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) util_oom();
+    schema_print_text(s, f);
+    fclose(f);
+    return buf;
+}
+
+retort_status retort_models(retort_project *p, const retort_models_options *opt, char **out) {
+    *out = NULL;
+    if (!p->config) return RETORT_ECONFIG;
+    const char *dir;
+    retort_status rc = project_models_dir(p, opt ? opt->models_dir : NULL, "retort models", true, &dir);
+    if (rc != RETORT_OK) return rc;
+    schema *s = NULL;
+    if (model_load_dir(dir, &s, &p->diags) != 0) return RETORT_EMODEL;
+    *out = schema_text(s, opt && opt->json);
+    schema_free(s);
+    return RETORT_OK;
+}
+
 retort_status retort_inspect(retort_project *p, const retort_inspect_options *opt, char **out) {
     bool json = opt && opt->json;
     *out = NULL;
@@ -359,21 +393,7 @@ retort_status retort_inspect(retort_project *p, const retort_inspect_options *op
         introspect_options io = {.exclude_tables = &c->exclude_tables};
         if (introspect_database(db, &io, &s, &p->diags) == 0) rc = RETORT_OK;
     }
-    if (rc == RETORT_OK) {
-        if (json) {
-            json_t *j = schema_to_json(s);
-            *out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-            json_decref(j);
-        } else {
-            char *buf = NULL;
-            size_t len = 0;
-            FILE *f = open_memstream(&buf, &len);
-            if (!f) util_oom();
-            schema_print_text(s, f);
-            fclose(f);
-            *out = buf;
-        }
-    }
+    if (rc == RETORT_OK) *out = schema_text(s, json);
     schema_free(s);
     db_close(db);
     return rc;

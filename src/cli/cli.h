@@ -30,6 +30,7 @@ int cmd_branches(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_stamp(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
 
 /* -c / --config FILE (also before the command); ALEMBIC_CONFIG as Alembic. */
 void cli_set_config_path(const char *path);

@@ -1,5 +1,6 @@
 /*
-** cmd_diff.c — retort diff [--json]: what autogenerate would do; writes nothing.
+** cmd_diff.c — retort diff [--json] [--exit-code] [--models DIR]: what
+** autogenerate would do; writes nothing.
 */
 #include "cli/cli.h"
 
@@ -8,19 +9,23 @@
 
 static void diff_usage(FILE *out) {
     fprintf(out,
-            "usage: retort diff [--json] [--exit-code] [-c alembic.ini]\n\n"
+            "usage: retort diff [--json] [--exit-code] [--models DIR] [-c alembic.ini]\n\n"
             "Compare the models with the database and print what autogenerate would do.\n"
             "Nothing is written.\n\n"
             "options:\n"
             "  --json             print the operations as JSON\n"
             "  --exit-code        exit with status 3 when there are changes (for CI checks)\n"
+            "  --models DIR       the models folder (default: [retort] models of alembic.ini)\n"
             "  -c, --config FILE  the configuration (default: alembic.ini)\n");
 }
 
 int cmd_diff(int argc, char **argv) {
     bool json = false, exit_code = false;
+    const char *models_dir = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--json")) json = true;
+        else if (!strcmp(argv[i], "--models") && i + 1 < argc) models_dir = argv[++i];
+        else if (!strncmp(argv[i], "--models=", 9)) models_dir = argv[i] + 9;
         else if (!strcmp(argv[i], "--exit-code")) exit_code = true;
         else if (cli_take_config_option(argc, argv, &i)) continue;
         else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { diff_usage(stdout); return 0; }
@@ -32,6 +37,7 @@ int cmd_diff(int argc, char **argv) {
     size_t n = 0;
     retort_diff_options o = RETORT_DIFF_OPTIONS_INIT;
     o.json = json;
+    o.models_dir = models_dir;
     retort_status rc = retort_diff(p, &o, &text, &n);
     retort_print_diagnostics(p, stderr);
     if (rc == RETORT_OK) {

@@ -1,5 +1,5 @@
 /*
-** cmd_revision.c — retort revision -m MSG [--autogenerate] [--rev-id ID]
+** cmd_revision.c — retort revision -m MSG [--autogenerate] [--models DIR] [--rev-id ID]
 */
 #include "cli/cli.h"
 
@@ -8,13 +8,15 @@
 
 static void revision_usage(FILE *out) {
     fprintf(out,
-            "usage: retort revision -m MESSAGE [--autogenerate] [--rev-id ID] [--head REV] [--splice]\n"
-            "                       [--branch-label LABEL] [--depends-on REV]... [-c alembic.ini]\n\n"
+            "usage: retort revision -m MESSAGE [--autogenerate] [--models DIR] [--rev-id ID] [--head REV]\n"
+            "                       [--splice] [--branch-label LABEL] [--depends-on REV]... [-c alembic.ini]\n\n"
             "Write a new revision file into the versions folder.\n\n"
             "options:\n"
             "  -m, --message MESSAGE  what the revision does (also names the file)\n"
             "  --autogenerate         compare the models with the database and write the\n"
             "                         operations that bring the database to the models\n"
+            "  --models DIR           with --autogenerate: the models folder\n"
+            "                         (default: [retort] models of alembic.ini)\n"
             "  --rev-id ID            the revision id (default: 12 random hex digits)\n"
             "  --head REV             the parent of the new revision (default: head;\n"
             "                         base starts a new root, <label>@head a branch's head)\n"
@@ -34,6 +36,8 @@ int cmd_revision(int argc, char **argv) {
         if ((!strcmp(a, "-m") || !strcmp(a, "--message")) && i + 1 < argc) o.message = argv[++i];
         else if (!strncmp(a, "--message=", 10)) o.message = a + 10;
         else if (!strcmp(a, "--autogenerate")) o.autogenerate = true;
+        else if (!strcmp(a, "--models") && i + 1 < argc) o.models_dir = argv[++i];
+        else if (!strncmp(a, "--models=", 9)) o.models_dir = a + 9;
         else if (!strcmp(a, "--rev-id") && i + 1 < argc) o.rev_id = argv[++i];
         else if (!strncmp(a, "--rev-id=", 9)) o.rev_id = a + 9;
         else if (!strcmp(a, "--create-date") && i + 1 < argc) o.create_date = argv[++i];  /* tests */
@@ -50,6 +54,11 @@ int cmd_revision(int argc, char **argv) {
             free(deps);
             return cli_unknown_option("revision", a, revision_usage);
         }
+    }
+    if (o.models_dir && !o.autogenerate) {
+        fprintf(stderr, "retort revision: --models is read only with --autogenerate (an empty revision reads no models)\n");
+        free(deps);
+        return 2;
     }
     if (!o.message) {
         fprintf(stderr, "retort revision: a message is required (-m \"what it does\")\n");

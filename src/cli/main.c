@@ -12,6 +12,7 @@ static const cli_command COMMANDS[] = {
     {"revision", "Write a new revision file (--autogenerate: from the models)", cmd_revision},
     {"diff", "Show what autogenerate would do; write nothing", cmd_diff},
     {"inspect", "Print the live database schema (as autogenerate reads it)", cmd_inspect},
+    {"pull", "Write model files from the live database (adopt an existing schema)", cmd_pull},
     {"upgrade", "Apply migrations up to a target (head, +N, <revision>)", cmd_upgrade},
     {"downgrade", "Revert migrations back to a target (-N, <revision>, base)", cmd_downgrade},
     {"current", "Show the database's current revision(s)", cmd_current},

@@ -110,26 +110,6 @@ static const char *where_str(resolver *r, src_loc loc) {
 /* ---------------------------------------------------------- name helpers */
 
 /* ChartConfig -> chart_config, HTTPRequest -> http_request. */
-static const char *snake_case(arena *a, const char *name) {
-    strbuf sb = STRBUF_INIT;
-    size_t n = strlen(name);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)name[i];
-        if (isupper(c)) {
-            bool prev_lower = i > 0 && (islower((unsigned char)name[i - 1]) || isdigit((unsigned char)name[i - 1]));
-            bool acronym_end = i > 0 && isupper((unsigned char)name[i - 1]) && i + 1 < n &&
-                               islower((unsigned char)name[i + 1]);
-            if (prev_lower || acronym_end) sb_appendc(&sb, '_');
-            sb_appendc(&sb, (char)tolower(c));
-        } else {
-            sb_appendc(&sb, (char)c);
-        }
-    }
-    const char *res = arena_strdup(a, sb_str(&sb));
-    sb_free(&sb);
-    return res;
-}
-
 static const char *value_kind_name(ast_value_kind k) {
     switch (k) {
     case AST_STRING: return "a string";
@@ -1068,7 +1048,7 @@ static const char *table_name_of(resolver *r, model_info *mi, ast_attr **table_c
         *table_clause = at;
         if (cs->ok) name = cs->text;
     }
-    return name ? name : snake_case(r->ar, mi->ast->name);
+    return name ? name : model_table_name(r->ar, mi->ast->name);
 }
 
 /* The table's columns, in the model's flattened field order; false when a
@@ -1444,7 +1424,7 @@ static void sort_diags(diag_list *dl, size_t first, const char *const *paths, si
 
 /* Parse every source, then resolve when all parsed cleanly (resolving a
 ** tree with holes would only add confusing follow-on errors). */
-static int load_sources(const char *const *paths, const char *const *texts, size_t n, schema **out,
+int model_load_sources(const char *const *paths, const char *const *texts, size_t n, schema **out,
                         diag_list *dl) {
     *out = NULL;
     size_t first_diag = dl->items.len;
@@ -1460,7 +1440,7 @@ static int load_sources(const char *const *paths, const char *const *texts, size
 }
 
 int model_load_string(const char *filename, const char *text, schema **out, diag_list *dl) {
-    return load_sources(&filename, &text, 1, out, dl);
+    return model_load_sources(&filename, &text, 1, out, dl);
 }
 
 int model_load_files(const char *const *paths, size_t n, schema **out, diag_list *dl) {
@@ -1483,7 +1463,7 @@ int model_load_files(const char *const *paths, size_t n, schema **out, diag_list
             ok = false;
         }
     }
-    int rc = ok ? load_sources(paths, (const char *const *)texts, n, out, dl) : -1;
+    int rc = ok ? model_load_sources(paths, (const char *const *)texts, n, out, dl) : -1;
     for (size_t i = 0; i < n; i++) free(texts[i]);
     free(texts);
     return rc;

@@ -7,6 +7,7 @@
 */
 #include "model/schema.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,26 @@ const char *col_type_to_string(arena *a, const col_type *t) {
     default:
         return type_kind_name(t->kind);
     }
+}
+
+const char *model_table_name(arena *a, const char *name) {
+    strbuf sb = STRBUF_INIT;
+    size_t n = strlen(name);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (isupper(c)) {
+            bool prev_lower = i > 0 && (islower((unsigned char)name[i - 1]) || isdigit((unsigned char)name[i - 1]));
+            bool acronym_end = i > 0 && isupper((unsigned char)name[i - 1]) && i + 1 < n &&
+                               islower((unsigned char)name[i + 1]);
+            if (prev_lower || acronym_end) sb_appendc(&sb, '_');
+            sb_appendc(&sb, (char)tolower(c));
+        } else {
+            sb_appendc(&sb, (char)c);
+        }
+    }
+    const char *res = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return res;
 }
 
 /* ----------------------------------------------------------------- schema */

@@ -60,6 +60,10 @@ extern const size_t TYPE_NAMES_COUNT;
 ** spelling of a type. */
 const char *col_type_to_string(arena *a, const col_type *t);
 
+/* The table name of a model without @@table: its name in snake_case
+** (ChartConfig -> chart_config, HTTPRequestLog -> http_request_log). */
+const char *model_table_name(arena *a, const char *model_name);
+
 /* -------------------------------------------------------- server defaults */
 
 typedef enum default_kind {

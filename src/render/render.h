@@ -1,6 +1,6 @@
 /*
-** render.h — op lists to an Alembic migration module (Python).  SQL per
-** dialect is render/sql.h.
+** render.h — op lists to an Alembic migration module (Python); a schema
+** to model files (retort pull).  SQL per dialect is render/sql.h.
 */
 #ifndef RETORT_RENDER_H
 #define RETORT_RENDER_H
@@ -27,5 +27,36 @@ char *render_python(const migration_ops *ops, const render_options *opt);
 
 /* Python string literal for s ('...' with escapes), as repr() would write it. */
 const char *render_py_string(arena *a, const char *s);
+
+/* ---------------------------------------------- model files (models.c) */
+
+/* Something a model file could not say, at its line (a warning of retort
+** pull): "datasets.search: type \"tsvector\" has no model spelling;
+** written as a comment". */
+typedef struct model_file_note {
+    int line, column;               /* 1-based, in the file's text */
+    const char *message;
+    const char *hint;               /* or NULL */
+} model_file_note;
+
+typedef struct model_file {
+    const char *table;              /* the table it declares */
+    const char *file_name;          /* "chart_configs.model" (no folder) */
+    const char *text;
+    VEC(model_file_note) notes;
+} model_file;
+
+typedef struct model_files {
+    arena *arena;
+    VEC(model_file) files;          /* one per table, tables in name order */
+} model_files;
+
+/* The model files of an introspected schema, as retort pull writes them:
+** one per table, everything the model language can say written in it, the
+** rest as `#` comments with a note each.  Defaults and types are spelled
+** so that dialect d reads them as the database's own (the same canonical
+** default, equal types).  Free with model_files_free. */
+model_files *render_model_files(const schema *s, const dialect *d);
+void model_files_free(model_files *m);
 
 #endif
