@@ -50,6 +50,7 @@ typedef struct differ {
     strmap *column_renames;
     strmap *objects_by_table;   /* table name -> position of its first db_object */
     strmap *tables_left_alone;  /* tables not dropped because of what they hold */
+    strmap *excluded_tables;    /* tables [retort] exclude_tables leaves out */
     bool left_alone_hinted;     /* the "left alone" hint is given once */
 } differ;
 
@@ -169,6 +170,7 @@ static void left_alone(differ *df, const char *fmt, ...) {
 ** it holds that retort cannot model, or NULL when it may be dropped. */
 static const char *table_unmodeled(differ *df, const table *t) {
     str_vec why = {0};
+    if (!t->primary_key.columns.len) vec_push(df->a, &why, "no primary key (every model has one)");
     for (size_t k = 0; k < t->columns.len; k++) {
         const char *w = column_unmodeled(df->a, t->columns.items[k]);
         if (w) vec_push(df->a, &why, arena_printf(df->a, "column '%s' (%s)", t->columns.items[k]->name, w));
@@ -188,6 +190,31 @@ static const char *table_unmodeled(differ *df, const table *t) {
 
 /* The introspectors list objects grouped by table: map each table to the
 ** position of its first. */
+/* A unique constraint or foreign key of a current table that uses a
+** column retort leaves alone: the constraint is left alone with it.  Its
+** reason, or NULL. */
+static const char *columns_unmodeled(differ *df, const table *cur, const str_vec *columns) {
+    for (size_t k = 0; k < columns->len; k++) {
+        const column *c = table_find_column(cur, columns->items[k]);
+        const char *why = c ? column_unmodeled(df->a, c) : NULL;
+        if (why) return arena_printf(df->a, "its column '%s' is left alone (%s)", c->name, why);
+    }
+    return NULL;
+}
+
+/* A foreign key that references a table retort leaves alone (excluded by
+** the settings, or kept for what it holds): the models cannot declare it,
+** and it stays.  Its reason, or NULL. */
+static const char *fk_unmodeled(differ *df, const table *cur, const foreign_key *fk) {
+    const char *why = columns_unmodeled(df, cur, &fk->columns);
+    if (why) return why;
+    if (strmap_get(df->excluded_tables, fk->ref_table))
+        return arena_printf(df->a, "it references '%s', which [retort] exclude_tables leaves out", fk->ref_table);
+    if (strmap_get(df->tables_left_alone, fk->ref_table))
+        return arena_printf(df->a, "it references '%s', which is left alone", fk->ref_table);
+    return NULL;
+}
+
 static void map_objects_by_table(differ *df) {
     size_t n = df->cur->objects.len;
     size_t *pos = arena_alloc(df->a, (n + 1) * sizeof *pos);
@@ -196,6 +223,7 @@ static void map_objects_by_table(differ *df) {
         pos[i] = i;
         if (o->table && !strmap_get(df->objects_by_table, o->table))
             strmap_put(df->objects_by_table, o->table, &pos[i]);
+        if (o->excluded) strmap_put(df->excluded_tables, o->name, (void *)o);
     }
 }
 
@@ -559,8 +587,17 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
     for (size_t i = 0; i < want->uniques.len; i++)
         if (pu.changed[i])
             emit(df, (op){.kind = OP_DROP_UNIQUE, .table_name = tn, .unique = cur->uniques.items[pu.match[i]]});
-    for (size_t j = 0; j < cur->uniques.len; j++)
-        if (!pu.used[j]) emit(df, (op){.kind = OP_DROP_UNIQUE, .table_name = tn, .unique = cur->uniques.items[j]});
+    for (size_t j = 0; j < cur->uniques.len; j++) {
+        const unique_def *u = cur->uniques.items[j];
+        if (pu.used[j]) continue;
+        const char *why = columns_unmodeled(df, cur, &u->columns);
+        if (why)
+            left_alone(df, "unique constraint %s%s%s(%s) of table '%s' is not in the models, but %s",
+                       u->name ? "'" : "", u->name ? u->name : "", u->name ? "' " : "",
+                       str_vec_join(df->a, &u->columns, ", "), tn, why);
+        else
+            emit(df, (op){.kind = OP_DROP_UNIQUE, .table_name = tn, .unique = u});
+    }
     for (size_t i = 0; i < want->checks.len; i++)
         if (pc.changed[i])
             emit(df, (op){.kind = OP_DROP_CHECK, .table_name = tn, .check = cur->checks.items[pc.match[i]]});
@@ -609,7 +646,7 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
     migration_ops *m = arena_alloc(a, sizeof *m);
     m->arena = a;
     differ df = {current, wanted, opt->dialect, m, a, dl, strmap_new(a), strmap_new(a), strmap_new(a),
-                 strmap_new(a), false};
+                 strmap_new(a), strmap_new(a), false};
     map_objects_by_table(&df);
 
     size_t nw = wanted->tables.len, nc = current->tables.len;
@@ -637,6 +674,19 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
         }
     }
 
+    /* Tables the models do not have that must stay for what they hold
+    ** (known before any foreign key to them is compared). */
+    for (size_t j = 0; j < nc; j++) {
+        if (cur_kept[j]) continue;
+        const table *t = current->tables.items[j];
+        const char *why = table_unmodeled(&df, t);
+        if (why) {
+            left_alone(&df, "table '%s' is not in the models, and has what retort cannot model: %s",
+                       t->name, why);
+            strmap_put(df.tables_left_alone, t->name, (void *)t);
+        }
+    }
+
     /* Columns of kept tables, paired once (renames are known before any
     ** foreign key is compared). */
     column_pairing *colp = arena_alloc(a, (nw + 1) * sizeof *colp);
@@ -660,9 +710,17 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
             if (fkp[i].changed[k])
                 emit(&df, (op){.kind = OP_DROP_FOREIGN_KEY, .table_name = w->name,
                                .fk = c->foreign_keys.items[fkp[i].match[k]]});
-        for (size_t j = 0; j < c->foreign_keys.len; j++)
-            if (!fkp[i].used[j])
-                emit(&df, (op){.kind = OP_DROP_FOREIGN_KEY, .table_name = w->name, .fk = c->foreign_keys.items[j]});
+        for (size_t j = 0; j < c->foreign_keys.len; j++) {
+            const foreign_key *fk = c->foreign_keys.items[j];
+            if (fkp[i].used[j]) continue;
+            const char *why = fk_unmodeled(&df, c, fk);
+            if (why)
+                left_alone(&df, "foreign key %s%s%s(%s) of table '%s' is not in the models, but %s",
+                           fk->name ? "'" : "", fk->name ? fk->name : "", fk->name ? "' " : "",
+                           str_vec_join(a, &fk->columns, ", "), w->name, why);
+            else
+                emit(&df, (op){.kind = OP_DROP_FOREIGN_KEY, .table_name = w->name, .fk = fk});
+        }
     }
 
     /* 3. Table bodies. */
@@ -691,13 +749,7 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
     for (size_t j = 0; j < nc; j++) {
         if (cur_kept[j]) continue;
         const table *t = current->tables.items[j];
-        const char *why = table_unmodeled(&df, t);
-        if (why) {
-            left_alone(&df, "table '%s' is not in the models, but holds %s, which retort does not model",
-                       t->name, why);
-            strmap_put(df.tables_left_alone, t->name, (void *)t);
-        } else
-            dropped[ndropped++] = t;
+        if (!strmap_get(df.tables_left_alone, t->name)) dropped[ndropped++] = t;
     }
     emit_drop_tables(&df, dropped, ndropped);
 
