@@ -399,9 +399,31 @@ static stmt_list walk_body(walker *w, const mig_stmt_vec *in) {
     return out;
 }
 
-/* None, 'x', ('a', 'b') or ['a', 'b'] into a list of revisions. */
+/* The value a bare name stands for in a header: what the last top-level
+** assignment before the header gave it (LABEL = 'contract'), as Python
+** runs the module from the top, and the header reader reads it
+** (src/script/revisions.c); v itself when it is no such name. */
+static const py_value *module_constant(walker *w, const py_value *v) {
+    size_t before = w->m->assignments.len;
+    while (v && v->kind == PY_NAME && !strchr(v->text, '.')) {
+        const py_value *found = NULL;
+        for (size_t i = before; i-- > 0;)
+            if (!strcmp(w->m->assignments.items[i]->target, v->text)) {
+                found = w->m->assignments.items[i]->value;
+                before = i;             /* B in `A = B` is B as it was then */
+                break;
+            }
+        if (!found) break;
+        v = found;
+    }
+    return v;
+}
+
+/* None, 'x', ('a', 'b') or ['a', 'b'] into a list of revisions; the
+** whole value and each item may be a name of such a constant. */
 static bool revision_list(walker *w, const py_value *v, str_vec *out) {
     out->len = 0;
+    v = module_constant(w, v);
     if (v->kind == PY_NONE) return true;
     if (v->kind == PY_STRING) {
         vec_push(w->a, out, v->text);
@@ -409,8 +431,9 @@ static bool revision_list(walker *w, const py_value *v, str_vec *out) {
     }
     if (v->kind != PY_TUPLE && v->kind != PY_LIST) return false;
     for (size_t i = 0; i < v->items.len; i++) {
-        if (v->items.items[i]->kind != PY_STRING) return false;
-        vec_push(w->a, out, v->items.items[i]->text);
+        const py_value *item = module_constant(w, v->items.items[i]);
+        if (item->kind != PY_STRING) return false;
+        vec_push(w->a, out, item->text);
     }
     return true;
 }
@@ -423,6 +446,7 @@ static void walk_header(walker *w, const mig_stmt *s) {
                     : !strcmp(t, "depends_on")    ? &w->m->depends_on
                                                   : NULL;
     if (!strcmp(t, "revision")) {
+        v = module_constant(w, v);
         if (v->kind != PY_STRING) {
             diag *d = mig_diag(w->ctx, v->loc, 1, "revision must be a string");
             diag_set_hint(w->ctx->dl, d, "write revision = 'abc123def456'");
