@@ -358,7 +358,8 @@ static py_stmt *walk_body_stmt(walker *w, const mig_stmt *s) {
     case MS_EXPR:
         /* A string statement (a docstring, a note) does nothing. */
         if (s->value->kind == PY_STRING) return NULL;
-        if (s->value->kind != PY_CALL) return unsupported_stmt(w, s->loc, "an expression that is not a call");
+        if (s->value->kind != PY_CALL && s->value->kind != PY_CONDITIONAL)
+            return unsupported_stmt(w, s->loc, "an expression that is not a call");
         p->kind = STMT_EXPR;
         p->value = s->value;
         return p;

@@ -28,7 +28,12 @@ typedef enum py_kind {
     PY_NAME,            /* text: a dotted name ("op", "sa.String", "batch_op") */
     PY_CALL,            /* callee(args) */
     PY_TUPLE, PY_LIST,  /* items */
-    PY_DICT             /* keys[i]: values[i] */
+    PY_DICT,            /* keys[i]: values[i] */
+    PY_CONDITIONAL,     /* `body if condition else orelse`: items[0] body,
+                           items[1] condition, items[2] orelse */
+    PY_OPAQUE           /* the condition of a conditional written with what
+                           the subset does not evaluate (a comparison, a
+                           call's attribute...): text says what */
 } py_kind;
 
 typedef struct py_value py_value;
