@@ -25,8 +25,9 @@
 **
 ** The walk then reads the header assignments (revision, down_revision,
 ** branch_labels, depends_on, annotated or not), the module docstring, the
-** imports (typing, __future__, alembic, sqlalchemy and its submodules are
-** fine; anything else is application code, unsupported), other module
+** imports (typing, __future__, alembic, sqlalchemy and its submodules, and
+** standard-library modules such as datetime, enum, json, uuid are fine;
+** anything else is application code, unsupported), other module
 ** level assignments (locals the bodies may use), and the two bodies.
 */
 #include "migration/migration.h"
@@ -311,14 +312,34 @@ static py_stmt *unsupported_stmt(walker *w, src_loc at, const char *what) {
     return s;
 }
 
-/* Modules a migration may import: Alembic, SQLAlchemy, typing. */
-static bool module_allowed(const char *mod) {
-    static const char *const OK[] = {"typing", "__future__", "alembic", "sqlalchemy"};
-    for (size_t i = 0; i < sizeof OK / sizeof OK[0]; i++) {
-        size_t n = strlen(OK[i]);
-        if (!strncmp(mod, OK[i], n) && (mod[n] == '\0' || mod[n] == '.')) return true;
+/* Does dotted module name mod lie in one of list[0..n)? */
+static bool module_in(const char *mod, const char *const *list, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(list[i]);
+        if (!strncmp(mod, list[i], k) && (mod[k] == '\0' || mod[k] == '.')) return true;
     }
     return false;
+}
+
+/* Standard-library modules migrations import for values (an enum, a
+** default, a timestamp, a UUID, JSON...): importing them does nothing
+** retort would have to do. */
+static const char *const STDLIB[] = {
+    "abc",      "collections", "contextlib", "copy",   "dataclasses", "datetime", "decimal",
+    "enum",     "functools",   "hashlib",    "itertools", "json",     "logging",  "math",
+    "operator", "os",          "pathlib",    "random", "re",          "string",   "sys",
+    "textwrap", "time",        "uuid",   "warnings",    "zoneinfo",
+};
+
+bool migration_stdlib_module(const char *module) {
+    return module_in(module, STDLIB, sizeof STDLIB / sizeof STDLIB[0]);
+}
+
+/* Modules a migration may import: Alembic, SQLAlchemy, typing, and the
+** standard-library modules above. */
+static bool module_allowed(const char *mod) {
+    static const char *const OK[] = {"typing", "__future__", "alembic", "sqlalchemy"};
+    return module_in(mod, OK, sizeof OK / sizeof OK[0]) || migration_stdlib_module(mod);
 }
 
 /* Record an import; false (and an unsupported statement) when it imports

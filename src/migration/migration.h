@@ -104,6 +104,12 @@ typedef struct migration_file {
     VEC(py_stmt *) assignments;
 } migration_file;
 
+/* Is `module` (a top-level name: "datetime") one of the standard-library
+** modules a migration may import (docs/migration-subset.md)?  Importing
+** them runs nothing retort would have to run; a value they compute is
+** refused where a body uses it. */
+bool migration_stdlib_module(const char *module);
+
 /* Parse one file.  Syntax errors are diagnostics (file:line:column, the
 ** line, a caret, a hint) and return -1; unsupported constructs are not
 ** errors here (see migration_file.unsupported). */

@@ -255,6 +255,42 @@ static bool is_call_to(conv *c, const py_value *v, const char *name) {
     return v && v->kind == PY_CALL && !strcmp(callee_name(c, v), name);
 }
 
+/* When v is a value of Python's standard library (`datetime.datetime(2020,
+** 1, 1)`, `uuid.uuid4()`, `json.dumps(...)` after `import datetime`...):
+** how to show it, and *module the module; else NULL.  Importing those
+** modules is fine (migration.c); what they compute is not a literal. */
+static const char *stdlib_value(conv *c, const py_value *v, const char **module) {
+    const py_value *name = v && v->kind == PY_CALL ? v->callee : v;
+    if (!name || name->kind != PY_NAME) return NULL;
+    const char *dot = strchr(name->text, '.');
+    const char *first = arena_strndup(c->a, name->text, dot ? (size_t)(dot - name->text) : strlen(name->text));
+    const char *q = strmap_get(c->imports, first);
+    if (!q) return NULL;
+    const char *qdot = strchr(q, '.');
+    const char *mod = arena_strndup(c->a, q, qdot ? (size_t)(qdot - q) : strlen(q));
+    if (!migration_stdlib_module(mod)) return NULL;
+    *module = mod;
+    return arena_printf(c->a, "%s%s", name->text, v->kind == PY_CALL ? "(...)" : "");
+}
+
+/* fail() for a value v that is not what `what` needs; a value of the
+** standard library is named as such, with what to write instead. */
+static diag *fail_value(conv *c, const py_value *v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static diag *fail_value(conv *c, const py_value *v, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = arena_vprintf(c->a, fmt, ap);
+    va_end(ap);
+    const char *module = NULL, *shown = stdlib_value(c, v, &module);
+    src_loc at = L(c, v ? v->loc : (src_loc){0});
+    if (!shown) return fail(c, at, "%s", msg);
+    diag *d = fail(c, at, "%s, not %s: a value Python's %s module computes when the migration runs", msg, shown,
+                   module);
+    diag_set_hint(c->dl, d, "retort reads literals and does not run Python: write the value %s gives as a literal "
+                            "(a string, a number), or run this migration with python3 -m alembic", shown);
+    return d;
+}
+
 /* ------------------------------------------------------------ arguments */
 
 /* A call's arguments matched to a signature: `params` lists positional
@@ -350,7 +386,7 @@ static int want_string(conv *c, const py_value *v, const char *what, const char 
         *out = S(c, v->text);
         return 0;
     }
-    fail(c, L(c, v ? v->loc : (src_loc){0}), "%s must be a string literal", what);
+    fail_value(c, v, "%s must be a string literal", what);
     return -1;
 }
 
@@ -369,7 +405,7 @@ static int want_bool(conv *c, const py_value *v, const char *what, bool *out, bo
         if (given) *given = true;
         return 0;
     }
-    fail(c, L(c, v->loc), "%s must be True or False", what);
+    fail_value(c, v, "%s must be True or False", what);
     return -1;
 }
 
@@ -387,7 +423,7 @@ static int want_string_list(conv *c, const py_value *v, const char *what, str_ve
         return 0;
     }
     if (!v || (v->kind != PY_LIST && v->kind != PY_TUPLE)) {
-        fail(c, L(c, v ? v->loc : (src_loc){0}), "%s must be a list of column names", what);
+        fail_value(c, v, "%s must be a list of column names", what);
         return -1;
     }
     for (size_t i = 0; i < v->items.len; i++) {
@@ -407,7 +443,7 @@ static int want_sql(conv *c, const py_value *v, const char *what, const char **o
     }
     if (is_call_to(c, v, "sa.text") && v->args.len == 1 && !v->args.items[0].keyword)
         return want_string(c, v->args.items[0].value, "the text of sa.text()", out);
-    fail(c, L(c, v ? v->loc : (src_loc){0}), "%s must be a string or sa.text('...')", what);
+    fail_value(c, v, "%s must be a string or sa.text('...')", what);
     return -1;
 }
 
@@ -487,7 +523,7 @@ static int want_int(conv *c, const py_value *v, const char *what, int *out) {
             return 0;
         }
     }
-    fail(c, L(c, v->loc), "%s must be a whole number", what);
+    fail_value(c, v, "%s must be a whole number", what);
     return -1;
 }
 
@@ -608,7 +644,7 @@ static int convert_default(conv *c, const py_value *v, server_default *out) {
         out->kind = DEFAULT_NOW;
         return 0;
     }
-    fail(c, L(c, v->loc), "server_default must be a string, sa.text('...') or sa.func.now()");
+    fail_value(c, v, "server_default must be a string, sa.text('...') or sa.func.now()");
     return -1;
 }
 
@@ -1406,8 +1442,8 @@ static int op_bulk_insert(conv *c, const py_value *call, const char *what) {
                 case PY_NUMBER: lit.kind = LIT_NUMBER; lit.text = S(c, v->text); break;
                 case PY_TRUE: case PY_FALSE: lit.kind = LIT_BOOL; lit.bool_value = v->kind == PY_TRUE; break;
                 default:
-                    fail(c, L(c, v->loc), "a value of op.bulk_insert() must be a string, a number, True, False "
-                                          "or None");
+                    fail_value(c, v, "a value of op.bulk_insert() must be a string, a number, True, False or "
+                                     "None");
                     return -1;
                 }
             }

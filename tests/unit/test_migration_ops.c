@@ -602,6 +602,52 @@ static void test_conditional_on_runtime_values(void **state) {
     assert_int_equal(f->ops->ops.len, 1);
 }
 
+/* Standard-library imports are not errors; a value they compute is, where
+** a literal is needed, named as such. */
+static void test_stdlib_imports(void **state) {
+    fixture *f = *state;
+    convert_ok(f, "import enum\nimport json, uuid\nimport datetime\nfrom datetime import datetime as dt, timezone\n"
+                  "import os.path\nNOW = dt.utcnow()\n",
+               "    op.add_column('t', sa.Column('at', sa.DateTime(), default=datetime.datetime.utcnow,\n"
+               "                                 onupdate=dt.now))\n",
+               NULL);
+    assert_int_equal(f->ops->ops.len, 1);
+    static const struct {
+        const char *header, *body, *message;
+        int line, column;
+    } cases[] = {
+        {"import datetime\n",
+         "    op.bulk_insert(sa.table('t', sa.column('at')), [{'at': datetime.datetime(2020, 1, 1)}])\n",
+         "a value of op.bulk_insert() must be a string, a number, True, False or None, not "
+         "datetime.datetime(...): a value Python's datetime module computes when the migration runs",
+         BODY_LINE(1) + 1, 60},
+        {"from uuid import uuid4\n", "    op.execute(uuid4())\n",
+         "the SQL of op.execute() must be a string or sa.text('...'), not uuid4(...): a value Python's uuid module "
+         "computes when the migration runs", BODY_LINE(1) + 1, 16},
+        {"import json\nDOC = json.dumps({'a': 1})\n", "    op.create_table_comment('t', DOC)\n",
+         "a table comment must be a string literal, not json.dumps(...): a value Python's json module computes "
+         "when the migration runs", 4, 7},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        diag_list_free(&f->dl);
+        diag_list_init(&f->dl);
+        assert_int_equal(convert(f, cases[i].header, cases[i].body, NULL), -1);
+        if (f->dl.items.len != 1) {
+            diag_print(&f->dl, stderr);
+            fail_msg("case %zu: %zu diagnostics", i, f->dl.items.len);
+        }
+        const diag *d = &f->dl.items.items[0];
+        if (strcmp(d->message, cases[i].message) || d->loc.line != cases[i].line || d->loc.column != cases[i].column)
+            fail_msg("case %zu: %d:%d '%s'", i, d->loc.line, d->loc.column, d->message);
+        assert_non_null(strstr(d->hint, "write the value"));
+    }
+    /* Application code is still refused. */
+    diag_list_free(&f->dl);
+    diag_list_init(&f->dl);
+    assert_int_equal(convert(f, "import myapp.models\n", "    pass\n", NULL), -1);
+    assert_error(f, 3, 8, "retort cannot run an import of 'myapp.models' (application code) in a migration");
+}
+
 static void test_several_errors(void **state) {
     fixture *f = *state;
     assert_int_equal(convert(f, NULL, "    op.foo()\n    op.execute('ok')\n    op.bar()\n", NULL), -1);
@@ -698,6 +744,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conditional_expressions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conditional_on_runtime_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stdlib_imports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_several_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_misspelled_operation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_data_migration_file, setup, teardown),
