@@ -16,7 +16,13 @@
 **
 ** Strings are decoded as Python decodes them (escapes, raw strings,
 ** adjacent literals, newlines normalised), so `history` shows the docstring
-** Alembic shows.
+** Alembic shows.  A header value may name a constant the file assigned
+** above it (`LABEL = 'contract'`, `branch_labels = (LABEL,)`): top-level
+** assignments and imports before the first `def` are noted as the lines go
+** by, so that a name is read, or refused at its column saying where it
+** comes from (an import, a call) and to write the literal instead.  A coding
+** line other than UTF-8 is honoured only where Python would read the same
+** text (an ASCII file).
 */
 #include "script/script.h"
 
