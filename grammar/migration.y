@@ -15,7 +15,8 @@
 ** Expressions: names with dotted attributes, calls (positional, keyword and
 ** *args arguments, trailing commas), strings (adjacent literals
 ** concatenate), numbers (unary minus folds into the literal), None / True /
-** False, tuples, lists, dicts.  The grammar also accepts what Python has
+** False, tuples, lists, dicts, conditional expressions (`a if c else b`,
+** evaluated where used when c is a literal or a name of one).  The grammar also accepts what Python has
 ** beyond that — operators, subscripts, lambdas, comprehensions, f-strings,
 ** augmented assignment... — only to say exactly where it is: such a
 ** construct marks its statement unsupported (mark_unsupported) at the
@@ -269,6 +270,7 @@ static void import_name(mig_parse_ctx *ctx, mig_stmt *s, const char *name, const
 %token ELLIPSIS "'...'"
 
 %precedence LAMBDA_BODY
+%right KW_IF
 %left KW_OR
 %left KW_AND
 %right KW_NOT
@@ -288,7 +290,7 @@ static void import_name(mig_parse_ctx *ctx, mig_stmt *s, const char *name, const
 %type <values> exprs
 %type <stmt> simple_stmt def_head with_head import_stmt import_names dotted_import_list
 %type <stmts> stmt stmts simple_stmts suite block
-%type <str> dotted_name
+%type <str> dotted_name cond_test
 
 %%
 
@@ -511,10 +513,40 @@ expr
     | expr KW_IS expr           { $$ = unsupported_value(ctx, "a comparison", $1->loc); }
     | expr KW_AND expr          { $$ = unsupported_value(ctx, "a boolean expression", $1->loc); }
     | expr KW_OR expr           { $$ = unsupported_value(ctx, "a boolean expression", $1->loc); }
+    | expr KW_IF expr cond_test KW_ELSE expr %prec KW_IF
+                                {
+                                    $$ = new_value(ctx, PY_CONDITIONAL, NULL, @1);
+                                    $$->loc = $1->loc;
+                                    py_value *test = $3;
+                                    if ($4) {
+                                        test = new_value(ctx, PY_OPAQUE, $4, @3);
+                                        test->loc = $3->loc;
+                                    }
+                                    vec_push(ctx->arena, &$$->items, $1);
+                                    vec_push(ctx->arena, &$$->items, test);
+                                    vec_push(ctx->arena, &$$->items, $6);
+                                }
     | KW_LAMBDA lambda_params ':' expr %prec LAMBDA_BODY
                                 { $$ = unsupported_value(ctx, "a lambda", loc_of(ctx, @1)); }
     | KW_LAMBDA ':' expr %prec LAMBDA_BODY
                                 { $$ = unsupported_value(ctx, "a lambda", loc_of(ctx, @1)); }
+    ;
+
+/* After the condition of `a if condition else b`: what in the condition
+** the subset does not evaluate (a comparison, an operator...) does not
+** make the statement unsupported — a condition is evaluated only when it
+** is a literal or a name of one, else the conditional is refused where it
+** is used, as one thing (migration_ops.c).  Marks are kept earliest
+** first, so a mark inside the condition means none came before it. */
+cond_test
+    : %empty                    {
+                                    $$ = NULL;
+                                    src_loc from = loc_of(ctx, @0);
+                                    if (ctx->unsup_what && !loc_before(ctx->unsup_loc, from)) {
+                                        $$ = ctx->unsup_what;
+                                        ctx->unsup_what = NULL;
+                                    }
+                                }
     ;
 
 lambda_params
@@ -603,10 +635,12 @@ dict_display
                                 }
     ;
 
+/* A comprehension's `if` takes no `else`: %prec makes `[x for x in y if
+** a if b]` two conditions, as in Python, not a conditional expression. */
 comp_clauses
     : KW_FOR comp_target KW_IN expr
     | comp_clauses KW_FOR comp_target KW_IN expr
-    | comp_clauses KW_IF expr
+    | comp_clauses KW_IF expr %prec KW_OR
     ;
 
 comp_target

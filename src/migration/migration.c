@@ -25,8 +25,9 @@
 **
 ** The walk then reads the header assignments (revision, down_revision,
 ** branch_labels, depends_on, annotated or not), the module docstring, the
-** imports (typing, __future__, alembic, sqlalchemy and its submodules are
-** fine; anything else is application code, unsupported), other module
+** imports (typing, __future__, alembic, sqlalchemy and its submodules, and
+** standard-library modules such as datetime, enum, json, uuid are fine;
+** anything else is application code, unsupported), other module
 ** level assignments (locals the bodies may use), and the two bodies.
 */
 #include "migration/migration.h"
@@ -311,14 +312,34 @@ static py_stmt *unsupported_stmt(walker *w, src_loc at, const char *what) {
     return s;
 }
 
-/* Modules a migration may import: Alembic, SQLAlchemy, typing. */
-static bool module_allowed(const char *mod) {
-    static const char *const OK[] = {"typing", "__future__", "alembic", "sqlalchemy"};
-    for (size_t i = 0; i < sizeof OK / sizeof OK[0]; i++) {
-        size_t n = strlen(OK[i]);
-        if (!strncmp(mod, OK[i], n) && (mod[n] == '\0' || mod[n] == '.')) return true;
+/* Does dotted module name mod lie in one of list[0..n)? */
+static bool module_in(const char *mod, const char *const *list, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(list[i]);
+        if (!strncmp(mod, list[i], k) && (mod[k] == '\0' || mod[k] == '.')) return true;
     }
     return false;
+}
+
+/* Standard-library modules migrations import for values (an enum, a
+** default, a timestamp, a UUID, JSON...): importing them does nothing
+** retort would have to do. */
+static const char *const STDLIB[] = {
+    "abc",      "collections", "contextlib", "copy",   "dataclasses", "datetime", "decimal",
+    "enum",     "functools",   "hashlib",    "itertools", "json",     "logging",  "math",
+    "operator", "os",          "pathlib",    "random", "re",          "string",   "sys",
+    "textwrap", "time",        "uuid",   "warnings",    "zoneinfo",
+};
+
+bool migration_stdlib_module(const char *module) {
+    return module_in(module, STDLIB, sizeof STDLIB / sizeof STDLIB[0]);
+}
+
+/* Modules a migration may import: Alembic, SQLAlchemy, typing, and the
+** standard-library modules above. */
+static bool module_allowed(const char *mod) {
+    static const char *const OK[] = {"typing", "__future__", "alembic", "sqlalchemy"};
+    return module_in(mod, OK, sizeof OK / sizeof OK[0]) || migration_stdlib_module(mod);
 }
 
 /* Record an import; false (and an unsupported statement) when it imports
@@ -358,7 +379,8 @@ static py_stmt *walk_body_stmt(walker *w, const mig_stmt *s) {
     case MS_EXPR:
         /* A string statement (a docstring, a note) does nothing. */
         if (s->value->kind == PY_STRING) return NULL;
-        if (s->value->kind != PY_CALL) return unsupported_stmt(w, s->loc, "an expression that is not a call");
+        if (s->value->kind != PY_CALL && s->value->kind != PY_CONDITIONAL)
+            return unsupported_stmt(w, s->loc, "an expression that is not a call");
         p->kind = STMT_EXPR;
         p->value = s->value;
         return p;
@@ -399,9 +421,31 @@ static stmt_list walk_body(walker *w, const mig_stmt_vec *in) {
     return out;
 }
 
-/* None, 'x', ('a', 'b') or ['a', 'b'] into a list of revisions. */
+/* The value a bare name stands for in a header: what the last top-level
+** assignment before the header gave it (LABEL = 'contract'), as Python
+** runs the module from the top, and the header reader reads it
+** (src/script/revisions.c); v itself when it is no such name. */
+static const py_value *module_constant(walker *w, const py_value *v) {
+    size_t before = w->m->assignments.len;
+    while (v && v->kind == PY_NAME && !strchr(v->text, '.')) {
+        const py_value *found = NULL;
+        for (size_t i = before; i-- > 0;)
+            if (!strcmp(w->m->assignments.items[i]->target, v->text)) {
+                found = w->m->assignments.items[i]->value;
+                before = i;             /* B in `A = B` is B as it was then */
+                break;
+            }
+        if (!found) break;
+        v = found;
+    }
+    return v;
+}
+
+/* None, 'x', ('a', 'b') or ['a', 'b'] into a list of revisions; the
+** whole value and each item may be a name of such a constant. */
 static bool revision_list(walker *w, const py_value *v, str_vec *out) {
     out->len = 0;
+    v = module_constant(w, v);
     if (v->kind == PY_NONE) return true;
     if (v->kind == PY_STRING) {
         vec_push(w->a, out, v->text);
@@ -409,8 +453,9 @@ static bool revision_list(walker *w, const py_value *v, str_vec *out) {
     }
     if (v->kind != PY_TUPLE && v->kind != PY_LIST) return false;
     for (size_t i = 0; i < v->items.len; i++) {
-        if (v->items.items[i]->kind != PY_STRING) return false;
-        vec_push(w->a, out, v->items.items[i]->text);
+        const py_value *item = module_constant(w, v->items.items[i]);
+        if (item->kind != PY_STRING) return false;
+        vec_push(w->a, out, item->text);
     }
     return true;
 }
@@ -423,6 +468,7 @@ static void walk_header(walker *w, const mig_stmt *s) {
                     : !strcmp(t, "depends_on")    ? &w->m->depends_on
                                                   : NULL;
     if (!strcmp(t, "revision")) {
+        v = module_constant(w, v);
         if (v->kind != PY_STRING) {
             diag *d = mig_diag(w->ctx, v->loc, 1, "revision must be a string");
             diag_set_hint(w->ctx->dl, d, "write revision = 'abc123def456'");

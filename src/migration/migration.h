@@ -28,7 +28,12 @@ typedef enum py_kind {
     PY_NAME,            /* text: a dotted name ("op", "sa.String", "batch_op") */
     PY_CALL,            /* callee(args) */
     PY_TUPLE, PY_LIST,  /* items */
-    PY_DICT             /* keys[i]: values[i] */
+    PY_DICT,            /* keys[i]: values[i] */
+    PY_CONDITIONAL,     /* `body if condition else orelse`: items[0] body,
+                           items[1] condition, items[2] orelse */
+    PY_OPAQUE           /* the condition of a conditional written with what
+                           the subset does not evaluate (a comparison, a
+                           call's attribute...): text says what */
 } py_kind;
 
 typedef struct py_value py_value;
@@ -98,6 +103,12 @@ typedef struct migration_file {
     ** too): a body may use a name assigned there (t = sa.table(...)). */
     VEC(py_stmt *) assignments;
 } migration_file;
+
+/* Is `module` (a top-level name: "datetime") one of the standard-library
+** modules a migration may import (docs/migration-subset.md)?  Importing
+** them runs nothing retort would have to run; a value they compute is
+** refused where a body uses it. */
+bool migration_stdlib_module(const char *module);
 
 /* Parse one file.  Syntax errors are diagnostics (file:line:column, the
 ** line, a caret, a hint) and return -1; unsupported constructs are not

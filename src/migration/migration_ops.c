@@ -29,6 +29,7 @@
 */
 #include "migration/migration.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define ALEMBIC_HINT "run this migration with python3 -m alembic"
@@ -129,19 +130,119 @@ static void load_imports(conv *c) {
     }
 }
 
-/* A local name's value (t = sa.table(...)), or v itself. */
-static const py_value *deref(conv *c, const py_value *v) {
-    for (int hops = 0; v && v->kind == PY_NAME && !strchr(v->text, '.') && hops < 100; hops++) {
-        const py_value *found = NULL;
-        for (size_t i = c->locals.len; i-- > 0;)
-            if (!strcmp(c->locals.items[i].name, v->text)) {
-                found = c->locals.items[i].value;
-                break;
-            }
-        if (!found) break;
-        v = found;
+/* The value of local name `name` (t = sa.table(...)), or NULL. */
+static const py_value *local_value(conv *c, const char *name) {
+    for (size_t i = c->locals.len; i-- > 0;)
+        if (!strcmp(c->locals.items[i].name, name)) return c->locals.items[i].value;
+    return NULL;
+}
+
+static int truth(conv *c, const py_value *v, int depth);
+
+/* What v stands for: a local name's value, and the branch a conditional
+** expression takes when its condition can be evaluated (truth() >= 0);
+** else v itself (a conditional that cannot be is refused before, by
+** check_conditionals).  Names hop at most 100 times and conditions nest at
+** most 100 deep: `x = x if x else x` ends. */
+static const py_value *deref_depth(conv *c, const py_value *v, int depth) {
+    for (int hops = 0; v && hops < 100 && depth < 100; hops++) {
+        const py_value *next = NULL;
+        if (v->kind == PY_NAME && !strchr(v->text, '.')) next = local_value(c, v->text);
+        else if (v->kind == PY_CONDITIONAL) {
+            int t = truth(c, v->items.items[1], depth + 1);
+            if (t >= 0) next = v->items.items[t ? 0 : 2];
+        }
+        if (!next) break;
+        v = next;
     }
     return v;
+}
+
+static const py_value *deref(conv *c, const py_value *v) { return deref_depth(c, v, 0); }
+
+/* Python's truth of a number literal ("0", "0.0", "0x0", "0j", "1e-400"
+** are false). */
+static bool number_true(const char *text) {
+    char digits[128];
+    size_t n = 0;
+    for (const char *p = text; *p && n + 1 < sizeof digits; p++)
+        if (*p != '_' && *p != '-' && *p != '+' && *p != 'j' && *p != 'J') digits[n++] = *p;
+    digits[n] = '\0';
+    if (n > 1 && digits[0] == '0' && strchr("xXoObB", digits[1])) {
+        for (size_t i = 2; i < n; i++)
+            if (digits[i] != '0') return true;
+        return false;
+    }
+    return strtod(digits, NULL) != 0.0;
+}
+
+/* The truth of condition v: 1 or 0 when it is a literal (None, True, False,
+** a number, a string, a tuple / list / dict display: empty is false), a
+** local name of one, or a conditional of those; -1 for anything else — a
+** call, an attribute, an operator: a value only Python knows. */
+static int truth(conv *c, const py_value *v, int depth) {
+    v = deref_depth(c, v, depth);
+    if (!v) return -1;
+    switch (v->kind) {
+    case PY_NONE: case PY_FALSE: return 0;
+    case PY_TRUE: return 1;
+    case PY_NUMBER: return number_true(v->text);
+    case PY_STRING: return v->text[0] != '\0';
+    case PY_TUPLE: case PY_LIST: case PY_DICT: return v->items.len > 0;
+    default: return -1;
+    }
+}
+
+/* Every conditional expression statement s would evaluate, through the
+** local names it uses, must have a condition truth() can evaluate: else
+** one error, at the condition.  The branch not taken is not looked at (as
+** Python does not evaluate it).  Iterative, each value visited once. */
+static int check_conditionals(conv *c, const py_value *root) {
+    VEC(const py_value *) stack = {0};
+    strmap *seen = strmap_new(c->a);
+    vec_push(c->a, &stack, root);
+    while (stack.len) {
+        const py_value *v = stack.items[--stack.len];
+        if (!v) continue;
+        const char *key = arena_printf(c->a, "%p", (const void *)v);
+        if (strmap_get(seen, key)) continue;
+        strmap_put(seen, key, (void *)v);
+        switch (v->kind) {
+        case PY_CONDITIONAL: {
+            const py_value *test = v->items.items[1];
+            int t = truth(c, test, 0);
+            if (t < 0) {
+                const py_value *shown = deref(c, test);
+                const char *what =
+                    test->kind == PY_OPAQUE  ? arena_printf(c->a, "%s, which retort does not compute", test->text)
+                    : shown->kind == PY_CALL ? "a call, a value known only when Python runs"
+                    : shown->kind == PY_NAME ? arena_printf(c->a, "'%s', which this file does not assign a "
+                                                                  "literal", shown->text)
+                                             : "a value retort does not compute";
+                diag *d = fail(c, L(c, test->loc), "retort does not evaluate this conditional expression: its "
+                                                    "condition is %s", what);
+                diag_set_hint(c->dl, d, "retort evaluates a condition only when it is a literal or a name assigned "
+                                        "one in this file (USE_JSONB = True); run this revision with "
+                                        "python3 -m alembic, or rewrite it with the branch that applies");
+                return -1;
+            }
+            vec_push(c->a, &stack, v->items.items[t ? 0 : 2]);
+            break;
+        }
+        case PY_NAME:
+            if (!strchr(v->text, '.')) vec_push(c->a, &stack, local_value(c, v->text));
+            break;
+        case PY_CALL:
+            vec_push(c->a, &stack, v->callee);
+            for (size_t i = 0; i < v->args.len; i++) vec_push(c->a, &stack, v->args.items[i].value);
+            break;
+        default:
+            for (size_t i = 0; i < v->items.len; i++) vec_push(c->a, &stack, v->items.items[i]);
+            for (size_t i = 0; i < v->values.len; i++) vec_push(c->a, &stack, v->values.items[i]);
+            break;
+        }
+    }
+    return 0;
 }
 
 /* The canonical name of a call's callee ("" when the callee is not a name). */
@@ -152,6 +253,42 @@ static const char *callee_name(conv *c, const py_value *v) {
 
 static bool is_call_to(conv *c, const py_value *v, const char *name) {
     return v && v->kind == PY_CALL && !strcmp(callee_name(c, v), name);
+}
+
+/* When v is a value of Python's standard library (`datetime.datetime(2020,
+** 1, 1)`, `uuid.uuid4()`, `json.dumps(...)` after `import datetime`...):
+** how to show it, and *module the module; else NULL.  Importing those
+** modules is fine (migration.c); what they compute is not a literal. */
+static const char *stdlib_value(conv *c, const py_value *v, const char **module) {
+    const py_value *name = v && v->kind == PY_CALL ? v->callee : v;
+    if (!name || name->kind != PY_NAME) return NULL;
+    const char *dot = strchr(name->text, '.');
+    const char *first = arena_strndup(c->a, name->text, dot ? (size_t)(dot - name->text) : strlen(name->text));
+    const char *q = strmap_get(c->imports, first);
+    if (!q) return NULL;
+    const char *qdot = strchr(q, '.');
+    const char *mod = arena_strndup(c->a, q, qdot ? (size_t)(qdot - q) : strlen(q));
+    if (!migration_stdlib_module(mod)) return NULL;
+    *module = mod;
+    return arena_printf(c->a, "%s%s", name->text, v->kind == PY_CALL ? "(...)" : "");
+}
+
+/* fail() for a value v that is not what `what` needs; a value of the
+** standard library is named as such, with what to write instead. */
+static diag *fail_value(conv *c, const py_value *v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static diag *fail_value(conv *c, const py_value *v, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = arena_vprintf(c->a, fmt, ap);
+    va_end(ap);
+    const char *module = NULL, *shown = stdlib_value(c, v, &module);
+    src_loc at = L(c, v ? v->loc : (src_loc){0});
+    if (!shown) return fail(c, at, "%s", msg);
+    diag *d = fail(c, at, "%s, not %s: a value Python's %s module computes when the migration runs", msg, shown,
+                   module);
+    diag_set_hint(c->dl, d, "retort reads literals and does not run Python: write the value %s gives as a literal "
+                            "(a string, a number), or run this migration with python3 -m alembic", shown);
+    return d;
 }
 
 /* ------------------------------------------------------------ arguments */
@@ -249,7 +386,7 @@ static int want_string(conv *c, const py_value *v, const char *what, const char 
         *out = S(c, v->text);
         return 0;
     }
-    fail(c, L(c, v ? v->loc : (src_loc){0}), "%s must be a string literal", what);
+    fail_value(c, v, "%s must be a string literal", what);
     return -1;
 }
 
@@ -268,7 +405,7 @@ static int want_bool(conv *c, const py_value *v, const char *what, bool *out, bo
         if (given) *given = true;
         return 0;
     }
-    fail(c, L(c, v->loc), "%s must be True or False", what);
+    fail_value(c, v, "%s must be True or False", what);
     return -1;
 }
 
@@ -286,7 +423,7 @@ static int want_string_list(conv *c, const py_value *v, const char *what, str_ve
         return 0;
     }
     if (!v || (v->kind != PY_LIST && v->kind != PY_TUPLE)) {
-        fail(c, L(c, v ? v->loc : (src_loc){0}), "%s must be a list of column names", what);
+        fail_value(c, v, "%s must be a list of column names", what);
         return -1;
     }
     for (size_t i = 0; i < v->items.len; i++) {
@@ -306,7 +443,7 @@ static int want_sql(conv *c, const py_value *v, const char *what, const char **o
     }
     if (is_call_to(c, v, "sa.text") && v->args.len == 1 && !v->args.items[0].keyword)
         return want_string(c, v->args.items[0].value, "the text of sa.text()", out);
-    fail(c, L(c, v ? v->loc : (src_loc){0}), "%s must be a string or sa.text('...')", what);
+    fail_value(c, v, "%s must be a string or sa.text('...')", what);
     return -1;
 }
 
@@ -386,7 +523,7 @@ static int want_int(conv *c, const py_value *v, const char *what, int *out) {
             return 0;
         }
     }
-    fail(c, L(c, v->loc), "%s must be a whole number", what);
+    fail_value(c, v, "%s must be a whole number", what);
     return -1;
 }
 
@@ -507,7 +644,7 @@ static int convert_default(conv *c, const py_value *v, server_default *out) {
         out->kind = DEFAULT_NOW;
         return 0;
     }
-    fail(c, L(c, v->loc), "server_default must be a string, sa.text('...') or sa.func.now()");
+    fail_value(c, v, "server_default must be a string, sa.text('...') or sa.func.now()");
     return -1;
 }
 
@@ -1305,8 +1442,8 @@ static int op_bulk_insert(conv *c, const py_value *call, const char *what) {
                 case PY_NUMBER: lit.kind = LIT_NUMBER; lit.text = S(c, v->text); break;
                 case PY_TRUE: case PY_FALSE: lit.kind = LIT_BOOL; lit.bool_value = v->kind == PY_TRUE; break;
                 default:
-                    fail(c, L(c, v->loc), "a value of op.bulk_insert() must be a string, a number, True, False "
-                                          "or None");
+                    fail_value(c, v, "a value of op.bulk_insert() must be a string, a number, True, False or "
+                                     "None");
                     return -1;
                 }
             }
@@ -1431,6 +1568,9 @@ static int convert_with(conv *c, const py_stmt *s) {
 
 static int convert_stmt(conv *c, const py_stmt *s) {
     c->in_batch_call = false;
+    /* A statement that runs evaluates its conditionals; an assignment's
+    ** value is looked at where a later statement uses the name. */
+    if ((s->kind == STMT_EXPR || s->kind == STMT_WITH) && check_conditionals(c, s->value) != 0) return -1;
     switch (s->kind) {
     case STMT_PASS: return 0;
     case STMT_UNSUPPORTED:
@@ -1452,7 +1592,10 @@ static int convert_stmt(conv *c, const py_stmt *s) {
         return 0;
     }
     case STMT_EXPR: {
-        const py_value *v = s->value;
+        const py_value *v = deref(c, s->value);     /* op.x() if FLAG else op.y() */
+        if (v->kind == PY_NONE || v->kind == PY_STRING || v->kind == PY_NUMBER || v->kind == PY_TRUE ||
+            v->kind == PY_FALSE)
+            return 0;                               /* ... else None: nothing to do */
         const char *callee = callee_name(c, v);
         if (!strncmp(callee, "op.", 3) || (c->batch_name && !strncmp(callee, "batch.", 6)))
             return convert_call(c, v, callee);

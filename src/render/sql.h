@@ -15,7 +15,8 @@
 ** batch block.  That needs the table's current definition: `current` is the
 ** schema the ops apply to, kept up to date by schema_apply_ops() as the
 ** run goes (introspected at the start of an online run; for offline --sql,
-** built by applying every earlier migration to an empty schema).
+** built by applying the earlier migrations to an empty schema, on SQLite,
+** as far as retort can read them).
 */
 #ifndef RETORT_SQL_H
 #define RETORT_SQL_H

@@ -33,6 +33,12 @@ typedef struct run {
     db_conn *db;
     schema *current;            /* the schema the next step's ops apply to */
     VEC(prepared_step) steps;
+    /* Offline: current is not the whole schema before FROM (PostgreSQL
+    ** does not need it; on SQLite a revision below the range could not be
+    ** read): errors of applying ops to it mean nothing. */
+    bool schema_partial;
+    diag_list unread;           /* why a revision below the range could not be read */
+    const char *unread_rev;
 } run;
 
 static void emit(run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -332,25 +338,56 @@ static int run_online(run *r, run_result *res) {
 
 /* ------------------------------------------------------------ offline */
 
-/* The schema at `from` (a revision spec, or NULL for base), built by
-** applying every upgrade from base to it to an empty schema. */
+/* The schema at `from` (a revision spec, or NULL for base), for what the
+** range's SQL needs of it: only SQLite's move and copy (a table's whole
+** definition), so only on SQLite is it built, by applying every upgrade
+** from base to `from` to an empty schema.  Alembic renders only FROM..TO
+** (it cannot move and copy offline at all), so a revision below the range
+** that retort cannot read does not refuse the range: the schema is then
+** partial, the first such revision is noted (r->unread), and only a move
+** and copy that needs a table it would have defined fails — with that note. */
 static int simulate_to(run *r, const char *from) {
     r->current = schema_new();
     if (!from) return 0;
     migration_plan p = {0};
     str_vec none = {0};
     if (graph_plan_upgrade(r->graph, &none, from, &p, r->dl) != 0) return -1;
+    if (r->d->kind != DIALECT_SQLITE) {
+        r->schema_partial = p.len > 0;
+        return 0;
+    }
     for (size_t i = 0; i < p.len; i++) {
+        diag_list scratch;
+        diag_list_init(&scratch);
+        diag_list *dl = r->unread_rev ? &scratch : &r->unread;
         migration_file *mf = NULL;
         migration_ops *ops = NULL;
-        if (migration_parse_file(r->a, p.items[i].node->header->path, &mf, r->dl) != 0 ||
-            migration_file_ops(mf, MIGRATE_UPGRADE, r->d, &ops, r->dl) != 0)
-            return -1;
-        int rc = schema_apply_ops(r->current, ops->ops.items, ops->ops.len, r->dl);
+        if (migration_parse_file(r->a, p.items[i].node->header->path, &mf, dl) != 0 ||
+            migration_file_ops(mf, MIGRATE_UPGRADE, r->d, &ops, dl) != 0) {
+            if (!r->unread_rev) r->unread_rev = p.items[i].node->header->revision;
+            r->schema_partial = true;
+            diag_list_free(&scratch);
+            continue;
+        }
+        int rc = schema_apply_ops(r->current, ops->ops.items, ops->ops.len, r->schema_partial ? &scratch : r->dl);
         migration_ops_free(ops);
-        if (rc != 0) return -1;
+        diag_list_free(&scratch);
+        if (rc != 0 && !r->schema_partial) return -1;
     }
     return 0;
+}
+
+/* After an error rendering the range on a partial schema: why it is
+** partial, at the unreadable revision's first error. */
+static void note_unread(run *r) {
+    if (!r->unread_rev || !r->unread.items.len) return;
+    const diag *e = &r->unread.items.items[0];
+    diag *n = diag_add(r->dl, DIAG_NOTE, e->loc, "revision %s, below this range, could not be read, so the schema "
+                       "the range starts from is not known: %s", r->unread_rev, e->message);
+    n->span = e->span;
+    if (e->source_line) n->source_line = arena_strdup(r->dl->arena, e->source_line);
+    diag_set_hint(r->dl, n, "SQLite's move and copy needs the table's definition from the earlier migrations; "
+                            "start the range at base, or run it with python3 -m alembic");
 }
 
 static int run_offline(run *r) {
@@ -390,12 +427,20 @@ static int run_offline(run *r) {
         const prepared_step *ps = &r->steps.items[i];
         emit(r, "-- %s\n", step_line(r, ps->step, false));
         sql_statements sql = {0};
-        if (render_sql(ps->ops->ops.items, ps->ops->ops.len, r->d, r->current, r->a, &sql, r->dl) != 0) return -1;
+        if (render_sql(ps->ops->ops.items, ps->ops->ops.len, r->d, r->current, r->a, &sql, r->dl) != 0) {
+            note_unread(r);
+            return -1;
+        }
         version_changes ver = {0};
         version_statements(r, ps->step, &ver);
         for (size_t k = 0; k < sql.len; k++) emit(r, "%s;\n", sql.items[k].text);
         for (size_t k = 0; k < ver.len; k++) emit(r, "%s;\n", ver.items[k].sql);
-        if (schema_apply_ops(r->current, ps->ops->ops.items, ps->ops->ops.len, r->dl) != 0) return -1;
+        diag_list scratch;
+        diag_list_init(&scratch);
+        int rc = schema_apply_ops(r->current, ps->ops->ops.items, ps->ops->ops.len,
+                                  r->schema_partial ? &scratch : r->dl);
+        diag_list_free(&scratch);
+        if (rc != 0 && !r->schema_partial) return -1;
     }
     if (!r->opt->upgrade && !strcmp(to, "base")) emit(r, "%s;\n", sql_drop_version_table(r->a, r->d));
     emit(r, "COMMIT;");
@@ -405,6 +450,7 @@ static int run_offline(run *r) {
 int runner_run(const retort_config *cfg, const run_options *opt, arena *a, run_result *res, diag_list *dl) {
     memset(res, 0, sizeof *res);
     run r = {0};
+    diag_list_init(&r.unread);
     r.cfg = cfg;
     r.opt = opt;
     r.a = a;
@@ -434,5 +480,6 @@ int runner_run(const retort_config *cfg, const run_options *opt, arena *a, run_r
     graph_free(r.graph);
     revisions_free(r.revisions);
     db_close(r.db);
+    diag_list_free(&r.unread);
     return rc;
 }

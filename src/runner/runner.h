@@ -19,6 +19,13 @@
 ** A failure rolls back: the database stays at the last revision that
 ** committed, with its data, and the message names the revision, the
 ** operation's file:line:column and the database's error.
+**
+** An offline run (FROM:TO) reads the bodies of the range's revisions only,
+** as Alembic renders only FROM..TO; the headers of all (the graph).  On
+** SQLite it also applies the upgrades below FROM to an empty schema, for
+** the table definitions a move and copy needs — best effort: a revision
+** there that retort cannot read is an error only if the range needs what
+** it defines (a note then points at it).
 */
 #ifndef RETORT_RUNNER_H
 #define RETORT_RUNNER_H

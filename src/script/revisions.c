@@ -16,7 +16,13 @@
 **
 ** Strings are decoded as Python decodes them (escapes, raw strings,
 ** adjacent literals, newlines normalised), so `history` shows the docstring
-** Alembic shows.
+** Alembic shows.  A header value may name a constant the file assigned
+** above it (`LABEL = 'contract'`, `branch_labels = (LABEL,)`): top-level
+** assignments and imports before the first `def` are noted as the lines go
+** by, so that a name is read, or refused at its column saying where it
+** comes from (an import, a call) and to write the literal instead.  A coding
+** line other than UTF-8 is honoured only where Python would read the same
+** text (an ASCII file).
 */
 #include "script/script.h"
 
@@ -126,6 +132,8 @@ typedef struct reader {
     const char *text, *end;     /* the file: UTF-8, no NUL byte */
     diag_list *dl;
     bool failed;                /* one error per file, as Python reports one */
+    strmap *names;              /* top-level names bound so far (module_name) */
+    const char *stmt;           /* the start of the header statement being read */
 } reader;
 
 static src_loc loc_of(const reader *r, const char *p) {
@@ -428,19 +436,170 @@ static const char *scan_line(reader *r, const char *p) {
 
 /* -------------------------------------------------------------- values */
 
+/* The end of a statement: spaces, then a comment, a newline, ';' or the
+** end of the file. */
+static bool statement_ends(const reader *r, const char *p) {
+    p = skip_inline(r, p);
+    return p >= r->end || *p == '#' || *p == ';' || newline_at(r, p);
+}
+
+static bool ident_start(char c) { return isalpha((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80; }
+
+/* The keyword or name `word` at p (not part of a longer name). */
+static bool word_at(const reader *r, const char *p, const char *word) {
+    size_t n = strlen(word);
+    return (size_t)(r->end - p) >= n && !strncmp(p, word, n) && !(p + n < r->end && ident_char(p[n]));
+}
+
+/* The length of the name at p, dots included (cli.CONTRACT_BRANCH); 0 when
+** p starts no name. */
+static size_t dotted_len(const reader *r, const char *p) {
+    const char *q = p;
+    while (q < r->end && ident_start(*q)) {
+        while (q < r->end && ident_char(*q)) q++;
+        if (q + 1 < r->end && *q == '.' && ident_start(q[1])) q++;
+        else break;
+    }
+    return (size_t)(q - p);
+}
+
+typedef enum { HV_NONE, HV_STRING, HV_SEQ } hv_kind;
+
+/* A name bound at the top level of the file before the header uses it: a
+** constant (`LABEL = 'contract'`, `PARENTS = ('a', 'b')`, `X = None`, a
+** header name itself), or why it is none (imported, assigned something
+** else).  Python runs the module from the top, so the last binding before
+** a use is the one that counts. */
+typedef struct module_name {
+    const char *at;             /* the binding statement */
+    const char *module;         /* bound by an import: from this module (`from m import x`), or
+                                ** this module itself (`import m`, `import a.b as m`) */
+    bool from;                  /* `from module import name` */
+    bool constant;              /* assigned a value read here */
+    hv_kind kind;
+    str_vec items;
+} module_name;
+
+/* What to write instead of a value the header reader cannot read, per
+** header: the literal itself, never an id where a label goes. */
+static const char *header_hint(arena *a, const char *what, const char *name) {
+    const char *v = name ? arena_printf(a, "'<the value of %s>'", name) : NULL;
+    if (!strcmp(what, "revision"))
+        return arena_printf(a, "write the revision id itself as a string: revision = %s", v ? v : "'ae1027a6acf'");
+    if (!strcmp(what, "down_revision"))
+        return arena_printf(a, "write the parent revision's id itself as a string: down_revision = %s (None for "
+                               "a first revision)", v ? v : "'ae1027a6acf'");
+    if (!strcmp(what, "branch_labels"))
+        return arena_printf(a, "write the label itself as a string: branch_labels = (%s,) (or None)",
+                            v ? v : "'my_label'");
+    return arena_printf(a, "write the revision id or branch label itself as a string: depends_on = (%s,) (or None)",
+                        v ? v : "'my_label'");
+}
+
+static const char *const CONSTANT_RULE =
+    "; a name assigned a string, None or a tuple of strings higher up in the file is read too (LABEL = 'contract')";
+
+/* An item of a header value that is not a string literal, at p: a bytes
+** literal, an f-string, a name, a call...  With `what` (a header name),
+** the error; without (a candidate constant), nothing.  -1 after an error,
+** else 0. */
+static int not_a_string(reader *r, const char *p, const char *what) {
+    if (!what) return 0;
+    /* A token-level error of the statement (an unclosed bracket) is the
+    ** better message, and Python's. */
+    scan_line(r, r->stmt);
+    if (r->failed) return -1;
+    strlit lit;
+    if (read_literal(r, p, &lit) == LIT_OK) {
+        int span = memchr(p, '\n', (size_t)(lit.end - p)) ? 1 : (int)(lit.end - p);
+        diag *d = lit.bytes ? rerror(r, p, "%s: a bytes literal is not a string", what)
+                            : rerror(r, p, "%s: retort does not evaluate f-strings in revision headers", what);
+        d->span = span;
+        diag_set_hint(r->dl, d, lit.bytes ? "remove the b prefix: Alembic needs str ids and labels (it fails with "
+                                            "\"revision identifier b'...' is not a string\")"
+                                          : "remove the f prefix and write the string as it is meant");
+        return -1;
+    }
+    size_t n = dotted_len(r, p);
+    if (!n || word_at(r, p, "None") || word_at(r, p, "True") || word_at(r, p, "False")) return 0;
+    const char *name = arena_strndup(r->a, p, n);
+    const char *after = skip_inline(r, p + n);
+    const char *dot = memchr(name, '.', n);
+    const char *first = dot ? arena_strndup(r->a, name, (size_t)(dot - name)) : name;
+    const module_name *mn = strmap_get(r->names, first);
+    diag *d;
+    bool call = after < r->end && (*after == '(' || *after == '[');
+    if (call) {
+        name = arena_printf(r->a, "%s%s", name, *after == '(' ? "(...)" : "[...]");
+        d = rerror(r, p, "%s: '%s' is %s: retort reads revision headers without running Python", what, name,
+                   *after == '(' ? "a call" : "a subscript");
+    } else if (mn && mn->module)
+        d = rerror(r, p, "%s: '%s' %s '%s' (line %d): retort reads revision headers without running "
+                         "Python, so it cannot know its value", what, name,
+                   dot && mn->from ? arena_printf(r->a, "is an attribute of '%s', imported from", first)
+                   : dot            ? "is an attribute of module"
+                   : mn->from       ? "is imported from module"
+                                    : "is module", mn->module, loc_of(r, mn->at).line);
+    else if (dot)
+        d = rerror(r, p, "%s: '%s' is an attribute of '%s': retort reads revision headers without running Python",
+                   what, name, first);
+    else if (mn && !mn->constant)
+        d = rerror(r, p, "%s: '%s' is assigned on line %d a value retort cannot read without running Python", what,
+                   name, loc_of(r, mn->at).line);
+    else if (mn)
+        d = rerror(r, p, "%s: '%s' is %s: an item of a tuple must be a string", what, name,
+                   mn->kind == HV_NONE ? "None" : "a tuple (it would make a tuple in a tuple)");
+    else
+        d = rerror(r, p, "%s: '%s' is not assigned at the top of this file before this line", what, name);
+    d->span = (int)n;
+    diag_set_hint(r->dl, d, "%s%s", header_hint(r->a, what, name), CONSTANT_RULE);
+    return -1;
+}
+
+/* The constant a bare name at p stands for (NULL when p is not a bare name
+** that names one); *n its length. */
+static const module_name *constant_at(const reader *r, const char *p, size_t *n) {
+    *n = dotted_len(r, p);
+    if (!*n || memchr(p, '.', *n)) return NULL;
+    const char *after = skip_inline(r, p + *n);
+    if (after < r->end && (*after == '(' || *after == '[' || *after == '.')) return NULL;
+    const module_name *mn = strmap_get(r->names, arena_strndup(r->a, p, *n));
+    return mn && mn->constant ? mn : NULL;
+}
+
 /* A header value at *pp: None, a string (adjacent literals concatenated),
-** or a tuple / list of strings, bracketed or not ('a', 'b').  The strings
-** go to out, where each starts to at.  1: done (*pp after it); 0: not such
-** a value (*pp at the offending token); -1: an error, reported. */
-static int header_value(reader *r, const char **pp, str_vec *out, ptr_vec *at) {
+** or a tuple / list of strings, bracketed or not ('a', 'b'); each item may
+** also be a name the file assigned a string before (LABEL), and the whole
+** value a name assigned one of these.  The strings go to out, where each
+** is written to at (the name, for a constant), the shape to *kind.  `what`
+** is the header's name (errors say what is wrong) or NULL (a candidate
+** constant: no error for what is not one).  1: done (*pp after it); 0: not
+** such a value (*pp at the offending token); -1: an error, reported. */
+static int header_value(reader *r, const char **pp, const char *what, hv_kind *kind, str_vec *out, ptr_vec *at) {
     const char *p = skip_inline(r, *pp);
-    if (r->end - p >= 4 && !strncmp(p, "None", 4) && !(p + 4 < r->end && ident_char(p[4]))) {
+    *kind = HV_STRING;
+    if (word_at(r, p, "None")) {
+        *kind = HV_NONE;
         *pp = p + 4;
+        return 1;
+    }
+    size_t n;
+    const module_name *whole = constant_at(r, p, &n);
+    if (whole && statement_ends(r, p + n)) {       /* LABELS, a name for the whole value */
+        *kind = whole->kind;
+        for (size_t i = 0; i < whole->items.len; i++) {
+            vec_push(r->a, out, whole->items.items[i]);
+            vec_push(r->a, at, p);
+        }
+        *pp = p + n;
         return 1;
     }
     char close = *p == '(' ? ')' : *p == '[' ? ']' : 0;
     const char *opened = p;
-    if (close) p++;
+    if (close) {
+        p++;
+        *kind = HV_SEQ;
+    }
     for (;;) {
         p = close ? skip_bracketed(r, p) : skip_inline(r, p);
         if (close && p < r->end && *p == close) { p++; break; }
@@ -449,7 +608,7 @@ static int header_value(reader *r, const char **pp, str_vec *out, ptr_vec *at) {
             diag_set_hint(r->dl, d, "close it with '%c'", close);
             return -1;
         }
-        /* One item: adjacent string literals. */
+        /* One item: adjacent string literals, or a name for a string. */
         strbuf sb = STRBUF_INIT;
         sb_append(&sb, "");
         const char *item = p, *q = p;
@@ -464,7 +623,17 @@ static int header_value(reader *r, const char **pp, str_vec *out, ptr_vec *at) {
             p = lit.end;
             q = close ? skip_bracketed(r, p) : skip_inline(r, p);
         }
-        if (!parts) { sb_free(&sb); *pp = p; return 0; }
+        const module_name *c = parts ? NULL : constant_at(r, p, &n);
+        if (c && c->kind == HV_STRING) {
+            sb_append(&sb, c->items.items[0]);
+            parts++;
+            p += n;
+        }
+        if (!parts) {
+            sb_free(&sb);
+            *pp = p;
+            return not_a_string(r, p, what);
+        }
         vec_push(r->a, out, arena_strdup(r->a, sb_str(&sb)));
         vec_push(r->a, at, item);
         sb_free(&sb);
@@ -477,6 +646,7 @@ static int header_value(reader *r, const char **pp, str_vec *out, ptr_vec *at) {
         }
         p = skip_inline(r, p);
         if (p < r->end && *p == ',') {             /* 'a', 'b' : a tuple */
+            *kind = HV_SEQ;
             p = skip_inline(r, p + 1);
             if (p >= r->end || *p == '#' || newline_at(r, p) || *p == ';') break;
             continue;
@@ -487,11 +657,78 @@ static int header_value(reader *r, const char **pp, str_vec *out, ptr_vec *at) {
     return 1;
 }
 
-/* The end of a statement: spaces, then a comment, a newline, ';' or the
-** end of the file. */
-static bool statement_ends(const reader *r, const char *p) {
-    p = skip_inline(r, p);
-    return p >= r->end || *p == '#' || *p == ';' || newline_at(r, p);
+/* Bind name (n bytes at p) as the statement at `stmt` binds it. */
+static module_name *bind_name(reader *r, const char *p, size_t n, const char *stmt) {
+    module_name *mn = arena_alloc(r->a, sizeof *mn);
+    mn->at = stmt;
+    strmap_put(r->names, arena_strndup(r->a, p, n), mn);
+    return mn;
+}
+
+/* A top-level line at p that is not a header assignment: `NAME = value`
+** or `NAME: annotation = value` (a constant when the value is one), or an
+** import (the names it binds come from a module).  Anything else binds
+** nothing the header could use.  -1 after an error. */
+static int module_statement(reader *r, const char *p) {
+    if (word_at(r, p, "import") || word_at(r, p, "from")) {
+        bool from = *p == 'f';
+        const char *q = skip_inline(r, p + (from ? 4 : 6));
+        const char *module = NULL;
+        if (from) {
+            size_t n = dotted_len(r, q);
+            if (!n) return 0;
+            module = arena_strndup(r->a, q, n);
+            q = skip_inline(r, q + n);
+            if (!word_at(r, q, "import")) return 0;
+            q = skip_inline(r, q + 6);
+        }
+        bool paren = from && q < r->end && *q == '(';
+        if (paren) q++;
+        for (;;) {
+            q = paren ? skip_bracketed(r, q) : skip_inline(r, q);
+            size_t n = dotted_len(r, q);
+            if (!n) return 0;
+            const char *name = q, *dot = memchr(q, '.', n);
+            size_t bound = from || !dot ? n : (size_t)(dot - q);    /* import a.b binds a */
+            const char *full = arena_strndup(r->a, q, n);
+            q = paren ? skip_bracketed(r, q + n) : skip_inline(r, q + n);
+            if (word_at(r, q, "as")) {
+                q = paren ? skip_bracketed(r, q + 2) : skip_inline(r, q + 2);
+                bound = dotted_len(r, q);
+                if (!bound) return 0;
+                name = q;
+                q = paren ? skip_bracketed(r, q + bound) : skip_inline(r, q + bound);
+            }
+            module_name *mn = bind_name(r, name, bound, p);
+            mn->module = from ? module : full;
+            mn->from = from;
+            if (q >= r->end || *q != ',') return 0;
+            q++;
+        }
+    }
+    size_t n = dotted_len(r, p);
+    if (!n || memchr(p, '.', n)) return 0;
+    const char *v = skip_inline(r, p + n);
+    if (v < r->end && *v == ':') {                  /* an annotation: up to '=' */
+        int depth = 0;
+        while (v < r->end && !(*v == '=' && depth == 0) && *v != '\n') {
+            if (*v == '[' || *v == '(') depth++;
+            if (*v == ']' || *v == ')') depth--;
+            v++;
+        }
+    }
+    if (v >= r->end || *v != '=' || (v + 1 < r->end && v[1] == '=')) return 0;
+    hv_kind kind;
+    str_vec items = {0};
+    ptr_vec at = {0};
+    const char *after = v + 1;
+    int rc = header_value(r, &after, NULL, &kind, &items, &at);
+    if (rc < 0) return -1;
+    module_name *mn = bind_name(r, p, n, p);
+    mn->constant = rc == 1 && statement_ends(r, after);
+    mn->kind = kind;
+    mn->items = items;
+    return 0;
 }
 
 /* The module docstring at p, the first statement: string literals (maybe
@@ -558,12 +795,14 @@ static int item_span(reader *r, const char *item) {
     return 1;
 }
 
-/* The coding a `# -*- coding: X -*-` line (line 1 or 2) declares, or NULL. */
-static const char *coding_declared(arena *a, const char *text) {
+/* The coding a PEP 263 line declares, or NULL: Python's rule, a comment
+** matching `coding[:=]\s*([-\w.]+)` on line 1, or on line 2 when line 1
+** holds nothing but a comment or blanks.  *at gets where the name is. */
+static const char *coding_declared(arena *a, const char *text, const char **at) {
     const char *line = text;
+    if (!strncmp(line, "\xEF\xBB\xBF", 3)) line += 3;
     for (int i = 0; i < 2 && line && *line; i++) {
-        const char *eol = strchr(line, '\n');
-        size_t n = eol ? (size_t)(eol - line) : strlen(line);
+        size_t n = strcspn(line, "\r\n");
         const char *s = line;
         while (s < line + n && (*s == ' ' || *s == '\t' || *s == '\f')) s++;
         if (s < line + n && *s == '#') {
@@ -575,13 +814,45 @@ static const char *coding_declared(arena *a, const char *text) {
                     while (*c == ' ' || *c == '\t') c++;
                     size_t k = 0;
                     while (c + k < line + n && (isalnum((unsigned char)c[k]) || strchr("-_.", c[k]))) k++;
-                    if (k) return arena_strndup(a, c, k);
+                    if (k) {
+                        *at = c;
+                        return arena_strndup(a, c, k);
+                    }
                 }
             }
+        } else if (s < line + n) {
+            return NULL;                        /* code on line 1: line 2 is not looked at */
         }
-        line = eol ? eol + 1 : NULL;
+        line += n;
+        if (*line == '\r') line++;
+        if (*line == '\n') line++;
     }
     return NULL;
+}
+
+/* Is `coding` a name Python reads as UTF-8?  Its tokenizer makes "utf-8"
+** and "utf-8-*" (case and '_' aside) UTF-8; the codec registry adds the
+** aliases of utf_8. */
+static bool utf8_coding(arena *a, const char *coding) {
+    char *n = arena_strdup(a, coding);
+    for (char *p = n; *p; p++) *p = *p == '_' ? '-' : (char)tolower((unsigned char)*p);
+    static const char *const aliases[] = {"utf-8", "utf8", "u8", "utf", "cp65001", "utf8-ucs2", "utf8-ucs4"};
+    for (size_t i = 0; i < sizeof aliases / sizeof *aliases; i++)
+        if (!strcmp(n, aliases[i])) return true;
+    return !strncmp(n, "utf-8-", 6);
+}
+
+/* Codings that do not read ASCII as ASCII (Python refuses the UTF-16 and
+** UTF-32 ones as source codings; UTF-7 and EBCDIC read other text). */
+static bool ascii_foreign_coding(arena *a, const char *coding) {
+    char *n = arena_strdup(a, coding);
+    for (char *p = n; *p; p++) *p = *p == '_' ? '-' : (char)tolower((unsigned char)*p);
+    static const char *const foreign[] = {"utf-16", "utf16", "utf-32", "utf32", "utf-7", "utf7", "u16", "u32",
+                                          "u7", "cp037", "cp273", "cp424", "cp500", "cp875", "cp1026", "cp1140",
+                                          "ebcdic"};
+    for (size_t i = 0; i < sizeof foreign / sizeof *foreign; i++)
+        if (!strncmp(n, foreign[i], strlen(foreign[i]))) return true;
+    return false;
 }
 
 /* Read a regular file (or what a symlink names, if regular) without ever
@@ -666,7 +937,7 @@ int revision_header_read(arena *a, const char *path, revision_header **out, diag
 int revision_header_parse(arena *a, const char *path, const char *text, size_t len, revision_header **out,
                           diag_list *dl) {
     *out = NULL;
-    reader r = {a, arena_strdup(a, path), text, text + len, dl, false};
+    reader r = {a, arena_strdup(a, path), text, text + len, dl, false, strmap_new(a), NULL};
     const char *nul = memchr(text, '\0', len);
     if (nul) {
         /* The text before it is what a C string sees: locate by hand. */
@@ -680,10 +951,44 @@ int revision_header_parse(arena *a, const char *path, const char *text, size_t l
         return -1;
     }
     size_t bad = script_utf8_check(text, len);
+    const char *coding_at = text;
+    const char *coding = coding_declared(a, text, &coding_at);
+    int coding_line = loc_of(&r, coding_at).line;
+    bool utf8 = !coding || utf8_coding(a, coding);
+    if (bad == len && !utf8) {
+        /* Valid UTF-8, but Python reads it in the declared coding: the
+        ** same text only if it is ASCII (and the coding reads ASCII as
+        ** ASCII).  Otherwise Alembic would show other characters than
+        ** retort ("cafÃ©" for a UTF-8 "café" read as latin-1). */
+        const char *nonascii = text;
+        while (nonascii < text + len && (unsigned char)*nonascii < 0x80) nonascii++;
+        if (ascii_foreign_coding(a, coding)) {
+            diag *d = rerror(&r, coding_at, "line %d declares coding '%s': retort reads revision files as UTF-8 only",
+                             coding_line, coding);
+            d->span = (int)strlen(coding);
+            diag_set_hint(dl, d, "convert the file (iconv -f %s -t UTF-8) and change the line to "
+                                 "'# -*- coding: utf-8 -*-'", coding);
+            return -1;
+        }
+        if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+            diag *d = rerror(&r, text, "a UTF-8 BOM, and line %d declares coding '%s'", coding_line, coding);
+            diag_set_hint(dl, d, "Python refuses the file (\"encoding problem: %s with BOM\"): change the line to "
+                                 "'# -*- coding: utf-8 -*-'", coding);
+            return -1;
+        }
+        if (nonascii < text + len) {
+            diag *d = rerror(&r, nonascii, "non-ASCII text in a file whose line %d declares coding '%s'", coding_line,
+                             coding);
+            diag_set_hint(dl, d, "Python (and so Alembic) reads this file as %s, retort as UTF-8: they would not "
+                                 "read the same text.  If the file is UTF-8, change the line to "
+                                 "'# -*- coding: utf-8 -*-'; if it is %s, convert it (iconv -f %s -t UTF-8) and "
+                                 "change the line", coding, coding, coding);
+            return -1;
+        }
+    }
     if (bad < len) {
-        const char *coding = coding_declared(a, text);
         diag *d = rerror(&r, text + bad, "the file is not valid UTF-8 (byte 0x%02X)", (unsigned char)text[bad]);
-        if (coding && strcasecmp(coding, "utf-8") && strcasecmp(coding, "utf8"))
+        if (!utf8)
             diag_set_hint(dl, d, "retort reads revision files as UTF-8 only, whatever their coding line says: "
                                  "convert it (iconv -f %s -t UTF-8) and change the line to 'coding: utf-8'", coding);
         else
@@ -717,29 +1022,36 @@ int revision_header_parse(arena *a, const char *path, const char *text, size_t l
         if (p == line && ((r.end - p > 3 && !strncmp(p, "def", 3) && !ident_char(p[3])) ||
                           (r.end - p > 5 && !strncmp(p, "async", 5) && !ident_char(p[5]))))
             header = false;
+        if (k < 0 && p == line && header && module_statement(&r, p) != 0) break;
         if (k >= 0) {
             str_vec vals = {0};
             ptr_vec at = {0};
             const char *after = value;
-            int rc = header_value(&r, &after, &vals, &at);
+            hv_kind kind;
+            r.stmt = p;
+            int rc = header_value(&r, &after, header_names[k], &kind, &vals, &at);
             if (rc < 0) break;
             if (rc == 0) {
                 /* A token-level error (an unclosed bracket) is the better
                 ** message, and Python's. */
                 scan_line(&r, p);
                 if (r.failed) break;
-                diag *d = rerror(&r, after, "%s must be None, a string or a tuple of strings", header_names[k]);
-                diag_set_hint(dl, d, "write it as Alembic does, e.g. %s = %s", header_names[k],
-                              k == 0 ? "'ae1027a6acf'" : k == 1 ? "'ae1027a6acf' (None for a first revision)" : "None");
+                diag *d = rerror(&r, after, "%s must be %s", header_names[k],
+                                 k == 0 ? "a string" : "None, a string or a tuple of strings");
+                diag_set_hint(dl, d, "%s%s", header_hint(a, header_names[k], NULL), CONSTANT_RULE);
                 break;
             }
+            module_name *mn = bind_name(&r, p, strlen(header_names[k]), p);
+            mn->constant = true;
+            mn->kind = kind;
+            mn->items = vals;
             if (!statement_ends(&r, after)) {
                 diag *d = rerror(&r, skip_inline(&r, after), "unexpected text after the value of %s", header_names[k]);
                 diag_set_hint(dl, d, "end the assignment there (a comment may follow '#')");
                 break;
             }
             if (k == 0) {
-                if (vals.len != 1) {
+                if (vals.len != 1 || kind != HV_STRING) {
                     diag *d = rerror(&r, p, "revision must be one string");
                     diag_set_hint(dl, d, "write revision = '<12 hex digits>'");
                     break;

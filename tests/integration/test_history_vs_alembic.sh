@@ -155,7 +155,8 @@ docstrings() {
   same "docstrings history" history
   same "docstrings history -v" history --verbose
   same "docstrings heads -v" heads --verbose
-  for r in doc000000001 doc000000002 doc000000003 doc000000004 doc000000005 doc000000006 doc000000007; do
+  for r in doc000000001 doc000000002 doc000000003 doc000000004 doc000000005 doc000000006 doc000000007 \
+    doc000000008 doc000000009 contract; do
     same "docstrings show $r" show $r
   done
   for step in "upgrade head" "downgrade base"; do

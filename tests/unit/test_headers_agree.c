@@ -106,7 +106,7 @@ static void parser_fixtures(void **state) {
 
 static void docstring_fixtures(void **state) {
     (void)state;
-    assert_true(check_folder(TEST_DATA "/docstrings") >= 7);
+    assert_true(check_folder(TEST_DATA "/docstrings") >= 9);
 }
 
 int main(void) {

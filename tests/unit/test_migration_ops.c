@@ -525,6 +525,129 @@ static void test_errors(void **state) {
     assert_error(f, BODY_LINE(1), 61, "schema is not supported (only schema=None)");
 }
 
+/* `a if c else b`: the branch c chooses, when c is a literal or a name of
+** one (Python's truth: 0, '', [], None are false); through names and in
+** arguments; the branch not taken is not read. */
+static void test_conditional_expressions(void **state) {
+    fixture *f = *state;
+    convert_ok(f, "USE_TEXT = True\nLEN = 0\nNAME = ''\n",
+               "    kind = sa.Text() if USE_TEXT else sa.String(20)\n"
+               "    op.add_column('t', sa.Column('x', kind, nullable=False if LEN else True))\n"
+               "    op.execute('SELECT 1') if USE_TEXT else None\n"
+               "    op.execute('SELECT 2') if NAME else None\n"
+               "    op.create_index('ix', 't', ['a'] if [] else ['b'])\n"
+               "    op.drop_table('t1' if 0x0 else 't2' if 1.5 else 't3')\n"
+               "    op.drop_table('u1' if None else 'u2' if (\n"
+               "        'yes') else helper())\n"
+               "    op.execute(sa.text('x') if 0.0 else 'y' if {} else (\n"
+               "        'z'))\n",
+               NULL);
+    assert_int_equal(f->ops->ops.len, 6);
+    const op *o = op_at(f, 0);
+    assert_int_equal(o->kind, OP_ADD_COLUMN);
+    assert_int_equal(o->column->type.kind, TYPE_TEXT);
+    assert_true(o->column->nullable);
+    assert_string_equal(op_at(f, 1)->sql, "SELECT 1");
+    assert_string_equal(op_at(f, 2)->index->columns.items[0], "b");
+    assert_string_equal(op_at(f, 3)->table_name, "t2");
+    assert_string_equal(op_at(f, 4)->table_name, "u2");
+    assert_string_equal(op_at(f, 5)->sql, "z");
+}
+
+/* A condition only Python can evaluate: one error, at the condition, that
+** says so and what to do. */
+static void test_conditional_on_runtime_values(void **state) {
+    fixture *f = *state;
+    static const struct {
+        const char *header, *body, *message;
+        int line, column;
+    } cases[] = {
+        {NULL, "    op.drop_table('a' if context.is_offline_mode() else 'b')\n",
+         "retort does not evaluate this conditional expression: its condition is a call, a value known only when "
+         "Python runs", BODY_LINE(1), 26},
+        {NULL, "    kind = sa.JSON() if op.get_bind().dialect.name == 'postgresql' else sa.Text()\n"
+               "    op.add_column('t', sa.Column('x', kind))\n",
+         "retort does not evaluate this conditional expression: its condition is an attribute of a call or a "
+         "literal, which retort does not compute", BODY_LINE(1), 25},
+        {"IS_PG = is_postgres()\n", "    op.add_column('t', sa.Column('x', sa.Text(), nullable=True if IS_PG else False))\n",
+         "retort does not evaluate this conditional expression: its condition is a call, a value known only when "
+         "Python runs", BODY_LINE(1) + 1, 67},
+        {NULL, "    op.drop_table('a' if MISSING else 'b')\n",
+         "retort does not evaluate this conditional expression: its condition is 'MISSING', which this file does "
+         "not assign a literal", BODY_LINE(1), 26},
+        {"X = 1\n", "    op.drop_table('a' if X == 1 else 'b')\n",
+         "retort does not evaluate this conditional expression: its condition is a comparison, which retort does "
+         "not compute", BODY_LINE(1) + 1, 26},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        diag_list_free(&f->dl);
+        diag_list_init(&f->dl);
+        assert_int_equal(convert(f, cases[i].header, cases[i].body, NULL), -1);
+        if (f->dl.items.len != 1) {
+            diag_print(&f->dl, stderr);
+            fail_msg("case %zu: %zu diagnostics", i, f->dl.items.len);
+        }
+        const diag *d = &f->dl.items.items[0];
+        if (strcmp(d->message, cases[i].message) || d->loc.line != cases[i].line || d->loc.column != cases[i].column)
+            fail_msg("case %zu: %d:%d '%s'", i, d->loc.line, d->loc.column, d->message);
+        assert_non_null(strstr(d->hint, "python3 -m alembic"));
+        assert_non_null(strstr(d->hint, "rewrite"));
+        assert_null(f->ops);
+    }
+    /* Not a syntax error: a conditional whose condition is unsupported does
+    ** not refuse what does not use it. */
+    diag_list_free(&f->dl);
+    diag_list_init(&f->dl);
+    convert_ok(f, "KIND = sa.JSON() if os.environ.get('PG') else sa.Text()\n", "    op.drop_table('t')\n", NULL);
+    assert_int_equal(f->ops->ops.len, 1);
+}
+
+/* Standard-library imports are not errors; a value they compute is, where
+** a literal is needed, named as such. */
+static void test_stdlib_imports(void **state) {
+    fixture *f = *state;
+    convert_ok(f, "import enum\nimport json, uuid\nimport datetime\nfrom datetime import datetime as dt, timezone\n"
+                  "import os.path\nNOW = dt.utcnow()\n",
+               "    op.add_column('t', sa.Column('at', sa.DateTime(), default=datetime.datetime.utcnow,\n"
+               "                                 onupdate=dt.now))\n",
+               NULL);
+    assert_int_equal(f->ops->ops.len, 1);
+    static const struct {
+        const char *header, *body, *message;
+        int line, column;
+    } cases[] = {
+        {"import datetime\n",
+         "    op.bulk_insert(sa.table('t', sa.column('at')), [{'at': datetime.datetime(2020, 1, 1)}])\n",
+         "a value of op.bulk_insert() must be a string, a number, True, False or None, not "
+         "datetime.datetime(...): a value Python's datetime module computes when the migration runs",
+         BODY_LINE(1) + 1, 60},
+        {"from uuid import uuid4\n", "    op.execute(uuid4())\n",
+         "the SQL of op.execute() must be a string or sa.text('...'), not uuid4(...): a value Python's uuid module "
+         "computes when the migration runs", BODY_LINE(1) + 1, 16},
+        {"import json\nDOC = json.dumps({'a': 1})\n", "    op.create_table_comment('t', DOC)\n",
+         "a table comment must be a string literal, not json.dumps(...): a value Python's json module computes "
+         "when the migration runs", 4, 7},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        diag_list_free(&f->dl);
+        diag_list_init(&f->dl);
+        assert_int_equal(convert(f, cases[i].header, cases[i].body, NULL), -1);
+        if (f->dl.items.len != 1) {
+            diag_print(&f->dl, stderr);
+            fail_msg("case %zu: %zu diagnostics", i, f->dl.items.len);
+        }
+        const diag *d = &f->dl.items.items[0];
+        if (strcmp(d->message, cases[i].message) || d->loc.line != cases[i].line || d->loc.column != cases[i].column)
+            fail_msg("case %zu: %d:%d '%s'", i, d->loc.line, d->loc.column, d->message);
+        assert_non_null(strstr(d->hint, "write the value"));
+    }
+    /* Application code is still refused. */
+    diag_list_free(&f->dl);
+    diag_list_init(&f->dl);
+    assert_int_equal(convert(f, "import myapp.models\n", "    pass\n", NULL), -1);
+    assert_error(f, 3, 8, "retort cannot run an import of 'myapp.models' (application code) in a migration");
+}
+
 static void test_several_errors(void **state) {
     fixture *f = *state;
     assert_int_equal(convert(f, NULL, "    op.foo()\n    op.execute('ok')\n    op.bar()\n", NULL), -1);
@@ -619,6 +742,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_bulk_insert, setup, teardown),
         cmocka_unit_test_setup_teardown(test_imports_resolve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conditional_expressions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conditional_on_runtime_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stdlib_imports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_several_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_misspelled_operation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_data_migration_file, setup, teardown),

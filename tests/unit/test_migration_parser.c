@@ -324,6 +324,43 @@ static void test_unsupported_file(void **state) {
     assert_int_equal(last->loc.line, 42);
 }
 
+/* `a if c else b` parses (it was a syntax error): right-associative, below
+** `or`, in arguments and across lines; what the condition holds that the
+** subset does not evaluate leaves the statement supported, with the
+** condition PY_OPAQUE (migration_ops.c refuses it where it is used). */
+static void test_conditional_expression(void **state) {
+    fixture *f = *state;
+    parse_ok(f, "def upgrade():\n"
+                "    x = 1 if a else 2 if b else 3\n"
+                "    op.f(y=a if c else d, z=(\n"
+                "        'p'\n"
+                "        if flag else\n"
+                "        'q'))\n"
+                "    k = 's' if x == 1 else 't'\n"
+                "    op.f([v for v in w if a if b])\n");
+    assert_int_equal(f->m->upgrade.len, 4);
+    const py_value *v = up(f, 0)->value;
+    assert_int_equal(v->kind, PY_CONDITIONAL);
+    assert_string_equal(v->items.items[0]->text, "1");
+    assert_string_equal(v->items.items[1]->text, "a");
+    assert_int_equal(v->items.items[2]->kind, PY_CONDITIONAL);
+    assert_string_equal(v->items.items[2]->items.items[1]->text, "b");
+    const py_value *y = up(f, 1)->value->args.items[0].value;
+    assert_int_equal(y->kind, PY_CONDITIONAL);
+    assert_string_equal(y->items.items[2]->text, "d");
+    const py_value *z = up(f, 1)->value->args.items[1].value;
+    assert_int_equal(z->kind, PY_CONDITIONAL);
+    assert_int_equal(z->loc.line, 4);
+    const py_value *k = up(f, 2)->value;
+    assert_int_equal(k->items.items[1]->kind, PY_OPAQUE);
+    assert_string_equal(k->items.items[1]->text, "a comparison");
+    assert_int_equal(k->items.items[1]->loc.line, 7);
+    assert_int_equal(k->items.items[1]->loc.column, 16);
+    /* A comprehension's `if` takes no `else`: still a comprehension. */
+    assert_int_equal(f->m->unsupported.len, 1);
+    assert_unsupported(f, 0, 8, 10, "a comprehension");
+}
+
 static void test_unsupported_expressions(void **state) {
     fixture *f = *state;
     parse_ok(f, "def upgrade():\n"
@@ -509,6 +546,7 @@ static void test_missing_file(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_header_plain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conditional_expression, setup, teardown),
         cmocka_unit_test_setup_teardown(test_header_annotated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_header_bad_value, setup, teardown),
         cmocka_unit_test_setup_teardown(test_strings, setup, teardown),

@@ -235,6 +235,11 @@ static void versions_folder_refuses_broken_files(void **state) {
         {"id_non_ascii.py", "character '\xc3\xa9' not allowed in revision identifier 'caf\xc3\xa9'", 1, 12},
         {"label_with_space.py", "character ' ' not allowed in branch label 'not good'", 3, 26},
         {"label_with_newline.py", "character '\\n' not allowed in branch label 'a\\nb'", 3, 17},
+        {"id_bytes.py", "revision: a bytes literal is not a string", 2, 12},
+        {"label_from_import.py", "branch_labels: 'cli.CONTRACT_BRANCH' is an attribute of 'cli', imported from "
+                                 "'neutron.db.migration' (line 2): retort reads revision headers without running "
+                                 "Python, so it cannot know its value", 6, 18},
+        {"utf8_text_latin1_coding.py", "non-ASCII text in a file whose line 1 declares coding 'latin-1'", 2, 7},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         diag_list dl;

@@ -1,0 +1,3 @@
+"""A bytes literal as the id"""
+revision = b'byte00000001'
+down_revision = None
