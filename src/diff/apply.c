@@ -134,6 +134,9 @@ static const char *unique_op_name(arena *a, const char *table, const unique_def 
 static const char *fk_op_name(arena *a, const char *table, const foreign_key *fk) {
     return fk->name ? fk->name : pg_constraint_name(a, table, &fk->columns, "fkey");
 }
+static const char *pk_op_name(arena *a, const char *table, const primary_key *pk) {
+    return pk->name ? pk->name : pg_constraint_name(a, table, NULL, "pkey");
+}
 static const char *check_op_name(arena *a, const char *table, const check_def *ck) {
     return ck->name ? ck->name : pg_constraint_name(a, table, NULL, "check");
 }
@@ -323,6 +326,32 @@ static index_def *find_index(schema *s, table *t, const char *name, table **owne
 
 static int apply_table_op(applier *ap, table *t);
 
+/* Mark (or unmark) the columns of t's primary key. */
+static void set_primary_key_flags(table *t, bool on) {
+    for (size_t i = 0; i < t->primary_key.columns.len; i++) {
+        column *c = table_find_column(t, t->primary_key.columns.items[i]);
+        if (c) {
+            c->primary_key = on;
+            if (on) c->nullable = false;    /* both databases make key columns NOT NULL */
+        }
+    }
+}
+
+/* create_primary_key replaces the key there is, as Alembic's batch does on
+** SQLite (PostgreSQL refuses a second key: the SQL side fails there). */
+static int apply_add_primary_key(applier *ap, table *t) {
+    const op *o = ap->o;
+    arena *a = ap->s->arena;
+    if (!o->pk || !o->pk->columns.len) return fail(ap, "create primary key without columns");
+    for (size_t i = 0; i < o->pk->columns.len; i++)
+        if (!need_column(ap, t, o->pk->columns.items[i])) return -1;
+    set_primary_key_flags(t, false);
+    t->primary_key.name = arena_strdup(a, o->pk->name);
+    copy_strs(a, &t->primary_key.columns, &o->pk->columns);
+    set_primary_key_flags(t, true);
+    return 0;
+}
+
 /* One op.  Ops of scope SCHEMA change the set of tables; TABLE ops change
 ** the table they name (which must exist); DATA ops change no schema. */
 static int apply_one(applier *ap) {
@@ -348,7 +377,7 @@ static int apply_one(applier *ap) {
     case OP_ADD_COLUMN: case OP_DROP_COLUMN: case OP_ALTER_COLUMN: case OP_RENAME_COLUMN:
     case OP_CREATE_INDEX: case OP_DROP_INDEX: case OP_ADD_UNIQUE: case OP_DROP_UNIQUE:
     case OP_ADD_FOREIGN_KEY: case OP_DROP_FOREIGN_KEY: case OP_ADD_CHECK: case OP_DROP_CHECK:
-    case OP_SET_TABLE_COMMENT:
+    case OP_ADD_PRIMARY_KEY: case OP_DROP_PRIMARY_KEY: case OP_SET_TABLE_COMMENT:
         if (!(t = need_table(ap, o->table_name))) return -1;
         return apply_table_op(ap, t);
     }
@@ -429,6 +458,18 @@ static int apply_table_op(applier *ap, table *t) {
                 return 0;
             }
         return fail(ap, "check constraint '%s' does not exist on table '%s'", name, t->name);
+    }
+    case OP_ADD_PRIMARY_KEY: return apply_add_primary_key(ap, t);
+    case OP_DROP_PRIMARY_KEY: {
+        if (!o->pk) return fail(ap, "drop without a name");
+        if (!t->primary_key.columns.len) return fail(ap, "table '%s' has no primary key to drop", t->name);
+        const char *name = pk_op_name(a, t->name, o->pk), *have = pk_op_name(a, t->name, &t->primary_key);
+        /* SQLite keeps an unnamed key unnamed: any name drops it. */
+        if (t->primary_key.name && o->pk->name && !str_eq(name, have))
+            return fail(ap, "the primary key of table '%s' is '%s', not '%s'", t->name, have, name);
+        set_primary_key_flags(t, false);
+        memset(&t->primary_key, 0, sizeof t->primary_key);
+        return 0;
     }
     case OP_SET_TABLE_COMMENT:
         t->comment = arena_strdup(a, o->new_comment);

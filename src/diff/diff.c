@@ -15,8 +15,9 @@
 **   1. rename tables
 **   2. drop foreign keys that change or go, on tables that stay
 **   3. per table that stays, one group (one batch on SQLite): rename
-**      columns; drop indexes, uniques, checks; drop, add, alter columns;
-**      add uniques, checks, indexes
+**      columns; drop the primary key if it changes, indexes, uniques,
+**      checks; drop, add, alter columns; add the primary key, uniques,
+**      checks, indexes
 **   4. create tables, parents before children, each followed by its
 **      indexes; a foreign-key cycle is broken by leaving the cyclic keys out
 **   5. add foreign keys on tables that stay, then the keys left out in 4
@@ -534,9 +535,11 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
                           .new_name = w->name, .column = w, .old_column = paired[i]});
     }
 
-    /* A primary key that changes columns is not generated (Alembic does not
-    ** either): say so rather than stay silent. */
-    if (want->primary_key.columns.len && cur->primary_key.columns.len) {
+    /* A primary key that changes columns: dropped and created again (Alembic
+    ** does not generate this).  Current key columns are seen through this
+    ** migration's column renames. */
+    const primary_key *pk_drop = NULL, *pk_add = NULL;
+    if (want->primary_key.columns.len) {
         str_vec mapped = {0};
         for (size_t k = 0; k < cur->primary_key.columns.len; k++) {
             const char *cname = cur->primary_key.columns.items[k];
@@ -545,14 +548,17 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
             vec_push(df->a, &mapped, cname);
         }
         if (!str_vec_eq(&mapped, &want->primary_key.columns)) {
-            diag *d = diag_add(df->dl, DIAG_WARNING, want->loc,
-                               "the primary key of '%s' changes from (%s) to (%s); retort does not generate that",
-                               tn, str_vec_join(df->a, &mapped, ", "), str_vec_join(df->a, &want->primary_key.columns, ", "));
-            diag_set_hint(df->dl, d, "write it in the migration by hand: with op.batch_alter_table('%s') as batch_op: "
-                                     "batch_op.drop_constraint(<old name>, type_='primary') and "
-                                     "batch_op.create_primary_key(<name>, [...])", tn);
+            if (cur->primary_key.columns.len) pk_drop = &cur->primary_key;
+            /* The key created is always named, so that its downgrade can
+            ** drop it on both databases: the model's name, or the one
+            ** PostgreSQL would give. */
+            primary_key *named = arena_alloc(df->a, sizeof *named);
+            *named = want->primary_key;
+            if (!named->name) named->name = pg_constraint_name(df->a, tn, NULL, "pkey");
+            pk_add = named;
         }
     }
+    if (pk_drop) emit(df, (op){.kind = OP_DROP_PRIMARY_KEY, .table_name = tn, .pk = pk_drop});
 
     /* Constraints and indexes (not foreign keys: steps 2 and 5). */
     pairing pi = pair_kind(df, (void *const *)want->indexes.items, want->indexes.len,
@@ -628,7 +634,8 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
                           .old_column = paired[i], .alter = what});
     }
 
-    /* Add uniques, checks, indexes. */
+    /* Add the primary key, uniques, checks, indexes. */
+    if (pk_add) emit(df, (op){.kind = OP_ADD_PRIMARY_KEY, .table_name = tn, .pk = pk_add});
     for (size_t i = 0; i < want->uniques.len; i++)
         if (pu.match[i] < 0 || pu.changed[i])
             emit(df, (op){.kind = OP_ADD_UNIQUE, .table_name = tn, .unique = want->uniques.items[i]});

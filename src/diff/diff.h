@@ -34,6 +34,8 @@
 **   ADD/DROP_UNIQUE   table_name, unique
 **   ADD/DROP_FOREIGN_KEY  table_name, fk
 **   ADD/DROP_CHECK    table_name, check
+**   ADD/DROP_PRIMARY_KEY  table_name, pk (its name: the server's
+**                     <table>_pkey when the model gives none)
 **   SET_TABLE_COMMENT table_name, old_comment -> new_comment (NULL = none)
 **   EXECUTE           sql: op.execute("...") / op.execute(sa.text("..."))
 **   BULK_INSERT       table_name, insert_columns, rows: op.bulk_insert()
@@ -99,6 +101,7 @@ typedef struct op {
     const unique_def *unique;
     const foreign_key *fk;
     const check_def *check;
+    const primary_key *pk;
     const char *old_comment, *new_comment;
     /* Ops read from migration files: */
     const char *sql;                /* OP_EXECUTE */

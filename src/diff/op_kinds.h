@@ -49,6 +49,8 @@
     X(DROP_FOREIGN_KEY,  "drop_foreign_key",       "drop_constraint",          ADD_FOREIGN_KEY,   TABLE,  RECREATE, RECREATE, "drop a constraint")        \
     X(ADD_CHECK,         "add_check_constraint",   "create_check_constraint",  DROP_CHECK,        TABLE,  RECREATE, RECREATE, "add a constraint")         \
     X(DROP_CHECK,        "drop_check_constraint",  "drop_constraint",          ADD_CHECK,         TABLE,  RECREATE, RECREATE, "drop a constraint")        \
+    X(ADD_PRIMARY_KEY,   "add_primary_key",        "create_primary_key",       DROP_PRIMARY_KEY,  TABLE,  RECREATE, RECREATE, "add a constraint")         \
+    X(DROP_PRIMARY_KEY,  "drop_primary_key",       "drop_constraint",          ADD_PRIMARY_KEY,   TABLE,  RECREATE, RECREATE, "drop a constraint")        \
     X(SET_TABLE_COMMENT, "set_table_comment",      "create_table_comment",     SET_TABLE_COMMENT, TABLE,  PLAIN,    RECREATE, "change a table comment")   \
     X(EXECUTE,           "execute",                "execute",                  EXECUTE,           DATA,   PLAIN,    PLAIN,    "run SQL")                  \
     X(BULK_INSERT,       "bulk_insert",            "bulk_insert",              BULK_INSERT,       DATA,   PLAIN,    PLAIN,    "insert rows")

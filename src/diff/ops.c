@@ -31,6 +31,7 @@ op op_inverse(const op *o) {
     case OP_ADD_UNIQUE: case OP_DROP_UNIQUE:
     case OP_ADD_FOREIGN_KEY: case OP_DROP_FOREIGN_KEY:
     case OP_ADD_CHECK: case OP_DROP_CHECK:
+    case OP_ADD_PRIMARY_KEY: case OP_DROP_PRIMARY_KEY:
         break;
     case OP_RENAME_TABLE:
         r.old_name = o->new_name;
@@ -137,6 +138,12 @@ const char *op_describe(arena *a, const op *o) {
     case OP_DROP_CHECK:
         return arena_printf(a, "Detected removed check constraint '%s' on '%s'",
                             o->check->name ? o->check->name : o->check->sqltext, t);
+    case OP_ADD_PRIMARY_KEY:
+        return arena_printf(a, "Detected added primary key %s on '%s'",
+                            constraint_label(a, o->pk->name, &o->pk->columns), t);
+    case OP_DROP_PRIMARY_KEY:
+        return arena_printf(a, "Detected removed primary key %s on '%s'",
+                            constraint_label(a, o->pk->name, &o->pk->columns), t);
     case OP_SET_TABLE_COMMENT:
         return arena_printf(a, "Detected %s table comment on '%s'",
                             o->new_comment ? (o->old_comment ? "changed" : "added") : "removed", t);
@@ -196,6 +203,11 @@ json_t *migration_ops_to_json(const migration_ops *m) {
         case OP_DROP_CHECK:
             json_object_set_new(j, "name", json_str_or_null(o->check->name));
             json_object_set_new(j, "sqltext", json_string(o->check->sqltext));
+            break;
+        case OP_ADD_PRIMARY_KEY:
+        case OP_DROP_PRIMARY_KEY:
+            json_object_set_new(j, "name", json_str_or_null(o->pk->name));
+            json_object_set_new(j, "columns", json_str_vec(&o->pk->columns));
             break;
         case OP_SET_TABLE_COMMENT:
             json_object_set_new(j, "from", json_str_or_null(o->old_comment));

@@ -1302,6 +1302,25 @@ static int op_create_check_constraint(conv *c, const py_value *call, const char 
     return 0;
 }
 
+static int op_create_primary_key(conv *c, const py_value *call, const char *what) {
+    static const char *const P[] = {"constraint_name", "table_name", "columns", "schema"};
+    bound b;
+    primary_key *pk = arena_alloc(c->a, sizeof *pk);
+    const char *t;
+    if (bind_op(c, call, what, P, 4, 1, &b) || want_none(c, b.v[3], "schema") || !(t = op_table(c, &b, 1)) ||
+        want_name(c, b.v[0], "a constraint name", &pk->name, NULL) ||
+        want_string_list(c, b.v[2], "primary key columns", &pk->columns))
+        return -1;
+    if (!pk->columns.len) {
+        fail(c, L(c, call->loc), "create_primary_key() needs at least one column");
+        return -1;
+    }
+    op *o = emit(c, OP_ADD_PRIMARY_KEY, call);
+    o->table_name = t;
+    o->pk = pk;
+    return 0;
+}
+
 /* drop_constraint names the constraint only; type_ says which kind of op
 ** it is (Alembic needs it too, to drop one in a batch block). */
 static int op_drop_constraint(conv *c, const py_value *call, const char *what) {
@@ -1316,9 +1335,10 @@ static int op_drop_constraint(conv *c, const py_value *call, const char *what) {
         fail(c, L(c, call->loc), "drop_constraint() needs the constraint name");
         return -1;
     }
-    if (!type || (strcmp(type, "unique") && strcmp(type, "foreignkey") && strcmp(type, "check"))) {
-        fail(c, at_of(c, &b, 2, call), "drop_constraint() needs type_='unique', 'foreignkey' or 'check' for retort "
-                                       "to run it%s%s%s",
+    if (!type || (strcmp(type, "unique") && strcmp(type, "foreignkey") && strcmp(type, "check") &&
+                  strcmp(type, "primary"))) {
+        fail(c, at_of(c, &b, 2, call), "drop_constraint() needs type_='unique', 'foreignkey', 'check' or 'primary' "
+                                       "for retort to run it%s%s%s",
              type ? " (not '" : "", type ? type : "", type ? "')" : "");
         return -1;
     }
@@ -1333,6 +1353,11 @@ static int op_drop_constraint(conv *c, const py_value *call, const char *what) {
         fk->name = cname;
         o = emit(c, OP_DROP_FOREIGN_KEY, call);
         o->fk = fk;
+    } else if (!strcmp(type, "primary")) {
+        primary_key *pk = arena_alloc(c->a, sizeof *pk);
+        pk->name = cname;
+        o = emit(c, OP_DROP_PRIMARY_KEY, call);
+        o->pk = pk;
     } else {
         check_def *ck = arena_alloc(c->a, sizeof *ck);
         ck->name = cname;
@@ -1479,6 +1504,7 @@ static const struct op_call {
     {"create_check_constraint",  true,  true, op_create_check_constraint},
     {"create_foreign_key",       true,  true, op_create_foreign_key},
     {"create_index",             true,  true, op_create_index},
+    {"create_primary_key",       true,  true, op_create_primary_key},
     {"create_table",             false, true, op_create_table},
     {"create_table_comment",     true,  true, op_create_table_comment},
     {"create_unique_constraint", true,  true, op_create_unique_constraint},

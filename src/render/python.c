@@ -505,6 +505,12 @@ static const char *render_rename_column(renderer *r, const op *o, bool in_batch,
     return s;
 }
 
+/* A primary key's name: its own, or the one PostgreSQL gives (<table>_pkey):
+** create_primary_key always needs one. */
+static const char *primary_key_name(renderer *r, const char *table, const primary_key *pk) {
+    return pk->name ? pk->name : pg_constraint_name(r->a, table, NULL, "pkey");
+}
+
 /* --------------------------------------------------------------- one op */
 
 /* Ops that go inside a batch block in batch mode. */
@@ -560,6 +566,20 @@ static const char *render_op_text(renderer *r, const op *o, bool in_batch) {
     case OP_DROP_CHECK:
         return arena_printf(a, "%sdrop_constraint(%s, %stype_='check')", pfx,
                             py_str(r, check_name(r, o->table_name, o->check)), tcomma);
+    case OP_ADD_PRIMARY_KEY:
+        return arena_printf(a, "%screate_primary_key(%s, %s%s)", pfx,
+                            py_str(r, primary_key_name(r, o->table_name, o->pk)), tcomma, py_list(r, &o->pk->columns));
+    case OP_DROP_PRIMARY_KEY:
+        /* SQLite keeps a primary key created without a name unnamed, and
+        ** Alembic's batch cannot drop an unnamed constraint; the
+        ** create_primary_key that follows replaces it there.  The database
+        ** this file was generated against is such a SQLite file. */
+        if (!o->pk->name)
+            return arena_printf(a, "# the unnamed primary key (%s) is replaced by the create_primary_key below "
+                                   "(SQLite; on PostgreSQL, drop %s first)",
+                                str_vec_join(a, &o->pk->columns, ", "),
+                                pg_constraint_name(a, o->table_name, NULL, "pkey"));
+        return arena_printf(a, "%sdrop_constraint(%s, %stype_='primary')", pfx, py_str(r, o->pk->name), tcomma);
     case OP_SET_TABLE_COMMENT:
         /* Alembic's multi-line layout.  In a batch block the table is the
         ** block's (no table or schema argument). */

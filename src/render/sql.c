@@ -439,6 +439,11 @@ static const char *drop_table_name(const op *o) {
 static const char *drop_column_name(const op *o) { return o->column ? o->column->name : o->old_name; }
 static const char *drop_index_name(const op *o) { return o->index ? o->index->name : o->old_name; }
 
+/* A primary key's name: its own, or the one PostgreSQL gives (<table>_pkey). */
+static const char *primary_key_name(renderer *r, const char *table, const primary_key *pk) {
+    return pk->name ? pk->name : pg_constraint_name(r->a, table, NULL, "pkey");
+}
+
 /* One op as ALTER statements (what PostgreSQL always does, and SQLite
 ** where plain ALTER TABLE can). */
 static void emit_plain(renderer *r, const op *o) {
@@ -497,6 +502,13 @@ static void emit_plain(renderer *r, const op *o) {
     case OP_DROP_CHECK:
         emit(r, o, arena_printf(a, "%s DROP CONSTRAINT %s", alter_table(r, t), q(r, check_name(r, t, o->check))));
         return;
+    case OP_ADD_PRIMARY_KEY:
+        emit(r, o, arena_printf(a, "%s ADD CONSTRAINT %s PRIMARY KEY (%s)", alter_table(r, t),
+                                q(r, primary_key_name(r, t, o->pk)), ident_list(r, &o->pk->columns)));
+        return;
+    case OP_DROP_PRIMARY_KEY:
+        emit(r, o, arena_printf(a, "%s DROP CONSTRAINT %s", alter_table(r, t), q(r, primary_key_name(r, t, o->pk))));
+        return;
     case OP_SET_TABLE_COMMENT:
         if (r->pg)
             emit(r, o, arena_printf(a, "COMMENT ON TABLE %s IS %s", q(r, t), comment_literal(r, o->new_comment)));
@@ -541,6 +553,7 @@ static bool sqlite_depends(const op *o, bool in_batch) {
     case OP_ADD_UNIQUE: case OP_DROP_UNIQUE:
     case OP_ADD_FOREIGN_KEY: case OP_DROP_FOREIGN_KEY:
     case OP_ADD_CHECK: case OP_DROP_CHECK:
+    case OP_ADD_PRIMARY_KEY: case OP_DROP_PRIMARY_KEY:
     case OP_SET_TABLE_COMMENT: case OP_EXECUTE: case OP_BULK_INSERT:
         break;
     }

@@ -290,19 +290,21 @@ static void foreign_keys_follow_renames(void **state) {
                                     "Detected renamed column 'writers.id' to 'writer_id'");
 }
 
-static void primary_key_change_is_reported(void **state) {
+static void primary_key_change_is_generated(void **state) {
     fixture *f = *state;
     datasets(f->cur);
     table *w = datasets(f->want);
     /* Wanted: (id, name) instead of (id). */
     vec_push(f->want->arena, &w->primary_key.columns, "name");
     run_diff(f, dialect_sqlite());
-    assert_int_equal(f->ops->ops.len, 0);
-    assert_int_equal(f->dl.items.len, 1);
-    assert_int_equal(f->dl.items.items[0].severity, DIAG_WARNING);
-    assert_string_equal(f->dl.items.items[0].message,
-                        "the primary key of 'datasets' changes from (id) to (id, name); retort does not generate that");
-    assert_int_equal(f->dl.errors, 0);
+    assert_string_equal(summary(f), "Detected removed primary key (id) on 'datasets'\n"
+                                    "Detected added primary key 'datasets_pkey' on 'datasets'");
+    assert_int_equal(f->dl.items.len, 0);
+    /* the inverse of each is the other, with the same key */
+    op down = op_inverse(&f->ops->ops.items[1]);
+    assert_int_equal(down.kind, OP_DROP_PRIMARY_KEY);
+    assert_string_equal(down.pk->name, "datasets_pkey");
+    assert_int_equal(op_inverse(&f->ops->ops.items[0]).kind, OP_ADD_PRIMARY_KEY);
 }
 
 static void index_changes(void **state) {
@@ -495,7 +497,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(comments_only_where_stored, setup, teardown),
         cmocka_unit_test_setup_teardown(rename_table_and_column, setup, teardown),
         cmocka_unit_test_setup_teardown(foreign_keys_follow_renames, setup, teardown),
-        cmocka_unit_test_setup_teardown(primary_key_change_is_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(primary_key_change_is_generated, setup, teardown),
         cmocka_unit_test_setup_teardown(index_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(unnamed_constraints_match_by_content, setup, teardown),
         cmocka_unit_test_setup_teardown(unique_and_check_changes, setup, teardown),
