@@ -207,6 +207,29 @@ static bool sqlite_file_missing(const char *url) {
     return missing;
 }
 
+/* PostgreSQL's own types (INET, ARRAY(...), JSONB...) in a model of a
+** SQLite project: an error at each column, before the database is read. */
+static retort_status refuse_postgresql_types(retort_project *p, const schema *wanted, const dialect *d) {
+    if (d->kind != DIALECT_SQLITE) return RETORT_OK;
+    retort_status rc = RETORT_OK;
+    arena *a = arena_new();
+    for (size_t i = 0; i < wanted->tables.len; i++) {
+        const table *t = wanted->tables.items[i];
+        for (size_t k = 0; k < t->columns.len; k++) {
+            const column *c = t->columns.items[k];
+            if (!col_type_postgresql_only(&c->type)) continue;
+            diag *dg = diag_add(&p->diags, DIAG_ERROR, c->loc, "%s is a PostgreSQL type, and the database is SQLite",
+                                col_type_to_string(a, &c->type));
+            diag_set_hint(&p->diags, dg, "use a portable type (JSON, Text, String, Uuid) for %s.%s, or a "
+                                         "PostgreSQL database", t->model_name ? t->model_name : t->name,
+                          c->field_name ? c->field_name : c->name);
+            rc = RETORT_EMODEL;
+        }
+    }
+    arena_free(a);
+    return rc;
+}
+
 /* Compare the models (models_dir: --models, or NULL for [retort] models)
 ** with the database; `command` names the command in hints. */
 static retort_status compute_diff(retort_project *p, autogen_state *s, const char *models_dir, const char *command) {
@@ -219,6 +242,7 @@ static retort_status compute_diff(retort_project *p, autogen_state *s, const cha
     if (model_load_dir(dir, &s->wanted, &p->diags) != 0) return RETORT_EMODEL;
     const dialect *d = db_url_dialect(c->url, &p->diags);
     if (!d) return RETORT_ECONFIG;
+    if (refuse_postgresql_types(p, s->wanted, d) != RETORT_OK) return RETORT_EMODEL;
     str_vec current_revs = {0};
     if (d->kind == DIALECT_SQLITE && sqlite_file_missing(c->url)) {
         s->current = schema_new();              /* empty database, left uncreated */

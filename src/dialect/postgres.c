@@ -12,7 +12,9 @@
 **
 **   types     Float matches double precision (and real when the model asks
 **             for precision <= 24, which no model spelling does today);
-**             JSON matches json and jsonb (the model language has no JSONB);
+**             JSON matches json, JSONB jsonb; Uuid matches varchar(36) (how
+**             retort renders it) and uuid, UUID only uuid; ARRAY(T) matches
+**             T[] whatever the dimensions;
 **             DateTime/Time match with the same time zone flag, whatever the
 **             fractional-second precision.
 **   defaults  casts after literals are dropped ('x'::text -> 'x'); enclosing
@@ -319,8 +321,25 @@ static col_type pg_parse_type(arena *a, const char *db_type) {
         {"smallint", TYPE_SMALLINT},   {"int2", TYPE_SMALLINT},        {"double precision", TYPE_FLOAT},
         {"float8", TYPE_FLOAT},        {"float", TYPE_FLOAT},          {"boolean", TYPE_BOOLEAN},
         {"bool", TYPE_BOOLEAN},        {"date", TYPE_DATE},            {"json", TYPE_JSON},
-        {"bytea", TYPE_LARGEBINARY},   {"uuid", TYPE_UUID},
+        {"bytea", TYPE_LARGEBINARY},   {"uuid", TYPE_UUID_NATIVE},     {"inet", TYPE_INET},
+        {"cidr", TYPE_CIDR},           {"macaddr", TYPE_MACADDR},      {"tsvector", TYPE_TSVECTOR},
     };
+    /* "integer[]", "character varying(20)[]" (format_type prints one "[]"
+    ** whatever the dimensions): an array of the element type.  An array of
+    ** a type with no model spelling stays TYPE_OTHER. */
+    size_t len = strlen(s);
+    if (len > 2 && !strcmp(s + len - 2, "[]")) {
+        size_t n = len - 2;
+        while (n > 2 && !strncmp(s + n - 2, "[]", 2)) n -= 2;
+        col_type *e = arena_alloc(a, sizeof *e);
+        *e = pg_parse_type(a, arena_strndup(a, s, n));
+        if (e->kind != TYPE_OTHER && e->kind != TYPE_ARRAY) {
+            t.kind = TYPE_ARRAY;
+            t.element = e;
+            t.dimensions = (int)((len - n) / 2);
+        }
+        return t;
+    }
     for (size_t i = 0; i < sizeof simple / sizeof *simple; i++)
         if (!strcasecmp(s, simple[i].name)) {
             t.kind = simple[i].kind;
@@ -406,6 +425,8 @@ static bool pg_types_equal(const col_type *wanted, const col_type *current) {
     bool equal = false;
     if (w.kind == TYPE_UUID && c.kind == TYPE_STRING)
         equal = c.length == 36;     /* retort renders Uuid as String(36) */
+    else if (w.kind == TYPE_UUID && c.kind == TYPE_UUID_NATIVE)
+        equal = true;               /* a portable Uuid matches a native uuid too */
     else if (w.kind != c.kind) equal = false;
     else switch (w.kind) {
         case TYPE_STRING:
@@ -424,8 +445,11 @@ static bool pg_types_equal(const col_type *wanted, const col_type *current) {
             equal = w.timezone == c.timezone;
             break;
         case TYPE_JSON:
-            /* The model language has no JSONB: a model JSON matches both. */
-            equal = !w.jsonb || c.jsonb;
+            equal = w.jsonb == c.jsonb;
+            break;
+        case TYPE_ARRAY:
+            /* Dimensions are not compared: the server does not enforce them. */
+            equal = w.element && c.element && w.element->kind != TYPE_ARRAY && pg_types_equal(w.element, c.element);
             break;
         case TYPE_OTHER:
             equal = raw_types_equal(w.raw, c.raw);

@@ -131,7 +131,7 @@ static const type_name_entry SQLITE_TYPE_NAMES[] = {
 };
 
 static col_type sqlite_parse_type(arena *a, const char *db_type) {
-    col_type t = {TYPE_OTHER, -1, -1, -1, false, false, NULL};
+    col_type t = {TYPE_OTHER, -1, -1, -1, false, false, NULL, NULL, 0};
     t.raw = arena_strdup(a, db_type ? db_type : "");
     declared_type dt;
     split_declared_type(db_type, &dt);

@@ -40,6 +40,12 @@ static void copy_column_into(arena *a, column *c, const column *src) {
     c->name = name;
     c->field_name = arena_strdup(a, src->field_name ? src->field_name : src->name);
     c->type.raw = arena_strdup(a, src->type.raw);
+    if (src->type.element) {
+        col_type *e = arena_alloc(a, sizeof *e);
+        *e = *src->type.element;
+        e->raw = arena_strdup(a, e->raw);
+        c->type.element = e;
+    }
     c->server_default.text = arena_strdup(a, src->server_default.text);
     c->comment = arena_strdup(a, src->comment);
     c->renamed_from = arena_strdup(a, src->renamed_from);

@@ -191,6 +191,20 @@ static const char *table_unmodeled(differ *df, const table *t) {
 
 /* The introspectors list objects grouped by table: map each table to the
 ** position of its first. */
+/* A column that an index left alone uses stays too (dropping it would
+** drop the index with it).  The reason, or NULL. */
+static const char *column_kept_by_index(differ *df, const table *cur, const char *column) {
+    for (size_t k = 0; k < cur->indexes.len; k++) {
+        const index_def *ix = cur->indexes.items[k];
+        const char *why = index_unmodeled(df->a, ix);
+        if (!why) continue;
+        for (size_t m = 0; m < ix->columns.len; m++)
+            if (!strcmp(ix->columns.items[m], column))
+                return "an index left alone (above) uses it";
+    }
+    return NULL;
+}
+
 /* A unique constraint or foreign key of a current table that uses a
 ** column retort leaves alone: the constraint is left alone with it.  Its
 ** reason, or NULL. */
@@ -616,6 +630,7 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
         if (cur_used[j]) continue;
         const column *c = cur->columns.items[j];
         const char *why = column_unmodeled(df->a, c);
+        if (!why) why = column_kept_by_index(df, cur, c->name);
         if (why)
             left_alone(df, "column '%s.%s' is not in the models, and %s", tn, c->name, why);
         else

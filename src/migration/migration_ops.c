@@ -527,6 +527,41 @@ static int want_int(conv *c, const py_value *v, const char *what, int *out) {
     return -1;
 }
 
+static int convert_type(conv *c, const py_value *v, col_type *out);
+
+/* postgresql.ARRAY(item_type, as_tuple=, dimensions=, zero_indexes=) and
+** sa.ARRAY(...): the element is any other type (an array of arrays is
+** written with dimensions=). */
+static int convert_array_type(conv *c, const py_value *call, col_type *out) {
+    static const char *const P[] = {"item_type", "as_tuple", "dimensions", "zero_indexes"};
+    bound b;
+    if (!call) {
+        fail(c, L(c, (src_loc){0}), "ARRAY needs its element type: postgresql.ARRAY(sa.Integer())");
+        return -1;
+    }
+    if (bind(c, call, call->callee->text, P, 4, &b)) return -1;
+    if (!b.v[0]) {
+        fail(c, L(c, call->loc), "%s() needs its element type", call->callee->text);
+        return -1;
+    }
+    const py_value *item = deref(c, b.v[0]);
+    const char *item_name = item && item->kind == PY_CALL && item->callee->kind == PY_NAME
+                                ? canonical(c, item->callee->text)
+                                : item && item->kind == PY_NAME ? canonical(c, item->text) : "";
+    if (!strcmp(item_name, "postgresql.ARRAY") || !strcmp(item_name, "sa.ARRAY")) {
+        fail(c, L(c, item->loc), "an ARRAY of ARRAY is written with dimensions=: postgresql.ARRAY(sa.Integer(), dimensions=2)");
+        return -1;
+    }
+    col_type *element = arena_alloc(c->a, sizeof *element);
+    if (convert_type(c, item, element)) return -1;
+    out->kind = TYPE_ARRAY;
+    out->element = element;
+    out->dimensions = 1;
+    if (b.v[2] && want_int(c, b.v[2], "dimensions", &out->dimensions)) return -1;
+    if (out->dimensions < 1) out->dimensions = 1;
+    return 0;
+}
+
 static int convert_type(conv *c, const py_value *v, col_type *out) {
     v = deref(c, v);
     memset(out, 0, sizeof *out);
@@ -563,6 +598,7 @@ static int convert_type(conv *c, const py_value *v, col_type *out) {
             args = SQL_TYPES[i].args;
             found = true;
         }
+    if (!strcmp(name, "postgresql.ARRAY") || !strcmp(name, "sa.ARRAY")) return convert_array_type(c, call, out);
     bool jsonb = !strcmp(name, "postgresql.JSONB");
     if (jsonb) {
         out->kind = TYPE_JSON;

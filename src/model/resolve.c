@@ -253,17 +253,60 @@ static bool no_args(resolver *r, const ast_attr *at, const char *what) {
     return false;
 }
 
+static bool check_type(resolver *r, const ast_type *t, col_type *out);
+
+/* ARRAY(T) / ARRAY(T, dimensions=n): T is any other type, written as in a
+** field (Integer, String(50)). */
+static bool check_array_type(resolver *r, const ast_type *t, col_type *out) {
+    static const char *const kw[] = {"dimensions"};
+    const ast_arg_vec *args = &t->args;
+    if (!check_keywords(r, "ARRAY", args, kw, 1)) return false;
+    size_t npos = positional_count(args);
+    ast_value *e = npos ? positional(args, 0) : NULL;
+    if (npos != 1 || (e->kind != AST_IDENT && e->kind != AST_CALL)) {
+        diag *d = e && npos > 1 ? rerr(r, positional(args, 1)->loc, positional(args, 1)->span,
+                                       "ARRAY takes one element type")
+                                : rerr(r, t->loc, t->span, "ARRAY needs its element type");
+        HINT(r, d, "write ARRAY(Integer), ARRAY(String(50)) or ARRAY(Text, dimensions=2)");
+        return false;
+    }
+    ast_type et = {.name = e->text, .loc = e->loc, .span = e->span, .has_parens = e->kind == AST_CALL};
+    if (e->kind == AST_CALL) et.args = e->args;
+    if (!strcmp(e->text, "ARRAY")) {
+        diag *d = rerr(r, e->loc, e->span, "an ARRAY of ARRAY is written with dimensions=");
+        HINT(r, d, "write ARRAY(Integer, dimensions=2)");
+        return false;
+    }
+    col_type *element = arena_alloc(r->ar, sizeof *element);
+    if (!check_type(r, &et, element)) return false;
+    out->element = element;
+    out->dimensions = 1;
+    ast_value *dims = keyword(args, "dimensions");
+    if (dims && (!int_value(dims, &out->dimensions) || out->dimensions < 1)) {
+        diag *d = rerr(r, dims->loc, dims->span, "dimensions must be a positive integer");
+        HINT(r, d, "write ARRAY(Integer, dimensions=2)");
+        return false;
+    }
+    return true;
+}
+
 /* Type name and arguments -> col_type. */
 static bool check_type(resolver *r, const ast_type *t, col_type *out) {
     memset(out, 0, sizeof *out);
     out->length = out->precision = out->scale = -1;
-    if (!type_kind_from_name(t->name, &out->kind)) {
+    if (!strcmp(t->name, "JSONB")) {
+        out->kind = TYPE_JSON;          /* PostgreSQL's binary JSON */
+        out->jsonb = true;
+    } else if (!type_kind_from_name(t->name, &out->kind)) {
         diag *d = rerr(r, t->loc, t->span, "unknown type '%s'", t->name);
-        const char *m = closest_match(t->name, TYPE_NAMES, TYPE_NAMES_COUNT);
+        const char *names[TYPE_NAMES_COUNT + 1];
+        for (size_t i = 0; i < TYPE_NAMES_COUNT; i++) names[i] = TYPE_NAMES[i];
+        names[TYPE_NAMES_COUNT] = "JSONB";
+        const char *m = closest_match(t->name, names, TYPE_NAMES_COUNT + 1);
         if (m) HINT(r, d, "did you mean '%s'?", m);
         else {
             strbuf sb = STRBUF_INIT;
-            for (size_t i = 0; i < TYPE_NAMES_COUNT; i++) sb_printf(&sb, "%s%s", i ? ", " : "", TYPE_NAMES[i]);
+            for (size_t i = 0; i <= TYPE_NAMES_COUNT; i++) sb_printf(&sb, "%s%s", i ? ", " : "", names[i]);
             HINT(r, d, "the types are %s", sb_str(&sb));
             sb_free(&sb);
         }
@@ -272,6 +315,8 @@ static bool check_type(resolver *r, const ast_type *t, col_type *out) {
     const ast_arg_vec *args = &t->args;
     size_t npos = positional_count(args);
     switch (out->kind) {
+    case TYPE_ARRAY:
+        return check_array_type(r, t, out);
     case TYPE_STRING: {
         static const char *const kw[] = {"length"};
         if (!check_keywords(r, "String", args, kw, 1)) return false;

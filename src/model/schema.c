@@ -17,6 +17,7 @@
 const char *const TYPE_NAMES[] = {
     "Integer", "BigInteger", "SmallInteger", "String", "Text", "Boolean", "Float",
     "Numeric", "DateTime", "Date", "Time", "Interval", "JSON", "LargeBinary", "Uuid",
+    "UUID", "INET", "CIDR", "MACADDR", "TSVECTOR", "ARRAY",
 };
 const size_t TYPE_NAMES_COUNT = sizeof TYPE_NAMES / sizeof TYPE_NAMES[0];
 
@@ -34,8 +35,27 @@ bool type_kind_from_name(const char *name, type_kind *out) {
     return false;
 }
 
+bool col_type_postgresql_only(const col_type *t) {
+    switch (t->kind) {
+    case TYPE_UUID_NATIVE: case TYPE_INET: case TYPE_CIDR: case TYPE_MACADDR: case TYPE_TSVECTOR:
+    case TYPE_ARRAY:
+        return true;
+    case TYPE_JSON:
+        return t->jsonb;
+    default:
+        return false;
+    }
+}
+
 const char *col_type_to_string(arena *a, const col_type *t) {
     switch (t->kind) {
+    case TYPE_JSON:
+        return t->jsonb ? "JSONB" : "JSON";
+    case TYPE_ARRAY: {
+        const char *e = t->element ? col_type_to_string(a, t->element) : "?";
+        if (t->dimensions > 1) return arena_printf(a, "ARRAY(%s, dimensions=%d)", e, t->dimensions);
+        return arena_printf(a, "ARRAY(%s)", e);
+    }
     case TYPE_STRING:
         if (t->length >= 0) return arena_printf(a, "String(%d)", t->length);
         return "String";

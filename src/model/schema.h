@@ -33,7 +33,14 @@ typedef enum type_kind {
     TYPE_INTERVAL,
     TYPE_JSON,
     TYPE_LARGEBINARY,
-    TYPE_UUID,
+    TYPE_UUID,          /* Uuid: portable, String(36) (matches a native uuid too) */
+    /* PostgreSQL's own types (a SQLite project refuses them): */
+    TYPE_UUID_NATIVE,   /* UUID: the native uuid type */
+    TYPE_INET,
+    TYPE_CIDR,
+    TYPE_MACADDR,
+    TYPE_TSVECTOR,
+    TYPE_ARRAY,         /* ARRAY(T, dimensions=n): element holds T */
     TYPE_OTHER          /* a database type with no model spelling: raw holds it */
 } type_kind;
 
@@ -47,6 +54,9 @@ typedef struct col_type {
     const char *raw;    /* the database's own spelling when introspected
                            ("VARCHAR(255)", "character varying(255)"); NULL
                            for the wanted schema except TYPE_OTHER */
+    const struct col_type *element; /* TYPE_ARRAY: the element type (never an array) */
+    int dimensions;     /* TYPE_ARRAY: 1 unless the model says more (not compared:
+                           PostgreSQL does not enforce it) */
 } col_type;
 
 /* The model-language name of a type kind ("String", "BigInteger"...). */
@@ -56,6 +66,9 @@ bool type_kind_from_name(const char *name, type_kind *out);
 /* All model-language type names, for did-you-mean. */
 extern const char *const TYPE_NAMES[];
 extern const size_t TYPE_NAMES_COUNT;
+/* Is t one of PostgreSQL's own types (INET, ARRAY(...), JSONB...), which
+** SQLite has not? */
+bool col_type_postgresql_only(const col_type *t);
 /* "String(255)", "DateTime(timezone=true)", "Numeric(10, 2)": the model
 ** spelling of a type. */
 const char *col_type_to_string(arena *a, const col_type *t);

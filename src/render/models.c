@@ -34,7 +34,7 @@
 ** longer than 63 bytes, an index or constraint name used twice in the
 ** schema (the model language keeps them in one namespace; a constraint is
 ** written unnamed then).  Where the file says a little less than the
-** database (jsonb written as JSON, a primary key column SQLite lets hold
+** database (a primary key column SQLite lets hold
 ** NULL, SQLite's AUTOINCREMENT, a serial column outside the key) the line
 ** is written with a note.
 */
@@ -232,7 +232,7 @@ static bool is_integer_kind(type_kind k) { return k == TYPE_INTEGER || k == TYPE
 ** is the column's type in this dialect. */
 static const char *model_type_of(puller *p, const column *c, col_type *mt) {
     const col_type *t = &c->type;
-    *mt = (col_type){t->kind, -1, -1, -1, false, false, NULL};
+    *mt = (col_type){t->kind, -1, -1, -1, false, false, NULL, NULL, 0};
     switch (t->kind) {
     case TYPE_OTHER:
         return NULL;
@@ -248,6 +248,20 @@ static const char *model_type_of(puller *p, const column *c, col_type *mt) {
     case TYPE_TIME:
         mt->timezone = t->timezone;
         break;
+    case TYPE_JSON:
+        mt->jsonb = t->jsonb;
+        break;
+    case TYPE_ARRAY: {
+        /* the element's model type, one level down (never an array) */
+        if (!t->element || t->element->kind == TYPE_ARRAY) return NULL;
+        column ec = *c;
+        ec.type = *t->element;
+        col_type *me = arena_alloc(p->a, sizeof *me);
+        if (!model_type_of(p, &ec, me)) return NULL;
+        mt->element = me;
+        mt->dimensions = t->dimensions;
+        break;
+    }
     default:
         break;
     }
@@ -715,12 +729,7 @@ static void write_columns(puller *p, pull_table *pt) {
         /* no trailing blanks */
         while (sb.len && sb.data[sb.len - 1] == ' ') sb.data[--sb.len] = '\0';
         const char *note = NULL;
-        if (c->type.jsonb) {
-            sb_append(&sb, "  # jsonb");
-            note = arena_printf(a, "%s.%s: jsonb is written as JSON (the model language has no JSONB); retort diff "
-                                   "takes the one for the other, a table created from the model gets json",
-                                comment_text(a, t->name), comment_text(a, c->name));
-        } else if (c->identity && p->d->kind == DIALECT_SQLITE) {
+        if (c->identity && p->d->kind == DIALECT_SQLITE) {
             sb_append(&sb, "  # AUTOINCREMENT in the database");
             note = arena_printf(a, "%s.%s: INTEGER PRIMARY KEY AUTOINCREMENT has no model spelling (retort and "
                                    "SQLAlchemy write INTEGER PRIMARY KEY, which may reuse the ids of deleted rows); "

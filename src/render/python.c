@@ -292,6 +292,19 @@ static const char *render_type(renderer *r, const col_type *t, const char *table
     case TYPE_UUID:
         /* SQLAlchemy 1.4 has no portable Uuid: the canonical text form. */
         return "sa.String(length=36)";
+    /* PostgreSQL's own types: the postgresql.* names of SQLAlchemy 1.4 and 2.x. */
+    case TYPE_UUID_NATIVE: r->uses_postgresql = true; return "postgresql.UUID()";
+    case TYPE_INET: r->uses_postgresql = true; return "postgresql.INET()";
+    case TYPE_CIDR: r->uses_postgresql = true; return "postgresql.CIDR()";
+    case TYPE_MACADDR: r->uses_postgresql = true; return "postgresql.MACADDR()";
+    case TYPE_TSVECTOR: r->uses_postgresql = true; return "postgresql.TSVECTOR()";
+    case TYPE_ARRAY: {
+        r->uses_postgresql = true;
+        const char *e = t->element && t->element->kind != TYPE_ARRAY ? render_type(r, t->element, table, column)
+                                                                    : "sa.Text()";
+        if (t->dimensions > 1) return arena_printf(r->a, "postgresql.ARRAY(%s, dimensions=%d)", e, t->dimensions);
+        return arena_printf(r->a, "postgresql.ARRAY(%s)", e);
+    }
     case TYPE_OTHER: return render_other_type(r, t, table, column);
     }
     return "sa.types.NullType()";

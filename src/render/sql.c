@@ -119,6 +119,20 @@ static const char *type_ddl(renderer *r, const col_type *t) {
     case TYPE_JSON: return pg && t->jsonb ? "JSONB" : "JSON";
     case TYPE_LARGEBINARY: return pg ? "BYTEA" : "BLOB";
     case TYPE_UUID: return "VARCHAR(36)";
+    case TYPE_UUID_NATIVE: return "UUID";
+    case TYPE_INET: return "INET";
+    case TYPE_CIDR: return "CIDR";
+    case TYPE_MACADDR: return "MACADDR";
+    case TYPE_TSVECTOR: return "TSVECTOR";
+    case TYPE_ARRAY: {
+        /* SQLAlchemy writes one [] per dimension */
+        strbuf sb = STRBUF_INIT;
+        sb_append(&sb, t->element && t->element->kind != TYPE_ARRAY ? type_ddl(r, t->element) : "TEXT");
+        for (int i = 0; i < (t->dimensions > 1 ? t->dimensions : 1); i++) sb_append(&sb, "[]");
+        const char *out = arena_strdup(r->a, sb_str(&sb));
+        sb_free(&sb);
+        return out;
+    }
     case TYPE_OTHER: return t->raw && *t->raw ? t->raw : "BLOB";
     }
     return "BLOB";
@@ -191,7 +205,8 @@ static int type_affinity(const col_type *t) {
     case TYPE_INTERVAL: return 8;
     case TYPE_JSON: return 9;
     case TYPE_LARGEBINARY: return 10;
-    case TYPE_OTHER: return 11;
+    case TYPE_UUID_NATIVE: case TYPE_INET: case TYPE_CIDR: case TYPE_MACADDR: case TYPE_TSVECTOR:
+    case TYPE_ARRAY: case TYPE_OTHER: return 11;
     }
     return 0;
 }

@@ -78,7 +78,11 @@ static void test_parse_types(void **state) {
         {"json", TYPE_JSON, -1, -1, -1, false, false},
         {"jsonb", TYPE_JSON, -1, -1, -1, false, true},
         {"bytea", TYPE_LARGEBINARY, -1, -1, -1, false, false},
-        {"uuid", TYPE_UUID, -1, -1, -1, false, false},
+        {"uuid", TYPE_UUID_NATIVE, -1, -1, -1, false, false},
+        {"inet", TYPE_INET, -1, -1, -1, false, false},
+        {"cidr", TYPE_CIDR, -1, -1, -1, false, false},
+        {"macaddr", TYPE_MACADDR, -1, -1, -1, false, false},
+        {"tsvector", TYPE_TSVECTOR, -1, -1, -1, false, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         col_type t = parse(cases[i].spelling);
@@ -95,14 +99,33 @@ static void test_parse_types(void **state) {
 
 static void test_parse_other_types(void **state) {
     (void)state;
-    const char *others[] = {"integer[]", "character varying(20)[]", "character(3)", "inet",
-                            "tsvector", "my_enum", "timestamps", "texts", "point"};
+    const char *others[] = {"character(3)", "my_enum", "timestamps", "texts", "point", "point[]",
+                            "character(3)[]", "macaddr8"};
     for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
         col_type t = parse(others[i]);
         print_message("%s\n", others[i]);
         assert_int_equal(t.kind, TYPE_OTHER);
         assert_string_equal(t.raw, others[i]);
     }
+}
+
+/* "T[]" is an array of T, whatever the number of [] (format_type prints
+** one); an array of a type with no model spelling stays TYPE_OTHER. */
+static void test_parse_array_types(void **state) {
+    (void)state;
+    col_type t = parse("character varying(20)[]");
+    assert_int_equal(t.kind, TYPE_ARRAY);
+    assert_non_null(t.element);
+    assert_int_equal(t.element->kind, TYPE_STRING);
+    assert_int_equal(t.element->length, 20);
+    assert_int_equal(t.dimensions, 1);
+    t = parse("integer[][]");
+    assert_int_equal(t.kind, TYPE_ARRAY);
+    assert_int_equal(t.element->kind, TYPE_INTEGER);
+    assert_int_equal(t.dimensions, 2);
+    t = parse("timestamp with time zone[]");
+    assert_int_equal(t.element->kind, TYPE_DATETIME);
+    assert_true(t.element->timezone);
 }
 
 static void test_types_equal(void **state) {
@@ -154,12 +177,37 @@ static void test_types_equal(void **state) {
     cur = parse("numeric(10,2)");
     assert_false(d->types_equal(&bare, &cur));
 
-    /* The model language has no JSONB: a model JSON matches json and jsonb. */
+    /* JSON and JSONB are each their own type. */
     col_type js = model_type(TYPE_JSON);
     cur = parse("json");
     assert_true(d->types_equal(&js, &cur));
     cur = parse("jsonb");
-    assert_true(d->types_equal(&js, &cur));
+    assert_false(d->types_equal(&js, &cur));
+    col_type jb2 = model_type(TYPE_JSON);
+    jb2.jsonb = true;
+    assert_true(d->types_equal(&jb2, &cur));
+
+    /* Uuid (portable) matches varchar(36) and uuid; UUID only uuid. */
+    col_type pu = model_type(TYPE_UUID), nu = model_type(TYPE_UUID_NATIVE);
+    cur = parse("uuid");
+    assert_true(d->types_equal(&pu, &cur));
+    assert_true(d->types_equal(&nu, &cur));
+    cur = parse("character varying(36)");
+    assert_true(d->types_equal(&pu, &cur));
+    assert_false(d->types_equal(&nu, &cur));
+
+    /* ARRAY(T) matches T[] by its element, whatever the dimensions. */
+    col_type el = model_type(TYPE_STRING);
+    el.length = 20;
+    col_type arr = model_type(TYPE_ARRAY);
+    arr.element = &el;
+    arr.dimensions = 2;
+    cur = parse("character varying(20)[]");
+    assert_true(d->types_equal(&arr, &cur));
+    cur = parse("character varying(30)[]");
+    assert_false(d->types_equal(&arr, &cur));
+    cur = parse("character varying(20)");
+    assert_false(d->types_equal(&arr, &cur));
     col_type jsb = model_type(TYPE_JSON);
     jsb.jsonb = true;
     cur = parse("json");
@@ -387,6 +435,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_other_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_array_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_types_equal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_strings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_now, setup, teardown),

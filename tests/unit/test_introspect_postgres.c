@@ -711,7 +711,7 @@ static void test_json_comments_and_types(void **state) {
     assert_string_equal(t->comment, "it's a table");
     assert_string_equal(t->primary_key.name, "Mixed Case_pkey");
     assert_true(find_column(t, "Id")->primary_key);
-    assert_int_equal(find_column(t, "Id")->type.kind, TYPE_UUID);
+    assert_int_equal(find_column(t, "Id")->type.kind, TYPE_UUID_NATIVE);
     column *j = find_column(t, "j"), *jb = find_column(t, "jb");
     assert_int_equal(j->type.kind, TYPE_JSON);
     assert_false(j->type.jsonb);
@@ -738,7 +738,8 @@ static void test_json_comments_and_types(void **state) {
     assert_int_equal(find_column(t, "iv")->type.kind, TYPE_INTERVAL);
     assert_int_equal(find_column(t, "by")->type.kind, TYPE_LARGEBINARY);
     column *arr = find_column(t, "arr");
-    assert_int_equal(arr->type.kind, TYPE_OTHER);
+    assert_int_equal(arr->type.kind, TYPE_ARRAY);
+    assert_int_equal(arr->type.element->kind, TYPE_INTEGER);
     assert_string_equal(arr->type.raw, "integer[]");
     column *ts = find_column(t, "ts");
     assert_false(ts->type.timezone);

@@ -495,7 +495,7 @@ static void test_errors(void **state) {
     diag_list_free(&f->dl);
     diag_list_init(&f->dl);
     assert_int_equal(convert(f, NULL, "    op.drop_constraint('c', 't')\n", NULL), -1);
-    assert_error(f, BODY_LINE(1), 5, "drop_constraint() needs type_='unique', 'foreignkey' or 'check' for "
+    assert_error(f, BODY_LINE(1), 5, "drop_constraint() needs type_='unique', 'foreignkey', 'check' or 'primary' for "
                                      "retort to run it");
 
     diag_list_free(&f->dl);

@@ -41,6 +41,21 @@ static const error_case TYPE_NO_ARGS = {
 static const error_case DATETIME_KW = {
     "model M {\n" PK "  t DateTime(timzone=true)\n}\n",
     "DateTime has no argument 'timzone'", 3, 14, 7, "did you mean 'timezone'? (DateTime accepts timezone=)"};
+static const error_case ARRAY_NO_ELEMENT = {
+    "model M {\n" PK "  tags ARRAY\n}\n",
+    "ARRAY needs its element type", 3, 8, 5, "write ARRAY(Integer), ARRAY(String(50)) or ARRAY(Text, dimensions=2)"};
+static const error_case ARRAY_OF_ARRAY = {
+    "model M {\n" PK "  grid ARRAY(ARRAY(Integer))\n}\n",
+    "an ARRAY of ARRAY is written with dimensions=", 3, 14, 5, "write ARRAY(Integer, dimensions=2)"};
+static const error_case ARRAY_BAD_ELEMENT = {
+    "model M {\n" PK "  tags ARRAY(Strng(5))\n}\n",
+    "unknown type 'Strng'", 3, 14, 5, "did you mean 'String'?"};
+static const error_case ARRAY_DIMENSIONS = {
+    "model M {\n" PK "  grid ARRAY(Integer, dimensions=0)\n}\n",
+    "dimensions must be a positive integer", 3, 34, 1, "write ARRAY(Integer, dimensions=2)"};
+static const error_case JSONB_MISSPELT = {
+    "model M {\n" PK "  doc JSNB\n}\n",
+    "unknown type 'JSNB'", 3, 7, 4, "did you mean 'JSONB'?"};
 static const error_case UNKNOWN_ATTR = {
     "model M {\n" PK "  name Text @indx\n}\n",
     "unknown column attribute @indx", 3, 13, 5, "did you mean @index?"};
@@ -292,7 +307,8 @@ static void test_missing_dir(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         CASE(UNKNOWN_TYPE), CASE(STRING_ARG), CASE(NUMERIC_ARGS), CASE(TYPE_NO_ARGS), CASE(DATETIME_KW),
-        CASE(UNKNOWN_ATTR), CASE(CLAUSE_AS_ATTR), CASE(UNKNOWN_CLAUSE), CASE(ATTR_ARGS), CASE(DEFAULT_IDENT),
+        CASE(ARRAY_NO_ELEMENT), CASE(ARRAY_OF_ARRAY), CASE(ARRAY_BAD_ELEMENT), CASE(ARRAY_DIMENSIONS),
+        CASE(JSONB_MISSPELT), CASE(UNKNOWN_ATTR), CASE(CLAUSE_AS_ATTR), CASE(UNKNOWN_CLAUSE), CASE(ATTR_ARGS), CASE(DEFAULT_IDENT),
         CASE(DEFAULT_FN), CASE(INDEX_NO_ARGS), CASE(FK_ACTION), CASE(FK_TARGET_SHAPE),
         CASE(UNKNOWN_CLAUSE_COLUMN), CASE(CLAUSE_DB_NAME), CASE(FK_MISSING_TABLE), CASE(FK_MISSING_COLUMN),
         CASE(FK_CLAUSE_COLUMN), CASE(DUP_MODEL), CASE(DUP_TABLE), CASE(DUP_COLUMN), CASE(DUP_DB_COLUMN),

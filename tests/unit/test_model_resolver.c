@@ -327,10 +327,19 @@ static void test_schema_functions(void **state) {
     assert_int_equal(k, TYPE_LARGEBINARY);
     assert_false(type_kind_from_name("Strng", &k));
     assert_string_equal(type_kind_name(TYPE_BIGINT), "BigInteger");
-    assert_int_equal(TYPE_NAMES_COUNT, 15);
+    assert_int_equal(TYPE_NAMES_COUNT, TYPE_OTHER);      /* one name per kind */
+    assert_true(type_kind_from_name("TSVECTOR", &k));
+    assert_int_equal(k, TYPE_TSVECTOR);
     c->type.kind = TYPE_OTHER;
-    c->type.raw = "tsvector";
-    assert_string_equal(col_type_to_string(s->arena, &c->type), "tsvector");
+    c->type.raw = "int4range";
+    assert_string_equal(col_type_to_string(s->arena, &c->type), "int4range");
+    col_type element = {.kind = TYPE_STRING, .length = 20, .precision = -1, .scale = -1};
+    c->type = (col_type){.kind = TYPE_ARRAY, .length = -1, .precision = -1, .scale = -1, .element = &element,
+                         .dimensions = 2};
+    assert_string_equal(col_type_to_string(s->arena, &c->type), "ARRAY(String(20), dimensions=2)");
+    assert_true(col_type_postgresql_only(&c->type));
+    c->type = (col_type){.kind = TYPE_JSON, .length = -1, .precision = -1, .scale = -1, .jsonb = true};
+    assert_string_equal(col_type_to_string(s->arena, &c->type), "JSONB");
     schema_free(s);
 }
 
