@@ -48,7 +48,7 @@ static retort_status load_graph(retort_project *p, graph_state *s) {
     retort_config *c = p->config;
     s->arena = arena_new();
     if (!c) return RETORT_ECONFIG;
-    if (revisions_load(c->versions_dir, &s->revisions, &p->diags) != 0) return RETORT_EREVISIONS;
+    if (revisions_load_config(c, &s->revisions, &p->diags) != 0) return RETORT_EREVISIONS;
     if (graph_build(s->revisions, &s->graph, &p->diags) != 0) return RETORT_EREVISIONS;
     return RETORT_OK;
 }
@@ -578,21 +578,28 @@ retort_status retort_merge(retort_project *p, const retort_merge_options *o, ret
         }
         vec_push(a, &labels, o->branch_label);
     }
-    str_vec down = {0};
-    for (size_t i = 0; i < parents.len; i++) vec_push(a, &down, parents.items[i]->header->revision);
-    render_options ro = {
-        .message = o->message ? o->message : "empty message",
-        .revision = rev,
-        .down_revisions = &down,
-        .create_date = o->create_date,
-        .branch_labels = labels.len ? &labels : NULL,
-        .batch = c->render_as_batch,
-        .autogenerate = false,
+    str_vec down = {0}, paths = {0};
+    for (size_t i = 0; i < parents.len; i++) {
+        vec_push(a, &down, parents.items[i]->header->revision);
+        vec_push(a, &paths, parents.items[i]->header->path);
+    }
+    revision_write w = {
+        .ro = {
+            .message = o->message ? o->message : "empty message",
+            .revision = rev,
+            .down_revisions = &down,
+            .create_date = o->create_date,
+            .branch_labels = labels.len ? &labels : NULL,
+            .batch = c->render_as_batch,
+            .autogenerate = false,
+        },
+        .slug_message = o->message,     /* none: an empty slug, as Alembic */
+        .parent_paths = paths,
     };
     const char *path = NULL;
-    rc = project_write_revision(p, a, NULL, ro, &path);
+    rc = project_write_revision(p, a, NULL, &w, &path);
+    if (path) out->path = strdup(path);
     if (rc != RETORT_OK) goto done;
-    out->path = strdup(path);
     out->revision = strdup(rev);
     out->detected = strdup("");
     rc = RETORT_OK;

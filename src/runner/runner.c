@@ -65,7 +65,7 @@ static const char *step_line(run *r, const migration_step *s, bool with_doc) {
 /* ------------------------------------------------------------- planning */
 
 static int load_graph(run *r) {
-    if (revisions_load(r->cfg->versions_dir, &r->revisions, r->dl) != 0) return -1;
+    if (revisions_load_config(r->cfg, &r->revisions, r->dl) != 0) return -1;
     return graph_build(r->revisions, &r->graph, r->dl);
 }
 
