@@ -128,7 +128,7 @@ check_refused() {   # LABEL EXPECTED (the [post_write_hooks] lines on stdin)
   if out=$("$RETORT" revision -m x --rev-id r1 2>&1); then fail "$label: accepted"; fi
   grep -qF "$expected" <<<"$out" || fail "$label: expected '$expected', got: $out"
   [[ -z "$(ls alembic/versions)" ]] || fail "$label: a file was written"
-  out=$("$RETORT" heads 2>&1) && fail "$label: heads accepted it"
+  if out=$("$RETORT" heads 2>&1); then fail "$label: heads accepted it"; fi
 }
 check_refused unknown_type "alembic.ini:7:12: error: No formatter with name 'black' registered" <<'EOF'
 hooks = fmt
