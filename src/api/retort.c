@@ -237,6 +237,8 @@ static retort_status compute_diff(retort_project *p, autogen_state *s, const cha
     } else {
         if (db_open(c->url, false, &s->db, &p->diags) != 0) return RETORT_EDATABASE;
         s->db->pg_schema = c->pg_schema;
+        s->db->version_table = c->version_table;
+        s->db->version_table_schema = c->version_table_schema;
         if (db_current_revisions(s->db, s->arena, &current_revs, &p->diags) != 0) return RETORT_EDATABASE;
         introspect_options io = {.exclude_tables = &c->exclude_tables};
         if (introspect_database(s->db, &io, &s->current, &p->diags) != 0) return RETORT_EDATABASE;

@@ -642,6 +642,8 @@ static int config_from_text(const char *ini_path, const char *section, char *tex
         }
     }
     if (read_hooks(c, &es, dl) != 0) goto fail;
+    /* autogenerate leaves the version table alone, whatever its name */
+    if (strcmp(c->version_table, "alembic_version") != 0) vec_push(a, &c->exclude_tables, c->version_table);
     c->file_template = file_template && *file_template ? file_template : "%(rev)s_%(slug)s";
     if (file_template && *file_template) {
         size_t at;
