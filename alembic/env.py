@@ -35,6 +35,17 @@ def database_url():
     return SYNC_DRIVERS.get(scheme, scheme) + sep + rest
 
 
+def version_table_options():
+    """[retort] version_table / version_table_schema of alembic.ini: the
+    table of revisions retort uses, so that both tools use the same one."""
+    fc = config.file_config
+    options = {}
+    for key in ("version_table", "version_table_schema"):
+        if fc.has_option("retort", key) and fc.get("retort", key):
+            options[key] = fc.get("retort", key)
+    return options
+
+
 def run_migrations_offline():
     """Emit the SQL of the migrations instead of running it (--sql)."""
     context.configure(
@@ -42,6 +53,7 @@ def run_migrations_offline():
         target_metadata=target_metadata,
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
+        **version_table_options(),
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -53,7 +65,7 @@ def run_migrations_online():
     section["sqlalchemy.url"] = database_url()
     connectable = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata)
+        context.configure(connection=connection, target_metadata=target_metadata, **version_table_options())
         with context.begin_transaction():
             context.run_migrations()
 

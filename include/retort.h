@@ -73,6 +73,23 @@ typedef struct retort_project retort_project;
 retort_status retort_open(const char *ini_path, retort_project **out);
 void retort_close(retort_project *p);
 
+typedef struct retort_open_options {
+    const char *ini_section;    /* the section of Alembic's keys (alembic -n NAME);
+                                   NULL: "alembic" */
+} retort_open_options;
+#define RETORT_OPEN_OPTIONS_INIT {NULL}
+
+/* retort_open with options (opt may be NULL). */
+retort_status retort_open_with(const char *ini_path, const retort_open_options *opt, retort_project **out);
+
+/* Set the callback that receives, one line at a time, what Alembic prints
+** on stdout as a command goes: for revision and merge, each detected
+** change (and "No changes detected"), "Creating directory <dir> ...  done",
+** "Generating <path> ...  done", then for each post-write hook
+** 'Running post write hook "name" ...' and "  done" / "  FAILED" (the
+** hook's own output, on the process's stdout, comes between).  NULL: none. */
+void retort_set_progress(retort_project *p, void (*progress)(void *ctx, const char *line), void *ctx);
+
 /* ------------------------------------------------------- diagnostics */
 
 typedef enum retort_severity {
@@ -105,7 +122,8 @@ void retort_clear_diagnostics(retort_project *p);
 void retort_print_diagnostics(retort_project *p, FILE *out);
 
 typedef struct retort_revision_options {
-    const char *message;        /* -m */
+    const char *message;        /* -m; NULL: the docstring says "empty message"
+                                   and the slug is empty, as Alembic */
     bool autogenerate;          /* compare models with the database */
     const char *rev_id;         /* NULL: 12 random hex digits */
     const char *create_date;    /* NULL: now (tests pass a fixed date) */
@@ -117,11 +135,16 @@ typedef struct retort_revision_options {
     size_t n_depends_on;
     const char *models_dir;     /* --models: the models folder (relative to the
                                    current folder); NULL: [retort] models */
+    const char *version_path;   /* --version-path: one of version_locations;
+                                   NULL: the first parent's folder (several
+                                   locations) or the versions folder */
+    bool sql;                   /* --sql: refused with Alembic's messages */
 } retort_revision_options;
-#define RETORT_REVISION_OPTIONS_INIT {NULL, false, NULL, NULL, NULL, false, NULL, NULL, 0, NULL}
+#define RETORT_REVISION_OPTIONS_INIT {NULL, false, NULL, NULL, NULL, false, NULL, NULL, 0, NULL, NULL, false}
 
 typedef struct retort_revision_result {
-    char *path;                 /* the file written (malloc'd; free it) */
+    char *path;                 /* the file written (malloc'd; free it); also set
+                                   when a post-write hook failed after it */
     char *revision;             /* its id (malloc'd) */
     size_t operations;          /* operations in upgrade() */
     char *detected;             /* one line per detected change (malloc'd) */

@@ -48,7 +48,7 @@ static retort_status load_graph(retort_project *p, graph_state *s) {
     retort_config *c = p->config;
     s->arena = arena_new();
     if (!c) return RETORT_ECONFIG;
-    if (revisions_load(c->versions_dir, &s->revisions, &p->diags) != 0) return RETORT_EREVISIONS;
+    if (revisions_load_config(c, &s->revisions, &p->diags) != 0) return RETORT_EREVISIONS;
     if (graph_build(s->revisions, &s->graph, &p->diags) != 0) return RETORT_EREVISIONS;
     return RETORT_OK;
 }
@@ -59,6 +59,8 @@ static retort_status read_current(retort_project *p, graph_state *s, bool create
     retort_config *c = p->config;
     if (db_open(c->url, create_missing, &s->db, &p->diags) != 0) return RETORT_EDATABASE;
     s->db->pg_schema = c->pg_schema;
+    s->db->version_table = c->version_table;
+    s->db->version_table_schema = c->version_table_schema;
     if (db_current_revisions(s->db, s->arena, &s->current, &p->diags) != 0) return RETORT_EDATABASE;
     return RETORT_OK;
 }
@@ -377,22 +379,23 @@ done:
 
 /* The statements of one stamp step, in the order Alembic issues them:
 ** DELETEs, the UPDATE, INSERTs. */
-static void step_statements(arena *a, const dialect *d, const migration_step *st, version_changes *out) {
+static void step_statements(arena *a, const dialect *d, const version_table *vt, const migration_step *st,
+                            version_changes *out) {
     size_t ndel = st->version_delete.len, nins = st->version_insert.len;
     bool update = st->version_update_from != NULL;
     for (size_t i = 0; i + (update ? 1 : 0) < ndel; i++) {
         const char *rev = st->version_delete.items[i];
-        version_change c = {sql_delete_version(a, d, rev), arena_printf(a, "deleting '%s'", rev)};
+        version_change c = {sql_delete_version(a, d, vt, rev), arena_printf(a, "deleting '%s'", rev)};
         vec_push(a, out, c);
     }
     if (update) {
-        version_change c = {sql_update_version(a, d, st->version_update_from, st->version_update_to),
+        version_change c = {sql_update_version(a, d, vt, st->version_update_from, st->version_update_to),
                             arena_printf(a, "updating '%s' to '%s'", st->version_update_from, st->version_update_to)};
         vec_push(a, out, c);
     }
     for (size_t i = update ? 1 : 0; i < nins; i++) {
         const char *rev = st->version_insert.items[i];
-        version_change c = {sql_insert_version(a, d, rev), arena_printf(a, "inserting '%s'", rev)};
+        version_change c = {sql_insert_version(a, d, vt, rev), arena_printf(a, "inserting '%s'", rev)};
         vec_push(a, out, c);
     }
 }
@@ -408,17 +411,21 @@ static const char *stamp_log(arena *a, const migration_step *st) {
 static retort_status stamp_locked(graph_state *s, const retort_stamp_options *o, const dialect *d,
                                   const str_vec *targets, diag_list *dl) {
     arena *a = s->arena;
+    version_table vt = {s->db->version_table, s->db->version_table_schema};
     if (db_current_revisions(s->db, a, &s->current, dl) != 0) return RETORT_EDATABASE;
-    int exists = db_table_exists(s->db, "alembic_version", dl);
+    int exists = db_version_table_exists(s->db, dl);
     if (exists < 0) return RETORT_EDATABASE;
     str_vec found = s->current;
     if (o->purge) s->current.len = 0;
     migration_plan plan = {0};
     if (graph_plan_stamp(s->graph, &s->current, targets, &plan, dl) != 0) return RETORT_ERROR;
-    if (!exists && db_exec(s->db, sql_create_version_table(a, d), dl) != 0) return RETORT_EDATABASE;
+    if (!exists && db_exec(s->db, sql_create_version_table(a, d, &vt), dl) != 0) return RETORT_EDATABASE;
     if (exists && o->purge) {
         long changed = 0;
-        if (db_exec_count(s->db, "DELETE FROM alembic_version", &changed, dl) != 0) return RETORT_EDATABASE;
+        const char *del = arena_printf(a, "DELETE FROM %s", vt.schema ? arena_printf(a, "%s.%s",
+                                       d->quote_ident(a, vt.schema), d->quote_ident(a, vt.name))
+                                                                    : d->quote_ident(a, vt.name));
+        if (db_exec_count(s->db, del, &changed, dl) != 0) return RETORT_EDATABASE;
         if (changed != (long)found.len) {
             diag *e = diag_add(dl, DIAG_ERROR, (src_loc){0},
                                "--purge deleted %ld rows of alembic_version, where %zu were read", changed, found.len);
@@ -428,7 +435,7 @@ static retort_status stamp_locked(graph_state *s, const retort_stamp_options *o,
     }
     for (size_t i = 0; i < plan.len; i++) {
         version_changes changes = {0};
-        step_statements(a, d, &plan.items[i], &changes);
+        step_statements(a, d, &vt, &plan.items[i], &changes);
         for (size_t k = 0; k < changes.len; k++)
             if (db_exec_version_row(s->db, changes.items[k].sql, changes.items[k].what, dl) != 0)
                 return RETORT_EDATABASE;
@@ -479,6 +486,7 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
         goto done;
     }
     if (o->sql) {
+        version_table vt = {c->version_table, c->version_table_schema};
         str_vec cur = {0};
         if (start) {
             node_vec from = {0};
@@ -494,14 +502,14 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
         size_t rows = cur.len;
         for (size_t i = 0; i < plan.len; i++) {
             migration_step *st = &plan.items[i];
-            if (!rows) sb_printf(&sb, "%s;\n\n", sql_create_version_table(a, d));
+            if (!rows) sb_printf(&sb, "%s;\n\n", sql_create_version_table(a, d, &vt));
             sb_printf(&sb, "%s\n\n", stamp_log(a, st));
             version_changes stmts = {0};
-            step_statements(a, d, st, &stmts);
+            step_statements(a, d, &vt, st, &stmts);
             for (size_t k = 0; k < stmts.len; k++) sb_printf(&sb, "%s;\n\n", stmts.items[k].sql);
             rows = rows + st->version_insert.len - st->version_delete.len;
         }
-        if (!rows) sb_printf(&sb, "%s;\n\n", sql_drop_version_table(a, d));
+        if (!rows) sb_printf(&sb, "%s;\n\n", sql_drop_version_table(a, d, &vt));
         if (transactional) sb_append(&sb, "COMMIT;\n\n");
         *out = sb_take(&sb);
         rc = RETORT_OK;
@@ -511,6 +519,8 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
     ** so that nothing can move it between the read and the write. */
     if (db_open(c->url, true, &s.db, dl) != 0) { rc = RETORT_EDATABASE; goto done; }
     s.db->pg_schema = c->pg_schema;
+    s.db->version_table = c->version_table;
+    s.db->version_table_schema = c->version_table_schema;
     if (db_lock(s.db, o->lock_timeout_ms > 0 ? o->lock_timeout_ms : 60000, dl) != 0) {
         rc = RETORT_EDATABASE;
         goto done;
@@ -578,21 +588,28 @@ retort_status retort_merge(retort_project *p, const retort_merge_options *o, ret
         }
         vec_push(a, &labels, o->branch_label);
     }
-    str_vec down = {0};
-    for (size_t i = 0; i < parents.len; i++) vec_push(a, &down, parents.items[i]->header->revision);
-    render_options ro = {
-        .message = o->message ? o->message : "empty message",
-        .revision = rev,
-        .down_revisions = &down,
-        .create_date = o->create_date,
-        .branch_labels = labels.len ? &labels : NULL,
-        .batch = c->render_as_batch,
-        .autogenerate = false,
+    str_vec down = {0}, paths = {0};
+    for (size_t i = 0; i < parents.len; i++) {
+        vec_push(a, &down, parents.items[i]->header->revision);
+        vec_push(a, &paths, parents.items[i]->header->path);
+    }
+    revision_write w = {
+        .ro = {
+            .message = o->message ? o->message : "empty message",
+            .revision = rev,
+            .down_revisions = &down,
+            .create_date = o->create_date,
+            .branch_labels = labels.len ? &labels : NULL,
+            .batch = c->render_as_batch,
+            .autogenerate = false,
+        },
+        .slug_message = o->message,     /* none: an empty slug, as Alembic */
+        .parent_paths = paths,
     };
     const char *path = NULL;
-    rc = project_write_revision(p, a, NULL, ro, &path);
+    rc = project_write_revision(p, a, NULL, &w, &path);
+    if (path) out->path = strdup(path);
     if (rc != RETORT_OK) goto done;
-    out->path = strdup(path);
     out->revision = strdup(rev);
     out->detected = strdup("");
     rc = RETORT_OK;

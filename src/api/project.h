@@ -11,7 +11,13 @@
 struct retort_project {
     retort_config *config;
     diag_list diags;
+    /* retort_set_progress: the lines Alembic prints as it goes. */
+    void (*progress)(void *ctx, const char *line);
+    void *progress_ctx;
 };
+
+/* A line for the progress callback, if one is set. */
+void project_progress(retort_project *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* An error of the project (no file location) with a hint (or NULL). */
 diag *project_error(retort_project *p, const char *hint, const char *fmt, ...)
@@ -25,12 +31,26 @@ diag *project_error(retort_project *p, const char *hint, const char *fmt, ...)
 retort_status project_models_dir(retort_project *p, const char *option, const char *command, bool must_exist,
                                  const char **out);
 
-/* Write a new revision file, as `revision` and `merge` do: the file name
-** from file_template (ro->message gives the slug, ro->create_date the date
-** unless NULL: now), refused when it exists, ops rendered by render_python
-** (ops may be NULL: empty upgrade() and downgrade()) and written
-** atomically.  *path_out is the path written (in arena a). */
-retort_status project_write_revision(retort_project *p, arena *a, const migration_ops *ops, render_options ro,
+/* What a new revision file is, for project_write_revision. */
+typedef struct revision_write {
+    render_options ro;              /* ro.message: the docstring ("empty message"
+                                    ** when no -m was given, as Alembic) */
+    const char *slug_message;       /* the -m given, or NULL: the slug is empty */
+    const char *version_path;       /* --version-path, or NULL */
+    str_vec parent_paths;           /* the files of the parents (none for base) */
+} revision_write;
+
+/* Write a new revision file, as `revision` and `merge` do (Alembic's
+** generate_revision): the folder (--version-path, which must be one of the
+** version locations; else with several locations the folder of the first
+** parent, or, for a new root, an error; else the versions folder), created
+** when missing; the file name from file_template (ro.create_date the date
+** unless NULL: now), refused when it exists; ops rendered by render_python
+** (ops may be NULL: empty upgrade() and downgrade()), in output_encoding,
+** written atomically; then the post-write hooks, in order.  *path_out is
+** the path written (in arena a), set as soon as the file exists, even when
+** a hook then fails (the file stays, as in Alembic). */
+retort_status project_write_revision(retort_project *p, arena *a, const migration_ops *ops, const revision_write *w,
                                      const char **path_out);
 
 #endif

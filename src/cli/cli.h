@@ -40,7 +40,19 @@ bool cli_take_config_option(int argc, char **argv, int *i);
 /* If argv[*i] is --lock-timeout SECONDS, consume it into *ms and return 1;
 ** 0 when it is something else; -1 (message printed) for a bad value. */
 int cli_take_lock_timeout(int argc, char **argv, int *i, const char *cmd, long *ms);
-/* Open the project, printing diagnostics on failure (NULL then). */
+/* -n/--name SECTION (the ini section of Alembic's keys), -q/--quiet. */
+void cli_set_section(const char *name);
+void cli_set_quiet(bool quiet);
+bool cli_quiet(void);
+/* The progress callback: the line on stdout (nothing with --quiet). */
+void cli_progress(void *ctx, const char *line);
+/* --tag VALUE (upgrade, downgrade, stamp): 1 taken, 0 not this, -1 bad. */
+int cli_take_tag(int argc, char **argv, int *i, const char *cmd, const char **tag);
+/* The warning that --tag has no effect (retort runs no env.py); nothing
+** when tag is NULL. */
+void cli_warn_tag(const char *cmd, const char *tag);
+/* Open the project (printing diagnostics on failure: NULL then), with the
+** progress callback set. */
 retort_project *cli_open_project(const char *command);
 int cli_exit_status(retort_status rc);
 /* The end of a command that produced text: print the diagnostics (stderr)

@@ -28,6 +28,7 @@ int cmd_history(int argc, char **argv) {
         else if (!strcmp(a, "-i") || !strcmp(a, "--indicate-current")) indicate = true;
         else if ((!strcmp(a, "-r") || !strcmp(a, "--rev-range")) && i + 1 < argc) range = argv[++i];
         else if (!strncmp(a, "--rev-range=", 12)) range = a + 12;
+        else if (!strncmp(a, "-r", 2) && a[2]) range = a + 2;     /* -r-3:current, as argparse reads it */
         else if (cli_take_config_option(argc, argv, &i)) continue;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { history_usage(stdout); return 0; }
         else return cli_unknown_option("history", a, history_usage);

@@ -51,9 +51,11 @@ int cmd_merge(int argc, char **argv) {
     if (!p) { free(revs); return 1; }
     retort_revision_result r;
     retort_status rc = retort_merge(p, &o, &r);
-    retort_print_diagnostics(p, stderr);
-    if (rc == RETORT_OK) printf("Generating %s ...  done\n", r.path);
-    else fprintf(stderr, "retort merge: nothing was written\n");
+    retort_print_diagnostics(p, stderr);     /* "Generating ..." came through the progress callback */
+    if (rc != RETORT_OK) {
+        if (r.path) fprintf(stderr, "retort merge: the revision file was written and kept: %s\n", r.path);
+        else fprintf(stderr, "retort merge: nothing was written\n");
+    }
     retort_revision_result_free(&r);
     free(revs);
     retort_close(p);

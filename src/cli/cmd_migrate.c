@@ -9,7 +9,7 @@
 static void migrate_usage(FILE *out, const char *cmd) {
     bool up = !strcmp(cmd, "upgrade");
     fprintf(out,
-            "usage: retort %s [--sql] [--transaction-per-migration] [--no-backup]\n"
+            "usage: retort %s [--sql] [--transaction-per-migration] [--no-backup] [--tag TAG]\n"
             "                 [--lock-timeout SECONDS] [-c alembic.ini] %s\n\n"
             "%s\n\n"
             "targets: %s\n\n"
@@ -20,6 +20,7 @@ static void migrate_usage(FILE *out, const char *cmd) {
             "                               transaction for the whole run)\n"
             "  --no-backup                  SQLite: do not copy the database file first\n"
             "  --lock-timeout SECONDS       how long to wait for another run (default 60)\n"
+            "  --tag TAG                    accepted with a warning (Alembic passes it to env.py)\n"
             "  -c, --config FILE            the configuration (default: alembic.ini)\n",
             cmd, up ? "TARGET" : "TARGET",
             up ? "Apply migrations up to TARGET, natively, on the alembic_version table Alembic uses."
@@ -38,9 +39,11 @@ static void print_progress(void *ctx, const char *line) {
 static int migrate(int argc, char **argv, bool upgrade) {
     const char *cmd = argv[0];
     retort_run_options o = RETORT_RUN_OPTIONS_INIT;
+    const char *tag = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int taken = cli_take_lock_timeout(argc, argv, &i, cmd, &o.lock_timeout_ms);
+        if (!taken) taken = cli_take_tag(argc, argv, &i, cmd, &tag);
         if (taken < 0) return 2;
         if (taken) continue;
         if (!strcmp(a, "--sql")) o.sql = true;
@@ -61,6 +64,7 @@ static int migrate(int argc, char **argv, bool upgrade) {
         fprintf(stderr, "retort %s: a target is required, e.g. retort %s %s\n", cmd, cmd, upgrade ? "head" : "-1");
         return 2;
     }
+    cli_warn_tag(cmd, tag);
     retort_project *p = cli_open_project(cmd);
     if (!p) return 1;
     o.progress = print_progress;

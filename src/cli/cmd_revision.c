@@ -1,5 +1,7 @@
 /*
-** cmd_revision.c — retort revision -m MSG [--autogenerate] [--models DIR] [--rev-id ID]
+** cmd_revision.c — retort revision [-m MSG] [--autogenerate] [--models DIR]
+** [--rev-id ID] [--head REV] [--splice] [--branch-label L] [--depends-on R]
+** [--version-path DIR] [--sql]
 */
 #include "cli/cli.h"
 
@@ -8,11 +10,13 @@
 
 static void revision_usage(FILE *out) {
     fprintf(out,
-            "usage: retort revision -m MESSAGE [--autogenerate] [--models DIR] [--rev-id ID] [--head REV]\n"
-            "                       [--splice] [--branch-label LABEL] [--depends-on REV]... [-c alembic.ini]\n\n"
+            "usage: retort revision [-m MESSAGE] [--autogenerate] [--models DIR] [--rev-id ID] [--head REV]\n"
+            "                       [--splice] [--branch-label LABEL] [--depends-on REV]... [--version-path DIR]\n"
+            "                       [--sql] [-c alembic.ini]\n\n"
             "Write a new revision file into the versions folder.\n\n"
             "options:\n"
-            "  -m, --message MESSAGE  what the revision does (also names the file)\n"
+            "  -m, --message MESSAGE  what the revision does (also names the file); without it\n"
+            "                         the docstring says \"empty message\" and the slug is empty\n"
             "  --autogenerate         compare the models with the database and write the\n"
             "                         operations that bring the database to the models\n"
             "  --models DIR           with --autogenerate: the models folder\n"
@@ -23,6 +27,8 @@ static void revision_usage(FILE *out) {
             "  --splice               allow --head to name a revision that is not a head\n"
             "  --branch-label LABEL   a branch label for the new revision\n"
             "  --depends-on REV       a revision (or label) this one depends on (repeatable)\n"
+            "  --version-path DIR     the folder to write to: one of version_locations\n"
+            "  --sql                  refused, as Alembic refuses it (retort runs no env.py)\n"
             "  -c, --config FILE      the configuration (default: alembic.ini)\n");
 }
 
@@ -48,6 +54,9 @@ int cmd_revision(int argc, char **argv) {
         else if (!strncmp(a, "--branch-label=", 15)) o.branch_label = a + 15;
         else if (!strcmp(a, "--depends-on") && i + 1 < argc) deps[o.n_depends_on++] = argv[++i];
         else if (!strncmp(a, "--depends-on=", 13)) deps[o.n_depends_on++] = a + 13;
+        else if (!strcmp(a, "--version-path") && i + 1 < argc) o.version_path = argv[++i];
+        else if (!strncmp(a, "--version-path=", 15)) o.version_path = a + 15;
+        else if (!strcmp(a, "--sql")) o.sql = true;
         else if (cli_take_config_option(argc, argv, &i)) continue;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { revision_usage(stdout); free(deps); return 0; }
         else {
@@ -60,22 +69,16 @@ int cmd_revision(int argc, char **argv) {
         free(deps);
         return 2;
     }
-    if (!o.message) {
-        fprintf(stderr, "retort revision: a message is required (-m \"what it does\")\n");
-        free(deps);
-        return 2;
-    }
     retort_project *p = cli_open_project("revision");
     if (!p) { free(deps); return 1; }
     retort_revision_result r;
     retort_status rc = retort_revision(p, &o, &r);
+    /* The changes, "Generating ..." and the hooks' lines came through
+    ** the progress callback, as they happened. */
     retort_print_diagnostics(p, stderr);
-    if (rc == RETORT_OK) {
-        fputs(r.detected, stdout);
-        if (o.autogenerate && r.operations == 0) printf("No changes detected\n");
-        printf("Generating %s ...  done\n", r.path);
-    } else {
-        fprintf(stderr, "retort revision: nothing was written\n");
+    if (rc != RETORT_OK) {
+        if (r.path) fprintf(stderr, "retort revision: the revision file was written and kept: %s\n", r.path);
+        else fprintf(stderr, "retort revision: nothing was written\n");
     }
     retort_revision_result_free(&r);
     retort_close(p);

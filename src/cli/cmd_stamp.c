@@ -17,6 +17,7 @@ static void stamp_usage(FILE *out) {
             "  --purge                empty alembic_version first (it names unknown revisions)\n"
             "  --sql                  print the SQL instead of running it (REV may be FROM:TO)\n"
             "  --lock-timeout SECONDS how long to wait for another run's lock (default 60)\n"
+            "  --tag TAG              accepted with a warning (Alembic passes it to env.py)\n"
             "  -c, --config FILE      the configuration (default: alembic.ini)\n");
 }
 
@@ -24,9 +25,11 @@ int cmd_stamp(int argc, char **argv) {
     retort_stamp_options o = RETORT_STAMP_OPTIONS_INIT;
     const char **revs = calloc((size_t)argc, sizeof *revs);
     if (!revs) return 1;
+    const char *tag = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int taken = cli_take_lock_timeout(argc, argv, &i, "stamp", &o.lock_timeout_ms);
+        if (!taken) taken = cli_take_tag(argc, argv, &i, "stamp", &tag);
         if (taken < 0) { free(revs); return 2; }
         if (taken) continue;
         if (!strcmp(a, "--purge")) o.purge = true;
@@ -45,6 +48,7 @@ int cmd_stamp(int argc, char **argv) {
         return 2;
     }
     o.revisions = revs;
+    cli_warn_tag("stamp", tag);
     retort_project *p = cli_open_project("stamp");
     if (!p) { free(revs); return 1; }
     char *text = NULL;

@@ -26,16 +26,53 @@ static const cli_command COMMANDS[] = {
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
 static void usage(FILE *out) {
-    fprintf(out, "usage: retort [--version] [--help] [-c alembic.ini] COMMAND [ARGS]\n\ncommands:\n");
+    fprintf(out, "usage: retort [--version] [--help] [-c alembic.ini] [-n NAME] [--raiseerr] [-q] COMMAND [ARGS]\n\n"
+                 "commands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(out, "  %-12s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
-    fprintf(out, "\nRun 'retort COMMAND --help' for a command's options.\n");
+        fprintf(out, "  %-15s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    fprintf(out, "\noptions:\n"
+                 "  -c, --config FILE  the configuration (default: $ALEMBIC_CONFIG, else alembic.ini)\n"
+                 "  -n, --name NAME    the section of alembic.ini to read instead of [alembic]\n"
+                 "  --raiseerr         accepted (Alembic: a full traceback); retort's errors are always whole\n"
+                 "  -q, --quiet        print nothing on standard output\n"
+                 "  -x KEY=VALUE       refused: Alembic passes it to env.py, and retort runs no env.py\n"
+                 "\nRun 'retort COMMAND --help' for a command's options.\n");
+}
+
+/* The global options before the command, as Alembic's: -c/--config FILE,
+** -n/--name NAME, --raiseerr, -q/--quiet; -x is refused.  Returns the
+** index of the command, or -1 (message printed) for a usage error. */
+static int global_options(int argc, char **argv) {
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (cli_take_config_option(argc, argv, &i)) continue;
+        if ((!strcmp(a, "-n") || !strcmp(a, "--name")) && i + 1 < argc) cli_set_section(argv[++i]);
+        else if (!strncmp(a, "--name=", 7)) cli_set_section(a + 7);
+        else if (!strcmp(a, "--raiseerr")) continue;
+        else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) cli_set_quiet(true);
+        else if (!strncmp(a, "-x", 2)) {
+            const char *v = a[2] ? a + 2 : i + 1 < argc ? argv[i + 1] : "";
+            fprintf(stderr,
+                    "retort: error: -x %s: Alembic passes -x arguments to env.py (context.get_x_argument()), and "
+                    "retort runs no env.py, so it cannot honour them\n"
+                    "  hint: set what env.py would read in alembic.ini instead (sqlalchemy.url, or DATABASE_URL in "
+                    "the environment), or run this command with python3 -m alembic\n", v);
+            return -1;
+        } else if ((!strcmp(a, "-n") || !strcmp(a, "--name") || !strcmp(a, "-c") || !strcmp(a, "--config"))) {
+            fprintf(stderr, "retort: error: argument %s: expected one argument\n", a);
+            return -1;
+        } else break;
+    }
+    return i;
 }
 
 int main(int argc, char **argv) {
-    /* Options before the command: -c/--config FILE (as Alembic). */
-    int first = 1;
-    while (first < argc && cli_take_config_option(argc, argv, &first)) first++;
+    int first = global_options(argc, argv);
+    if (first < 0) return 2;
+    /* -q: Alembic writes nothing on stdout (its print_stdout and status
+    ** lines); here nothing at all does, post-write hooks included. */
+    if (cli_quiet() && !freopen("/dev/null", "w", stdout)) return 1;
     argc -= first - 1;
     argv += first - 1;
     if (argc < 2) { usage(stderr); return 2; }

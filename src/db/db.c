@@ -256,9 +256,9 @@ int db_exec_version_row(db_conn *c, const char *sql, const char *what, diag_list
     if (db_exec_count(c, sql, &changed, dl) != 0) return -1;
     if (changed == 1) return 0;
     diag *d = diag_add(dl, DIAG_ERROR, (src_loc){0},
-                       "Online migration expected to match one row when %s in 'alembic_version'; %ld found",
-                       what, changed);
-    diag_set_hint(dl, d, "alembic_version does not hold the rows this run was planned from (changed by hand, "
+                       "Online migration expected to match one row when %s in '%s'; %ld found",
+                       what, c->version_table ? c->version_table : "alembic_version", changed);
+    diag_set_hint(dl, d, "the version table does not hold the rows this run was planned from (changed by hand, "
                          "or by another tool?); the transaction was rolled back: see 'retort current', "
                          "and fix the table with 'retort stamp'");
     return -1;
@@ -394,19 +394,32 @@ int db_table_exists(db_conn *c, const char *name, diag_list *dl) {
     return exists;
 }
 
+int db_version_table_exists(db_conn *c, diag_list *dl) {
+    const char *name = c->version_table ? c->version_table : "alembic_version";
+    if (c->sqlite || !c->version_table_schema) return db_table_exists(c, name, dl);
+    const char *saved = c->pg_schema;
+    c->pg_schema = c->version_table_schema;
+    int rc = db_table_exists(c, name, dl);
+    c->pg_schema = saved;
+    return rc;
+}
+
 int db_current_revisions(db_conn *c, arena *a, str_vec *out, diag_list *dl) {
     out->len = 0;
+    const char *vt = c->version_table ? c->version_table : "alembic_version";
     if (c->sqlite) {
         sqlite3_stmt *st = NULL;
-        int rc = sqlite3_prepare_v2(c->sqlite,
-                                    "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='alembic_version'",
-                                    -1, &st, NULL);
+        int rc = sqlite3_prepare_v2(c->sqlite, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?1", -1, &st,
+                                    NULL);
         if (rc != SQLITE_OK) goto sqlite_fail;
+        sqlite3_bind_text(st, 1, vt, -1, SQLITE_STATIC);
         bool exists = sqlite3_step(st) == SQLITE_ROW;
         sqlite3_finalize(st);
         st = NULL;
         if (!exists) return 0;
-        rc = sqlite3_prepare_v2(c->sqlite, "SELECT version_num FROM alembic_version ORDER BY version_num",
+        rc = sqlite3_prepare_v2(c->sqlite,
+                                arena_printf(a, "SELECT version_num FROM %s ORDER BY version_num",
+                                             c->dialect->quote_ident(a, vt)),
                                 -1, &st, NULL);
         if (rc != SQLITE_OK) goto sqlite_fail;
         while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -415,24 +428,24 @@ int db_current_revisions(db_conn *c, arena *a, str_vec *out, diag_list *dl) {
         if (rc != SQLITE_DONE) goto sqlite_fail;
         return 0;
     sqlite_fail:
-        diag_add(dl, DIAG_ERROR, (src_loc){0}, "cannot read alembic_version: %s", sqlite3_errmsg(c->sqlite));
+        diag_add(dl, DIAG_ERROR, (src_loc){0}, "cannot read %s: %s", vt, sqlite3_errmsg(c->sqlite));
         return -1;
     }
-    const char *params[1] = {c->pg_schema};
-    PGresult *r = PQexecParams(c->pg,
-                               "SELECT to_regclass(quote_ident($1) || '.alembic_version') IS NOT NULL",
-                               1, NULL, params, NULL, NULL, 0);
+    const char *schema = c->version_table_schema ? c->version_table_schema : c->pg_schema;
+    const char *params[2] = {schema, vt};
+    PGresult *r = PQexecParams(c->pg, "SELECT to_regclass(quote_ident($1) || '.' || quote_ident($2)) IS NOT NULL",
+                               2, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) goto pg_fail;
     bool exists = !strcmp(PQgetvalue(r, 0, 0), "t");
     PQclear(r);
     if (!exists) return 0;
-    const char *q = arena_printf(a, "SELECT version_num FROM %s.alembic_version ORDER BY version_num",
-                                 c->dialect->quote_ident(a, c->pg_schema));
+    const char *q = arena_printf(a, "SELECT version_num FROM %s.%s ORDER BY version_num",
+                                 c->dialect->quote_ident(a, schema), c->dialect->quote_ident(a, vt));
     r = PQexecParams(c->pg, q, 0, NULL, NULL, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) goto pg_fail;
     for (int i = 0; i < PQntuples(r); i++) vec_push(a, out, arena_strdup(a, PQgetvalue(r, i, 0)));
     PQclear(r);
     return 0;
 pg_fail:
-    return pg_failed(c, r, "cannot read alembic_version", dl);
+    return pg_failed(c, r, arena_printf(a, "cannot read %s", vt), dl);
 }

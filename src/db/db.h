@@ -25,6 +25,8 @@ typedef struct db_conn {
     sqlite3 *sqlite;            /* set for SQLite */
     PGconn *pg;                 /* set for PostgreSQL */
     const char *pg_schema;      /* PostgreSQL schema to introspect ("public") */
+    const char *version_table;  /* NULL: alembic_version */
+    const char *version_table_schema;   /* PostgreSQL: its schema; NULL: pg_schema */
     const char *url_redacted;   /* for messages */
     diag_list *notices;         /* where the server's NOTICEs go, as notes */
     bool locked;                /* db_lock() holds PostgreSQL's advisory lock */
@@ -95,6 +97,9 @@ void db_unlock(db_conn *c);
 /* Does a table of this name exist (in the PostgreSQL schema c->pg_schema)?
 ** Returns 1, 0, or -1 with a diagnostic. */
 int db_table_exists(db_conn *c, const char *name, diag_list *dl);
+/* Does the version table (c->version_table in c->version_table_schema, or
+** pg_schema) exist?  1, 0, or -1 with a diagnostic. */
+int db_version_table_exists(db_conn *c, diag_list *dl);
 
 /* The revisions in alembic_version (none when the table does not exist);
 ** strings allocated in `a`. */

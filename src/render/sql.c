@@ -29,36 +29,43 @@
 
 /* ----------------------------------------------------- alembic_version */
 
-const char *sql_create_version_table(arena *a, const dialect *d) {
-    (void)d;
-    return arena_strdup(a, "CREATE TABLE alembic_version (\n"
+/* The version table as Alembic names it: schema-qualified when
+** version_table_schema is set, each part quoted only where it must be. */
+static const char *vt_name(arena *a, const dialect *d, const version_table *vt) {
+    const char *name = vt && vt->name ? vt->name : "alembic_version";
+    if (vt && vt->schema) return arena_printf(a, "%s.%s", d->quote_ident(a, vt->schema), d->quote_ident(a, name));
+    return d->quote_ident(a, name);
+}
+
+const char *sql_create_version_table(arena *a, const dialect *d, const version_table *vt) {
+    const char *name = vt && vt->name ? vt->name : "alembic_version";
+    return arena_printf(a, "CREATE TABLE %s (\n"
                            "    version_num VARCHAR(32) NOT NULL, \n"
-                           "    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n"
-                           ")");
+                           "    CONSTRAINT %s PRIMARY KEY (version_num)\n"
+                           ")",
+                        vt_name(a, d, vt), d->quote_ident(a, arena_printf(a, "%s_pkc", name)));
 }
 
-const char *sql_insert_version(arena *a, const dialect *d, const char *rev) {
-    return arena_printf(a, "INSERT INTO alembic_version (version_num) VALUES (%s)%s",
-                        d->quote_literal(a, rev),
-                        d->kind == DIALECT_POSTGRESQL ? " RETURNING alembic_version.version_num"
-                                                      : "");
+const char *sql_insert_version(arena *a, const dialect *d, const version_table *vt, const char *rev) {
+    const char *t = vt_name(a, d, vt);
+    return arena_printf(a, "INSERT INTO %s (version_num) VALUES (%s)%s%s%s", t, d->quote_literal(a, rev),
+                        d->kind == DIALECT_POSTGRESQL ? " RETURNING " : "", d->kind == DIALECT_POSTGRESQL ? t : "",
+                        d->kind == DIALECT_POSTGRESQL ? ".version_num" : "");
 }
 
-const char *sql_update_version(arena *a, const dialect *d, const char *from, const char *to) {
-    return arena_printf(a,
-                        "UPDATE alembic_version SET version_num=%s "
-                        "WHERE alembic_version.version_num = %s",
-                        d->quote_literal(a, to), d->quote_literal(a, from));
+const char *sql_update_version(arena *a, const dialect *d, const version_table *vt, const char *from, const char *to) {
+    const char *t = vt_name(a, d, vt);
+    return arena_printf(a, "UPDATE %s SET version_num=%s WHERE %s.version_num = %s", t, d->quote_literal(a, to), t,
+                        d->quote_literal(a, from));
 }
 
-const char *sql_delete_version(arena *a, const dialect *d, const char *rev) {
-    return arena_printf(a, "DELETE FROM alembic_version WHERE alembic_version.version_num = %s",
-                        d->quote_literal(a, rev));
+const char *sql_delete_version(arena *a, const dialect *d, const version_table *vt, const char *rev) {
+    const char *t = vt_name(a, d, vt);
+    return arena_printf(a, "DELETE FROM %s WHERE %s.version_num = %s", t, t, d->quote_literal(a, rev));
 }
 
-const char *sql_drop_version_table(arena *a, const dialect *d) {
-    (void)d;
-    return arena_strdup(a, "DROP TABLE alembic_version");
+const char *sql_drop_version_table(arena *a, const dialect *d, const version_table *vt) {
+    return arena_printf(a, "DROP TABLE %s", vt_name(a, d, vt));
 }
 
 /* ------------------------------------------------------------ renderer */

@@ -45,11 +45,19 @@ typedef struct version_change {
 } version_change;
 typedef VEC(version_change) version_changes;
 
-/* alembic_version statements, exactly as Alembic issues them. */
-const char *sql_create_version_table(arena *a, const dialect *d);
-const char *sql_insert_version(arena *a, const dialect *d, const char *rev);
-const char *sql_update_version(arena *a, const dialect *d, const char *from, const char *to);
-const char *sql_delete_version(arena *a, const dialect *d, const char *rev);
-const char *sql_drop_version_table(arena *a, const dialect *d);
+/* The version table: env.py's version_table (NULL: alembic_version) and
+** version_table_schema (NULL: unqualified). */
+typedef struct version_table {
+    const char *name;
+    const char *schema;
+} version_table;
+
+/* alembic_version statements, exactly as Alembic issues them (vt may be
+** NULL: alembic_version). */
+const char *sql_create_version_table(arena *a, const dialect *d, const version_table *vt);
+const char *sql_insert_version(arena *a, const dialect *d, const version_table *vt, const char *rev);
+const char *sql_update_version(arena *a, const dialect *d, const version_table *vt, const char *from, const char *to);
+const char *sql_delete_version(arena *a, const dialect *d, const version_table *vt, const char *rev);
+const char *sql_drop_version_table(arena *a, const dialect *d, const version_table *vt);
 
 #endif

@@ -30,6 +30,7 @@ typedef struct run {
     revision_set *revisions;
     revision_graph *graph;
     const dialect *d;
+    version_table vt;           /* [retort] version_table, version_table_schema */
     db_conn *db;
     schema *current;            /* the schema the next step's ops apply to */
     VEC(prepared_step) steps;
@@ -65,7 +66,7 @@ static const char *step_line(run *r, const migration_step *s, bool with_doc) {
 /* ------------------------------------------------------------- planning */
 
 static int load_graph(run *r) {
-    if (revisions_load(r->cfg->versions_dir, &r->revisions, r->dl) != 0) return -1;
+    if (revisions_load_config(r->cfg, &r->revisions, r->dl) != 0) return -1;
     return graph_build(r->revisions, &r->graph, r->dl);
 }
 
@@ -116,7 +117,7 @@ static void version_statements(run *r, const migration_step *s, version_changes 
     const char *from = s->version_update_from, *to = s->version_update_to;
     for (size_t i = 0; i < del->len; i++)
         if (!from || strcmp(del->items[i], from) != 0) {
-            version_change c = {sql_delete_version(r->a, r->d, del->items[i]),
+            version_change c = {sql_delete_version(r->a, r->d, &r->vt, del->items[i]),
                                 arena_printf(r->a, "deleting '%s'", del->items[i])};
             vec_push(r->a, out, c);
         }
@@ -125,12 +126,12 @@ static void version_statements(run *r, const migration_step *s, version_changes 
         if (inserts_now) {
             for (size_t i = 0; i < ins->len; i++)
                 if (!to || strcmp(ins->items[i], to) != 0) {
-                    version_change c = {sql_insert_version(r->a, r->d, ins->items[i]),
+                    version_change c = {sql_insert_version(r->a, r->d, &r->vt, ins->items[i]),
                                         arena_printf(r->a, "inserting '%s'", ins->items[i])};
                     vec_push(r->a, out, c);
                 }
         } else if (from && to) {
-            version_change c = {sql_update_version(r->a, r->d, from, to),
+            version_change c = {sql_update_version(r->a, r->d, &r->vt, from, to),
                                 arena_printf(r->a, "updating '%s' to '%s'", from, to)};
             vec_push(r->a, out, c);
         }
@@ -296,6 +297,8 @@ static int run_online(run *r, run_result *res) {
     const retort_config *c = r->cfg;
     if (db_open(c->url, r->opt->upgrade, &r->db, r->dl) != 0) return -1;
     r->db->pg_schema = c->pg_schema;
+    r->db->version_table = c->version_table;
+    r->db->version_table_schema = c->version_table_schema;
     r->d = r->db->dialect;
     if (begin(r) != 0) return -1;
 
@@ -305,9 +308,9 @@ static int run_online(run *r, run_result *res) {
     migration_plan p = {0};
     if (plan(r, &current, r->opt->target, &p) != 0) return -1;
     if (prepare(r, &p) != 0) return -1;
-    int exists = db_table_exists(r->db, "alembic_version", r->dl);
+    int exists = db_version_table_exists(r->db, r->dl);
     if (exists < 0) return -1;
-    if (!exists && exec(r, sql_create_version_table(r->a, r->d)) != 0) return -1;
+    if (!exists && exec(r, sql_create_version_table(r->a, r->d, &r->vt)) != 0) return -1;
     if (p.len == 0) return commit(r);
 
     if (r->db->sqlite && r->opt->backup && backup_sqlite(r, res) != 0) return -1;
@@ -422,7 +425,7 @@ static int run_offline(run *r) {
 
     if (r->d->kind == DIALECT_SQLITE) emit(r, "PRAGMA foreign_keys=OFF;\n");
     emit(r, "BEGIN;\n");
-    if (!from) emit(r, "%s;\n", sql_create_version_table(r->a, r->d));
+    if (!from) emit(r, "%s;\n", sql_create_version_table(r->a, r->d, &r->vt));
     for (size_t i = 0; i < r->steps.len; i++) {
         const prepared_step *ps = &r->steps.items[i];
         emit(r, "-- %s\n", step_line(r, ps->step, false));
@@ -442,7 +445,7 @@ static int run_offline(run *r) {
         diag_list_free(&scratch);
         if (rc != 0 && !r->schema_partial) return -1;
     }
-    if (!r->opt->upgrade && !strcmp(to, "base")) emit(r, "%s;\n", sql_drop_version_table(r->a, r->d));
+    if (!r->opt->upgrade && !strcmp(to, "base")) emit(r, "%s;\n", sql_drop_version_table(r->a, r->d, &r->vt));
     emit(r, "COMMIT;");
     return 0;
 }
@@ -450,6 +453,7 @@ static int run_offline(run *r) {
 int runner_run(const retort_config *cfg, const run_options *opt, arena *a, run_result *res, diag_list *dl) {
     memset(res, 0, sizeof *res);
     run r = {0};
+    r.vt = (version_table){cfg->version_table, cfg->version_table_schema};
     diag_list_init(&r.unread);
     r.cfg = cfg;
     r.opt = opt;

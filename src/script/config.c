@@ -3,17 +3,29 @@
 ** (strict, as Python 3.11's configparser.ConfigParser: see parse_ini and
 ** interpolate_some), refusing what it refuses, each at its line.
 **
-**   [alembic]  script_location, file_template, truncate_slug_length,
-**              timezone, sqlalchemy.url
+**   [alembic]  (or the section of -n/--name) script_location,
+**              file_template, truncate_slug_length, timezone,
+**              sqlalchemy.url, version_locations with path_separator /
+**              version_path_separator, recursive_version_locations,
+**              sourceless, output_encoding, revision_environment,
+**              prepend_sys_path (env.py's only: accepted);
+**              a key close to one of these is a warning (a typo)
+**   [post_write_hooks]  hooks = a, b; a.type = exec | console_scripts |
+**              module, a.executable / a.entrypoint / a.module, a.options,
+**              a.cwd: checked here, run by src/api/ after a revision is
+**              written
 **   [retort]   models (folder), exclude_tables (comma/space separated),
 **              render_as_batch (true/false), schema (PostgreSQL schema),
-**              backup_keep (SQLite backups kept, newest first; default 5)
+**              backup_keep (SQLite backups kept, newest first; default 5),
+**              version_table, version_table_schema (what env.py passes to
+**              context.configure)
 ** The DATABASE_URL environment variable overrides sqlalchemy.url, as the
 ** qlib-ui backend's settings do.
 */
 #include "script/script.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,13 +278,201 @@ static bool parse_bool(const char *v, bool *out) {
     return false;
 }
 
+/* The keys Alembic reads from its section (1.8 and 1.19). */
+static const char *const alembic_keys[] = {
+    "script_location", "file_template", "truncate_slug_length", "timezone", "sqlalchemy.url",
+    "version_locations", "version_path_separator", "path_separator", "recursive_version_locations",
+    "sourceless", "output_encoding", "prepend_sys_path", "revision_environment"};
+enum { N_ALEMBIC_KEYS = sizeof alembic_keys / sizeof *alembic_keys };
+
+static const char *const retort_keys[] = {"models", "exclude_tables", "render_as_batch", "schema",
+                                          "backup_keep", "version_table", "version_table_schema"};
+enum { N_RETORT_KEYS = sizeof retort_keys / sizeof *retort_keys };
+
+/* A located error at e's value (the whole first line of it under the caret). */
+static diag *value_error(diag_list *dl, const char *path, const ini_entry *e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static diag *value_error(diag_list *dl, const char *path, const ini_entry *e, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    const char *msg = arena_vprintf(dl->arena, fmt, ap);
+    va_end(ap);
+    diag *d = diag_add(dl, DIAG_ERROR, (src_loc){path, e->line, e->value_col}, "%s", msg);
+    size_t n = strcspn(e->value, "\n");
+    d->span = n ? (int)n : 1;
+    return d;
+}
+
+/* Alembic's boolean options compare with "true" exactly (`== "true"`):
+** anything but true or false is refused here rather than read as false. */
+static int alembic_bool(diag_list *dl, const char *path, const ini_entry *e, const char *v, bool *out) {
+    *out = false;
+    if (!e) return 0;
+    if (!strcmp(v, "true")) { *out = true; return 0; }
+    if (!strcmp(v, "false") || !*v) return 0;
+    diag *d = value_error(dl, path, e, "%s must be 'true' or 'false', not '%s'", e->key, v);
+    diag_set_hint(dl, d, "Alembic compares the value with 'true' exactly (so '%s' would mean false to it): "
+                         "write true or false", v);
+    return -1;
+}
+
+/* version_locations split as Alembic 1.19 splits it (config.py,
+** get_version_locations_list): by path_separator, else the deprecated
+** version_path_separator (space, newline, os, ':', ';'), else the legacy
+** split on commas and spaces.  A piece "package:path" (Alembic resolves it
+** with importlib) is refused: retort cannot import packages. */
+static int split_locations(arena *a, diag_list *dl, const char *path, const ini_entry *e, const char *value,
+                           const ini_entry *sep_e, const char *sep, str_vec *out) {
+    const char *chars = NULL;
+    if (sep_e) {
+        if (!strcmp(sep, "space")) chars = " ";
+        else if (!strcmp(sep, "newline")) chars = "\n";
+        else if (!strcmp(sep, "os") || !strcmp(sep, ":")) chars = ":";
+        else if (!strcmp(sep, ";")) chars = ";";
+        else {
+            diag *d = value_error(dl, path, sep_e, "'%s' is not a valid value for %s; expected 'space', 'newline', "
+                                                   "'os', ':', ';'", sep, sep_e->key);
+            diag_set_hint(dl, d, "Alembic's message (a ValueError); a comma is the legacy split: leave %s out",
+                          sep_e->key);
+            return -1;
+        }
+    } else if (strchr(value, '\n')) {
+        diag *d = value_error(dl, path, e, "version_locations spans several lines, but no path_separator says how "
+                                           "to split it");
+        diag_set_hint(dl, d, "Alembic's legacy split is on commas and spaces only, so the line break would be "
+                             "part of a path: add path_separator = newline to [%s]", e->section);
+        return -1;
+    }
+    const char *p = value;
+    while (*p) {
+        size_t n = strcspn(p, chars ? chars : ", ");
+        char *piece = arena_strndup(a, p, n);
+        p += n;
+        if (chars && *p) p++;
+        else if (!chars) p += strspn(p, ", ");
+        char *t = trim(piece);
+        if (!*t) continue;
+        if (t[0] != '/' && strchr(t, ':')) {
+            diag *d = value_error(dl, path, e, "version location '%s' is a package resource (package:path)", t);
+            diag_set_hint(dl, d, "Alembic finds it by importing the package; retort cannot: give the folder's path "
+                                 "(e.g. %%(here)s/%s)", strchr(t, ':') + 1);
+            return -1;
+        }
+        vec_push(a, out, t);
+    }
+    return 0;
+}
+
+/* [post_write_hooks], as Alembic reads it (write_hooks._run_hooks): hooks
+** names them (commas and spaces), each hook's keys are "<name>.<key>".
+** What Alembic would fail on only after the file is written (no type, an
+** unknown type, no executable / entrypoint / module) is refused here, and
+** a key that no hook uses is a warning (a typo). */
+static int read_hooks(retort_config *c, const ini_entries *es, diag_list *dl) {
+    arena *a = c->arena;
+    bool any = false;
+    for (size_t i = 0; i < es->len; i++) any |= !strcmp(es->items[i].section, "post_write_hooks");
+    if (!any) return 0;
+#define HOOK_VALUE(e) ((e) ? interpolate(a, es, c->ini_path, c->here, "post_write_hooks", (e), dl) : NULL)
+    const ini_entry *hooks_e = find_entry(es, "post_write_hooks", "hooks");
+    const char *names = hooks_e ? HOOK_VALUE(hooks_e) : "";
+    if (!names) return -1;
+    str_vec list = {0};
+    for (const char *p = names; *p;) {
+        p += strspn(p, ", \t\n");
+        size_t n = strcspn(p, ", \t\n");
+        if (n) vec_push(a, &list, arena_strndup(a, p, n));
+        p += n;
+    }
+    int rc = 0;
+    for (size_t h = 0; h < list.len; h++) {
+        const char *name = list.items[h];
+        const char *k_type = arena_printf(a, "%s.type", name);
+        const ini_entry *type_e = find_entry(es, "post_write_hooks", k_type);
+        if (!type_e) {
+            diag *d = diag_add(dl, DIAG_ERROR, (src_loc){c->ini_path, hooks_e->line, hooks_e->value_col},
+                               "Key %s.type is required for post write hook '%s'", name, name);
+            diag_set_hint(dl, d, "add '%s.type = exec' (with %s.executable) or 'console_scripts' (with "
+                                 "%s.entrypoint) to [post_write_hooks]", name, name, name);
+            rc = -1;
+            continue;
+        }
+        const char *type = HOOK_VALUE(type_e);
+        if (!type) return -1;
+        write_hook wh = {.name = name, .loc = {c->ini_path, type_e->line, type_e->value_col}, .options = ""};
+        const char *need;
+        if (!strcmp(type, "exec")) { wh.type = HOOK_EXEC; need = "executable"; }
+        else if (!strcmp(type, "console_scripts")) { wh.type = HOOK_CONSOLE_SCRIPTS; need = "entrypoint"; }
+        else if (!strcmp(type, "module")) { wh.type = HOOK_MODULE; need = "module"; }
+        else {
+            static const char *const types[] = {"exec", "console_scripts", "module"};
+            const char *near = closest_match(type, types, 3);
+            diag *d = value_error(dl, c->ini_path, type_e, "No formatter with name '%s' registered", type);
+            diag_set_hint(dl, d, "%sthe hook types are exec (%s.executable), console_scripts (%s.entrypoint) and "
+                                 "module (%s.module); a hook registered in Python (write_hooks.register) needs "
+                                 "Alembic itself",
+                          near ? arena_printf(a, "did you mean '%s'? ", near) : "", name, name, name);
+            rc = -1;
+            continue;
+        }
+        const ini_entry *prog_e = find_entry(es, "post_write_hooks", arena_printf(a, "%s.%s", name, need));
+        if (!prog_e) {
+            diag *d = value_error(dl, c->ini_path, type_e, "Key %s.%s is required for post write hook '%s'", name,
+                                  need, name);
+            diag_set_hint(dl, d, "add '%s.%s = ...' to [post_write_hooks]", name, need);
+            rc = -1;
+            continue;
+        }
+        if (!(wh.program = HOOK_VALUE(prog_e))) return -1;
+        const ini_entry *opt_e = find_entry(es, "post_write_hooks", arena_printf(a, "%s.options", name));
+        if (opt_e && !(wh.options = HOOK_VALUE(opt_e))) return -1;
+        const ini_entry *cwd_e = find_entry(es, "post_write_hooks", arena_printf(a, "%s.cwd", name));
+        if (cwd_e && !(wh.cwd = HOOK_VALUE(cwd_e))) return -1;
+        vec_push(a, &c->hooks, wh);
+    }
+    /* Keys no hook reads: a typo in a name or a key. */
+    static const char *const hook_keys[] = {"type", "executable", "entrypoint", "module", "options", "cwd"};
+    for (size_t i = 0; i < es->len; i++) {
+        const ini_entry *e = &es->items[i];
+        if (strcmp(e->section, "post_write_hooks") != 0 || !strcmp(e->key, "hooks")) continue;
+        const char *dot = strchr(e->key, '.');
+        bool used = false;
+        for (size_t h = 0; h < list.len && dot; h++) {
+            size_t n = strlen(list.items[h]);
+            if (!strncmp(e->key, list.items[h], n) && e->key[n] == '.') {
+                used = true;
+                bool known = false;
+                for (size_t k = 0; k < 6; k++) known |= !strcmp(e->key + n + 1, hook_keys[k]);
+                if (!known) {
+                    const char *near = closest_match(e->key + n + 1, hook_keys, 6);
+                    diag *d = diag_add(dl, DIAG_WARNING, (src_loc){c->ini_path, e->line, e->key_col},
+                                       "'%s' is not read: a hook takes type, executable, entrypoint, module, "
+                                       "options and cwd", e->key);
+                    d->span = (int)strlen(e->key);
+                    if (near) diag_set_hint(dl, d, "did you mean '%s.%s'?", list.items[h], near);
+                }
+            }
+        }
+        if (!used) {
+            diag *d = diag_add(dl, DIAG_WARNING, (src_loc){c->ini_path, e->line, e->key_col},
+                               "'%s' is not read: no hook of that name is listed in hooks", e->key);
+            d->span = (int)strlen(e->key);
+            diag_set_hint(dl, d, "add its name to 'hooks = ...' in [post_write_hooks], or remove the line");
+        }
+    }
+#undef HOOK_VALUE
+    return rc;
+}
+
 /* The configuration in `text` (which is modified: lines are cut in place),
 ** read as the contents of ini_path. */
-static int config_from_text(const char *ini_path, char *text, retort_config **out, diag_list *dl) {
+static int config_from_text(const char *ini_path, const char *section, char *text, retort_config **out,
+                            diag_list *dl) {
     arena *a = arena_new();
     retort_config *c = arena_alloc(a, sizeof *c);
     c->arena = a;
     c->ini_path = arena_strdup(a, ini_path);
+    c->section = arena_strdup(a, section ? section : "alembic");
     /* %(here)s is the absolute folder of the file, as Alembic makes it. */
     const char *slash = strrchr(ini_path, '/');
     const char *dir = slash ? arena_strndup(a, ini_path, (size_t)(slash - ini_path)) : ".";
@@ -296,8 +496,6 @@ static int config_from_text(const char *ini_path, char *text, retort_config **ou
     if (parse_ini(a, c->ini_path, text, &es, dl) != 0) { arena_free(a); return -1; }
 
     /* [retort] is retort's own: a key it does not know is a typo. */
-    static const char *const retort_keys[] = {"models", "exclude_tables", "render_as_batch", "schema", "backup_keep"};
-    enum { N_RETORT_KEYS = sizeof retort_keys / sizeof *retort_keys };
     int rc = 0;
     for (size_t i = 0; i < es.len; i++) {
         const ini_entry *e = &es.items[i];
@@ -307,22 +505,48 @@ static int config_from_text(const char *ini_path, char *text, retort_config **ou
         const char *near = closest_match(e->key, retort_keys, N_RETORT_KEYS);
         diag *d = diag_add(dl, DIAG_ERROR, (src_loc){c->ini_path, e->line, e->key_col}, "unknown option '%s' in [retort]", e->key);
         d->span = (int)strlen(e->key);
-        diag_set_hint(dl, d, "%s[retort] takes models, exclude_tables, render_as_batch, schema and backup_keep",
+        diag_set_hint(dl, d, "%s[retort] takes models, exclude_tables, render_as_batch, schema, backup_keep, "
+                             "version_table and version_table_schema",
                       near ? arena_printf(a, "did you mean '%s'? ", near) : "");
         rc = -1;
     }
     if (rc != 0) { arena_free(a); return -1; }
+    /* Alembic's section may hold keys of env.py's own; one that is a near
+    ** miss of a key Alembic reads is a typo Alembic would ignore. */
+    for (size_t i = 0; i < es.len; i++) {
+        const ini_entry *e = &es.items[i];
+        if (strcmp(e->section, c->section) != 0) continue;
+        bool known = false;
+        for (size_t k = 0; k < N_ALEMBIC_KEYS; k++) known |= !strcmp(e->key, alembic_keys[k]);
+        const char *near = known ? NULL : closest_match(e->key, alembic_keys, N_ALEMBIC_KEYS);
+        if (!near) continue;
+        diag *d = diag_add(dl, DIAG_WARNING, (src_loc){c->ini_path, e->line, e->key_col},
+                           "'%s' is not an option Alembic reads; it is ignored", e->key);
+        d->span = (int)strlen(e->key);
+        diag_set_hint(dl, d, "did you mean '%s'?", near);
+    }
 
 #define GET(sec, key, var)                                                                        \
     const ini_entry *var##_e = find_entry(&es, sec, key);                                         \
     const char *var = var##_e ? interpolate(a, &es, c->ini_path, c->here, sec, var##_e, dl) : NULL; \
     if (var##_e && !var) goto fail;
 
-    GET("alembic", "script_location", script_location)
-    GET("alembic", "file_template", file_template)
-    GET("alembic", "truncate_slug_length", truncate)
-    GET("alembic", "timezone", timezone)
-    GET("alembic", "sqlalchemy.url", url)
+    const char *sec = c->section;
+    GET(sec, "script_location", script_location)
+    GET(sec, "file_template", file_template)
+    GET(sec, "truncate_slug_length", truncate)
+    GET(sec, "timezone", timezone)
+    GET(sec, "sqlalchemy.url", url)
+    GET(sec, "version_locations", locations)
+    GET(sec, "path_separator", path_sep)
+    GET(sec, "version_path_separator", version_sep)
+    GET(sec, "recursive_version_locations", recursive)
+    GET(sec, "sourceless", sourceless)
+    GET(sec, "output_encoding", encoding)
+    GET(sec, "revision_environment", revision_env)
+    GET(sec, "prepend_sys_path", prepend_sys_path)
+    GET("retort", "version_table", version_table)
+    GET("retort", "version_table_schema", version_table_schema)
     GET("retort", "models", models)
     GET("retort", "exclude_tables", exclude)
     GET("retort", "render_as_batch", batch)
@@ -332,14 +556,94 @@ static int config_from_text(const char *ini_path, char *text, retort_config **ou
 
     if (!script_location || !*script_location) {
         diag *d = diag_add(dl, DIAG_ERROR, (src_loc){c->ini_path, 0, 0},
-                           "no 'script_location' in the [alembic] section");
-        diag_set_hint(dl, d, "add 'script_location = alembic' under [alembic]");
+                           "No 'script_location' key found in configuration.");
+        diag_set_hint(dl, d, "add 'script_location = alembic' under [%s]%s", c->section,
+                      strcmp(c->section, "alembic") ? " (the section -n/--name names)" : "");
         goto fail;
     }
     /* Like Alembic, a relative script_location is relative to the current
     ** directory; %(here)s makes it relative to alembic.ini. */
     c->script_location = script_location;
     c->versions_dir = arena_printf(a, "%s/versions", c->script_location);
+    (void)prepend_sys_path;     /* env.py's import path: retort runs no env.py */
+    if (locations && *locations) {
+        const ini_entry *sep_e = path_sep_e ? path_sep_e : version_sep_e;
+        const char *sep = path_sep_e ? path_sep : version_sep;
+        if (split_locations(a, dl, c->ini_path, locations_e, locations, sep_e, sep, &c->version_locations) != 0)
+            goto fail;
+        c->version_locations_loc = (src_loc){c->ini_path, locations_e->line, locations_e->value_col};
+        if (c->version_locations.len) c->versions_dir = c->version_locations.items[0];
+    } else if ((path_sep_e || version_sep_e) && (path_sep_e ? path_sep : version_sep)) {
+        const ini_entry *sep_e = path_sep_e ? path_sep_e : version_sep_e;
+        const char *sep = path_sep_e ? path_sep : version_sep;
+        str_vec none = {0};
+        if (split_locations(a, dl, c->ini_path, sep_e, "", sep_e, sep, &none) != 0) goto fail;
+    }
+    if (alembic_bool(dl, c->ini_path, recursive_e, recursive, &c->recursive_version_locations) != 0 ||
+        alembic_bool(dl, c->ini_path, sourceless_e, sourceless, &c->sourceless) != 0)
+        goto fail;
+    if (sourceless_e) c->sourceless_loc = (src_loc){c->ini_path, sourceless_e->line, sourceless_e->value_col};
+    /* revision_environment is util.asbool in Alembic: true/yes/on/y/t/1. */
+    if (revision_env && *revision_env) {
+        static const char *const yes[] = {"true", "yes", "on", "y", "t", "1"};
+        static const char *const no[] = {"false", "no", "off", "n", "f", "0"};
+        bool ok = false;
+        for (size_t k = 0; k < 6; k++) {
+            if (!strcasecmp(revision_env, yes[k])) { c->revision_environment = true; ok = true; }
+            if (!strcasecmp(revision_env, no[k])) ok = true;
+        }
+        if (!ok) {
+            diag *d = value_error(dl, c->ini_path, revision_env_e, "String is not true/false: '%s'", revision_env);
+            diag_set_hint(dl, d, "Alembic's message (util.asbool): write true or false");
+            goto fail;
+        }
+    }
+    /* output_encoding: the encoding of a new revision file.  Python reads a
+    ** source file without a coding line as UTF-8, and so does retort: it
+    ** writes UTF-8 (any of Python's spellings) or ASCII (refusing a file
+    ** that is not), nothing else. */
+    c->output_encoding = "utf-8";
+    if (encoding && *encoding) {
+        char norm[32];
+        size_t n = 0;
+        for (const char *q = encoding; *q && n + 1 < sizeof norm; q++)
+            norm[n++] = *q == '-' || *q == ' ' ? '_' : (char)tolower((unsigned char)*q);
+        norm[n] = '\0';
+        static const char *const utf8[] = {"utf_8", "utf8", "u8", "utf", "cp65001", "utf8_ucs2", "utf8_ucs4"};
+        static const char *const ascii[] = {"ascii", "us_ascii", "646", "us"};
+        const char *enc = NULL;
+        for (size_t k = 0; k < sizeof utf8 / sizeof *utf8; k++) if (!strcmp(norm, utf8[k])) enc = "utf-8";
+        for (size_t k = 0; k < sizeof ascii / sizeof *ascii; k++) if (!strcmp(norm, ascii[k])) enc = "ascii";
+        if (!enc) {
+            diag *d = value_error(dl, c->ini_path, encoding_e, "retort cannot write revision files in '%s'", encoding);
+            diag_set_hint(dl, d, "retort writes UTF-8 or ASCII: a revision file has no coding line, and Python (and "
+                                 "retort) read such a file as UTF-8, so any other encoding would not load; "
+                                 "write output_encoding = utf-8 or leave it out");
+            goto fail;
+        }
+        c->output_encoding = enc;
+        c->output_encoding_loc = (src_loc){c->ini_path, encoding_e->line, encoding_e->value_col};
+    }
+    c->version_table = version_table && *version_table ? version_table : "alembic_version";
+    c->version_table_schema = version_table_schema && *version_table_schema ? version_table_schema : NULL;
+    {
+        const ini_entry *vt[] = {version_table_e, version_table_schema_e};
+        const char *vv[] = {c->version_table, c->version_table_schema};
+        for (size_t k = 0; k < 2; k++) {
+            if (!vt[k] || !vv[k]) continue;
+            bool ok = isalpha((unsigned char)vv[k][0]) || vv[k][0] == '_';
+            for (const char *q = vv[k]; *q; q++) ok &= isalnum((unsigned char)*q) || *q == '_';
+            if (!ok || strlen(vv[k]) > 63) {
+                diag *d = value_error(dl, c->ini_path, vt[k], "%s must be a plain SQL name (letters, digits, '_'; "
+                                                              "at most 63), not '%s'", vt[k]->key, vv[k]);
+                diag_set_hint(dl, d, "the same name env.py passes to context.configure(%s=...)", vt[k]->key);
+                goto fail;
+            }
+        }
+    }
+    if (read_hooks(c, &es, dl) != 0) goto fail;
+    /* autogenerate leaves the version table alone, whatever its name */
+    if (strcmp(c->version_table, "alembic_version") != 0) vec_push(a, &c->exclude_tables, c->version_table);
     c->file_template = file_template && *file_template ? file_template : "%(rev)s_%(slug)s";
     if (file_template && *file_template) {
         size_t at;
@@ -434,6 +738,10 @@ fail:
 }
 
 int config_load(const char *ini_path, retort_config **out, diag_list *dl) {
+    return config_load_section(ini_path, NULL, out, dl);
+}
+
+int config_load_section(const char *ini_path, const char *section, retort_config **out, diag_list *dl) {
     *out = NULL;
     char *text = read_file(ini_path, NULL);
     if (!text) {
@@ -442,7 +750,7 @@ int config_load(const char *ini_path, retort_config **out, diag_list *dl) {
                              "or create a project with 'retort init alembic'");
         return -1;
     }
-    int rc = config_from_text(ini_path, text, out, dl);
+    int rc = config_from_text(ini_path, section, text, out, dl);
     free(text);
     return rc;
 }
@@ -451,7 +759,7 @@ int config_load_string(const char *ini_path, const char *text, retort_config **o
     *out = NULL;
     char *copy = strdup(text);
     if (!copy) util_oom();
-    int rc = config_from_text(ini_path, copy, out, dl);
+    int rc = config_from_text(ini_path, NULL, copy, out, dl);
     free(copy);
     return rc;
 }

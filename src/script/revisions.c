@@ -1100,46 +1100,140 @@ static int cmp_str(const void *x, const void *y) {
     return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
-int revisions_load(const char *dir, revision_set **out, diag_list *dl) {
-    *out = NULL;
-    DIR *d = opendir(dir);
-    if (!d) {
-        diag *dg = diag_add(dl, DIAG_ERROR, (src_loc){dir, 0, 0}, "cannot open the versions folder: %s", strerror(errno));
-        diag_set_hint(dl, dg, "check script_location in alembic.ini; 'retort init' creates the folder");
-        return -1;
-    }
+static revision_set *revision_set_new(void) {
     arena *a = arena_new();
     revision_set *rs = arena_alloc(a, sizeof *rs);
     rs->arena = a;
     rs->by_id = strmap_new(a);
-    str_vec files = {0};
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        size_t n = strlen(e->d_name);
-        /* Alembic skips __init__* (and .#* editor locks); retort also
-        ** skips every hidden file. */
-        if (n > 3 && !strcmp(e->d_name + n - 3, ".py") && e->d_name[0] != '.' && strncmp(e->d_name, "__init__", 8) != 0)
-            vec_push(a, &files, arena_printf(a, "%s/%s", dir, e->d_name));
-    }
-    closedir(d);
-    if (files.len) qsort(files.items, files.len, sizeof *files.items, cmp_str);
+    return rs;
+}
+
+/* Is name a revision source Alembic reads?  *.py, but not __init__* (nor,
+** retort's own rule, a hidden file). */
+static bool is_source_name(const char *name) {
+    size_t n = strlen(name);
+    return n > 3 && !strcmp(name + n - 3, ".py") && name[0] != '.' && strncmp(name, "__init__", 8) != 0;
+}
+
+/* With sourceless = true, Alembic also loads dir/x.pyc (x.pyo) when there
+** is no x.py, and __pycache__/x.*.pyc when dir has no entry named x.*:
+** retort reads no bytecode, so each such file is an error at its path. */
+static int check_sourceless(arena *a, const char *dir, const str_vec *names, const retort_config *c, diag_list *dl) {
     int rc = 0;
-    for (size_t i = 0; i < files.len; i++) {
+    str_vec compiled = {0};
+    for (size_t i = 0; i < names->len; i++) {
+        const char *nm = names->items[i];
+        size_t n = strlen(nm);
+        if (n > 4 && (!strcmp(nm + n - 4, ".pyc") || !strcmp(nm + n - 4, ".pyo")) && strncmp(nm, "__init__", 8) &&
+            strncmp(nm, ".#", 2)) {
+            const char *src = arena_printf(a, "%s/%.*s", dir, (int)(n - 1), nm);
+            struct stat st;
+            if (stat(src, &st) != 0) vec_push(a, &compiled, arena_printf(a, "%s/%s", dir, nm));
+        }
+    }
+    const char *cache = arena_printf(a, "%s/__pycache__", dir);
+    DIR *d = opendir(cache);
+    if (d) {
+        str_vec found = {0};
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            size_t n = strlen(e->d_name);
+            if (n < 5 || strcmp(e->d_name + n - 4, ".pyc") || !strncmp(e->d_name, "__init__", 8)) continue;
+            size_t stem = strcspn(e->d_name, ".");
+            bool has = false;
+            for (size_t i = 0; i < names->len && !has; i++)
+                has = strcspn(names->items[i], ".") == stem && !strncmp(names->items[i], e->d_name, stem);
+            if (!has) vec_push(a, &found, arena_printf(a, "%s/%s", cache, e->d_name));
+        }
+        closedir(d);
+        if (found.len) qsort(found.items, found.len, sizeof *found.items, cmp_str);
+        for (size_t i = 0; i < found.len; i++) vec_push(a, &compiled, found.items[i]);
+    }
+    for (size_t i = 0; i < compiled.len; i++) {
+        diag *dg = diag_add(dl, DIAG_ERROR, (src_loc){compiled.items[i], 0, 0},
+                            "a compiled revision without its source: retort reads .py files only");
+        diag_set_hint(dl, dg, "sourceless = true (%s:%d) lets Alembic load bytecode, which retort cannot read: "
+                              "put the .py file beside it, or run this command with python3 -m alembic",
+                      c->sourceless_loc.file, c->sourceless_loc.line);
+        rc = -1;
+    }
+    return rc;
+}
+
+/* The revision sources of dir in Alembic's order (names sorted), and with
+** recursive, of its subfolders after them, depth first in name order (as
+** os.walk with its folder list sorted; symbolic links to folders are not
+** followed, as os.walk does not follow them).  An explicit stack: no
+** recursion on folder depth. */
+static int list_sources(arena *a, const char *top, const retort_config *c, str_vec *files, diag_list *dl) {
+    bool recursive = c && c->recursive_version_locations, sourceless = c && c->sourceless;
+    str_vec stack = {0};
+    vec_push(a, &stack, top);
+    int rc = 0;
+    while (stack.len) {
+        const char *dir = stack.items[--stack.len];
+        DIR *d = opendir(dir);
+        if (!d) {
+            diag *dg = diag_add(dl, DIAG_ERROR, (src_loc){dir, 0, 0}, "cannot open the versions folder: %s",
+                                strerror(errno));
+            diag_set_hint(dl, dg, "check script_location (and version_locations) in alembic.ini; 'retort init' "
+                                  "creates the folder");
+            return -1;
+        }
+        str_vec names = {0}, subdirs = {0};
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            vec_push(a, &names, arena_strdup(a, e->d_name));
+        }
+        closedir(d);
+        if (names.len) qsort(names.items, names.len, sizeof *names.items, cmp_str);
+        for (size_t i = 0; i < names.len; i++) {
+            const char *path = arena_printf(a, "%s/%s", dir, names.items[i]);
+            struct stat st;
+            if (recursive && lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) vec_push(a, &subdirs, path);
+            else if (is_source_name(names.items[i])) vec_push(a, files, path);
+        }
+        if (sourceless && check_sourceless(a, dir, &names, c, dl) != 0) rc = -1;
+        for (size_t i = subdirs.len; i-- > 0;) vec_push(a, &stack, subdirs.items[i]);
+    }
+    return rc;
+}
+
+/* Read the headers of files into rs (each once: a file reached twice, by
+** two locations or a link, is read the first time only, with Alembic's
+** warning). */
+static int read_headers(revision_set *rs, const str_vec *files, strmap *seen, diag_list *dl) {
+    arena *a = rs->arena;
+    int rc = 0;
+    for (size_t i = 0; i < files->len; i++) {
         /* Only regular files (or symlinks to them) are read: opening a
         ** FIFO would block (Alembic hangs there), a device may do
         ** anything.  A symlink to nothing is an error (a revision may be
         ** missing); anything else cannot be a revision: a warning. */
         struct stat st;
-        if (stat(files.items[i], &st) == 0 && !S_ISREG(st.st_mode)) {
-            diag *dg = diag_add(dl, DIAG_WARNING, (src_loc){files.items[i], 0, 0},
+        if (stat(files->items[i], &st) == 0 && !S_ISREG(st.st_mode)) {
+            diag *dg = diag_add(dl, DIAG_WARNING, (src_loc){files->items[i], 0, 0},
                                 "skipped: %s, not a revision file", file_type_name(st.st_mode));
             diag_set_hint(dl, dg, "retort reads only regular files (and symbolic links to them) in the versions "
                                   "folder; remove it or rename it so that it does not end in .py (Alembic %s it)",
                           S_ISFIFO(st.st_mode) ? "hangs reading" : "fails on");
             continue;
         }
+        if (seen) {
+            char *real = realpath(files->items[i], NULL);
+            const char *key = real ? arena_strdup(a, real) : files->items[i];
+            free(real);
+            if (strmap_get(seen, key)) {
+                diag *dg = diag_add(dl, DIAG_WARNING, (src_loc){files->items[i], 0, 0},
+                                    "File %s loaded twice! ignoring. Please ensure version_locations is unique.", key);
+                diag_set_hint(dl, dg, "Alembic's warning: two entries of version_locations reach the same file");
+                continue;
+            }
+            strmap_put(seen, key, (void *)key);
+        }
         revision_header *h;
-        if (revision_header_read(a, files.items[i], &h, dl) != 0) { rc = -1; continue; }
+        if (revision_header_read(a, files->items[i], &h, dl) != 0) { rc = -1; continue; }
         revision_header *prev = strmap_put(rs->by_id, h->revision, h);
         if (prev) {
             diag *dg = diag_add(dl, DIAG_ERROR, (src_loc){h->path, h->line_of_revision, 1},
@@ -1150,7 +1244,43 @@ int revisions_load(const char *dir, revision_set **out, diag_list *dl) {
         }
         vec_push(a, &rs->revisions, h);
     }
-    if (rc != 0) { arena_free(a); return -1; }
+    return rc;
+}
+
+int revisions_load(const char *dir, revision_set **out, diag_list *dl) {
+    *out = NULL;
+    revision_set *rs = revision_set_new();
+    str_vec files = {0};
+    if (list_sources(rs->arena, dir, NULL, &files, dl) != 0 || read_headers(rs, &files, NULL, dl) != 0) {
+        revisions_free(rs);
+        return -1;
+    }
+    *out = rs;
+    return 0;
+}
+
+int revisions_load_config(const retort_config *c, revision_set **out, diag_list *dl) {
+    *out = NULL;
+    revision_set *rs = revision_set_new();
+    arena *a = rs->arena;
+    str_vec files = {0};
+    int rc = 0;
+    if (!c->version_locations.len) {
+        rc = list_sources(a, c->versions_dir, c, &files, dl);
+    } else {
+        /* Alembic skips a location that does not exist (a new one is
+        ** created when a revision is written there). */
+        for (size_t i = 0; i < c->version_locations.len && rc == 0; i++) {
+            struct stat st;
+            if (stat(c->version_locations.items[i], &st) != 0) continue;
+            rc = list_sources(a, c->version_locations.items[i], c, &files, dl);
+        }
+    }
+    if (rc == 0) rc = read_headers(rs, &files, strmap_new(a), dl);
+    if (rc != 0) {
+        revisions_free(rs);
+        return -1;
+    }
     *out = rs;
     return 0;
 }

@@ -11,12 +11,39 @@
 
 /* ------------------------------------------------------------ alembic.ini */
 
+/* One hook of [post_write_hooks] (hooks = a, b; a.type = exec ...), run
+** after a revision file is written, as Alembic runs them. */
+typedef enum write_hook_type { HOOK_EXEC, HOOK_CONSOLE_SCRIPTS, HOOK_MODULE } write_hook_type;
+typedef struct write_hook {
+    const char *name;
+    write_hook_type type;
+    const char *program;            /* exec: .executable; console_scripts: .entrypoint;
+                                    ** module: .module */
+    const char *options;            /* .options ("" when unset) */
+    const char *cwd;                /* .cwd, or NULL */
+    src_loc loc;                    /* its .type line */
+} write_hook;
+
 typedef struct retort_config {
     arena *arena;
     const char *ini_path;
+    const char *section;            /* the section read for Alembic's keys: "alembic",
+                                    ** or the one -n/--name names */
     const char *here;               /* folder of alembic.ini (%(here)s) */
     const char *script_location;    /* resolved against `here` */
-    const char *versions_dir;       /* <script_location>/versions */
+    const char *versions_dir;       /* <script_location>/versions, or the first of
+                                    ** version_locations */
+    str_vec version_locations;      /* version_locations, split as Alembic splits it
+                                    ** (path_separator / version_path_separator);
+                                    ** empty: versions_dir alone */
+    src_loc version_locations_loc;
+    bool recursive_version_locations;   /* subfolders too (Alembic 1.10+) */
+    bool sourceless;                /* sourceless = true: .pyc revisions exist */
+    src_loc sourceless_loc;
+    const char *output_encoding;    /* "utf-8" or "ascii" (what retort can write) */
+    src_loc output_encoding_loc;
+    bool revision_environment;      /* env.py would run for `revision` */
+    VEC(write_hook) hooks;          /* [post_write_hooks], in `hooks` order */
     const char *file_template;      /* after ConfigParser interpolation */
     int truncate_slug_length;       /* default 40 */
     const char *timezone;           /* the TZ value of the configured zone ("UTC0",
@@ -29,6 +56,8 @@ typedef struct retort_config {
     bool render_as_batch;           /* default true: batch_alter_table blocks */
     const char *pg_schema;          /* default public */
     int backup_keep;                /* SQLite backups kept, newest first (5) */
+    const char *version_table;      /* default alembic_version (env.py's version_table) */
+    const char *version_table_schema;   /* PostgreSQL schema of it; NULL: the search path */
 } retort_config;
 
 /* Read alembic.ini as Alembic does (Python's ConfigParser, strict: a
@@ -40,6 +69,9 @@ typedef struct retort_config {
 ** here, for every command (Alembic checks them only when it writes a
 ** revision).  Returns 0, or -1 with located diagnostics. */
 int config_load(const char *ini_path, retort_config **out, diag_list *dl);
+/* The same, reading Alembic's keys from `section` (Alembic's -n/--name;
+** NULL: "alembic"). */
+int config_load_section(const char *ini_path, const char *section, retort_config **out, diag_list *dl);
 /* The same for an in-memory text, read as the contents of ini_path (which
 ** gives %(here)s and the diagnostics' file name; it need not exist). */
 int config_load_string(const char *ini_path, const char *text, retort_config **out, diag_list *dl);
@@ -83,6 +115,14 @@ int revision_header_parse(arena *a, const char *path, const char *text, size_t l
 ** device, a folder) is skipped with a warning, as it cannot hold a revision
 ** (Alembic hangs on a FIFO).  Every other file must be a revision. */
 int revisions_load(const char *dir, revision_set **out, diag_list *dl);
+/* The revisions of a project: every folder of version_locations in order
+** (a missing one is skipped, as Alembic skips it; a file reached twice is
+** read once, with Alembic's warning), their subfolders with
+** recursive_version_locations (sorted, depth first, as os.walk with sorted
+** folders), or versions_dir alone.  With sourceless, a compiled revision
+** (.pyc/.pyo, or a .pyc in __pycache__) that has no .py beside it is an error:
+** retort reads sources only. */
+int revisions_load_config(const retort_config *c, revision_set **out, diag_list *dl);
 void revisions_free(revision_set *rs);
 
 /* Does text[0..len) hold valid UTF-8 (strict, as Python decodes source)?

@@ -575,22 +575,35 @@ static void test_version_statements(void **state) {
     const dialect *dialects[] = {dialect_sqlite(), dialect_postgresql()};
     for (int i = 0; i < 2; i++) {
         const dialect *d = dialects[i];
-        assert_string_equal(sql_create_version_table(a, d),
+        assert_string_equal(sql_create_version_table(a, d, NULL),
                             "CREATE TABLE alembic_version (\n"
                             "    version_num VARCHAR(32) NOT NULL, \n"
                             "    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n"
                             ")");
-        assert_string_equal(sql_update_version(a, d, "aaa", "bbb"),
+        assert_string_equal(sql_update_version(a, d, NULL, "aaa", "bbb"),
                             "UPDATE alembic_version SET version_num='bbb' WHERE alembic_version.version_num = 'aaa'");
-        assert_string_equal(sql_delete_version(a, d, "o'k"),
+        assert_string_equal(sql_delete_version(a, d, NULL, "o'k"),
                             "DELETE FROM alembic_version WHERE alembic_version.version_num = 'o''k'");
-        assert_string_equal(sql_drop_version_table(a, d), "DROP TABLE alembic_version");
+        assert_string_equal(sql_drop_version_table(a, d, NULL), "DROP TABLE alembic_version");
     }
-    assert_string_equal(sql_insert_version(a, dialect_sqlite(), "aaa"),
+    assert_string_equal(sql_insert_version(a, dialect_sqlite(), NULL, "aaa"),
                         "INSERT INTO alembic_version (version_num) VALUES ('aaa')");
-    assert_string_equal(sql_insert_version(a, dialect_postgresql(), "aaa"),
+    assert_string_equal(sql_insert_version(a, dialect_postgresql(), NULL, "aaa"),
                         "INSERT INTO alembic_version (version_num) VALUES ('aaa') "
                         "RETURNING alembic_version.version_num");
+    /* version_table / version_table_schema, as Alembic renders them */
+    const version_table vt = {"my_versions", "audit"};
+    const dialect *pg = dialect_postgresql();
+    assert_string_equal(sql_create_version_table(a, pg, &vt),
+                        "CREATE TABLE audit.my_versions (\n"
+                        "    version_num VARCHAR(32) NOT NULL, \n"
+                        "    CONSTRAINT my_versions_pkc PRIMARY KEY (version_num)\n"
+                        ")");
+    assert_string_equal(sql_insert_version(a, pg, &vt, "r1"),
+                        "INSERT INTO audit.my_versions (version_num) VALUES ('r1') RETURNING audit.my_versions.version_num");
+    assert_string_equal(sql_update_version(a, pg, &vt, "r1", "r2"),
+                        "UPDATE audit.my_versions SET version_num='r2' WHERE audit.my_versions.version_num = 'r1'");
+    assert_string_equal(sql_drop_version_table(a, pg, &vt), "DROP TABLE audit.my_versions");
     arena_free(a);
 }
 

@@ -142,7 +142,7 @@ static void config_errors_are_located(void **state) {
     assert_int_equal(dl.items.items[1].loc.line, 2);
     ini = write_tmp("bad3.ini", "[alembic]\nsqlalchemy.url = sqlite:///x.db\n");
     assert_int_equal(config_load(ini, &c, &dl), -1);
-    assert_string_equal(dl.items.items[2].message, "no 'script_location' in the [alembic] section");
+    assert_string_equal(dl.items.items[2].message, "No 'script_location' key found in configuration.");
     assert_int_equal(config_load("/nonexistent/alembic.ini", &c, &dl), -1);
     diag_list_free(&dl);
 }
