@@ -148,6 +148,16 @@ static unsigned column_changes(differ *df, const column *want, const column *cur
     return what;
 }
 
+/* Does a column's generation differ (computed or not, stored or not, the
+** expression)?  No database alters that in place (PostgreSQL 15 cannot):
+** the column is dropped and added again. */
+static bool generated_differs(differ *df, const column *want, const column *cur) {
+    if (!want->generated != !cur->generated) return true;
+    if (!want->generated) return false;
+    if (want->generated_stored != cur->generated_stored) return true;
+    return strcmp(normalize_expr(df->a, want->generated), normalize_expr(df->a, cur->generated)) != 0;
+}
+
 /* ----------------------------------------- what the models cannot say */
 
 /* The rule: what the database has and the IR (or the model language)
@@ -640,6 +650,22 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
         if (!paired[i]) emit(df, (op){.kind = OP_ADD_COLUMN, .table_name = tn, .column = want->columns.items[i]});
     for (size_t i = 0; i < nw; i++) {
         if (!paired[i]) continue;
+        if (!column_unmodeled(df->a, paired[i]) && generated_differs(df, want->columns.items[i], paired[i])) {
+            if (!paired[i]->generated) {
+                diag *d = diag_add(df->dl, DIAG_WARNING, want->columns.items[i]->loc,
+                                   "column '%s.%s' becomes computed: it is dropped and added again, and its "
+                                   "values are replaced by the computed ones", tn, paired[i]->name);
+                diag_set_hint(df->dl, d, "copy the values elsewhere first (op.execute) if they must be kept");
+            } else if (!want->columns.items[i]->generated) {
+                diag *d = diag_add(df->dl, DIAG_WARNING, want->columns.items[i]->loc,
+                                   "column '%s.%s' is no longer computed: it is dropped and added again, empty",
+                                   tn, paired[i]->name);
+                diag_set_hint(df->dl, d, "fill it in the migration (op.execute(\"UPDATE ...\")) if it needs values");
+            }
+            emit(df, (op){.kind = OP_DROP_COLUMN, .table_name = tn, .column = paired[i]});
+            emit(df, (op){.kind = OP_ADD_COLUMN, .table_name = tn, .column = want->columns.items[i]});
+            continue;
+        }
         unsigned what = column_changes(df, want->columns.items[i], paired[i]);
         const char *why = what ? column_unmodeled(df->a, paired[i]) : NULL;
         if (why)

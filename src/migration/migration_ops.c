@@ -786,6 +786,27 @@ static column *convert_column(conv *c, const py_value *v, table *t, index_list *
     if (want_string_or_none(c, b.v[6], "comment", &col->comment)) return NULL;
     /* default= / onupdate= / doc= / info= / key= only matter to Python code. */
     if (refuse_options(c, &b, 13, 19, P)) return NULL;
+    /* sa.Computed('expr', persisted=True|False|None): a generated column,
+    ** stored unless persisted=False (None: the database's default, which
+    ** is stored on PostgreSQL and virtual on SQLite). */
+    for (size_t i = 0; i < rest.len; i++) {
+        const py_value *r = deref(c, rest.items[i]);
+        if (!is_call_to(c, r, "sa.Computed")) continue;
+        static const char *const PC[] = {"sqltext", "persisted"};
+        bound cb;
+        if (bind(c, r, "sa.Computed", PC, 2, &cb) || want_sql(c, cb.v[0], "a computed expression", &col->generated))
+            return NULL;
+        if (!col->generated) {
+            fail(c, L(c, r->loc), "sa.Computed() needs its SQL expression");
+            return NULL;
+        }
+        col->generated_stored = !(c->d && c->d->kind == DIALECT_SQLITE);
+        if (cb.v[1] && cb.v[1]->kind != PY_NONE && want_bool(c, cb.v[1], "persisted", &col->generated_stored, NULL))
+            return NULL;
+        memmove(&rest.items[i], &rest.items[i + 1], (rest.len - i - 1) * sizeof *rest.items);
+        rest.len--;
+        i--;
+    }
     if (!t && (pk || unique || index || rest.len)) {
         fail(c, L(c, v->loc), "primary_key, unique, index and sa.ForeignKey on a column are only supported in "
                               "op.create_table()");

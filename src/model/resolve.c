@@ -147,6 +147,8 @@ typedef struct field_spec {
     autoincrement_mode autoincrement;
     server_default def;
     const char *comment, *map, *renamed_from;
+    const char *computed;       /* @computed("expr"): the expression, or NULL */
+    bool computed_stored;
     ast_attr *map_attr;
     ast_attr *fk;               /* the @foreign_key attribute, or NULL */
     const char *fk_table, *fk_column, *fk_name, *fk_ondelete, *fk_onupdate;
@@ -552,6 +554,31 @@ static bool attr_renamed_from(resolver *r, ast_attr *at, const char *what, field
     return one_string_arg(r, at, what, "@renamed_from(\"old_column_name\")", &fs->renamed_from);
 }
 
+/* @computed("sql") / @computed("sql", stored=false): a generated column
+** (SQLAlchemy's Computed).  Stored unless stored=false (SQLite's VIRTUAL;
+** PostgreSQL has stored ones only). */
+static bool attr_computed(resolver *r, ast_attr *at, const char *what, field_spec *fs) {
+    static const char *const kw[] = {"stored"};
+    const char *example = "@computed(\"price * quantity\")";
+    bool ok = check_keywords(r, what, &at->args, kw, 1);
+    if (positional_count(&at->args) != 1) {
+        diag *d = rerr(r, at->loc, at->span, "@computed needs one SQL expression");
+        HINT(r, d, "write %s", example);
+        return false;
+    }
+    if (!want_string(r, what, "the expression", positional(&at->args, 0), &fs->computed, "\"price * quantity\""))
+        return false;
+    fs->computed_stored = true;
+    ast_value *st = keyword(&at->args, "stored");
+    if (st && st->kind != AST_BOOL) {
+        diag *d = rerr(r, st->loc, st->span, "stored must be true or false");
+        HINT(r, d, "write @computed(\"a + b\", stored=false) for a virtual column (SQLite)");
+        return false;
+    }
+    if (st) fs->computed_stored = st->boolean;
+    return ok;
+}
+
 static bool attr_foreign_key(resolver *r, ast_attr *at, const char *what, field_spec *fs) {
     (void)what;
     fs->fk = at;
@@ -567,7 +594,7 @@ static const struct attr_def {
     {"primary_key", attr_primary_key}, {"autoincrement", attr_autoincrement}, {"unique", attr_unique},
     {"index", attr_index},             {"default", attr_default},             {"comment", attr_comment},
     {"map", attr_map},                 {"foreign_key", attr_foreign_key},     {"renamed_from", attr_renamed_from},
-    {"override", attr_override},
+    {"override", attr_override},       {"computed", attr_computed},
 };
 #define N_ATTRS (sizeof ATTRS / sizeof ATTRS[0])
 
@@ -624,6 +651,12 @@ static field_spec *field_spec_of(resolver *r, ast_field *f) {
         const struct attr_def *ad = attr_def_of(at->name);
         if (!ad) unknown_attr(r, at, what);
         if (!ad || !ad->read(r, at, what, fs)) fs->ok = false;
+    }
+    if (fs->computed && (fs->def.kind != DEFAULT_NONE || fs->primary_key)) {
+        diag *d = rerr(r, f->loc, f->span, "computed column '%s' cannot have %s", f->name,
+                       fs->primary_key ? "@primary_key" : "a @default");
+        HINT(r, d, "its value is the @computed expression; remove the %s", fs->primary_key ? "@primary_key" : "@default");
+        fs->ok = false;
     }
     if (fs->primary_key && fs->nullable) {
         diag *d = rerr(r, f->type.loc, f->type.span, "primary key column '%s' cannot be nullable", f->name);
@@ -1125,6 +1158,8 @@ static bool add_columns(resolver *r, model_info *mi, table *t) {
         c->comment = sdup(r, fs->comment);
         c->autoincrement = fs->autoincrement;
         c->renamed_from = sdup(r, fs->renamed_from);
+        c->generated = sdup(r, fs->computed);
+        c->generated_stored = fs->computed_stored;
         c->loc = schema_loc(r, f->loc);
         strmap_put(mi->column_by_field, f->name, c);
     }

@@ -159,7 +159,7 @@ db_object *schema_add_object(schema *s, const char *kind, const char *name, cons
 }
 
 const char *column_unmodeled(arena *a, const column *c) {
-    if (c->generated) return "it is a generated column, which the models cannot declare";
+    if (c->generated && !*c->generated) return "it is a generated column whose expression retort could not read";
     if (c->type.kind == TYPE_OTHER) {
         if (!c->type.raw || !*c->type.raw) return "it has no declared type";
         return arena_printf(a, "its type %s has no model spelling", c->type.raw);

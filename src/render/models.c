@@ -28,7 +28,7 @@
 **
 ** What the model language cannot say is written as a `#` comment where it
 ** would stand, with a note (a warning of `retort pull`) at that line: a
-** column whose type has no model spelling, a generated column, an index on
+** column whose type has no model spelling, an index on
 ** an expression, a foreign key to a table the models do not declare, a
 ** table without a primary key (the whole model commented out), a name
 ** longer than 63 bytes, an index or constraint name used twice in the
@@ -363,9 +363,8 @@ static void plan_tables(puller *p) {
             const column *c = pc->c;
             col_type mt;
             pc->type = model_type_of(p, c, &mt);
-            if (c->generated)
-                pc->why_not = arena_printf(p->a, "a generated column (%s AS (%s)) has no model spelling",
-                                           c->generated_stored ? "STORED" : "VIRTUAL", comment_text(p->a, c->generated));
+            if (c->generated && !*c->generated)
+                pc->why_not = "a generated column whose expression retort could not read";
             else if (!pc->type)
                 pc->why_not = arena_printf(p->a, "type %s has no model spelling",
                                            mstr(p->a, c->type.raw ? c->type.raw : col_type_to_string(p->a, &c->type)));
@@ -716,7 +715,10 @@ static void write_columns(puller *p, pull_table *pt) {
         if (ai) attrs[na++] = ai;
         if (pc->unique_attr) attrs[na++] = "@unique";
         if (pc->index_attr) attrs[na++] = "@index";
-        if (*def) attrs[na++] = def;
+        if (*def && !c->generated) attrs[na++] = def;
+        if (c->generated)
+            attrs[na++] = c->generated_stored ? arena_printf(a, "@computed(%s)", mstr(a, c->generated))
+                                              : arena_printf(a, "@computed(%s, stored=false)", mstr(a, c->generated));
         if (pc->fk_attr) {
             const foreign_key *fk = pc->fk_attr;
             const char *name = pc->fk_name;

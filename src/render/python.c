@@ -327,7 +327,9 @@ static const char *render_default(renderer *r, const server_default *d) {
 static const char *render_column(renderer *r, const char *table, const column *c) {
     strbuf sb = STRBUF_INIT;
     sb_printf(&sb, "sa.Column(%s, %s", py_str(r, c->name), render_type(r, &c->type, table, c->name));
-    const char *def = render_default(r, &c->server_default);
+    if (c->generated)
+        sb_printf(&sb, ", sa.Computed(%s, persisted=%s)", py_str(r, c->generated), c->generated_stored ? "True" : "False");
+    const char *def = c->generated ? NULL : render_default(r, &c->server_default);
     if (def) sb_printf(&sb, ", server_default=%s", def);
     if (c->autoincrement == AUTOINC_TRUE) sb_append(&sb, ", autoincrement=True");
     if (c->autoincrement == AUTOINC_FALSE) sb_append(&sb, ", autoincrement=False");

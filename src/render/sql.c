@@ -564,8 +564,11 @@ static bool sqlite_depends(const op *o, bool in_batch) {
     case OP_ADD_COLUMN:
         if (!o->column) return false;
         if (in_batch)
-            return o->column->server_default.kind == DEFAULT_NOW || o->column->server_default.kind == DEFAULT_SQL;
+            return o->column->server_default.kind == DEFAULT_NOW || o->column->server_default.kind == DEFAULT_SQL ||
+                   (o->column->generated && o->column->generated_stored);
         if (o->column->primary_key) return true;
+        /* SQLite adds a VIRTUAL generated column, never a STORED one */
+        if (o->column->generated && o->column->generated_stored) return true;
         if (!o->column->nullable && o->column->server_default.kind == DEFAULT_NONE) return true;
         return !sqlite_default_is_constant(&o->column->server_default);
     case OP_ALTER_COLUMN: return (o->alter & ~(unsigned)ALTER_COMMENT) != 0;
