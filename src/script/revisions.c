@@ -665,6 +665,23 @@ static module_name *bind_name(reader *r, const char *p, size_t n, const char *st
     return mn;
 }
 
+/* After a name at p: the '=' of `name = value` or `name: annotation =
+** value` (an annotation runs to the '=' outside brackets), or NULL when
+** the statement is something else (`name == x`, a call...). */
+static const char *assignment_equals(const reader *r, const char *p) {
+    const char *v = skip_inline(r, p);
+    if (v < r->end && *v == ':') {
+        int depth = 0;
+        while (v < r->end && !(*v == '=' && depth == 0) && *v != '\n') {
+            if (*v == '[' || *v == '(') depth++;
+            if (*v == ']' || *v == ')') depth--;
+            v++;
+        }
+    }
+    if (v >= r->end || *v != '=' || (v + 1 < r->end && v[1] == '=')) return NULL;
+    return v;
+}
+
 /* A top-level line at p that is not a header assignment: `NAME = value`
 ** or `NAME: annotation = value` (a constant when the value is one), or an
 ** import (the names it binds come from a module).  Anything else binds
@@ -708,16 +725,8 @@ static int module_statement(reader *r, const char *p) {
     }
     size_t n = dotted_len(r, p);
     if (!n || memchr(p, '.', n)) return 0;
-    const char *v = skip_inline(r, p + n);
-    if (v < r->end && *v == ':') {                  /* an annotation: up to '=' */
-        int depth = 0;
-        while (v < r->end && !(*v == '=' && depth == 0) && *v != '\n') {
-            if (*v == '[' || *v == '(') depth++;
-            if (*v == ']' || *v == ')') depth--;
-            v++;
-        }
-    }
-    if (v >= r->end || *v != '=' || (v + 1 < r->end && v[1] == '=')) return 0;
+    const char *v = assignment_equals(r, p + n);
+    if (!v) return 0;
     hv_kind kind;
     str_vec items = {0};
     ptr_vec at = {0};
@@ -770,16 +779,8 @@ static int header_assignment(const reader *r, const char *p, const char **value)
         size_t n = strlen(header_names[k]);
         if ((size_t)(r->end - p) < n || strncmp(p, header_names[k], n) != 0 || (p + n < r->end && ident_char(p[n])))
             continue;
-        const char *v = skip_inline(r, p + n);
-        if (v < r->end && *v == ':') {           /* an annotation: up to '=' */
-            int depth = 0;
-            while (v < r->end && !(*v == '=' && depth == 0) && *v != '\n') {
-                if (*v == '[' || *v == '(') depth++;
-                if (*v == ']' || *v == ')') depth--;
-                v++;
-            }
-        }
-        if (v >= r->end || *v != '=' || (v + 1 < r->end && v[1] == '=')) return -1;
+        const char *v = assignment_equals(r, p + n);
+        if (!v) return -1;
         *value = v + 1;
         return k;
     }
