@@ -46,6 +46,23 @@ def version_table_options():
     return options
 
 
+def search_path_options(url):
+    """[retort] schema of alembic.ini, on PostgreSQL: the session's
+    search_path is that schema (then public), as retort sets it, so that
+    tables created without schema= and alembic_version land where retort
+    reads them.  libpq's `options` sets it from the first statement on."""
+    fc = config.file_config
+    schema = fc.get("retort", "schema").strip() if fc.has_option("retort", "schema") else ""
+    if not schema or not url.startswith("postgresql"):
+        return {}
+    def ident(name):
+        if name.isidentifier() and name == name.lower() and name.isascii():
+            return name
+        return '"%s"' % name.replace('"', '""')
+    path = ident(schema) if schema == "public" else ident(schema) + ",public"
+    return {"connect_args": {"options": "-csearch_path=" + path.replace("\\", "\\\\").replace(" ", "\\ ")}}
+
+
 def run_migrations_offline():
     """Emit the SQL of the migrations instead of running it (--sql)."""
     context.configure(
@@ -63,7 +80,8 @@ def run_migrations_online():
     """Run the migrations in one transaction on a live connection."""
     section = dict(config.get_section(config.config_ini_section) or {})
     section["sqlalchemy.url"] = database_url()
-    connectable = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
+    connectable = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool,
+                                     **search_path_options(section["sqlalchemy.url"]))
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **version_table_options())
         with context.begin_transaction():

@@ -124,8 +124,9 @@ retort_status retort_pull(retort_project *p, const retort_pull_options *opt, ret
     model_files *mf = NULL;
     arena *a = arena_new();
     rc = RETORT_EDATABASE;
-    if (db_open(c->url, false, &db, &p->diags) != 0) goto done;
-    db->pg_schema = c->pg_schema;
+    if (db_open_at(c->url, false, &(db_place){c->pg_schema, c->version_table, c->version_table_schema}, &db,
+                   &p->diags) != 0)
+        goto done;
     introspect_options io = {.exclude_tables = &c->exclude_tables};
     if (introspect_database(db, &io, &current, &p->diags) != 0) goto done;
     const dialect *d = db->dialect;

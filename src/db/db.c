@@ -161,6 +161,45 @@ int db_open(const char *url, bool create_missing, db_conn **out, diag_list *dl) 
     return 0;
 }
 
+static int pg_failed(db_conn *c, PGresult *r, const char *what, diag_list *dl);
+
+/* The session's schema (see db_open_at). */
+static int use_pg_schema(db_conn *c, diag_list *dl) {
+    const char *params[1] = {c->pg_schema};
+    PGresult *r = PQexecParams(c->pg, "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", 1, NULL, params,
+                               NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) return pg_failed(c, r, "PostgreSQL: checking the schema", dl);
+    bool exists = PQntuples(r) == 1;
+    PQclear(r);
+    if (!exists) {
+        diag *d = diag_add(dl, DIAG_ERROR, (src_loc){0},
+                           "the PostgreSQL schema \"%s\" ([retort] schema) does not exist in %s", c->pg_schema,
+                           c->url_redacted);
+        diag_set_hint(dl, d, "create it first: CREATE SCHEMA %s", dialect_postgresql()->quote_ident(c->arena, c->pg_schema));
+        return -1;
+    }
+    const char *q = dialect_postgresql()->quote_ident(c->arena, c->pg_schema);
+    params[0] = strcmp(c->pg_schema, "public") ? arena_printf(c->arena, "%s, public", q) : q;
+    r = PQexecParams(c->pg, "SELECT pg_catalog.set_config('search_path', $1, false)", 1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) return pg_failed(c, r, "PostgreSQL: setting the search_path", dl);
+    PQclear(r);
+    return 0;
+}
+
+int db_open_at(const char *url, bool create_missing, const db_place *place, db_conn **out, diag_list *dl) {
+    if (db_open(url, create_missing, out, dl) != 0) return -1;
+    db_conn *c = *out;
+    if (place->pg_schema) c->pg_schema = place->pg_schema;
+    c->version_table = place->version_table;
+    c->version_table_schema = place->version_table_schema;
+    if (c->pg && use_pg_schema(c, dl) != 0) {
+        db_close(c);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 void db_close(db_conn *c) {
     if (!c) return;
     if (c->sqlite) sqlite3_close(c->sqlite);

@@ -49,6 +49,22 @@ const dialect *db_url_dialect(const char *url, diag_list *dl);
 int db_open(const char *url, bool create_missing, db_conn **out, diag_list *dl);
 void db_close(db_conn *c);
 
+/* Where a project's tables are: the PostgreSQL schema ([retort] schema) and
+** the version table ([retort] version_table, version_table_schema). */
+typedef struct db_place {
+    const char *pg_schema;              /* NULL: public */
+    const char *version_table;          /* NULL: alembic_version */
+    const char *version_table_schema;   /* NULL: pg_schema */
+} db_place;
+
+/* db_open, then the place: on PostgreSQL the schema must exist (else an
+** error whose hint is the CREATE SCHEMA to run), and the session's
+** search_path becomes that schema (then public, where extensions usually
+** live), so that every statement retort runs and every table a migration
+** creates without a schema= lands in the schema retort reads — whatever
+** the server's or the role's default search_path says. */
+int db_open_at(const char *url, bool create_missing, const db_place *place, db_conn **out, diag_list *dl);
+
 /* The URL with every password replaced by "***": user:password@, a
 ** ?password= query parameter (any case of its %-escapes), and password=
 ** in a libpq key=value connection string. */

@@ -295,10 +295,9 @@ static bool same_revisions(const str_vec *x, const str_vec *y) {
 
 static int run_online(run *r, run_result *res) {
     const retort_config *c = r->cfg;
-    if (db_open(c->url, r->opt->upgrade, &r->db, r->dl) != 0) return -1;
-    r->db->pg_schema = c->pg_schema;
-    r->db->version_table = c->version_table;
-    r->db->version_table_schema = c->version_table_schema;
+    if (db_open_at(c->url, r->opt->upgrade, &(db_place){c->pg_schema, c->version_table, c->version_table_schema},
+                   &r->db, r->dl) != 0)
+        return -1;
     r->d = r->db->dialect;
     if (begin(r) != 0) return -1;
 
