@@ -603,7 +603,7 @@ static int read_column_row(sqlite_reader *r, sqlite3_stmt *st) {
     return 0;
 }
 
-static const char *index_key(sqlite_reader *r, sqlite3_stmt *st) {
+static const char *index_map_key(sqlite_reader *r, sqlite3_stmt *st) {
     const char *t = (const char *)sqlite3_column_text(st, 0);
     const char *i = (const char *)sqlite3_column_text(st, 1);
     return arena_printf(r->a, "%s\x01%s", t ? t : "", i ? i : "");
@@ -621,7 +621,7 @@ static int read_index_row(sqlite_reader *r, sqlite3_stmt *st) {
     if (ix->origin == 'c' || sqlite3_column_int(st, 4))
         parse_create_index(r->a, (const char *)sqlite3_column_text(st, 5), &ix->text);
     if (ix->origin == 'c') ix->sql = column_text(r, st, 5);
-    strmap_put(r->indexes, index_key(r, st), ix);
+    strmap_put(r->indexes, index_map_key(r, st), ix);
     vec_push(r->a, &r->index_order, ix);
     return 0;
 }
@@ -648,7 +648,7 @@ static bool parenthesized_whole(const char *text) {
 }
 
 static int read_index_column_row(sqlite_reader *r, sqlite3_stmt *st) {
-    index_state *ix = strmap_get(r->indexes, index_key(r, st));
+    index_state *ix = strmap_get(r->indexes, index_map_key(r, st));
     if (!ix) return 0;
     int cid = sqlite3_column_int(st, 2);
     const char *name;
