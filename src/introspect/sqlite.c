@@ -35,8 +35,8 @@
 ** The primary key's autoindex is not an index; UNIQUE autoindexes are unique
 ** constraints; indexes made by CREATE INDEX are indexes, with expression
 ** columns given as their text in parentheses ("(lower(name))", as on
-** PostgreSQL) and ASC/DESC/COLLATE left out (a DESC or COLLATE makes the
-** index `unmodeled`; its stored SQL is kept as its `definition`).  Unnamed constraints have a NULL name.  ON DELETE / ON UPDATE are
+** PostgreSQL), DESC as the key's option and ASC left out (a COLLATE makes
+** the index `unmodeled`; the stored SQL is kept as its `definition`).  Unnamed constraints have a NULL name.  ON DELETE / ON UPDATE are
 ** upper case, NULL for NO ACTION.
 */
 #include "introspect/introspect.h"
@@ -362,6 +362,7 @@ static void parse_create_table(arena *a, const char *sql, create_table_text *ct)
 
 typedef struct create_index_text {
     str_vec items;          /* each indexed item's text, ASC/DESC/COLLATE removed */
+    VEC(bool) desc;         /* per item: DESC */
     const char *where;      /* partial index predicate, or NULL */
     const char *unmodeled;  /* a DESC or COLLATE the IR does not hold, or NULL */
 } create_index_text;
@@ -391,7 +392,7 @@ static void parse_create_index(arena *a, const char *sql, create_index_text *ci)
         }
         const char *item = tok_span_text(a, &tv, s, e - 1);
         vec_push(a, &ci->items, item);
-        if (!ci->unmodeled && order) ci->unmodeled = arena_printf(a, "DESC on %s", item);
+        vec_push(a, &ci->desc, order != NULL);
         if (!ci->unmodeled && collation) ci->unmodeled = arena_printf(a, "COLLATE %s on %s", collation, item);
     }
     if (tok_is_word(&tv, close + 1, "WHERE") && close + 2 < tv.len) {
@@ -783,6 +784,11 @@ static void finish_index(sqlite_reader *r, index_state *ix) {
         d->name = ix->name;
         d->unique = ix->unique;
         d->columns = ix->columns;
+        for (size_t k = 0; k < ix->text.desc.len && k < d->columns.len; k++)
+            if (ix->text.desc.items[k]) {
+                while (d->keys.len < k) vec_push(sa, &d->keys, ((index_key){0}));
+                vec_push(sa, &d->keys, ((index_key){.desc = true}));
+            }
         d->where = arena_strdup(sa, ix->text.where);
         d->unmodeled = arena_strdup(sa, ix->text.unmodeled);
         d->definition = ix->sql;

@@ -598,6 +598,7 @@ typedef enum clause_kind {
 typedef struct key_spec {
     ast_value *column;          /* the field reference (name or string), or NULL */
     const char *expr;           /* sql("..."): the expression, or NULL */
+    bool db_name;               /* column is a database name (sql("email")) */
     index_key key;
 } key_spec;
 typedef VEC(key_spec) key_spec_vec;
@@ -788,11 +789,19 @@ static bool index_key_spec(resolver *r, clause_spec *cs, ast_value *v) {
             HINT(r, d, "write sql(\"lower(email)\")");
             return false;
         }
-        if (plain_identifier(e)) {
+        size_t el = strlen(e);
+        while (el > 0 && (e[el - 1] == ' ' || e[el - 1] == '\t')) el--;
+        const char *trimmed = arena_strndup(r->ar, e, el);
+        bool quoted = el >= 3 && trimmed[0] == '"' && trimmed[el - 1] == '"' && !memchr(trimmed + 1, '"', el - 2);
+        if (plain_identifier(trimmed) || quoted) {
+            /* sql("email"), sql("\"Email\""): the column itself, by its
+            ** database name (as the database reports such a key). */
             ast_value *col = arena_alloc(r->ar, sizeof *col);
             *col = *first;
-            col->kind = AST_IDENT;
+            col->kind = AST_STRING;
+            col->text = quoted ? arena_strndup(r->ar, trimmed + 1, el - 2) : trimmed;
             ks.column = col;
+            ks.db_name = true;
         } else {
             ks.expr = first->text;
         }
@@ -1402,6 +1411,10 @@ static bool add_clauses(resolver *r, model_info *mi, table *t, pending_fk_vec *p
                                  sql_parenthesized_whole(ks->expr);
                     index_add_key(r->s->arena, x, whole ? sdup(r, ks->expr) : arena_printf(r->s->arena, "(%s)", ks->expr),
                                   key);
+                    continue;
+                }
+                if (ks->db_name) {
+                    index_add_key(r->s->arena, x, sdup(r, ks->column->text), key);
                     continue;
                 }
                 column *c = clause_column(r, mi, what, ks->column);
