@@ -862,8 +862,12 @@ static bool index_method(resolver *r, clause_spec *cs, const ast_arg_vec *args) 
         diag *d = rerr(r, v->loc, v->span, "@@index: unknown access method \"%s\"", v->text);
         const char *m = closest_match(v->text, INDEX_METHODS, INDEX_METHODS_COUNT);
         if (m) HINT(r, d, "did you mean \"%s\"?", m);
-        else HINT(r, d, "using= takes %s (an extension's method is left alone: create it with op.execute)",
-                  joined_names(r, "", INDEX_METHODS, INDEX_METHODS_COUNT));
+        else {
+            strbuf sb = STRBUF_INIT;
+            for (size_t k = 0; k < INDEX_METHODS_COUNT; k++) sb_printf(&sb, "%s%s", k ? ", " : "", INDEX_METHODS[k]);
+            HINT(r, d, "using= takes %s (an extension's method is left alone: create it with op.execute)", sb_str(&sb));
+            sb_free(&sb);
+        }
         return false;
     }
     if (strcmp(v->text, "btree") != 0) {
