@@ -7,10 +7,12 @@
 ** varying, 'b'::character varying])::text[])`.  No text normalization can
 ** tell the two apart reliably, so the server is asked: inside one
 ** transaction that is always rolled back, each wanted table that also
-** exists in the database and has checks or partial indexes is created as a
-** temporary table with them, and the catalog is read back with
-** pg_get_constraintdef / pg_get_expr — the very functions introspection
-** uses, so both sides of the comparison are printed by the same code.
+** exists in the database and has checks or indexes with a predicate, an
+** expression key or an operator class is created as a temporary table with
+** them, and the catalog is read back with pg_get_constraintdef /
+** pg_get_expr / pg_get_indexdef(oid, k, true) and the keys' operator
+** classes — the very functions introspection uses, so both sides of the
+** comparison are printed by the same code.
 ** (Defaults have a canonical form of their own: dialect.canonical_default.)
 **
 ** All of it goes to the server as one pipeline (libpq pipeline mode): a
