@@ -279,7 +279,7 @@ static retort_status compute_diff(retort_project *p, autogen_state *s, const cha
                                      "(or stamp the database if its schema is already right: alembic stamp head)");
         return RETORT_ENOTHEAD;
     }
-    /* PostgreSQL re-spells checks and predicates: compare its spelling. */
+    /* PostgreSQL re-spells checks, predicates and index keys: compare its spelling. */
     if (s->db && canon_expressions(s->db, s->current, s->wanted, &p->diags) != 0) return RETORT_EDATABASE;
     diff_options dopt = {.dialect = d};
     s->ops = diff_schemas(s->current, s->wanted, &dopt, &p->diags);

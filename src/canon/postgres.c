@@ -1,16 +1,20 @@
 /*
-** postgres.c — ask PostgreSQL how it spells the models' checks and
-** partial-index predicates (see canon.h).
+** postgres.c — ask PostgreSQL how it spells the models' checks,
+** partial-index predicates and index keys (see canon.h).
 **
 ** One pipeline:
 **   BEGIN
 **   CREATE TEMPORARY TABLE retort_canon_<i> (...)   one per table asked about:
 **        the wanted table's columns (types, nullability, defaults) and its
 **        checks, named c<k> after their position; no keys, no comments
-**   CREATE INDEX retort_canon_<i>_<k> ON retort_canon_<i> (...) WHERE ...
-**        one per partial index (k: its position in the wanted table)
-**   SELECT ... the temporary schema's checks and predicates, as introspection
-**        prints them (pg_get_constraintdef(oid, true), pg_get_expr(.., true))
+**   CREATE INDEX retort_canon_<i>_<k> ON retort_canon_<i> ... (...) WHERE ...
+**        one per index with a predicate, an expression key or an operator
+**        class (k: its position in the wanted table), with its method,
+**        keys and INCLUDE columns
+**   SELECT ... the temporary schema's checks, predicates and index keys, as
+**        introspection prints them (pg_get_constraintdef(oid, true),
+**        pg_get_expr(.., true), pg_get_indexdef(oid, k, true), the key's
+**        operator class unless it is the default)
 **   ROLLBACK
 ** then one Sync.  Nothing stays: the temporary tables die with the rolled
 ** back transaction.
@@ -23,25 +27,44 @@
 #include <string.h>
 
 static const char SQL_READ_BACK[] =
-    "SELECT c.relname::text, 'c', con.conname::text, pg_catalog.pg_get_constraintdef(con.oid, true)\n"
+    "SELECT c.relname::text, 'c', con.conname::text, pg_catalog.pg_get_constraintdef(con.oid, true),\n"
+    "       NULL::text\n"
     "FROM pg_catalog.pg_constraint con\n"
     "JOIN pg_catalog.pg_class c ON c.oid = con.conrelid\n"
     "WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND con.contype = 'c'\n"
     "  AND c.relname LIKE 'retort\\_canon\\_%'\n"
     "UNION ALL\n"
-    "SELECT c.relname::text, 'i', ic.relname::text, pg_catalog.pg_get_expr(i.indpred, i.indrelid, true)\n"
+    "SELECT c.relname::text, 'i', ic.relname::text, pg_catalog.pg_get_expr(i.indpred, i.indrelid, true),\n"
+    "       array_to_json(ARRAY(\n"
+    "           SELECT json_build_object(\n"
+    "                    'expr', CASE WHEN k.num = 0\n"
+    "                                 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) END,\n"
+    "                    'opclass', CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END)\n"
+    "           FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)\n"
+    "           JOIN pg_catalog.pg_opclass opc ON opc.oid = i.indclass[k.ord - 1]\n"
+    "           WHERE k.ord <= i.indnkeyatts\n"
+    "           ORDER BY k.ord))::text\n"
     "FROM pg_catalog.pg_index i\n"
     "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid\n"
     "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid\n"
-    "WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND i.indpred IS NOT NULL\n"
+    "WHERE c.relnamespace = pg_catalog.pg_my_temp_schema()\n"
     "  AND c.relname LIKE 'retort\\_canon\\_%'";
 
 typedef VEC(table *) table_vec;
 typedef VEC(op) op_vec;
 
+/* An index the server re-spells: a predicate, an expression key, an
+** operator class (which may be the default one, or schema-qualified). */
+static bool index_asked_about(const index_def *ix) {
+    if (ix->where) return true;
+    for (size_t k = 0; k < ix->columns.len; k++)
+        if (ix->columns.items[k][0] == '(' || index_key_at(ix, k).opclass) return true;
+    return false;
+}
+
 static bool has_partial_index(const table *t) {
     for (size_t k = 0; k < t->indexes.len; k++)
-        if (t->indexes.items[k]->where) return true;
+        if (index_asked_about(t->indexes.items[k])) return true;
     return false;
 }
 
@@ -78,7 +101,7 @@ static void stand_in_ops(schema *scratch, const table *t, size_t i, arena *a, op
     }
     vec_push(a, ops, ((op){.kind = OP_CREATE_TABLE, .table_name = name, .table = copy}));
     for (size_t k = 0; k < t->indexes.len; k++) {
-        if (!t->indexes.items[k]->where) continue;
+        if (!index_asked_about(t->indexes.items[k])) continue;
         index_def *ix = arena_alloc(a, sizeof *ix);
         *ix = *t->indexes.items[k];
         ix->name = arena_printf(a, "retort_canon_%zu_%zu", i, k);
@@ -100,6 +123,28 @@ static bool parse_positions(const char *s, size_t *i, size_t *k) {
     return *end == '\0';
 }
 
+/* The keys as the server prints them: expressions into columns_canonical
+** (columns as they are), operator classes as the server names them (NULL
+** for the type's default one, which is no option at all). */
+static void store_keys(index_def *ix, const char *keys_json, arena *a) {
+    json_t *keys = json_loads(keys_json, 0, NULL);
+    if (!json_is_array(keys) || json_array_size(keys) != ix->columns.len) {
+        json_decref(keys);
+        return;
+    }
+    str_vec canonical = {0};
+    size_t k;
+    json_t *key;
+    json_array_foreach(keys, k, key) {
+        const char *expr = json_string_value(json_object_get(key, "expr"));
+        vec_push(a, &canonical, expr ? pg_index_expression(a, expr) : ix->columns.items[k]);
+        if (k < ix->keys.len && ix->keys.items[k].opclass)
+            ix->keys.items[k].opclass = arena_strdup(a, json_string_value(json_object_get(key, "opclass")));
+    }
+    ix->columns_canonical = canonical;
+    json_decref(keys);
+}
+
 static void store_row(PGresult *res, int row, table *const *picked, size_t npicked, arena *a) {
     size_t i, k;
     const char *kind = PQgetvalue(res, row, 1);
@@ -112,7 +157,9 @@ static void store_row(PGresult *res, int row, table *const *picked, size_t npick
         k = strtoul(object + 1, NULL, 10);
         if (k < t->checks.len) t->checks.items[k]->canonical = pg_check_expression(a, text);
     } else if (parse_positions(object, &i, &k) && k < t->indexes.len) {
-        t->indexes.items[k]->where_canonical = arena_strdup(a, text);
+        index_def *ix = t->indexes.items[k];
+        if (!PQgetisnull(res, row, 3)) ix->where_canonical = arena_strdup(a, text);
+        store_keys(ix, PQgetvalue(res, row, 4), a);
     }
 }
 
@@ -205,7 +252,10 @@ int canon_expressions(db_conn *c, const schema *current, schema *wanted, diag_li
         for (size_t i = 0; i < picked.len; i++) {
             table *t = picked.items[i];
             for (size_t k = 0; k < t->checks.len; k++) t->checks.items[k]->canonical = NULL;
-            for (size_t k = 0; k < t->indexes.len; k++) t->indexes.items[k]->where_canonical = NULL;
+            for (size_t k = 0; k < t->indexes.len; k++) {
+                t->indexes.items[k]->where_canonical = NULL;
+                t->indexes.items[k]->columns_canonical = (str_vec){0};
+            }
         }
         diag *d = diag_add(dl, DIAG_WARNING, (src_loc){0},
                            "could not ask PostgreSQL how it spells the models' checks and index predicates: %s",

@@ -57,6 +57,15 @@ static index_def *copy_index(arena *a, const index_def *src) {
     *ix = *src;
     ix->name = arena_strdup(a, src->name);
     copy_strs(a, &ix->columns, &src->columns);
+    copy_strs(a, &ix->include, &src->include);
+    copy_strs(a, &ix->columns_canonical, &src->columns_canonical);
+    ix->keys = (index_key_vec){0};
+    for (size_t k = 0; k < src->keys.len; k++) {
+        index_key key = src->keys.items[k];
+        key.opclass = arena_strdup(a, key.opclass);
+        vec_push(a, &ix->keys, key);
+    }
+    ix->method = arena_strdup(a, src->method);
     ix->where = arena_strdup(a, src->where);
     ix->unmodeled = arena_strdup(a, src->unmodeled);
     ix->definition = arena_strdup(a, src->definition);
@@ -260,7 +269,8 @@ static int apply_drop_column(applier *ap, table *t) {
             break;
         }
     for (size_t i = t->indexes.len; i-- > 0;)
-        if (strs_contain(&t->indexes.items[i]->columns, c->name)) VEC_REMOVE(&t->indexes, i);
+        if (strs_contain(&t->indexes.items[i]->columns, c->name) || strs_contain(&t->indexes.items[i]->include, c->name))
+            VEC_REMOVE(&t->indexes, i);
     for (size_t i = t->uniques.len; i-- > 0;)
         if (strs_contain(&t->uniques.items[i]->columns, c->name)) VEC_REMOVE(&t->uniques, i);
     for (size_t i = t->foreign_keys.len; i-- > 0;)
@@ -301,7 +311,10 @@ static int apply_rename_column(applier *ap, table *t) {
     if (str_eq(c->field_name, old)) c->field_name = new_name;
     strmap_put(t->columns_by_name, new_name, c);
     strs_rename(&t->primary_key.columns, old, new_name);
-    for (size_t i = 0; i < t->indexes.len; i++) strs_rename(&t->indexes.items[i]->columns, old, new_name);
+    for (size_t i = 0; i < t->indexes.len; i++) {
+        strs_rename(&t->indexes.items[i]->columns, old, new_name);
+        strs_rename(&t->indexes.items[i]->include, old, new_name);
+    }
     for (size_t i = 0; i < t->uniques.len; i++) strs_rename(&t->uniques.items[i]->columns, old, new_name);
     for (size_t i = 0; i < t->foreign_keys.len; i++)
         strs_rename(&t->foreign_keys.items[i]->columns, old, new_name);

@@ -25,7 +25,7 @@
 **      each preceded by its indexes
 **   7. table comments
 ** What the database has and the models cannot declare (a column of a type
-** with no model spelling, an index with DESC or a gin method, a table with a
+** with no model spelling, an index with a COLLATE, a table with a
 ** trigger, a view...) is never dropped, altered or re-created: one warning
 ** names it (left_alone).  Tables the settings exclude get a note.
 ** Every step is linear or n log n in tables; nothing recurses.
@@ -129,10 +129,55 @@ static bool fk_same(differ *df, const foreign_key *want, const foreign_key *cur)
 ** step got it (PostgreSQL), else as the models write it. */
 static const char *wanted_text(const char *canonical, const char *text) { return canonical ? canonical : text; }
 
+/* Keys compare one by one: a column by name, an expression (in
+** parentheses) in the server's spelling where the canon step got it, else
+** as normalized text; then order, nulls (PostgreSQL's defaults applied) and
+** operator class. */
+static bool index_keys_same(differ *df, const index_def *want, const index_def *cur) {
+    const str_vec *wc = want->columns_canonical.len == want->columns.len ? &want->columns_canonical : &want->columns;
+    if (wc->len != cur->columns.len) return false;
+    for (size_t k = 0; k < wc->len; k++) {
+        const char *w = wc->items[k], *c = cur->columns.items[k];
+        bool wexpr = w[0] == '(', cexpr = c[0] == '(';
+        if (wexpr != cexpr) return false;
+        if (wexpr ? strcmp(normalize_expr(df->a, w), normalize_expr(df->a, c)) != 0 : strcmp(w, c) != 0) return false;
+        index_key wk = index_key_at(want, k), ck = index_key_at(cur, k);
+        if (wk.desc != ck.desc || index_key_nulls_first(&wk) != index_key_nulls_first(&ck) ||
+            !str_eq(wk.opclass, ck.opclass))
+            return false;
+    }
+    return true;
+}
+
 static bool index_same(differ *df, const index_def *want, const index_def *cur) {
-    return want->unique == cur->unique && str_vec_eq(&want->columns, &cur->columns) &&
+    return want->unique == cur->unique && index_keys_same(df, want, cur) && str_eq(want->method, cur->method) &&
+           str_vec_eq(&want->include, &cur->include) &&
            !strcmp(normalize_expr(df->a, wanted_text(want->where_canonical, want->where)),
                    normalize_expr(df->a, cur->where));
+}
+
+/* SQLite has no access methods, operator classes, INCLUDE or NULLS FIRST /
+** LAST in an index: a model that asks for them on a SQLite database is
+** refused where it says so (the migration could not run). */
+static bool refuse_postgres_only(differ *df) {
+    if (df->d->kind != DIALECT_SQLITE) return true;
+    bool ok = true;
+    for (size_t i = 0; i < df->want->tables.len; i++) {
+        const table *t = df->want->tables.items[i];
+        for (size_t k = 0; k < t->indexes.len; k++) {
+            const index_def *ix = t->indexes.items[k];
+            if (!ix->postgres_only) continue;
+            src_loc loc = ix->postgres_only_loc.line ? ix->postgres_only_loc : ix->loc;
+            diag *d = diag_add(df->dl, DIAG_ERROR, loc, "index '%s' of table '%s' asks for %s, which SQLite does not have",
+                               ix->name, t->name, ix->postgres_only);
+            if (ix->postgres_only_span > 0) d->span = ix->postgres_only_span;
+            diag_set_hint(df->dl, d, "the database is SQLite: access methods (using=), operator classes (ops=), "
+                                     "include= and nulls_first / nulls_last are PostgreSQL's; remove it from the "
+                                     "model, or use a PostgreSQL database");
+            ok = false;
+        }
+    }
+    return ok;
 }
 
 /* ------------------------------------------------------------- columns */
@@ -608,9 +653,13 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
         const index_def *ci = cur->indexes.items[j];
         if (pi.used[j]) continue;
         const char *why = index_unmodeled(df->a, ci);
+        const char *on_column = why ? NULL : columns_unmodeled(df, cur, &ci->columns);
+        if (!why && !on_column) on_column = columns_unmodeled(df, cur, &ci->include);
         if (why)
             left_alone(df, "index '%s' of table '%s' is not in the models, and has %s, which retort does not model",
                        ci->name, tn, why);
+        else if (on_column)
+            left_alone(df, "index '%s' of table '%s' is not in the models, but %s", ci->name, tn, on_column);
         else
             emit(df, (op){.kind = OP_DROP_INDEX, .table_name = tn, .index = ci});
     }
@@ -696,6 +745,10 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
     differ df = {current, wanted, opt->dialect, m, a, dl, strmap_new(a), strmap_new(a), strmap_new(a),
                  strmap_new(a), strmap_new(a), false};
     map_objects_by_table(&df);
+    if (!refuse_postgres_only(&df)) {
+        arena_free(a);
+        return NULL;
+    }
 
     size_t nw = wanted->tables.len, nc = current->tables.len;
     const table **cur_of = arena_alloc(a, (nw + 1) * sizeof *cur_of);

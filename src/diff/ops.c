@@ -77,6 +77,28 @@ static const char *constraint_label(arena *a, const char *name, const str_vec *c
     return name ? arena_printf(a, "'%s'", name) : arena_printf(a, "(%s)", cols_text(a, cols));
 }
 
+/* An index's keys as op_describe shows them: "(a, b)", or with what a
+** plain index has not: "(created_at DESC NULLS LAST, (lower(email))) USING
+** gin INCLUDE (x)". */
+static const char *index_text(arena *a, const index_def *ix) {
+    if (index_is_plain(ix)) return arena_printf(a, "(%s)", cols_text(a, &ix->columns));
+    strbuf sb = STRBUF_INIT;
+    sb_appendc(&sb, '(');
+    for (size_t k = 0; k < ix->columns.len; k++) {
+        index_key key = index_key_at(ix, k);
+        sb_printf(&sb, "%s%s", k ? ", " : "", ix->columns.items[k]);
+        if (key.opclass) sb_printf(&sb, " %s", key.opclass);
+        if (key.desc) sb_append(&sb, " DESC");
+        if (key.nulls != NULLS_DEFAULT) sb_append(&sb, key.nulls == NULLS_FIRST ? " NULLS FIRST" : " NULLS LAST");
+    }
+    sb_appendc(&sb, ')');
+    if (ix->method) sb_printf(&sb, " USING %s", ix->method);
+    if (ix->include.len) sb_printf(&sb, " INCLUDE (%s)", cols_text(a, &ix->include));
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
 const char *op_describe(arena *a, const op *o) {
     const char *t = o->table_name;
     switch (o->kind) {
@@ -116,8 +138,8 @@ const char *op_describe(arena *a, const op *o) {
         return r;
     }
     case OP_CREATE_INDEX:
-        return arena_printf(a, "Detected added %sindex '%s' on '%s' (%s)", o->index->unique ? "unique " : "",
-                            o->index->name, t, cols_text(a, &o->index->columns));
+        return arena_printf(a, "Detected added %sindex '%s' on '%s' %s", o->index->unique ? "unique " : "",
+                            o->index->name, t, index_text(a, o->index));
     case OP_DROP_INDEX:
         return arena_printf(a, "Detected removed index '%s' on '%s'", o->index->name, t);
     case OP_ADD_UNIQUE:

@@ -24,6 +24,10 @@ int introspect_postgres(PGconn *conn, const char *pg_schema, const introspect_op
 /* The expression of a pg_get_constraintdef() CHECK: "CHECK (x >= 0) NOT
 ** VALID" -> "x >= 0". */
 const char *pg_check_expression(arena *a, const char *def);
+/* An index key as introspection keeps it, from pg_get_indexdef(oid, k, true)
+** of an expression key: "lower(email)" -> "(lower(email))", "(a + b)" ->
+** "(a + b)". */
+const char *pg_index_expression(arena *a, const char *indexdef_key);
 
 /* Dispatch on the connection's backend. */
 int introspect_database(db_conn *c, const introspect_options *opt, schema **out, diag_list *dl);

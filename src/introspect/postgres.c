@@ -98,12 +98,25 @@ static const char SQL_INDEXES[] =
     "       pg_catalog.pg_get_expr(i.indpred, i.indrelid, true),\n"
     "       array_to_json(ARRAY(\n"
     "           SELECT json_build_object('option', i.indoption[k.ord - 1],\n"
-    "                                    'opclass', CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END)\n"
+    "                                    'opclass', CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END,\n"
+    "                                    'collation', CASE WHEN a.attnum IS NOT NULL AND i.indcollation[k.ord - 1] <> 0\n"
+    "                                                       AND i.indcollation[k.ord - 1] <> a.attcollation\n"
+    "                                                      THEN co.collname::text END)\n"
     "           FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(cls, ord)\n"
     "           JOIN pg_catalog.pg_opclass opc ON opc.oid = k.cls\n"
+    "           LEFT JOIN pg_catalog.pg_attribute a\n"
+    "                  ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.ord - 1] AND i.indkey[k.ord - 1] <> 0\n"
+    "           LEFT JOIN pg_catalog.pg_collation co ON co.oid = i.indcollation[k.ord - 1]\n"
     "           WHERE k.ord <= i.indnkeyatts\n"
     "           ORDER BY k.ord))::text,\n"
-    "       am.amname, i.indnatts - i.indnkeyatts\n"
+    "       am.amname,\n"
+    "       array_to_json(ARRAY(\n"
+    "           SELECT a.attname::text\n"
+    "           FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)\n"
+    "           JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num\n"
+    "           WHERE k.ord > i.indnkeyatts\n"
+    "           ORDER BY k.ord))::text,\n"
+    "       ic.reloptions::text\n"
     "FROM pg_catalog.pg_index i\n"
     "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid\n"
     "JOIN pg_catalog.pg_am am ON am.oid = ic.relam\n"
@@ -353,28 +366,44 @@ static const char *one_paren_level(arena *a, const char *expr) {
     return arena_strndup(a, expr + 1, n - 2);
 }
 
-/* What an index has beyond what the IR holds: an access method other than
-** btree, INCLUDE columns, a key in other than ascending order or with a
-** non-default operator class.  NULL when the IR holds it all. */
-static const char *pg_index_unmodeled(arena *a, const index_def *ix, const char *key_options,
-                                   const char *method, const char *include_count) {
-    if (method && strcmp(method, "btree") != 0) return arena_printf(a, "the %s access method", method);
-    if (include_count && atoi(include_count) > 0) return "INCLUDE columns";
+/* The keys' options (DESC, NULLS FIRST, a non-default operator class) from
+** the per-key JSON of SQL_INDEXES into ix->keys, the access method and the
+** INCLUDE columns; what the IR still does not hold (an access method the
+** model language does not name, a COLLATE, storage parameters) goes to
+** ix->unmodeled. */
+const char *pg_index_expression(arena *a, const char *indexdef_key) {
+    return one_paren_level(a, arena_printf(a, "(%s)", indexdef_key));
+}
+
+static void pg_index_options(arena *a, index_def *ix, const char *key_options, const char *method,
+                             const char *include, const char *reloptions) {
+    if (method && strcmp(method, "btree") != 0) {
+        ix->method = arena_strdup(a, method);
+        bool named = false;
+        for (size_t m = 0; m < INDEX_METHODS_COUNT; m++) named |= !strcmp(INDEX_METHODS[m], method);
+        if (!named) ix->unmodeled = arena_printf(a, "the %s access method", method);
+    }
+    if (include) json_names(a, include, &ix->include);
+    if (reloptions && *reloptions && !ix->unmodeled)
+        ix->unmodeled = arena_printf(a, "the storage parameters %s", reloptions);
     json_t *keys = json_loads(key_options, 0, NULL);
-    const char *why = NULL;
     size_t k;
     json_t *key;
     json_array_foreach(keys, k, key) {
         const char *what = k < ix->columns.len ? ix->columns.items[k] : "?";
         json_int_t option = json_integer_value(json_object_get(key, "option"));
         const char *opclass = json_string_value(json_object_get(key, "opclass"));
-        if (option & 1) why = arena_printf(a, "DESC on %s", what);
-        else if (option & 2) why = arena_printf(a, "NULLS FIRST on %s", what);
-        else if (opclass) why = arena_printf(a, "the operator class %s on %s", opclass, what);
-        if (why) break;
+        const char *collation = json_string_value(json_object_get(key, "collation"));
+        index_key ik = {0};
+        ik.desc = (option & 1) != 0;
+        bool nulls_first = (option & 2) != 0;
+        if (nulls_first != ik.desc) ik.nulls = nulls_first ? NULLS_FIRST : NULLS_LAST;
+        ik.opclass = arena_strdup(a, opclass);
+        while (ix->keys.len < k) vec_push(a, &ix->keys, ((index_key){0}));
+        if (ix->keys.len == k) vec_push(a, &ix->keys, ik);
+        if (collation && !ix->unmodeled) ix->unmodeled = arena_printf(a, "COLLATE \"%s\" on %s", collation, what);
     }
     json_decref(keys);
-    return why;
 }
 
 static void read_indexes(schema *s, PGresult *r, strmap *by_oid) {
@@ -389,7 +418,8 @@ static void read_indexes(schema *s, PGresult *r, strmap *by_oid) {
         for (size_t k = 0; k < ix->columns.len; k++)
             ix->columns.items[k] = one_paren_level(a, ix->columns.items[k]);
         ix->where = field(a, r, i, 4);
-        ix->unmodeled = pg_index_unmodeled(a, ix, PQgetvalue(r, i, 5), PQgetvalue(r, i, 6), PQgetvalue(r, i, 7));
+        pg_index_options(a, ix, PQgetvalue(r, i, 5), PQgetvalue(r, i, 6), PQgetvalue(r, i, 7),
+                         PQgetisnull(r, i, 8) ? NULL : PQgetvalue(r, i, 8));
         vec_push(a, &t->indexes, ix);
     }
 }

@@ -35,8 +35,8 @@
 ** The primary key's autoindex is not an index; UNIQUE autoindexes are unique
 ** constraints; indexes made by CREATE INDEX are indexes, with expression
 ** columns given as their text in parentheses ("(lower(name))", as on
-** PostgreSQL) and ASC/DESC/COLLATE left out (a DESC or COLLATE makes the
-** index `unmodeled`; its stored SQL is kept as its `definition`).  Unnamed constraints have a NULL name.  ON DELETE / ON UPDATE are
+** PostgreSQL), DESC as the key's option and ASC left out (a COLLATE makes
+** the index `unmodeled`; the stored SQL is kept as its `definition`).  Unnamed constraints have a NULL name.  ON DELETE / ON UPDATE are
 ** upper case, NULL for NO ACTION.
 */
 #include "introspect/introspect.h"
@@ -362,6 +362,7 @@ static void parse_create_table(arena *a, const char *sql, create_table_text *ct)
 
 typedef struct create_index_text {
     str_vec items;          /* each indexed item's text, ASC/DESC/COLLATE removed */
+    VEC(bool) desc;         /* per item: DESC */
     const char *where;      /* partial index predicate, or NULL */
     const char *unmodeled;  /* a DESC or COLLATE the IR does not hold, or NULL */
 } create_index_text;
@@ -391,7 +392,7 @@ static void parse_create_index(arena *a, const char *sql, create_index_text *ci)
         }
         const char *item = tok_span_text(a, &tv, s, e - 1);
         vec_push(a, &ci->items, item);
-        if (!ci->unmodeled && order) ci->unmodeled = arena_printf(a, "DESC on %s", item);
+        vec_push(a, &ci->desc, order != NULL);
         if (!ci->unmodeled && collation) ci->unmodeled = arena_printf(a, "COLLATE %s on %s", collation, item);
     }
     if (tok_is_word(&tv, close + 1, "WHERE") && close + 2 < tv.len) {
@@ -603,7 +604,7 @@ static int read_column_row(sqlite_reader *r, sqlite3_stmt *st) {
     return 0;
 }
 
-static const char *index_key(sqlite_reader *r, sqlite3_stmt *st) {
+static const char *index_map_key(sqlite_reader *r, sqlite3_stmt *st) {
     const char *t = (const char *)sqlite3_column_text(st, 0);
     const char *i = (const char *)sqlite3_column_text(st, 1);
     return arena_printf(r->a, "%s\x01%s", t ? t : "", i ? i : "");
@@ -621,7 +622,7 @@ static int read_index_row(sqlite_reader *r, sqlite3_stmt *st) {
     if (ix->origin == 'c' || sqlite3_column_int(st, 4))
         parse_create_index(r->a, (const char *)sqlite3_column_text(st, 5), &ix->text);
     if (ix->origin == 'c') ix->sql = column_text(r, st, 5);
-    strmap_put(r->indexes, index_key(r, st), ix);
+    strmap_put(r->indexes, index_map_key(r, st), ix);
     vec_push(r->a, &r->index_order, ix);
     return 0;
 }
@@ -648,7 +649,7 @@ static bool parenthesized_whole(const char *text) {
 }
 
 static int read_index_column_row(sqlite_reader *r, sqlite3_stmt *st) {
-    index_state *ix = strmap_get(r->indexes, index_key(r, st));
+    index_state *ix = strmap_get(r->indexes, index_map_key(r, st));
     if (!ix) return 0;
     int cid = sqlite3_column_int(st, 2);
     const char *name;
@@ -783,6 +784,11 @@ static void finish_index(sqlite_reader *r, index_state *ix) {
         d->name = ix->name;
         d->unique = ix->unique;
         d->columns = ix->columns;
+        for (size_t k = 0; k < ix->text.desc.len && k < d->columns.len; k++)
+            if (ix->text.desc.items[k]) {
+                while (d->keys.len < k) vec_push(sa, &d->keys, ((index_key){0}));
+                vec_push(sa, &d->keys, ((index_key){.desc = true}));
+            }
         d->where = arena_strdup(sa, ix->text.where);
         d->unmodeled = arena_strdup(sa, ix->text.unmodeled);
         d->definition = ix->sql;

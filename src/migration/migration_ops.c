@@ -29,8 +29,10 @@
 */
 #include "migration/migration.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define ALEMBIC_HINT "run this migration with python3 -m alembic"
 
@@ -1198,26 +1200,133 @@ static int op_alter_column(conv *c, const py_value *call, const char *what) {
     return 0;
 }
 
+/* Does text[0..n) end with the word w (case-insensitive), after white space
+** or at the start?  *rest gets the length before it. */
+static bool ends_with_word(const char *text, size_t n, const char *w, size_t *rest) {
+    size_t wl = strlen(w);
+    if (n < wl || strncasecmp(text + n - wl, w, wl) != 0) return false;
+    if (n > wl && !isspace((unsigned char)text[n - wl - 1])) return false;
+    size_t r = n - wl;
+    while (r > 0 && isspace((unsigned char)text[r - 1])) r--;
+    *rest = r;
+    return true;
+}
+
+/* One sa.text() index key, as index_key_text() writes it (render/sql.h):
+** the expression or column, then an operator class, ASC / DESC, NULLS
+** FIRST / LAST.  A trailing name after white space is an operator class when
+** what precedes it ends a name or a call ("email varchar_pattern_ops",
+** "lower(email) text_pattern_ops"; not "a + b", not "... END").  A bare or
+** double-quoted name is a column; anything else an expression, kept in
+** parentheses as introspection keeps it. */
+static void read_index_key_text(conv *c, const char *text, const char **column, index_key *key) {
+    memset(key, 0, sizeof *key);
+    size_t n = strlen(text), rest;
+    while (n > 0 && isspace((unsigned char)text[n - 1])) n--;
+    if (ends_with_word(text, n, "FIRST", &rest) && ends_with_word(text, rest, "NULLS", &rest)) {
+        key->nulls = NULLS_FIRST;
+        n = rest;
+    } else if (ends_with_word(text, n, "LAST", &rest) && ends_with_word(text, rest, "NULLS", &rest)) {
+        key->nulls = NULLS_LAST;
+        n = rest;
+    }
+    if (ends_with_word(text, n, "DESC", &rest)) {
+        key->desc = true;
+        n = rest;
+    } else if (ends_with_word(text, n, "ASC", &rest)) {
+        n = rest;
+    }
+    if (key->nulls != NULLS_DEFAULT && (key->nulls == NULLS_FIRST) == key->desc) key->nulls = NULLS_DEFAULT;
+    /* an operator class */
+    size_t w = n;
+    while (w > 0 && (isalnum((unsigned char)text[w - 1]) || text[w - 1] == '_' || text[w - 1] == '.')) w--;
+    if (w < n && w > 0 && isspace((unsigned char)text[w - 1]) && !isdigit((unsigned char)text[w])) {
+        size_t p = w;
+        while (p > 0 && isspace((unsigned char)text[p - 1])) p--;
+        char before = p > 0 ? text[p - 1] : 0;
+        const char *word = arena_strndup(c->a, text + w, n - w);
+        static const char *const not_opclass[] = {"end", "null", "true", "false", "and", "or", "not"};
+        bool keyword = false;
+        for (size_t k = 0; k < sizeof not_opclass / sizeof not_opclass[0]; k++)
+            keyword |= !strcasecmp(word, not_opclass[k]);
+        if (p > 0 && !keyword && (isalnum((unsigned char)before) || before == '_' || before == ')' || before == '"')) {
+            key->opclass = word;
+            n = p;
+        }
+    }
+    size_t s = 0;
+    while (s < n && isspace((unsigned char)text[s])) s++;
+    const char *e = arena_strndup(c->a, text + s, n - s);
+    size_t el = strlen(e);
+    bool ident = el > 0 && (isalpha((unsigned char)e[0]) || e[0] == '_');
+    for (size_t k = 0; ident && k < el; k++) ident = isalnum((unsigned char)e[k]) || e[k] == '_' || e[k] == '$';
+    if (ident) {
+        *column = e;
+    } else if (el >= 2 && e[0] == '"' && e[el - 1] == '"' && !strchr(e + 1, '"') ) {
+        *column = arena_strndup(c->a, e + 1, el - 2);
+    } else if (el >= 2 && e[0] == '"' && e[el - 1] == '"') {
+        /* "a""b": a doubled quote inside */
+        strbuf sb = STRBUF_INIT;
+        bool quoted = true;
+        for (size_t k = 1; k + 1 < el; k++) {
+            if (e[k] == '"' && e[k + 1] == '"') { sb_appendc(&sb, '"'); k++; }
+            else if (e[k] == '"') { quoted = false; break; }
+            else sb_appendc(&sb, e[k]);
+        }
+        *column = quoted ? arena_strdup(c->a, sb_str(&sb)) : arena_printf(c->a, "(%s)", e);
+        sb_free(&sb);
+    } else {
+        *column = sql_parenthesized_whole(e) ? e : arena_printf(c->a, "(%s)", e);
+    }
+}
+
+/* postgresql_ops={'col': 'opclass'}: keyed by a bare column's name, or by
+** the text of an sa.text() key (what SQLAlchemy matches), as Alembic does;
+** a key that names no index key is ignored, as SQLAlchemy ignores it. */
+static int read_index_ops(conv *c, const py_value *v, index_def *ix, const str_vec *raw_keys) {
+    if (!v || v->kind == PY_NONE) return 0;
+    if (v->kind != PY_DICT) {
+        fail_value(c, v, "postgresql_ops must be a dict of column name to operator class");
+        return -1;
+    }
+    for (size_t i = 0; i < v->items.len; i++) {
+        const char *name, *opclass;
+        if (want_string(c, v->items.items[i], "a postgresql_ops key", &name) ||
+            want_string(c, v->values.items[i], "an operator class", &opclass))
+            return -1;
+        for (size_t k = 0; k < ix->columns.len; k++)
+            if (!strcmp(raw_keys->items[k], name)) {
+                while (ix->keys.len <= k) vec_push(c->a, &ix->keys, ((index_key){0}));
+                if (!ix->keys.items[k].opclass) ix->keys.items[k].opclass = opclass;
+            }
+    }
+    return 0;
+}
+
 static int op_create_index(conv *c, const py_value *call, const char *what) {
     static const char *const P_PLAIN[] = {"index_name", "table_name", "columns", "unique", "schema",
                                           "postgresql_where", "sqlite_where", "if_not_exists",
-                                          "postgresql_using", "postgresql_include", "postgresql_concurrently"};
+                                          "postgresql_using", "postgresql_include", "postgresql_concurrently",
+                                          "postgresql_ops"};
     static const char *const P_BATCH[] = {"index_name", "columns", "unique", "schema",
                                           "postgresql_where", "sqlite_where", "if_not_exists",
-                                          "postgresql_using", "postgresql_include", "postgresql_concurrently"};
+                                          "postgresql_using", "postgresql_include", "postgresql_concurrently",
+                                          "postgresql_ops"};
     bound raw, b;
     bool batch = c->in_batch_call;
-    if (bind(c, call, what, batch ? P_BATCH : P_PLAIN, batch ? 10 : 11, &raw)) return -1;
+    if (bind(c, call, what, batch ? P_BATCH : P_PLAIN, batch ? 11 : 12, &raw)) return -1;
     b = raw;
     if (batch) {
         memset(b.v, 0, sizeof b.v);
         b.v[0] = raw.v[0];
-        for (size_t k = 1; k < 10; k++) {
+        for (size_t k = 1; k < 11; k++) {
             b.v[k + 1] = raw.v[k];
             b.at[k + 1] = raw.at[k];
         }
     }
-    if (want_none(c, b.v[4], "schema") || refuse_options(c, &b, 7, 11, P_PLAIN)) return -1;
+    if (want_none(c, b.v[4], "schema") || refuse_options(c, &b, 7, 8, P_PLAIN) ||
+        refuse_options(c, &b, 10, 11, P_PLAIN))
+        return -1;
     index_def *ix = arena_alloc(c->a, sizeof *ix);
     const char *table = op_table(c, &b, 1);
     if (!table || want_name(c, b.v[0], "an index name", &ix->name, &ix->conventional_name)) return -1;
@@ -1237,14 +1346,20 @@ static int op_create_index(conv *c, const py_value *call, const char *what) {
         list = (const py_value *const *)cols->items.items;
         n = cols->items.len;
     }
+    str_vec raw_keys = {0};
     for (size_t i = 0; i < n; i++) {
         const py_value *v = deref(c, list[i]);
         const char *s;
         if (v->kind == PY_STRING) {
-            vec_push(c->a, &ix->columns, S(c, v->text));
+            index_add_key(c->a, ix, S(c, v->text), (index_key){0});
+            vec_push(c->a, &raw_keys, S(c, v->text));
         } else if (is_call_to(c, v, "sa.text")) {
             if (want_sql(c, v, "an index expression", &s)) return -1;
-            vec_push(c->a, &ix->columns, arena_printf(c->a, "(%s)", s));
+            const char *column;
+            index_key key;
+            read_index_key_text(c, s, &column, &key);
+            index_add_key(c->a, ix, column, key);
+            vec_push(c->a, &raw_keys, s);
         } else {
             fail(c, L(c, v->loc), "an index column must be a name or sa.text('expression')");
             return -1;
@@ -1257,6 +1372,17 @@ static int op_create_index(conv *c, const py_value *call, const char *what) {
     size_t where_k = c->d && c->d->kind == DIALECT_SQLITE ? 6 : 5;
     if (!c->d && !b.v[5]) where_k = 6;
     if (b.v[where_k] && want_sql(c, b.v[where_k], P_PLAIN[where_k], &ix->where)) return -1;
+    /* PostgreSQL's options: SQLAlchemy's SQLite compiler ignores them, and
+    ** so does the SQL renderer there. */
+    const char *method = NULL;
+    if (want_string_or_none(c, b.v[8], "postgresql_using", &method)) return -1;
+    if (method && strcasecmp(method, "btree") != 0) {
+        char *m = arena_strdup(c->a, method);
+        for (char *p = m; *p; p++) *p = (char)tolower((unsigned char)*p);
+        ix->method = m;
+    }
+    if (b.v[9] && b.v[9]->kind != PY_NONE && want_string_list(c, b.v[9], "postgresql_include", &ix->include)) return -1;
+    if (read_index_ops(c, b.v[11], ix, &raw_keys)) return -1;
     ix->loc = L(c, call->loc);
     op *o = emit(c, OP_CREATE_INDEX, call);
     if (!batch) o->table_name = table;
@@ -1266,17 +1392,21 @@ static int op_create_index(conv *c, const py_value *call, const char *what) {
 
 static int op_drop_index(conv *c, const py_value *call, const char *what) {
     static const char *const P_PLAIN[] = {"index_name", "table_name", "schema", "postgresql_where",
-                                          "sqlite_where", "if_exists", "postgresql_concurrently"};
+                                          "sqlite_where", "if_exists", "postgresql_concurrently",
+                                          "postgresql_using", "postgresql_include", "postgresql_ops"};
     static const char *const P_BATCH[] = {"index_name", "schema", "postgresql_where", "sqlite_where",
-                                          "if_exists", "postgresql_concurrently"};
+                                          "if_exists", "postgresql_concurrently",
+                                          "postgresql_using", "postgresql_include", "postgresql_ops"};
     bound raw, b;
     bool batch = c->in_batch_call;
-    if (bind(c, call, what, batch ? P_BATCH : P_PLAIN, batch ? 6 : 7, &raw)) return -1;
+    /* postgresql_using, _include, _ops: what Alembic writes on drop_index
+    ** too; a DROP INDEX does not need them. */
+    if (bind(c, call, what, batch ? P_BATCH : P_PLAIN, batch ? 9 : 10, &raw)) return -1;
     b = raw;
     if (batch) {
         memset(b.v, 0, sizeof b.v);
         b.v[0] = raw.v[0];
-        for (size_t k = 1; k < 6; k++) {
+        for (size_t k = 1; k < 9; k++) {
             b.v[k + 1] = raw.v[k];
             b.at[k + 1] = raw.at[k];
         }

@@ -672,6 +672,15 @@ typedef enum clause_kind {
     CL_TABLE, CL_COMMENT, CL_INDEX, CL_UNIQUE, CL_CHECK, CL_PRIMARY_KEY, CL_FOREIGN_KEY, CL_RENAMED_FROM
 } clause_kind;
 
+/* One key of @@index: a field reference or an expression, with its options. */
+typedef struct key_spec {
+    ast_value *column;          /* the field reference (name or string), or NULL */
+    const char *expr;           /* sql("..."): the expression, or NULL */
+    bool db_name;               /* column is a database name (sql("email")) */
+    index_key key;
+} key_spec;
+typedef VEC(key_spec) key_spec_vec;
+
 typedef struct clause_spec {
     bool ok;
     clause_kind kind;
@@ -684,6 +693,13 @@ typedef struct clause_spec {
     ast_value *ref_table_value;
     ast_value_vec ref_columns;  /* database names in ref_table */
     const char *ondelete, *onupdate;
+    /* @@index: */
+    key_spec_vec keys;
+    const char *method;         /* using=, NULL for btree */
+    ast_value_vec include;
+    const char *postgres_only;  /* the first PostgreSQL-only part, for SQLite */
+    src_loc postgres_only_loc;
+    int postgres_only_span;
 } clause_spec;
 
 /* A column reference: a name or a string. */
@@ -727,15 +743,243 @@ static bool clause_renamed_from(resolver *r, ast_attr *at, const char *what, cla
     return one_string_arg(r, at, what, "@@renamed_from(\"old_table_name\")", &cs->text);
 }
 
-/* @@index("name", cols..., unique=, where=) and @@unique(["name",] cols...):
-** one shape, the name optional for a unique constraint. */
+/* ------------------------------------------------------- @@index keys */
+
+static const char *const KEY_OPTIONS[] = {"desc", "asc", "nulls_first", "nulls_last"};
+#define N_KEY_OPTIONS (sizeof KEY_OPTIONS / sizeof KEY_OPTIONS[0])
+
+/* Remember the first thing only PostgreSQL has, for the differ on SQLite. */
+static void postgres_only(resolver *r, clause_spec *cs, const char *what, src_loc loc, int span) {
+    (void)r;
+    if (cs->postgres_only) return;
+    cs->postgres_only = what;
+    cs->postgres_only_loc = loc;
+    cs->postgres_only_span = span;
+}
+
+/* An operator class or access method name: letters, digits, '_', '.'
+** (schema-qualified), not starting with a digit. */
+static bool sql_name(const char *s) {
+    if (!*s || isdigit((unsigned char)*s)) return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '.') return false;
+    return true;
+}
+
+/* A simple lower-case identifier: sql("email") is the column email. */
+static bool plain_identifier(const char *s) {
+    if (!*s || isdigit((unsigned char)*s)) return false;
+    for (; *s; s++)
+        if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_') return false;
+    return true;
+}
+
+/* The options of one key: the arguments of `col(...)` / `sql("...", ...)`
+** from position `from` on: desc, asc, nulls_first, nulls_last, ops="...". */
+static bool key_options(resolver *r, clause_spec *cs, const ast_arg_vec *args, size_t from, const char *keyname,
+                        index_key *key) {
+    bool ok = true, dir = false, nulls = false;
+    size_t pos = 0;
+    for (size_t i = 0; i < args->len; i++) {
+        ast_arg *a = args->items[i];
+        if (a->key) {
+            if (!strcmp(a->key, "ops")) {
+                if (key->opclass) {
+                    diag *d = rerr(r, a->key_loc, a->key_span, "@@index: ops= given twice for key %s", keyname);
+                    HINT(r, d, "a key has one operator class");
+                    ok = false;
+                } else if (a->value->kind != AST_STRING || !sql_name(a->value->text)) {
+                    diag *d = rerr(r, a->value->loc, a->value->span,
+                                   "@@index: ops= must name an operator class, as a string");
+                    if (!strcmp(keyname, "sql(...)")) HINT(r, d, "write sql(\"lower(name)\", ops=\"text_pattern_ops\")");
+                    else HINT(r, d, "write %s(ops=\"varchar_pattern_ops\")", keyname);
+                    ok = false;
+                } else {
+                    key->opclass = sdup(r, a->value->text);
+                    postgres_only(r, cs, arena_printf(r->ar, "the operator class ops=\"%s\"", a->value->text),
+                                  a->key_loc, a->key_span);
+                }
+                continue;
+            }
+            diag *d = rerr(r, a->key_loc, a->key_span, "@@index: key %s has no option '%s='", keyname, a->key);
+            if (in_list(a->key, KEY_OPTIONS, N_KEY_OPTIONS))
+                HINT(r, d, "%s takes no value: write %s(%s)", a->key, keyname, a->key);
+            else if (closest_match(a->key, (const char *const[]){"ops"}, 1))
+                HINT(r, d, "did you mean ops=? (a key takes desc, asc, nulls_first, nulls_last and ops=\"...\")");
+            else HINT(r, d, "a key takes desc, asc, nulls_first, nulls_last and ops=\"...\"");
+            ok = false;
+            continue;
+        }
+        if (pos++ < from) continue;
+        ast_value *v = a->value;
+        if (v->kind != AST_IDENT || !in_list(v->text, KEY_OPTIONS, N_KEY_OPTIONS)) {
+            diag *d = rerr(r, v->loc, v->span, "@@index: unknown key option %s%s%s for %s",
+                           v->kind == AST_IDENT ? "'" : "", v->kind == AST_IDENT ? v->text : value_kind_name(v->kind),
+                           v->kind == AST_IDENT ? "'" : "", keyname);
+            const char *m = v->kind == AST_IDENT ? closest_match(v->text, KEY_OPTIONS, N_KEY_OPTIONS) : NULL;
+            if (m) HINT(r, d, "did you mean %s?", m);
+            else if (v->kind == AST_STRING) HINT(r, d, "an operator class is written ops=\"%s\"", v->text);
+            else HINT(r, d, "a key takes desc, asc, nulls_first, nulls_last and ops=\"...\"");
+            ok = false;
+            continue;
+        }
+        bool is_dir = v->text[0] == 'd' || v->text[0] == 'a';
+        if ((is_dir && dir) || (!is_dir && nulls)) {
+            diag *d = rerr(r, v->loc, v->span, "@@index: key %s is given %s twice", keyname,
+                           is_dir ? "an order (asc / desc)" : "a nulls order (nulls_first / nulls_last)");
+            HINT(r, d, "keep one");
+            ok = false;
+            continue;
+        }
+        if (is_dir) {
+            dir = true;
+            key->desc = !strcmp(v->text, "desc");
+        } else {
+            nulls = true;
+            key->nulls = !strcmp(v->text, "nulls_first") ? NULLS_FIRST : NULLS_LAST;
+            postgres_only(r, cs, v->text, v->loc, v->span);
+        }
+    }
+    return ok;
+}
+
+/* One key of @@index: `col`, `"col"`, `col(desc, ...)`, `sql("expr", ...)`. */
+static bool index_key_spec(resolver *r, clause_spec *cs, ast_value *v) {
+    key_spec ks = {0};
+    const char *example = "@@index(\"ix_name\", col_a, created_at(desc), sql(\"lower(email)\"))";
+    if (v->kind == AST_IDENT || v->kind == AST_STRING) {
+        ks.column = v;
+        vec_push(r->ar, &cs->keys, ks);
+        return true;
+    }
+    if (v->kind != AST_CALL) {
+        diag *d = rerr(r, v->loc, v->span, "@@index: expected a column, col(options) or sql(\"expression\"), not %s",
+                       value_kind_name(v->kind));
+        HINT(r, d, "write %s", example);
+        return false;
+    }
+    ast_value *first = positional(&v->args, 0);
+    if (!strcmp(v->text, "sql") && first && first->kind == AST_STRING) {
+        const char *e = first->text;
+        while (*e == ' ' || *e == '\t') e++;
+        if (!*e) {
+            diag *d = rerr(r, first->loc, first->span, "@@index: the expression is empty");
+            HINT(r, d, "write sql(\"lower(email)\")");
+            return false;
+        }
+        size_t el = strlen(e);
+        while (el > 0 && (e[el - 1] == ' ' || e[el - 1] == '\t')) el--;
+        const char *trimmed = arena_strndup(r->ar, e, el);
+        bool quoted = el >= 3 && trimmed[0] == '"' && trimmed[el - 1] == '"' && !memchr(trimmed + 1, '"', el - 2);
+        if (plain_identifier(trimmed) || quoted) {
+            /* sql("email"), sql("\"Email\""): the column itself, by its
+            ** database name (as the database reports such a key). */
+            ast_value *col = arena_alloc(r->ar, sizeof *col);
+            *col = *first;
+            col->kind = AST_STRING;
+            col->text = quoted ? arena_strndup(r->ar, trimmed + 1, el - 2) : trimmed;
+            ks.column = col;
+            ks.db_name = true;
+        } else {
+            ks.expr = first->text;
+        }
+        bool ok = key_options(r, cs, &v->args, 1, "sql(...)", &ks.key);
+        vec_push(r->ar, &cs->keys, ks);
+        return ok;
+    }
+    if (in_list(v->text, KEY_OPTIONS, N_KEY_OPTIONS) && first) {
+        diag *d = rerr(r, v->loc, v->span, "@@index: %s is an option of a key, written after it", v->text);
+        if (first->kind == AST_IDENT || first->kind == AST_STRING)
+            HINT(r, d, "write %s(%s)", first->text, v->text);
+        else HINT(r, d, "write created_at(%s) or sql(\"lower(email)\", %s)", v->text, v->text);
+        return false;
+    }
+    const char *close = in_list(v->text, KEY_OPTIONS, N_KEY_OPTIONS) ? NULL
+                        : closest_match(v->text, KEY_OPTIONS, N_KEY_OPTIONS);
+    if (close && first && first->kind == AST_IDENT && !in_list(first->text, KEY_OPTIONS, N_KEY_OPTIONS) &&
+        v->args.len == 1) {
+        diag *d = rerr(r, v->loc, v->span, "@@index: '%s' looks like the key option %s, which is written after the column",
+                       v->text, close);
+        HINT(r, d, "did you mean %s(%s)?", first->text, close);
+        return false;
+    }
+    if (!strcmp(v->text, "sql") && !first) {
+        diag *d = rerr(r, v->loc, v->span, "@@index: sql() needs the expression, as a string");
+        HINT(r, d, "write sql(\"lower(email)\")");
+        return false;
+    }
+    /* col(options): the column is the call's name. */
+    ast_value *col = arena_alloc(r->ar, sizeof *col);
+    *col = *v;
+    col->kind = AST_IDENT;
+    col->args = (ast_arg_vec){0};
+    ks.column = col;
+    if (!v->args.len) {
+        diag *d = rerr(r, v->loc, v->span, "@@index: %s() has no options", v->text);
+        HINT(r, d, "write %s, or %s(desc)", v->text, v->text);
+        return false;
+    }
+    bool ok = key_options(r, cs, &v->args, 0, v->text, &ks.key);
+    vec_push(r->ar, &cs->keys, ks);
+    return ok;
+}
+
+/* using="gin": one of INDEX_METHODS. */
+static bool index_method(resolver *r, clause_spec *cs, const ast_arg_vec *args) {
+    const ast_arg *a = NULL;
+    for (size_t i = 0; i < args->len; i++)
+        if (args->items[i]->key && !strcmp(args->items[i]->key, "using")) a = args->items[i];
+    if (!a) return true;
+    ast_value *v = a->value;
+    if (v->kind != AST_STRING) {
+        diag *d = rerr(r, v->loc, v->span, "@@index: using= must be a string, not %s", value_kind_name(v->kind));
+        HINT(r, d, "write using=\"%s\"", v->kind == AST_IDENT ? v->text : "gin");
+        return false;
+    }
+    if (!in_list(v->text, INDEX_METHODS, INDEX_METHODS_COUNT)) {
+        diag *d = rerr(r, v->loc, v->span, "@@index: unknown access method \"%s\"", v->text);
+        const char *m = closest_match(v->text, INDEX_METHODS, INDEX_METHODS_COUNT);
+        if (m) HINT(r, d, "did you mean \"%s\"?", m);
+        else {
+            strbuf sb = STRBUF_INIT;
+            for (size_t k = 0; k < INDEX_METHODS_COUNT; k++) sb_printf(&sb, "%s%s", k ? ", " : "", INDEX_METHODS[k]);
+            HINT(r, d, "using= takes %s (an extension's method is left alone: create it with op.execute)", sb_str(&sb));
+            sb_free(&sb);
+        }
+        return false;
+    }
+    if (strcmp(v->text, "btree") != 0) {
+        cs->method = v->text;
+        postgres_only(r, cs, arena_printf(r->ar, "the access method using=\"%s\"", v->text), a->key_loc,
+                      a->key_span);
+    }
+    return true;
+}
+
+/* include=(col, ...) or include=col. */
+static bool index_include(resolver *r, clause_spec *cs, const ast_arg_vec *args) {
+    const ast_arg *a = NULL;
+    for (size_t i = 0; i < args->len; i++)
+        if (args->items[i]->key && !strcmp(args->items[i]->key, "include")) a = args->items[i];
+    if (!a) return true;
+    ast_value *v = a->value;
+    bool ok;
+    if (v->kind == AST_IDENT || v->kind == AST_STRING) ok = column_ref(r, "@@index", v, &cs->include);
+    else ok = column_tuple(r, "@@index include=", v, &cs->include, "include=(col_a, col_b)");
+    if (ok) postgres_only(r, cs, "INCLUDE columns (include=)", a->key_loc, a->key_span);
+    return ok;
+}
+
+/* @@index("name", keys..., unique=, where=, using=, include=) and
+** @@unique(["name",] cols...): one shape, the name optional for a unique
+** constraint; only an index has keys with options. */
 static bool clause_index_or_unique(resolver *r, ast_attr *at, const char *what, clause_spec *cs) {
     const ast_arg_vec *args = &at->args;
     size_t npos = positional_count(args);
     bool is_index = cs->kind == CL_INDEX;
-    static const char *const kw_index[] = {"unique", "where"};
+    static const char *const kw_index[] = {"unique", "where", "using", "include"};
     const char *example = is_index ? "@@index(\"ix_name\", col_a, col_b)" : "@@unique(\"uq_name\", col_a, col_b)";
-    bool ok = check_keywords(r, what, args, is_index ? kw_index : NULL, is_index ? 2 : 0);
+    bool ok = check_keywords(r, what, args, is_index ? kw_index : NULL, is_index ? 4 : 0);
     size_t first_col = 0;
     ast_value *v0 = positional(args, 0);
     if (v0 && v0->kind == AST_STRING) { cs->name = v0->text; first_col = 1; }
@@ -754,7 +998,13 @@ static bool clause_index_or_unique(resolver *r, ast_attr *at, const char *what, 
         HINT(r, d, "write %s", example);
         ok = false;
     }
-    for (size_t i = first_col; i < npos; i++) ok = column_ref(r, what, positional(args, i), &cs->columns) && ok;
+    for (size_t i = first_col; i < npos; i++)
+        ok = (is_index ? index_key_spec(r, cs, positional(args, i)) : column_ref(r, what, positional(args, i), &cs->columns)) &&
+             ok;
+    if (is_index) {
+        ok = index_method(r, cs, args) && ok;
+        ok = index_include(r, cs, args) && ok;
+    }
     ast_value *u = keyword(args, "unique"), *w = keyword(args, "where");
     if (u && u->kind != AST_BOOL) {
         diag *d = rerr(r, u->loc, u->span, "@@index: unique must be true or false");
@@ -1224,8 +1474,39 @@ static bool add_clauses(resolver *r, model_info *mi, table *t, pending_fk_vec *p
             x->name = sdup(r, cs->name);
             x->unique = cs->unique;
             x->where = sdup(r, cs->where);
+            x->method = sdup(r, cs->method);
             x->loc = loc;
-            if (clause_columns(r, mi, what, &cs->columns, &x->columns)) vec_push(r->s->arena, &t->indexes, x);
+            if (cs->postgres_only) {
+                x->postgres_only = sdup(r, cs->postgres_only);
+                x->postgres_only_loc = schema_loc(r, cs->postgres_only_loc);
+                x->postgres_only_span = cs->postgres_only_span;
+            }
+            bool keys_ok = true;
+            for (size_t k = 0; k < cs->keys.len; k++) {
+                const key_spec *ks = &cs->keys.items[k];
+                index_key key = ks->key;
+                key.opclass = sdup(r, key.opclass);
+                /* nulls_first on a descending key is PostgreSQL's default:
+                ** kept as the default, as introspection reads it. */
+                if (key.nulls != NULLS_DEFAULT && (key.nulls == NULLS_FIRST) == key.desc) key.nulls = NULLS_DEFAULT;
+                if (ks->expr) {
+                    size_t n = strlen(ks->expr);
+                    bool whole = n >= 2 && ks->expr[0] == '(' && ks->expr[n - 1] == ')' &&
+                                 sql_parenthesized_whole(ks->expr);
+                    index_add_key(r->s->arena, x, whole ? sdup(r, ks->expr) : arena_printf(r->s->arena, "(%s)", ks->expr),
+                                  key);
+                    continue;
+                }
+                if (ks->db_name) {
+                    index_add_key(r->s->arena, x, sdup(r, ks->column->text), key);
+                    continue;
+                }
+                column *c = clause_column(r, mi, what, ks->column);
+                if (c) index_add_key(r->s->arena, x, c->name, key);
+                else keys_ok = false;
+            }
+            if (!clause_columns(r, mi, what, &cs->include, &x->include)) keys_ok = false;
+            if (keys_ok) vec_push(r->s->arena, &t->indexes, x);
             else ok = false;
             break;
         }

@@ -168,10 +168,37 @@ const char *column_unmodeled(arena *a, const column *c) {
 }
 
 const char *index_unmodeled(arena *a, const index_def *ix) {
-    if (ix->unmodeled) return ix->unmodeled;
-    for (size_t k = 0; k < ix->columns.len; k++)
-        if (ix->columns.items[k][0] == '(') return arena_printf(a, "the expression %s", ix->columns.items[k]);
-    return NULL;
+    (void)a;
+    return ix->unmodeled;
+}
+
+/* --------------------------------------------------------------- indexes */
+
+const char *const INDEX_METHODS[] = {"btree", "hash", "gist", "spgist", "gin", "brin"};
+const size_t INDEX_METHODS_COUNT = sizeof INDEX_METHODS / sizeof INDEX_METHODS[0];
+
+index_key index_key_at(const index_def *ix, size_t k) {
+    if (k < ix->keys.len) return ix->keys.items[k];
+    return (index_key){0};
+}
+
+bool index_key_nulls_first(const index_key *k) {
+    return k->nulls == NULLS_FIRST || (k->nulls == NULLS_DEFAULT && k->desc);
+}
+
+bool index_is_plain(const index_def *ix) {
+    if (ix->method || ix->include.len) return false;
+    for (size_t k = 0; k < ix->keys.len; k++) {
+        const index_key *key = &ix->keys.items[k];
+        if (key->desc || key->nulls != NULLS_DEFAULT || key->opclass) return false;
+    }
+    return true;
+}
+
+void index_add_key(arena *a, index_def *ix, const char *column, index_key key) {
+    while (ix->keys.len < ix->columns.len) vec_push(a, &ix->keys, ((index_key){0}));
+    vec_push(a, &ix->columns, column);
+    vec_push(a, &ix->keys, key);
 }
 
 /* ------------------------------------------------------------------- JSON */
@@ -305,6 +332,29 @@ static json_t *table_to_json(arena *a, const table *t) {
         json_object_set_new(e, "columns", json_str_vec(&ix[i]->columns));
         json_object_set_new(e, "unique", json_boolean(ix[i]->unique));
         json_object_set_new(e, "where", json_str_or_null(ix[i]->where));
+        /* The newer fields only when they say something: a plain index
+        ** prints as it always did. */
+        bool options = false;
+        for (size_t k = 0; k < ix[i]->columns.len; k++) {
+            index_key key = index_key_at(ix[i], k);
+            options |= key.desc || key.nulls != NULLS_DEFAULT || key.opclass;
+        }
+        if (options) {
+            json_t *keys = json_array();
+            for (size_t k = 0; k < ix[i]->columns.len; k++) {
+                index_key key = index_key_at(ix[i], k);
+                json_t *ko = json_object();
+                json_object_set_new(ko, "desc", json_boolean(key.desc));
+                json_object_set_new(ko, "nulls", key.nulls == NULLS_FIRST  ? json_string("first")
+                                                 : key.nulls == NULLS_LAST ? json_string("last")
+                                                                           : json_null());
+                json_object_set_new(ko, "opclass", json_str_or_null(key.opclass));
+                json_array_append_new(keys, ko);
+            }
+            json_object_set_new(e, "keys", keys);
+        }
+        if (ix[i]->method) json_object_set_new(e, "using", json_string(ix[i]->method));
+        if (ix[i]->include.len) json_object_set_new(e, "include", json_str_vec(&ix[i]->include));
         json_array_append_new(arr, e);
     }
     free(ix);
@@ -437,7 +487,17 @@ void schema_print_text(const schema *s, FILE *out) {
         for (size_t i = 0; i < t->indexes.len; i++) {
             const index_def *x = t->indexes.items[i];
             fprintf(out, "  %sindex %s ", x->unique ? "unique " : "", x->name ? x->name : "(unnamed)");
-            print_str_vec(out, &x->columns);
+            fputc('(', out);
+            for (size_t k = 0; k < x->columns.len; k++) {
+                index_key key = index_key_at(x, k);
+                fprintf(out, "%s%s", k ? ", " : "", x->columns.items[k]);
+                if (key.desc) fputs(" desc", out);
+                if (key.nulls != NULLS_DEFAULT) fputs(key.nulls == NULLS_FIRST ? " nulls first" : " nulls last", out);
+                if (key.opclass) fprintf(out, " %s", key.opclass);
+            }
+            fputc(')', out);
+            if (x->method) fprintf(out, " using %s", x->method);
+            if (x->include.len) { fputs(" include ", out); print_str_vec(out, &x->include); }
             if (x->where) { fputs(" where ", out); print_quoted(out, x->where); }
             if (x->conventional_name) fputs(" (conventional name)", out);
             fputc('\n', out);

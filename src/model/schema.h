@@ -123,9 +123,40 @@ typedef struct column {
     src_loc loc;                /* where the model declared it */
 } column;
 
+/* How one key of an index orders and compares its values.  The zero value
+** is a plain key: ascending, nulls where the database puts them by default,
+** the default operator class of the key's type. */
+typedef enum index_nulls {
+    NULLS_DEFAULT,              /* PostgreSQL: LAST when ascending, FIRST when descending */
+    NULLS_FIRST,
+    NULLS_LAST
+} index_nulls;
+
+typedef struct index_key {
+    bool desc;
+    index_nulls nulls;          /* as written; introspection writes NULLS_DEFAULT
+                                   for the direction's default */
+    const char *opclass;        /* a non-default operator class (PostgreSQL), or NULL */
+} index_key;
+typedef VEC(index_key) index_key_vec;
+
+/* The access methods the model language names (`using=`); btree is the
+** default and is kept as NULL. */
+extern const char *const INDEX_METHODS[];
+extern const size_t INDEX_METHODS_COUNT;
+
 typedef struct index_def {
     const char *name;
-    str_vec columns;            /* column names, or expressions in parentheses */
+    str_vec columns;            /* the keys: column names, or expressions in parentheses */
+    /* Per key, parallel to `columns`; may be shorter (or empty): a key
+    ** without an entry is a plain key (index_key_at). */
+    index_key_vec keys;
+    const char *method;         /* access method other than btree ("gin"), or NULL */
+    str_vec include;            /* INCLUDE columns (PostgreSQL 11+) */
+    /* Wanted, on PostgreSQL: `columns` as the server re-prints them
+    ** (src/canon; expressions in parentheses as introspection has them),
+    ** or empty. */
+    str_vec columns_canonical;
     bool unique;
     const char *where;          /* partial index predicate, or NULL */
     const char *where_canonical;/* wanted, on PostgreSQL: `where` as the server
@@ -139,7 +170,25 @@ typedef struct index_def {
     ** a move-and-copy re-creates an index the IR does not hold exactly. */
     const char *definition;
     src_loc loc;
+    /* Wanted: where the models ask for something only PostgreSQL has (an
+    ** access method, INCLUDE, an operator class, NULLS FIRST / LAST), what
+    ** it is ("using=\"gin\""), and the caret's width; what.. NULL when none.
+    ** The differ refuses it on SQLite, at that place. */
+    const char *postgres_only;
+    src_loc postgres_only_loc;
+    int postgres_only_span;
 } index_def;
+
+/* Key k of ix: its entry in ix->keys, or a plain key. */
+index_key index_key_at(const index_def *ix, size_t k);
+/* Whether key k is descending / puts nulls first, once PostgreSQL's
+** defaults are applied (NULLS FIRST is the default of DESC). */
+bool index_key_nulls_first(const index_key *k);
+/* Whether an index is a plain btree index of plain keys (what the model
+** language had before per-key options): no method, INCLUDE or key option. */
+bool index_is_plain(const index_def *ix);
+/* Append a key with its options (keeps `keys` parallel to `columns`). */
+void index_add_key(arena *a, index_def *ix, const char *column, index_key key);
 
 typedef struct unique_def {
     const char *name;           /* NULL: unnamed (the database names it) */
@@ -226,8 +275,8 @@ db_object *schema_add_object(schema *s, const char *kind, const char *name, cons
 /* Why the model language cannot express an introspected column ("its type
 ** tsvector has no model spelling"), or NULL when it can. */
 const char *column_unmodeled(arena *a, const column *c);
-/* The same for an introspected index: its `unmodeled` reason, or an
-** expression key ("the expression (lower(email))"), or NULL. */
+/* The same for an introspected index: its `unmodeled` reason (a COLLATE,
+** an access method the model language does not name...), or NULL. */
 const char *index_unmodeled(arena *a, const index_def *ix);
 
 /* Stable JSON shape of a schema (documented in docs/schema-json.md):

@@ -28,8 +28,9 @@
 **
 ** What the model language cannot say is written as a `#` comment where it
 ** would stand, with a note (a warning of `retort pull`) at that line: a
-** column whose type has no model spelling, an index on
-** an expression, a foreign key to a table the models do not declare, a
+** column whose type has no model spelling, an index with what the model
+** language cannot say (a COLLATE, an access method it does not name,
+** storage parameters), a foreign key to a table the models do not declare, a
 ** table without a primary key (the whole model commented out), a name
 ** longer than 63 bytes, an index or constraint name used twice in the
 ** schema (the model language keeps them in one namespace; a constraint is
@@ -401,9 +402,9 @@ static bool declared_columns(puller *p, const pull_table *pt, const str_vec *col
     }
     for (size_t i = 0; i < cols->len; i++) {
         pull_column *pc = strmap_get(pt->col_by_name, cols->items[i]);
+        if (!pc && cols->items[i][0] == '(') continue;     /* an index's expression: sql("...") */
         if (!pc) {
-            *why = arena_printf(p->a, "%s is an expression, which the model language cannot index",
-                                mstr(p->a, cols->items[i]));
+            *why = arena_printf(p->a, "%s is not a column of the table", mstr(p->a, cols->items[i]));
             return false;
         }
         if (pc->why_not) {
@@ -420,6 +421,44 @@ static const char *field_list(puller *p, const pull_table *pt, const str_vec *co
     for (size_t i = 0; i < cols->len; i++) {
         pull_column *pc = strmap_get(pt->col_by_name, cols->items[i]);
         sb_printf(&sb, "%s%s", i ? ", " : "", pc ? name_ref(p->a, pc->field) : mstr(p->a, cols->items[i]));
+    }
+    const char *r = arena_strdup(p->a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+/* The keys of an index: `a`, `created_at(desc, nulls_last)`,
+** `name(ops="varchar_pattern_ops")`, `sql("lower(email)", desc)`; a column
+** whose field name cannot carry options (not a name, or one of the option
+** words) as sql("\"db_name\"", ...), which the resolver reads as the
+** column. */
+static const char *index_keys_text(puller *p, const pull_table *pt, const index_def *ix) {
+    static const char *const reserved[] = {"sql", "desc", "asc", "nulls_first", "nulls_last"};
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < ix->columns.len; i++) {
+        const char *c = ix->columns.items[i];
+        index_key key = index_key_at(ix, i);
+        strbuf opts = STRBUF_INIT;
+        if (key.desc) sb_append(&opts, ", desc");
+        if (key.nulls == NULLS_FIRST) sb_append(&opts, ", nulls_first");
+        if (key.nulls == NULLS_LAST) sb_append(&opts, ", nulls_last");
+        if (key.opclass) sb_printf(&opts, ", ops=%s", mstr(p->a, key.opclass));
+        const char *o = sb_str(&opts);
+        pull_column *pc = c[0] == '(' ? NULL : strmap_get(pt->col_by_name, c);
+        if (i) sb_append(&sb, ", ");
+        if (c[0] == '(') {
+            size_t n = strlen(c);
+            sb_printf(&sb, "sql(%s%s)", mstr(p->a, arena_strndup(p->a, c + 1, n - 2)), o);
+        } else if (!*o) {
+            sb_append(&sb, pc ? name_ref(p->a, pc->field) : mstr(p->a, c));
+        } else {
+            const char *f = pc ? pc->field : c;
+            bool named = is_identifier(f);
+            for (size_t k = 0; k < sizeof reserved / sizeof reserved[0]; k++) named &= strcmp(f, reserved[k]) != 0;
+            if (named) sb_printf(&sb, "%s(%s)", f, o + 2);
+            else sb_printf(&sb, "sql(%s%s)", mstr(p->a, arena_printf(p->a, "\"%s\"", c)), o);
+        }
+        sb_free(&opts);
     }
     const char *r = arena_strdup(p->a, sb_str(&sb));
     sb_free(&sb);
@@ -567,7 +606,10 @@ static void plan_keys(puller *p, pull_table *pt, line_vec *clauses) {
     /* indexes (before uniques: @unique beside @index means a unique index) */
     for (size_t i = 0; i < t->indexes.len; i++) {
         const index_def *ix = t->indexes.items[i];
-        if (!declared_columns(p, pt, &ix->columns, &why) || strlen(ix->name) > MAX_NAME) {
+        const char *unmodeled = index_unmodeled(a, ix);
+        if (unmodeled || !declared_columns(p, pt, &ix->columns, &why) ||
+            (ix->include.len && !declared_columns(p, pt, &ix->include, &why)) || strlen(ix->name) > MAX_NAME) {
+            if (unmodeled) why = arena_printf(a, "it has %s", unmodeled);
             if (!why) why = arena_printf(a, "its name is longer than %d bytes", MAX_NAME);
             add_line(p, arena_printf(a, "# @@index(%s, %s%s)", mstr(a, ix->name), db_name_list(p, &ix->columns),
                                      ix->unique ? ", unique=true" : ""),
@@ -577,15 +619,17 @@ static void plan_keys(puller *p, pull_table *pt, line_vec *clauses) {
             continue;
         }
         pull_column *one = ix->columns.len == 1 ? strmap_get(pt->col_by_name, ix->columns.items[0]) : NULL;
-        if (one && !ix->where && !one->index_attr &&
+        if (one && !ix->where && index_is_plain(ix) && !one->index_attr &&
             !strcmp(ix->name, arena_printf(a, "ix_%s_%s", t->name, one->c->name))) {
             one->index_attr = true;
             one->unique_attr = ix->unique;
             continue;
         }
-        add_line(p, arena_printf(a, "@@index(%s, %s%s%s%s)", mstr(a, ix->name), field_list(p, pt, &ix->columns),
-                                 ix->unique ? ", unique=true" : "", ix->where ? ", where=" : "",
-                                 ix->where ? mstr(a, ix->where) : ""),
+        add_line(p, arena_printf(a, "@@index(%s, %s%s%s%s%s%s%s%s)", mstr(a, ix->name), index_keys_text(p, pt, ix),
+                                 ix->unique ? ", unique=true" : "", ix->method ? ", using=" : "",
+                                 ix->method ? mstr(a, ix->method) : "", ix->include.len ? ", include=(" : "",
+                                 ix->include.len ? field_list(p, pt, &ix->include) : "", ix->include.len ? ")" : "",
+                                 ix->where ? arena_printf(a, ", where=%s", mstr(a, ix->where)) : ""),
                  NULL, NULL);
     }
     /* unique constraints */

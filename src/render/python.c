@@ -35,6 +35,7 @@
 ** malloc'd string.  Same input, same bytes.
 */
 #include "render/render.h"
+#include "render/sql.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -441,19 +442,16 @@ static const char *render_index_name(renderer *r, const char *prefix, const inde
     return ix->conventional_name ? arena_printf(r->a, "%sf(%s)", prefix, name) : name;
 }
 
-/* ['a', sa.text('lower(b)')] — an expression (kept in parentheses in the
-** schema) renders as sa.text() without its outer parentheses. */
+/* ['a', sa.text('lower(b)'), sa.text('created_at DESC')]: a bare column
+** as its name, any other key as sa.text() of index_key_text() (render/sql.h:
+** the runner writes the same text). */
 static const char *render_index_columns(renderer *r, const index_def *ix) {
     strbuf sb = STRBUF_INIT;
     sb_appendc(&sb, '[');
     for (size_t i = 0; i < ix->columns.len; i++) {
-        const char *c = ix->columns.items[i];
-        size_t n = strlen(c);
         if (i) sb_append(&sb, ", ");
-        if (n >= 2 && c[0] == '(' && c[n - 1] == ')')
-            sb_printf(&sb, "sa.text(%s)", py_str(r, arena_strndup(r->a, c + 1, n - 2)));
-        else
-            sb_py_string(&sb, c);
+        if (index_key_bare(ix, i)) sb_py_string(&sb, ix->columns.items[i]);
+        else sb_printf(&sb, "sa.text(%s)", py_str(r, index_key_text(r->a, ix, i)));
     }
     sb_appendc(&sb, ']');
     const char *s = arena_strdup(r->a, sb_str(&sb));
@@ -461,10 +459,31 @@ static const char *render_index_columns(renderer *r, const index_def *ix) {
     return s;
 }
 
-static const char *render_index_where(renderer *r, const index_def *ix) {
-    if (!ix->where) return "";
-    const char *w = py_str(r, ix->where);
-    return arena_printf(r->a, ", postgresql_where=sa.text(%s), sqlite_where=sa.text(%s)", w, w);
+/* The dialect options of an index, in Alembic's (sorted) order:
+** postgresql_include, postgresql_ops (the operator classes of bare
+** columns; the others are inside their sa.text()), postgresql_using,
+** postgresql_where and sqlite_where.  Written on create_index and on
+** drop_index alike, as Alembic does. */
+static const char *render_index_options(renderer *r, const index_def *ix) {
+    strbuf sb = STRBUF_INIT;
+    if (ix->include.len) sb_printf(&sb, ", postgresql_include=%s", py_list(r, &ix->include));
+    bool ops = false;
+    for (size_t i = 0; i < ix->columns.len; i++) {
+        index_key key = index_key_at(ix, i);
+        if (!key.opclass || !index_key_bare(ix, i)) continue;
+        sb_append(&sb, ops ? ", " : ", postgresql_ops={");
+        sb_printf(&sb, "%s: %s", py_str(r, ix->columns.items[i]), py_str(r, key.opclass));
+        ops = true;
+    }
+    if (ops) sb_appendc(&sb, '}');
+    if (ix->method) sb_printf(&sb, ", postgresql_using=%s", py_str(r, ix->method));
+    if (ix->where) {
+        const char *w = py_str(r, ix->where);
+        sb_printf(&sb, ", postgresql_where=sa.text(%s), sqlite_where=sa.text(%s)", w, w);
+    }
+    const char *s = arena_strdup(r->a, sb_str(&sb));
+    sb_free(&sb);
+    return s;
 }
 
 /* ------------------------------------------------------------ alter_column */
@@ -552,13 +571,13 @@ static const char *render_op_text(renderer *r, const op *o, bool in_batch) {
     case OP_CREATE_INDEX:
         return arena_printf(a, "%screate_index(%s, %s%s, unique=%s%s)", pfx, render_index_name(r, pfx, o->index),
                             tcomma, render_index_columns(r, o->index), o->index->unique ? "True" : "False",
-                            render_index_where(r, o->index));
+                            render_index_options(r, o->index));
     case OP_DROP_INDEX:
         if (in_batch)
             return arena_printf(a, "batch_op.drop_index(%s%s)", render_index_name(r, pfx, o->index),
-                                render_index_where(r, o->index));
+                                render_index_options(r, o->index));
         return arena_printf(a, "op.drop_index(%s, table_name=%s%s)", render_index_name(r, pfx, o->index), t,
-                            render_index_where(r, o->index));
+                            render_index_options(r, o->index));
     case OP_ADD_UNIQUE:
         return arena_printf(a, "%screate_unique_constraint(%s, %s%s)", pfx,
                             py_str(r, unique_name(r, o->table_name, o->unique)), tcomma,

@@ -402,17 +402,51 @@ static void emit_create_table(renderer *r, const op *o) {
 
 /* -------------------------------------------------------------- indexes */
 
+bool index_key_bare(const index_def *ix, size_t k) {
+    index_key key = index_key_at(ix, k);
+    return ix->columns.items[k][0] != '(' && !key.desc && key.nulls == NULLS_DEFAULT;
+}
+
+const char *index_key_text(arena *a, const index_def *ix, size_t k) {
+    const char *c = ix->columns.items[k];
+    index_key key = index_key_at(ix, k);
+    strbuf sb = STRBUF_INIT;
+    size_t n = strlen(c);
+    if (c[0] == '(') {
+        const char *inner = arena_strndup(a, c + 1, n >= 2 ? n - 2 : 0);
+        sb_append(&sb, sql_parenthesized_whole(c) && sql_function_call(inner) ? inner : c);
+    } else {
+        const char *pq = dialect_postgresql()->quote_ident(a, c), *sq = dialect_sqlite()->quote_ident(a, c);
+        sb_append(&sb, !strcmp(pq, c) && !strcmp(sq, c) ? c : pq[0] == '"' ? pq : sq);
+    }
+    if (key.opclass) sb_printf(&sb, " %s", key.opclass);
+    if (key.desc) sb_append(&sb, " DESC");
+    if (key.nulls == NULLS_FIRST) sb_append(&sb, " NULLS FIRST");
+    if (key.nulls == NULLS_LAST) sb_append(&sb, " NULLS LAST");
+    const char *s = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return s;
+}
+
+/* As SQLAlchemy compiles Alembic's create_index: USING, the opclass of a
+** bare column (postgresql_ops) and INCLUDE only on PostgreSQL. */
 static const char *create_index_ddl(renderer *r, const char *table, const index_def *ix) {
     strbuf sb = STRBUF_INIT;
-    sb_printf(&sb, "CREATE %sINDEX %s ON %s (", ix->unique ? "UNIQUE " : "", q(r, ix->name), q(r, table));
+    sb_printf(&sb, "CREATE %sINDEX %s ON %s ", ix->unique ? "UNIQUE " : "", q(r, ix->name), q(r, table));
+    if (r->pg && ix->method) sb_printf(&sb, "USING %s ", ix->method);
+    sb_appendc(&sb, '(');
     for (size_t i = 0; i < ix->columns.len; i++) {
-        const char *c = ix->columns.items[i];
-        size_t n = strlen(c);
         if (i) sb_append(&sb, ", ");
-        if (n >= 2 && c[0] == '(' && c[n - 1] == ')') sb_appendn(&sb, c + 1, n - 2);
-        else sb_append(&sb, q(r, c));
+        if (index_key_bare(ix, i)) {
+            index_key key = index_key_at(ix, i);
+            sb_append(&sb, q(r, ix->columns.items[i]));
+            if (r->pg && key.opclass) sb_printf(&sb, " %s", key.opclass);
+        } else {
+            sb_append(&sb, index_key_text(r->a, ix, i));
+        }
     }
     sb_appendc(&sb, ')');
+    if (r->pg && ix->include.len) sb_printf(&sb, " INCLUDE (%s)", ident_list(r, &ix->include));
     if (ix->where) sb_printf(&sb, " WHERE %s", ix->where);
     const char *s = arena_strdup(r->a, sb_str(&sb));
     sb_free(&sb);

@@ -45,6 +45,18 @@ typedef struct version_change {
 } version_change;
 typedef VEC(version_change) version_changes;
 
+/* Index keys, as both renderers write them (Alembic's sa.text() keys and
+** retort's own CREATE INDEX must give the same statement, byte for byte,
+** as SQLite stores it).  A key is a bare column when it is a column with
+** no order or nulls option: written as its name (its operator class goes
+** to postgresql_ops).  Any other key is SQL text: the expression (without
+** its outer parentheses when it is one function call), or the column name
+** (double-quoted when either dialect would quote it), then the operator
+** class, DESC, NULLS FIRST / LAST: "lower(email)", "(a + b) DESC",
+** "created_at DESC NULLS LAST", "name varchar_pattern_ops DESC". */
+bool index_key_bare(const index_def *ix, size_t k);
+const char *index_key_text(arena *a, const index_def *ix, size_t k);
+
 /* The version table: env.py's version_table (NULL: alembic_version) and
 ** version_table_schema (NULL: unqualified). */
 typedef struct version_table {

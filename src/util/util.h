@@ -153,6 +153,13 @@ int edit_distance(const char *a, const char *b, int max);
 ** close enough to be a plausible typo. */
 const char *closest_match(const char *word, const char *const *candidates, size_t n);
 
+/* ------------------------------------------------------- SQL text shapes */
+
+/* "(a + b)": the whole text is one parenthesized group (quotes skipped). */
+bool sql_parenthesized_whole(const char *text);
+/* "lower(email)", "pg_catalog.lower(x)": the whole text is one call. */
+bool sql_function_call(const char *text);
+
 /* ------------------------------------------------------------------ files */
 
 /* Read a whole file into a malloc'd NUL-terminated buffer; NULL on error

@@ -139,6 +139,52 @@ static const char *summary(fixture *f) {
 
 /* ------------------------------------------------------------------ tests */
 
+/* Index keys compare one by one (order, nulls with PostgreSQL's defaults
+** applied, operator class), then method and INCLUDE; a change is one drop
+** and one create.  On SQLite, PostgreSQL-only options are refused at the
+** model's place. */
+static void index_options(void **state) {
+    fixture *f = *state;
+    table *c = datasets(f->cur), *w = datasets(f->want);
+    index_def *ci = idx(f->cur, c, "ix_k", "status", false);
+    ci->keys = (index_key_vec){0};
+    vec_push(f->cur->arena, &ci->keys, ((index_key){.desc = true}));
+    index_def *wi = idx(f->want, w, "ix_k", "status", false);
+    vec_push(f->want->arena, &wi->keys, ((index_key){.desc = true, .nulls = NULLS_FIRST}));
+    run_diff(f, dialect_postgresql());
+    assert_int_equal(f->ops->ops.len, 0);       /* DESC NULLS FIRST is DESC */
+    wi->keys.items[0].nulls = NULLS_LAST;
+    run_diff(f, dialect_postgresql());
+    assert_string_equal(summary(f), "Detected removed index 'ix_k' on 'datasets'\n"
+                                    "Detected added index 'ix_k' on 'datasets' (status DESC NULLS LAST)");
+    wi->keys.items[0] = (index_key){.desc = true};
+    wi->method = "hash";
+    run_diff(f, dialect_postgresql());
+    assert_int_equal(f->ops->ops.len, 2);
+    wi->method = NULL;
+    vec_push(f->want->arena, &wi->include, "name");
+    run_diff(f, dialect_postgresql());
+    assert_int_equal(f->ops->ops.len, 2);
+    wi->include.len = 0;
+    wi->keys.items[0].opclass = "varchar_pattern_ops";
+    run_diff(f, dialect_postgresql());
+    assert_int_equal(f->ops->ops.len, 2);
+    /* SQLite: refused, at the option */
+    wi->postgres_only = "the operator class ops=\"varchar_pattern_ops\"";
+    wi->postgres_only_loc = (src_loc){"m.model", 7, 20};
+    wi->postgres_only_span = 3;
+    diff_options o = {.dialect = dialect_sqlite()};
+    assert_null(diff_schemas(f->cur, f->want, &o, &f->dl));
+    assert_int_equal(f->dl.errors, 1);
+    const diag *d = &f->dl.items.items[f->dl.items.len - 1];
+    assert_string_equal(d->message, "index 'ix_k' of table 'datasets' asks for the operator class "
+                                    "ops=\"varchar_pattern_ops\", which SQLite does not have");
+    assert_int_equal(d->loc.line, 7);
+    assert_int_equal(d->loc.column, 20);
+    assert_int_equal(d->span, 3);
+    assert_non_null(d->hint);
+}
+
 static void no_change(void **state) {
     fixture *f = *state;
     datasets(f->cur);
@@ -508,6 +554,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(deep_chain_without_recursion, setup, teardown),
         cmocka_unit_test_setup_teardown(inverse_is_exact, setup, teardown),
         cmocka_unit_test_setup_teardown(json_of_ops, setup, teardown),
+        cmocka_unit_test_setup_teardown(index_options, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -629,6 +629,11 @@ static void test_indexes_and_constraints(void **state) {
             "CREATE INDEX ix_child_mixed ON child (name, (qty + 1), id);"
             "CREATE UNIQUE INDEX ix_child_active ON child (name) WHERE qty > 10 AND name <> 'x';"
             "CREATE INDEX ix_child_incl ON child (id) INCLUDE (name);"
+            "CREATE INDEX ix_child_opts ON child USING btree (name DESC, qty NULLS FIRST, lo DESC NULLS LAST,"
+            " name text_pattern_ops, (lower(name)) DESC);"
+            "CREATE INDEX ix_child_hash ON child USING hash (name);"
+            "CREATE INDEX ix_child_coll ON child (name COLLATE \"C\");"
+            "CREATE INDEX ix_child_fill ON child (hi) WITH (fillfactor = 70);"
             "ALTER TABLE child ADD COLUMN gone INTEGER; ALTER TABLE child DROP COLUMN gone;");
     schema *s = introspect_ok(pg, "public", NULL);
     arena *a = s->arena;
@@ -678,7 +683,7 @@ static void test_indexes_and_constraints(void **state) {
     assert_string_equal(c->checks.items[1]->name, "child_range");
     assert_string_equal(c->checks.items[1]->sqltext, "lo < hi AND lo >= 0");
 
-    assert_int_equal(c->indexes.len, 4);
+    assert_int_equal(c->indexes.len, 8);
     index_def *lower = find_index(c, "ix_child_lower_name");
     assert_string_equal(joined(a, &lower->columns), "(lower(name))");
     index_def *mixed = find_index(c, "ix_child_mixed");
@@ -691,6 +696,27 @@ static void test_indexes_and_constraints(void **state) {
     assert_string_equal(active->where, "qty > 10 AND name <> 'x'::text");
     index_def *incl = find_index(c, "ix_child_incl");
     assert_string_equal(joined(a, &incl->columns), "id");
+    assert_string_equal(joined(a, &incl->include), "name");
+    assert_null(incl->unmodeled);
+    index_def *opts = find_index(c, "ix_child_opts");
+    assert_string_equal(joined(a, &opts->columns), "name,qty,lo,name,(lower(name))");
+    assert_null(opts->method);
+    index_key k0 = index_key_at(opts, 0), k1 = index_key_at(opts, 1), k2 = index_key_at(opts, 2),
+              k3 = index_key_at(opts, 3), k4 = index_key_at(opts, 4);
+    assert_true(k0.desc);
+    assert_int_equal(k0.nulls, NULLS_DEFAULT);  /* DESC NULLS FIRST: DESC's default */
+    assert_false(k1.desc);
+    assert_int_equal(k1.nulls, NULLS_FIRST);
+    assert_true(k2.desc);
+    assert_int_equal(k2.nulls, NULLS_LAST);
+    assert_string_equal(k3.opclass, "text_pattern_ops");
+    assert_null(k0.opclass);
+    assert_true(k4.desc);
+    assert_null(opts->unmodeled);
+    assert_string_equal(find_index(c, "ix_child_hash")->method, "hash");
+    assert_null(find_index(c, "ix_child_hash")->unmodeled);
+    assert_non_null(strstr(find_index(c, "ix_child_coll")->unmodeled, "COLLATE"));
+    assert_non_null(strstr(find_index(c, "ix_child_fill")->unmodeled, "fillfactor"));
     assert_null(table_find_index(c, "child_pkey"));
     schema_free(s);
     PQfinish(pg);

@@ -321,12 +321,17 @@ static void test_indexes(void **state) {
     index_def *cba = must_index(t, "ix_t_cba");
     assert_false(cba->unique);
     assert_names(&cba->columns, "c,b,a");
+    assert_false(index_key_at(cba, 0).desc);
+    assert_true(index_key_at(cba, 1).desc);
+    assert_non_null(cba->unmodeled);           /* the COLLATE */
     index_def *partial = must_index(t, "ix_t_partial");
     assert_names(&partial->columns, "d");
     assert_string_equal(partial->where, "d IS NOT NULL AND b <> 'x;y'");
     index_def *expr = must_index(t, "ix_t_expr");
     assert_names(&expr->columns, "(lower(b)),(a + d),c");
     assert_null(expr->where);
+    assert_true(index_key_at(expr, 1).desc);   /* expressions and DESC are modeled */
+    assert_null(expr->unmodeled);
     index_def *quoted = must_index(t, "ix quoted");
     assert_true(quoted->unique);
     assert_names(&quoted->columns, "b");

@@ -379,6 +379,50 @@ static void test_indexes(void **state) {
     assert_false(op_at(f, 1)->index->conventional_name);
 }
 
+/* Everything the Python renderer writes for an index (docs/migration-
+** subset.md): sa.text() keys with DESC, NULLS, operator classes;
+** postgresql_using / _include / _ops; the same options on drop_index. */
+static void test_index_features(void **state) {
+    fixture *f = *state;
+    const char *body =
+        "    with op.batch_alter_table('t', schema=None) as batch_op:\n"
+        "        batch_op.create_index('ix_k', [sa.text('lower(email)'), sa.text('created_at DESC'),\n"
+        "            sa.text('(id + 1) DESC NULLS LAST'), sa.text('\"Score\" NULLS FIRST'), sa.text('b desc nulls first'),\n"
+        "            sa.text('lower(email) text_pattern_ops DESC'), sa.text('a + b'), sa.text('CASE WHEN a THEN b END')],\n"
+        "            unique=True)\n"
+        "        batch_op.create_index('ix_o', ['kind', 'other'], unique=False, postgresql_using='GIN',\n"
+        "            postgresql_include=['email'], postgresql_ops={'kind': 'varchar_pattern_ops', 'nope': 'x'})\n"
+        "        batch_op.drop_index('ix_o', postgresql_using='gin', postgresql_include=['email'],\n"
+        "            postgresql_ops={'kind': 'varchar_pattern_ops'})\n"
+        "    op.create_index('ix_b', 't', ['a'], unique=False, postgresql_using='btree')\n";
+    convert_ok(f, NULL, body, dialect_postgresql());
+    const index_def *x = op_at(f, 0)->index;
+    assert_int_equal(x->columns.len, 8);
+    static const char *const cols[] = {"(lower(email))", "created_at", "(id + 1)", "Score", "b",
+                                       "(lower(email))", "(a + b)", "(CASE WHEN a THEN b END)"};
+    for (size_t k = 0; k < 8; k++) assert_string_equal(x->columns.items[k], cols[k]);
+    index_key k1 = index_key_at(x, 1), k2 = index_key_at(x, 2), k3 = index_key_at(x, 3), k4 = index_key_at(x, 4),
+              k5 = index_key_at(x, 5), k7 = index_key_at(x, 7);
+    assert_true(k1.desc);
+    assert_true(k2.desc);
+    assert_int_equal(k2.nulls, NULLS_LAST);
+    assert_false(k3.desc);
+    assert_int_equal(k3.nulls, NULLS_FIRST);
+    assert_true(k4.desc);
+    assert_int_equal(k4.nulls, NULLS_DEFAULT);   /* DESC NULLS FIRST is DESC's default */
+    assert_string_equal(k5.opclass, "text_pattern_ops");
+    assert_true(k5.desc);
+    assert_null(k7.opclass);                      /* END is no operator class */
+    const index_def *o = op_at(f, 1)->index;
+    assert_string_equal(o->method, "gin");
+    assert_int_equal(o->include.len, 1);
+    assert_string_equal(o->include.items[0], "email");
+    assert_string_equal(index_key_at(o, 0).opclass, "varchar_pattern_ops");
+    assert_null(index_key_at(o, 1).opclass);
+    assert_int_equal(op_at(f, 2)->kind, OP_DROP_INDEX);
+    assert_null(op_at(f, 3)->index->method);      /* btree is the default */
+}
+
 static void test_batch_block(void **state) {
     fixture *f = *state;
     convert_ok(f, NULL,
@@ -738,6 +782,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_simple_ops, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alter_column, setup, teardown),
         cmocka_unit_test_setup_teardown(test_indexes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_features, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_block, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_insert, setup, teardown),
         cmocka_unit_test_setup_teardown(test_imports_resolve, setup, teardown),

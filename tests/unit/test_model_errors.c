@@ -183,6 +183,84 @@ static const error_case LONG_INDEX = {
     "'ix_0123456789_0123456789_0123456789_0123456789_0123456789_01234', and the next autogenerate would see a "
     "different name)"};
 
+/* @@index keys and options (docs/model-language.md, "Indexes"). */
+static const error_case IX_OPTION_TYPO = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", created_at(decs))\n}\n",
+    "@@index: unknown key option 'decs' for created_at", 5, 30, 4,
+    "did you mean desc?"};
+static const error_case IX_OPTION_FIRST = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", desc(created_at))\n}\n",
+    "@@index: desc is an option of a key, written after it", 5, 19, 4,
+    "write created_at(desc)"};
+static const error_case IX_OPTION_MISSPELT_FIRST = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", dsc(created_at))\n}\n",
+    "@@index: 'dsc' looks like the key option desc, which is written after the column", 5, 19, 3,
+    "did you mean created_at(desc)?"};
+static const error_case IX_OPTION_VALUE = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", created_at(desc=true))\n}\n",
+    "@@index: key created_at has no option 'desc='", 5, 30, 4,
+    "desc takes no value: write created_at(desc)"};
+static const error_case IX_OPS_KEY = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", email(opz=\"text_pattern_ops\"))\n}\n",
+    "@@index: key email has no option 'opz='", 5, 25, 3,
+    "did you mean ops=? (a key takes desc, asc, nulls_first, nulls_last and ops=\"...\")"};
+static const error_case IX_OPS_VALUE = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", email(ops=text_pattern_ops))\n}\n",
+    "@@index: ops= must name an operator class, as a string", 5, 29, 16,
+    "write email(ops=\"varchar_pattern_ops\")"};
+static const error_case IX_TWO_ORDERS = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", created_at(desc, asc))\n}\n",
+    "@@index: key created_at is given an order (asc / desc) twice", 5, 36, 3,
+    "keep one"};
+static const error_case IX_TWO_NULLS = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", created_at(nulls_first, nulls_last))\n}\n",
+    "@@index: key created_at is given a nulls order (nulls_first / nulls_last) twice", 5, 43, 10,
+    "keep one"};
+static const error_case IX_SQL_EMPTY = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", sql(\"  \"))\n}\n",
+    "@@index: the expression is empty", 5, 23, 4,
+    "write sql(\"lower(email)\")"};
+static const error_case IX_SQL_NONE = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", sql())\n}\n",
+    "@@index: sql() needs the expression, as a string", 5, 19, 3,
+    "write sql(\"lower(email)\")"};
+static const error_case IX_NO_OPTIONS = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", email())\n}\n",
+    "@@index: email() has no options", 5, 19, 5,
+    "write email, or email(desc)"};
+static const error_case IX_KEY_NUMBER = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", 42)\n}\n",
+    "@@index: expected a column, col(options) or sql(\"expression\"), not a number", 5, 19, 2,
+    "write @@index(\"ix_name\", col_a, created_at(desc), sql(\"lower(email)\"))"};
+static const error_case IX_USING_TYPO = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", email, using=\"gni\")\n}\n",
+    "@@index: unknown access method \"gni\"", 5, 32, 5,
+    "did you mean \"gin\"?"};
+static const error_case IX_USING_NAME = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", email, using=gin)\n}\n",
+    "@@index: using= must be a string, not a name", 5, 32, 3,
+    "write using=\"gin\""};
+static const error_case IX_USING_UNKNOWN = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", email, using=\"ivfflat\")\n}\n",
+    "@@index: unknown access method \"ivfflat\"", 5, 32, 9,
+    "using= takes btree, hash, gist, spgist, gin, brin (an extension's method is left alone: create it with op.execute)"};
+static const error_case IX_INCLUDE_SHAPE = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", email, include=5)\n}\n",
+    "@@index include=: expected a parenthesized list of columns", 5, 34, 1,
+    "write include=(col_a, col_b)"};
+static const error_case IX_INCLUDE_COLUMN = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", email, include=(emial))\n}\n",
+    "unknown column 'emial' in @@index of model 'M'", 5, 35, 5,
+    "did you mean 'email'?"};
+static const error_case IX_KEY_COLUMN = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", emial(desc))\n}\n",
+    "unknown column 'emial' in @@index of model 'M'", 5, 19, 5,
+    "did you mean 'email'?"};
+static const error_case IX_UNKNOWN_KW = {
+    "model M {\n" PK "  email Text\n  created_at DateTime\n  @@index(\"ix_m\", email, usign=\"gin\")\n}\n",
+    "@@index has no argument 'usign'", 5, 26, 5,
+    "did you mean 'using'? (@@index accepts unique=, where=, using=, include=)"};
+
 static void run_case(void **state) {
     const error_case *c = *state;
     diag_list dl;
@@ -315,6 +393,7 @@ int main(void) {
         CASE(DUP_INDEX_NAME), CASE(INHERITED_INDEX_NAME), CASE(UNKNOWN_BASE), CASE(CYCLE), CASE(REDEFINED),
         CASE(OVERRIDE_NOTHING), CASE(NO_PK), CASE(NULLABLE_PK), CASE(BAD_ESCAPE), CASE(UNTERMINATED),
         CASE(SYNTAX), CASE(NUL_ESCAPE), CASE(SURROGATE), CASE(LONG_TABLE), CASE(LONG_INDEX),
+        CASE(IX_OPTION_TYPO), CASE(IX_OPTION_FIRST), CASE(IX_OPTION_MISSPELT_FIRST), CASE(IX_OPTION_VALUE), CASE(IX_OPS_KEY), CASE(IX_OPS_VALUE), CASE(IX_TWO_ORDERS), CASE(IX_TWO_NULLS), CASE(IX_SQL_EMPTY), CASE(IX_SQL_NONE), CASE(IX_NO_OPTIONS), CASE(IX_KEY_NUMBER), CASE(IX_USING_TYPO), CASE(IX_USING_NAME), CASE(IX_USING_UNKNOWN), CASE(IX_INCLUDE_SHAPE), CASE(IX_INCLUDE_COLUMN), CASE(IX_KEY_COLUMN), CASE(IX_UNKNOWN_KW),
         cmocka_unit_test(test_all_errors_reported),
         cmocka_unit_test(test_syntax_errors_in_two_files),
         cmocka_unit_test(test_printed_caret),

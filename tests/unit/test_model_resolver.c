@@ -168,6 +168,44 @@ static void test_index_and_unique_conventions(void **state) {
     schema_free(s);
 }
 
+/* @@index keys with options, expressions, using=, include= (the IR of
+** docs/model-language.md "Indexes"). */
+static void test_index_key_options(void **state) {
+    (void)state;
+    schema *s = load("model M {\n"
+                     "  id Integer @primary_key\n"
+                     "  mail Text @map(\"email\")\n"
+                     "  at DateTime\n"
+                     "  @@index(\"ix_a\", at(desc, nulls_first), sql(\"lower(email)\", nulls_first), mail(ops=\"text_pattern_ops\"))\n"
+                     "  @@index(\"ix_b\", sql(\"id + 1\"), sql(\"(id * 2)\"), sql(\"email\"), using=\"gin\", include=(at, mail))\n"
+                     "  @@index(\"ix_c\", id, using=\"btree\")\n"
+                     "}\n");
+    table *t = schema_find_table(s, "m");
+    index_def *a = table_find_index(t, "ix_a"), *b = table_find_index(t, "ix_b"), *c = table_find_index(t, "ix_c");
+    assert_int_equal(a->columns.len, 3);
+    assert_string_equal(a->columns.items[0], "at");
+    assert_string_equal(a->columns.items[1], "(lower(email))");
+    assert_string_equal(a->columns.items[2], "email");
+    index_key k0 = index_key_at(a, 0), k1 = index_key_at(a, 1), k2 = index_key_at(a, 2);
+    assert_true(k0.desc);
+    assert_int_equal(k0.nulls, NULLS_DEFAULT);    /* nulls_first is DESC's default */
+    assert_false(k1.desc);
+    assert_int_equal(k1.nulls, NULLS_FIRST);       /* not ASC's default */
+    assert_string_equal(k2.opclass, "text_pattern_ops");
+    assert_null(a->method);
+    assert_non_null(a->postgres_only);
+    assert_string_equal(b->columns.items[0], "(id + 1)");
+    assert_string_equal(b->columns.items[1], "(id * 2)");
+    assert_string_equal(b->columns.items[2], "email");   /* sql("email") is the column */
+    assert_string_equal(b->method, "gin");
+    assert_int_equal(b->include.len, 2);
+    assert_string_equal(b->include.items[1], "email");
+    assert_null(c->method);                              /* btree is the default */
+    assert_null(c->postgres_only);
+    assert_true(index_is_plain(c));
+    schema_free(s);
+}
+
 static void test_foreign_keys(void **state) {
     (void)state;
     schema *s = load("model Child { id Integer @primary_key\n pid Integer @foreign_key(\"parent.id\", ondelete=\"set null\")\n"
@@ -352,6 +390,7 @@ int main(void) {
         cmocka_unit_test(test_types_resolved),
         cmocka_unit_test(test_server_defaults),
         cmocka_unit_test(test_index_and_unique_conventions),
+        cmocka_unit_test(test_index_key_options),
         cmocka_unit_test(test_foreign_keys),
         cmocka_unit_test(test_composite_primary_key_and_checks),
         cmocka_unit_test(test_renamed_from),

@@ -177,6 +177,43 @@ static void a_name_two_tables_use_is_written_once(void **state) {
     schema_free(s);
 }
 
+/* Index keys with options, expressions, using= and include= are written as
+** model text (not comments), and load back as the same index; a field
+** whose name is an option word keeps its options through sql("\"name\""). */
+static void index_forms(void **state) {
+    (void)state;
+    schema *s = schema_new();
+    table *t = tbl(s, "t");
+    col(s, t, "id", TYPE_INTEGER);
+    pk(s, t, "id");
+    col(s, t, "desc", TYPE_INTEGER);
+    col(s, t, "email", TYPE_TEXT);
+    index_def *x = arena_alloc(s->arena, sizeof *x);
+    x->name = "ix_t_keys";
+    index_add_key(s->arena, x, "email", (index_key){.desc = true, .nulls = NULLS_LAST, .opclass = "text_pattern_ops"});
+    index_add_key(s->arena, x, "desc", (index_key){.desc = true});
+    index_add_key(s->arena, x, "(lower(email))", (index_key){.nulls = NULLS_FIRST});
+    index_add_key(s->arena, x, "id", (index_key){0});
+    x->method = "gist";
+    vec_push(s->arena, &x->include, "desc");
+    vec_push(s->arena, &t->indexes, x);
+    model_files *m = render_model_files(s, dialect_postgresql());
+    const model_file *f = file_of(m, "t");
+    has_line(f, "  @@index(\"ix_t_keys\", email(desc, nulls_last, ops=\"text_pattern_ops\"), sql(\"\\\"desc\\\"\", desc), "
+                "sql(\"lower(email)\", nulls_first), id, using=\"gist\", include=(desc))");
+    schema *back = load(m);
+    assert_non_null(back);
+    const index_def *b = table_find_index(schema_find_table(back, "t"), "ix_t_keys");
+    assert_non_null(b);
+    assert_int_equal(b->columns.len, 4);
+    assert_string_equal(b->columns.items[1], "desc");
+    assert_true(index_key_at(b, 1).desc);
+    assert_string_equal(b->method, "gist");
+    schema_free(back);
+    model_files_free(m);
+    schema_free(s);
+}
+
 static void strings_are_escaped(void **state) {
     (void)state;
     schema *s = schema_new();
@@ -245,7 +282,7 @@ int main(void) {
         cmocka_unit_test(names_of_models_and_files),
         cmocka_unit_test(server_given_names_are_left_out),
         cmocka_unit_test(a_name_two_tables_use_is_written_once),
-        cmocka_unit_test(strings_are_escaped),
+        cmocka_unit_test(index_forms), cmocka_unit_test(strings_are_escaped),
         cmocka_unit_test(sqlite_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -422,6 +422,56 @@ static void test_postgresql_types(void **state) {
     schema_free(s);
 }
 
+/* r8 (PostgreSQL): every index form: sa.text() keys for expressions, DESC
+** and NULLS, opclasses of bare columns in postgresql_ops and of others inside
+** their text, postgresql_using, postgresql_include; the same options on
+** drop_index. */
+static void test_index_features(void **state) {
+    (void)state;
+    schema *s = schema_new();
+    arena *a = s->arena;
+    table *t = schema_add_table(s, "events");
+    column *c = col(s, t, "id", TYPE_INTEGER, false);
+    c->primary_key = true;
+    vec_push(a, &t->primary_key.columns, "id");
+    col(s, t, "email", TYPE_STRING, false)->type.length = 255;
+    col(s, t, "kind", TYPE_STRING, false)->type.length = 40;
+    col(s, t, "created_at", TYPE_DATETIME, false);
+    col(s, t, "Score", TYPE_INTEGER, true);
+    migration_ops *m = ops_new();
+    add_op(m, OP_CREATE_TABLE, "events")->table = t;
+    index_def *x = mk_index(s, "ix_ev_keys", (str_vec){0}, true, false);
+    index_add_key(a, x, "(lower(email))", (index_key){0});
+    index_add_key(a, x, "created_at", (index_key){.desc = true});
+    index_add_key(a, x, "(id + 1)", (index_key){.desc = true, .nulls = NULLS_LAST});
+    index_add_key(a, x, "Score", (index_key){.nulls = NULLS_FIRST});
+    x->where = "kind <> 'x'";
+    add_op(m, OP_CREATE_INDEX, "events")->index = x;
+    x = mk_index(s, "ix_ev_ops", (str_vec){0}, false, false);
+    index_add_key(a, x, "kind", (index_key){.opclass = "varchar_pattern_ops"});
+    index_add_key(a, x, "(lower(email))", (index_key){.opclass = "text_pattern_ops", .desc = true});
+    add_op(m, OP_CREATE_INDEX, "events")->index = x;
+    x = mk_index(s, "ix_ev_cover", STRS(a, "kind"), false, false);
+    x->method = "hash";
+    add_op(m, OP_CREATE_INDEX, "events")->index = x;
+    x = mk_index(s, "ix_ev_include", STRS(a, "created_at"), false, false);
+    x->include = STRS(a, "email", "kind");
+    add_op(m, OP_CREATE_INDEX, "events")->index = x;
+    str_vec down = STRS(m->arena, "aaaaaaaaaaa7");
+    char *py = render(m, "aaaaaaaaaaa8", &down, "index features", true, true);
+    check_golden("r8_index_features_postgresql.py", py);
+    assert_non_null(strstr(py, "batch_op.create_index('ix_ev_keys', [sa.text('lower(email)'), sa.text('created_at DESC'), "
+                               "sa.text('(id + 1) DESC NULLS LAST'), sa.text('\"Score\" NULLS FIRST')], unique=True, "
+                               "postgresql_where=sa.text(\"kind <> 'x'\"), sqlite_where=sa.text(\"kind <> 'x'\"))"));
+    assert_non_null(strstr(py, "batch_op.create_index('ix_ev_ops', ['kind', sa.text('lower(email) text_pattern_ops DESC')], "
+                               "unique=False, postgresql_ops={'kind': 'varchar_pattern_ops'})"));
+    assert_non_null(strstr(py, "postgresql_using='hash'"));
+    assert_non_null(strstr(py, "batch_op.drop_index('ix_ev_include', postgresql_include=['email', 'kind'])"));
+    free(py);
+    migration_ops_free(m);
+    schema_free(s);
+}
+
 static void test_unknown_type(void **state) {
     (void)state;
     schema *s = schema_new();
@@ -536,7 +586,7 @@ int main(void) {
         cmocka_unit_test(test_create_all),       cmocka_unit_test(test_table_ops),
         cmocka_unit_test(test_rename_table),     cmocka_unit_test(test_empty),
         cmocka_unit_test(test_merge),            cmocka_unit_test(test_postgresql_types),
-        cmocka_unit_test(test_unknown_type),     cmocka_unit_test(test_downgrade_order),
+        cmocka_unit_test(test_unknown_type),     cmocka_unit_test(test_index_features),     cmocka_unit_test(test_downgrade_order),
         cmocka_unit_test(test_deterministic),    cmocka_unit_test(test_py_string_cases),
         cmocka_unit_test(test_py_string_round_trip),
     };

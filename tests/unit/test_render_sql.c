@@ -569,6 +569,37 @@ static void test_sqlite_golden_chain_matches_alembic(void **state) {
 
 /* ------------------------------------------------- alembic_version */
 
+/* Index keys, methods, INCLUDE on both dialects: what SQLAlchemy compiles
+** from the Python renderer's create_index (checked against Alembic by
+** tests/integration/index_features.sh); SQLite ignores PostgreSQL's
+** options as SQLAlchemy's SQLite compiler does. */
+static void test_index_features(void **state) {
+    (void)state;
+    arena *a = arena_new();
+    op_list l = {0};
+    index_def *x = mk_index(a, "ix_k", (str_vec){0}, true);
+    index_add_key(a, x, "(lower(email))", (index_key){0});
+    index_add_key(a, x, "created_at", (index_key){.desc = true});
+    index_add_key(a, x, "(a + b)", (index_key){.desc = true, .nulls = NULLS_LAST});
+    index_add_key(a, x, "Score", (index_key){.nulls = NULLS_FIRST});
+    index_add_key(a, x, "kind", (index_key){.opclass = "varchar_pattern_ops"});
+    x->method = "btree_gin";
+    x->include = STRS(a, "email");
+    x->where = "a > 0";
+    add_op(a, &l, OP_CREATE_INDEX, "t")->index = x;
+    schema *empty = schema_new();
+    char *pg = render_ok(l.items, l.len, dialect_postgresql(), empty);
+    assert_sql(pg, "CREATE UNIQUE INDEX ix_k ON t USING btree_gin (lower(email), created_at DESC, (a + b) DESC NULLS LAST, "
+                   "\"Score\" NULLS FIRST, kind varchar_pattern_ops) INCLUDE (email) WHERE a > 0;\n");
+    free(pg);
+    char *lite = render_ok(l.items, l.len, dialect_sqlite(), empty);
+    assert_sql(lite, "CREATE UNIQUE INDEX ix_k ON t (lower(email), created_at DESC, (a + b) DESC NULLS LAST, "
+                     "\"Score\" NULLS FIRST, kind) WHERE a > 0;\n");
+    free(lite);
+    schema_free(empty);
+    arena_free(a);
+}
+
 static void test_version_statements(void **state) {
     (void)state;
     arena *a = arena_new();
@@ -1135,6 +1166,7 @@ static void test_postgresql_golden_chain_matches_alembic(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version_statements),
+        cmocka_unit_test(test_index_features),
         cmocka_unit_test(test_op_kinds_postgresql),
         cmocka_unit_test(test_op_kinds_sqlite),
         cmocka_unit_test(test_differ_ops_named_like_python),
