@@ -193,6 +193,9 @@ static const char *sqlite_reflected_type(renderer *r, const char *raw) {
 ** the database's spelling (introspected) is, on SQLite, written as
 ** SQLAlchemy writes a reflected type. */
 static const char *column_type_ddl(renderer *r, const col_type *t) {
+    /* A declared type retort cannot model is written back as it was
+    ** (Alembic's reflection turns BLOBBY_THING into BLOB). */
+    if (!r->pg && t->kind == TYPE_OTHER && t->raw && *t->raw) return t->raw;
     if (!r->pg && t->raw && *t->raw) return sqlite_reflected_type(r, t->raw);
     if (r->pg && t->kind == TYPE_OTHER && t->raw) return t->raw;
     return type_ddl(r, t);
