@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job, on a fresh machine: install what is missing, build, bring
-# the bundled SQLite database (qlib_ui.db, next to alembic.ini) to head,
+# the project's SQLite database (qlib_ui.db, next to alembic.ini; created by
+# the first upgrade, not kept in the repository) to head,
 # check that the models and the database agree, then walk through the
 # migration guide's workflow in a scratch copy of the project: edit a model,
 # autogenerate, review, upgrade, downgrade, upgrade.
@@ -19,7 +20,7 @@ echo "== retort models: the schema the models declare"
 head -n 12 /tmp/retort-models.txt
 echo "   ... ($(grep -c '^table ' /tmp/retort-models.txt) tables)"
 echo
-echo "== retort upgrade head: the bundled database ($root/qlib_ui.db)"
+echo "== retort upgrade head: the project's database ($root/qlib_ui.db, created when missing)"
 "$retort" upgrade head
 echo
 echo "== retort current / history"

@@ -270,6 +270,16 @@ static retort_status compute_diff(retort_project *p, autogen_state *s, const cha
     ** what pending revisions already do. */
     bool at_head = current_revs.len == s->heads.len;
     for (size_t i = 0; at_head && i < s->heads.len; i++) at_head = !strcmp(current_revs.items[i], s->heads.items[i]);
+    /* A revision the database names and no file has: no upgrade can help. */
+    for (size_t i = 0; !at_head && s->graph && i < current_revs.len; i++)
+        if (!strmap_get(s->graph->by_id, current_revs.items[i])) {
+            diag *dg = diag_add(&p->diags, DIAG_ERROR, (src_loc){0},
+                                "the database is at %s, which no file in the versions folder has",
+                                current_revs.items[i]);
+            diag_set_hint(&p->diags, dg, "restore the revision's file, or, if the database's schema is right, "
+                                         "fix the table with: retort stamp --purge <revision>");
+            return RETORT_ENOTHEAD;
+        }
     if (!at_head) {
         diag *dg = diag_add(&p->diags, DIAG_ERROR, (src_loc){0},
                             "the database is not up to date: it is at %s, the head is %s",

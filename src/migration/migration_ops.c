@@ -608,8 +608,12 @@ static int convert_type(conv *c, const py_value *v, col_type *out) {
         found = true;
     }
     if (!found) {
-        if (!strcmp(name, "sa.NullType"))
-            fail(c, L(c, v->loc), "sa.types.NullType() is no SQL type: replace it with the column's type");
+        if (!strcmp(name, "sa.NullType")) {
+            /* Alembic cannot run it either: no hint to run Alembic. */
+            diag *d = fail(c, L(c, v->loc), "sa.types.NullType() is no SQL type: replace it with the column's type");
+            diag_set_hint(c->dl, d, "write the type the column has in the database (e.g. sa.String(length=50)); "
+                                    "the note retort wrote at the top of the file names it");
+        }
         else
             fail(c, L(c, v->loc), "retort does not know the column type %s", v->kind == PY_NAME ? v->text : v->callee->text);
         return -1;
