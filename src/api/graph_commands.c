@@ -250,24 +250,16 @@ retort_status retort_history(retort_project *p, const retort_history_options *op
         size_t hl = strlen(head);
         while (hl && isspace((unsigned char)head[hl - 1])) ((char *)head)[--hl] = '\0';
     }
-    bool need_db = indicate_current || (base && !strcmp(base, "current")) || (head && !strcmp(head, "current"));
-    if (need_db) {
+    bool base_current = base && !strcmp(base, "current"), head_current = head && !strcmp(head, "current");
+    if (indicate_current || base_current || head_current) {
         rc = read_current(p, &s, false);
         if (rc != RETORT_OK) goto done;
-        strbuf cur = STRBUF_INIT;
-        sb_append(&cur, "");
-        for (size_t i = 0; i < s.current.len; i++) sb_printf(&cur, "%s%s", i ? " " : "", s.current.items[i]);
-        const char *cur_text = s.current.len ? arena_strdup(s.arena, sb_str(&cur)) : NULL;
-        sb_free(&cur);
-        /* "current" is the database's rows; none is base (or, as an end,
-        ** nothing at all). */
-        if (head && !strcmp(head, "current")) head = cur_text ? cur_text : "base";
-        if (base && !strcmp(base, "current")) base = cur_text ? cur_text : "base";
     }
+    /* "current" is the tuple of the database's rows, as Alembic passes it:
+    ** none is the side's default (base, heads). */
     node_vec revs = {0};
-    if (head && !strcmp(head, "base")) {
-        /* walk_revisions(head="base") lists nothing */
-    } else if (graph_walk(s.graph, base, head, &revs, &p->diags) != 0) {
+    if (graph_walk_range(s.graph, base_current ? NULL : base, base_current ? &s.current : NULL,
+                         head_current ? NULL : head, head_current ? &s.current : NULL, &revs, &p->diags) != 0) {
         rc = RETORT_ERROR;
         goto done;
     }
