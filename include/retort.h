@@ -209,8 +209,13 @@ typedef struct retort_run_options {
     ** or NULL to stay silent. */
     void (*progress)(void *ctx, const char *line);
     void *progress_ctx;
+    /* Run each migration the reader refuses through Alembic (alembic_python
+    ** -m alembic, one step, between retort's steps, under retort's lock;
+    ** "Running upgrade a -> b, message (alembic)"); also when [retort]
+    ** alembic_fallback = true.  Not with sql. */
+    bool alembic_fallback;
 } retort_run_options;
-#define RETORT_RUN_OPTIONS_INIT {NULL, false, NULL, false, false, 0, NULL, NULL}
+#define RETORT_RUN_OPTIONS_INIT {NULL, false, NULL, false, false, 0, NULL, NULL, false}
 
 typedef struct retort_run_result {
     size_t migrations;              /* migrations applied (and committed) */
