@@ -177,6 +177,19 @@ typedef struct retort_models_options {
 } retort_models_options;
 #define RETORT_MODELS_OPTIONS_INIT {false, NULL}
 
+typedef struct retort_check_options {
+    const char *models_dir;     /* --models: the models folder (relative to the
+                                   current folder); NULL: [retort] models */
+} retort_check_options;
+#define RETORT_CHECK_OPTIONS_INIT {NULL}
+
+/* `check` (Alembic 1.9+): the comparison of `diff`, reported as Alembic's
+** check reports it.  *operations is how many operations autogenerate would
+** write; with some, *out is the list Alembic's message shows ("[('add_table',
+** 'item'), ...]": each diff tuple with names where Alembic shows SQLAlchemy
+** objects), malloc'd; with none, *out is NULL.  opt may be NULL. */
+retort_status retort_check(retort_project *p, const retort_check_options *opt, char **out, size_t *operations);
+
 /* The schema the model files declare, as `retort models` prints it:
 ** readable text, or with json the JSON shape of docs/schema-json.md.
 ** *out is malloc'd.  Every error in the models is a located diagnostic
@@ -196,8 +209,13 @@ typedef struct retort_run_options {
     ** or NULL to stay silent. */
     void (*progress)(void *ctx, const char *line);
     void *progress_ctx;
+    /* Run each migration the reader refuses through Alembic (alembic_python
+    ** -m alembic, one step, between retort's steps, under retort's lock;
+    ** "Running upgrade a -> b, message (alembic)"); also when [retort]
+    ** alembic_fallback = true.  Not with sql. */
+    bool alembic_fallback;
 } retort_run_options;
-#define RETORT_RUN_OPTIONS_INIT {NULL, false, NULL, false, false, 0, NULL, NULL}
+#define RETORT_RUN_OPTIONS_INIT {NULL, false, NULL, false, false, 0, NULL, NULL, false}
 
 typedef struct retort_run_result {
     size_t migrations;              /* migrations applied (and committed) */
@@ -305,6 +323,26 @@ typedef struct retort_stamp_options {
 ** the current rows inside it; every row change is checked.  With sql, *out
 ** is the script. */
 retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, char **out);
+
+typedef struct retort_ensure_version_options {
+    bool sql;                       /* print Alembic's script instead */
+    long lock_timeout_ms;           /* wait for another run's lock; 0: 60 000 */
+} retort_ensure_version_options;
+#define RETORT_ENSURE_VERSION_OPTIONS_INIT {false, 0}
+
+/* `ensure_version [--sql]`: create the version table ([retort] version_table,
+** version_table_schema) when it is missing, as Alembic creates it, under the
+** lock upgrade takes; nothing when it exists.  With sql, *out is the script
+** Alembic prints (the CREATE TABLE, then the DROP TABLE its offline mode
+** adds for a run that ends at no revision); else *out is NULL. */
+retort_status retort_ensure_version(retort_project *p, const retort_ensure_version_options *opt, char **out);
+
+/* The files of the revisions `rev` names, as `edit REV` opens them: an id or
+** prefix, head, heads, <label>@head...; "current" reads the database ("No
+** current revisions" when it has none).  *paths is a malloc'd array of
+** malloc'd strings (free each, then the array), in the order Alembic opens
+** them. */
+retort_status retort_revision_paths(retort_project *p, const char *rev, char ***paths, size_t *n_paths);
 
 typedef struct retort_merge_options {
     const char *const *revisions;   /* the revisions to merge ("heads" works) */

@@ -10,6 +10,9 @@
 ** (the children of a branch point, branch labels) its order is random;
 ** retort sorts those by id.
 **
+** ensure_version creates the version table as stamp does, or prints
+** Alembic's script; retort_revision_paths gives `edit` its files.
+**
 ** stamp writes alembic_version with the statements of render/sql.h, in one
 ** transaction under the lock upgrade takes, every row change checked;
 ** merge writes its revision file through project_write_revision, as
@@ -246,24 +249,16 @@ retort_status retort_history(retort_project *p, const retort_history_options *op
         size_t hl = strlen(head);
         while (hl && isspace((unsigned char)head[hl - 1])) ((char *)head)[--hl] = '\0';
     }
-    bool need_db = indicate_current || (base && !strcmp(base, "current")) || (head && !strcmp(head, "current"));
-    if (need_db) {
+    bool base_current = base && !strcmp(base, "current"), head_current = head && !strcmp(head, "current");
+    if (indicate_current || base_current || head_current) {
         rc = read_current(p, &s, false);
         if (rc != RETORT_OK) goto done;
-        strbuf cur = STRBUF_INIT;
-        sb_append(&cur, "");
-        for (size_t i = 0; i < s.current.len; i++) sb_printf(&cur, "%s%s", i ? " " : "", s.current.items[i]);
-        const char *cur_text = s.current.len ? arena_strdup(s.arena, sb_str(&cur)) : NULL;
-        sb_free(&cur);
-        /* "current" is the database's rows; none is base (or, as an end,
-        ** nothing at all). */
-        if (head && !strcmp(head, "current")) head = cur_text ? cur_text : "base";
-        if (base && !strcmp(base, "current")) base = cur_text ? cur_text : "base";
     }
+    /* "current" is the tuple of the database's rows, as Alembic passes it:
+    ** none is the side's default (base, heads). */
     node_vec revs = {0};
-    if (head && !strcmp(head, "base")) {
-        /* walk_revisions(head="base") lists nothing */
-    } else if (graph_walk(s.graph, base, head, &revs, &p->diags) != 0) {
+    if (graph_walk_range(s.graph, base_current ? NULL : base, base_current ? &s.current : NULL,
+                         head_current ? NULL : head, head_current ? &s.current : NULL, &revs, &p->diags) != 0) {
         rc = RETORT_ERROR;
         goto done;
     }
@@ -528,6 +523,95 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
     if (rc == RETORT_OK && db_commit(s.db, dl) != 0) rc = RETORT_EDATABASE;
     if (rc != RETORT_OK) project_error(p, "nothing was changed: the transaction was rolled back", "stamp failed");
     db_unlock(s.db);
+done:
+    state_free(&s);
+    return rc;
+}
+
+/* ------------------------------------------------------- ensure_version */
+
+retort_status retort_ensure_version(retort_project *p, const retort_ensure_version_options *opt, char **out) {
+    *out = NULL;
+    retort_config *c = p->config;
+    if (!c) return RETORT_ECONFIG;
+    diag_list *dl = &p->diags;
+    /* Alembic reads the versions folder first (ScriptDirectory): so does
+    ** retort, so that a broken folder fails here as there. */
+    graph_state s = {0};
+    retort_status rc = load_graph(p, &s);
+    if (rc != RETORT_OK) goto done;
+    const dialect *d = c->url ? dialect_for_url(c->url) : NULL;
+    if (!d) {
+        project_error(p, "set sqlalchemy.url in alembic.ini or DATABASE_URL (sqlite:///... or postgresql://...)",
+                      "no usable database URL");
+        rc = RETORT_ECONFIG;
+        goto done;
+    }
+    version_table vt = {c->version_table, c->version_table_schema};
+    if (opt && opt->sql) {
+        /* Alembic's offline run: the CREATE TABLE, and, the run ending at no
+        ** revision, the DROP TABLE its offline mode always adds then. */
+        strbuf sb = STRBUF_INIT;
+        bool transactional = d->kind == DIALECT_POSTGRESQL;
+        if (transactional) sb_append(&sb, "BEGIN;\n\n");
+        sb_printf(&sb, "%s;\n\n", sql_create_version_table(s.arena, d, &vt));
+        sb_printf(&sb, "%s;\n\n", sql_drop_version_table(s.arena, d, &vt));
+        if (transactional) sb_append(&sb, "COMMIT;\n\n");
+        *out = sb_take(&sb);
+        goto done;
+    }
+    if (db_open(c->url, true, &s.db, dl) != 0) { rc = RETORT_EDATABASE; goto done; }
+    s.db->pg_schema = c->pg_schema;
+    s.db->version_table = c->version_table;
+    s.db->version_table_schema = c->version_table_schema;
+    long timeout = opt && opt->lock_timeout_ms > 0 ? opt->lock_timeout_ms : 60000;
+    if (db_lock(s.db, timeout, dl) != 0) { rc = RETORT_EDATABASE; goto done; }
+    int exists = db_version_table_exists(s.db, dl);
+    if (exists < 0 || (!exists && db_exec(s.db, sql_create_version_table(s.arena, d, &vt), dl) != 0) ||
+        db_commit(s.db, dl) != 0)
+        rc = RETORT_EDATABASE;
+    db_unlock(s.db);
+done:
+    state_free(&s);
+    return rc;
+}
+
+/* ----------------------------------------------------------------- edit */
+
+retort_status retort_revision_paths(retort_project *p, const char *rev, char ***paths, size_t *n_paths) {
+    *paths = NULL;
+    *n_paths = 0;
+    graph_state s = {0};
+    retort_status rc = load_graph(p, &s);
+    if (rc != RETORT_OK) goto done;
+    node_vec revs = {0};
+    if (!strcmp(rev, "current")) {
+        /* Alembic runs env.py and asks the database. */
+        rc = read_current(p, &s, false);
+        if (rc != RETORT_OK) goto done;
+        if (!s.current.len) {
+            project_error(p, "the database has no revision yet: name the revision to edit (e.g. retort edit head)",
+                          "No current revisions");
+            rc = RETORT_ERROR;
+            goto done;
+        }
+        for (size_t i = 0; i < s.current.len; i++)
+            if (graph_resolve(s.graph, s.current.items[i], &revs, &p->diags) != 0) { rc = RETORT_EREVISIONS; goto done; }
+    } else {
+        if (graph_resolve(s.graph, rev, &revs, &p->diags) != 0) { rc = RETORT_ERROR; goto done; }
+        if (!revs.len) {
+            project_error(p, "name a revision: an id or prefix, head, heads, <label>@head",
+                          "No revision files indicated by symbol '%s'", rev);
+            rc = RETORT_ERROR;
+            goto done;
+        }
+    }
+    char **v = calloc(revs.len, sizeof *v);
+    if (!v) util_oom();
+    for (size_t i = 0; i < revs.len; i++)
+        if (!(v[i] = strdup(revs.items[i]->header->path))) util_oom();
+    *paths = v;
+    *n_paths = revs.len;
 done:
     state_free(&s);
     return rc;

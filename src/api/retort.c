@@ -325,6 +325,74 @@ retort_status retort_diff(retort_project *p, const retort_diff_options *opt, cha
     return rc;
 }
 
+/* One of Alembic's diff tuples ("as_diffs()") for an op, with names where
+** Alembic shows SQLAlchemy objects (Table(...), Column(...), Index(...)),
+** whose repr retort cannot write as SQLAlchemy does: ('add_table', 'item'),
+** ('add_column', None, 'item', 'name'), ('modify_nullable', None, 'item',
+** 'name'), ('add_index', 'ix_item_name')...  An ALTER of several attributes
+** is one tuple per attribute, as Alembic lists them. */
+static void check_tuples(arena *a, strbuf *sb, const op *o, bool *first) {
+    const char *t = render_py_string(a, o->table_name);
+#define TUPLE(...) do { sb_append(sb, *first ? "" : ", "); *first = false; sb_printf(sb, __VA_ARGS__); } while (0)
+#define NAME(x) render_py_string(a, (x) ? (x) : "")
+    switch (o->kind) {
+    case OP_CREATE_TABLE: TUPLE("('add_table', %s)", t); break;
+    case OP_DROP_TABLE: TUPLE("('remove_table', %s)", t); break;
+    case OP_RENAME_TABLE: TUPLE("('rename_table', %s, %s)", NAME(o->old_name), NAME(o->new_name)); break;
+    case OP_ADD_COLUMN: TUPLE("('add_column', None, %s, %s)", t, NAME(o->column->name)); break;
+    case OP_DROP_COLUMN: TUPLE("('remove_column', None, %s, %s)", t, NAME(o->column->name)); break;
+    case OP_RENAME_COLUMN:
+        TUPLE("('rename_column', None, %s, %s, %s)", t, NAME(o->old_name), NAME(o->new_name));
+        break;
+    case OP_ALTER_COLUMN: {
+        static const struct { unsigned bit; const char *name; } A[] = {
+            {ALTER_TYPE, "modify_type"}, {ALTER_NULLABLE, "modify_nullable"},
+            {ALTER_DEFAULT, "modify_default"}, {ALTER_COMMENT, "modify_comment"}};
+        for (size_t i = 0; i < sizeof A / sizeof A[0]; i++)
+            if (o->alter & A[i].bit) TUPLE("('%s', None, %s, %s)", A[i].name, t, NAME(o->column->name));
+        break;
+    }
+    case OP_CREATE_INDEX: TUPLE("('add_index', %s)", NAME(o->index->name)); break;
+    case OP_DROP_INDEX: TUPLE("('remove_index', %s)", NAME(o->index->name)); break;
+    case OP_ADD_UNIQUE: TUPLE("('add_constraint', %s)", NAME(o->unique->name)); break;
+    case OP_DROP_UNIQUE: TUPLE("('remove_constraint', %s)", NAME(o->unique->name)); break;
+    case OP_ADD_FOREIGN_KEY: TUPLE("('add_fk', %s)", NAME(o->fk->name)); break;
+    case OP_DROP_FOREIGN_KEY: TUPLE("('remove_fk', %s)", NAME(o->fk->name)); break;
+    case OP_ADD_CHECK: TUPLE("('add_constraint', %s)", NAME(o->check->name)); break;
+    case OP_DROP_CHECK: TUPLE("('remove_constraint', %s)", NAME(o->check->name)); break;
+    case OP_ADD_PRIMARY_KEY: TUPLE("('add_constraint', %s)", NAME(o->pk->name)); break;
+    case OP_DROP_PRIMARY_KEY: TUPLE("('remove_constraint', %s)", NAME(o->pk->name)); break;
+    case OP_SET_TABLE_COMMENT:
+        TUPLE("('%s', %s)", o->new_comment ? "add_table_comment" : "remove_table_comment", t);
+        break;
+    case OP_EXECUTE:
+    case OP_BULK_INSERT: break;         /* never from the differ */
+    }
+#undef NAME
+#undef TUPLE
+}
+
+retort_status retort_check(retort_project *p, const retort_check_options *opt, char **out, size_t *operations) {
+    *out = NULL;
+    if (operations) *operations = 0;
+    if (!p->config) return RETORT_ECONFIG;
+    autogen_state s = {0};
+    retort_status rc = compute_diff(p, &s, opt ? opt->models_dir : NULL, "retort check");
+    if (rc == RETORT_OK) {
+        if (operations) *operations = s.ops->ops.len;
+        if (s.ops->ops.len) {
+            strbuf sb = STRBUF_INIT;
+            bool first = true;
+            sb_appendc(&sb, '[');
+            for (size_t i = 0; i < s.ops->ops.len; i++) check_tuples(s.arena, &sb, &s.ops->ops.items[i], &first);
+            sb_appendc(&sb, ']');
+            *out = sb_take(&sb);
+        }
+    }
+    autogen_state_free(&s);
+    return rc;
+}
+
 retort_status retort_revision(retort_project *p, const retort_revision_options *opt,
                               retort_revision_result *out) {
     memset(out, 0, sizeof *out);

@@ -28,6 +28,7 @@ static retort_status run(retort_project *p, bool upgrade, const retort_run_optio
         .transaction_per_migration = opt->transaction_per_migration,
         .backup = !opt->no_backup,
         .lock_timeout_ms = opt->lock_timeout_ms > 0 ? opt->lock_timeout_ms : 60000,
+        .alembic_fallback = opt->alembic_fallback,
         .emit = opt->sql ? write_sql : opt->progress,
         .emit_ctx = opt->sql ? (void *)&sink : opt->progress_ctx,
     };

@@ -31,6 +31,10 @@ int cmd_show(int argc, char **argv);
 int cmd_stamp(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
+int cmd_ensure_version(int argc, char **argv);
+int cmd_list_templates(int argc, char **argv);
+int cmd_edit(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 /* -c / --config FILE (also before the command); ALEMBIC_CONFIG as Alembic. */
 void cli_set_config_path(const char *path);

@@ -19,6 +19,17 @@ static void history_usage(FILE *out) {
             "  -c, --config FILE         the configuration (default: alembic.ini)\n");
 }
 
+/* argparse's negative-number test: -N or -N.N */
+static bool negative_number(const char *v) {
+    const char *p = v + 1;
+    while (*p >= '0' && *p <= '9') p++;
+    if (*p == '.' && p[1]) {
+        p++;
+        while (*p >= '0' && *p <= '9') p++;
+    } else if (p == v + 1) return false;
+    return *p == '\0';
+}
+
 int cmd_history(int argc, char **argv) {
     bool verbose = false, indicate = false;
     const char *range = NULL;
@@ -26,7 +37,19 @@ int cmd_history(int argc, char **argv) {
         const char *a = argv[i];
         if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) verbose = true;
         else if (!strcmp(a, "-i") || !strcmp(a, "--indicate-current")) indicate = true;
-        else if ((!strcmp(a, "-r") || !strcmp(a, "--rev-range")) && i + 1 < argc) range = argv[++i];
+        else if (!strcmp(a, "-r") || !strcmp(a, "--rev-range")) {
+            /* argparse takes a value that starts with '-' only when it is a
+            ** negative number: -r -2: is refused, -r-2: and --rev-range=-2:
+            ** are how Alembic's history is given a relative start. */
+            const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+            if (!v || (v[0] == '-' && !negative_number(v))) {
+                fprintf(stderr, "usage: retort history [-h] [-r REV_RANGE] [-v] [-i]\n"
+                                "retort history: error: argument -r/--rev-range: expected one argument\n");
+                if (v) fprintf(stderr, "  hint: give the value attached, as argparse reads it: -r%s or --rev-range=%s\n", v, v);
+                return 2;
+            }
+            range = argv[++i];
+        }
         else if (!strncmp(a, "--rev-range=", 12)) range = a + 12;
         else if (!strncmp(a, "-r", 2) && a[2]) range = a + 2;     /* -r-3:current, as argparse reads it */
         else if (cli_take_config_option(argc, argv, &i)) continue;

@@ -10,7 +10,7 @@ static void migrate_usage(FILE *out, const char *cmd) {
     bool up = !strcmp(cmd, "upgrade");
     fprintf(out,
             "usage: retort %s [--sql] [--transaction-per-migration] [--no-backup] [--tag TAG]\n"
-            "                 [--lock-timeout SECONDS] [-c alembic.ini] %s\n\n"
+            "                 [--lock-timeout SECONDS] [--alembic-fallback] [-c alembic.ini] %s\n\n"
             "%s\n\n"
             "targets: %s\n\n"
             "options:\n"
@@ -20,6 +20,9 @@ static void migrate_usage(FILE *out, const char *cmd) {
             "                               transaction for the whole run)\n"
             "  --no-backup                  SQLite: do not copy the database file first\n"
             "  --lock-timeout SECONDS       how long to wait for another run (default 60)\n"
+            "  --alembic-fallback           run each migration retort cannot read with python3 -m\n"
+            "                               alembic, between retort's own steps ([retort]\n"
+            "                               alembic_fallback = true does the same)\n"
             "  --tag TAG                    accepted with a warning (Alembic passes it to env.py)\n"
             "  -c, --config FILE            the configuration (default: alembic.ini)\n",
             cmd, up ? "TARGET" : "TARGET",
@@ -49,6 +52,7 @@ static int migrate(int argc, char **argv, bool upgrade) {
         if (!strcmp(a, "--sql")) o.sql = true;
         else if (!strcmp(a, "--transaction-per-migration")) o.transaction_per_migration = true;
         else if (!strcmp(a, "--no-backup")) o.no_backup = true;
+        else if (!strcmp(a, "--alembic-fallback")) o.alembic_fallback = true;
         else if (cli_take_config_option(argc, argv, &i)) continue;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { migrate_usage(stdout, cmd); return 0; }
         else if (a[0] == '-' && !(a[1] >= '0' && a[1] <= '9')) {

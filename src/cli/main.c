@@ -22,6 +22,10 @@ static const cli_command COMMANDS[] = {
     {"show", "Show a revision's full entry", cmd_show},
     {"stamp", "Set alembic_version to a revision without running migrations", cmd_stamp},
     {"merge", "Write a revision that merges several heads", cmd_merge},
+    {"edit", "Open a revision file in $EDITOR", cmd_edit},
+    {"check", "Fail when autogenerate would write operations (Alembic 1.9's check)", cmd_check},
+    {"ensure_version", "Create the version table if it does not exist", cmd_ensure_version},
+    {"list_templates", "List the templates retort init writes", cmd_list_templates},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

@@ -1,5 +1,7 @@
 /*
-** runner.c — upgrade and downgrade, online and offline (see runner.h).
+** runner.c — upgrade and downgrade, online and offline (see runner.h),
+** and the Alembic fallback: a step run by `python3 -m alembic` in its own
+** process, between retort's steps, under retort's lock.
 */
 #include "runner/runner.h"
 
@@ -12,14 +14,17 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 /* One step of the plan with what its migration file does. */
 typedef struct prepared_step {
     const migration_step *step;
-    migration_ops *ops;
+    migration_ops *ops;             /* NULL when Alembic runs it */
+    bool alembic;                   /* the reader refused it: the fallback runs it */
 } prepared_step;
 
 typedef struct run {
@@ -40,6 +45,7 @@ typedef struct run {
     bool schema_partial;
     diag_list unread;           /* why a revision below the range could not be read */
     const char *unread_rev;
+    size_t committed;           /* steps committed so far (they stay on failure) */
 } run;
 
 static void emit(run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -76,35 +82,68 @@ static int plan(run *r, const str_vec *current, const char *target, migration_pl
                            : graph_plan_downgrade(r->graph, current, target, out, r->dl);
 }
 
+static bool fallback_on(const run *r) { return !r->opt->sql && (r->opt->alembic_fallback || r->cfg->alembic_fallback); }
+
 /* Parse every migration of the plan and turn it into ops, before anything
-** is written.  All errors of all files are reported. */
+** is written.  All errors of all files are reported — unless the Alembic
+** fallback is on: a file the reader refuses is then a step for Alembic,
+** with a note at the first reason. */
 static int prepare(run *r, const migration_plan *p) {
     int rc = 0;
+    bool fallback = fallback_on(r);
     r->steps.len = 0;
     for (size_t i = 0; i < p->len; i++) {
         const migration_step *s = &p->items[i];
         migration_file *mf = NULL;
         migration_ops *ops = NULL;
-        if (migration_parse_file(r->a, s->node->header->path, &mf, r->dl) != 0 ||
-            migration_file_ops(mf, s->upgrade ? MIGRATE_UPGRADE : MIGRATE_DOWNGRADE, r->d, &ops, r->dl) != 0) {
-            rc = -1;
+        diag_list mine;
+        diag_list_init(&mine);
+        if (migration_parse_file(r->a, s->node->header->path, &mf, &mine) != 0 ||
+            migration_file_ops(mf, s->upgrade ? MIGRATE_UPGRADE : MIGRATE_DOWNGRADE, r->d, &ops, &mine) != 0) {
+            const diag *first = NULL;
+            for (size_t k = 0; k < mine.items.len && !first; k++)
+                if (mine.items.items[k].severity == DIAG_ERROR) first = &mine.items.items[k];
+            if (fallback && first) {
+                diag *n = diag_add(r->dl, DIAG_NOTE, first->loc, "revision %s runs through Alembic: %s",
+                                   s->node->header->revision, first->message);
+                n->span = first->span;
+                if (first->source_line) n->source_line = arena_strdup(r->dl->arena, first->source_line);
+                diag_set_hint(r->dl, n, "[retort] alembic_fallback (or --alembic-fallback): %s -m alembic %s %s%s",
+                              r->cfg->alembic_python, s->upgrade ? "upgrade" : "downgrade",
+                              s->node->header->revision, s->upgrade ? "" : "@-1");
+                prepared_step ps = {s, NULL, true};
+                vec_push(r->a, &r->steps, ps);
+            } else {
+                diag_list_append(r->dl, &mine);
+                rc = -1;
+            }
+            diag_list_free(&mine);
             continue;
         }
-        prepared_step ps = {s, ops};
+        diag_list_append(r->dl, &mine);
+        diag_list_free(&mine);
+        prepared_step ps = {s, ops, false};
         vec_push(r->a, &r->steps, ps);
     }
     if (rc != 0) {
         diag *d = diag_add(r->dl, DIAG_ERROR, (src_loc){0}, "nothing was run: retort cannot run %s as written",
                            p->len == 1 ? "this migration" : "every migration of this run");
-        diag_set_hint(r->dl, d, "fix what is said above; for what retort does not run, use "
-                                "python3 -m alembic %s %s, then continue with retort",
-                      r->opt->upgrade ? "upgrade" : "downgrade", r->opt->target);
+        if (r->opt->sql)
+            diag_set_hint(r->dl, d, "fix what is said above, or render the script with python3 -m alembic %s --sql %s",
+                          r->opt->upgrade ? "upgrade" : "downgrade", r->opt->target);
+        else
+            diag_set_hint(r->dl, d, "fix what is said above; or let Alembic run what retort does not: set "
+                                    "alembic_fallback = true in [retort] of alembic.ini (or pass --alembic-fallback), "
+                                    "and retort runs each such revision with python3 -m alembic between its own "
+                                    "steps; or run python3 -m alembic %s %s, then continue with retort",
+                          r->opt->upgrade ? "upgrade" : "downgrade", r->opt->target);
     }
     return rc;
 }
 
 static void free_prepared(run *r) {
-    for (size_t i = 0; i < r->steps.len; i++) migration_ops_free(r->steps.items[i].ops);
+    for (size_t i = 0; i < r->steps.len; i++)
+        if (r->steps.items[i].ops) migration_ops_free(r->steps.items[i].ops);
     r->steps.len = 0;
 }
 
@@ -293,6 +332,101 @@ static bool same_revisions(const str_vec *x, const str_vec *y) {
     return true;
 }
 
+/* ---------------------------------------------------- the Alembic fallback */
+
+/* Run one step with `<python> -m alembic -c <ini> [-n section] upgrade
+** <rev>` (downgrade: `<rev>@-1`: one step down on that revision's branch,
+** base included), its output kept in an unlinked temporary file and shown
+** only when it fails.  The database URL is handed over as DATABASE_URL,
+** which the env.py retort ships reads. */
+static int run_alembic_step(run *r, const migration_step *s) {
+    const retort_config *c = r->cfg;
+    const char *rev = s->node->header->revision;
+    const char *target = s->upgrade ? rev : arena_printf(r->a, "%s@-1", rev);
+    const char *argv[12];
+    size_t n = 0;
+    argv[n++] = c->alembic_python;
+    argv[n++] = "-m";
+    argv[n++] = "alembic";
+    argv[n++] = "-c";
+    argv[n++] = c->ini_path;
+    if (c->section && strcmp(c->section, "alembic") != 0) {
+        argv[n++] = "-n";
+        argv[n++] = c->section;
+    }
+    argv[n++] = s->upgrade ? "upgrade" : "downgrade";
+    argv[n++] = target;
+    argv[n] = NULL;
+    const char *command = arena_printf(r->a, "%s -m alembic %s %s", c->alembic_python, argv[n - 2], target);
+    char tmpl[] = "/tmp/retort-alembic-XXXXXX";
+    int fd = mkstemp(tmpl);
+    if (fd < 0) {
+        diag_add(r->dl, DIAG_ERROR, (src_loc){0}, "cannot run %s: a temporary file: %s", command, strerror(errno));
+        return -1;
+    }
+    unlink(tmpl);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fd);
+        diag_add(r->dl, DIAG_ERROR, (src_loc){0}, "cannot run %s: %s", command, strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        dup2(fd, 1);
+        dup2(fd, 2);
+        close(fd);
+        if (c->url) setenv("DATABASE_URL", c->url, 1);
+        execv(argv[0], (char *const *)argv);
+        dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        close(fd);
+        return 0;
+    }
+    /* The end of what Alembic said (its traceback's last lines). */
+    char buf[4096];
+    off_t size = lseek(fd, 0, SEEK_END);
+    off_t from = size > (off_t)sizeof buf - 1 ? size - (off_t)sizeof buf + 1 : 0;
+    ssize_t got = pread(fd, buf, sizeof buf - 1, from);
+    close(fd);
+    buf[got > 0 ? got : 0] = '\0';
+    size_t len = strlen(buf);
+    while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r')) buf[--len] = '\0';
+    diag *d = diag_add(r->dl, DIAG_ERROR, (src_loc){s->node->header->path, 0, 0},
+                       "revision %s failed under Alembic: %s %s %d", rev, command,
+                       WIFEXITED(status) ? "exited with status" : "was killed by signal",
+                       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+    diag_set_hint(r->dl, d, "Alembic's output ends with:\n%s\nthe steps before it stayed committed; see where the "
+                            "database is with: retort current", len ? buf : "(nothing)");
+    return -1;
+}
+
+/* After Alembic's step, under retort's lock again: alembic_version must be
+** what the step makes it (else Alembic ran elsewhere, e.g. an env.py that
+** does not read DATABASE_URL, or something else moved it); the schema is
+** read again, as Alembic changed it. */
+static int after_alembic_step(run *r, const migration_step *s, const str_vec *expected) {
+    str_vec now = {0};
+    if (db_current_revisions(r->db, r->a, &now, r->dl) != 0) return -1;
+    if (!same_revisions(&now, expected)) {
+        diag *d = diag_add(r->dl, DIAG_ERROR, (src_loc){s->node->header->path, 0, 0},
+                           "after Alembic ran revision %s, alembic_version holds %s, not %s", s->node->header->revision,
+                           now.len ? str_vec_join(r->a, &now, ", ") : "nothing",
+                           expected->len ? str_vec_join(r->a, expected, ", ") : "nothing");
+        diag_set_hint(r->dl, d, "retort stopped: Alembic may have run on another database (does env.py read "
+                                "DATABASE_URL, or sqlalchemy.url of %s?), or another run moved the table; check "
+                                "'retort current' and 'python3 -m alembic current'", r->cfg->ini_path);
+        return -1;
+    }
+    schema_free(r->current);
+    r->current = NULL;
+    return introspect_database(r->db, NULL, &r->current, r->dl);
+}
+
 static int run_online(run *r, run_result *res) {
     const retort_config *c = r->cfg;
     if (db_open_at(c->url, r->opt->upgrade, &(db_place){c->pg_schema, c->version_table, c->version_table_schema},
@@ -316,13 +450,30 @@ static int run_online(run *r, run_result *res) {
     if (introspect_database(r->db, NULL, &r->current, r->dl) != 0) return -1;
 
     for (size_t i = 0; i < r->steps.len; i++) {
-        if (run_step(r, &r->steps.items[i]) != 0) return -1;
+        const prepared_step *ps = &r->steps.items[i];
+        if (ps->alembic) {
+            /* What retort ran so far is committed (Alembic's process must
+            ** see it, and SQLite's write lock must go); on PostgreSQL the
+            ** session's advisory lock stays held while Alembic runs. */
+            if (commit(r) != 0) return -1;
+            r->committed = res->steps;
+            emit(r, "%s (alembic)", step_line(r, ps->step, true));
+            if (run_alembic_step(r, ps->step) != 0) return -1;
+            res->steps++;
+            r->committed = res->steps;
+            apply_version_delta(r, &current, ps->step);
+            if (begin(r) != 0 || after_alembic_step(r, ps->step, &current) != 0) return -1;
+            continue;
+        }
+        if (run_step(r, ps) != 0) return -1;
         res->steps++;
-        if (r->opt->transaction_per_migration && i + 1 < r->steps.len) {
-            if (commit(r) != 0 || begin(r) != 0) return -1;
+        apply_version_delta(r, &current, ps->step);
+        if (r->opt->transaction_per_migration && i + 1 < r->steps.len && !r->steps.items[i + 1].alembic) {
+            if (commit(r) != 0) return -1;
+            r->committed = res->steps;
+            if (begin(r) != 0) return -1;
             /* Between two transactions another run could have moved the
             ** database (SQLite holds no lock across them): check. */
-            apply_version_delta(r, &current, r->steps.items[i].step);
             str_vec now = {0};
             if (db_current_revisions(r->db, r->a, &now, r->dl) != 0) return -1;
             if (!same_revisions(&now, &current)) {
@@ -335,7 +486,9 @@ static int run_online(run *r, run_result *res) {
             }
         }
     }
-    return commit(r);
+    if (commit(r) != 0) return -1;
+    r->committed = res->steps;
+    return 0;
 }
 
 /* ------------------------------------------------------------ offline */
@@ -460,9 +613,10 @@ int runner_run(const retort_config *cfg, const run_options *opt, arena *a, run_r
     r.dl = dl;
     int rc = load_graph(&r);
     if (rc == 0) rc = opt->sql ? run_offline(&r) : run_online(&r, res);
-    /* In one transaction a failure keeps nothing; per migration, the steps
-    ** before the failing one stay committed. */
-    if (rc != 0 && !opt->transaction_per_migration) res->steps = 0;
+    /* In one transaction a failure keeps nothing; per migration (and
+    ** around the Alembic fallback's steps), the steps committed before the
+    ** failing one stay. */
+    if (rc != 0) res->steps = r.committed;
     /* A run that failed before anything committed left the database as the
     ** backup holds it: the copy is not needed, and failed tries would pile
     ** copies up. */

@@ -20,6 +20,17 @@
 ** committed, with its data, and the message names the revision, the
 ** operation's file:line:column and the database's error.
 **
+** With the Alembic fallback (alembic_fallback), a step whose file the
+** reader refuses is run by Alembic in its own process, `python3 -m alembic
+** upgrade <rev>` (downgrade: `<rev>@-1`, one step down on that revision's
+** branch), between retort's steps: retort commits what it ran before,
+** keeps its lock (PostgreSQL: the session advisory lock stays on retort's
+** connection, which Alembic does not take; SQLite: no lock can span two
+** processes' write transactions, so none is held while Alembic runs), then
+** takes it again, checks that alembic_version moved exactly as that step
+** moves it, reads the schema again and goes on.  The run stops at the
+** first failure; what committed before it stays.
+**
 ** An offline run (FROM:TO) reads the bodies of the range's revisions only,
 ** as Alembic renders only FROM..TO; the headers of all (the graph).  On
 ** SQLite it also applies the upgrades below FROM to an empty schema, for
@@ -41,6 +52,10 @@ typedef struct run_options {
     bool transaction_per_migration;
     bool backup;                    /* SQLite: back the file up before changing it */
     long lock_timeout_ms;           /* how long to wait for another run */
+    /* Run each step whose file the reader refuses through Alembic
+    ** (cfg->alembic_python -m alembic), online only; also when the
+    ** config's alembic_fallback is true. */
+    bool alembic_fallback;
     /* Progress lines ("Running upgrade a -> b, message") and, with sql, the
     ** statements, are handed to emit; nothing here prints by itself. */
     void (*emit)(void *ctx, const char *line);

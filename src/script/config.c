@@ -18,7 +18,9 @@
 **              render_as_batch (true/false), schema (PostgreSQL schema),
 **              backup_keep (SQLite backups kept, newest first; default 5),
 **              version_table, version_table_schema (what env.py passes to
-**              context.configure)
+**              context.configure), alembic_fallback (true/false: run the
+**              revisions retort's reader refuses through Alembic),
+**              alembic_python (its interpreter; default /usr/bin/python3)
 ** The DATABASE_URL environment variable overrides sqlalchemy.url, as the
 ** qlib-ui backend's settings do.
 */
@@ -286,7 +288,8 @@ static const char *const alembic_keys[] = {
 enum { N_ALEMBIC_KEYS = sizeof alembic_keys / sizeof *alembic_keys };
 
 static const char *const retort_keys[] = {"models", "exclude_tables", "render_as_batch", "schema",
-                                          "backup_keep", "version_table", "version_table_schema"};
+                                          "backup_keep", "version_table", "version_table_schema",
+                                          "alembic_fallback", "alembic_python"};
 enum { N_RETORT_KEYS = sizeof retort_keys / sizeof *retort_keys };
 
 /* A located error at e's value (the whole first line of it under the caret). */
@@ -506,7 +509,7 @@ static int config_from_text(const char *ini_path, const char *section, char *tex
         diag *d = diag_add(dl, DIAG_ERROR, (src_loc){c->ini_path, e->line, e->key_col}, "unknown option '%s' in [retort]", e->key);
         d->span = (int)strlen(e->key);
         diag_set_hint(dl, d, "%s[retort] takes models, exclude_tables, render_as_batch, schema, backup_keep, "
-                             "version_table and version_table_schema",
+                             "version_table, version_table_schema, alembic_fallback and alembic_python",
                       near ? arena_printf(a, "did you mean '%s'? ", near) : "");
         rc = -1;
     }
@@ -552,6 +555,8 @@ static int config_from_text(const char *ini_path, const char *section, char *tex
     GET("retort", "render_as_batch", batch)
     GET("retort", "schema", pg_schema)
     GET("retort", "backup_keep", backup_keep)
+    GET("retort", "alembic_fallback", fallback)
+    GET("retort", "alembic_python", alembic_python)
 #undef GET
 
     if (!script_location || !*script_location) {
@@ -706,6 +711,16 @@ static int config_from_text(const char *ini_path, const char *section, char *tex
         diag_set_hint(dl, d, "true renders alterations in op.batch_alter_table() blocks, which SQLite needs");
         goto fail;
     }
+    c->alembic_fallback = false;
+    if (fallback && !parse_bool(fallback, &c->alembic_fallback)) {
+        diag *d = diag_add(dl, DIAG_ERROR, (src_loc){c->ini_path, fallback_e->line, 1},
+                           "alembic_fallback must be true or false, not '%s'", fallback);
+        diag_set_hint(dl, d, "true runs each revision retort's reader refuses through python3 -m alembic, "
+                             "between retort's own steps (docs/running-migrations.md)");
+        goto fail;
+    }
+    c->alembic_fallback_loc = fallback_e ? (src_loc){c->ini_path, fallback_e->line, 1} : (src_loc){0};
+    c->alembic_python = alembic_python && *alembic_python ? alembic_python : "/usr/bin/python3";
     c->pg_schema = pg_schema && *pg_schema ? pg_schema : "public";
     c->backup_keep = 5;
     if (backup_keep) {

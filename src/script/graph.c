@@ -457,8 +457,11 @@ static revision_node *resolve_branch(const revision_graph *g, const char *label,
     r = revision_for_ident(g, label, NULL, &tmp);
     diag_list_free(&tmp);
     if (!r) {
-        diag *d = fail(dl, "No such branch: '%s'", label);
-        diag_set_hint(dl, d, "a branch is named by a branch label (branch_labels) or a revision id");
+        /* Alembic's "No such branch", shown as every resolution error is
+        ** (_catch_revision_errors). */
+        diag *d = fail(dl, "Can't locate revision identified by '%s'", label);
+        diag_set_hint(dl, d, "no such branch: '%s'; a branch is named by a branch label (branch_labels) or a "
+                             "revision id", label);
     }
     return r;
 }
@@ -527,9 +530,12 @@ static revision_node *revision_for_ident(const revision_graph *g, const char *id
             qsort(cands.items, cands.len, sizeof *cands.items, cmp_node_id);
             strbuf sb = STRBUF_INIT;
             for (size_t i = 0; i < cands.len; i++) sb_printf(&sb, "%s'%s'", i ? ", " : "", cands.items[i]->header->revision);
-            diag *d = fail(dl, "Multiple revisions start with '%s': %s", id, sb_str(&sb));
+            /* Alembic's "Multiple revisions start with", shown as every
+            ** resolution error is (_catch_revision_errors). */
+            diag *d = fail(dl, "Can't locate revision identified by '%s'", id);
+            diag_set_hint(dl, d, "several revisions start with '%s': %s; give more characters of the revision id", id,
+                          sb_str(&sb));
             sb_free(&sb);
-            diag_set_hint(dl, d, "give more characters of the revision id");
             return NULL;
         }
         r = cands.items[0];
@@ -647,14 +653,33 @@ static bool negative_int(const char *s, long *v) {
     return *end == '\0';
 }
 
-/* get_revisions() for one string. */
+static bool symbolic(const char *s) { return !strcmp(s, "heads") || !strcmp(s, "head") || !strcmp(s, "base"); }
+
+/* get_revisions() for one string; single: for get_revision(), which
+** reports several heads before it checks their branch. */
+static int resolve_into_ex(const revision_graph *g, const char *spec, node_vec *out, bool single, diag_list *dl);
 static int resolve_into(const revision_graph *g, const char *spec, node_vec *out, diag_list *dl) {
+    return resolve_into_ex(g, spec, out, false, dl);
+}
+
+static int resolve_into_ex(const revision_graph *g, const char *spec, node_vec *out, bool single, diag_list *dl) {
     arena *a = g->arena;
     const char *label;
     const char *id = split_label(a, spec, &label);
     if (!id || !strcmp(id, "base") || !*id) return 0;
+    /* label@head(s): the heads of the branch, each then checked against it
+    ** (_revision_for_ident(rev, label)): a label that filter_for_lineage
+    ** lets through (heads, head, base) but that names no branch fails
+    ** there — after get_revision() has refused several heads. */
     if (!strcmp(id, "heads")) {
-        if (label) return filter_lineage(g, &g->heads_map_order, label, false, out, dl);
+        if (label) {
+            size_t before = out->len;
+            if (filter_lineage(g, &g->heads_map_order, label, false, out, dl) != 0) return -1;
+            if (symbolic(label) && out->len > before && !(single && out->len - before > 1) &&
+                !resolve_branch(g, label, dl))
+                return -1;
+            return 0;
+        }
         for (size_t i = 0; i < g->real_heads.len; i++) vec_push(a, out, g->real_heads.items[i]);
         return 0;
     }
@@ -665,6 +690,7 @@ static int resolve_into(const revision_graph *g, const char *spec, node_vec *out
             multiple_heads(g, &hs, label ? arena_printf(a, "%s@head", label) : "head", dl);
             return -1;
         }
+        if (label && symbolic(label) && hs.len && !resolve_branch(g, label, dl)) return -1;
         if (hs.len) vec_push(a, out, hs.items[0]);
         return 0;
     }
@@ -698,7 +724,7 @@ int graph_resolve(const revision_graph *g, const char *spec, node_vec *out, diag
 static revision_node *find_one(const revision_graph *g, const char *spec, bool *err, diag_list *dl) {
     node_vec v = {0};
     *err = false;
-    if (resolve_into(g, spec, &v, dl) != 0) { *err = true; return NULL; }
+    if (resolve_into_ex(g, spec, &v, true, dl) != 0) { *err = true; return NULL; }
     if (v.len > 1) {
         multiple_heads(g, &v, spec, dl);
         *err = true;
@@ -862,26 +888,131 @@ static void collect_upgrade(const revision_graph *g, const node_vec *targets, co
     free(cur);
 }
 
-int graph_walk(const revision_graph *g, const char *base, const char *head, node_vec *out, diag_list *dl) {
+/* get_revision(): as find_one, but "-N" is not walked from the heads (only
+** get_revisions() does that): it is an id that cannot be located. */
+static revision_node *get_revision(const revision_graph *g, const char *spec, bool *err, diag_list *dl) {
+    const char *label;
+    const char *id = split_label(g->arena, spec, &label);
+    long v;
+    if (negative_int(id, &v)) {
+        *err = true;
+        revision_for_ident(g, id, NULL, dl);
+        return NULL;
+    }
+    return find_one(g, spec, err, dl);
+}
+
+/* A side of a range as Alembic formats it in RangeNotAncestorError: the
+** string, or the tuple of rows ('a',) / ('a', 'b'). */
+static const char *range_text(arena *a, const char *spec, const str_vec *rows) {
+    if (!rows) return spec;
+    strbuf sb = STRBUF_INIT;
+    sb_appendc(&sb, '(');
+    for (size_t i = 0; i < rows->len; i++) sb_printf(&sb, "%s'%s'", i ? ", " : "", rows->items[i]);
+    if (rows->len == 1) sb_appendc(&sb, ',');
+    sb_appendc(&sb, ')');
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+/* get_revisions() of a side: its rows, or its spec. */
+static int side_revisions(const revision_graph *g, const char *spec, const str_vec *rows, node_vec *out,
+                          diag_list *dl) {
+    if (!rows) return resolve_into(g, spec, out, dl);
+    for (size_t i = 0; i < rows->len; i++)
+        if (resolve_into(g, rows->items[i], out, dl) != 0) return -1;
+    return 0;
+}
+
+/* _parse_upgrade_target(current_revisions=lower, target=upper,
+** assert_relative_length=False), as walk_revisions calls it. */
+static int history_targets(const revision_graph *g, const char *lower, const str_vec *lower_rows, const char *upper,
+                           const str_vec *upper_rows, node_vec *out, diag_list *dl) {
     arena *a = g->arena;
-    if (!base || !*base) base = "base";
-    if (!head || !*head) head = "heads";
-    node_vec targets = {0}, current = {0};
     const char *label, *symbol, *rel_text;
     long rel;
-    int rc = 0;
+    if (upper_rows || !parse_relative(a, upper, &label, &symbol, &rel, &rel_text))
+        return side_revisions(g, upper, upper_rows, out, dl);
+    revision_node *r = NULL;
+    bool err = false;
+    if (rel > 0 && !symbol) {
+        /* Up from the lower side: its first item, looked up by
+        ** get_revision ("base" and no rows: from below the bases). */
+        node_vec starts = {0};
+        revision_node *start = NULL;
+        const char *first = lower_rows ? (lower_rows->len ? lower_rows->items[0] : NULL) : lower;
+        size_t n_start = lower_rows ? lower_rows->len : 1;
+        if (label) {
+            if (side_revisions(g, lower, lower_rows, &starts, dl) != 0) return -1;
+            node_vec kept = {0};
+            if (filter_lineage(g, &starts, label, false, &kept, dl) != 0) return -1;
+            n_start = kept.len;
+            start = kept.len ? kept.items[0] : NULL;
+        } else if (first) {
+            start = get_revision(g, first, &err, dl);
+            if (err) return -1;
+        }
+        if (n_start > 1) {
+            diag *d = fail(dl, "Ambiguous upgrade from multiple current revisions");
+            diag_set_hint(dl, d, "the range starts at several revisions; name the end revision instead of %s", upper);
+            return -1;
+        }
+        if (walk(g, start, rel, label, false, &r, dl) != 0) return -1;
+        if (!r) {
+            fail(dl, "Relative revision %s didn't produce %ld migrations", rel_text, rel);
+            return -1;
+        }
+    } else if (rel > 0) {
+        revision_node *s = get_revision(g, symbol, &err, dl);
+        if (err) return -1;
+        if (walk(g, s, rel, label, false, &r, dl) != 0) return -1;
+    } else if (!symbol) {
+        diag *d = fail(dl, "Relative revision %ld didn't produce %ld migrations", rel, -rel);
+        diag_set_hint(dl, d, "the end of a range walks up from its start: use +N, or name a revision");
+        return -1;
+    } else {
+        revision_node *s = get_revision(g, label ? arena_printf(a, "%s@%s", label, symbol) : symbol, &err, dl);
+        if (err) return -1;
+        if (walk(g, s ? s : &BASE_MARK, rel, NULL, false, &r, dl) != 0) return -1;
+    }
+    if (r && r != &BASE_MARK) vec_push(a, out, r);
+    return 0;
+}
+
+static int walk_range(const revision_graph *g, const char *base, const str_vec *base_rows, const char *head,
+                      const str_vec *head_rows, node_vec *out, diag_list *dl);
+
+int graph_walk_range(const revision_graph *g, const char *base, const str_vec *base_rows, const char *head,
+                     const str_vec *head_rows, node_vec *out, diag_list *dl) {
     size_t before = dl->items.len;
-    if (strchr(head, ' ')) {                     /* several: "current" with several rows */
-        char *copy = arena_strdup(a, head);
-        for (char *tok = strtok(copy, " "); tok && rc == 0; tok = strtok(NULL, " ")) rc = resolve_into(g, tok, &targets, dl);
-    } else if (parse_relative(a, head, &label, &symbol, &rel, &rel_text) && symbol) {
-        revision_node *r = graph_find(g, head, dl);
-        if (!r && dl->items.len > before) rc = -1;
-        if (r) vec_push(a, &targets, r);
-    } else
-        rc = resolve_into(g, head, &targets, dl);
-    if (rc != 0) return -1;
-    if (strchr(base, '@')) {
+    int rc = walk_range(g, base, base_rows, head, head_rows, out, dl);
+    /* walk_revisions names the range's end in "Multiple head revisions are
+    ** present for given argument ..." whatever gave several heads
+    ** (_catch_revision_errors(end=head)). */
+    static const char PREFIX[] = "Multiple head revisions are present for given argument '";
+    const char *end = head_rows && head_rows->len ? range_text(g->arena, NULL, head_rows) : head && *head ? head : "heads";
+    for (size_t i = before; rc != 0 && i < dl->items.len; i++) {
+        diag *d = &dl->items.items[i];
+        if (strncmp(d->message, PREFIX, sizeof PREFIX - 1) != 0) continue;
+        d->message = arena_printf(dl->arena, "%s%s'; please specify a specific target revision, '<branchname>@%s' to "
+                                  "narrow to a specific head, or 'heads' for all heads", PREFIX, end, end);
+    }
+    return rc;
+}
+
+static int walk_range(const revision_graph *g, const char *base, const str_vec *base_rows, const char *head,
+                      const str_vec *head_rows, node_vec *out, diag_list *dl) {
+    arena *a = g->arena;
+    /* walk_revisions(base=base or "base", head=head or "heads"): an empty
+    ** tuple of rows is the default too. */
+    if (base_rows && !base_rows->len) base_rows = NULL, base = NULL;
+    if (head_rows && !head_rows->len) head_rows = NULL, head = NULL;
+    if (!base_rows && (!base || !*base)) base = "base";
+    if (!head_rows && (!head || !*head)) head = "heads";
+    node_vec targets = {0}, current = {0};
+    if (history_targets(g, base, base_rows, head, head_rows, &targets, dl) != 0) return -1;
+    if (!base_rows && strchr(base, '@')) {
         const char *branch = arena_strndup(a, base, (size_t)(strchr(base, '@') - base));
         bool err;
         revision_node *br = find_one(g, branch, &err, dl);
@@ -893,32 +1024,71 @@ int graph_walk(const revision_graph *g, const char *base, const char *head, node
         targets = kept;
     }
     if (check_overlap(g, &targets, dl) != 0) return -1;
-    if (strchr(base, ' ')) {
-        char *copy = arena_strdup(a, base);
-        for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " "))
-            if (resolve_into(g, tok, &current, dl) != 0) return -1;
-    } else if (parse_relative(a, base, &label, &symbol, &rel, &rel_text)) {
-        revision_node *r = graph_find(g, base, dl);
-        if (!r && dl->items.len > before) return -1;
-        if (r) vec_push(a, &current, r);
-    } else if (resolve_into(g, base, &current, dl) != 0)
+    /* get_revisions(lower): "-N" walks down from the heads; landing on
+    ** base is a revision no range reaches, past it is the special case
+    ** below. */
+    bool lower_is_base_mark = false, lower_past_base = false;
+    long v;
+    const char *lid = NULL, *llabel = NULL;
+    if (!base_rows) lid = split_label(a, base, &llabel);
+    if (!base_rows && negative_int(lid, &v)) {
+        bool first = true;
+        for (size_t i = 0; i < g->real_heads.len; i++) {
+            revision_node *h = g->real_heads.items[i];
+            if (llabel && !str_in(&h->labels, llabel)) continue;
+            revision_node *r;
+            if (walk(g, h, v, NULL, true, &r, dl) != 0) return -1;
+            if (!r) lower_past_base |= first;       /* current_revisions[0] is None */
+            else if (r == &BASE_MARK) lower_is_base_mark = true;
+            else vec_push(a, &current, r);
+            first = false;
+        }
+    } else if (side_revisions(g, base, base_rows, &current, dl) != 0)
         return -1;
     nodeset req = set_new(g);
     reach(g, targets.items, targets.len, REL_DOWN_ALL, req);
+    bool outside = lower_is_base_mark;
     for (size_t i = 0; i < current.len; i++)
-        if (!req[current.items[i]->map_index]) {
-            free(req);
-            diag *d = fail(dl, "Requested range %s:%s does not refer to ancestor/descendant revisions along the same branch",
-                           base, head);
-            diag_set_hint(dl, d, "the start of a range must be below its end");
-            return -1;
-        }
+        if (!req[current.items[i]->map_index]) outside = true;
     free(req);
+    if (outside) {
+        diag *d = fail(dl, "Requested range %s:%s does not refer to ancestor/descendant revisions along the same "
+                           "branch", range_text(a, base, base_rows), range_text(a, head, head_rows));
+        diag_set_hint(dl, d, "the start of a range must be below its end");
+        return -1;
+    }
+    if (check_overlap(g, &current, dl) != 0) return -1;
+    if (lower_past_base && !current.len) {
+        /* _parse_downgrade_target(current_revisions=upper, target=lower):
+        ** the walk goes down from "<upper>@<upper>", and stops at base. */
+        const char *sym = head_rows ? head_rows->items[0] : head;
+        bool err;
+        revision_node *s = find_one(g, arena_printf(a, "%s@%s", sym, sym), &err, dl);
+        if (err) return -1;
+        revision_node *r;
+        if (walk(g, s ? s : &BASE_MARK, v, NULL, false, &r, dl) != 0) return -1;
+        if (r && r != &BASE_MARK) vec_push(a, &current, r);
+    }
     nodeset needs = set_new(g);
     collect_upgrade(g, &targets, &current, true, false, needs);
     topo_sort(g, needs, &targets, out);
     free(needs);
     return 0;
+}
+
+int graph_walk(const revision_graph *g, const char *base, const char *head, node_vec *out, diag_list *dl) {
+    /* Several revisions separated by spaces: a tuple of them. */
+    arena *a = g->arena;
+    str_vec brows = {0}, hrows = {0};
+    const char *sides[2] = {base, head};
+    str_vec *rows[2] = {&brows, &hrows};
+    for (int k = 0; k < 2; k++)
+        if (sides[k] && strchr(sides[k], ' ')) {
+            char *copy = arena_strdup(a, sides[k]);
+            for (char *save = NULL, *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
+                vec_push(a, rows[k], t);
+        }
+    return graph_walk_range(g, base, brows.len ? &brows : NULL, head, hrows.len ? &hrows : NULL, out, dl);
 }
 
 int graph_all_current(const revision_graph *g, const str_vec *current, node_vec *out, diag_list *dl) {

@@ -100,6 +100,16 @@ int graph_resolve(const revision_graph *g, const char *spec, node_vec *out, diag
 int graph_walk(const revision_graph *g, const char *base, const char *head, node_vec *out,
                diag_list *dl);
 
+/* graph_walk with a side given as the database's rows (base_rows /
+** head_rows non-NULL: `history -r current:...`), as Alembic passes the
+** tuple of rows: an empty tuple is that side's default ("base" / "heads"),
+** and an error shows it as ('a',).  Every range form Alembic's history
+** takes: "rev:", ":rev", "base:head", "current:+1" (N up from the start),
+** "-3:current" (N down from the heads), "rev+2", "rev-1"; a walk that goes
+** past the end stops there, as in Alembic (assert_relative_length=False). */
+int graph_walk_range(const revision_graph *g, const char *base, const str_vec *base_rows, const char *head,
+                     const str_vec *head_rows, node_vec *out, diag_list *dl);
+
 /* What `current` shows for the alembic_version rows: the rows and their
 ** ancestors, reduced to the branch tips (map order). */
 int graph_all_current(const revision_graph *g, const str_vec *current, node_vec *out,

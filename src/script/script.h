@@ -58,6 +58,9 @@ typedef struct retort_config {
     int backup_keep;                /* SQLite backups kept, newest first (5) */
     const char *version_table;      /* default alembic_version (env.py's version_table) */
     const char *version_table_schema;   /* PostgreSQL schema of it; NULL: the search path */
+    bool alembic_fallback;          /* run what the reader refuses through Alembic */
+    src_loc alembic_fallback_loc;   /* its line, or nothing */
+    const char *alembic_python;     /* the interpreter of `-m alembic` (/usr/bin/python3) */
 } retort_config;
 
 /* Read alembic.ini as Alembic does (Python's ConfigParser, strict: a

@@ -61,6 +61,18 @@ diag *diag_add(diag_list *dl, diag_severity sev, src_loc loc, const char *fmt, .
     return &dl->items.items[dl->items.len - 1];
 }
 
+void diag_list_append(diag_list *dst, const diag_list *src) {
+    for (size_t i = 0; i < src->items.len; i++) {
+        diag d = src->items.items[i];
+        d.loc.file = arena_strdup(dst->arena, d.loc.file);
+        d.message = arena_strdup(dst->arena, d.message);
+        d.hint = arena_strdup(dst->arena, d.hint);
+        d.source_line = arena_strdup(dst->arena, d.source_line);
+        vec_push(dst->arena, &dst->items, d);
+        if (d.severity == DIAG_ERROR) dst->errors++;
+    }
+}
+
 void diag_set_hint(diag_list *dl, diag *d, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

@@ -117,6 +117,8 @@ typedef struct diag_list {
 
 void diag_list_init(diag_list *dl);
 void diag_list_free(diag_list *dl);
+/* Copy every diagnostic of src to the end of dst (strings copied too). */
+void diag_list_append(diag_list *dst, const diag_list *src);
 /* Add a diagnostic; message is printf-formatted.  The source line is filled
 ** from the file (file_line) when loc.file is readable. */
 diag *diag_add(diag_list *dl, diag_severity sev, src_loc loc, const char *fmt, ...)

@@ -172,6 +172,76 @@ docstrings() {
   done
   cd "$SOURCE_DIR"
 }
+# same_or_error LABEL ARGS...: retort prints what alembic prints, or both
+# fail with the same message (Alembic's "FAILED: ..." on stdout, retort's
+# "error: ..." on stderr) and a failing status (argparse's: 2 for both).
+same_or_error() {
+  local label=$1; shift
+  local want got ws gs wmsg gmsg
+  set +e
+  want=$("${ALEMBIC[@]}" "$@" 2>/tmp/alembic-err.$$); ws=$?
+  got=$("$RETORT" "$@" 2>/tmp/retort-err.$$); gs=$?
+  set -e
+  wmsg=$( { grep -h '^FAILED: ' <<<"$want"; grep -h 'error: ' /tmp/alembic-err.$$; } | sed 's/^FAILED: //; s/^.*error: //' | head -1 || true)
+  gmsg=$( { grep -h 'error: ' /tmp/retort-err.$$ || true; } | sed 's/^.*error: //' | head -1)
+  rm -f /tmp/alembic-err.$$ /tmp/retort-err.$$
+  if ((ws == 0)); then
+    if ((gs != 0)); then fail "$label: retort $* failed ($gmsg); alembic did not"; return; fi
+    if [[ "$(norm_sets <<<"$want")" != "$got" ]]; then
+      fail "$label: retort $* differs from alembic"
+      diff <(norm_sets <<<"$want") <(echo "$got") >&2 || true
+    fi
+  else
+    if ((gs == 0)); then fail "$label: retort $* succeeded; alembic failed: $wmsg"; return; fi
+    if (( (ws == 2) != (gs == 2) )); then fail "$label: exit $gs, alembic $ws"; fi
+    [[ "$wmsg" == "$gmsg" ]] || fail "$label: retort $* says '$gmsg', alembic '$wmsg'"
+  fi
+}
+
+# Every form of history -r (docs/revision-graph.md), on a linear history and
+# on a branched one, with the database part way: the output, or the error.
+ranges() {
+  local dir=$tmp/ranges r
+  new_project "$dir"
+  cd "$dir"
+  echo "== ranges"
+  export DATABASE_URL="sqlite:///$dir/app.db"
+  local forms=(current:+1 -r-3:current base:head rev00000002: :rev00000003 -r-2: -r-1: -r-4: -r-5: -r-6:
+    current: :current current:head current:heads base:current current:base head:base
+    rev00000004:rev00000002 rev00000002:rev00000004 :-1 :+1 :+9 -r-3:+1 -r-2:+1 -r-3:-1 rev00000002:+2
+    current:-1 current:+9 base:+2 :rev00000003+1 :rev00000003-1 :heads-1 rev00000002:head+0 rev00000002+1:
+    +1: heads: base: :base :head :heads rev0000: zzzz: :zzzz nocolon " base:head ")
+  # linear: rev00000001 .. rev00000005, the database at rev00000003
+  same_or_error "range on an empty folder" history -r base:head
+  for i in 1 2 3 4 5; do "$RETORT" revision -m "r$i" --rev-id rev0000000$i >/dev/null; done
+  same_or_error "linear :current, no database" history -r :current
+  same_or_error "linear current:, no database" history -r current:
+  same_or_error "linear current:+1, no database" history -r current:+1
+  "${ALEMBIC[@]}" upgrade rev00000003 2>/dev/null
+  for r in "${forms[@]}"; do
+    if [[ $r == -r* ]]; then same_or_error "linear $r" history "$r"; else same_or_error "linear -r $r" history -r "$r"; fi
+  done
+  same_or_error "linear -r -2: (argparse)" history -r -2:
+  same_or_error "linear --rev-range=-2:" history --rev-range=-2:
+  same_or_error "linear -r -2 (a negative number)" history -r -2
+  same_or_error "linear -v -i current:+1" history -v -i -r current:+1
+  # branched: rev00000002 -> {bbbb (head), cccc (feat) -> dddd (head)}, the
+  # database at bbbb and cccc
+  "$RETORT" revision -m "b" --rev-id bbbb00000006 --head rev00000002 --splice >/dev/null
+  "$RETORT" revision -m "c" --rev-id cccc00000007 --head rev00000002 --splice --branch-label feat >/dev/null
+  "$RETORT" revision -m "d" --rev-id dddd00000008 --head feat@head >/dev/null
+  "${ALEMBIC[@]}" downgrade base 2>/dev/null
+  "${ALEMBIC[@]}" upgrade bbbb00000006 2>/dev/null
+  "${ALEMBIC[@]}" upgrade cccc00000007 2>/dev/null
+  for r in "${forms[@]}" feat@head: :feat@head feat@base:feat@head feat@-1: -rfeat@-1: nob@head: :nob@head \
+    bbbb00000006:dddd00000008 rev00000002:dddd00000008 :cccc00000007 current:feat@head feat@+1: :feat@+1 \
+    cccc00000007:+1 :bbbb00000006 rev00000005:bbbb00000006; do
+    if [[ $r == -r* ]]; then same_or_error "branched $r" history "$r"; else same_or_error "branched -r $r" history -r "$r"; fi
+  done
+  cd "$SOURCE_DIR"
+}
+ranges
+
 docstrings
 
 export DATABASE_URL="sqlite:///$tmp/sqlite/app.db"
