@@ -333,6 +333,15 @@ done:
     return rc;
 }
 
+/* The revisions the database is at, as nodes: its rows read (read_current)
+** and each resolved in the graph. */
+static retort_status current_nodes(retort_project *p, graph_state *s, node_vec *out) {
+    retort_status rc = read_current(p, s, false);
+    for (size_t i = 0; rc == RETORT_OK && i < s->current.len; i++)
+        if (graph_resolve(s->graph, s->current.items[i], out, &p->diags) != 0) rc = RETORT_EREVISIONS;
+    return rc;
+}
+
 retort_status retort_show(retort_project *p, const char *rev, char **out) {
     *out = NULL;
     graph_state s = {0};
@@ -340,9 +349,7 @@ retort_status retort_show(retort_project *p, const char *rev, char **out) {
     if (rc != RETORT_OK) goto done;
     node_vec revs = {0};
     if (!strcmp(rev, "current")) {
-        rc = read_current(p, &s, false);
-        for (size_t i = 0; rc == RETORT_OK && i < s.current.len; i++)
-            if (graph_resolve(s.graph, s.current.items[i], &revs, &p->diags) != 0) rc = RETORT_EREVISIONS;
+        rc = current_nodes(p, &s, &revs);
         s.current.len = 0;                         /* no (current) marks */
     } else {
         size_t before = p->diags.items.len;
@@ -587,16 +594,13 @@ retort_status retort_revision_paths(retort_project *p, const char *rev, char ***
     node_vec revs = {0};
     if (!strcmp(rev, "current")) {
         /* Alembic runs env.py and asks the database. */
-        rc = read_current(p, &s, false);
-        if (rc != RETORT_OK) goto done;
+        if ((rc = current_nodes(p, &s, &revs)) != RETORT_OK) goto done;
         if (!s.current.len) {
             project_error(p, "the database has no revision yet: name the revision to edit (e.g. retort edit head)",
                           "No current revisions");
             rc = RETORT_ERROR;
             goto done;
         }
-        for (size_t i = 0; i < s.current.len; i++)
-            if (graph_resolve(s.graph, s.current.items[i], &revs, &p->diags) != 0) { rc = RETORT_EREVISIONS; goto done; }
     } else {
         if (graph_resolve(s.graph, rev, &revs, &p->diags) != 0) { rc = RETORT_ERROR; goto done; }
         if (!revs.len) {
