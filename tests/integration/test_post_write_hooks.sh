@@ -17,6 +17,10 @@ trap 'rm -rf "$tmp"' EXIT
 unset ALEMBIC_CONFIG DATABASE_URL
 V=${SOURCE_DIR%/*}/shared/vendor
 A19=(env "PYTHONPATH=$V/sqlalchemy:$V/alembic:$V/typing_extensions" /usr/bin/python3 -m alembic)
+# The exec hooks are compared with Alembic 1.19 (1.8 has no exec) only when
+# ../shared/vendor is there; retort's own checks run either way.
+have19=false
+if [ -d "$V/alembic" ]; then have19=true; else echo "skip: no $V (Alembic 1.19): exec hooks not compared with it"; fi
 
 mkdir -p "$tmp/bin"
 # Alembic's console_scripts hook runs the pyflakes entry point; retort runs
@@ -70,10 +74,14 @@ first.cwd = $tmp/exec/sub
 second.type = exec
 second.executable = $tmp/bin/show-args
 EOF
-want=$("${A19[@]}" revision -m "hooked rev" --rev-id e1 2>/dev/null | sed "s/hook '\([a-z]*\)'/hook \"\1\"/")
-rm -f alembic/versions/e1_*.py
+if $have19; then
+  want=$("${A19[@]}" revision -m "hooked rev" --rev-id e1 2>/dev/null | sed "s/hook '\([a-z]*\)'/hook \"\1\"/")
+  rm -f alembic/versions/e1_*.py
+fi
 got=$("$RETORT" revision -m "hooked rev" --rev-id e1) || fail "exec: retort failed"
-[[ "$want" == "$got" ]] || { fail "exec: stdout differs from Alembic 1.19's"; diff <(echo "$want") <(echo "$got") >&2; }
+if $have19; then
+  [[ "$want" == "$got" ]] || { fail "exec: stdout differs from Alembic 1.19's"; diff <(echo "$want") <(echo "$got") >&2; }
+fi
 grep -qxF "args: --flag two words --file=$tmp/exec/alembic/versions/e1_hooked_rev.py" <<<"$got" || fail "exec: args: $got"
 grep -qxF "cwd: $tmp/exec/sub" <<<"$got" || fail "exec: cwd: $got"
 # merge runs them too
@@ -87,11 +95,16 @@ hooks = f
 f.type = exec
 f.executable = failing
 EOF
-want=$("${A19[@]}" revision -m "hooked rev" --rev-id f1 2>/dev/null | sed "s/hook 'f'/hook \"f\"/"); wrc=$?
-rm -f alembic/versions/f1_*.py
+wrc=0
+if $have19; then
+  want=$("${A19[@]}" revision -m "hooked rev" --rev-id f1 2>/dev/null | sed "s/hook 'f'/hook \"f\"/"); wrc=$?
+  rm -f alembic/versions/f1_*.py
+fi
 got=$("$RETORT" revision -m "hooked rev" --rev-id f1 2>"$tmp/err"); grc=$?
 [[ $wrc == 0 && $grc == 0 ]] || fail "failing hook: exit alembic $wrc retort $grc"
-[[ "$want" == "$got" ]] || { fail "failing hook: stdout differs"; diff <(echo "$want") <(echo "$got") >&2; }
+if $have19; then
+  [[ "$want" == "$got" ]] || { fail "failing hook: stdout differs"; diff <(echo "$want") <(echo "$got") >&2; }
+fi
 grep -qF "alembic.ini:7:10: warning: post write hook 'f' exited with status 3" "$tmp/err" || fail "failing hook: $(cat "$tmp/err")"
 [[ -f alembic/versions/f1_hooked_rev.py ]] || fail "failing hook: the file is gone"
 
@@ -101,11 +114,16 @@ hooks = m
 m.type = exec
 m.executable = /nonexistent/formatter
 EOF
-want=$("${A19[@]}" revision -m "hooked rev" --rev-id m1 2>/dev/null | sed "s/hook 'm'/hook \"m\"/"); wrc=$?
-rm -f alembic/versions/m1_*.py
+wrc=1
+if $have19; then
+  want=$("${A19[@]}" revision -m "hooked rev" --rev-id m1 2>/dev/null | sed "s/hook 'm'/hook \"m\"/"); wrc=$?
+  rm -f alembic/versions/m1_*.py
+fi
 got=$("$RETORT" revision -m "hooked rev" --rev-id m1 2>"$tmp/err"); grc=$?
 [[ $wrc != 0 && $grc == 1 ]] || fail "missing hook: exit alembic $wrc retort $grc"
-[[ "$want" == "$got" ]] || { fail "missing hook: stdout differs"; diff <(echo "$want") <(echo "$got") >&2; }
+if $have19; then
+  [[ "$want" == "$got" ]] || { fail "missing hook: stdout differs"; diff <(echo "$want") <(echo "$got") >&2; }
+fi
 grep -qF "alembic.ini:7:10: error: post write hook 'm': [Errno 2] No such file or directory: '/nonexistent/formatter'" "$tmp/err" ||
   fail "missing hook: $(cat "$tmp/err")"
 grep -qF "the revision file was written and kept" "$tmp/err" || fail "missing hook: not said that the file stays"
