@@ -13,6 +13,14 @@ trap 'rm -rf "$tmp"' EXIT
 unset ALEMBIC_CONFIG DATABASE_URL
 V=${SOURCE_DIR%/*}/shared/vendor
 A19=(env "PYTHONPATH=$V/sqlalchemy:$V/alembic:$V/typing_extensions" /usr/bin/python3 -m alembic)
+# What 1.19 alone reads (path_separator = newline, recursive locations) is
+# compared with it when ../shared/vendor is there, else with what it
+# printed when this test was written.
+have19=false
+if [ -d "$V/alembic" ]; then have19=true; else echo "skip: no $V (Alembic 1.19): its outputs are taken as recorded"; fi
+alembic19() {   # COMMAND RECORDED-OUTPUT
+  if $have19; then "${A19[@]}" "$1" 2>/dev/null; else printf '%s\n' "$2"; fi
+}
 
 project() {   # project DIR VERSION_LOCATIONS [EXTRA-INI-LINE...]
   local dir=$1 locs=$2; shift 2
@@ -64,7 +72,7 @@ sed -i 's|^version_locations = $|version_locations =\n    %(here)s/one\n    %(he
 mkdir -p "$d/one" "$d/two"; cd "$d"
 "$RETORT" revision -m "n one" --rev-id n1 --version-path one --head base >/dev/null || fail "newline: revision"
 "$RETORT" revision -m "n two" --rev-id n2 --version-path two --head base >/dev/null || fail "newline: revision"
-want=$("${A19[@]}" heads 2>/dev/null) || fail "newline: alembic 1.19 heads failed"
+want=$(alembic19 heads $'n1 (head)\nn2 (head)') || fail "newline: alembic 1.19 heads failed"
 got=$("$RETORT" heads) || fail "newline: retort heads"
 [[ "$want" == "$got" ]] || fail "newline: heads differ: want '$want' got '$got'"
 
@@ -124,7 +132,7 @@ mv v/r1_root.py v/2024/
 # one location: the new file goes to it, not to the parent's subfolder (as Alembic)
 [[ -f v/r2_child.py ]] || fail "recursive: r2 not in the location: $(find v -name '*.py')"
 mv v/r2_child.py v/2025/q1/
-want=$("${A19[@]}" history 2>/dev/null) || fail "recursive: alembic 1.19 history failed"
+want=$(alembic19 history $'r1 -> r2 (head), child\n<base> -> r1, root') || fail "recursive: alembic 1.19 history failed"
 got=$("$RETORT" history) || fail "recursive: retort history"
 [[ "$want" == "$got" ]] || fail "recursive: history differs: want '$want' got '$got'"
 sed -i 's/^recursive_version_locations = true/recursive_version_locations = false/' alembic.ini
