@@ -279,7 +279,8 @@ static bool check_array_type(resolver *r, const ast_type *t, col_type *out) {
         HINT(r, d, "write ARRAY(Integer, dimensions=2)");
         return false;
     }
-    col_type *element = arena_alloc(r->ar, sizeof *element);
+    /* in the schema's arena: the column's type outlives the resolver's */
+    col_type *element = arena_alloc(r->s->arena, sizeof *element);
     if (!check_type(r, &et, element)) return false;
     out->element = element;
     out->dimensions = 1;
