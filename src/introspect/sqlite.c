@@ -627,27 +627,6 @@ static int read_index_row(sqlite_reader *r, sqlite3_stmt *st) {
     return 0;
 }
 
-/* "(a + b)" is one parenthesized whole; "(a) + (b)" and "lower(b)" are not. */
-static bool parenthesized_whole(const char *text) {
-    size_t n = strlen(text);
-    if (n < 2 || text[0] != '(' || text[n - 1] != ')') return false;
-    int depth = 0;
-    char quote = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = text[i];
-        if (quote) {
-            if (c == quote) quote = 0;
-        } else if (c == '\'' || c == '"') {
-            quote = c;
-        } else if (c == '(') {
-            depth++;
-        } else if (c == ')' && --depth == 0 && i != n - 1) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static int read_index_column_row(sqlite_reader *r, sqlite3_stmt *st) {
     index_state *ix = strmap_get(r->indexes, index_map_key(r, st));
     if (!ix) return 0;
@@ -656,7 +635,7 @@ static int read_index_column_row(sqlite_reader *r, sqlite3_stmt *st) {
     if (cid == -2) {    /* an expression: its text from CREATE INDEX, in parentheses */
         size_t pos = ix->columns.len;
         const char *text = pos < ix->text.items.len ? ix->text.items.items[pos] : "";
-        name = parenthesized_whole(text) ? arena_strdup(r->s->arena, text)
+        name = sql_parenthesized_whole(text) ? arena_strdup(r->s->arena, text)
                                          : arena_printf(r->s->arena, "(%s)", text);
     } else if (cid == -1) {
         name = arena_strdup(r->s->arena, "rowid");
