@@ -567,6 +567,13 @@ primary
                                     if ($1->kind == PY_NAME) {
                                         $$ = $1;
                                         $$->text = arena_printf(ctx->arena, "%s.%s", $1->text, $3);
+                                    } else if ($1->kind == PY_CALL && $1->callee->kind == PY_NAME &&
+                                               !$1->args.len && !strcmp($1->callee->text, "op.get_context")) {
+                                        /* op.get_context().autocommit_block: one dotted name, so
+                                        ** that `with op.get_context().autocommit_block():` is a call
+                                        ** of it (the only attribute of a call retort reads) */
+                                        $$ = $1->callee;
+                                        $$->text = arena_printf(ctx->arena, "op.get_context().%s", $3);
                                     } else {
                                         $$ = unsupported_value(ctx, "an attribute of a call or a literal", $1->loc);
                                     }

@@ -1,8 +1,10 @@
 /*
 ** models.y — the grammar of the model language (docs/model-language.md).
 **
-**   file    := model*
+**   file    := (model | enum)*
 **   model   := ["abstract"] "model" NAME [":" NAME ("," NAME)*] "{" member* "}"
+**   enum    := "enum" NAME "{" (label attr* | @@NAME ["(" args ")"])* "}"
+**   label   := STRING | NAME
 **   member  := NAME type attr*            a field (column)
 **            | @@NAME ["(" args ")"]       a table clause
 **   type    := NAME ["(" args ")"] ["?"]
@@ -32,6 +34,7 @@ typedef struct model_parse_ctx {
     const char *text;       /* the source */
     ast_file *out;
     ast_model *model;       /* the model being parsed */
+    ast_enum *enumeration;  /* the enum being parsed */
     int line, column;       /* scanner position */
     int errors;
     /* Error recovery (see filtered_lex): after a syntax error the rest of
@@ -114,6 +117,24 @@ static ast_attr *new_attr(model_parse_ctx *ctx, const char *name, bool clause, M
     return a;
 }
 
+static void begin_enum(model_parse_ctx *ctx, const char *name, MDL_LTYPE l) {
+    ast_enum *e = arena_alloc(ctx->arena, sizeof *e);
+    e->name = name;
+    e->loc = loc_of(ctx, l);
+    e->span = span_of(l);
+    vec_push(ctx->arena, &ctx->out->enums, e);
+    ctx->enumeration = e;
+}
+
+static void add_enum_label(model_parse_ctx *ctx, const char *label, MDL_LTYPE l) {
+    if (!ctx->enumeration) return;
+    ast_enum_label *lb = arena_alloc(ctx->arena, sizeof *lb);
+    lb->label = label;
+    lb->loc = loc_of(ctx, l);
+    lb->span = span_of(l);
+    vec_push(ctx->arena, &ctx->enumeration->labels, lb);
+}
+
 static ast_model *begin_model(model_parse_ctx *ctx, const char *name, bool is_abstract, MDL_LTYPE l) {
     ast_model *m = arena_alloc(ctx->arena, sizeof *m);
     m->name = name;
@@ -128,6 +149,7 @@ static ast_model *begin_model(model_parse_ctx *ctx, const char *name, bool is_ab
 
 %token KW_MODEL "'model'"
 %token KW_ABSTRACT "'abstract'"
+%token KW_ENUM "'enum'"
 %token <str> IDENT "name"
 %token <str> STRING "string"
 %token <str> NUMBER "number"
@@ -148,13 +170,49 @@ static ast_model *begin_model(model_parse_ctx *ctx, const char *name, bool is_ab
 file
     : %empty
     | file model
+    | file enum
+    ;
+
+enum
+    : enum_head '{' enum_members '}'                { ctx->enumeration = NULL; }
+    | enum_head '{' enum_members error '}'          { ctx->enumeration = NULL; yyerrok; }
+    | enum_head error '}'                           { ctx->enumeration = NULL; yyerrok; }
+    ;
+
+enum_head
+    : KW_ENUM name                                  { begin_enum(ctx, $2, @2); }
+    ;
+
+enum_members
+    : %empty
+    | enum_members enum_member
+    ;
+
+enum_member
+    : STRING        { add_enum_label(ctx, $1, @1); } label_attrs
+    | name          { add_enum_label(ctx, $1, @1); } label_attrs
+    | CLAUSE args_opt   {
+                            if (ctx->enumeration)
+                                vec_push(ctx->arena, &ctx->enumeration->clauses, new_attr(ctx, $1, true, @1, $2));
+                        }
+    | error RESYNC      { yyerrok; }
+    ;
+
+label_attrs
+    : %empty
+    | label_attrs attr  {
+                            if (ctx->enumeration && ctx->enumeration->labels.len) {
+                                ast_enum_label *lb = ctx->enumeration->labels.items[ctx->enumeration->labels.len - 1];
+                                vec_push(ctx->arena, &lb->attrs, $2);
+                            }
+                        }
     ;
 
 model
     : model_head bases_opt '{' members '}'          { ctx->model = NULL; }
     | model_head bases_opt '{' members error '}'    { ctx->model = NULL; yyerrok; }
     | model_head error '}'                          { ctx->model = NULL; yyerrok; }
-    | error '}'                                     { ctx->model = NULL; yyerrok; }
+    | error '}'                                     { ctx->model = NULL; ctx->enumeration = NULL; yyerrok; }
     ;
 
 model_head
@@ -298,6 +356,7 @@ name
     : IDENT             { $$ = $1; }
     | KW_MODEL          { $$ = "model"; }
     | KW_ABSTRACT       { $$ = "abstract"; }
+    | KW_ENUM           { $$ = "enum"; }
     ;
 
 %%
@@ -390,7 +449,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, mo
     for (int i = 0; i < n; i++) name_expected |= expected[i] == YYSYMBOL_IDENT;
     int shown = 0;
     for (int i = 0; i < n; i++) {
-        if (name_expected && (expected[i] == YYSYMBOL_KW_MODEL || expected[i] == YYSYMBOL_KW_ABSTRACT)) continue;
+        if (name_expected && (expected[i] == YYSYMBOL_KW_MODEL || expected[i] == YYSYMBOL_KW_ABSTRACT ||
+                              expected[i] == YYSYMBOL_KW_ENUM))
+            continue;
         if (expected[i] == YYSYMBOL_RESYNC || (expected[i] == YYSYMBOL_YYEOF && n > 1)) continue;
         expected[shown++] = expected[i];
     }
@@ -407,8 +468,11 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, mo
         diag_set_hint(ctx->dl, d, "a '{' is missing its '}' (or a '(' its ')')");
     else if (ctx->model)
         diag_set_hint(ctx->dl, d, "a field is `name Type @attribute(...)`; a table clause is `@@name(...)`");
+    else if (ctx->enumeration)
+        diag_set_hint(ctx->dl, d, "an enum lists its labels as strings: `enum Status { \"pending\" \"done\" }`");
     else
-        diag_set_hint(ctx->dl, d, "a model is `model Name { ... }` or `abstract model Name { ... }`");
+        diag_set_hint(ctx->dl, d, "a model is `model Name { ... }` or `abstract model Name { ... }`; an enum is "
+                                  "`enum Name { \"label\" ... }`");
     ctx->errors++;
     return 0;
 }

@@ -88,6 +88,7 @@ typedef struct autogen_state {
     str_vec heads;                  /* ids of graph->heads */
     db_conn *db;
     migration_ops *ops;
+    const dialect *dialect;         /* the database's */
     arena *arena;
 } autogen_state;
 
@@ -254,6 +255,7 @@ static retort_status compute_diff(retort_project *p, autogen_state *s, const cha
     if (model_load_dir(dir, &s->wanted, &p->diags) != 0) return RETORT_EMODEL;
     const dialect *d = db_url_dialect(c->url, &p->diags);
     if (!d) return RETORT_ECONFIG;
+    s->dialect = d;
     if (refuse_postgresql_types(p, s->wanted, d) != RETORT_OK) return RETORT_EMODEL;
     str_vec current_revs = {0};
     if (d->kind == DIALECT_SQLITE && sqlite_file_missing(c->url)) {
@@ -365,6 +367,10 @@ static void check_tuples(arena *a, strbuf *sb, const op *o, bool *first) {
     case OP_SET_TABLE_COMMENT:
         TUPLE("('%s', %s)", o->new_comment ? "add_table_comment" : "remove_table_comment", t);
         break;
+    /* Alembic compares no enum type; the names of retort's own kinds. */
+    case OP_CREATE_ENUM: TUPLE("('add_enum', %s)", NAME(o->enumeration->name)); break;
+    case OP_DROP_ENUM: TUPLE("('remove_enum', %s)", NAME(o->enumeration->name)); break;
+    case OP_ALTER_ENUM: TUPLE("('modify_enum', %s)", NAME(o->enumeration->name)); break;
     case OP_EXECUTE:
     case OP_BULK_INSERT: break;         /* never from the differ */
     }
@@ -464,6 +470,7 @@ retort_status retort_revision(retort_project *p, const retort_revision_options *
             .depends_on = deps.len ? &deps : NULL,
             .create_date = opt->create_date,
             .batch = c->render_as_batch,
+            .dialect = s.dialect,
             .autogenerate = opt->autogenerate,
         },
         .slug_message = opt->message,

@@ -26,6 +26,8 @@ typedef struct dialect {
     const char *name;               /* "sqlite", "postgresql" (as in URLs) */
     bool stores_comments;           /* PostgreSQL yes, SQLite no */
     bool alter_needs_batch;         /* SQLite: most ALTERs need move-and-copy */
+    bool has_enum_types;            /* PostgreSQL: CREATE TYPE ... AS ENUM; SQLite: none
+                                       (an enum column is a VARCHAR there) */
 
     /* The database's spelling of a type ("VARCHAR(255)", "character
     ** varying(255)", "timestamp with time zone") as a col_type; raw keeps the

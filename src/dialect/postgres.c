@@ -451,6 +451,11 @@ static bool pg_types_equal(const col_type *wanted, const col_type *current) {
             /* Dimensions are not compared: the server does not enforce them. */
             equal = w.element && c.element && w.element->kind != TYPE_ARRAY && pg_types_equal(w.element, c.element);
             break;
+        case TYPE_ENUM:
+            /* The same type by name; its labels are compared as the type's
+            ** own (the differ's enum comparison). */
+            equal = w.enumeration && c.enumeration && !strcmp(w.enumeration->name, c.enumeration->name);
+            break;
         case TYPE_OTHER:
             equal = raw_types_equal(w.raw, c.raw);
             break;
@@ -597,6 +602,7 @@ static const dialect POSTGRESQL = {
     .kind = DIALECT_POSTGRESQL,
     .name = "postgresql",
     .stores_comments = true,
+    .has_enum_types = true,
     .alter_needs_batch = false,
     .parse_type = pg_parse_type,
     .types_equal = pg_types_equal,

@@ -131,7 +131,7 @@ static const type_name_entry SQLITE_TYPE_NAMES[] = {
 };
 
 static col_type sqlite_parse_type(arena *a, const char *db_type) {
-    col_type t = {TYPE_OTHER, -1, -1, -1, false, false, NULL, NULL, 0};
+    col_type t = {.kind = TYPE_OTHER, .length = -1, .precision = -1, .scale = -1};
     t.raw = arena_strdup(a, db_type ? db_type : "");
     declared_type dt;
     split_declared_type(db_type, &dt);
@@ -204,6 +204,12 @@ static bool sqlite_types_equal(const col_type *wanted, const col_type *current) 
                raw_base_is(current->raw, "CHAR");
     case TYPE_STRING:
         return current->kind == TYPE_STRING && current->length == w.length;
+    case TYPE_ENUM:
+        /* sa.Enum on SQLite: VARCHAR(length of the longest label), no
+        ** constraint (SQLAlchemy 1.4 and 2.0 both default to
+        ** create_constraint=False); the labels are nowhere in the file. */
+        return current->kind == TYPE_STRING && w.enumeration &&
+               current->length == enum_type_max_length(w.enumeration);
     case TYPE_NUMERIC:
         return current->kind == TYPE_NUMERIC && current->precision == w.precision &&
                current->scale == w.scale;

@@ -44,8 +44,10 @@ static void copy_column_into(arena *a, column *c, const column *src) {
         col_type *e = arena_alloc(a, sizeof *e);
         *e = *src->type.element;
         e->raw = arena_strdup(a, e->raw);
+        if (e->enumeration) e->enumeration = enum_type_copy(a, e->enumeration);
         c->type.element = e;
     }
+    if (src->type.enumeration) c->type.enumeration = enum_type_copy(a, src->type.enumeration);
     c->server_default.text = arena_strdup(a, src->server_default.text);
     c->comment = arena_strdup(a, src->comment);
     c->renamed_from = arena_strdup(a, src->renamed_from);
@@ -126,6 +128,13 @@ static table *copy_table(schema *dst, const table *src, const char *name, bool w
 
 table *schema_copy_table(schema *dst, const table *src) { return copy_table(dst, src, src->name, true); }
 
+static enum_type *add_enum_copy(schema *s, const enum_type *e) {
+    enum_type *c = enum_type_copy(s->arena, e);
+    strmap_put(s->enums_by_name, c->name, c);
+    vec_push(s->arena, &s->enums, c);
+    return c;
+}
+
 schema *schema_copy(const schema *src) {
     schema *s = schema_new();
     for (size_t i = 0; src && i < src->tables.len; i++) {
@@ -136,6 +145,7 @@ schema *schema_copy(const schema *src) {
         const db_object *o = src->objects.items[i];
         schema_add_object(s, o->kind, o->name, o->table, o->sql)->excluded = o->excluded;
     }
+    for (size_t i = 0; src && i < src->enums.len; i++) add_enum_copy(s, src->enums.items[i]);
     return s;
 }
 
@@ -211,6 +221,15 @@ static column *need_column(applier *ap, table *t, const char *name) {
     column *c = name ? table_find_column(t, name) : NULL;
     if (!c) fail(ap, "column '%s' does not exist in table '%s'", name ? name : "(none)", t->name);
     return c;
+}
+
+static void remove_enum(schema *s, const char *name) {
+    strmap_put(s->enums_by_name, name, NULL);
+    for (size_t i = 0; i < s->enums.len; i++)
+        if (str_eq(s->enums.items[i]->name, name)) {
+            VEC_REMOVE(&s->enums, i);
+            break;
+        }
 }
 
 static void remove_table(schema *s, table *t) {
@@ -391,6 +410,22 @@ static int apply_one(applier *ap) {
         remove_table(s, t);
         return 0;
     case OP_RENAME_TABLE: return apply_rename_table(ap);
+    case OP_CREATE_ENUM:
+        if (schema_find_enum(s, o->enumeration->name))
+            return fail(ap, "enum type '%s' already exists", o->enumeration->name);
+        add_enum_copy(s, o->enumeration);
+        return 0;
+    case OP_DROP_ENUM:
+        if (!schema_find_enum(s, o->enumeration->name))
+            return fail(ap, "enum type '%s' does not exist", o->enumeration->name);
+        remove_enum(s, o->enumeration->name);
+        return 0;
+    case OP_ALTER_ENUM:
+        if (!schema_find_enum(s, o->enumeration->name))
+            return fail(ap, "enum type '%s' does not exist", o->enumeration->name);
+        remove_enum(s, o->enumeration->name);
+        add_enum_copy(s, o->enumeration);
+        return 0;
     case OP_EXECUTE:
     case OP_BULK_INSERT: return 0;
     case OP_ADD_COLUMN: case OP_DROP_COLUMN: case OP_ALTER_COLUMN: case OP_RENAME_COLUMN:
@@ -494,6 +529,7 @@ static int apply_table_op(applier *ap, table *t) {
         t->comment = arena_strdup(a, o->new_comment);
         return 0;
     case OP_CREATE_TABLE: case OP_DROP_TABLE: case OP_RENAME_TABLE: case OP_EXECUTE: case OP_BULK_INSERT:
+    case OP_CREATE_ENUM: case OP_DROP_ENUM: case OP_ALTER_ENUM:
         break;      /* not table ops: apply_one() */
     }
     return 0;

@@ -24,6 +24,9 @@
 **   6. drop tables, children before parents (cyclic keys dropped first),
 **      each preceded by its indexes
 **   7. table comments
+**   8. drop enum types the models no longer declare
+** (1b, after the renames: create enum types, and alter those whose labels
+** change.)
 ** What the database has and the models cannot declare (a column of a type
 ** with no model spelling, an index with a COLLATE, a table with a
 ** trigger, a view...) is never dropped, altered or re-created: one warning
@@ -314,6 +317,104 @@ static void report_objects(differ *df) {
         } else {
             left_alone(df, "%s '%s' is not something retort models", o->kind, o->name);
         }
+    }
+}
+
+/* ------------------------------------------------------------ enum types */
+
+static bool enum_labels_same(const enum_type *x, const enum_type *y) {
+    if (x->labels.len != y->labels.len) return false;
+    for (size_t i = 0; i < x->labels.len; i++)
+        if (strcmp(x->labels.items[i].label, y->labels.items[i].label)) return false;
+    return true;
+}
+
+/* The type of a column, or of its array's elements, when it is enum `name`. */
+static bool column_of_enum(const column *c, const char *name, bool *array) {
+    const col_type *t = &c->type;
+    *array = t->kind == TYPE_ARRAY;
+    if (*array && t->element) t = t->element;
+    return t->kind == TYPE_ENUM && t->enumeration && !strcmp(t->enumeration->name, name);
+}
+
+/* The current columns of enum `name`, under the names they have once the
+** tables are renamed (step 1 comes before any enum op): what a rebuild of
+** the type converts. */
+static enum_use_vec *enum_uses_of(differ *df, const char *name) {
+    enum_use_vec *uses = arena_alloc(df->a, sizeof *uses);
+    for (size_t i = 0; i < df->cur->tables.len; i++) {
+        const table *t = df->cur->tables.items[i];
+        const char *tname = strmap_get(df->table_renames, t->name);
+        for (size_t k = 0; k < t->columns.len; k++) {
+            const column *c = t->columns.items[k];
+            bool array;
+            if (!column_of_enum(c, name, &array)) continue;
+            enum_use u = {.table = tname ? tname : t->name, .column = c->name, .array = array,
+                          .default_sql = c->server_default.kind == DEFAULT_SQL ? c->server_default.text : NULL};
+            vec_push(df->a, uses, u);
+        }
+    }
+    return uses;
+}
+
+/* Step 1b: enum types the models declare and the database has not are
+** created; those whose labels differ are altered (renames, labels added in
+** place, or the type rebuilt, with a warning when labels go).  SQLite has
+** no enum types: its enum columns are compared as VARCHARs. */
+static void diff_enums(differ *df) {
+    if (!df->d->has_enum_types) return;
+    for (size_t i = 0; i < df->want->enums.len; i++) {
+        const enum_type *w = df->want->enums.items[i];
+        const enum_type *c = schema_find_enum(df->cur, w->name);
+        if (!c) {
+            emit(df, (op){.kind = OP_CREATE_ENUM, .enumeration = w});
+            continue;
+        }
+        if (enum_labels_same(w, c)) continue;
+        op o = {.kind = OP_ALTER_ENUM, .enumeration = w, .old_enumeration = c, .enum_uses = enum_uses_of(df, w->name)};
+        enum_change_plan pl;
+        enum_change_plan_of(df->a, c, w, &pl);
+        if (pl.rebuild) {
+            diag *d = diag_add(df->dl, DIAG_WARNING, w->loc,
+                               pl.removed.len ? "enum type '%s' loses %s: the type is rebuilt, and rows holding it "
+                                                "make the upgrade fail"
+                                              : "enum type '%s' changes the order of its labels: the type is rebuilt%s",
+                               w->name, pl.removed.len ? arena_printf(df->a, "label%s '%s'", pl.removed.len > 1 ? "s" : "",
+                                                                      str_vec_join(df->a, &pl.removed, "', '"))
+                                                       : "");
+            diag_set_hint(df->dl, d, "update or delete those rows first (op.execute in the migration, before the "
+                                     "type changes), or mark a renamed label with @renamed_from(\"old\")");
+        } else if (pl.added.len) {
+            diag *d = diag_add(df->dl, DIAG_WARNING, w->loc,
+                               "enum type '%s' gains %s: its downgrade rebuilds the type without %s, and fails while "
+                               "rows hold %s", w->name, pl.added.len > 1 ? "labels" : "a label",
+                               pl.added.len > 1 ? "them" : "it", pl.added.len > 1 ? "them" : "it");
+            diag_set_hint(df->dl, d, "the labels are added outside the migration's transaction "
+                                     "(autocommit_block): PostgreSQL cannot use a label added in an open one");
+        }
+        emit(df, o);
+    }
+}
+
+/* Step 8: enum types the database has and the models no longer declare are
+** dropped, unless a table or column that stays still uses them. */
+static void drop_enums(differ *df) {
+    if (!df->d->has_enum_types) return;
+    for (size_t i = 0; i < df->cur->enums.len; i++) {
+        const enum_type *c = df->cur->enums.items[i];
+        if (schema_find_enum(df->want, c->name)) continue;
+        const char *user = NULL;
+        for (size_t ti = 0; ti < df->cur->tables.len && !user; ti++) {
+            const table *t = df->cur->tables.items[ti];
+            if (!strmap_get(df->tables_left_alone, t->name)) continue;
+            for (size_t k = 0; k < t->columns.len && !user; k++) {
+                bool array;
+                if (column_of_enum(t->columns.items[k], c->name, &array))
+                    user = arena_printf(df->a, "%s.%s", t->name, t->columns.items[k]->name);
+            }
+        }
+        if (user) left_alone(df, "enum type '%s' is not in the models, but column %s, which stays, uses it", c->name, user);
+        else emit(df, (op){.kind = OP_DROP_ENUM, .enumeration = c});
     }
 }
 
@@ -775,6 +876,9 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
         }
     }
 
+    /* 1b. Enum types: created and altered before any column uses them. */
+    diff_enums(&df);
+
     /* Tables the models do not have that must stay for what they hold
     ** (known before any foreign key to them is compared). */
     for (size_t j = 0; j < nc; j++) {
@@ -863,6 +967,8 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
                 emit(&df, (op){.kind = OP_SET_TABLE_COMMENT, .table_name = w->name,
                                .old_comment = cur_of[i]->comment, .new_comment = w->comment});
         }
+    /* 8. Enum types no longer declared. */
+    drop_enums(&df);
     report_objects(&df);
     return m;
 }

@@ -37,6 +37,13 @@
 **   ADD/DROP_PRIMARY_KEY  table_name, pk (its name: the server's
 **                     <table>_pkey when the model gives none)
 **   SET_TABLE_COMMENT table_name, old_comment -> new_comment (NULL = none)
+**   CREATE/DROP_ENUM  enumeration (PostgreSQL: CREATE TYPE ... AS ENUM / DROP TYPE)
+**   ALTER_ENUM        old_enumeration -> enumeration (same name), enum_uses:
+**                     labels renamed (a label's renamed_from, either way),
+**                     added (ALTER TYPE ... ADD VALUE, outside the
+**                     transaction), or, when one goes or the order changes,
+**                     the type rebuilt and the columns of enum_uses
+**                     converted to it
 **   EXECUTE           sql: op.execute("...") / op.execute(sa.text("..."))
 **   BULK_INSERT       table_name, insert_columns, rows: op.bulk_insert()
 ** EXECUTE and BULK_INSERT come only from migration files, never from the
@@ -89,6 +96,16 @@ enum {
     ALTER_COMMENT = 1u << 3
 };
 
+/* A column of an enum type, where an ALTER_ENUM that rebuilds the type
+** converts it (the type's columns in the schema the op applies to). */
+typedef struct enum_use {
+    const char *table;
+    const char *column;
+    const char *default_sql;        /* its server default as the database has it, or NULL */
+    bool array;                     /* an ARRAY of the enum */
+} enum_use;
+typedef VEC(enum_use) enum_use_vec;
+
 typedef struct op {
     op_kind kind;
     const char *table_name;
@@ -103,11 +120,15 @@ typedef struct op {
     const check_def *check;
     const primary_key *pk;
     const char *old_comment, *new_comment;
+    const enum_type *enumeration;   /* CREATE/DROP/ALTER_ENUM (ALTER: the labels after) */
+    const enum_type *old_enumeration;/* ALTER_ENUM: the labels before */
+    const enum_use_vec *enum_uses;  /* ALTER_ENUM */
     /* Ops read from migration files: */
     const char *sql;                /* OP_EXECUTE */
     const str_vec *insert_columns;  /* OP_BULK_INSERT */
     const literal_rows *rows;       /* OP_BULK_INSERT */
     const batch_block *batch;       /* the batch block the op is in, or NULL */
+    bool autocommit;                /* in `with op.get_context().autocommit_block():` */
     src_loc loc;                    /* where the file says it (0: from the differ) */
 } op;
 
@@ -134,6 +155,20 @@ op op_inverse(const op *o);
 **   Detected added column 'datasets.user_role'
 **   Detected type change from String(50) to String(100) on 'datasets.status' */
 const char *op_describe(arena *a, const op *o);
+
+/* What an ALTER_ENUM does, label by label: renames first (a hint on
+** either side), then labels added in place (ALTER TYPE ... ADD VALUE),
+** each after `added_after` / before `added_before` (both NULL: at the
+** end); or, when a label goes or the kept labels change order, `rebuild`:
+** the type is made anew with the labels of `after` and its columns are
+** converted (removed lists what goes; added what comes). */
+typedef struct enum_change_plan {
+    str_vec renamed_from, renamed_to;   /* parallel */
+    str_vec added, added_after, added_before;  /* parallel */
+    str_vec removed;
+    bool rebuild;
+} enum_change_plan;
+void enum_change_plan_of(arena *a, const enum_type *before, const enum_type *after, enum_change_plan *out);
 
 /* JSON form of the op list (retort diff --json). */
 json_t *migration_ops_to_json(const migration_ops *m);

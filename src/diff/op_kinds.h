@@ -52,6 +52,9 @@
     X(ADD_PRIMARY_KEY,   "add_primary_key",        "create_primary_key",       DROP_PRIMARY_KEY,  TABLE,  RECREATE, RECREATE, "add a constraint")         \
     X(DROP_PRIMARY_KEY,  "drop_primary_key",       "drop_constraint",          ADD_PRIMARY_KEY,   TABLE,  RECREATE, RECREATE, "drop a constraint")        \
     X(SET_TABLE_COMMENT, "set_table_comment",      "create_table_comment",     SET_TABLE_COMMENT, TABLE,  PLAIN,    RECREATE, "change a table comment")   \
+    X(CREATE_ENUM,       "create_enum",            "execute",                  DROP_ENUM,         SCHEMA, PLAIN,    PLAIN,    "create an enum type")      \
+    X(DROP_ENUM,         "drop_enum",              "execute",                  CREATE_ENUM,       SCHEMA, PLAIN,    PLAIN,    "drop an enum type")        \
+    X(ALTER_ENUM,        "alter_enum",             "execute",                  ALTER_ENUM,        SCHEMA, PLAIN,    PLAIN,    "change an enum type")      \
     X(EXECUTE,           "execute",                "execute",                  EXECUTE,           DATA,   PLAIN,    PLAIN,    "run SQL")                  \
     X(BULK_INSERT,       "bulk_insert",            "bulk_insert",              BULK_INSERT,       DATA,   PLAIN,    PLAIN,    "insert rows")
 

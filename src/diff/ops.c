@@ -52,6 +52,12 @@ op op_inverse(const op *o) {
         r.old_comment = o->new_comment;
         r.new_comment = o->old_comment;
         break;
+    case OP_CREATE_ENUM: case OP_DROP_ENUM:
+        break;
+    case OP_ALTER_ENUM:
+        r.enumeration = o->old_enumeration;
+        r.old_enumeration = o->enumeration;
+        break;
     case OP_EXECUTE:
     case OP_BULK_INSERT:
         break;                  /* not invertible: files say their own downgrade */
@@ -60,6 +66,87 @@ op op_inverse(const op *o) {
 }
 
 static const char *cols_text(arena *a, const str_vec *v) { return str_vec_join(a, v, ", "); }
+
+/* 'a', 'b', 'c' */
+static const char *enum_labels_text(arena *a, const enum_type *e) {
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < e->labels.len; i++) sb_printf(&sb, "%s'%s'", i ? ", " : "", e->labels.items[i].label);
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+static bool has_label(const str_vec *v, const char *label) {
+    for (size_t i = 0; i < v->len; i++)
+        if (!strcmp(v->items[i], label)) return true;
+    return false;
+}
+
+void enum_change_plan_of(arena *a, const enum_type *before, const enum_type *after, enum_change_plan *out) {
+    memset(out, 0, sizeof *out);
+    /* 1. Renames, from a hint on either side: a label of `after` renamed
+    ** from one of `before` (the upgrade), or a label of `before` renamed
+    ** from one of `after` (its downgrade). */
+    for (size_t i = 0; i < after->labels.len; i++) {
+        const enum_label *l = &after->labels.items[i];
+        if (l->renamed_from && enum_type_find_label(before, l->renamed_from) >= 0 &&
+            enum_type_find_label(before, l->label) < 0 && enum_type_find_label(after, l->renamed_from) < 0) {
+            vec_push(a, &out->renamed_from, l->renamed_from);
+            vec_push(a, &out->renamed_to, l->label);
+        }
+    }
+    for (size_t i = 0; i < before->labels.len; i++) {
+        const enum_label *l = &before->labels.items[i];
+        if (l->renamed_from && enum_type_find_label(after, l->renamed_from) >= 0 &&
+            enum_type_find_label(after, l->label) < 0 && enum_type_find_label(before, l->renamed_from) < 0 &&
+            !has_label(&out->renamed_from, l->label)) {
+            vec_push(a, &out->renamed_from, l->label);
+            vec_push(a, &out->renamed_to, l->renamed_from);
+        }
+    }
+    /* 2. The labels once renamed. */
+    str_vec now = {0};
+    for (size_t i = 0; i < before->labels.len; i++) {
+        const char *l = before->labels.items[i].label;
+        for (size_t k = 0; k < out->renamed_from.len; k++)
+            if (!strcmp(out->renamed_from.items[k], l)) l = out->renamed_to.items[k];
+        vec_push(a, &now, l);
+    }
+    /* 3. Labels that go, and whether those that stay keep their order. */
+    int last = -1;
+    for (size_t i = 0; i < now.len; i++) {
+        int at = enum_type_find_label(after, now.items[i]);
+        if (at < 0) {
+            vec_push(a, &out->removed, now.items[i]);
+            out->rebuild = true;
+        } else {
+            if (at < last) out->rebuild = true;
+            last = at;
+        }
+    }
+    /* 4. Labels that come: in place (ADD VALUE) unless the type is rebuilt
+    ** anyway.  Each goes after its left neighbour, which exists by then
+    ** (the labels are added left to right), or before the first label
+    ** there was; past the last old label it is appended. */
+    int first_old = -1, last_old = -1;
+    for (size_t i = 0; i < after->labels.len; i++)
+        if (has_label(&now, after->labels.items[i].label)) {
+            if (first_old < 0) first_old = (int)i;
+            last_old = (int)i;
+        }
+    for (size_t i = 0; i < after->labels.len; i++) {
+        const char *l = after->labels.items[i].label;
+        if (has_label(&now, l)) continue;
+        vec_push(a, &out->added, l);
+        const char *before_label = NULL, *after_label = NULL;
+        if (!out->rebuild && (int)i < last_old) {
+            if (i > 0) after_label = after->labels.items[i - 1].label;
+            else before_label = after->labels.items[first_old].label;
+        }
+        vec_push(a, &out->added_after, after_label);
+        vec_push(a, &out->added_before, before_label);
+    }
+}
 
 static const char *default_text(arena *a, const server_default *d) {
     switch (d->kind) {
@@ -169,6 +256,27 @@ const char *op_describe(arena *a, const op *o) {
     case OP_SET_TABLE_COMMENT:
         return arena_printf(a, "Detected %s table comment on '%s'",
                             o->new_comment ? (o->old_comment ? "changed" : "added") : "removed", t);
+    case OP_CREATE_ENUM:
+        return arena_printf(a, "Detected added enum type '%s' (%s)", o->enumeration->name,
+                            enum_labels_text(a, o->enumeration));
+    case OP_DROP_ENUM:
+        return arena_printf(a, "Detected removed enum type '%s'", o->enumeration->name);
+    case OP_ALTER_ENUM: {
+        enum_change_plan pl;
+        enum_change_plan_of(a, o->old_enumeration, o->enumeration, &pl);
+        strbuf sb = STRBUF_INIT;
+        sb_printf(&sb, "Detected changed enum type '%s':", o->enumeration->name);
+        const char *sep = " ";
+        for (size_t i = 0; i < pl.renamed_from.len; i++, sep = "; ")
+            sb_printf(&sb, "%srenamed '%s' to '%s'", sep, pl.renamed_from.items[i], pl.renamed_to.items[i]);
+        for (size_t i = 0; i < pl.added.len; i++, sep = "; ") sb_printf(&sb, "%sadded '%s'", sep, pl.added.items[i]);
+        for (size_t i = 0; i < pl.removed.len; i++, sep = "; ")
+            sb_printf(&sb, "%sremoved '%s'", sep, pl.removed.items[i]);
+        if (pl.rebuild) sb_printf(&sb, "%slabels now (%s): the type is rebuilt", sep, enum_labels_text(a, o->enumeration));
+        const char *r = arena_strdup(a, sb_str(&sb));
+        sb_free(&sb);
+        return r;
+    }
     case OP_EXECUTE:
         return arena_printf(a, "Execute SQL: %s", o->sql);
     case OP_BULK_INSERT:
@@ -235,6 +343,22 @@ json_t *migration_ops_to_json(const migration_ops *m) {
             json_object_set_new(j, "from", json_str_or_null(o->old_comment));
             json_object_set_new(j, "to", json_str_or_null(o->new_comment));
             break;
+        case OP_CREATE_ENUM:
+        case OP_DROP_ENUM:
+        case OP_ALTER_ENUM: {
+            json_object_set_new(j, "name", json_string(o->enumeration->name));
+            json_t *labels = json_array();
+            for (size_t k = 0; k < o->enumeration->labels.len; k++)
+                json_array_append_new(labels, json_string(o->enumeration->labels.items[k].label));
+            json_object_set_new(j, "labels", labels);
+            if (o->old_enumeration) {
+                json_t *from = json_array();
+                for (size_t k = 0; k < o->old_enumeration->labels.len; k++)
+                    json_array_append_new(from, json_string(o->old_enumeration->labels.items[k].label));
+                json_object_set_new(j, "from_labels", from);
+            }
+            break;
+        }
         case OP_EXECUTE:
             json_object_set_new(j, "sql", json_string(o->sql));
             break;

@@ -2,7 +2,7 @@
 ** postgres.c — read one PostgreSQL schema (namespace) from pg_catalog into
 ** the Schema IR.
 **
-** Five catalog queries, whatever the number of tables, all inside one
+** Six catalog queries, whatever the number of tables, all inside one
 ** read-only REPEATABLE READ transaction so they see one consistent picture:
 **
 **   1. tables     pg_class (ordinary and partitioned tables, not partitions)
@@ -21,7 +21,11 @@
 **                 classes) as the index's `unmodeled` reason;
 **   5. objects    what the IR does not hold at all: triggers, rules,
 **                 policies, exclusion constraints, views, materialized
-**                 views, foreign tables (schema->objects).
+**                 views, foreign tables (schema->objects);
+**   6. enums      the schema's enum types (pg_type, typtype 'e') with their
+**                 labels in order (pg_enum.enumsortorder), and the type's
+**                 name as format_type() prints it, by which the columns of
+**                 query 2 are matched to it.
 **
 ** Column lists come back as JSON arrays (array_to_json over unnest ... WITH
 ** ORDINALITY), read with jansson, so names with commas or quotes need no
@@ -165,6 +169,15 @@ static const char SQL_OBJECTS[] =
     "  WHERE n.nspname = $1 AND c.relkind IN ('v', 'm', 'f')\n"
     ") o\n"
     "ORDER BY o.tbl COLLATE \"C\" NULLS FIRST, o.kind, o.name COLLATE \"C\"";
+
+static const char SQL_ENUMS[] =
+    "SELECT t.typname, pg_catalog.format_type(t.oid, NULL),\n"
+    "       array_to_json(ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e\n"
+    "                           WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder))::text\n"
+    "FROM pg_catalog.pg_type t\n"
+    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace\n"
+    "WHERE n.nspname = $1 AND t.typtype = 'e'\n"
+    "ORDER BY t.typname COLLATE \"C\"";
 
 /* Run one query with the schema name as $1.  Returns the result, or NULL
 ** with a diagnostic. */
@@ -424,6 +437,43 @@ static void read_indexes(schema *s, PGresult *r, strmap *by_oid) {
     }
 }
 
+/* The enum types (query 6), then every column whose format_type() is one
+** of them, or an array of one, is a column of that type. */
+static void read_enums(schema *s, PGresult *r) {
+    arena *a = s->arena;
+    strmap *by_display = strmap_new(a);
+    for (int i = 0; i < PQntuples(r); i++) {
+        enum_type *e = schema_add_enum(s, PQgetvalue(r, i, 0));
+        if (!e) continue;
+        str_vec labels = {0};
+        json_names(a, PQgetvalue(r, i, 2), &labels);
+        for (size_t k = 0; k < labels.len; k++) vec_push(a, &e->labels, ((enum_label){.label = labels.items[k]}));
+        strmap_put(by_display, arena_strdup(a, PQgetvalue(r, i, 1)), e);
+    }
+    if (!s->enums.len) return;
+    for (size_t ti = 0; ti < s->tables.len; ti++) {
+        table *t = s->tables.items[ti];
+        for (size_t k = 0; k < t->columns.len; k++) {
+            col_type *ct = &t->columns.items[k]->type;
+            if (ct->kind != TYPE_OTHER || !ct->raw) continue;
+            size_t n = strlen(ct->raw);
+            bool array = n > 2 && !strcmp(ct->raw + n - 2, "[]");
+            enum_type *e = strmap_get(by_display, array ? arena_strndup(a, ct->raw, n - 2) : ct->raw);
+            if (!e) continue;
+            if (array) {
+                col_type *el = arena_alloc(a, sizeof *el);
+                *el = (col_type){.kind = TYPE_ENUM, .length = -1, .precision = -1, .scale = -1, .enumeration = e};
+                ct->kind = TYPE_ARRAY;
+                ct->element = el;
+                ct->dimensions = 1;
+            } else {
+                ct->kind = TYPE_ENUM;
+                ct->enumeration = e;
+            }
+        }
+    }
+}
+
 static void read_objects(schema *s, PGresult *r) {
     for (int i = 0; i < PQntuples(r); i++)
         schema_add_object(s, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
@@ -462,6 +512,9 @@ int introspect_postgres(PGconn *conn, const char *pg_schema, const introspect_op
     PQclear(r);
     if (!(r = run_query(conn, SQL_OBJECTS, pg_schema, "other objects", dl))) goto done;
     read_objects(s, r);
+    PQclear(r);
+    if (!(r = run_query(conn, SQL_ENUMS, pg_schema, "enum types", dl))) goto done;
+    read_enums(s, r);
     PQclear(r);
     rc = 0;
 

@@ -58,6 +58,7 @@ typedef struct conv {
     batch_block *batch;
     VEC(op) pending;
     bool in_batch_call;         /* converting a batch_op.* call */
+    bool in_autocommit;         /* inside `with op.get_context().autocommit_block():` */
 } conv;
 
 /* ------------------------------------------------------------- errors */
@@ -564,6 +565,81 @@ static int convert_array_type(conv *c, const py_value *call, col_type *out) {
     return 0;
 }
 
+/* sa.Enum('a', 'b', name='x') and postgresql.ENUM(..., create_type=False):
+** the labels written out (an enum.Enum class is not read).  On PostgreSQL
+** the column's type is the named type; elsewhere, and with
+** native_enum=False, a VARCHAR as long as the longest label (or length=).
+** In op.create_table, SQLAlchemy creates the type first unless
+** postgresql.ENUM says create_type=False (an sa.Enum always does). */
+static int convert_enum_type(conv *c, const py_value *call, const char *name, col_type *out) {
+    static const char *const P[] = {"*enums", "name", "create_type", "native_enum", "create_constraint", "length",
+                                    "schema", "metadata", "inherit_schema", "validate_strings", "values_callable",
+                                    "omit_aliases", "quote", "_create_events"};
+    bound b;
+    bool pg_enum = !strcmp(name, "postgresql.ENUM");
+    if (!call) {
+        fail(c, L(c, (src_loc){0}), "%s needs its labels: %s('a', 'b', name='x')", name, name);
+        return -1;
+    }
+    if (bind(c, call, call->callee->text, P, 14, &b)) return -1;
+    enum_type *e = arena_alloc(c->a, sizeof *e);
+    for (size_t i = 0; i < b.rest.len; i++) {
+        const py_value *l = b.rest.items[i];
+        if (l->kind != PY_STRING) {
+            diag *d = fail_value(c, l, "%s(): a label must be a string literal", call->callee->text);
+            diag_set_hint(c->dl, d, "write the labels out: sa.Enum('pending', 'done', name='task_status') (retort "
+                                    "does not read an enum.Enum class); or run this migration with python3 -m alembic");
+            return -1;
+        }
+        vec_push(c->a, &e->labels, ((enum_label){.label = S(c, l->text), .loc = L(c, l->loc)}));
+    }
+    if (want_string_or_none(c, b.v[1], "name", &e->name)) return -1;
+    bool create_type = true, given = false, native = true, constraint = false;
+    if (b.v[2] && !pg_enum) {
+        /* SQLAlchemy's Enum takes create_type and ignores it */
+    } else if (want_bool(c, b.v[2], "create_type", &create_type, &given)) return -1;
+    if (want_bool(c, b.v[3], "native_enum", &native, &given) ||
+        want_bool(c, b.v[4], "create_constraint", &constraint, &given))
+        return -1;
+    if (constraint) {
+        fail(c, at_of(c, &b, 4, call), "%s(create_constraint=True): the CHECK constraint it makes is not supported",
+             call->callee->text);
+        return -1;
+    }
+    if (b.v[6] && b.v[6]->kind != PY_NONE) {
+        fail(c, at_of(c, &b, 6, call), "%s(schema=...): an enum type in another schema is not supported",
+             call->callee->text);
+        return -1;
+    }
+    for (size_t k = 7; k < 14; k++)
+        if (b.v[k] && k != 9 && k != 11 && k != 12) {
+            fail(c, at_of(c, &b, k, call), "%s(): retort does not support the argument '%s'", call->callee->text, P[k]);
+            return -1;
+        }
+    int length = -1;
+    if (b.v[5] && want_int(c, b.v[5], "length", &length)) return -1;
+    if (!native || (c->d && !c->d->has_enum_types)) {
+        /* a VARCHAR: what SQLAlchemy makes of a non-native enum */
+        out->kind = TYPE_STRING;
+        out->length = length >= 0 ? length : enum_type_max_length(e);
+        if (c->d && !c->d->has_enum_types && native) {
+            out->kind = TYPE_ENUM;      /* SQLite's VARCHAR(n), with its labels */
+            out->length = -1;
+            if (!e->name) e->name = "";
+            out->enumeration = e;
+        }
+        return 0;
+    }
+    if (!e->name || !*e->name) {
+        fail(c, L(c, call->loc), "%s() needs name=: PostgreSQL's enum types have names", call->callee->text);
+        return -1;
+    }
+    e->create_with_table = create_type;
+    out->kind = TYPE_ENUM;
+    out->enumeration = e;
+    return 0;
+}
+
 static int convert_type(conv *c, const py_value *v, col_type *out) {
     v = deref(c, v);
     memset(out, 0, sizeof *out);
@@ -601,6 +677,7 @@ static int convert_type(conv *c, const py_value *v, col_type *out) {
             found = true;
         }
     if (!strcmp(name, "postgresql.ARRAY") || !strcmp(name, "sa.ARRAY")) return convert_array_type(c, call, out);
+    if (!strcmp(name, "sa.Enum") || !strcmp(name, "postgresql.ENUM")) return convert_enum_type(c, call, name, out);
     bool jsonb = !strcmp(name, "postgresql.JSONB");
     if (jsonb) {
         out->kind = TYPE_JSON;
@@ -940,6 +1017,7 @@ static op *emit(conv *c, op_kind kind, const py_value *call) {
     op o = {0};
     o.kind = kind;
     o.loc = L(c, call->loc);
+    o.autocommit = c->in_autocommit;
     if (c->in_batch_call) {
         o.batch = c->batch;
         o.table_name = c->batch->table_name;
@@ -1744,14 +1822,47 @@ static void flush_batch(conv *c) {
 
 static int convert_stmt(conv *c, const py_stmt *s);
 
+/* `with op.get_context().autocommit_block():` — its ops run outside the
+** migration's transaction (the runner commits before them and begins
+** again after, as Alembic does). */
+static int convert_autocommit(conv *c, const py_stmt *s) {
+    const py_value *v = s->value;
+    if (c->in_autocommit) {
+        fail(c, L(c, s->loc), "an autocommit_block inside an autocommit_block");
+        return -1;
+    }
+    if (v->args.len) {
+        fail(c, L(c, v->args.items[0].loc), "autocommit_block() takes no arguments");
+        return -1;
+    }
+    if (s->target) {
+        fail(c, L(c, s->loc), "`with op.get_context().autocommit_block() as %s:`: the block gives no value", s->target);
+        return -1;
+    }
+    c->in_autocommit = true;
+    int rc = 0;
+    for (size_t i = 0; i < s->body.len; i++)
+        if (convert_stmt(c, s->body.items[i])) rc = -1;
+    c->in_autocommit = false;
+    return rc;
+}
+
 static int convert_with(conv *c, const py_stmt *s) {
     const py_value *v = s->value;
+    if (is_call_to(c, v, "op.get_context().autocommit_block")) {
+        if (c->batch_name) {
+            fail(c, L(c, s->loc), "an autocommit_block inside a batch_alter_table block");
+            return -1;
+        }
+        return convert_autocommit(c, s);
+    }
     if (c->batch_name) {
         fail(c, L(c, s->loc), "a with block inside a batch_alter_table block");
         return -1;
     }
     if (!is_call_to(c, v, "op.batch_alter_table")) {
-        fail(c, L(c, s->loc), "retort runs only `with op.batch_alter_table(...) as batch_op:` blocks");
+        fail(c, L(c, s->loc), "retort runs only `with op.batch_alter_table(...) as batch_op:` and "
+                              "`with op.get_context().autocommit_block():` blocks");
         return -1;
     }
     static const char *const P[] = {"table_name", "schema", "recreate", "partial_reordering", "copy_from",

@@ -96,10 +96,29 @@ typedef struct ast_model {
     int span;
 } ast_model;
 
+/* One label of an enum: "pending" (or a bare name), with its attributes
+** (@renamed_from). */
+typedef struct ast_enum_label {
+    const char *label;
+    ast_attr_vec attrs;
+    src_loc loc;
+    int span;
+} ast_enum_label;
+
+/* `enum Name { "a" "b" @renamed_from("x") @@name("db_name") }` */
+typedef struct ast_enum {
+    const char *name;
+    VEC(ast_enum_label *) labels;
+    ast_attr_vec clauses;
+    src_loc loc;        /* of the name */
+    int span;
+} ast_enum;
+
 typedef struct ast_file {
     const char *path;
     const char *text;   /* the source, for diagnostics */
     VEC(ast_model *) models;
+    VEC(ast_enum *) enums;
 } ast_file;
 
 /* Parse `text` (the contents of `path`) into *out, allocating from a.

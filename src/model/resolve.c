@@ -63,6 +63,8 @@ typedef struct resolver {
     VEC(model_info *) models;   /* declaration order */
     strmap *models_by_name;
     VEC(model_info *) order;    /* bases before derived */
+    strmap *enums_by_model_name;/* enum's model name -> enum_type (in the schema) */
+    VEC(const char *) enum_names;/* their model names, for did-you-mean */
     int errors;
 } resolver;
 
@@ -297,15 +299,27 @@ static bool check_array_type(resolver *r, const ast_type *t, col_type *out) {
 static bool check_type(resolver *r, const ast_type *t, col_type *out) {
     memset(out, 0, sizeof *out);
     out->length = out->precision = out->scale = -1;
+    enum_type *declared = r->enums_by_model_name ? strmap_get(r->enums_by_model_name, t->name) : NULL;
     if (!strcmp(t->name, "JSONB")) {
         out->kind = TYPE_JSON;          /* PostgreSQL's binary JSON */
         out->jsonb = true;
+    } else if (declared && !type_kind_from_name(t->name, &out->kind)) {
+        out->kind = TYPE_ENUM;
+        out->enumeration = declared;
+        if (t->has_parens) {
+            diag *d = rerr(r, t->loc, t->span, "enum type %s takes no arguments", t->name);
+            HINT(r, d, "write %s; its labels are in its `enum %s { ... }` declaration", t->name, t->name);
+            return false;
+        }
+        return true;
     } else if (!type_kind_from_name(t->name, &out->kind)) {
         diag *d = rerr(r, t->loc, t->span, "unknown type '%s'", t->name);
-        const char *names[TYPE_NAMES_COUNT + 1];
+        size_t nn = TYPE_NAMES_COUNT + 1 + r->enum_names.len;
+        const char **names = arena_alloc(r->ar, nn * sizeof *names);
         for (size_t i = 0; i < TYPE_NAMES_COUNT; i++) names[i] = TYPE_NAMES[i];
         names[TYPE_NAMES_COUNT] = "JSONB";
-        const char *m = closest_match(t->name, names, TYPE_NAMES_COUNT + 1);
+        for (size_t i = 0; i < r->enum_names.len; i++) names[TYPE_NAMES_COUNT + 1 + i] = r->enum_names.items[i];
+        const char *m = closest_match(t->name, names, nn);
         if (m) HINT(r, d, "did you mean '%s'?", m);
         else {
             strbuf sb = STRBUF_INIT;
@@ -1148,6 +1162,176 @@ static bool clause_inherited(const ast_attr *at) {
     return !cd || cd->inherited;
 }
 
+/* ------------------------------------------------------------ enum types */
+
+enum { MAX_NAME_BYTES = 63 };  /* PostgreSQL's NAMEDATALEN - 1 */
+static void check_name_length(resolver *r, const char *what, const char *name, src_loc loc);
+
+static bool is_type_name(const char *name) {
+    type_kind k;
+    return type_kind_from_name(name, &k) || !strcmp(name, "JSONB");
+}
+
+/* One label's attributes: only @renamed_from("old"). */
+static void enum_label_attrs(resolver *r, const ast_enum *e, const ast_enum_label *lb, enum_label *out) {
+    for (size_t i = 0; i < lb->attrs.len; i++) {
+        ast_attr *at = lb->attrs.items[i];
+        if (strcmp(at->name, "renamed_from") != 0) {
+            diag *d = rerr(r, at->loc, at->span, "unknown attribute @%s on a label of enum %s", at->name, e->name);
+            static const char *const names[] = {"renamed_from"};
+            hint_did_you_mean(r, d, at->name, names, 1, "a label takes only @renamed_from(\"old label\")");
+            continue;
+        }
+        if (out->renamed_from) {
+            diag *d = rerr(r, at->loc, at->span, "@renamed_from given twice on label '%s'", lb->label);
+            HINT(r, d, "keep one");
+            continue;
+        }
+        const char *old;
+        if (!one_string_arg(r, at, "@renamed_from", "@renamed_from(\"old label\")", &old)) continue;
+        if (!*old || !strcmp(old, lb->label)) {
+            diag *d = rerr(r, at->args.items[0]->value->loc, at->args.items[0]->value->span,
+                           *old ? "label '%s' renamed from itself" : "@renamed_from of label '%s' is empty", lb->label);
+            HINT(r, d, "name the label as the database has it now");
+            continue;
+        }
+        out->renamed_from = sdup(r, old);
+    }
+}
+
+/* `enum Name { "label" ... @@name("db_name") }`: one enum_type each, in
+** declaration order, registered by model name (for field types) and by
+** database name (in the schema). */
+static void register_enums(resolver *r, ast_file *files, size_t nfiles) {
+    r->enums_by_model_name = strmap_new(r->ar);
+    strmap *first_by_db_name = strmap_new(r->ar);
+    for (size_t fi = 0; fi < nfiles; fi++)
+        for (size_t i = 0; i < files[fi].enums.len; i++) {
+            ast_enum *e = files[fi].enums.items[i];
+            if (is_type_name(e->name)) {
+                diag *d = rerr(r, e->loc, e->span, "an enum cannot be called %s: that is a type's name", e->name);
+                HINT(r, d, "name it after what it lists (TaskStatus), and give the database name with @@name(\"...\")");
+                continue;
+            }
+            model_info *mi = strmap_get(r->models_by_name, e->name);
+            if (mi) {
+                diag *d = rerr(r, e->loc, e->span, "enum %s has the name of a model", e->name);
+                HINT(r, d, "model %s is declared at %s; rename one of them", e->name, where_str(r, mi->ast->loc));
+                continue;
+            }
+            enum_type *prev = strmap_get(r->enums_by_model_name, e->name);
+            if (prev) {
+                diag *d = rerr(r, e->loc, e->span, "duplicate enum '%s'", e->name);
+                HINT(r, d, "'%s' is already declared at %s; rename one of them", e->name, where_str(r, prev->loc));
+                continue;
+            }
+            const char *db_name = model_table_name(r->ar, e->name);
+            src_loc db_loc = e->loc;
+            int db_span = e->span;
+            for (size_t k = 0; k < e->clauses.len; k++) {
+                ast_attr *at = e->clauses.items[k];
+                if (strcmp(at->name, "name") != 0) {
+                    diag *d = rerr(r, at->loc, at->span, "unknown enum clause @@%s", at->name);
+                    static const char *const names[] = {"name"};
+                    hint_did_you_mean(r, d, at->name, names, 1,
+                                      "an enum takes only @@name(\"db_type_name\") (one schema per project for now)");
+                    continue;
+                }
+                const char *n;
+                if (!one_string_arg(r, at, "@@name", "@@name(\"task_status\")", &n)) continue;
+                if (!*n) {
+                    diag *d = rerr(r, at->loc, at->span, "@@name of enum %s is empty", e->name);
+                    HINT(r, d, "write @@name(\"task_status\")");
+                    continue;
+                }
+                db_name = n;
+                db_loc = at->loc;
+                db_span = at->span;
+            }
+            const char *other = strmap_get(first_by_db_name, db_name);
+            if (other) {
+                diag *d = rerr(r, db_loc, db_span, "enums %s and %s have the same database name '%s'", other, e->name,
+                               db_name);
+                HINT(r, d, "give one of them another name with @@name(\"...\")");
+                continue;
+            }
+            strmap_put(first_by_db_name, db_name, (void *)e->name);
+            enum_type *et = schema_add_enum(r->s, db_name);
+            et->model_name = sdup(r, e->name);
+            et->loc = schema_loc(r, e->loc);
+            check_name_length(r, "enum type", db_name, db_loc);
+            if (!e->labels.len) {
+                diag *d = rerr(r, e->loc, e->span, "enum %s has no labels", e->name);
+                HINT(r, d, "list its labels in order: enum %s { \"pending\" \"done\" }", e->name);
+            }
+            for (size_t k = 0; k < e->labels.len; k++) {
+                const ast_enum_label *lb = e->labels.items[k];
+                if (!*lb->label) {
+                    diag *d = rerr(r, lb->loc, lb->span, "an empty label in enum %s", e->name);
+                    HINT(r, d, "PostgreSQL refuses empty enum labels; remove it");
+                    continue;
+                }
+                if (strlen(lb->label) > MAX_NAME_BYTES) {
+                    diag *d = rerr(r, lb->loc, lb->span, "label '%s' of enum %s is %zu bytes long; PostgreSQL takes "
+                                   "at most %d", lb->label, e->name, strlen(lb->label), MAX_NAME_BYTES);
+                    HINT(r, d, "shorten it");
+                    continue;
+                }
+                int at = enum_type_find_label(et, lb->label);
+                if (at >= 0) {
+                    diag *d = rerr(r, lb->loc, lb->span, "label '%s' is listed twice in enum %s", lb->label, e->name);
+                    HINT(r, d, "its first place is %s; remove one", where_str(r, et->labels.items[at].loc));
+                    continue;
+                }
+                enum_label l = {.label = sdup(r, lb->label), .loc = schema_loc(r, lb->loc)};
+                enum_label_attrs(r, e, lb, &l);
+                vec_push(r->s->arena, &et->labels, l);
+            }
+            /* a label renamed from another label of the type, or two renamed from one */
+            for (size_t k = 0; k < et->labels.len; k++) {
+                const enum_label *l = &et->labels.items[k];
+                if (!l->renamed_from) continue;
+                bool clash = enum_type_find_label(et, l->renamed_from) >= 0;
+                for (size_t j = 0; j < k && !clash; j++)
+                    clash = et->labels.items[j].renamed_from && !strcmp(et->labels.items[j].renamed_from, l->renamed_from);
+                if (clash) {
+                    diag *d = rerr(r, l->loc, 1, "label '%s' is renamed from '%s', which is %s", l->label, l->renamed_from,
+                                   enum_type_find_label(et, l->renamed_from) >= 0 ? "also a label of the enum"
+                                                                                  : "the old name of another label too");
+                    HINT(r, d, "a rename hint names a label the database has and the models no longer list");
+                }
+            }
+            strmap_put(r->enums_by_model_name, e->name, et);
+            vec_push(r->ar, &r->enum_names, e->name);
+        }
+}
+
+/* A default of an enum column is one of its labels; an enum's database
+** name is not a table's (PostgreSQL makes a type of every table). */
+static void check_enum_uses(resolver *r) {
+    for (size_t ti = 0; ti < r->s->tables.len; ti++) {
+        const table *t = r->s->tables.items[ti];
+        enum_type *same = schema_find_enum(r->s, t->name);
+        if (same) {
+            diag *d = rerr(r, same->loc, 1, "enum %s and table %s have the same database name '%s'",
+                           same->model_name, t->model_name ? t->model_name : t->name, t->name);
+            HINT(r, d, "PostgreSQL gives every table a type of its name; name the enum otherwise with @@name(\"...\")");
+        }
+        for (size_t k = 0; k < t->columns.len; k++) {
+            const column *c = t->columns.items[k];
+            if (c->type.kind != TYPE_ENUM || !c->type.enumeration || c->server_default.kind == DEFAULT_NONE) continue;
+            const enum_type *e = c->type.enumeration;
+            if (c->server_default.kind == DEFAULT_SQL) continue;     /* raw SQL: the server judges */
+            if (c->server_default.kind != DEFAULT_STRING || enum_type_find_label(e, c->server_default.text) < 0) {
+                diag *d = rerr(r, c->loc, 1, "the default of %s.%s is not a label of enum %s",
+                               t->model_name ? t->model_name : t->name, c->field_name, e->model_name);
+                HINT(r, d, "write one of its labels as a string: @default(\"%s\")",
+                     e->labels.len ? e->labels.items[0].label : "label");
+            }
+        }
+    }
+}
+
 /* ------------------------------------------------------ models and bases */
 
 static void register_models(resolver *r, ast_file *files, size_t nfiles) {
@@ -1655,7 +1839,6 @@ static void check_foreign_keys(resolver *r, pending_fk_vec *pending) {
 ** and says so only in a NOTICE: the next autogenerate would see another
 ** name and propose to drop and re-create the object, a table with its
 ** rows.  Files target both backends, so such a name is refused for both. */
-enum { MAX_NAME_BYTES = 63 };
 
 static void check_name_length(resolver *r, const char *what, const char *name, src_loc loc) {
     size_t n = strlen(name);
@@ -1730,6 +1913,7 @@ static int resolve_files(ast_file *files, size_t n, arena *ar, schema **out, dia
     for (size_t i = 0; i < n; i++) strmap_put(r.text_by_file, files[i].path, (void *)files[i].text);
 
     register_models(&r, files, n);
+    register_enums(&r, files, n);
     resolve_bases(&r);
     order_models(&r);
     for (size_t i = 0; i < r.order.len; i++)
@@ -1747,6 +1931,7 @@ static int resolve_files(ast_file *files, size_t n, arena *ar, schema **out, dia
     }
     check_foreign_keys(&r, &pending);
     check_unique_names(&r);
+    check_enum_uses(&r);
 
     if (r.errors || dl->errors) {
         schema_free(r.s);

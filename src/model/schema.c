@@ -23,7 +23,7 @@ const size_t TYPE_NAMES_COUNT = sizeof TYPE_NAMES / sizeof TYPE_NAMES[0];
 
 const char *type_kind_name(type_kind k) {
     if ((size_t)k < TYPE_NAMES_COUNT) return TYPE_NAMES[k];
-    return "Other";
+    return k == TYPE_ENUM ? "Enum" : "Other";
 }
 
 bool type_kind_from_name(const char *name, type_kind *out) {
@@ -68,11 +68,43 @@ const char *col_type_to_string(arena *a, const col_type *t) {
         return t->timezone ? "DateTime(timezone=true)" : "DateTime";
     case TYPE_TIME:
         return t->timezone ? "Time(timezone=true)" : "Time";
+    case TYPE_ENUM:
+        if (!t->enumeration) return "Enum";
+        return t->enumeration->model_name ? t->enumeration->model_name : t->enumeration->name;
     case TYPE_OTHER:
         return t->raw ? t->raw : "Other";
     default:
         return type_kind_name(t->kind);
     }
+}
+
+int enum_type_max_length(const enum_type *e) {
+    size_t n = 0;
+    for (size_t i = 0; i < e->labels.len; i++)
+        if (strlen(e->labels.items[i].label) > n) n = strlen(e->labels.items[i].label);
+    return (int)n;
+}
+
+int enum_type_find_label(const enum_type *e, const char *label) {
+    for (size_t i = 0; i < e->labels.len; i++)
+        if (!strcmp(e->labels.items[i].label, label)) return (int)i;
+    return -1;
+}
+
+enum_type *enum_type_copy(arena *a, const enum_type *e) {
+    enum_type *c = arena_alloc(a, sizeof *c);
+    *c = *e;
+    c->name = arena_strdup(a, e->name);
+    c->model_name = arena_strdup(a, e->model_name);
+    c->labels.items = NULL;
+    c->labels.len = c->labels.cap = 0;
+    for (size_t i = 0; i < e->labels.len; i++) {
+        enum_label l = e->labels.items[i];
+        l.label = arena_strdup(a, l.label);
+        l.renamed_from = arena_strdup(a, l.renamed_from);
+        vec_push(a, &c->labels, l);
+    }
+    return c;
 }
 
 const char *model_table_name(arena *a, const char *name) {
@@ -102,6 +134,7 @@ schema *schema_new(void) {
     schema *s = arena_alloc(a, sizeof *s);
     s->arena = a;
     s->tables_by_name = strmap_new(a);
+    s->enums_by_name = strmap_new(a);
     return s;
 }
 
@@ -133,6 +166,19 @@ column *table_add_column(schema *s, table *t, const char *name) {
 
 table *schema_find_table(const schema *s, const char *name) {
     return name ? strmap_get(s->tables_by_name, name) : NULL;
+}
+
+enum_type *schema_add_enum(schema *s, const char *name) {
+    if (strmap_get(s->enums_by_name, name)) return NULL;
+    enum_type *e = arena_alloc(s->arena, sizeof *e);
+    e->name = arena_strdup(s->arena, name);
+    strmap_put(s->enums_by_name, e->name, e);
+    vec_push(s->arena, &s->enums, e);
+    return e;
+}
+
+enum_type *schema_find_enum(const schema *s, const char *name) {
+    return name ? strmap_get(s->enums_by_name, name) : NULL;
 }
 
 column *table_find_column(const table *t, const char *name) {
@@ -230,6 +276,9 @@ static int compare_names_then(const char *na, const char *nb, const str_vec *ca,
 
 static int cmp_table(const void *a, const void *b) {
     return strcmp((*(table *const *)a)->name, (*(table *const *)b)->name);
+}
+static int cmp_enum(const void *a, const void *b) {
+    return strcmp((*(enum_type *const *)a)->name, (*(enum_type *const *)b)->name);
 }
 static int cmp_index(const void *a, const void *b) {
     const index_def *x = *(index_def *const *)a, *y = *(index_def *const *)b;
@@ -408,6 +457,22 @@ json_t *schema_to_json(const schema *s) {
     arena_free(a);
     json_t *root = json_object();
     json_object_set_new(root, "tables", arr);
+    /* Enum types, by name, where the schema has any (docs/schema-json.md). */
+    if (s->enums.len) {
+        enum_type **enums = sorted_copy(s->enums.items, s->enums.len, cmp_enum);
+        json_t *earr = json_array();
+        for (size_t i = 0; i < s->enums.len; i++) {
+            json_t *e = json_object();
+            json_object_set_new(e, "name", json_string(enums[i]->name));
+            json_t *labels = json_array();
+            for (size_t k = 0; k < enums[i]->labels.len; k++)
+                json_array_append_new(labels, json_string(enums[i]->labels.items[k].label));
+            json_object_set_new(e, "labels", labels);
+            json_array_append_new(earr, e);
+        }
+        free(enums);
+        json_object_set_new(root, "enums", earr);
+    }
     return root;
 }
 
@@ -450,9 +515,24 @@ static void print_default(FILE *out, const server_default *d) {
 
 void schema_print_text(const schema *s, FILE *out) {
     arena *a = arena_new();
+    for (size_t ei = 0; ei < s->enums.len; ei++) {
+        const enum_type *e = s->enums.items[ei];
+        fprintf(out, "enum %s", e->name);
+        if (e->model_name) fprintf(out, " (enum %s)", e->model_name);
+        fputs(" (", out);
+        for (size_t k = 0; k < e->labels.len; k++) {
+            if (k) fputs(", ", out);
+            print_quoted(out, e->labels.items[k].label);
+            if (e->labels.items[k].renamed_from) {
+                fputs(" renamed from ", out);
+                print_quoted(out, e->labels.items[k].renamed_from);
+            }
+        }
+        fputs(")\n", out);
+    }
     for (size_t ti = 0; ti < s->tables.len; ti++) {
         const table *t = s->tables.items[ti];
-        if (ti) fputc('\n', out);
+        if (ti || s->enums.len) fputc('\n', out);
         fprintf(out, "table %s", t->name);
         if (t->model_name) fprintf(out, " (model %s)", t->model_name);
         if (t->renamed_from) fprintf(out, " renamed from %s", t->renamed_from);

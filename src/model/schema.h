@@ -41,6 +41,8 @@ typedef enum type_kind {
     TYPE_MACADDR,
     TYPE_TSVECTOR,
     TYPE_ARRAY,         /* ARRAY(T, dimensions=n): element holds T */
+    TYPE_ENUM,          /* a declared enum type: enumeration holds it (no entry in TYPE_NAMES:
+                           its model spelling is the enum's own name) */
     TYPE_OTHER          /* a database type with no model spelling: raw holds it */
 } type_kind;
 
@@ -57,7 +59,36 @@ typedef struct col_type {
     const struct col_type *element; /* TYPE_ARRAY: the element type (never an array) */
     int dimensions;     /* TYPE_ARRAY: 1 unless the model says more (not compared:
                            PostgreSQL does not enforce it) */
+    const struct enum_type *enumeration; /* TYPE_ENUM: the type (in the same schema's arena) */
 } col_type;
+
+/* An enum type: a name and its labels, in order.  PostgreSQL keeps it as a
+** type of its own (CREATE TYPE ... AS ENUM); SQLite has none, and a column
+** of it is what SQLAlchemy makes of sa.Enum there: a VARCHAR as long as the
+** longest label, with no constraint. */
+typedef struct enum_label {
+    const char *label;
+    const char *renamed_from;   /* @renamed_from hint, or NULL */
+    src_loc loc;
+} enum_label;
+
+typedef struct enum_type {
+    const char *name;           /* the database type name (task_status) */
+    const char *model_name;     /* the models' name (TaskStatus); NULL when introspected */
+    VEC(enum_label) labels;
+    /* Read from a migration file: an sa.Enum / postgresql.ENUM without
+    ** create_type=False, in op.create_table: Alembic creates the type just
+    ** before the table (SQLAlchemy's before_create event). */
+    bool create_with_table;
+    src_loc loc;
+} enum_type;
+
+/* The byte length of the longest label (SQLite's VARCHAR(n) of sa.Enum). */
+int enum_type_max_length(const enum_type *e);
+/* Index of label in e, or -1. */
+int enum_type_find_label(const enum_type *e, const char *label);
+/* A deep copy of e in a. */
+enum_type *enum_type_copy(arena *a, const enum_type *e);
 
 /* The model-language name of a type kind ("String", "BigInteger"...). */
 const char *type_kind_name(type_kind k);
@@ -252,6 +283,9 @@ typedef struct schema {
     VEC(table *) tables;
     strmap *tables_by_name;
     VEC(db_object *) objects;   /* introspected: what the IR does not hold */
+    VEC(enum_type *) enums;     /* declared (models) or present (PostgreSQL) enum types,
+                                   by name for an introspected schema */
+    strmap *enums_by_name;      /* database type name -> enum_type */
 } schema;
 
 /* ------------------------------------------------------------ functions */
@@ -265,6 +299,10 @@ table *schema_add_table(schema *s, const char *name);
 column *table_add_column(schema *s, table *t, const char *name);
 
 table *schema_find_table(const schema *s, const char *name);
+/* Register an enum type (its name copied; labels added by the caller with
+** vec_push).  NULL when the name is taken. */
+enum_type *schema_add_enum(schema *s, const char *name);
+enum_type *schema_find_enum(const schema *s, const char *name);
 column *table_find_column(const table *t, const char *name);
 index_def *table_find_index(const table *t, const char *name);
 

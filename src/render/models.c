@@ -218,6 +218,7 @@ typedef struct puller {
     size_t n;
     strmap *by_table;           /* table name -> pull_table */
     strmap *names;              /* index and constraint names given out */
+    strmap *enum_models;        /* enum type name -> its name in the models */
     line_vec *lines;            /* the file being written */
     bool quiet;                 /* inside a model written as a comment: no notes */
 } puller;
@@ -233,10 +234,16 @@ static bool is_integer_kind(type_kind k) { return k == TYPE_INTEGER || k == TYPE
 ** is the column's type in this dialect. */
 static const char *model_type_of(puller *p, const column *c, col_type *mt) {
     const col_type *t = &c->type;
-    *mt = (col_type){t->kind, -1, -1, -1, false, false, NULL, NULL, 0};
+    *mt = (col_type){.kind = t->kind, .length = -1, .precision = -1, .scale = -1};
     switch (t->kind) {
     case TYPE_OTHER:
         return NULL;
+    case TYPE_ENUM: {
+        const char *name = t->enumeration ? strmap_get(p->enum_models, t->enumeration->name) : NULL;
+        if (!name) return NULL;
+        mt->enumeration = t->enumeration;
+        return name;
+    }
     case TYPE_STRING:
         if (t->length == 0) return NULL;
         mt->length = t->length;

@@ -50,6 +50,7 @@ typedef struct renderer {
     bool batch;                 /* render_options.batch */
     const char *batch_table;    /* table of the open batch block, or NULL */
     bool uses_postgresql;       /* a postgresql.* type was rendered */
+    bool postgresql;            /* the database is PostgreSQL (render_options.dialect) */
     strbuf notes;               /* "# ..." lines to print before the next op */
 } renderer;
 
@@ -305,6 +306,22 @@ static const char *render_type(renderer *r, const col_type *t, const char *table
                                                                     : "sa.Text()";
         if (t->dimensions > 1) return arena_printf(r->a, "postgresql.ARRAY(%s, dimensions=%d)", e, t->dimensions);
         return arena_printf(r->a, "postgresql.ARRAY(%s)", e);
+    }
+    case TYPE_ENUM: {
+        /* On PostgreSQL the migration creates and drops the type itself
+        ** (op.execute: Alembic's create_table would create it, but not
+        ** add_column, and no drop ever drops it): create_type=False. */
+        const enum_type *e = t->enumeration;
+        strbuf sb = STRBUF_INIT;
+        for (size_t i = 0; e && i < e->labels.len; i++) sb_printf(&sb, "%s, ", py_str(r, e->labels.items[i].label));
+        const char *labels = arena_strdup(r->a, sb_str(&sb));
+        sb_free(&sb);
+        const char *name = py_str(r, e ? e->name : "");
+        if (r->postgresql) {
+            r->uses_postgresql = true;
+            return arena_printf(r->a, "postgresql.ENUM(%sname=%s, create_type=False)", labels, name);
+        }
+        return arena_printf(r->a, "sa.Enum(%sname=%s)", labels, name);
     }
     case TYPE_OTHER: return render_other_type(r, t, table, column);
     }
@@ -631,6 +648,8 @@ static const char *render_op_text(renderer *r, const op *o, bool in_batch) {
                                 py_str_or_none(r, o->old_comment));
         return arena_printf(a, "op.drop_table_comment(\n    %s,\n    existing_comment=%s,\n    schema=None\n)", t,
                             py_str_or_none(r, o->old_comment));
+    case OP_CREATE_ENUM: case OP_DROP_ENUM: case OP_ALTER_ENUM:
+        return "";      /* render_enum_op */
     case OP_EXECUTE:
         return arena_printf(a, "op.execute(%s)", py_str(r, o->sql));
     case OP_BULK_INSERT: {
@@ -681,9 +700,29 @@ static void close_batch(renderer *r) {
     r->batch_table = NULL;
 }
 
+/* An enum type op: its statements (render_sql, PostgreSQL's, one
+** definition for both renderers) as op.execute() calls, those that run
+** outside the transaction in Alembic's autocommit_block. */
+static void render_enum_op(renderer *r, const op *o) {
+    sql_statements sql = {0};
+    diag_list scratch;
+    diag_list_init(&scratch);
+    (void)render_sql(o, 1, dialect_postgresql(), NULL, r->a, &sql, &scratch);
+    diag_list_free(&scratch);
+    for (size_t i = 0; i < sql.len; i++) {
+        if (sql.items[i].autocommit && (i == 0 || !sql.items[i - 1].autocommit))
+            sb_append(r->out, "    with op.get_context().autocommit_block():\n");
+        sb_printf(r->out, "%*sop.execute(%s)\n", sql.items[i].autocommit ? 8 : 4, "", py_str(r, sql.items[i].text));
+    }
+}
+
 static void render_one(renderer *r, const op *o) {
     bool in_batch = r->batch && op_is_batchable(o->kind);
     if (!in_batch) close_batch(r);
+    if (o->kind == OP_CREATE_ENUM || o->kind == OP_DROP_ENUM || o->kind == OP_ALTER_ENUM) {
+        render_enum_op(r, o);
+        return;
+    }
     else if (r->batch_table && strcmp(r->batch_table, o->table_name) != 0) close_batch(r);
     const char *text = render_op_text(r, o, in_batch);
     int indent = in_batch ? 8 : 4;
@@ -745,7 +784,8 @@ static void sb_docstring_text(strbuf *sb, const char *s) {
 }
 
 char *render_python(const migration_ops *ops, const render_options *opt) {
-    renderer r = {.a = arena_new(), .batch = opt->batch, .notes = STRBUF_INIT};
+    renderer r = {.a = arena_new(), .batch = opt->batch, .notes = STRBUF_INIT,
+                  .postgresql = opt->dialect && opt->dialect->kind == DIALECT_POSTGRESQL};
     size_t n = ops ? ops->ops.len : 0;
 
     /* The downgrade: inverses in reverse order. */

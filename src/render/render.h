@@ -17,6 +17,11 @@ typedef struct render_options {
     /* Render per-table alterations inside op.batch_alter_table() blocks, so
     ** that SQLite can apply them (Alembic's render_as_batch). */
     bool batch;
+    /* The database's dialect, for what is spelled per backend (an enum
+    ** column: postgresql.ENUM(..., create_type=False) on PostgreSQL, where
+    ** the migration creates the type itself; sa.Enum(...) elsewhere).  NULL:
+    ** no database (a merge revision, which has no ops). */
+    const dialect *dialect;
     /* Without ops: "pass" bodies (revision without --autogenerate) rather
     ** than the empty autogenerate markers. */
     bool autogenerate;

@@ -82,7 +82,7 @@ typedef struct renderer {
 static const char *q(renderer *r, const char *ident) { return r->d->quote_ident(r->a, ident); }
 
 static void emit(renderer *r, const op *o, const char *text) {
-    sql_statement st = {.text = text, .loc = o ? o->loc : (src_loc){0}};
+    sql_statement st = {.text = text, .loc = o ? o->loc : (src_loc){0}, .autocommit = o && o->autocommit};
     vec_push(r->a, r->out, st);
 }
 
@@ -140,6 +140,11 @@ static const char *type_ddl(renderer *r, const col_type *t) {
         sb_free(&sb);
         return out;
     }
+    case TYPE_ENUM:
+        /* PostgreSQL: the type by name; SQLite: sa.Enum's VARCHAR */
+        if (!t->enumeration) return "VARCHAR";
+        if (pg) return q(r, t->enumeration->name);
+        return arena_printf(r->a, "VARCHAR(%d)", enum_type_max_length(t->enumeration));
     case TYPE_OTHER: return t->raw && *t->raw ? t->raw : "BLOB";
     }
     return "BLOB";
@@ -206,7 +211,7 @@ static const char *column_type_ddl(renderer *r, const col_type *t) {
 static int type_affinity(const col_type *t) {
     switch (t->kind) {
     case TYPE_INTEGER: case TYPE_BIGINT: case TYPE_SMALLINT: return 1;
-    case TYPE_STRING: case TYPE_TEXT: case TYPE_UUID: return 2;
+    case TYPE_STRING: case TYPE_TEXT: case TYPE_UUID: case TYPE_ENUM: return 2;
     case TYPE_FLOAT: case TYPE_NUMERIC: return 3;
     case TYPE_BOOLEAN: return 4;
     case TYPE_DATETIME: return 5;
@@ -389,10 +394,97 @@ static void emit_column_comment(renderer *r, const op *o, const char *table, con
                             comment_literal(r, comment)));
 }
 
+/* ---------------------------------------------------------- enum types */
+
+static const char *enum_labels_sql(renderer *r, const enum_type *e) {
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < e->labels.len; i++)
+        sb_printf(&sb, "%s%s", i ? ", " : "", r->d->quote_literal(r->a, e->labels.items[i].label));
+    const char *out = arena_strdup(r->a, sb_str(&sb));
+    sb_free(&sb);
+    return out;
+}
+
+static const char *create_enum_sql(renderer *r, const enum_type *e) {
+    return arena_printf(r->a, "CREATE TYPE %s AS ENUM (%s)", q(r, e->name), enum_labels_sql(r, e));
+}
+
+static void emit_autocommit(renderer *r, const op *o, const char *text) {
+    emit(r, o, text);
+    r->out->items[r->out->len - 1].autocommit = true;
+}
+
+/* An ALTER_ENUM (enum_change_plan_of): labels added in place first,
+** outside the transaction (PostgreSQL cannot use a label added in the
+** transaction that is still open, and before 12 cannot add one inside a
+** transaction at all; IF NOT EXISTS makes a re-run after a later failure
+** harmless), then labels renamed; or, renames done, the type rebuilt: renamed away, made anew, every column of
+** it converted through text (its default dropped and set again around
+** that), the old type dropped.  A row whose label is gone makes the
+** conversion fail, and the migration with it. */
+static void emit_alter_enum(renderer *r, const op *o) {
+    arena *a = r->a;
+    const enum_type *e = o->enumeration;
+    const char *type = q(r, e->name);
+    enum_change_plan pl;
+    enum_change_plan_of(a, o->old_enumeration, e, &pl);
+    /* Labels added in place come first, each after or before a label as the
+    ** database names it before the renames: if the migration fails later,
+    ** they stay (outside the transaction), and a run again adds nothing. */
+    if (!pl.rebuild) {
+        for (size_t i = 0; i < pl.added.len; i++) {
+            const char *anchor = pl.added_after.items[i] ? pl.added_after.items[i] : pl.added_before.items[i];
+            for (size_t k = 0; anchor && k < pl.renamed_to.len; k++)
+                if (!strcmp(pl.renamed_to.items[k], anchor)) anchor = pl.renamed_from.items[k];
+            const char *where = !anchor ? ""
+                                : arena_printf(a, " %s %s", pl.added_after.items[i] ? "AFTER" : "BEFORE",
+                                               r->d->quote_literal(a, anchor));
+            emit_autocommit(r, o, arena_printf(a, "ALTER TYPE %s ADD VALUE IF NOT EXISTS %s%s", type,
+                                               r->d->quote_literal(a, pl.added.items[i]), where));
+        }
+    }
+    for (size_t i = 0; i < pl.renamed_from.len; i++)
+        emit(r, o, arena_printf(a, "ALTER TYPE %s RENAME VALUE %s TO %s", type,
+                                r->d->quote_literal(a, pl.renamed_from.items[i]),
+                                r->d->quote_literal(a, pl.renamed_to.items[i])));
+    if (!pl.rebuild) return;
+    const char *old_name = arena_printf(a, "%.*s_old", 59, e->name);
+    emit(r, o, arena_printf(a, "ALTER TYPE %s RENAME TO %s", type, q(r, old_name)));
+    emit(r, o, create_enum_sql(r, e));
+    for (size_t i = 0; o->enum_uses && i < o->enum_uses->len; i++) {
+        const enum_use *u = &o->enum_uses->items[i];
+        const char *pre = arena_printf(a, "ALTER TABLE %s ALTER COLUMN %s", q(r, u->table), q(r, u->column));
+        if (u->default_sql) emit(r, o, arena_printf(a, "%s DROP DEFAULT", pre));
+        emit(r, o, arena_printf(a, "%s TYPE %s%s USING %s::text%s::%s%s", pre, type, u->array ? "[]" : "",
+                                q(r, u->column), u->array ? "[]" : "", type, u->array ? "[]" : ""));
+        if (u->default_sql) emit(r, o, arena_printf(a, "%s SET DEFAULT %s", pre, u->default_sql));
+    }
+    emit(r, o, arena_printf(a, "DROP TYPE %s", q(r, old_name)));
+}
+
+/* The enum types a create_table read from a migration file creates first,
+** as SQLAlchemy's before_create does for an sa.Enum without
+** create_type=False (once per type). */
+static void emit_table_enum_types(renderer *r, const op *o, const table *t) {
+    str_vec done = {0};
+    for (size_t i = 0; i < t->columns.len; i++) {
+        const col_type *ct = &t->columns.items[i]->type;
+        if (ct->kind == TYPE_ARRAY && ct->element) ct = ct->element;
+        const enum_type *e = ct->kind == TYPE_ENUM ? ct->enumeration : NULL;
+        if (!e || !e->create_with_table) continue;
+        bool seen = false;
+        for (size_t k = 0; k < done.len; k++) seen |= !strcmp(done.items[k], e->name);
+        if (seen) continue;
+        vec_push(r->a, &done, e->name);
+        emit(r, o, create_enum_sql(r, e));
+    }
+}
+
 static void emit_create_table(renderer *r, const op *o) {
     const table *t = o->table;
     const char *name = o->table_name ? o->table_name : t->name;
     bool from_differ = o->loc.line == 0 && o->loc.file == NULL;
+    if (r->pg) emit_table_enum_types(r, o, t);
     emit(r, o, create_table_ddl(r, t, name, from_differ, false));
     if (!r->pg) return;
     if (t->comment && *t->comment)
@@ -572,6 +664,15 @@ static void emit_plain(renderer *r, const op *o) {
         if (r->pg)
             emit(r, o, arena_printf(a, "COMMENT ON TABLE %s IS %s", q(r, t), comment_literal(r, o->new_comment)));
         return;
+    case OP_CREATE_ENUM:
+        if (r->pg) emit(r, o, create_enum_sql(r, o->enumeration));
+        return;
+    case OP_DROP_ENUM:
+        if (r->pg) emit(r, o, arena_printf(a, "DROP TYPE %s", q(r, o->enumeration->name)));
+        return;
+    case OP_ALTER_ENUM:
+        if (r->pg) emit_alter_enum(r, o);
+        return;
     case OP_EXECUTE:
         if (o->sql) emit(r, o, arena_strdup(a, o->sql));
         return;
@@ -617,6 +718,7 @@ static bool sqlite_depends(const op *o, bool in_batch) {
     case OP_ADD_CHECK: case OP_DROP_CHECK:
     case OP_ADD_PRIMARY_KEY: case OP_DROP_PRIMARY_KEY:
     case OP_SET_TABLE_COMMENT: case OP_EXECUTE: case OP_BULK_INSERT:
+    case OP_CREATE_ENUM: case OP_DROP_ENUM: case OP_ALTER_ENUM:
         break;
     }
     return true;    /* a kind marked DEPENDS without a rule here: the safe answer */

@@ -26,6 +26,10 @@
 typedef struct sql_statement {
     const char *text;               /* one statement, no trailing ';' */
     src_loc loc;                    /* the op it came from (for errors) */
+    /* Runs outside the migration's transaction (ALTER TYPE ... ADD VALUE,
+    ** an op in an autocommit_block): the runner commits before it and
+    ** begins again after, as Alembic's autocommit_block does. */
+    bool autocommit;
 } sql_statement;
 typedef VEC(sql_statement) sql_statements;
 

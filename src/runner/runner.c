@@ -279,20 +279,38 @@ static int backup_sqlite(run *r, run_result *res) {
 }
 
 /* Run one step: its SQL, then its alembic_version statements. */
-static int run_step(run *r, const prepared_step *ps) {
+static int run_step(run *r, const prepared_step *ps, size_t steps_done) {
     const migration_step *s = ps->step;
     emit(r, "%s", step_line(r, s, true));
     sql_statements sql = {0};
     if (render_sql(ps->ops->ops.items, ps->ops->ops.len, r->d, r->current, r->a, &sql, r->dl) != 0) return -1;
+    bool partly_committed = false;
     for (size_t i = 0; i < sql.len; i++) {
+        /* An autocommit_block: what ran so far is committed, its statements
+        ** run outside a transaction, and a new one begins after them. */
+        bool autocommit = sql.items[i].autocommit;
+        if (autocommit && (i == 0 || !sql.items[i - 1].autocommit)) {
+            if (commit(r) != 0) return -1;
+            r->committed = steps_done;
+            partly_committed |= i > 0;
+        }
         diag_list err;
         diag_list_init(&err);
-        if (db_exec(r->db, sql.items[i].text, &err) != 0) {
+        int failed = db_exec(r->db, sql.items[i].text, &err) != 0;
+        if (!failed && autocommit && (i + 1 == sql.len || !sql.items[i + 1].autocommit) && begin(r) != 0) {
+            diag_list_free(&err);
+            return -1;
+        }
+        if (failed) {
             const char *why = err.items.len ? err.items.items[0].message : "error";
             diag *d = diag_add(r->dl, DIAG_ERROR, sql.items[i].loc, "revision %s failed: %s",
                                s->node->header->revision, why);
             diag_set_hint(r->dl, d, "the statement was: %s\nthe run was rolled back; the database is at the last "
-                                    "revision that committed", sql.items[i].text);
+                                    "revision that committed%s", sql.items[i].text,
+                          partly_committed || (autocommit && i > 0 && sql.items[i - 1].autocommit)
+                              ? " (this revision's statements before it ran outside the transaction, or were "
+                                "committed before its autocommit_block, and stay)"
+                              : "");
             diag_list_free(&err);
             return -1;
         }
@@ -465,7 +483,7 @@ static int run_online(run *r, run_result *res) {
             if (begin(r) != 0 || after_alembic_step(r, ps->step, &current) != 0) return -1;
             continue;
         }
-        if (run_step(r, ps) != 0) return -1;
+        if (run_step(r, ps, res->steps) != 0) return -1;
         res->steps++;
         apply_version_delta(r, &current, ps->step);
         if (r->opt->transaction_per_migration && i + 1 < r->steps.len && !r->steps.items[i + 1].alembic) {
@@ -588,7 +606,13 @@ static int run_offline(run *r) {
         }
         version_changes ver = {0};
         version_statements(r, ps->step, &ver);
-        for (size_t k = 0; k < sql.len; k++) emit(r, "%s;\n", sql.items[k].text);
+        for (size_t k = 0; k < sql.len; k++) {
+            /* an autocommit_block, as Alembic prints it */
+            bool ac = sql.items[k].autocommit;
+            if (ac && (k == 0 || !sql.items[k - 1].autocommit)) emit(r, "COMMIT;\n");
+            emit(r, "%s;\n", sql.items[k].text);
+            if (ac && (k + 1 == sql.len || !sql.items[k + 1].autocommit)) emit(r, "BEGIN;\n");
+        }
         for (size_t k = 0; k < ver.len; k++) emit(r, "%s;\n", ver.items[k].sql);
         diag_list scratch;
         diag_list_init(&scratch);

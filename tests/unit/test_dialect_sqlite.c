@@ -98,7 +98,7 @@ static void test_parse_unknown_is_other(void **state) {
 /* ------------------------------------------------------------ types_equal */
 
 static col_type model_type(type_kind k, int length) {
-    col_type t = {k, length, -1, -1, false, false, NULL, NULL, 0};
+    col_type t = {.kind = k, .length = length, .precision = -1, .scale = -1};
     return t;
 }
 

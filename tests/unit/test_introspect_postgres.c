@@ -921,9 +921,49 @@ static void test_fixed_query_count(void **state) {
     (void)state;
     int five = statements_for_tables(5);
     int many = statements_for_tables(200);
-    /* BEGIN, tables, columns, constraints, indexes, other objects, COMMIT */
-    assert_int_equal(five, 7);
-    assert_int_equal(many, 7);
+    /* BEGIN, tables, columns, constraints, indexes, other objects, enums, COMMIT */
+    assert_int_equal(five, 8);
+    assert_int_equal(many, 8);
+}
+
+/* Enum types with their labels in the server's order (ADD VALUE BEFORE
+** puts a label first), their columns and arrays of them; a type of
+** another schema stays a type with no model spelling. */
+static void test_enum_types(void **state) {
+    (void)state;
+    PGconn *pg = fresh_db();
+    exec_ok(pg, "CREATE TYPE task_status AS ENUM ('running', 'done');"
+                "ALTER TYPE task_status ADD VALUE 'pending' BEFORE 'running';");
+    /* (a label added is usable once committed: a second exec) */
+    exec_ok(pg, "CREATE TYPE \"Odd Name\" AS ENUM ('it''s');"
+                "CREATE SCHEMA other; CREATE TYPE other.mood AS ENUM ('ok');"
+                "CREATE TABLE job (id integer PRIMARY KEY, status task_status NOT NULL DEFAULT 'pending',"
+                "  history task_status[], odd \"Odd Name\", mood other.mood)");
+    schema *s = introspect_ok(pg, "public", NULL);
+    assert_int_equal(s->enums.len, 2);
+    enum_type *e = schema_find_enum(s, "task_status");
+    assert_non_null(e);
+    assert_int_equal(e->labels.len, 3);
+    assert_string_equal(e->labels.items[0].label, "pending");
+    assert_string_equal(e->labels.items[1].label, "running");
+    assert_string_equal(e->labels.items[2].label, "done");
+    assert_non_null(schema_find_enum(s, "Odd Name"));
+    table *t = find_table(s, "job");
+    column *c = find_column(t, "status");
+    assert_int_equal(c->type.kind, TYPE_ENUM);
+    assert_ptr_equal(c->type.enumeration, e);
+    c = find_column(t, "history");
+    assert_int_equal(c->type.kind, TYPE_ARRAY);
+    assert_int_equal(c->type.element->kind, TYPE_ENUM);
+    assert_ptr_equal(c->type.element->enumeration, e);
+    c = find_column(t, "odd");
+    assert_int_equal(c->type.kind, TYPE_ENUM);
+    assert_string_equal(c->type.enumeration->labels.items[0].label, "it's");
+    c = find_column(t, "mood");
+    assert_int_equal(c->type.kind, TYPE_OTHER);
+    assert_string_equal(c->type.raw, "other.mood");
+    schema_free(s);
+    PQfinish(pg);
 }
 
 /* ------------------------------------------------------------------ main */
@@ -955,6 +995,7 @@ int main(void) {
         cmocka_unit_test(test_schemas_and_exclusions),
         cmocka_unit_test(test_server_constraint_names),
         cmocka_unit_test(test_fixed_query_count),
+        cmocka_unit_test(test_enum_types),
     };
     return cmocka_run_group_tests_name("introspect_postgres", tests, group_setup, group_teardown);
 }

@@ -26,7 +26,7 @@ static table *tbl(schema *s, const char *name) {
 static column *col(schema *s, table *t, const char *name, type_kind k) {
     column *c = table_add_column(s, t, name);
     assert_non_null(c);
-    c->type = (col_type){k, -1, -1, -1, false, false, NULL, NULL, 0};
+    c->type = (col_type){.kind = k, .length = -1, .precision = -1, .scale = -1};
     return c;
 }
 
