@@ -241,7 +241,11 @@ static const char *model_type_of(puller *p, const column *c, col_type *mt) {
     case TYPE_ENUM: {
         const char *name = t->enumeration ? strmap_get(p->enum_models, t->enumeration->name) : NULL;
         if (!name) return NULL;
-        mt->enumeration = t->enumeration;
+        /* the type as the models name it, for the spelling of an ARRAY of it */
+        enum_type *named = arena_alloc(p->a, sizeof *named);
+        *named = *t->enumeration;
+        named->model_name = name;
+        mt->enumeration = named;
         return name;
     }
     case TYPE_STRING:
@@ -314,6 +318,56 @@ static const char *constraint_name(puller *p, const char *name, const char *serv
 
 static int cmp_tables(const void *x, const void *y) {
     return strcmp((*(const table *const *)x)->name, (*(const table *const *)y)->name);
+}
+
+/* The models' names of the enum types: PascalCase of the type's name
+** (task_status -> TaskStatus), with "Enum" after it where that is a type's
+** name or a table's model name, numbered after that. */
+static void plan_enums(puller *p) {
+    p->enum_models = strmap_new(p->a);
+    strmap *taken = strmap_new(p->a);
+    for (size_t i = 0; i < p->s->tables.len; i++) {
+        const char *m = model_name_of(p->a, p->s->tables.items[i]->name, true);
+        strmap_put(taken, m, (void *)m);
+    }
+    for (size_t i = 0; i < TYPE_NAMES_COUNT; i++) strmap_put(taken, TYPE_NAMES[i], (void *)TYPE_NAMES[i]);
+    strmap_put(taken, "JSONB", "JSONB");
+    for (size_t i = 0; i < p->s->enums.len; i++) {
+        const enum_type *e = p->s->enums.items[i];
+        const char *base = model_name_of(p->a, e->name, false), *m = base;
+        if (strmap_get(taken, m)) m = base = arena_printf(p->a, "%sEnum", base);
+        for (int k = 2; strmap_get(taken, m); k++) m = arena_printf(p->a, "%s%d", base, k);
+        strmap_put(taken, m, (void *)m);
+        strmap_put(p->enum_models, e->name, (void *)m);
+    }
+}
+
+/* The enum declarations, one file for all of them. */
+static void write_enums(puller *p, const char *file, line_vec *lines) {
+    arena *a = p->a;
+    p->lines = lines;
+    add_line(p, arena_printf(a, "# %s — enum types, written by retort pull from the database.", file), NULL, NULL);
+    for (size_t i = 0; i < p->s->enums.len; i++) {
+        const enum_type *e = p->s->enums.items[i];
+        const char *m = strmap_get(p->enum_models, e->name);
+        add_line(p, "", NULL, NULL);
+        add_line(p, arena_printf(a, "enum %s {", m), NULL, NULL);
+        strbuf sb = STRBUF_INIT;
+        for (size_t k = 0; k < e->labels.len; k++) {
+            /* one line per label once a line would be long */
+            const char *l = mstr(a, e->labels.items[k].label);
+            if (sb.len && sb.len + 1 + strlen(l) > 76) {
+                add_line(p, arena_printf(a, "  %s", sb_str(&sb)), NULL, NULL);
+                sb_reset(&sb);
+            }
+            sb_printf(&sb, "%s%s", sb.len ? " " : "", l);
+        }
+        if (sb.len) add_line(p, arena_printf(a, "  %s", sb_str(&sb)), NULL, NULL);
+        sb_free(&sb);
+        if (strcmp(model_table_name(a, m), e->name))
+            add_line(p, arena_printf(a, "  @@name(%s)", mstr(a, e->name)), NULL, NULL);
+        add_line(p, "}", NULL, NULL);
+    }
 }
 
 /* Model and file names, field names, types, and which tables can be
@@ -854,7 +908,20 @@ model_files *render_model_files(const schema *s, const dialect *d) {
     model_files *out = arena_alloc(a, sizeof *out);
     out->arena = a;
     puller p = {.a = a, .s = s, .d = d, .by_table = strmap_new(a), .names = strmap_new(a)};
+    plan_enums(&p);
     plan_tables(&p);
+    if (s->enums.len) {
+        const char *file = "enums.model";
+        for (size_t ti = 0; ti < p.n; ti++)
+            if (!strcmp(p.tables[ti].file, file)) file = "enum_types.model";
+        line_vec lines = {0};
+        write_enums(&p, file, &lines);
+        strbuf sb = STRBUF_INIT;
+        for (size_t i = 0; i < lines.len; i++) sb_printf(&sb, "%s\n", lines.items[i].text);
+        model_file f = {.table = NULL, .file_name = file, .text = arena_strdup(a, sb_str(&sb))};
+        sb_free(&sb);
+        vec_push(a, &out->files, f);
+    }
     for (size_t ti = 0; ti < p.n; ti++) {
         pull_table *pt = &p.tables[ti];
         line_vec lines = {0};

@@ -45,7 +45,7 @@ typedef struct model_file_note {
 } model_file_note;
 
 typedef struct model_file {
-    const char *table;              /* the table it declares */
+    const char *table;              /* the table it declares; NULL: the enum types' file */
     const char *file_name;          /* "chart_configs.model" (no folder) */
     const char *text;
     VEC(model_file_note) notes;
@@ -53,7 +53,8 @@ typedef struct model_file {
 
 typedef struct model_files {
     arena *arena;
-    VEC(model_file) files;          /* one per table, tables in name order */
+    VEC(model_file) files;          /* one per table, tables in name order, then
+                                       enums.model when there are enum types */
 } model_files;
 
 /* The model files of an introspected schema, as retort pull writes them:
