@@ -56,6 +56,61 @@ static const error_case ARRAY_DIMENSIONS = {
 static const error_case JSONB_MISSPELT = {
     "model M {\n" PK "  doc JSNB\n}\n",
     "unknown type 'JSNB'", 3, 7, 4, "did you mean 'JSONB'?"};
+/* Enum types (docs/model-language.md "Enum types"). */
+#define EN "enum Status { \"a\" \"b\" }\n"
+static const error_case ENUM_TYPO = {
+    EN "model M {\n" PK "  s Statsu\n}\n",
+    "unknown type 'Statsu'", 4, 5, 6, "did you mean 'Status'?"};
+static const error_case ENUM_ARGS = {
+    EN "model M {\n" PK "  s Status(3)\n}\n",
+    "enum type Status takes no arguments", 4, 5, 6, "write Status; its labels are in its `enum Status { ... }` declaration"};
+static const error_case ENUM_DUP_LABEL = {
+    "enum Status { \"a\" \"b\" \"a\" }\n",
+    "label 'a' is listed twice in enum Status", 1, 23, 3, "its first place is t.model:1:15; remove one"};
+static const error_case ENUM_NO_LABELS = {
+    "enum Status { }\n",
+    "enum Status has no labels", 1, 6, 6, "list its labels in order: enum Status { \"pending\" \"done\" }"};
+static const error_case ENUM_EMPTY_LABEL = {
+    "enum Status { \"a\" \"\" }\n",
+    "an empty label in enum Status", 1, 19, 2, "PostgreSQL refuses empty enum labels; remove it"};
+static const error_case ENUM_TYPE_NAME = {
+    "enum Text { \"a\" }\n",
+    "an enum cannot be called Text: that is a type's name", 1, 6, 4,
+    "name it after what it lists (TaskStatus), and give the database name with @@name(\"...\")"};
+static const error_case ENUM_MODEL_NAME = {
+    "model M {\n" PK "}\nenum M { \"a\" }\n",
+    "enum M has the name of a model", 4, 6, 1, "model M is declared at t.model:1:7; rename one of them"};
+static const error_case ENUM_DUP = {
+    EN "enum Status { \"c\" }\n",
+    "duplicate enum 'Status'", 2, 6, 6, "'Status' is already declared at t.model:1:6; rename one of them"};
+static const error_case ENUM_CLAUSE = {
+    "enum Status { \"a\" @@nmae(\"s\") }\n",
+    "unknown enum clause @@nmae", 1, 19, 6, "did you mean 'name'?"};
+static const error_case ENUM_SAME_DB_NAME = {
+    "enum Status { \"a\" }\nenum Other { \"b\" @@name(\"status\") }\n",
+    "enums Status and Other have the same database name 'status'", 2, 18, 6,
+    "give one of them another name with @@name(\"...\")"};
+static const error_case ENUM_LABEL_ATTR = {
+    "enum Status { \"a\" @renamed(\"b\") }\n",
+    "unknown attribute @renamed on a label of enum Status", 1, 19, 8, "a label takes only @renamed_from(\"old label\")"};
+static const error_case ENUM_RENAMED_SELF = {
+    "enum Status { \"a\" @renamed_from(\"a\") }\n",
+    "label 'a' renamed from itself", 1, 33, 3, "name the label as the database has it now"};
+static const error_case ENUM_RENAMED_LABEL = {
+    "enum Status { \"a\" \"b\" @renamed_from(\"a\") }\n",
+    "label 'b' is renamed from 'a', which is also a label of the enum", 1, 19, 1,
+    "a rename hint names a label the database has and the models no longer list"};
+static const error_case ENUM_BAD_DEFAULT = {
+    EN "model M {\n" PK "  s Status @default(\"c\")\n}\n",
+    "the default of M.s is not a label of enum Status", 4, 3, 1, "write one of its labels as a string: @default(\"a\")"};
+static const error_case ENUM_TABLE_NAME = {
+    "enum Job { \"a\" }\nmodel Task {\n" PK "  @@table(\"job\")\n}\n",
+    "enum Job and table Task have the same database name 'job'", 1, 6, 1,
+    "PostgreSQL gives every table a type of its name; name the enum otherwise with @@name(\"...\")"};
+static const error_case ENUM_SYNTAX = {
+    "enum Status { \"a\", \"b\" }\n",
+    "syntax error: unexpected ',', expected name, string, table clause (@@name) or '}'", 1, 18, 1,
+    "an enum lists its labels as strings: `enum Status { \"pending\" \"done\" }`"};
 static const error_case UNKNOWN_ATTR = {
     "model M {\n" PK "  name Text @indx\n}\n",
     "unknown column attribute @indx", 3, 13, 5, "did you mean @index?"};
@@ -394,6 +449,10 @@ int main(void) {
         CASE(OVERRIDE_NOTHING), CASE(NO_PK), CASE(NULLABLE_PK), CASE(BAD_ESCAPE), CASE(UNTERMINATED),
         CASE(SYNTAX), CASE(NUL_ESCAPE), CASE(SURROGATE), CASE(LONG_TABLE), CASE(LONG_INDEX),
         CASE(IX_OPTION_TYPO), CASE(IX_OPTION_FIRST), CASE(IX_OPTION_MISSPELT_FIRST), CASE(IX_OPTION_VALUE), CASE(IX_OPS_KEY), CASE(IX_OPS_VALUE), CASE(IX_TWO_ORDERS), CASE(IX_TWO_NULLS), CASE(IX_SQL_EMPTY), CASE(IX_SQL_NONE), CASE(IX_NO_OPTIONS), CASE(IX_KEY_NUMBER), CASE(IX_USING_TYPO), CASE(IX_USING_NAME), CASE(IX_USING_UNKNOWN), CASE(IX_INCLUDE_SHAPE), CASE(IX_INCLUDE_COLUMN), CASE(IX_KEY_COLUMN), CASE(IX_UNKNOWN_KW),
+        CASE(ENUM_TYPO), CASE(ENUM_ARGS), CASE(ENUM_DUP_LABEL), CASE(ENUM_NO_LABELS), CASE(ENUM_EMPTY_LABEL),
+        CASE(ENUM_TYPE_NAME), CASE(ENUM_MODEL_NAME), CASE(ENUM_DUP), CASE(ENUM_CLAUSE), CASE(ENUM_SAME_DB_NAME),
+        CASE(ENUM_LABEL_ATTR), CASE(ENUM_RENAMED_SELF), CASE(ENUM_RENAMED_LABEL), CASE(ENUM_BAD_DEFAULT),
+        CASE(ENUM_TABLE_NAME), CASE(ENUM_SYNTAX),
         cmocka_unit_test(test_all_errors_reported),
         cmocka_unit_test(test_syntax_errors_in_two_files),
         cmocka_unit_test(test_printed_caret),
