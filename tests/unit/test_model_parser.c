@@ -141,11 +141,12 @@ static void test_syntax_error_at_top_level(void **state) {
     parse(&p, "modle M {\n  a Integer\n}\nmodel N { b Integer }\n");
     assert_int_equal(p.errors, 1);
     diag *d = &p.dl.items.items[0];
-    assert_string_equal(d->message, "syntax error: unexpected name 'modle', expected 'model' or 'abstract'");
+    assert_string_equal(d->message, "syntax error: unexpected name 'modle', expected 'model', 'abstract' or 'enum'");
     assert_int_equal(d->loc.line, 1);
     assert_int_equal(d->loc.column, 1);
     assert_int_equal(d->span, 5);
-    assert_string_equal(d->hint, "a model is `model Name { ... }` or `abstract model Name { ... }`");
+    assert_string_equal(d->hint, "a model is `model Name { ... }` or `abstract model Name { ... }`; an enum is "
+                                 "`enum Name { \"label\" ... }`");
     /* The parser recovered: N is there. */
     assert_int_equal(p.file.models.len, 1);
     assert_string_equal(p.file.models.items[0]->name, "N");

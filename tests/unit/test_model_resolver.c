@@ -365,7 +365,8 @@ static void test_schema_functions(void **state) {
     assert_int_equal(k, TYPE_LARGEBINARY);
     assert_false(type_kind_from_name("Strng", &k));
     assert_string_equal(type_kind_name(TYPE_BIGINT), "BigInteger");
-    assert_int_equal(TYPE_NAMES_COUNT, TYPE_OTHER);      /* one name per kind */
+    assert_int_equal(TYPE_NAMES_COUNT, TYPE_ENUM);       /* one name per kind but enums' and OTHER */
+    assert_string_equal(type_kind_name(TYPE_ENUM), "Enum");
     assert_true(type_kind_from_name("TSVECTOR", &k));
     assert_int_equal(k, TYPE_TSVECTOR);
     c->type.kind = TYPE_OTHER;
