@@ -8,7 +8,7 @@
 # RETORT_TEST_PG_URL set (a SQLAlchemy URL of an empty PostgreSQL database),
 # the same happens on PostgreSQL twice: once with r2 in batch mode, once with
 # the plain-mode rendering of the same ops (plain_ops.py), plus the
-# PostgreSQL-only types of r7 and the index forms of r8.
+# PostgreSQL-only types of r7, the index forms of r8 and the enum types of r9.
 set -euo pipefail
 
 : "${SOURCE_DIR:?SOURCE_DIR must be set}"
@@ -83,7 +83,7 @@ round_trip() {   # dir
     alembic "$1" downgrade base
     alembic "$1" upgrade head
     alembic "$1" current
-    grep -q "aaaaaaaaaaa[678] (head)" "$1/out.log" || { cat "$1/out.log" >&2; fail "$1 not at head"; }
+    grep -q "aaaaaaaaaaa[6789] (head)" "$1/out.log" || { cat "$1/out.log" >&2; fail "$1 not at head"; }
 }
 
 CHAIN="r1_create_all.py r2_batch_ops.py r3_rename_table.py r4_empty_autogen.py r5_empty_plain.py r6_merge.py"
@@ -103,7 +103,8 @@ done
 
 # 4. PostgreSQL, when a database is given.
 if [ -n "${RETORT_TEST_PG_URL:-}" ]; then
-    make_project "$WORK/pg_batch" "$RETORT_TEST_PG_URL" $CHAIN r7_types_postgresql.py r8_index_features_postgresql.py
+    make_project "$WORK/pg_batch" "$RETORT_TEST_PG_URL" $CHAIN r7_types_postgresql.py r8_index_features_postgresql.py \
+        r9_enum_types_postgresql.py
     round_trip "$WORK/pg_batch"
     alembic "$WORK/pg_batch" downgrade base
     make_project "$WORK/pg_plain" "$RETORT_TEST_PG_URL" \

@@ -422,6 +422,72 @@ static void test_postgresql_types(void **state) {
     schema_free(s);
 }
 
+/* r9 (PostgreSQL): enum types: created before the table that uses them
+** (columns with create_type=False, an ARRAY of one), labels added in place
+** in an autocommit_block before a rename, a rebuild on the way down; the
+** downgrade drops the type after the table. */
+static enum_type *mk_enum(schema *s, const char *name, const char *const *labels, size_t n) {
+    enum_type *e = schema_add_enum(s, name);
+    for (size_t i = 0; i < n; i++) vec_push(s->arena, &e->labels, ((enum_label){.label = labels[i]}));
+    return e;
+}
+
+static void test_enum_types(void **state) {
+    (void)state;
+    schema *s = schema_new();
+    static const char *const v1[] = {"pending", "done"};
+    static const char *const v2[] = {"queued", "pending", "completed", "it's"};
+    enum_type *e1 = mk_enum(s, "task_status", v1, 2);
+    schema *s2 = schema_new();
+    enum_type *e2 = mk_enum(s2, "task_status", v2, 4);
+    e2->labels.items[2].renamed_from = "done";
+    table *t = schema_add_table(s, "jobs");
+    column *c = col(s, t, "id", TYPE_INTEGER, false);
+    c->primary_key = true;
+    vec_push(s->arena, &t->primary_key.columns, "id");
+    c = col(s, t, "status", TYPE_ENUM, false);
+    c->type.enumeration = e1;
+    c->server_default = (server_default){.kind = DEFAULT_STRING, .text = "pending"};
+    c = col(s, t, "history", TYPE_ARRAY, true);
+    col_type *el = arena_alloc(s->arena, sizeof *el);
+    *el = (col_type){.kind = TYPE_ENUM, .length = -1, .precision = -1, .scale = -1, .enumeration = e1};
+    c->type.element = el;
+    c->type.dimensions = 1;
+    migration_ops *m = ops_new();
+    add_op(m, OP_CREATE_ENUM, NULL)->enumeration = e1;
+    add_op(m, OP_CREATE_TABLE, "jobs")->table = t;
+    op *alter = add_op(m, OP_ALTER_ENUM, NULL);
+    alter->old_enumeration = e1;
+    alter->enumeration = e2;
+    enum_use_vec *uses = arena_alloc(m->arena, sizeof *uses);
+    vec_push(m->arena, uses, ((enum_use){.table = "jobs", .column = "status", .default_sql = "'pending'::task_status"}));
+    vec_push(m->arena, uses, ((enum_use){.table = "jobs", .column = "history", .array = true}));
+    alter->enum_uses = uses;
+    str_vec down = STRS(m->arena, "aaaaaaaaaaa8");
+    render_options o = {.message = "enum types", .revision = "aaaaaaaaaaa9", .down_revisions = &down,
+                        .create_date = DATE, .dialect = dialect_postgresql(), .autogenerate = true};
+    char *py = render_python(m, &o);
+    check_golden("r9_enum_types_postgresql.py", py);
+    assert_non_null(strstr(py, "    op.execute(\"CREATE TYPE task_status AS ENUM ('pending', 'done')\")\n    op.create_table('jobs',"));
+    assert_non_null(strstr(py, "sa.Column('status', postgresql.ENUM('pending', 'done', name='task_status', create_type=False), "
+                               "server_default='pending', nullable=False)"));
+    assert_non_null(strstr(py, "    with op.get_context().autocommit_block():\n"
+                               "        op.execute(\"ALTER TYPE task_status ADD VALUE IF NOT EXISTS 'queued' BEFORE 'pending'\")\n"
+                               "        op.execute(\"ALTER TYPE task_status ADD VALUE IF NOT EXISTS 'it''s'\")\n"
+                               "    op.execute(\"ALTER TYPE task_status RENAME VALUE 'done' TO 'completed'\")\n"));
+    assert_non_null(strstr(py, "USING history::text[]::task_status[]"));
+    assert_non_null(strstr(py, "    op.drop_table('jobs')\n    op.execute('DROP TYPE task_status')\n"));
+    /* Without a PostgreSQL database: sa.Enum */
+    o.dialect = NULL;
+    char *plain = render_python(m, &o);
+    assert_non_null(strstr(plain, "sa.Column('status', sa.Enum('pending', 'done', name='task_status'), "));
+    free(plain);
+    free(py);
+    migration_ops_free(m);
+    schema_free(s);
+    schema_free(s2);
+}
+
 /* r8 (PostgreSQL): every index form: sa.text() keys for expressions, DESC
 ** and NULLS, opclasses of bare columns in postgresql_ops and of others inside
 ** their text, postgresql_using, postgresql_include; the same options on
@@ -586,7 +652,7 @@ int main(void) {
         cmocka_unit_test(test_create_all),       cmocka_unit_test(test_table_ops),
         cmocka_unit_test(test_rename_table),     cmocka_unit_test(test_empty),
         cmocka_unit_test(test_merge),            cmocka_unit_test(test_postgresql_types),
-        cmocka_unit_test(test_unknown_type),     cmocka_unit_test(test_index_features),     cmocka_unit_test(test_downgrade_order),
+        cmocka_unit_test(test_unknown_type),     cmocka_unit_test(test_index_features),     cmocka_unit_test(test_enum_types),     cmocka_unit_test(test_downgrade_order),
         cmocka_unit_test(test_deterministic),    cmocka_unit_test(test_py_string_cases),
         cmocka_unit_test(test_py_string_round_trip),
     };
