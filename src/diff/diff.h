@@ -86,7 +86,12 @@ enum {
     ALTER_TYPE = 1u << 0,
     ALTER_NULLABLE = 1u << 1,
     ALTER_DEFAULT = 1u << 2,
-    ALTER_COMMENT = 1u << 3
+    ALTER_COMMENT = 1u << 3,
+    /* GENERATED AS IDENTITY added, removed or its options changed (column
+    ** and old_column's generated_identity).  The differ gives it an op of
+    ** its own; a migration's alter_column may give it with other bits
+    ** (never with ALTER_DEFAULT: both are its server_default=) */
+    ALTER_IDENTITY = 1u << 4
 };
 
 typedef struct op {

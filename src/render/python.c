@@ -324,13 +324,33 @@ static const char *render_default(renderer *r, const server_default *d) {
     return NULL;
 }
 
+/* sa.Identity(always=False, start=1, increment=1), every modeled option
+** written (so that Alembic's alter_column finds each that changes), then
+** the others the identity has, in Alembic's order. */
+static const char *render_identity(renderer *r, const identity_def *g) {
+    strbuf sb = STRBUF_INIT;
+    sb_printf(&sb, "sa.Identity(always=%s, start=%lld, increment=%lld", g->always ? "True" : "False", g->start,
+              g->increment);
+    if (g->has_minvalue) sb_printf(&sb, ", minvalue=%lld", g->minvalue);
+    if (g->has_maxvalue) sb_printf(&sb, ", maxvalue=%lld", g->maxvalue);
+    if (g->nominvalue) sb_append(&sb, ", nominvalue=True");
+    if (g->nomaxvalue) sb_append(&sb, ", nomaxvalue=True");
+    if (g->cycle >= 0) sb_printf(&sb, ", cycle=%s", g->cycle ? "True" : "False");
+    if (g->cache) sb_printf(&sb, ", cache=%lld", g->cache);
+    sb_appendc(&sb, ')');
+    const char *s = arena_strdup(r->a, sb_str(&sb));
+    sb_free(&sb);
+    return s;
+}
+
 /* sa.Column('name', type, server_default=..., autoincrement=..., nullable=..., comment=...) */
 static const char *render_column(renderer *r, const char *table, const column *c) {
     strbuf sb = STRBUF_INIT;
     sb_printf(&sb, "sa.Column(%s, %s", py_str(r, c->name), render_type(r, &c->type, table, c->name));
     if (c->generated)
         sb_printf(&sb, ", sa.Computed(%s, persisted=%s)", py_str(r, c->generated), c->generated_stored ? "True" : "False");
-    const char *def = c->generated ? NULL : render_default(r, &c->server_default);
+    if (c->generated_identity) sb_printf(&sb, ", %s", render_identity(r, c->generated_identity));
+    const char *def = c->generated || c->generated_identity ? NULL : render_default(r, &c->server_default);
     if (def) sb_printf(&sb, ", server_default=%s", def);
     if (c->autoincrement == AUTOINC_TRUE) sb_append(&sb, ", autoincrement=True");
     if (c->autoincrement == AUTOINC_FALSE) sb_append(&sb, ", autoincrement=False");
@@ -501,6 +521,14 @@ static const char *render_alter_column(renderer *r, const op *o, bool in_batch, 
         const char *d = render_default(r, &n->server_default);
         sb_printf(&sb, ",\n" ALTER_INDENT "server_default=%s", d ? d : "None");
     }
+    /* Alembic's identity forms: server_default=sa.Identity(...) with
+    ** existing_server_default=None adds one (ADD GENERATED), with
+    ** existing_server_default=sa.Identity(...) changes what differs (SET
+    ** ...); server_default=None with an existing identity drops it (DROP
+    ** IDENTITY). */
+    if (o->alter & ALTER_IDENTITY)
+        sb_printf(&sb, ",\n" ALTER_INDENT "server_default=%s",
+                  n->generated_identity ? render_identity(r, n->generated_identity) : "None");
     if (o->alter & ALTER_TYPE)
         sb_printf(&sb, ",\n" ALTER_INDENT "type_=%s", render_type(r, &n->type, o->table_name, n->name));
     if (o->alter & ALTER_NULLABLE) sb_printf(&sb, ",\n" ALTER_INDENT "nullable=%s", n->nullable ? "True" : "False");
@@ -510,7 +538,12 @@ static const char *render_alter_column(renderer *r, const op *o, bool in_batch, 
         sb_printf(&sb, ",\n" ALTER_INDENT "existing_nullable=%s", p->nullable ? "True" : "False");
     if (n->autoincrement == AUTOINC_TRUE) sb_append(&sb, ",\n" ALTER_INDENT "autoincrement=True");
     if (n->autoincrement == AUTOINC_FALSE) sb_append(&sb, ",\n" ALTER_INDENT "autoincrement=False");
-    if (!(o->alter & ALTER_DEFAULT)) {
+    if (o->alter & ALTER_IDENTITY) {
+        /* None, not left out: Alembic's default (False) makes it a SET of
+        ** an existing identity, which the server refuses */
+        sb_printf(&sb, ",\n" ALTER_INDENT "existing_server_default=%s",
+                  p->generated_identity ? render_identity(r, p->generated_identity) : "None");
+    } else if (!(o->alter & ALTER_DEFAULT)) {
         const char *d = render_default(r, &p->server_default);
         if (d) sb_printf(&sb, ",\n" ALTER_INDENT "existing_server_default=%s", d);
     }
