@@ -254,6 +254,46 @@ static bool identity_differs(differ *df, const table *want, const column *w, con
     return !ci || !identity_same(wi, ci);
 }
 
+/* What becomes of the rows when a column's type changes to or from an
+** array (render/sql.h, sql_type_change_using, writes the USING): a
+** warning where values may be lost or the migration may stop. */
+static void warn_array_change(differ *df, const char *tn, const column *w, const column *c) {
+    bool to = w->type.kind == TYPE_ARRAY, from = c->type.kind == TYPE_ARRAY;
+    if (!to && !from) return;
+    const char *ws = col_type_to_string(df->a, &w->type);
+    const char *cs = c->type.raw ? c->type.raw : col_type_to_string(df->a, &c->type);
+    diag *d;
+    if (to && from) {
+        d = diag_add(df->dl, DIAG_WARNING, w->loc,
+                     "column '%s.%s' changes from %s to %s: the arrays are cast (USING CAST(... AS ...)), which "
+                     "cuts strings longer than a new String(n) and rounds numbers to a new Numeric's scale; an "
+                     "element that does not convert stops the migration", tn, c->name, cs, ws);
+        diag_set_hint(df->dl, d, "check the values first, or write postgresql_using= yourself");
+    } else if (to) {
+        d = diag_add(df->dl, DIAG_WARNING, w->loc,
+                     "column '%s.%s' changes from %s to %s: each value becomes an array of one element (NULL stays "
+                     "NULL), cast to the element type (a String(n) element cuts longer strings; a value that does "
+                     "not convert stops the migration); the downgrade joins the elements of longer arrays with ','",
+                     tn, c->name, cs, ws);
+        diag_set_hint(df->dl, d, "to split the values instead, write postgresql_using=\"string_to_array(%s, ',')\"",
+                      c->name);
+    } else {
+        const col_type *t = &w->type;
+        const char *then = t->kind == TYPE_TEXT || (t->kind == TYPE_STRING && t->length < 0)
+                               ? ""
+                           : t->kind == TYPE_STRING
+                               ? arena_printf(df->a, ", and a joined value longer than %d is cut to %d", t->length,
+                                              t->length)
+                               : arena_printf(df->a, ", and a joined value that does not convert to %s stops the "
+                                                     "migration", ws);
+        d = diag_add(df->dl, DIAG_WARNING, w->loc,
+                     "column '%s.%s' changes from %s to %s: each array becomes its elements joined by ',' (NULL "
+                     "elements dropped), so arrays of several elements do not come back as they were in the "
+                     "downgrade%s", tn, c->name, cs, ws, then);
+        diag_set_hint(df->dl, d, "to keep only the first element instead, write postgresql_using=\"%s[1]\"", c->name);
+    }
+}
+
 /* The warnings of an identity change on an existing column. */
 static void warn_identity_change(differ *df, const char *tn, const column *w, const column *c) {
     const identity_def *wi = w->generated_identity, *ci = c->generated_identity;
@@ -785,9 +825,11 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
         if (identity && !want->columns.items[i]->generated_identity) emit(df, ident);
         if (why && what)
             left_alone(df, "column '%s.%s' differs from the models, but %s", tn, paired[i]->name, why);
-        else if (what)
+        else if (what) {
+            if (what & ALTER_TYPE) warn_array_change(df, tn, want->columns.items[i], paired[i]);
             emit(df, (op){.kind = OP_ALTER_COLUMN, .table_name = tn, .column = want->columns.items[i],
                           .old_column = paired[i], .alter = what});
+        }
         if (identity && want->columns.items[i]->generated_identity) emit(df, ident);
     }
 

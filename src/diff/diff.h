@@ -113,6 +113,11 @@ typedef struct op {
     const str_vec *insert_columns;  /* OP_BULK_INSERT */
     const literal_rows *rows;       /* OP_BULK_INSERT */
     const batch_block *batch;       /* the batch block the op is in, or NULL */
+    /* ALTER_COLUMN read from a file: its postgresql_using= (the USING of
+    ** ALTER COLUMN ... TYPE), or NULL.  From the differ always NULL: the
+    ** renderers write sql_type_change_using() for a change to or from an
+    ** array (render/sql.h). */
+    const char *postgresql_using;
     src_loc loc;                    /* where the file says it (0: from the differ) */
 } op;
 

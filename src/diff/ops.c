@@ -41,6 +41,7 @@ op op_inverse(const op *o) {
     case OP_ALTER_COLUMN:
         r.column = o->old_column;
         r.old_column = o->column;
+        r.postgresql_using = NULL;      /* a file's USING goes one way */
         break;
     case OP_RENAME_COLUMN:
         r.old_name = o->new_name;

@@ -1201,14 +1201,14 @@ static int op_alter_column(conv *c, const py_value *call, const char *what) {
     static const char *const P_PLAIN[] = {
         "table_name", "column_name", "nullable", "comment", "server_default", "new_column_name", "type_",
         "existing_type", "existing_server_default", "existing_nullable", "existing_comment", "schema",
-        "autoincrement", "existing_autoincrement"};
+        "autoincrement", "existing_autoincrement", "postgresql_using"};
     static const char *const P_BATCH[] = {
         "column_name", "nullable", "comment", "server_default", "new_column_name", "type_",
         "existing_type", "existing_server_default", "existing_nullable", "existing_comment", "schema",
-        "autoincrement", "existing_autoincrement", "insert_before", "insert_after"};
+        "autoincrement", "existing_autoincrement", "insert_before", "insert_after", "postgresql_using"};
     bound raw;
     bool batch = c->in_batch_call;
-    if (bind(c, call, what, batch ? P_BATCH : P_PLAIN, batch ? 15 : 14, &raw)) return -1;
+    if (bind(c, call, what, batch ? P_BATCH : P_PLAIN, batch ? 16 : 15, &raw)) return -1;
     /* Line the batch form up with the plain one: v[k] of P_PLAIN. */
     bound b = raw;
     if (batch) {
@@ -1217,8 +1217,20 @@ static int op_alter_column(conv *c, const py_value *call, const char *what) {
             b.v[k + 1] = raw.v[k];
             b.at[k + 1] = raw.at[k];
         }
+        b.v[14] = raw.v[15];
+        b.at[14] = raw.at[15];
         if (refuse_options(c, &raw, 13, 15, P_BATCH)) return -1;
     }
+    /* postgresql_using='expr': ALTER COLUMN ... TYPE ... USING expr on
+    ** PostgreSQL (Alembic wants type_ with it); SQLAlchemy ignores it on
+    ** SQLite, and so does retort. */
+    const char *using = NULL;
+    if (want_string_or_none(c, b.v[14], "postgresql_using", &using)) return -1;
+    if (using && !b.v[6]) {
+        fail(c, at_of(c, &b, 14, call), "postgresql_using= needs type_=: it says how the values become the new type");
+        return -1;
+    }
+    if (c->d && c->d->kind == DIALECT_SQLITE) using = NULL;
     if (want_none(c, b.v[11], "schema")) return -1;
     const char *table = op_table(c, &b, 0), *name, *new_name = NULL;
     if (!table || want_string(c, b.v[1], "a column name", &name) ||
@@ -1292,6 +1304,7 @@ static int op_alter_column(conv *c, const py_value *call, const char *what) {
     o->column = col;
     o->old_column = old;
     o->alter = alter;
+    o->postgresql_using = using;
     return 0;
 }
 

@@ -547,6 +547,10 @@ static const char *render_alter_column(renderer *r, const op *o, bool in_batch, 
         const char *d = render_default(r, &p->server_default);
         if (d) sb_printf(&sb, ",\n" ALTER_INDENT "existing_server_default=%s", d);
     }
+    /* A change to or from an array: the USING PostgreSQL needs (ignored
+    ** on SQLite, which has no arrays anyway). */
+    const char *using = o->alter & ALTER_TYPE ? sql_type_change_using(r->a, p->name, &p->type, &n->type) : NULL;
+    if (using) sb_printf(&sb, ",\n" ALTER_INDENT "postgresql_using=%s", py_str(r, using));
     sb_appendc(&sb, ')');
     const char *s = arena_strdup(r->a, sb_str(&sb));
     sb_free(&sb);

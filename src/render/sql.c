@@ -145,6 +145,20 @@ static const char *type_ddl(renderer *r, const col_type *t) {
     return "BLOB";
 }
 
+const char *sql_type_change_using(arena *a, const char *column, const col_type *from, const col_type *to) {
+    bool from_array = from->kind == TYPE_ARRAY, to_array = to->kind == TYPE_ARRAY;
+    if (!from_array && !to_array) return NULL;
+    renderer r = {.a = a, .d = dialect_postgresql(), .pg = true};
+    const char *c = q(&r, column);
+    if (from_array && to_array) return arena_printf(a, "CAST(%s AS %s)", c, type_ddl(&r, to));
+    if (to_array) {
+        const col_type *e = to->element ? to->element : to;
+        return arena_printf(a, "CASE WHEN %s IS NULL THEN NULL ELSE ARRAY[CAST(%s AS %s)] END", c, c,
+                            e->kind == TYPE_ARRAY ? "TEXT" : type_ddl(&r, e));
+    }
+    return arena_printf(a, "CAST(array_to_string(%s, ',') AS %s)", c, type_ddl(&r, to));
+}
+
 /* SQLite: what SQLAlchemy writes back for a type it reflected from the
 ** declared type `raw` (Alembic's move-and-copy reflects the table): the
 ** name upper-cased, INT -> INTEGER, BOOL -> BOOLEAN, arguments as
@@ -562,7 +576,13 @@ static void emit_plain(renderer *r, const op *o) {
         ** identity, comment. */
         const column *n = o->column, *p = o->old_column ? o->old_column : o->column;
         const char *pre = arena_printf(a, "%s ALTER COLUMN %s", alter_table(r, t), q(r, p->name));
-        if (o->alter & ALTER_TYPE) emit(r, o, arena_printf(a, "%s TYPE %s", pre, type_ddl(r, &n->type)));
+        if (o->alter & ALTER_TYPE) {
+            bool from_differ = o->loc.line == 0 && o->loc.file == NULL;
+            const char *using = o->postgresql_using;
+            if (!using && from_differ && o->old_column) using = sql_type_change_using(a, p->name, &p->type, &n->type);
+            emit(r, o, using ? arena_printf(a, "%s TYPE %s USING %s", pre, type_ddl(r, &n->type), using)
+                             : arena_printf(a, "%s TYPE %s", pre, type_ddl(r, &n->type)));
+        }
         if (o->alter & ALTER_NULLABLE)
             emit(r, o, arena_printf(a, "%s %s NOT NULL", pre, n->nullable ? "DROP" : "SET"));
         if (o->alter & ALTER_DEFAULT) {

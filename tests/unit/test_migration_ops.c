@@ -422,6 +422,46 @@ static void test_identity(void **state) {
     assert_error(f, BODY_LINE(1), 65, "order= is not supported");
 }
 
+/* alter_column(postgresql_using=...): kept for PostgreSQL's TYPE ...
+** USING, dropped on SQLite (as SQLAlchemy does), refused without type_. */
+static void test_postgresql_using(void **state) {
+    fixture *f = *state;
+    convert_ok(f, "from sqlalchemy.dialects import postgresql\n",
+               "    with op.batch_alter_table('t', schema=None) as batch_op:\n"
+               "        batch_op.alter_column('tags', existing_type=sa.String(length=50),\n"
+               "               type_=postgresql.ARRAY(sa.String(length=50)),\n"
+               "               postgresql_using='ARRAY[tags]')\n"
+               "    op.alter_column('t', 'n', type_=sa.Text(), postgresql_using=\"array_to_string(n, ',')\")\n",
+               dialect_postgresql());
+    assert_string_equal(op_at(f, 0)->postgresql_using, "ARRAY[tags]");
+    assert_int_equal(op_at(f, 0)->column->type.kind, TYPE_ARRAY);
+    assert_string_equal(op_at(f, 1)->postgresql_using, "array_to_string(n, ',')");
+    sql_statements sql = {0};
+    schema *cur = schema_new();
+    assert_int_equal(render_sql(f->ops->ops.items, f->ops->ops.len, dialect_postgresql(), cur, f->a, &sql, &f->dl), 0);
+    schema_free(cur);
+    assert_string_equal(sql.items[0].text, "ALTER TABLE t ALTER COLUMN tags TYPE VARCHAR(50)[] USING ARRAY[tags]");
+    assert_string_equal(sql.items[1].text, "ALTER TABLE t ALTER COLUMN n TYPE TEXT USING array_to_string(n, ',')");
+    convert_ok(f, NULL, "    op.alter_column('t', 'n', type_=sa.Text(), postgresql_using='x')\n", dialect_sqlite());
+    assert_null(op_at(f, 0)->postgresql_using);
+    assert_int_equal(convert(f, NULL, "    op.alter_column('t', 'n', postgresql_using='x')\n", dialect_postgresql()), -1);
+    assert_error(f, BODY_LINE(1), 48, "postgresql_using= needs type_=: it says how the values become the new type");
+
+    /* what the renderers write for a change the differ found */
+    arena *a = f->a;
+    col_type text = {.kind = TYPE_TEXT, .length = -1, .precision = -1, .scale = -1};
+    col_type s50 = {.kind = TYPE_STRING, .length = 50, .precision = -1, .scale = -1};
+    col_type big = {.kind = TYPE_BIGINT, .length = -1, .precision = -1, .scale = -1};
+    col_type a50 = {.kind = TYPE_ARRAY, .element = &s50, .dimensions = 1};
+    col_type abig = {.kind = TYPE_ARRAY, .element = &big, .dimensions = 2};
+    assert_null(sql_type_change_using(a, "x", &text, &s50));
+    assert_string_equal(sql_type_change_using(a, "x", &text, &a50),
+                        "CASE WHEN x IS NULL THEN NULL ELSE ARRAY[CAST(x AS VARCHAR(50))] END");
+    assert_string_equal(sql_type_change_using(a, "Tag List", &a50, &text),
+                        "CAST(array_to_string(\"Tag List\", ',') AS TEXT)");
+    assert_string_equal(sql_type_change_using(a, "x", &a50, &abig), "CAST(x AS BIGINT[][])");
+}
+
 static void test_indexes(void **state) {
     fixture *f = *state;
     const char *body = "    op.create_index(op.f('ix_t_a'), 't', ['a', sa.text('lower(b)')], unique=True,\n"
@@ -852,6 +892,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_simple_ops, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alter_column, setup, teardown),
         cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_postgresql_using, setup, teardown),
         cmocka_unit_test_setup_teardown(test_indexes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_features, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_block, setup, teardown),
