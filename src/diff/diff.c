@@ -279,7 +279,7 @@ static void warn_array_change(differ *df, const char *tn, const column *w, const
                       c->name);
     } else {
         const col_type *t = &w->type;
-        const char *then = t->kind == TYPE_TEXT || (t->kind == TYPE_STRING && t->length < 0)
+        const char *then = t->kind == TYPE_TEXT || t->kind == TYPE_CITEXT || (t->kind == TYPE_STRING && t->length < 0)
                                ? ""
                            : t->kind == TYPE_STRING
                                ? arena_printf(df->a, ", and a joined value longer than %d is cut to %d", t->length,

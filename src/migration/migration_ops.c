@@ -602,6 +602,10 @@ static int convert_type(conv *c, const py_value *v, col_type *out) {
             found = true;
         }
     if (!strcmp(name, "postgresql.ARRAY") || !strcmp(name, "sa.ARRAY")) return convert_array_type(c, call, out);
+    if (!strcmp(name, "postgresql.CITEXT")) {      /* the import of the generated files' fallback too */
+        out->kind = TYPE_CITEXT;
+        found = true;
+    }
     bool jsonb = !strcmp(name, "postgresql.JSONB");
     if (jsonb) {
         out->kind = TYPE_JSON;

@@ -17,7 +17,7 @@
 const char *const TYPE_NAMES[] = {
     "Integer", "BigInteger", "SmallInteger", "String", "Text", "Boolean", "Float",
     "Numeric", "DateTime", "Date", "Time", "Interval", "JSON", "LargeBinary", "Uuid",
-    "UUID", "INET", "CIDR", "MACADDR", "TSVECTOR", "ARRAY",
+    "UUID", "INET", "CIDR", "MACADDR", "TSVECTOR", "CITEXT", "ARRAY",
 };
 const size_t TYPE_NAMES_COUNT = sizeof TYPE_NAMES / sizeof TYPE_NAMES[0];
 
@@ -38,7 +38,7 @@ bool type_kind_from_name(const char *name, type_kind *out) {
 bool col_type_postgresql_only(const col_type *t) {
     switch (t->kind) {
     case TYPE_UUID_NATIVE: case TYPE_INET: case TYPE_CIDR: case TYPE_MACADDR: case TYPE_TSVECTOR:
-    case TYPE_ARRAY:
+    case TYPE_CITEXT: case TYPE_ARRAY:
         return true;
     case TYPE_JSON:
         return t->jsonb;

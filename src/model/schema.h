@@ -40,6 +40,7 @@ typedef enum type_kind {
     TYPE_CIDR,
     TYPE_MACADDR,
     TYPE_TSVECTOR,
+    TYPE_CITEXT,        /* CITEXT: the citext extension's case-insensitive text */
     TYPE_ARRAY,         /* ARRAY(T, dimensions=n): element holds T */
     TYPE_OTHER          /* a database type with no model spelling: raw holds it */
 } type_kind;

@@ -131,6 +131,7 @@ static const char *type_ddl(renderer *r, const col_type *t) {
     case TYPE_CIDR: return "CIDR";
     case TYPE_MACADDR: return "MACADDR";
     case TYPE_TSVECTOR: return "TSVECTOR";
+    case TYPE_CITEXT: return "CITEXT";
     case TYPE_ARRAY: {
         /* SQLAlchemy writes one [] per dimension */
         strbuf sb = STRBUF_INIT;
@@ -230,7 +231,7 @@ static int type_affinity(const col_type *t) {
     case TYPE_JSON: return 9;
     case TYPE_LARGEBINARY: return 10;
     case TYPE_UUID_NATIVE: case TYPE_INET: case TYPE_CIDR: case TYPE_MACADDR: case TYPE_TSVECTOR:
-    case TYPE_ARRAY: case TYPE_OTHER: return 11;
+    case TYPE_CITEXT: case TYPE_ARRAY: case TYPE_OTHER: return 11;
     }
     return 0;
 }
