@@ -220,8 +220,9 @@ static bool sqlite_file_missing(const char *url) {
     return missing;
 }
 
-/* PostgreSQL's own types (INET, ARRAY(...), JSONB...) in a model of a
-** SQLite project: an error at each column, before the database is read. */
+/* PostgreSQL's own types (INET, ARRAY(...), JSONB...) and identity
+** columns in a model of a SQLite project: an error at each column, before
+** the database is read. */
 static retort_status refuse_postgresql_types(retort_project *p, const schema *wanted, const dialect *d) {
     if (d->kind != DIALECT_SQLITE) return RETORT_OK;
     retort_status rc = RETORT_OK;
@@ -230,6 +231,15 @@ static retort_status refuse_postgresql_types(retort_project *p, const schema *wa
         const table *t = wanted->tables.items[i];
         for (size_t k = 0; k < t->columns.len; k++) {
             const column *c = t->columns.items[k];
+            if (c->generated_identity) {
+                diag *dg = diag_add(&p->diags, DIAG_ERROR, c->generated_identity->loc,
+                                    "@identity is PostgreSQL's GENERATED AS IDENTITY, and the database is SQLite");
+                dg->span = 9;
+                diag_set_hint(&p->diags, dg, "remove @identity from %s.%s: on SQLite an INTEGER PRIMARY KEY numbers "
+                                             "its rows by itself; or use a PostgreSQL database",
+                              t->model_name ? t->model_name : t->name, c->field_name ? c->field_name : c->name);
+                rc = RETORT_EMODEL;
+            }
             if (!col_type_postgresql_only(&c->type)) continue;
             diag *dg = diag_add(&p->diags, DIAG_ERROR, c->loc, "%s is a PostgreSQL type, and the database is SQLite",
                                 col_type_to_string(a, &c->type));

@@ -90,6 +90,7 @@ static void stand_in_ops(schema *scratch, const table *t, size_t i, arena *a, op
         *c = *src;
         c->primary_key = false;
         c->autoincrement = AUTOINC_FALSE;   /* no SERIAL: no sequence to make */
+        c->generated_identity = NULL;       /* nor an identity's */
         c->comment = NULL;
         c->renamed_from = NULL;
     }

@@ -323,6 +323,7 @@ static col_type pg_parse_type(arena *a, const char *db_type) {
         {"bool", TYPE_BOOLEAN},        {"date", TYPE_DATE},            {"json", TYPE_JSON},
         {"bytea", TYPE_LARGEBINARY},   {"uuid", TYPE_UUID_NATIVE},     {"inet", TYPE_INET},
         {"cidr", TYPE_CIDR},           {"macaddr", TYPE_MACADDR},      {"tsvector", TYPE_TSVECTOR},
+        {"citext", TYPE_CITEXT},
     };
     /* "integer[]", "character varying(20)[]" (format_type prints one "[]"
     ** whatever the dimensions): an array of the element type.  An array of

@@ -34,6 +34,13 @@ static void copy_strs(arena *a, str_vec *dst, const str_vec *src) {
     for (size_t i = 0; i < src->len; i++) vec_push(a, dst, arena_strdup(a, src->items[i]));
 }
 
+static const identity_def *copy_identity(arena *a, const identity_def *src) {
+    if (!src) return NULL;
+    identity_def *g = arena_alloc(a, sizeof *g);
+    *g = *src;
+    return g;
+}
+
 static void copy_column_into(arena *a, column *c, const column *src) {
     const char *name = c->name;
     *c = *src;
@@ -52,6 +59,7 @@ static void copy_column_into(arena *a, column *c, const column *src) {
     c->comment = arena_strdup(a, src->comment);
     c->renamed_from = arena_strdup(a, src->renamed_from);
     c->generated = arena_strdup(a, src->generated);
+    c->generated_identity = copy_identity(a, src->generated_identity);
 }
 
 static index_def *copy_index(arena *a, const index_def *src) {
@@ -314,6 +322,25 @@ static int apply_alter_column(applier *ap, table *t) {
         c->server_default.text = arena_strdup(a, want->server_default.text);
     }
     if (o->alter & ALTER_COMMENT) c->comment = arena_strdup(a, want->comment);
+    if (o->alter & ALTER_IDENTITY) {
+        /* A change of an existing identity (Alembic's SET) keeps what the
+        ** new one leaves out. */
+        const identity_def *was = c->generated_identity;
+        identity_def *g = (identity_def *)copy_identity(a, want->generated_identity);
+        if (g && was) {
+            if (g->start_omitted) g->start = was->start;
+            if (g->increment_omitted) g->increment = was->increment;
+            if (!g->has_minvalue && was->has_minvalue) g->has_minvalue = true, g->minvalue = was->minvalue;
+            if (!g->has_maxvalue && was->has_maxvalue) g->has_maxvalue = true, g->maxvalue = was->maxvalue;
+            if (!g->cache) g->cache = was->cache;
+            if (g->cycle < 0) g->cycle = was->cycle;
+            g->nominvalue |= was->nominvalue;
+            g->nomaxvalue |= was->nomaxvalue;
+        }
+        if (g) g->start_omitted = g->increment_omitted = false;
+        c->generated_identity = g;
+        c->identity = g != NULL;
+    }
     return 0;
 }
 

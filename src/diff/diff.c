@@ -225,6 +225,105 @@ static void left_alone(differ *df, const char *fmt, ...) {
 }
 
 
+/* Does a wanted column autoincrement without saying how: the lone
+** integer primary key column, autoincrement not false (SQLAlchemy's
+** "auto" makes it SERIAL).  Such a column matches a serial column and an
+** identity column alike. */
+static bool autoincrement_without_identity(const table *want, const column *w) {
+    bool integer = w->type.kind == TYPE_INTEGER || w->type.kind == TYPE_BIGINT || w->type.kind == TYPE_SMALLINT;
+    return w->primary_key && integer && want->primary_key.columns.len == 1 && w->autoincrement != AUTOINC_FALSE &&
+           !w->generated_identity;
+}
+
+static bool identity_same(const identity_def *w, const identity_def *c) {
+    return w->always == c->always && w->start == c->start && w->increment == c->increment;
+}
+
+/* Whether a column's identity is added, removed or changed.  Only ALWAYS /
+** BY DEFAULT, START and INCREMENT are compared (the model language has no
+** other sequence option); a lone autoincrementing integer key without
+** @identity is satisfied by an identity column too.  A serial column that
+** the models make an identity is left alone (with a warning): converting
+** one is not generated. */
+static bool identity_differs(differ *df, const table *want, const column *w, const column *c) {
+    const identity_def *wi = w->generated_identity, *ci = c->generated_identity;
+    if (!wi && !ci) return false;
+    if (!wi) return !autoincrement_without_identity(want, w);
+    if (!ci && c->identity) {
+        left_alone(df, "column '%s.%s' is serial in the database and @identity in the models, but retort does not "
+                       "turn a serial column into an identity column", want->name, c->name);
+        return false;
+    }
+    return !ci || !identity_same(wi, ci);
+}
+
+/* What becomes of the rows when a column's type changes to or from an
+** array (render/sql.h, sql_type_change_using, writes the USING): a
+** warning where values may be lost or the migration may stop. */
+static void warn_array_change(differ *df, const char *tn, const column *w, const column *c) {
+    bool to = w->type.kind == TYPE_ARRAY, from = c->type.kind == TYPE_ARRAY;
+    if (!to && !from) return;
+    const char *ws = col_type_to_string(df->a, &w->type);
+    const char *cs = c->type.raw ? c->type.raw : col_type_to_string(df->a, &c->type);
+    diag *d;
+    if (to && from) {
+        d = diag_add(df->dl, DIAG_WARNING, w->loc,
+                     "column '%s.%s' changes from %s to %s: the arrays are cast (USING CAST(... AS ...)), which "
+                     "cuts strings longer than a new String(n) and rounds numbers to a new Numeric's scale; an "
+                     "element that does not convert stops the migration", tn, c->name, cs, ws);
+        diag_set_hint(df->dl, d, "check the values first, or write postgresql_using= yourself");
+    } else if (to) {
+        d = diag_add(df->dl, DIAG_WARNING, w->loc,
+                     "column '%s.%s' changes from %s to %s: each value becomes an array of one element (NULL stays "
+                     "NULL), cast to the element type (a String(n) element cuts longer strings; a value that does "
+                     "not convert stops the migration); the downgrade joins the elements of longer arrays with ','",
+                     tn, c->name, cs, ws);
+        diag_set_hint(df->dl, d, "to split the values instead, write postgresql_using=\"string_to_array(%s, ',')\"",
+                      c->name);
+    } else {
+        const col_type *t = &w->type;
+        const char *then = t->kind == TYPE_TEXT || t->kind == TYPE_CITEXT || (t->kind == TYPE_STRING && t->length < 0)
+                               ? ""
+                           : t->kind == TYPE_STRING
+                               ? arena_printf(df->a, ", and a joined value longer than %d is cut to %d", t->length,
+                                              t->length)
+                               : arena_printf(df->a, ", and a joined value that does not convert to %s stops the "
+                                                     "migration", ws);
+        d = diag_add(df->dl, DIAG_WARNING, w->loc,
+                     "column '%s.%s' changes from %s to %s: each array becomes its elements joined by ',' (NULL "
+                     "elements dropped), so arrays of several elements do not come back as they were in the "
+                     "downgrade%s", tn, c->name, cs, ws, then);
+        diag_set_hint(df->dl, d, "to keep only the first element instead, write postgresql_using=\"%s[1]\"", c->name);
+    }
+}
+
+/* The warnings of an identity change on an existing column. */
+static void warn_identity_change(differ *df, const char *tn, const column *w, const column *c) {
+    const identity_def *wi = w->generated_identity, *ci = c->generated_identity;
+    const char *setval = arena_printf(df->a, "op.execute(\"SELECT setval(pg_get_serial_sequence('%s', '%s'), "
+                                             "(SELECT max(%s) FROM %s))\")", tn, c->name, c->name, tn);
+    if (wi && !ci) {
+        diag *d = diag_add(df->dl, DIAG_WARNING, wi->loc,
+                           "column '%s.%s' becomes an identity column: the rows keep their values, and the "
+                           "sequence starts at %lld whatever they are", tn, c->name, wi->start);
+        diag_set_hint(df->dl, d, "if the column holds values the sequence will reach (a key), move the sequence "
+                                 "past them after the alter_column: %s", setval);
+    } else if (!wi && ci) {
+        diag *d = diag_add(df->dl, DIAG_WARNING, w->loc,
+                           "column '%s.%s' is no longer an identity column: DROP IDENTITY drops its sequence, and "
+                           "the downgrade makes a new one that starts at %lld again%s", tn, c->name, ci->start,
+                           identity_options_sql(df->a, ci, true) ? ", without its other options" : "");
+        diag_set_hint(df->dl, d, "in the downgrade, move the new sequence past the values after the "
+                                 "alter_column: %s", setval);
+    } else if (wi->start != ci->start) {
+        diag *d = diag_add(df->dl, DIAG_NOTE, wi->loc,
+                           "the new start of '%s.%s' is where the sequence goes back to on RESTART; it does not "
+                           "move the sequence's next value", tn, c->name);
+        diag_set_hint(df->dl, d, "to move it, add op.execute(\"ALTER TABLE %s ALTER COLUMN %s RESTART\") after "
+                                 "the alter_column", tn, c->name);
+    }
+}
+
 /* Why a current table that the models do not have must stay: everything
 ** it holds that retort cannot model, or NULL when it may be dropped. */
 static const char *table_unmodeled(differ *df, const table *t) {
@@ -817,12 +916,22 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
             continue;
         }
         unsigned what = column_changes(df, want->columns.items[i], paired[i]);
-        const char *why = what ? column_unmodeled(df->a, paired[i]) : NULL;
-        if (why)
+        const char *why = column_unmodeled(df->a, paired[i]);
+        bool identity = !why && identity_differs(df, want, want->columns.items[i], paired[i]);
+        op ident = {.kind = OP_ALTER_COLUMN, .table_name = tn, .column = want->columns.items[i],
+                    .old_column = paired[i], .alter = ALTER_IDENTITY};
+        if (identity) warn_identity_change(df, tn, want->columns.items[i], paired[i]);
+        /* An identity goes before the column may take a default or NULLs,
+        ** and comes after it has lost its default and NULLs. */
+        if (identity && !want->columns.items[i]->generated_identity) emit(df, ident);
+        if (why && what)
             left_alone(df, "column '%s.%s' differs from the models, but %s", tn, paired[i]->name, why);
-        else if (what)
+        else if (what) {
+            if (what & ALTER_TYPE) warn_array_change(df, tn, want->columns.items[i], paired[i]);
             emit(df, (op){.kind = OP_ALTER_COLUMN, .table_name = tn, .column = want->columns.items[i],
                           .old_column = paired[i], .alter = what});
+        }
+        if (identity && want->columns.items[i]->generated_identity) emit(df, ident);
     }
 
     /* Add the primary key, uniques, checks, indexes. */

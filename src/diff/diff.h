@@ -93,7 +93,12 @@ enum {
     ALTER_TYPE = 1u << 0,
     ALTER_NULLABLE = 1u << 1,
     ALTER_DEFAULT = 1u << 2,
-    ALTER_COMMENT = 1u << 3
+    ALTER_COMMENT = 1u << 3,
+    /* GENERATED AS IDENTITY added, removed or its options changed (column
+    ** and old_column's generated_identity).  The differ gives it an op of
+    ** its own; a migration's alter_column may give it with other bits
+    ** (never with ALTER_DEFAULT: both are its server_default=) */
+    ALTER_IDENTITY = 1u << 4
 };
 
 /* A column of an enum type, where an ALTER_ENUM that rebuilds the type
@@ -129,6 +134,11 @@ typedef struct op {
     const literal_rows *rows;       /* OP_BULK_INSERT */
     const batch_block *batch;       /* the batch block the op is in, or NULL */
     bool autocommit;                /* in `with op.get_context().autocommit_block():` */
+    /* ALTER_COLUMN read from a file: its postgresql_using= (the USING of
+    ** ALTER COLUMN ... TYPE), or NULL.  From the differ always NULL: the
+    ** renderers write sql_type_change_using() for a change to or from an
+    ** array (render/sql.h). */
+    const char *postgresql_using;
     src_loc loc;                    /* where the file says it (0: from the differ) */
 } op;
 

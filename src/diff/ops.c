@@ -41,6 +41,7 @@ op op_inverse(const op *o) {
     case OP_ALTER_COLUMN:
         r.column = o->old_column;
         r.old_column = o->column;
+        r.postgresql_using = NULL;      /* a file's USING goes one way */
         break;
     case OP_RENAME_COLUMN:
         r.old_name = o->new_name;
@@ -218,8 +219,22 @@ const char *op_describe(arena *a, const op *o) {
                       n->name);
             sep = "\n";
         }
-        if (o->alter & ALTER_COMMENT)
+        if (o->alter & ALTER_COMMENT) {
             sb_printf(&sb, "%sDetected column comment change on '%s.%s'", sep, t, n->name);
+            sep = "\n";
+        }
+        if (o->alter & ALTER_IDENTITY) {
+            const identity_def *ni = n->generated_identity, *pi = p ? p->generated_identity : NULL;
+            if (ni && !pi)
+                sb_printf(&sb, "%sDetected added identity GENERATED %s AS IDENTITY (%s) on '%s.%s'", sep,
+                          ni->always ? "ALWAYS" : "BY DEFAULT", identity_options_sql(a, ni, false), t, n->name);
+            else if (!ni)
+                sb_printf(&sb, "%sDetected removed identity on '%s.%s'", sep, t, n->name);
+            else
+                sb_printf(&sb, "%sDetected identity change from %s (%s) to %s (%s) on '%s.%s'", sep,
+                          pi->always ? "ALWAYS" : "BY DEFAULT", identity_options_sql(a, pi, false),
+                          ni->always ? "ALWAYS" : "BY DEFAULT", identity_options_sql(a, ni, false), t, n->name);
+        }
         const char *r = arena_strdup(a, sb_str(&sb));
         sb_free(&sb);
         return r;

@@ -9,7 +9,9 @@
 **                 with obj_description() comments, sorted by name (bytes);
 **   2. columns    pg_attribute (no dropped or system columns), with
 **                 format_type(), attnotnull, pg_get_expr() of the default,
-**                 attidentity, attgenerated and col_description();
+**                 attidentity (with the identity's sequence options from
+**                 pg_sequence, through pg_depend), attgenerated and
+**                 col_description();
 **   3. constraints  pg_constraint: primary keys, unique constraints, foreign
 **                 keys (referred table, columns, ON DELETE / ON UPDATE) and
 **                 check constraints, their columns in key order;
@@ -33,7 +35,10 @@
 ** map; nothing here recurses.
 **
 ** Serial columns (a nextval(...) default) and identity columns are marked
-** identity; a serial column's nextval(...) default is not reported (it
+** identity, and an identity column has its generated_identity (ALWAYS or
+** BY DEFAULT, start, increment, and the other sequence options where they
+** are not an identity's defaults); a serial column's
+** nextval(...) default is not reported (it
 ** belongs to SERIAL, and names a sequence that keeps its old name when the
 ** table is renamed).  alembic_version and the tables in
 ** options->exclude_tables are left out, and so are their columns and
@@ -54,7 +59,16 @@ static const char SQL_TABLES[] =
 static const char SQL_COLUMNS[] =
     "SELECT a.attrelid::text, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),\n"
     "       a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity,\n"
-    "       a.attgenerated, pg_catalog.col_description(a.attrelid, a.attnum)\n"
+    "       a.attgenerated, pg_catalog.col_description(a.attrelid, a.attnum),\n"
+    "       CASE WHEN a.attidentity <> '' THEN (\n"
+    "           SELECT json_build_object('start', s.seqstart, 'increment', s.seqincrement, 'min', s.seqmin,\n"
+    "                                    'max', s.seqmax, 'cache', s.seqcache, 'cycle', s.seqcycle,\n"
+    "                                    'type', s.seqtypid::regtype::text)::text\n"
+    "           FROM pg_catalog.pg_depend dep\n"
+    "           JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid\n"
+    "           WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refobjid = a.attrelid\n"
+    "             AND dep.refobjsubid = a.attnum AND dep.deptype = 'i'\n"
+    "           LIMIT 1) END\n"
     "FROM pg_catalog.pg_attribute a\n"
     "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid\n"
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
@@ -282,6 +296,40 @@ static void read_tables(schema *s, PGresult *r, const introspect_options *opt, s
     }
 }
 
+/* An identity column's options: attidentity ('a' ALWAYS, 'd' BY DEFAULT)
+** and its sequence's row as JSON.  MINVALUE, MAXVALUE, CACHE and CYCLE are
+** not modeled: only those that are not what the sequence of an identity
+** of this type and direction gets by default are set. */
+static const identity_def *read_identity(arena *a, bool always, const char *seq_json) {
+    identity_def *g = arena_alloc(a, sizeof *g);
+    g->always = always;
+    g->increment = 1;
+    g->start = 1;
+    g->cycle = -1;
+    json_t *j = seq_json ? json_loads(seq_json, 0, NULL) : NULL;
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return g;
+    }
+    g->start = json_integer_value(json_object_get(j, "start"));
+    g->increment = json_integer_value(json_object_get(j, "increment"));
+    long long min = json_integer_value(json_object_get(j, "min"));
+    long long max = json_integer_value(json_object_get(j, "max"));
+    long long cache = json_integer_value(json_object_get(j, "cache"));
+    const char *type = json_string_value(json_object_get(j, "type"));
+    long long type_max = type && !strcmp(type, "smallint")  ? 32767
+                         : type && !strcmp(type, "integer") ? 2147483647
+                                                            : 9223372036854775807LL;
+    g->has_minvalue = min != (g->increment > 0 ? 1 : -type_max - 1);
+    g->minvalue = min;
+    g->has_maxvalue = max != (g->increment > 0 ? type_max : -1);
+    g->maxvalue = max;
+    if (cache != 1) g->cache = cache;
+    if (json_is_true(json_object_get(j, "cycle"))) g->cycle = 1;
+    json_decref(j);
+    return g;
+}
+
 static void read_columns(schema *s, PGresult *r, strmap *by_oid) {
     const dialect *d = dialect_postgresql();
     for (int i = 0; i < PQntuples(r); i++) {
@@ -309,6 +357,9 @@ static void read_columns(schema *s, PGresult *r, strmap *by_oid) {
         col->identity = identity;
         col->autoincrement = identity ? AUTOINC_TRUE : AUTOINC_AUTO;
         col->comment = field(s->arena, r, i, 7);
+        if (!PQgetisnull(r, i, 5) && PQgetvalue(r, i, 5)[0] != '\0')
+            col->generated_identity = read_identity(s->arena, PQgetvalue(r, i, 5)[0] == 'a',
+                                                    PQgetisnull(r, i, 8) ? NULL : PQgetvalue(r, i, 8));
     }
 }
 

@@ -21,7 +21,9 @@
 **      swallowed whole — with its indented block and its elif / else /
 **      except / finally clauses — and the parser gets one UNSUPPORTED token
 **      that names it and where it starts.  What is inside is never parsed:
-**      it may be any Python.
+**      it may be any Python.  One form of `try` is read instead: the
+**      fallback of a type older SQLAlchemy versions lack (import_fallback),
+**      whose imports are read and whose except block is not.
 **
 ** The walk then reads the header assignments (revision, down_revision,
 ** branch_labels, depends_on, annotated or not), the module docstring, the
@@ -240,12 +242,82 @@ static bool is_clause_continuation(const mig_tok *t) {
     return !strcmp(t->val.str, "elif") || !strcmp(t->val.str, "except") || !strcmp(t->val.str, "finally");
 }
 
+/* The idiom of a type that only newer SQLAlchemy versions have (the
+** generated files' CITEXT), at the top level:
+**     try:
+**         from sqlalchemy.dialects.postgresql import CITEXT
+**     except ImportError:
+**         ...what an older SQLAlchemy uses instead: any Python...
+** The try block's imports are read as if they stood alone, and the except
+** block is not read at all: retort knows what the imported name is, and
+** under the SQLAlchemy that has it, Python does not run the except block
+** either.  Only this shape is the idiom: a try block of import lines only,
+** one except clause naming ImportError, ModuleNotFoundError or
+** AttributeError (alone or in parentheses), with a block, and no else or
+** finally.  The `try` token was taken; on a match the import lines' tokens
+** are pushed back and true is returned, else every token taken is pushed
+** back and false is returned. */
+typedef VEC(mig_tok) tok_vec;
+
+/* The next token, kept in *seen; its kind. */
+static int take_tok(mig_parse_ctx *ctx, mig_filter *f, yyscan_t scanner, tok_vec *seen, mig_tok *u) {
+    *u = layer2_get(ctx, f, scanner);
+    vec_push(ctx->arena, seen, *u);
+    return u->kind;
+}
+
+static bool import_fallback(mig_parse_ctx *ctx, mig_filter *f, yyscan_t scanner) {
+    tok_vec seen = {0}, body = {0};
+    mig_tok u = {0};
+    bool ok = false, line_start = true;
+#define TAKE() take_tok(ctx, f, scanner, &seen, &u)
+    if (TAKE() != ':' || TAKE() != NEWLINE || TAKE() != INDENT) goto out;
+    for (;;) {
+        TAKE();
+        if (u.kind == 0 || u.kind == INDENT) goto out;
+        if (u.kind == DEDENT) break;
+        if (line_start && u.kind != KW_FROM && u.kind != KW_IMPORT) goto out;
+        line_start = u.kind == NEWLINE;
+        vec_push(ctx->arena, &body, u);
+    }
+    if (!body.len || TAKE() != KW_OTHER || strcmp(u.val.str, "except") != 0) goto out;
+    bool paren = TAKE() == '(';
+    if (paren) TAKE();
+    for (;;) {
+        if (u.kind != NAME || (strcmp(u.val.str, "ImportError") && strcmp(u.val.str, "ModuleNotFoundError") &&
+                               strcmp(u.val.str, "AttributeError")))
+            goto out;
+        if (TAKE() != ',' || !paren) break;
+        if (TAKE() == ')') break;
+    }
+    if (paren && (u.kind != ')' || !TAKE())) goto out;
+    if (u.kind != ':' || TAKE() != NEWLINE || TAKE() != INDENT) goto out;
+    for (int depth = 1; depth > 0;) {
+        if (!TAKE()) goto out;
+        if (u.kind == INDENT) depth++;
+        else if (u.kind == DEDENT) depth--;
+    }
+    TAKE();
+    if (is_clause_continuation(&u)) goto out;
+    layer2_unget(ctx, f, u);
+    for (size_t i = body.len; i-- > 0;) layer2_unget(ctx, f, body.items[i]);
+    ok = true;
+out:
+    if (!ok)
+        for (size_t i = seen.len; i-- > 0;) layer2_unget(ctx, f, seen.items[i]);
+    return ok;
+#undef TAKE
+}
+
 /* Layer 2 and the parser's yylex. */
 int mig_filtered_lex(MIG_STYPE *lval, MIG_LTYPE *lloc, yyscan_t scanner) {
     mig_parse_ctx *ctx = mig_get_extra(scanner);
     mig_filter *f = ctx->filter;
     mig_tok t = layer2_get(ctx, f, scanner);
     const char *what = NULL;
+    if (f->at_line_start && t.kind == KW_OTHER && !strcmp(t.val.str, "try") && f->widths.len == 1 &&
+        import_fallback(ctx, f, scanner))
+        t = layer2_get(ctx, f, scanner);
     if (f->at_line_start) {
         what = unsupported_statement(ctx, &t);
         if (t.kind == KW_DEF) {

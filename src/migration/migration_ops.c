@@ -30,6 +30,7 @@
 #include "migration/migration.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -678,6 +679,10 @@ static int convert_type(conv *c, const py_value *v, col_type *out) {
         }
     if (!strcmp(name, "postgresql.ARRAY") || !strcmp(name, "sa.ARRAY")) return convert_array_type(c, call, out);
     if (!strcmp(name, "sa.Enum") || !strcmp(name, "postgresql.ENUM")) return convert_enum_type(c, call, name, out);
+    if (!strcmp(name, "postgresql.CITEXT")) {      /* the import of the generated files' fallback too */
+        out->kind = TYPE_CITEXT;
+        found = true;
+    }
     bool jsonb = !strcmp(name, "postgresql.JSONB");
     if (jsonb) {
         out->kind = TYPE_JSON;
@@ -819,6 +824,64 @@ static int refuse_options(conv *c, const bound *b, size_t from, size_t to, const
     return 0;
 }
 
+/* A whole number of sa.Identity (64 bits, negative or not). */
+static int want_int64(conv *c, const py_value *v, const char *what, long long *out, bool *given) {
+    *given = false;
+    if (!v || v->kind == PY_NONE) return 0;
+    if (v->kind == PY_NUMBER) {
+        char *end = NULL;
+        errno = 0;
+        long long n = strtoll(v->text, &end, 10);
+        if (*end == '\0' && errno == 0) {
+            *out = n;
+            *given = true;
+            return 0;
+        }
+    }
+    fail_value(c, v, "%s must be a whole number", what);
+    return -1;
+}
+
+/* sa.Identity(always=, on_null=, start=, increment=, minvalue=, maxvalue=,
+** nominvalue=, nomaxvalue=, cycle=, cache=, order=): GENERATED { ALWAYS |
+** BY DEFAULT } AS IDENTITY.  on_null and order are Oracle's: refused. */
+static const identity_def *convert_identity(conv *c, const py_value *call) {
+    static const char *const P[] = {"always", "on_null", "start", "increment", "minvalue", "maxvalue",
+                                    "nominvalue", "nomaxvalue", "cycle", "cache", "order"};
+    bound b;
+    if (bind(c, call, "sa.Identity", P, sizeof P / sizeof P[0], &b) || refuse_options(c, &b, 1, 2, P) ||
+        refuse_options(c, &b, 10, 11, P))
+        return NULL;
+    identity_def *g = arena_alloc(c->a, sizeof *g);
+    bool given, flag = false;
+    g->increment = 1;
+    g->cycle = -1;
+    if (want_bool(c, b.v[0], "always", &g->always, NULL) ||
+        want_int64(c, b.v[3], "increment", &g->increment, &given))
+        return NULL;
+    g->increment_omitted = !given;
+    if (g->increment == 0) {
+        fail(c, at_of(c, &b, 3, call), "increment must not be 0");
+        return NULL;
+    }
+    g->start = identity_default_start(g->increment);
+    bool start_given;
+    if (want_int64(c, b.v[2], "start", &g->start, &start_given) ||
+        want_int64(c, b.v[4], "minvalue", &g->minvalue, &g->has_minvalue) ||
+        want_int64(c, b.v[5], "maxvalue", &g->maxvalue, &g->has_maxvalue) ||
+        want_bool(c, b.v[6], "nominvalue", &g->nominvalue, NULL) ||
+        want_bool(c, b.v[7], "nomaxvalue", &g->nomaxvalue, NULL) || want_bool(c, b.v[8], "cycle", &flag, &given) ||
+        want_int64(c, b.v[9], "cache", &g->cache, &(bool){0}))
+        return NULL;
+    if (given) g->cycle = flag;
+    g->start_omitted = !start_given;
+    /* a start below MINVALUE (or above MAXVALUE) is the server's to refuse */
+    if (g->has_minvalue && !b.v[2] && g->increment > 0) g->start = g->minvalue;
+    if (g->has_maxvalue && !b.v[2] && g->increment < 0) g->start = g->maxvalue;
+    g->loc = L(c, call->loc);
+    return g;
+}
+
 /* sa.Column(...).  In create_table (t != NULL) column-level keys and
 ** flags go into t; extra_indexes gets index=True. */
 static column *convert_column(conv *c, const py_value *v, table *t, index_list *extra_indexes) {
@@ -886,6 +949,22 @@ static column *convert_column(conv *c, const py_value *v, table *t, index_list *
         col->generated_stored = !(c->d && c->d->kind == DIALECT_SQLITE);
         if (cb.v[1] && cb.v[1]->kind != PY_NONE && want_bool(c, cb.v[1], "persisted", &col->generated_stored, NULL))
             return NULL;
+        memmove(&rest.items[i], &rest.items[i + 1], (rest.len - i - 1) * sizeof *rest.items);
+        rest.len--;
+        i--;
+    }
+    /* sa.Identity(...): an identity column (NOT NULL, as SQLAlchemy makes
+    ** it unless nullable= says otherwise, and PostgreSQL whatever). */
+    for (size_t i = 0; i < rest.len; i++) {
+        const py_value *r = deref(c, rest.items[i]);
+        if (!is_call_to(c, r, "sa.Identity")) continue;
+        if (col->generated_identity) {
+            fail(c, L(c, r->loc), "sa.Column('%s', ...) has two sa.Identity()", name);
+            return NULL;
+        }
+        if (!(col->generated_identity = convert_identity(c, r))) return NULL;
+        col->identity = true;
+        if (!given) col->nullable = false;
         memmove(&rest.items[i], &rest.items[i + 1], (rest.len - i - 1) * sizeof *rest.items);
         rest.len--;
         i--;
@@ -1204,14 +1283,14 @@ static int op_alter_column(conv *c, const py_value *call, const char *what) {
     static const char *const P_PLAIN[] = {
         "table_name", "column_name", "nullable", "comment", "server_default", "new_column_name", "type_",
         "existing_type", "existing_server_default", "existing_nullable", "existing_comment", "schema",
-        "autoincrement", "existing_autoincrement"};
+        "autoincrement", "existing_autoincrement", "postgresql_using"};
     static const char *const P_BATCH[] = {
         "column_name", "nullable", "comment", "server_default", "new_column_name", "type_",
         "existing_type", "existing_server_default", "existing_nullable", "existing_comment", "schema",
-        "autoincrement", "existing_autoincrement", "insert_before", "insert_after"};
+        "autoincrement", "existing_autoincrement", "insert_before", "insert_after", "postgresql_using"};
     bound raw;
     bool batch = c->in_batch_call;
-    if (bind(c, call, what, batch ? P_BATCH : P_PLAIN, batch ? 15 : 14, &raw)) return -1;
+    if (bind(c, call, what, batch ? P_BATCH : P_PLAIN, batch ? 16 : 15, &raw)) return -1;
     /* Line the batch form up with the plain one: v[k] of P_PLAIN. */
     bound b = raw;
     if (batch) {
@@ -1220,8 +1299,20 @@ static int op_alter_column(conv *c, const py_value *call, const char *what) {
             b.v[k + 1] = raw.v[k];
             b.at[k + 1] = raw.at[k];
         }
+        b.v[14] = raw.v[15];
+        b.at[14] = raw.at[15];
         if (refuse_options(c, &raw, 13, 15, P_BATCH)) return -1;
     }
+    /* postgresql_using='expr': ALTER COLUMN ... TYPE ... USING expr on
+    ** PostgreSQL (Alembic wants type_ with it); SQLAlchemy ignores it on
+    ** SQLite, and so does retort. */
+    const char *using = NULL;
+    if (want_string_or_none(c, b.v[14], "postgresql_using", &using)) return -1;
+    if (using && !b.v[6]) {
+        fail(c, at_of(c, &b, 14, call), "postgresql_using= needs type_=: it says how the values become the new type");
+        return -1;
+    }
+    if (c->d && c->d->kind == DIALECT_SQLITE) using = NULL;
     if (want_none(c, b.v[11], "schema")) return -1;
     const char *table = op_table(c, &b, 0), *name, *new_name = NULL;
     if (!table || want_string(c, b.v[1], "a column name", &name) ||
@@ -1230,7 +1321,12 @@ static int op_alter_column(conv *c, const py_value *call, const char *what) {
     column *old = new_column(c, name);
     if (b.v[7] && convert_type(c, b.v[7], &old->type)) return -1;
     if (want_bool(c, b.v[9], "existing_nullable", &old->nullable, NULL)) return -1;
-    if (convert_default(c, b.v[8], &old->server_default)) return -1;
+    if (is_call_to(c, b.v[8], "sa.Identity")) {
+        if (!(old->generated_identity = convert_identity(c, b.v[8]))) return -1;
+        old->identity = true;
+    } else if (convert_default(c, b.v[8], &old->server_default)) {
+        return -1;
+    }
     if (want_string_or_none(c, b.v[10], "existing_comment", &old->comment)) return -1;
     if (b.v[13] && want_bool(c, b.v[13], "existing_autoincrement", &(bool){0}, NULL)) return -1;
 
@@ -1249,7 +1345,18 @@ static int op_alter_column(conv *c, const py_value *call, const char *what) {
         if (want_string_or_none(c, b.v[3], "comment", &col->comment)) return -1;
         alter |= ALTER_COMMENT;
     }
-    if (b.v[4] && b.v[4]->kind != PY_FALSE) {
+    /* server_default=sa.Identity(...) adds an identity, or with
+    ** existing_server_default=sa.Identity(...) changes it; None with an
+    ** existing identity drops it (Alembic's IdentityColumnDefault). */
+    if (is_call_to(c, b.v[4], "sa.Identity")) {
+        if (!(col->generated_identity = convert_identity(c, b.v[4]))) return -1;
+        col->identity = true;
+        alter |= ALTER_IDENTITY;
+    } else if (b.v[4] && b.v[4]->kind == PY_NONE && old->generated_identity) {
+        col->generated_identity = NULL;
+        col->identity = false;
+        alter |= ALTER_IDENTITY;
+    } else if (b.v[4] && b.v[4]->kind != PY_FALSE) {
         if (convert_default(c, b.v[4], &col->server_default)) return -1;
         alter |= ALTER_DEFAULT;
     }
@@ -1279,6 +1386,7 @@ static int op_alter_column(conv *c, const py_value *call, const char *what) {
     o->column = col;
     o->old_column = old;
     o->alter = alter;
+    o->postgresql_using = using;
     return 0;
 }
 

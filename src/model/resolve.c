@@ -151,6 +151,8 @@ typedef struct field_spec {
     const char *comment, *map, *renamed_from;
     const char *computed;       /* @computed("expr"): the expression, or NULL */
     bool computed_stored;
+    ast_attr *identity_attr;    /* @identity(...), or NULL */
+    identity_def identity;      /* its values, the defaults applied */
     ast_attr *map_attr;
     ast_attr *fk;               /* the @foreign_key attribute, or NULL */
     const char *fk_table, *fk_column, *fk_name, *fk_ondelete, *fk_onupdate;
@@ -594,6 +596,120 @@ static bool attr_computed(resolver *r, ast_attr *at, const char *what, field_spe
     return ok;
 }
 
+/* A whole number, negative or not, that fits in 64 bits. */
+static bool int64_value(const ast_value *v, long long *out) {
+    if (v->kind != AST_NUMBER) return false;
+    const char *p = v->text;
+    bool neg = *p == '-';
+    if (neg) p++;
+    if (!*p) return false;
+    unsigned long long n = 0;
+    for (; *p; p++) {
+        if (!isdigit((unsigned char)*p)) return false;
+        if (n > (9223372036854775807ULL - (unsigned long long)(*p - '0')) / 10) return false;
+        n = n * 10 + (unsigned long long)(*p - '0');
+    }
+    *out = neg ? -(long long)n : (long long)n;
+    return true;
+}
+
+/* @identity / @identity(always=true, start=100, increment=10): GENERATED
+** { ALWAYS | BY DEFAULT } AS IDENTITY (SQLAlchemy's sa.Identity).  The
+** type checks (an integer type, start within the sequence's range) are
+** field_spec_of's, once the type is known. */
+static bool attr_identity(resolver *r, ast_attr *at, const char *what, field_spec *fs) {
+    static const char *const kw[] = {"always", "start", "increment"};
+    const char *example = "@identity(always=true, start=100, increment=10)";
+    fs->identity_attr = at;
+    fs->identity.increment = 1;
+    fs->identity.cycle = -1;            /* not given: the model language has no CYCLE */
+    bool ok = check_keywords(r, what, &at->args, kw, 3);
+    if (positional_count(&at->args)) {
+        ast_value *x = positional(&at->args, 0);
+        diag *d = rerr(r, x->loc, x->span, "@identity takes keyword arguments only");
+        HINT(r, d, "write @identity, or %s", example);
+        return false;
+    }
+    ast_value *v;
+    if ((v = keyword(&at->args, "always"))) {
+        if (v->kind != AST_BOOL) {
+            diag *d = rerr(r, v->loc, v->span, "always must be true or false");
+            HINT(r, d, "always=true is GENERATED ALWAYS (the database refuses explicit values), always=false "
+                       "(the default) BY DEFAULT");
+            ok = false;
+        } else {
+            fs->identity.always = v->boolean;
+        }
+    }
+    if ((v = keyword(&at->args, "increment"))) {
+        if (!int64_value(v, &fs->identity.increment) || fs->identity.increment == 0) {
+            diag *d = rerr(r, v->loc, v->span, "increment must be a whole number other than 0");
+            HINT(r, d, "write %s", example);
+            ok = false;
+            fs->identity.increment = 1;
+        }
+    }
+    fs->identity.start = identity_default_start(fs->identity.increment);
+    if ((v = keyword(&at->args, "start")) && !int64_value(v, &fs->identity.start)) {
+        diag *d = rerr(r, v->loc, v->span, "start must be a whole number");
+        HINT(r, d, "write %s", example);
+        ok = false;
+    }
+    return ok;
+}
+
+/* The checks of @identity that need the column's type and other
+** attributes. */
+static bool check_identity(resolver *r, ast_field *f, field_spec *fs) {
+    ast_attr *at = fs->identity_attr;
+    long long max;
+    switch (fs->type.kind) {
+    case TYPE_SMALLINT: max = 32767; break;
+    case TYPE_INTEGER: max = 2147483647; break;
+    case TYPE_BIGINT: max = 9223372036854775807LL; break;
+    default: {
+        diag *d = rerr(r, f->type.loc, f->type.span, "identity column '%s' must be Integer, BigInteger or "
+                                                        "SmallInteger, not %s", f->name, f->type.name);
+        HINT(r, d, "PostgreSQL makes identity columns of integer types only");
+        return false;
+    }
+    }
+    bool ok = true;
+    const char *other = fs->def.kind != DEFAULT_NONE ? "a @default"
+                        : fs->computed                ? "@computed"
+                        : fs->autoincrement != AUTOINC_AUTO ? "@autoincrement" : NULL;
+    if (other) {
+        diag *d = rerr(r, at->loc, at->span, "identity column '%s' cannot have %s", f->name, other);
+        HINT(r, d, "its values come from its sequence; remove %s", other);
+        ok = false;
+    }
+    if (fs->nullable) {
+        diag *d = rerr(r, f->type.loc, f->type.span, "identity column '%s' cannot be nullable", f->name);
+        HINT(r, d, "remove the '?' after the type: PostgreSQL makes an identity column NOT NULL");
+        ok = false;
+    }
+    long long inc = fs->identity.increment, start = fs->identity.start;
+    ast_value *sv = keyword(&at->args, "start"), *iv = keyword(&at->args, "increment");
+    if (inc > max || inc < -max) {
+        diag *d = rerr(r, iv ? iv->loc : at->loc, iv ? iv->span : at->span, "increment=%lld does not fit in %s",
+                       inc, f->type.name);
+        HINT(r, d, "the type holds values up to %lld", max);
+        ok = false;
+    } else if (inc > 0 && (start < 1 || start > max)) {
+        diag *d = rerr(r, sv ? sv->loc : at->loc, sv ? sv->span : at->span,
+                       "start=%lld is outside the sequence's range 1..%lld", start, max);
+        HINT(r, d, "an ascending identity counts from 1 up to what %s holds (MINVALUE and MAXVALUE are not "
+                   "modeled)", f->type.name);
+        ok = false;
+    } else if (inc < 0 && (start > -1 || start < -max - 1)) {
+        diag *d = rerr(r, sv ? sv->loc : at->loc, sv ? sv->span : at->span,
+                       "start=%lld is outside the sequence's range %lld..-1", start, -max - 1);
+        HINT(r, d, "a descending identity counts from -1 down (MINVALUE and MAXVALUE are not modeled)");
+        ok = false;
+    }
+    return ok;
+}
+
 static bool attr_foreign_key(resolver *r, ast_attr *at, const char *what, field_spec *fs) {
     (void)what;
     fs->fk = at;
@@ -609,7 +725,7 @@ static const struct attr_def {
     {"primary_key", attr_primary_key}, {"autoincrement", attr_autoincrement}, {"unique", attr_unique},
     {"index", attr_index},             {"default", attr_default},             {"comment", attr_comment},
     {"map", attr_map},                 {"foreign_key", attr_foreign_key},     {"renamed_from", attr_renamed_from},
-    {"override", attr_override},       {"computed", attr_computed},
+    {"override", attr_override},       {"computed", attr_computed},           {"identity", attr_identity},
 };
 #define N_ATTRS (sizeof ATTRS / sizeof ATTRS[0])
 
@@ -673,6 +789,7 @@ static field_spec *field_spec_of(resolver *r, ast_field *f) {
         HINT(r, d, "its value is the @computed expression; remove the %s", fs->primary_key ? "@primary_key" : "@default");
         fs->ok = false;
     }
+    if (fs->identity_attr && fs->ok && !check_identity(r, f, fs)) fs->ok = false;
     if (fs->primary_key && fs->nullable) {
         diag *d = rerr(r, f->type.loc, f->type.span, "primary key column '%s' cannot be nullable", f->name);
         HINT(r, d, "remove the '?' after the type");
@@ -1595,6 +1712,12 @@ static bool add_columns(resolver *r, model_info *mi, table *t) {
         c->renamed_from = sdup(r, fs->renamed_from);
         c->generated = sdup(r, fs->computed);
         c->generated_stored = fs->computed_stored;
+        if (fs->identity_attr) {
+            identity_def *g = arena_alloc(r->s->arena, sizeof *g);
+            *g = fs->identity;
+            g->loc = schema_loc(r, fs->identity_attr->loc);
+            c->generated_identity = g;
+        }
         c->loc = schema_loc(r, f->loc);
         strmap_put(mi->column_by_field, f->name, c);
     }

@@ -17,7 +17,7 @@
 const char *const TYPE_NAMES[] = {
     "Integer", "BigInteger", "SmallInteger", "String", "Text", "Boolean", "Float",
     "Numeric", "DateTime", "Date", "Time", "Interval", "JSON", "LargeBinary", "Uuid",
-    "UUID", "INET", "CIDR", "MACADDR", "TSVECTOR", "ARRAY",
+    "UUID", "INET", "CIDR", "MACADDR", "TSVECTOR", "CITEXT", "ARRAY",
 };
 const size_t TYPE_NAMES_COUNT = sizeof TYPE_NAMES / sizeof TYPE_NAMES[0];
 
@@ -38,7 +38,7 @@ bool type_kind_from_name(const char *name, type_kind *out) {
 bool col_type_postgresql_only(const col_type *t) {
     switch (t->kind) {
     case TYPE_UUID_NATIVE: case TYPE_INET: case TYPE_CIDR: case TYPE_MACADDR: case TYPE_TSVECTOR:
-    case TYPE_ARRAY:
+    case TYPE_CITEXT: case TYPE_ARRAY:
         return true;
     case TYPE_JSON:
         return t->jsonb;
@@ -105,6 +105,22 @@ enum_type *enum_type_copy(arena *a, const enum_type *e) {
         vec_push(a, &c->labels, l);
     }
     return c;
+}
+
+long long identity_default_start(long long increment) { return increment < 0 ? -1 : 1; }
+
+const char *identity_options_sql(arena *a, const identity_def *g, bool only_unmodeled) {
+    strbuf sb = STRBUF_INIT;
+    if (!only_unmodeled) sb_printf(&sb, "INCREMENT BY %lld START WITH %lld", g->increment, g->start);
+    if (g->has_minvalue) sb_printf(&sb, "%sMINVALUE %lld", sb.len ? " " : "", g->minvalue);
+    if (g->has_maxvalue) sb_printf(&sb, "%sMAXVALUE %lld", sb.len ? " " : "", g->maxvalue);
+    if (g->nominvalue) sb_printf(&sb, "%sNO MINVALUE", sb.len ? " " : "");
+    if (g->nomaxvalue) sb_printf(&sb, "%sNO MAXVALUE", sb.len ? " " : "");
+    if (g->cache) sb_printf(&sb, "%sCACHE %lld", sb.len ? " " : "", g->cache);
+    if (g->cycle >= 0) sb_printf(&sb, "%s%s", sb.len ? " " : "", g->cycle ? "CYCLE" : "NO CYCLE");
+    const char *r = sb.len ? arena_strdup(a, sb_str(&sb)) : NULL;
+    sb_free(&sb);
+    return r;
 }
 
 const char *model_table_name(arena *a, const char *name) {
@@ -349,6 +365,13 @@ static json_t *column_to_json(arena *a, const column *c) {
     json_object_set_new(o, "primary_key", json_boolean(c->primary_key));
     json_object_set_new(o, "autoincrement", json_string(autoincrement_name(c->autoincrement)));
     if (c->identity) json_object_set_new(o, "identity", json_true());
+    if (c->generated_identity) {
+        json_t *g = json_object();
+        json_object_set_new(g, "always", json_boolean(c->generated_identity->always));
+        json_object_set_new(g, "start", json_integer(c->generated_identity->start));
+        json_object_set_new(g, "increment", json_integer(c->generated_identity->increment));
+        json_object_set_new(o, "generated_identity", g);
+    }
     if (c->renamed_from) json_object_set_new(o, "renamed_from", json_string(c->renamed_from));
     return o;
 }
@@ -553,6 +576,10 @@ void schema_print_text(const schema *s, FILE *out) {
             if (c->autoincrement != AUTOINC_AUTO)
                 fprintf(out, " autoincrement=%s", autoincrement_name(c->autoincrement));
             print_default(out, &c->server_default);
+            if (c->generated_identity)
+                fprintf(out, " generated %s as identity (start %lld, increment %lld)",
+                        c->generated_identity->always ? "always" : "by default", c->generated_identity->start,
+                        c->generated_identity->increment);
             if (strcmp(c->field_name, c->name)) fprintf(out, " (field %s)", c->field_name);
             if (c->renamed_from) fprintf(out, " renamed from %s", c->renamed_from);
             if (c->comment) { fputs(" comment ", out); print_quoted(out, c->comment); }

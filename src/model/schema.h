@@ -40,6 +40,7 @@ typedef enum type_kind {
     TYPE_CIDR,
     TYPE_MACADDR,
     TYPE_TSVECTOR,
+    TYPE_CITEXT,        /* CITEXT: the citext extension's case-insensitive text */
     TYPE_ARRAY,         /* ARRAY(T, dimensions=n): element holds T */
     TYPE_ENUM,          /* a declared enum type: enumeration holds it (no entry in TYPE_NAMES:
                            its model spelling is the enum's own name) */
@@ -134,6 +135,39 @@ typedef enum autoincrement_mode {
     AUTOINC_FALSE
 } autoincrement_mode;
 
+/* GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (PostgreSQL): the model's
+** @identity, what a migration's sa.Identity(...) says, or what attidentity
+** and the column's pg_sequence say.  start and increment are the values
+** the sequence has (the model's defaults applied: increment 1, start 1
+** when ascending and -1 when descending).  The other sequence options are
+** not in the model language: introspection sets those that are not the
+** defaults of an identity of the column's type, a migration those it
+** gives; the differ never compares them. */
+typedef struct identity_def {
+    bool always;                /* ALWAYS; else BY DEFAULT */
+    long long start;
+    long long increment;
+    bool has_minvalue, has_maxvalue;
+    long long minvalue, maxvalue;
+    bool nominvalue, nomaxvalue;
+    long long cache;            /* 0: not given */
+    int cycle;                  /* -1: not given; 0: NO CYCLE; 1: CYCLE */
+    /* A migration's sa.Identity() without start= / increment=: its value
+    ** here is the default, and an alter_column that changes an existing
+    ** identity leaves the old one (as Alembic's SET does). */
+    bool start_omitted, increment_omitted;
+    src_loc loc;                /* the model's @identity */
+} identity_def;
+
+/* The model's default start for an identity of this increment: 1
+** ascending, -1 descending (PostgreSQL's MINVALUE / MAXVALUE). */
+long long identity_default_start(long long increment);
+/* The options of an identity as SQLAlchemy writes them in DDL, in its
+** order: "INCREMENT BY 10 START WITH 100 CACHE 20"; with only_unmodeled,
+** just the options the model language cannot say ("CACHE 20"), or NULL
+** when there are none. */
+const char *identity_options_sql(arena *a, const identity_def *g, bool only_unmodeled);
+
 typedef struct column {
     const char *name;           /* database name */
     const char *field_name;     /* model field name (== name unless @map) */
@@ -144,6 +178,7 @@ typedef struct column {
     const char *comment;        /* NULL when none */
     autoincrement_mode autoincrement;
     bool identity;              /* introspected: serial / identity / AUTOINCREMENT */
+    const identity_def *generated_identity; /* an identity column, or NULL */
     /* A generated column (introspected): its expression as the database
     ** keeps it, and whether its values are stored (STORED; else VIRTUAL,
     ** SQLite only).  NULL for an ordinary column.  A move-and-copy

@@ -36,7 +36,8 @@
 ** schema (the model language keeps them in one namespace; a constraint is
 ** written unnamed then).  Where the file says a little less than the
 ** database (a primary key column SQLite lets hold
-** NULL, SQLite's AUTOINCREMENT, a serial column outside the key) the line
+** NULL, SQLite's AUTOINCREMENT, a serial column outside the key, an
+** identity's sequence options other than start and increment) the line
 ** is written with a note.
 */
 #include "render/render.h"
@@ -772,6 +773,17 @@ static const char *autoincrement_attr(puller *p, const pull_table *pt, const pul
     return NULL;
 }
 
+/* @identity, with what is not the default: always=true, start=, increment=. */
+static const char *identity_attr(arena *a, const identity_def *g) {
+    strbuf sb = STRBUF_INIT;
+    if (g->always) sb_append(&sb, ", always=true");
+    if (g->start != identity_default_start(g->increment)) sb_printf(&sb, ", start=%lld", g->start);
+    if (g->increment != 1) sb_printf(&sb, ", increment=%lld", g->increment);
+    const char *r = sb.len ? arena_printf(a, "@identity(%s)", sb_str(&sb) + 2) : "@identity";
+    sb_free(&sb);
+    return r;
+}
+
 static void pad_to(strbuf *sb, size_t from, size_t width) {
     for (size_t k = sb->len - from; k < width; k++) sb_appendc(sb, ' ');
 }
@@ -812,11 +824,11 @@ static void write_columns(puller *p, pull_table *pt) {
         col_type mt;
         model_type_of(p, c, &mt);
         const char *def = default_attr(p, c, &mt);
-        const char *attrs[10];
+        const char *attrs[12];
         size_t na = 0;
         if (strcmp(pc->field, c->name)) attrs[na++] = arena_printf(a, "@map(%s)", mstr(a, c->name));
         if (pc->pk_attr) attrs[na++] = "@primary_key";
-        const char *ai = autoincrement_attr(p, pt, pc, *def != '\0');
+        const char *ai = c->generated_identity ? NULL : autoincrement_attr(p, pt, pc, *def != '\0');
         if (ai) attrs[na++] = ai;
         if (pc->unique_attr) attrs[na++] = "@unique";
         if (pc->index_attr) attrs[na++] = "@index";
@@ -831,6 +843,7 @@ static void write_columns(puller *p, pull_table *pt) {
                                        mstr(a, arena_printf(a, "%s.%s", fk->ref_table, fk->ref_columns.items[0])),
                                        fk_actions(p, fk), name ? ", name=" : "", name ? mstr(a, name) : "");
         }
+        if (c->generated_identity) attrs[na++] = identity_attr(a, c->generated_identity);
         if (c->comment) attrs[na++] = arena_printf(a, "@comment(%s)", mstr(a, c->comment));
         for (size_t k = 0; k < na; k++) sb_printf(&sb, "  %s", attrs[k]);
         /* no trailing blanks */
@@ -846,7 +859,13 @@ static void write_columns(puller *p, pull_table *pt) {
             note = arena_printf(a, "%s.%s: the database lets this primary key column hold NULL (SQLite does, for a "
                                    "key column not declared NOT NULL); a model's key columns are NOT NULL",
                                 comment_text(a, t->name), comment_text(a, c->name));
-        } else if (c->identity && !c->primary_key && p->d->kind == DIALECT_POSTGRESQL) {
+        } else if (c->generated_identity && identity_options_sql(a, c->generated_identity, true)) {
+            sb_printf(&sb, "  # %s in the database", identity_options_sql(a, c->generated_identity, true));
+            note = arena_printf(a, "%s.%s: the identity's sequence options %s have no model spelling; written "
+                                   "without them (autogenerate leaves them as they are)",
+                                comment_text(a, t->name), comment_text(a, c->name),
+                                identity_options_sql(a, c->generated_identity, true));
+        } else if (c->identity && !c->generated_identity && !c->primary_key && p->d->kind == DIALECT_POSTGRESQL) {
             sb_append(&sb, "  # serial or identity in the database");
             note = arena_printf(a, "%s.%s: an autoincrementing column outside the primary key has no model "
                                    "spelling; written as a plain column",

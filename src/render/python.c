@@ -51,6 +51,7 @@ typedef struct renderer {
     const char *batch_table;    /* table of the open batch block, or NULL */
     bool uses_postgresql;       /* a postgresql.* type was rendered */
     bool postgresql;            /* the database is PostgreSQL (render_options.dialect) */
+    bool uses_citext;           /* CITEXT() was rendered (the module defines it) */
     strbuf notes;               /* "# ..." lines to print before the next op */
 } renderer;
 
@@ -300,6 +301,9 @@ static const char *render_type(renderer *r, const col_type *t, const char *table
     case TYPE_CIDR: r->uses_postgresql = true; return "postgresql.CIDR()";
     case TYPE_MACADDR: r->uses_postgresql = true; return "postgresql.MACADDR()";
     case TYPE_TSVECTOR: r->uses_postgresql = true; return "postgresql.TSVECTOR()";
+    /* SQLAlchemy 1.4 has no postgresql.CITEXT: the module imports it or
+    ** defines it (CITEXT_FALLBACK). */
+    case TYPE_CITEXT: r->uses_citext = true; return "CITEXT()";
     case TYPE_ARRAY: {
         r->uses_postgresql = true;
         const char *e = t->element && t->element->kind != TYPE_ARRAY ? render_type(r, t->element, table, column)
@@ -341,13 +345,33 @@ static const char *render_default(renderer *r, const server_default *d) {
     return NULL;
 }
 
+/* sa.Identity(always=False, start=1, increment=1), every modeled option
+** written (so that Alembic's alter_column finds each that changes), then
+** the others the identity has, in Alembic's order. */
+static const char *render_identity(renderer *r, const identity_def *g) {
+    strbuf sb = STRBUF_INIT;
+    sb_printf(&sb, "sa.Identity(always=%s, start=%lld, increment=%lld", g->always ? "True" : "False", g->start,
+              g->increment);
+    if (g->has_minvalue) sb_printf(&sb, ", minvalue=%lld", g->minvalue);
+    if (g->has_maxvalue) sb_printf(&sb, ", maxvalue=%lld", g->maxvalue);
+    if (g->nominvalue) sb_append(&sb, ", nominvalue=True");
+    if (g->nomaxvalue) sb_append(&sb, ", nomaxvalue=True");
+    if (g->cycle >= 0) sb_printf(&sb, ", cycle=%s", g->cycle ? "True" : "False");
+    if (g->cache) sb_printf(&sb, ", cache=%lld", g->cache);
+    sb_appendc(&sb, ')');
+    const char *s = arena_strdup(r->a, sb_str(&sb));
+    sb_free(&sb);
+    return s;
+}
+
 /* sa.Column('name', type, server_default=..., autoincrement=..., nullable=..., comment=...) */
 static const char *render_column(renderer *r, const char *table, const column *c) {
     strbuf sb = STRBUF_INIT;
     sb_printf(&sb, "sa.Column(%s, %s", py_str(r, c->name), render_type(r, &c->type, table, c->name));
     if (c->generated)
         sb_printf(&sb, ", sa.Computed(%s, persisted=%s)", py_str(r, c->generated), c->generated_stored ? "True" : "False");
-    const char *def = c->generated ? NULL : render_default(r, &c->server_default);
+    if (c->generated_identity) sb_printf(&sb, ", %s", render_identity(r, c->generated_identity));
+    const char *def = c->generated || c->generated_identity ? NULL : render_default(r, &c->server_default);
     if (def) sb_printf(&sb, ", server_default=%s", def);
     if (c->autoincrement == AUTOINC_TRUE) sb_append(&sb, ", autoincrement=True");
     if (c->autoincrement == AUTOINC_FALSE) sb_append(&sb, ", autoincrement=False");
@@ -518,6 +542,14 @@ static const char *render_alter_column(renderer *r, const op *o, bool in_batch, 
         const char *d = render_default(r, &n->server_default);
         sb_printf(&sb, ",\n" ALTER_INDENT "server_default=%s", d ? d : "None");
     }
+    /* Alembic's identity forms: server_default=sa.Identity(...) with
+    ** existing_server_default=None adds one (ADD GENERATED), with
+    ** existing_server_default=sa.Identity(...) changes what differs (SET
+    ** ...); server_default=None with an existing identity drops it (DROP
+    ** IDENTITY). */
+    if (o->alter & ALTER_IDENTITY)
+        sb_printf(&sb, ",\n" ALTER_INDENT "server_default=%s",
+                  n->generated_identity ? render_identity(r, n->generated_identity) : "None");
     if (o->alter & ALTER_TYPE)
         sb_printf(&sb, ",\n" ALTER_INDENT "type_=%s", render_type(r, &n->type, o->table_name, n->name));
     if (o->alter & ALTER_NULLABLE) sb_printf(&sb, ",\n" ALTER_INDENT "nullable=%s", n->nullable ? "True" : "False");
@@ -527,10 +559,19 @@ static const char *render_alter_column(renderer *r, const op *o, bool in_batch, 
         sb_printf(&sb, ",\n" ALTER_INDENT "existing_nullable=%s", p->nullable ? "True" : "False");
     if (n->autoincrement == AUTOINC_TRUE) sb_append(&sb, ",\n" ALTER_INDENT "autoincrement=True");
     if (n->autoincrement == AUTOINC_FALSE) sb_append(&sb, ",\n" ALTER_INDENT "autoincrement=False");
-    if (!(o->alter & ALTER_DEFAULT)) {
+    if (o->alter & ALTER_IDENTITY) {
+        /* None, not left out: Alembic's default (False) makes it a SET of
+        ** an existing identity, which the server refuses */
+        sb_printf(&sb, ",\n" ALTER_INDENT "existing_server_default=%s",
+                  p->generated_identity ? render_identity(r, p->generated_identity) : "None");
+    } else if (!(o->alter & ALTER_DEFAULT)) {
         const char *d = render_default(r, &p->server_default);
         if (d) sb_printf(&sb, ",\n" ALTER_INDENT "existing_server_default=%s", d);
     }
+    /* A change to or from an array: the USING PostgreSQL needs (ignored
+    ** on SQLite, which has no arrays anyway). */
+    const char *using = o->alter & ALTER_TYPE ? sql_type_change_using(r->a, p->name, &p->type, &n->type) : NULL;
+    if (using) sb_printf(&sb, ",\n" ALTER_INDENT "postgresql_using=%s", py_str(r, using));
     sb_appendc(&sb, ')');
     const char *s = arena_strdup(r->a, sb_str(&sb));
     sb_free(&sb);
@@ -755,6 +796,45 @@ static void render_one(renderer *r, const op *o) {
     emit_lines(r->out, indent, text);
 }
 
+/* The module's CITEXT, under SQLAlchemy 2.x its postgresql.CITEXT, under
+** 1.4 (which has none) a type of that name.  The migration reader reads
+** the import and not the fallback (migration.c). */
+static const char CITEXT_FALLBACK[] =
+    "try:\n"
+    "    from sqlalchemy.dialects.postgresql import CITEXT\n"
+    "except ImportError:  # SQLAlchemy 1.4 has no CITEXT (2.x has): the same type, by its name\n"
+    "    class CITEXT(sa.types.UserDefinedType):\n"
+    "        cache_ok = True\n"
+    "\n"
+    "        def get_col_spec(self, **kw):\n"
+    "            return 'CITEXT'\n";
+
+/* Before the first op of a body that makes a citext column: a clear stop
+** when the extension is not installed, rather than the server's
+** `type "citext" does not exist` at the CREATE TABLE. */
+static const char CITEXT_GUARD[] =
+    "# CITEXT is the type of the citext extension: stop here with what to do when the database lacks it\n"
+    "op.execute(\"DO $$ BEGIN IF to_regtype('citext') IS NULL THEN RAISE EXCEPTION 'type citext does not "
+    "exist, the citext extension is not installed in this database' USING HINT = 'run CREATE EXTENSION "
+    "citext (as a superuser, or as the database owner on PostgreSQL 13 and later), then run the migration "
+    "again'; END IF; END $$\")";
+
+static bool is_citext(const col_type *t) {
+    return t->kind == TYPE_CITEXT || (t->kind == TYPE_ARRAY && t->element && t->element->kind == TYPE_CITEXT);
+}
+
+static bool op_makes_citext(const op *o) {
+    switch (o->kind) {
+    case OP_CREATE_TABLE:
+        for (size_t i = 0; o->table && i < o->table->columns.len; i++)
+            if (is_citext(&o->table->columns.items[i]->type)) return true;
+        return false;
+    case OP_ADD_COLUMN: return o->column && is_citext(&o->column->type);
+    case OP_ALTER_COLUMN: return (o->alter & ALTER_TYPE) && o->column && is_citext(&o->column->type);
+    default: return false;
+    }
+}
+
 /* One function body (without the "def" line): ops[0..n) in order. */
 static void render_body(renderer *r, const op *ops, size_t n, bool autogenerate) {
     if (n == 0 && !autogenerate) {
@@ -763,7 +843,20 @@ static void render_body(renderer *r, const op *ops, size_t n, bool autogenerate)
     }
     sb_append(r->out, "    # ### commands auto generated by Alembic - please adjust! ###\n");
     if (n == 0) sb_append(r->out, "    pass\n");
-    for (size_t i = 0; i < n; i++) render_one(r, &ops[i]);
+    bool guarded = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!guarded && op_makes_citext(&ops[i])) {
+            close_batch(r);
+            const char *p = CITEXT_GUARD;
+            for (const char *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+                sb_append(r->out, "    ");
+                sb_appendn(r->out, p, (size_t)(nl - p) + 1);
+            }
+            emit_lines(r->out, 4, p);
+            guarded = true;
+        }
+        render_one(r, &ops[i]);
+    }
     close_batch(r);
     sb_append(r->out, "    # ### end Alembic commands ###\n");
 }
@@ -809,6 +902,7 @@ char *render_python(const migration_ops *ops, const render_options *opt) {
     sb_append(&sb, "from alembic import op\nimport sqlalchemy as sa\n");
     if (r.uses_postgresql) sb_append(&sb, "from sqlalchemy.dialects import postgresql\n");
     else sb_append(&sb, "\n");
+    if (r.uses_citext) sb_printf(&sb, "%s%s", r.uses_postgresql ? "\n" : "", CITEXT_FALLBACK);
     sb_append(&sb, "\n# revision identifiers, used by Alembic.\nrevision = ");
     sb_py_string(&sb, opt->revision ? opt->revision : "");
     sb_append(&sb, "\ndown_revision = ");

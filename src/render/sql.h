@@ -61,6 +61,18 @@ typedef VEC(version_change) version_changes;
 bool index_key_bare(const index_def *ix, size_t k);
 const char *index_key_text(arena *a, const index_def *ix, size_t k);
 
+/* The USING expression of a PostgreSQL type change to or from an array
+** (ALTER COLUMN c TYPE t USING ...), which the server cannot do by itself;
+** NULL when neither type is an array.  A scalar becomes a one-element array
+** (NULL stays NULL), an array its elements joined by ',', an array of
+** another element type the cast of it:
+**   text    -> varchar(50)[]  CASE WHEN c IS NULL THEN NULL ELSE ARRAY[CAST(c AS VARCHAR(50))] END
+**   text[]  -> text           CAST(array_to_string(c, ',') AS TEXT)
+**   int[]   -> bigint[]       CAST(c AS BIGINT[])
+** Both renderers write it for a change the differ found (postgresql_using=
+** in the Python file). */
+const char *sql_type_change_using(arena *a, const char *column, const col_type *from, const col_type *to);
+
 /* The version table: env.py's version_table (NULL: alembic_version) and
 ** version_table_schema (NULL: unqualified). */
 typedef struct version_table {

@@ -305,8 +305,15 @@ static int run_step(run *r, const prepared_step *ps, size_t steps_done) {
             const char *why = err.items.len ? err.items.items[0].message : "error";
             diag *d = diag_add(r->dl, DIAG_ERROR, sql.items[i].loc, "revision %s failed: %s",
                                s->node->header->revision, why);
-            diag_set_hint(r->dl, d, "the statement was: %s\nthe run was rolled back; the database is at the last "
-                                    "revision that committed%s", sql.items[i].text,
+            /* A missing citext extension, in the server's words (type
+            ** "citext" does not exist) or the generated files' guard's. */
+            const char *extension = strstr(why, "citext") && strstr(why, "does not exist")
+                                        ? "the citext extension is not installed in this database: run CREATE "
+                                          "EXTENSION citext (as a superuser, or as the database owner on "
+                                          "PostgreSQL 13 and later), then upgrade again\n"
+                                        : "";
+            diag_set_hint(r->dl, d, "%sthe statement was: %s\nthe run was rolled back; the database is at the last "
+                                    "revision that committed%s", extension, sql.items[i].text,
                           partly_committed || (autocommit && i > 0 && sql.items[i - 1].autocommit)
                               ? " (this revision's statements before it ran outside the transaction, or were "
                                 "committed before its autocommit_block, and stay)"

@@ -229,7 +229,7 @@ if [ "$BACKEND" = postgresql ]; then
   grep -q '^  @@comment("Orders; it'"'"'s \\"quoted\\"\\nand on two lines")$' "$h/orders.model" || fail "a table comment with quotes and a newline: $(grep @@comment "$h/orders.model")"
   grep -q '@comment("the code: \\"C-\\" then digits\\\\ (a backslash)")' "$h/orders.model" || fail "a comment with a backslash: $(grep '^  code' "$h/orders.model")"
   grep -q '@comment("price\\nper unit")' "$h/order_items.model" || fail "a column comment with a newline"
-  grep -Eq '^  b +Integer +@autoincrement$' "$h/counters.model" || fail "an identity column in a composite key: $(grep '^  b' "$h/counters.model")"
+  grep -Eq '^  b +Integer +@identity$' "$h/counters.model" || fail "an identity column in a composite key: $(grep '^  b' "$h/counters.model")"
   grep -Eq '^  id +Integer +@primary_key  @autoincrement\(false\)$' "$h/plain_ids.model" || fail "a plain integer key: $(grep '^  id' "$h/plain_ids.model")"
   grep -Eq '^  id +Integer +@primary_key$' "$h/orders.model" || fail "a serial key"
 fi

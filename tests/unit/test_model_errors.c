@@ -111,6 +111,33 @@ static const error_case ENUM_SYNTAX = {
     "enum Status { \"a\", \"b\" }\n",
     "syntax error: unexpected ',', expected name, string, table clause (@@name) or '}'", 1, 18, 1,
     "an enum lists its labels as strings: `enum Status { \"pending\" \"done\" }`"};
+static const error_case IDENTITY_TYPE = {
+    "model M {\n" PK "  n String @identity\n}\n",
+    "identity column 'n' must be Integer, BigInteger or SmallInteger, not String", 3, 5, 6,
+    "PostgreSQL makes identity columns of integer types only"};
+static const error_case IDENTITY_NULLABLE = {
+    "model M {\n" PK "  n Integer? @identity\n}\n",
+    "identity column 'n' cannot be nullable", 3, 5, 7,
+    "remove the '?' after the type: PostgreSQL makes an identity column NOT NULL"};
+static const error_case IDENTITY_ALWAYS = {
+    "model M {\n" PK "  n Integer @identity(always=1)\n}\n",
+    "always must be true or false", 3, 30, 1,
+    "always=true is GENERATED ALWAYS (the database refuses explicit values), always=false (the default) BY DEFAULT"};
+static const error_case IDENTITY_INCREMENT = {
+    "model M {\n" PK "  n Integer @identity(increment=0)\n}\n",
+    "increment must be a whole number other than 0", 3, 33, 1,
+    "write @identity(always=true, start=100, increment=10)"};
+static const error_case IDENTITY_START = {
+    "model M {\n" PK "  n SmallInteger @identity(start=40000)\n}\n",
+    "start=40000 is outside the sequence's range 1..32767", 3, 34, 5,
+    "an ascending identity counts from 1 up to what SmallInteger holds (MINVALUE and MAXVALUE are not modeled)"};
+static const error_case IDENTITY_DEFAULT = {
+    "model M {\n" PK "  n Integer @identity @default(1)\n}\n",
+    "identity column 'n' cannot have a @default", 3, 13, 9, "its values come from its sequence; remove a @default"};
+static const error_case IDENTITY_POSITIONAL = {
+    "model M {\n" PK "  n Integer @identity(true)\n}\n",
+    "@identity takes keyword arguments only", 3, 23, 4,
+    "write @identity, or @identity(always=true, start=100, increment=10)"};
 static const error_case UNKNOWN_ATTR = {
     "model M {\n" PK "  name Text @indx\n}\n",
     "unknown column attribute @indx", 3, 13, 5, "did you mean @index?"};
@@ -441,7 +468,9 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         CASE(UNKNOWN_TYPE), CASE(STRING_ARG), CASE(NUMERIC_ARGS), CASE(TYPE_NO_ARGS), CASE(DATETIME_KW),
         CASE(ARRAY_NO_ELEMENT), CASE(ARRAY_OF_ARRAY), CASE(ARRAY_BAD_ELEMENT), CASE(ARRAY_DIMENSIONS),
-        CASE(JSONB_MISSPELT), CASE(UNKNOWN_ATTR), CASE(CLAUSE_AS_ATTR), CASE(UNKNOWN_CLAUSE), CASE(ATTR_ARGS), CASE(DEFAULT_IDENT),
+        CASE(JSONB_MISSPELT), CASE(IDENTITY_TYPE), CASE(IDENTITY_NULLABLE), CASE(IDENTITY_ALWAYS),
+        CASE(IDENTITY_INCREMENT), CASE(IDENTITY_START), CASE(IDENTITY_DEFAULT), CASE(IDENTITY_POSITIONAL),
+        CASE(UNKNOWN_ATTR), CASE(CLAUSE_AS_ATTR), CASE(UNKNOWN_CLAUSE), CASE(ATTR_ARGS), CASE(DEFAULT_IDENT),
         CASE(DEFAULT_FN), CASE(INDEX_NO_ARGS), CASE(FK_ACTION), CASE(FK_TARGET_SHAPE),
         CASE(UNKNOWN_CLAUSE_COLUMN), CASE(CLAUSE_DB_NAME), CASE(FK_MISSING_TABLE), CASE(FK_MISSING_COLUMN),
         CASE(FK_CLAUSE_COLUMN), CASE(DUP_MODEL), CASE(DUP_TABLE), CASE(DUP_COLUMN), CASE(DUP_DB_COLUMN),

@@ -369,6 +369,11 @@ static void test_schema_functions(void **state) {
     assert_string_equal(type_kind_name(TYPE_ENUM), "Enum");
     assert_true(type_kind_from_name("TSVECTOR", &k));
     assert_int_equal(k, TYPE_TSVECTOR);
+    assert_true(type_kind_from_name("CITEXT", &k));
+    assert_int_equal(k, TYPE_CITEXT);
+    assert_true(col_type_postgresql_only(&(col_type){.kind = TYPE_CITEXT}));
+    assert_int_equal(identity_default_start(5), 1);
+    assert_int_equal(identity_default_start(-1), -1);
     c->type.kind = TYPE_OTHER;
     c->type.raw = "int4range";
     assert_string_equal(col_type_to_string(s->arena, &c->type), "int4range");
