@@ -151,11 +151,19 @@ static const char *type_ddl(renderer *r, const col_type *t) {
     return "BLOB";
 }
 
+static bool is_enum_or_array_of_one(const col_type *t) {
+    if (t->kind == TYPE_ARRAY && t->element) t = t->element;
+    return t->kind == TYPE_ENUM;
+}
+
 const char *sql_type_change_using(arena *a, const char *column, const col_type *from, const col_type *to) {
     bool from_array = from->kind == TYPE_ARRAY, to_array = to->kind == TYPE_ARRAY;
-    if (!from_array && !to_array) return NULL;
+    bool enums = is_enum_or_array_of_one(from) || is_enum_or_array_of_one(to);
+    if (!from_array && !to_array && !enums) return NULL;
     renderer r = {.a = a, .d = dialect_postgresql(), .pg = true};
     const char *c = q(&r, column);
+    if (from_array == to_array && enums)
+        return arena_printf(a, "CAST(CAST(%s AS TEXT%s) AS %s)", c, to_array ? "[]" : "", type_ddl(&r, to));
     if (from_array && to_array) return arena_printf(a, "CAST(%s AS %s)", c, type_ddl(&r, to));
     if (to_array) {
         const col_type *e = to->element ? to->element : to;

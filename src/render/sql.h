@@ -61,9 +61,12 @@ typedef VEC(version_change) version_changes;
 bool index_key_bare(const index_def *ix, size_t k);
 const char *index_key_text(arena *a, const index_def *ix, size_t k);
 
-/* The USING expression of a PostgreSQL type change to or from an array
-** (ALTER COLUMN c TYPE t USING ...), which the server cannot do by itself;
-** NULL when neither type is an array.  A scalar becomes a one-element array
+/* The USING expression of a PostgreSQL type change to or from an array or
+** an enum type (ALTER COLUMN c TYPE t USING ...), which the server cannot
+** do by itself; NULL when neither type is one.  An enum's values go through
+** their text (CAST(CAST(c AS TEXT) AS task_status); an array of them:
+** CAST(CAST(c AS TEXT[]) AS task_status[])), so that a label that is not
+** one of the new type's fails the migration rather than anything else.  A scalar becomes a one-element array
 ** (NULL stays NULL), an array its elements joined by ',', an array of
 ** another element type the cast of it:
 **   text    -> varchar(50)[]  CASE WHEN c IS NULL THEN NULL ELSE ARRAY[CAST(c AS VARCHAR(50))] END

@@ -169,6 +169,34 @@ Detected removed enum type 'mood_kind'" ] || fail "dropping an enum type: $out"
 "$RETORT" downgrade base --no-backup >/dev/null 2>"$tmp/err" || fail "downgrade base: $(cat "$tmp/err")"
 [ "$(ntypes)" = 0 ] || fail "downgrade base left $(ntypes) enum types"
 
+# Type changes to and from an enum carry the USING PostgreSQL needs; rows kept.
+new_project "$tmp/c"
+cd "$tmp/c"
+export DATABASE_URL=$(test_db_url enumc)
+cat >models/m.model <<'EOF'
+enum TaskStatus { "pending" "running" "done" }
+model Job {
+  id     Integer     @primary_key
+  status String(20)
+  other  TaskStatus?
+}
+EOF
+"$RETORT" revision --autogenerate -m a --rev-id c1 >/dev/null 2>&1 || die "autogenerate c1"
+"$RETORT" upgrade head --no-backup >/dev/null || die "upgrade c1"
+q "INSERT INTO job (id, status, other) VALUES (1, 'running', 'done')" >/dev/null
+sed -i 's/^  status String(20)/  status TaskStatus/; s/^  other  TaskStatus?/  other  String(20)?/' models/m.model
+out=$("$RETORT" revision --autogenerate -m b --rev-id c2 2>&1) || die "autogenerate c2: $out"
+file=$(generated_path "$out")
+grep -qF "postgresql_using='CAST(CAST(status AS TEXT) AS task_status)'" "$file" || fail "no USING to the enum: $(cat "$file")"
+grep -qF "postgresql_using='CAST(CAST(other AS TEXT) AS VARCHAR(20))'" "$file" || fail "no USING from the enum: $(cat "$file")"
+"$RETORT" upgrade head --no-backup >/dev/null 2>"$tmp/err" || fail "retort upgrade c2: $(cat "$tmp/err")"
+[ "$(q "SELECT status::text || ' ' || other FROM job")" = "running done" ] || fail "rows after c2"
+no_change "after c2"
+"${ALEMBIC[@]}" downgrade c1 >/dev/null 2>"$tmp/err" || fail "Alembic downgrade c2: $(cat "$tmp/err")"
+[ "$(q "SELECT status || ' ' || other::text FROM job")" = "running done" ] || fail "rows after c2's downgrade"
+"${ALEMBIC[@]}" upgrade head >/dev/null 2>"$tmp/err" || fail "Alembic upgrade c2: $(cat "$tmp/err")"
+no_change "after c2 by Alembic"
+
 # SQLite: sa.Enum, a VARCHAR as long as the longest label
 new_project "$tmp/s"
 cd "$tmp/s"
