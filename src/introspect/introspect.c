@@ -4,7 +4,32 @@
 */
 #include "introspect/introspect.h"
 
+#include <fnmatch.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* s with ASCII letters lower-cased (SQLite folds only those), malloc'd. */
+static char *ascii_lower(const char *s) {
+    char *c = strdup(s);
+    if (!c) util_oom();
+    for (char *p = c; *p; p++)
+        if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+    return c;
+}
+
+bool introspect_excluded(const str_vec *patterns, const char *name, bool nocase) {
+    bool hit = false;
+    char *n = nocase ? ascii_lower(name) : NULL;
+    for (size_t i = 0; !hit && patterns && i < patterns->len; i++) {
+        const char *p = patterns->items[i];
+        if (!p) continue;
+        char *lp = nocase ? ascii_lower(p) : NULL;
+        hit = fnmatch(lp ? lp : p, n ? n : name, 0) == 0;
+        free(lp);
+    }
+    free(n);
+    return hit;
+}
 
 /* An index named as SQLAlchemy names an @index (ix_<table>_<column>) is
 ** marked conventional, so that a generated drop renders op.f() as Alembic's

@@ -13,8 +13,13 @@
 #include "model/schema.h"
 
 typedef struct introspect_options {
-    const str_vec *exclude_tables;  /* may be NULL */
+    const str_vec *exclude_tables;  /* names or shell patterns (audit_*, tmp_?); may be NULL */
 } introspect_options;
+
+/* Does a table name match one of the [retort] exclude_tables patterns
+** (fnmatch: `*`, `?`, `[...]`; case-insensitive where the database's names
+** are, as SQLite's)? */
+bool introspect_excluded(const str_vec *patterns, const char *name, bool nocase);
 
 /* Fill *out with a new schema (caller frees with schema_free).  Returns 0,
 ** or -1 with a diagnostic. */

@@ -275,10 +275,7 @@ const char *pg_check_expression(arena *a, const char *def) {
 }
 
 static bool is_excluded(const char *name, const introspect_options *opt) {
-    if (opt && opt->exclude_tables)
-        for (size_t i = 0; i < opt->exclude_tables->len; i++)
-            if (!strcmp(opt->exclude_tables->items[i], name)) return true;
-    return false;
+    return opt && introspect_excluded(opt->exclude_tables, name, false);
 }
 
 static void read_tables(schema *s, PGresult *r, const introspect_options *opt, strmap *by_oid) {

@@ -540,13 +540,6 @@ static table_state *find_table_state(sqlite_reader *r, sqlite3_stmt *st) {
     return name ? strmap_get(r->tables, (const char *)name) : NULL;
 }
 
-static bool name_in(const char *name, const str_vec *names) {
-    if (!names) return false;
-    for (size_t i = 0; i < names->len; i++)
-        if (names->items[i] && !strcasecmp(name, names->items[i])) return true;
-    return false;
-}
-
 static int read_object_row(sqlite_reader *r, sqlite3_stmt *st) {
     const char *kind = (const char *)sqlite3_column_text(st, 0);
     const char *name = (const char *)sqlite3_column_text(st, 1);
@@ -561,7 +554,7 @@ static int read_object_row(sqlite_reader *r, sqlite3_stmt *st) {
 static int read_table_row(sqlite_reader *r, sqlite3_stmt *st) {
     const char *name = (const char *)sqlite3_column_text(st, 0);
     if (!name || !strcasecmp(name, "alembic_version") || strmap_get(r->shadow_tables, name)) return 0;
-    if (name_in(name, r->excluded_tables)) {
+    if (introspect_excluded(r->excluded_tables, name, true)) {
         schema_add_object(r->s, "table", name, NULL, NULL)->excluded = true;
         return 0;
     }

@@ -14,7 +14,8 @@
 **              module, a.executable / a.entrypoint / a.module, a.options,
 **              a.cwd: checked here, run by src/api/ after a revision is
 **              written
-**   [retort]   models (folder), exclude_tables (comma/space separated),
+**   [retort]   models (folder), exclude_tables (comma/space separated names or
+**              shell patterns),
 **              render_as_batch (true/false), schema (PostgreSQL schema),
 **              backup_keep (SQLite backups kept, newest first; default 5),
 **              version_table, version_table_schema (what env.py passes to

@@ -821,6 +821,20 @@ static void test_schemas_and_exclusions(void **state) {
     assert_string_equal(s->tables.items[0]->name, "keep");
     schema_free(s);
 
+    /* shell patterns, matched as PostgreSQL compares names: with case */
+    str_vec patterns = {0};
+    vec_push(a, &patterns, "SKIP_*");
+    vec_push(a, &patterns, "ke??");
+    opt.exclude_tables = &patterns;
+    s = introspect_ok(pg, "public", &opt);
+    assert_int_equal(s->tables.len, 1);
+    assert_string_equal(s->tables.items[0]->name, "skip_me");
+    schema_free(s);
+    patterns.items[0] = "skip_*";
+    s = introspect_ok(pg, "public", &opt);
+    assert_int_equal(s->tables.len, 0);
+    schema_free(s);
+
     s = introspect_ok(pg, "other", NULL);
     assert_int_equal(s->tables.len, 1);
     table *e = find_table(s, "elsewhere");
