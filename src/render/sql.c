@@ -808,6 +808,8 @@ static bool sqlite_needs_recreate(const op *o, bool in_batch) {
 
 static bool sqlite_plain_needs_recreate(const op *o) { return sqlite_needs_recreate(o, false); }
 
+bool sql_sqlite_needs_recreate(const op *o, bool in_batch) { return sqlite_needs_recreate(o, in_batch); }
+
 /* A batch block is one move-and-copy as soon as one of its ops needs it,
 ** unless the block says recreate='always' or 'never'. */
 static bool sqlite_block_needs_recreate(const op *ops, size_t n) {

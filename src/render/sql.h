@@ -40,6 +40,11 @@ typedef VEC(sql_statement) sql_statements;
 int render_sql(const op *ops, size_t n, const dialect *d, const schema *current, arena *a,
                sql_statements *out, diag_list *dl);
 
+/* Whether SQLite needs a move-and-copy of the table for op o, on its own
+** (in_batch false: what Alembic cannot run outside batch_alter_table) or
+** inside a batch block (Alembic's requires_recreate_in_batch). */
+bool sql_sqlite_needs_recreate(const op *o, bool in_batch);
+
 /* One alembic_version statement, and what it does in Alembic's words
 ** ("updating 'a' to 'b'", "deleting 'a'"), for the error when the row
 ** count it gets is not one (db_exec_version_row). */
