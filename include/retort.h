@@ -190,6 +190,37 @@ typedef struct retort_check_options {
 ** objects), malloc'd; with none, *out is NULL.  opt may be NULL. */
 retort_status retort_check(retort_project *p, const retort_check_options *opt, char **out, size_t *operations);
 
+/* ------------------------------------------------------------ lint */
+
+typedef struct retort_lint_options {
+    /* The revisions: "REV" (that one), "FROM:TO" (either side may be
+    ** empty: base / heads), or NULL: those the database has not applied
+    ** (every revision when the database is a SQLite file that does not
+    ** exist yet, or cannot be reached: a note says so). */
+    const char *range;
+    /* "text" (default), "json", "github", "markdown", "sarif"
+    ** (docs/lint.md). */
+    const char *format;
+    /* "sqlite" / "postgresql": the dialect the rules apply, when there is
+    ** no database URL; NULL: the URL's. */
+    const char *dialect;
+} retort_lint_options;
+#define RETORT_LINT_OPTIONS_INIT {NULL, NULL, NULL}
+
+typedef struct retort_lint_result {
+    char *output;               /* the findings in the format (malloc'd) */
+    size_t findings;            /* all of them, acknowledged ones too */
+    size_t errors;              /* error-level ones no allow comment acknowledges */
+    size_t revisions;           /* revisions linted */
+} retort_lint_result;
+
+/* Lint migration files (docs/lint.md): each revision's upgrade() as the
+** migration reader reads it, against the rules and the [retort] lint
+** settings.  A file the reader refuses is a warning and is skipped.
+** RETORT_OK when linting was done, whatever it found (out->errors says). */
+retort_status retort_lint(retort_project *p, const retort_lint_options *opt, retort_lint_result *out);
+void retort_lint_result_free(retort_lint_result *r);
+
 /* The schema the model files declare, as `retort models` prints it:
 ** readable text, or with json the JSON shape of docs/schema-json.md.
 ** *out is malloc'd.  Every error in the models is a located diagnostic

@@ -31,6 +31,12 @@ diag *project_error(retort_project *p, const char *hint, const char *fmt, ...)
 retort_status project_models_dir(retort_project *p, const char *option, const char *command, bool must_exist,
                                  const char **out);
 
+/* The lint settings of [retort] (lint_error, lint_warning, lint_ignore,
+** refuse_unacknowledged) over the defaults; an unknown rule id is a
+** located error (RETORT_ECONFIG). */
+struct lint_config;
+retort_status project_lint_config(retort_project *p, struct lint_config *out);
+
 /* What a new revision file is, for project_write_revision. */
 typedef struct revision_write {
     render_options ro;              /* ro.message: the docstring ("empty message"

@@ -35,6 +35,7 @@ int cmd_ensure_version(int argc, char **argv);
 int cmd_list_templates(int argc, char **argv);
 int cmd_edit(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
 
 /* -c / --config FILE (also before the command); ALEMBIC_CONFIG as Alembic. */
 void cli_set_config_path(const char *path);

@@ -290,7 +290,8 @@ enum { N_ALEMBIC_KEYS = sizeof alembic_keys / sizeof *alembic_keys };
 
 static const char *const retort_keys[] = {"models", "exclude_tables", "render_as_batch", "schema",
                                           "backup_keep", "version_table", "version_table_schema",
-                                          "alembic_fallback", "alembic_python"};
+                                          "alembic_fallback", "alembic_python", "lint_error", "lint_warning",
+                                          "lint_ignore", "refuse_unacknowledged"};
 enum { N_RETORT_KEYS = sizeof retort_keys / sizeof *retort_keys };
 
 /* A located error at e's value (the whole first line of it under the caret). */
@@ -510,7 +511,8 @@ static int config_from_text(const char *ini_path, const char *section, char *tex
         diag *d = diag_add(dl, DIAG_ERROR, (src_loc){c->ini_path, e->line, e->key_col}, "unknown option '%s' in [retort]", e->key);
         d->span = (int)strlen(e->key);
         diag_set_hint(dl, d, "%s[retort] takes models, exclude_tables, render_as_batch, schema, backup_keep, "
-                             "version_table, version_table_schema, alembic_fallback and alembic_python",
+                             "version_table, version_table_schema, alembic_fallback, alembic_python, lint_error, "
+                             "lint_warning, lint_ignore and refuse_unacknowledged",
                       near ? arena_printf(a, "did you mean '%s'? ", near) : "");
         rc = -1;
     }
@@ -558,7 +560,21 @@ static int config_from_text(const char *ini_path, const char *section, char *tex
     GET("retort", "backup_keep", backup_keep)
     GET("retort", "alembic_fallback", fallback)
     GET("retort", "alembic_python", alembic_python)
+    GET("retort", "lint_error", lint_error)
+    GET("retort", "lint_warning", lint_warning)
+    GET("retort", "lint_ignore", lint_ignore)
+    GET("retort", "refuse_unacknowledged", refuse_unack)
 #undef GET
+#define LINT_KEY(field, var)                                                                   \
+    if (var##_e) {                                                                             \
+        c->field = var;                                                                        \
+        c->field##_loc = (src_loc){c->ini_path, var##_e->line, var##_e->value_col};            \
+    }
+    LINT_KEY(lint_error, lint_error)
+    LINT_KEY(lint_warning, lint_warning)
+    LINT_KEY(lint_ignore, lint_ignore)
+    LINT_KEY(refuse_unacknowledged, refuse_unack)
+#undef LINT_KEY
 
     if (!script_location || !*script_location) {
         diag *d = diag_add(dl, DIAG_ERROR, (src_loc){c->ini_path, 0, 0},

@@ -61,6 +61,10 @@ typedef struct retort_config {
     bool alembic_fallback;          /* run what the reader refuses through Alembic */
     src_loc alembic_fallback_loc;   /* its line, or nothing */
     const char *alembic_python;     /* the interpreter of `-m alembic` (/usr/bin/python3) */
+    /* Lint settings (lint.h checks the rule ids, at these places): lists of
+    ** rule ids or categories, NULL when absent. */
+    const char *lint_error, *lint_warning, *lint_ignore, *refuse_unacknowledged;
+    src_loc lint_error_loc, lint_warning_loc, lint_ignore_loc, refuse_unacknowledged_loc;
 } retort_config;
 
 /* Read alembic.ini as Alembic does (Python's ConfigParser, strict: a

@@ -1,0 +1,175 @@
+/*
+** lint.c (api) — retort_lint: the revisions of a range, read by the
+** migration reader, linted (src/lint/); and the [retort] lint settings.
+*/
+#include "api/project.h"
+#include "db/db.h"
+#include "lint/lint.h"
+#include "migration/migration.h"
+#include "script/graph.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+retort_status project_lint_config(retort_project *p, lint_config *out) {
+    lint_config_init(out);
+    const retort_config *c = p->config;
+    int rc = 0;
+    if (c->lint_warning)
+        rc |= lint_config_apply(out, c->lint_warning, c->lint_warning_loc, LINT_WARNING, false, &p->diags);
+    if (c->lint_error) rc |= lint_config_apply(out, c->lint_error, c->lint_error_loc, LINT_ERROR, false, &p->diags);
+    if (c->lint_ignore) rc |= lint_config_apply(out, c->lint_ignore, c->lint_ignore_loc, LINT_OFF, false, &p->diags);
+    if (c->refuse_unacknowledged)
+        rc |= lint_config_apply(out, c->refuse_unacknowledged, c->refuse_unacknowledged_loc, LINT_ERROR, true,
+                                &p->diags);
+    return rc ? RETORT_ECONFIG : RETORT_OK;
+}
+
+static bool sqlite_url_file_missing(const char *url) {
+    const char *s = strstr(url, "://");
+    if (!s) return false;
+    s += 3;
+    if (*s == '/') s++;
+    size_t n = strcspn(s, "?");
+    if (!n || !strncmp(s, ":memory:", 8)) return false;
+    char *path = strndup(s, n);
+    if (!path) util_oom();
+    struct stat st;
+    bool missing = stat(path, &st) != 0 && errno == ENOENT;
+    free(path);
+    return missing;
+}
+
+/* The revisions to lint, oldest first. */
+static retort_status lint_nodes(retort_project *p, const revision_graph *g, const char *range, const dialect *d,
+                                arena *a, node_vec *out) {
+    const retort_config *c = p->config;
+    if (range) {
+        const char *colon = strchr(range, ':');
+        if (!colon) {
+            revision_node *n = graph_find(g, range, &p->diags);
+            if (!n) return RETORT_ERROR;
+            vec_push(a, out, n);
+            return RETORT_OK;
+        }
+        const char *base = colon == range ? NULL : arena_strndup(a, range, (size_t)(colon - range));
+        const char *head = colon[1] ? colon + 1 : NULL;
+        node_vec walk = {0};
+        if (graph_walk_range(g, base, NULL, head, NULL, &walk, &p->diags) != 0) return RETORT_ERROR;
+        for (size_t i = walk.len; i-- > 0;) vec_push(a, out, walk.items[i]);
+        return RETORT_OK;
+    }
+    /* Default: what the database has not applied. */
+    str_vec current = {0};
+    bool all = !c->url || (d->kind == DIALECT_SQLITE && sqlite_url_file_missing(c->url));
+    if (!all) {
+        diag_list tmp;
+        diag_list_init(&tmp);
+        db_conn *db = NULL;
+        if (db_open_at(c->url, false, &(db_place){c->pg_schema, c->version_table, c->version_table_schema}, &db,
+                       &tmp) != 0 ||
+            db_current_revisions(db, a, &current, &tmp) != 0) {
+            const char *why = tmp.items.len ? tmp.items.items[0].message : "cannot connect";
+            diag *n = diag_add(&p->diags, DIAG_NOTE, (src_loc){0},
+                               "the database cannot be read (%s): linting every revision", why);
+            diag_set_hint(&p->diags, n, "name the revisions to lint: retort lint FROM:TO (e.g. retort lint heads, "
+                                        "or retort lint base:heads)");
+            current.len = 0;
+            all = true;
+        }
+        db_close(db);
+        diag_list_free(&tmp);
+    }
+    migration_plan plan = {0};
+    if (graph_plan_upgrade(g, all ? &(str_vec){0} : &current, "heads", &plan, &p->diags) != 0) return RETORT_ERROR;
+    for (size_t i = 0; i < plan.len; i++)
+        if (plan.items[i].node) vec_push(a, out, plan.items[i].node);
+    return RETORT_OK;
+}
+
+retort_status retort_lint(retort_project *p, const retort_lint_options *opt, retort_lint_result *out) {
+    memset(out, 0, sizeof *out);
+    if (!p->config) return RETORT_ECONFIG;
+    retort_lint_options defaults = RETORT_LINT_OPTIONS_INIT;
+    if (!opt) opt = &defaults;
+    int fmt = lint_format_find(opt->format ? opt->format : "text");
+    if (fmt < 0) {
+        project_error(p, "use text, json, github, markdown or sarif", "unknown lint format '%s'", opt->format);
+        return RETORT_ERROR;
+    }
+    lint_config lc;
+    retort_status rc = project_lint_config(p, &lc);
+    if (rc != RETORT_OK) return rc;
+    const dialect *d = NULL;
+    if (opt->dialect) {
+        if (!strcmp(opt->dialect, "sqlite")) d = dialect_sqlite();
+        else if (!strcmp(opt->dialect, "postgresql")) d = dialect_postgresql();
+        else {
+            project_error(p, "use sqlite or postgresql", "unknown dialect '%s'", opt->dialect);
+            return RETORT_ERROR;
+        }
+    } else if (!p->config->url) {
+        project_error(p, "set sqlalchemy.url (or DATABASE_URL), or say which rules apply: --dialect sqlite|postgresql",
+                      "retort lint needs the database's dialect");
+        return RETORT_ECONFIG;
+    } else if (!(d = db_url_dialect(p->config->url, &p->diags))) {
+        return RETORT_ECONFIG;
+    }
+    revision_set *rs = NULL;
+    revision_graph *g = NULL;
+    arena *a = arena_new();
+    lint_findings *fs = lint_findings_new();
+    if (revisions_load_config(p->config, &rs, &p->diags) != 0 || graph_build(rs, &g, &p->diags) != 0) {
+        rc = RETORT_EREVISIONS;
+        goto done;
+    }
+    node_vec nodes = {0};
+    if ((rc = lint_nodes(p, g, opt->range, d, a, &nodes)) != RETORT_OK) goto done;
+    for (size_t i = 0; i < nodes.len; i++) {
+        const revision_header *h = nodes.items[i]->header;
+        migration_file *mf = NULL;
+        migration_ops *ops = NULL;
+        diag_list mine;
+        diag_list_init(&mine);
+        if (migration_parse_file(a, h->path, &mf, &mine) != 0 ||
+            migration_file_ops(mf, MIGRATE_UPGRADE, d, &ops, &mine) != 0) {
+            const diag *first = NULL;
+            for (size_t k = 0; k < mine.items.len && !first; k++)
+                if (mine.items.items[k].severity == DIAG_ERROR) first = &mine.items.items[k];
+            diag *w = diag_add(&p->diags, DIAG_WARNING, first ? first->loc : (src_loc){h->path, 0, 0},
+                               "revision %s is not linted: %s", h->revision,
+                               first ? first->message : "retort cannot read it");
+            if (first) {
+                w->span = first->span;
+                if (first->source_line) w->source_line = arena_strdup(p->diags.arena, first->source_line);
+            }
+            diag_set_hint(&p->diags, w, "review it by hand; retort lints what its migration reader reads "
+                                        "(docs/migration-subset.md)");
+            diag_list_free(&mine);
+            continue;
+        }
+        diag_list_append(&p->diags, &mine);
+        diag_list_free(&mine);
+        lint_context ctx = {.dialect = d, .revision = h->revision, .file = h->path, .source_text = mf->text,
+                            .config = &lc};
+        lint_ops(ops->ops.items, ops->ops.len, &ctx, fs, &p->diags);
+        migration_ops_free(ops);
+        out->revisions++;
+    }
+    out->findings = fs->items.len;
+    out->errors = lint_findings_errors(fs);
+    out->output = lint_format_findings(fs, (lint_format)fmt);
+done:
+    lint_findings_free(fs);
+    graph_free(g);
+    revisions_free(rs);
+    arena_free(a);
+    return rc;
+}
+
+void retort_lint_result_free(retort_lint_result *r) {
+    free(r->output);
+    memset(r, 0, sizeof *r);
+}
