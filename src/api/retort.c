@@ -7,6 +7,7 @@
 */
 #include "retort.h"
 #include "api/project.h"
+#include "lint/lint.h"
 #include "canon/canon.h"
 
 #include "db/db.h"
@@ -409,6 +410,30 @@ retort_status retort_check(retort_project *p, const retort_check_options *opt, c
     return rc;
 }
 
+/* Each lint finding of a new file as a warning at its note's line. */
+static void lint_warn_notes(retort_project *p, arena *a, const lint_findings *lf, const char *path) {
+    char *text = read_file(path, NULL);
+    const char *from = text;
+    for (size_t i = 0; i < lf->items.len; i++) {
+        const lint_finding *f = &lf->items.items[i];
+        src_loc loc = {path, 0, 0};
+        const char *note = lint_note_text(a, f);
+        const char *hit = from ? strstr(from, note) : NULL;
+        if (hit) {
+            loc.line = 1;
+            for (const char *q = text; q < hit; q++) loc.line += *q == '\n';
+            const char *bol = hit;
+            while (bol > text && bol[-1] != '\n') bol--;
+            loc.column = (int)(hit - bol) - 1;  /* the "#" */
+            from = hit + 1;
+        }
+        diag *d = diag_add(&p->diags, DIAG_WARNING, loc, "%s: %s", f->rule_id, f->message);
+        d->span = (int)strlen(f->rule_id) + 10;
+        diag_set_hint(&p->diags, d, "%s", f->hint);
+    }
+    free(text);
+}
+
 retort_status retort_revision(retort_project *p, const retort_revision_options *opt,
                               retort_revision_result *out) {
     memset(out, 0, sizeof *out);
@@ -492,9 +517,29 @@ retort_status retort_revision(retort_project *p, const retort_revision_options *
     for (size_t i = 0; p->progress && i < s.ops->ops.len; i++)
         project_progress(p, "%s", op_describe(a, &s.ops->ops.items[i]));
     if (opt->autogenerate && !s.ops->ops.len) project_progress(p, "No changes detected");
+    /* Lint the ops: each finding a note above its op, and a warning. */
+    lint_findings *lf = NULL;
+    if (opt->autogenerate && s.ops->ops.len) {
+        lint_config lc;
+        if ((rc = project_lint_config(p, &lc)) != RETORT_OK) goto done;
+        lf = lint_findings_new();
+        lint_context lctx = {.dialect = s.dialect, .revision = rev, .batch = c->render_as_batch, .config = &lc};
+        lint_ops(s.ops->ops.items, s.ops->ops.len, &lctx, lf, &p->diags);
+        if (lf->items.len) {
+            const char **notes = arena_alloc(a, s.ops->ops.len * sizeof *notes);
+            for (size_t i = 0; i < lf->items.len; i++) {
+                const lint_finding *f = &lf->items.items[i];
+                notes[f->op_index] = arena_printf(a, "%s# %s\n", notes[f->op_index] ? notes[f->op_index] : "",
+                                                  lint_note_text(a, f));
+            }
+            w.ro.op_notes = notes;
+        }
+    }
     const char *path = NULL;
     rc = project_write_revision(p, a, s.ops, &w, &path);
     if (path) out->path = strdup(path);
+    if (lf && path) lint_warn_notes(p, a, lf, path);
+    lint_findings_free(lf);
     if (rc != RETORT_OK) goto done;
     out->revision = strdup(rev);
     out->operations = s.ops->ops.len;

@@ -121,7 +121,7 @@ size_t lint_findings_errors(const lint_findings *f) {
 }
 
 const char *lint_note_text(arena *a, const lint_finding *f) {
-    return arena_printf(a, "retort: %s \xe2\x80\x94 %s; %s", f->rule_id, f->message, f->hint);
+    return arena_printf(a, "retort: %s \xe2\x80\x94 %s; %s", f->rule_id, f->message, f->advice);
 }
 
 /* ------------------------------------------------------- allow comments */
@@ -142,13 +142,15 @@ static bool line_allows(linter *L, int line, lint_rule r, bool warn) {
     const char *text = text_line(L->a, L->ctx->source_text, line);
     if (!text) return false;
     bool allowed = false;
-    for (const char *h = strchr(text, '#'); h; h = strchr(h + 1, '#')) {
+    /* the line's first '#' starts its comment (a note quoting an allow
+    ** comment further on acknowledges nothing) */
+    for (const char *h = strchr(text, '#'); h; h = NULL) {
         const char *p = h + 1;
         while (*p == ' ' || *p == '\t') p++;
-        if (strncmp(p, "retort:", 7)) continue;
+        if (strncmp(p, "retort:", 7)) break;
         p += 7;
         while (*p == ' ' || *p == '\t') p++;
-        if (strncmp(p, "allow", 5) || !(p[5] == ' ' || p[5] == '\t')) continue;
+        if (strncmp(p, "allow", 5) || !(p[5] == ' ' || p[5] == '\t')) break;
         p += 5;
         while (*p && *p != '#') {
             while (*p && (is_sep(*p))) p++;
@@ -215,6 +217,7 @@ static void add(linter *L, const op *o, lint_rule r, const char *hint, const cha
     va_start(ap, fmt);
     f.message = arena_vprintf(a, fmt, ap);
     va_end(ap);
+    f.advice = arena_strdup(a, hint);
     f.hint = arena_printf(a, "%s; or acknowledge it with '# retort: allow %s' above the op", hint, RULES[r].id);
     f.acknowledged = allowed_at(L, o->loc.line, r) || (o->batch && allowed_at(L, o->batch->loc.line, r));
     vec_push(a, &L->out->items, f);

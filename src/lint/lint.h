@@ -86,6 +86,7 @@ typedef struct lint_finding {
     src_loc loc;                    /* the op's (file NULL / line 0: from the differ) */
     const char *message;            /* what happens in production */
     const char *hint;               /* what to do instead, how to acknowledge */
+    const char *advice;             /* what to do instead (hint without the acknowledging) */
     const char *revision;           /* or NULL (autogenerate: the new one) */
     size_t op_index;                /* the op it is about, in the list linted */
     bool acknowledged;              /* a `# retort: allow <rule>` comment */

@@ -735,6 +735,18 @@ static void emit_lines(strbuf *out, int indent, const char *text) {
     sb_appendc(out, '\n');
 }
 
+/* Comment lines (each ending in '\n') at `indent` spaces. */
+static void emit_note_lines(strbuf *out, int indent, const char *p) {
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        sb_printf(out, "%*s", indent, "");
+        sb_appendn(out, p, n);
+        if (!nl) sb_appendc(out, '\n');
+        p += n;
+    }
+}
+
 static void close_batch(renderer *r) {
     if (!r->batch_table) return;
     sb_appendc(r->out, '\n');
@@ -761,6 +773,10 @@ static void render_one(renderer *r, const op *o) {
     bool in_batch = r->batch && op_is_batchable(o->kind);
     if (!in_batch) close_batch(r);
     if (o->kind == OP_CREATE_ENUM || o->kind == OP_DROP_ENUM || o->kind == OP_ALTER_ENUM) {
+        if (r->notes.len) {
+            emit_note_lines(r->out, 4, sb_str(&r->notes));
+            sb_reset(&r->notes);
+        }
         render_enum_op(r, o);
         return;
     }
@@ -836,7 +852,7 @@ static bool op_makes_citext(const op *o) {
 }
 
 /* One function body (without the "def" line): ops[0..n) in order. */
-static void render_body(renderer *r, const op *ops, size_t n, bool autogenerate) {
+static void render_body(renderer *r, const op *ops, size_t n, bool autogenerate, const char *const *notes) {
     if (n == 0 && !autogenerate) {
         sb_append(r->out, "    pass\n");
         return;
@@ -855,6 +871,7 @@ static void render_body(renderer *r, const op *ops, size_t n, bool autogenerate)
             emit_lines(r->out, 4, p);
             guarded = true;
         }
+        if (notes && notes[i]) sb_append(&r->notes, notes[i]);
         render_one(r, &ops[i]);
     }
     close_batch(r);
@@ -887,9 +904,9 @@ char *render_python(const migration_ops *ops, const render_options *opt) {
 
     strbuf up_body = STRBUF_INIT, down_body = STRBUF_INIT;
     r.out = &up_body;
-    render_body(&r, n ? ops->ops.items : NULL, n, opt->autogenerate);
+    render_body(&r, n ? ops->ops.items : NULL, n, opt->autogenerate, opt->op_notes);
     r.out = &down_body;
-    render_body(&r, down, n, opt->autogenerate);
+    render_body(&r, down, n, opt->autogenerate, NULL);
 
     strbuf sb = STRBUF_INIT;
     sb_append(&sb, "\"\"\"");

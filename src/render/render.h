@@ -25,6 +25,10 @@ typedef struct render_options {
     /* Without ops: "pass" bodies (revision without --autogenerate) rather
     ** than the empty autogenerate markers. */
     bool autogenerate;
+    /* Lines written right above upgrade op i (op_notes[i]: each line
+    ** ending in '\n', without the indentation, e.g. "# retort: ...\n"), or
+    ** NULL; op_notes itself may be NULL.  Autogenerate's lint notes. */
+    const char *const *op_notes;
 } render_options;
 
 /* The whole migration module; malloc'd, caller frees. */
