@@ -3,6 +3,7 @@
 ** retort_downgrade): a thin layer over runner.h.
 */
 #include "api/project.h"
+#include "lint/lint.h"
 #include "runner/runner.h"
 
 #include <stdlib.h>
@@ -32,6 +33,12 @@ static retort_status run(retort_project *p, bool upgrade, const retort_run_optio
         .emit = opt->sql ? write_sql : opt->progress,
         .emit_ctx = opt->sql ? (void *)&sink : opt->progress_ctx,
     };
+    lint_config lc;
+    if (upgrade && p->config->refuse_unacknowledged) {
+        retort_status lrc = project_lint_config(p, &lc);
+        if (lrc != RETORT_OK) return lrc;
+        ro.refuse = &lc;
+    }
     arena *a = arena_new();
     run_result res;
     int rc = runner_run(p->config, &ro, a, &res, &p->diags);

@@ -7,6 +7,7 @@
 
 #include "db/db.h"
 #include "introspect/introspect.h"
+#include "lint/lint.h"
 #include "migration/migration.h"
 
 #include <ctype.h>
@@ -24,6 +25,7 @@
 typedef struct prepared_step {
     const migration_step *step;
     migration_ops *ops;             /* NULL when Alembic runs it */
+    const migration_file *file;     /* its file, when retort runs it */
     bool alembic;                   /* the reader refused it: the fallback runs it */
 } prepared_step;
 
@@ -88,6 +90,32 @@ static bool fallback_on(const run *r) { return !r->opt->sql && (r->opt->alembic_
 ** is written.  All errors of all files are reported — unless the Alembic
 ** fallback is on: a file the reader refuses is then a step for Alembic,
 ** with a note at the first reason. */
+/* [retort] refuse_unacknowledged: every finding of a refused rule that no
+** allow comment acknowledges, as an error at its op; -1 when there is one. */
+static int refuse_findings(run *r) {
+    if (!r->opt->refuse || !r->opt->upgrade) return 0;
+    lint_findings *fs = lint_findings_new();
+    for (size_t i = 0; i < r->steps.len; i++) {
+        const prepared_step *ps = &r->steps.items[i];
+        if (!ps->ops || !ps->file) continue;
+        lint_context ctx = {.dialect = r->d, .revision = ps->step->node->header->revision,
+                            .file = ps->step->node->header->path, .source_text = ps->file->text,
+                            .config = r->opt->refuse};
+        lint_ops(ps->ops->ops.items, ps->ops->ops.len, &ctx, fs, r->dl);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < fs->items.len; i++) {
+        const lint_finding *f = &fs->items.items[i];
+        if (f->acknowledged || !r->opt->refuse->refuse[f->rule]) continue;
+        diag *d = diag_add(r->dl, DIAG_ERROR, f->loc, "refused (refuse_unacknowledged): %s: %s", f->rule_id, f->message);
+        diag_set_hint(r->dl, d, "%s; nothing was run. Acknowledge it with '# retort: allow %s' on or above the op, "
+                                "or remove it from [retort] refuse_unacknowledged", f->advice, f->rule_id);
+        rc = -1;
+    }
+    lint_findings_free(fs);
+    return rc;
+}
+
 static int prepare(run *r, const migration_plan *p) {
     int rc = 0;
     bool fallback = fallback_on(r);
@@ -111,7 +139,7 @@ static int prepare(run *r, const migration_plan *p) {
                 diag_set_hint(r->dl, n, "[retort] alembic_fallback (or --alembic-fallback): %s -m alembic %s %s%s",
                               r->cfg->alembic_python, s->upgrade ? "upgrade" : "downgrade",
                               s->node->header->revision, s->upgrade ? "" : "@-1");
-                prepared_step ps = {s, NULL, true};
+                prepared_step ps = {s, NULL, NULL, true};
                 vec_push(r->a, &r->steps, ps);
             } else {
                 diag_list_append(r->dl, &mine);
@@ -122,7 +150,7 @@ static int prepare(run *r, const migration_plan *p) {
         }
         diag_list_append(r->dl, &mine);
         diag_list_free(&mine);
-        prepared_step ps = {s, ops, false};
+        prepared_step ps = {s, ops, mf, false};
         vec_push(r->a, &r->steps, ps);
     }
     if (rc != 0) {
@@ -465,7 +493,7 @@ static int run_online(run *r, run_result *res) {
     if (db_current_revisions(r->db, r->a, &current, r->dl) != 0) return -1;
     migration_plan p = {0};
     if (plan(r, &current, r->opt->target, &p) != 0) return -1;
-    if (prepare(r, &p) != 0) return -1;
+    if (prepare(r, &p) != 0 || refuse_findings(r) != 0) return -1;
     int exists = db_version_table_exists(r->db, r->dl);
     if (exists < 0) return -1;
     if (!exists && exec(r, sql_create_version_table(r->a, r->d, &r->vt)) != 0) return -1;
@@ -598,7 +626,7 @@ static int run_offline(run *r) {
     }
     migration_plan p = {0};
     if (plan(r, &current, to, &p) != 0) return -1;
-    if (prepare(r, &p) != 0) return -1;
+    if (prepare(r, &p) != 0 || refuse_findings(r) != 0) return -1;
 
     if (r->d->kind == DIALECT_SQLITE) emit(r, "PRAGMA foreign_keys=OFF;\n");
     emit(r, "BEGIN;\n");

@@ -60,6 +60,10 @@ typedef struct run_options {
     ** statements, are handed to emit; nothing here prints by itself. */
     void (*emit)(void *ctx, const char *line);
     void *emit_ctx;
+    /* Upgrade: refuse, before anything runs, an unacknowledged lint
+    ** finding of a rule refuse->refuse[] names ([retort]
+    ** refuse_unacknowledged); NULL: none. */
+    const struct lint_config *refuse;
 } run_options;
 
 typedef struct run_result {
