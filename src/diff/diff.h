@@ -108,6 +108,10 @@ typedef struct op {
     const str_vec *insert_columns;  /* OP_BULK_INSERT */
     const literal_rows *rows;       /* OP_BULK_INSERT */
     const batch_block *batch;       /* the batch block the op is in, or NULL */
+    bool kind_unknown;              /* op.drop_constraint() without type_: one of
+                                       the OP_DROP_* constraint kinds, which the
+                                       runner learns from the database
+                                       (migration_op_set_drop_kind) */
     src_loc loc;                    /* where the file says it (0: from the differ) */
 } op;
 

@@ -84,6 +84,123 @@ static int plan(run *r, const str_vec *current, const char *target, migration_pl
 
 static bool fallback_on(const run *r) { return !r->opt->sql && (r->opt->alembic_fallback || r->cfg->alembic_fallback); }
 
+/* ------------------------------------------ drop_constraint without type_ */
+
+/* The kind of constraint `name` table t has (its drop's op kind), or -1. */
+static int kind_in_table(const table *t, const char *name) {
+    if (!t) return -1;
+    if (t->primary_key.name && !strcmp(t->primary_key.name, name)) return OP_DROP_PRIMARY_KEY;
+    for (size_t i = 0; i < t->uniques.len; i++)
+        if (t->uniques.items[i]->name && !strcmp(t->uniques.items[i]->name, name)) return OP_DROP_UNIQUE;
+    for (size_t i = 0; i < t->foreign_keys.len; i++)
+        if (t->foreign_keys.items[i]->name && !strcmp(t->foreign_keys.items[i]->name, name)) return OP_DROP_FOREIGN_KEY;
+    for (size_t i = 0; i < t->checks.len; i++)
+        if (t->checks.items[i]->name && !strcmp(t->checks.items[i]->name, name)) return OP_DROP_CHECK;
+    return -1;
+}
+
+/* The kind of the constraint op i of ops drops, when an op before it in
+** the same migration creates it (the database has not seen it yet), or -1. */
+static int kind_created_before(const op *ops, size_t i, const char *table_name, const char *name) {
+    int kind = -1;
+    for (size_t k = 0; k < i; k++) {
+        const op *o = &ops[k];
+        if (!o->table_name || strcmp(o->table_name, table_name) != 0) continue;
+        const char *made = NULL;
+        int as = -1;
+        switch (o->kind) {
+        case OP_CREATE_TABLE: {
+            int found = kind_in_table(o->table, name);
+            if (found >= 0) kind = found;
+            continue;
+        }
+        case OP_ADD_UNIQUE: made = o->unique->name; as = OP_DROP_UNIQUE; break;
+        case OP_ADD_FOREIGN_KEY: made = o->fk->name; as = OP_DROP_FOREIGN_KEY; break;
+        case OP_ADD_CHECK: made = o->check->name; as = OP_DROP_CHECK; break;
+        case OP_ADD_PRIMARY_KEY: made = o->pk->name; as = OP_DROP_PRIMARY_KEY; break;
+        default: continue;
+        }
+        if (made && !strcmp(made, name)) kind = as;
+    }
+    return kind;
+}
+
+/* Give every op.drop_constraint() of a step that has no type_ the kind of
+** the constraint it names, as the database holds it just before the step:
+** PostgreSQL's pg_constraint (earlier steps of the run have executed on the
+** connection), SQLite's picture (r->current: introspected, then kept up to
+** date step by step).  A constraint an earlier op of the same migration
+** creates is known from that op.  None: an error at the call. */
+static int resolve_drop_kinds(run *r, migration_ops *ops, diag_list *dl) {
+    int rc = 0;
+    for (size_t i = 0; i < ops->ops.len; i++) {
+        op *o = &ops->ops.items[i];
+        if (!o->kind_unknown) continue;
+        int kind = kind_created_before(ops->ops.items, i, o->table_name, o->old_name);
+        char contype = 0;
+        if (kind < 0 && r->db && r->db->pg) {
+            int found = db_constraint_kind(r->db, o->table_name, o->old_name, &contype, dl);
+            if (found < 0) return -1;
+            if (found) {
+                kind = contype == 'u' ? OP_DROP_UNIQUE : contype == 'f' ? OP_DROP_FOREIGN_KEY
+                     : contype == 'c' ? OP_DROP_CHECK : contype == 'p' ? OP_DROP_PRIMARY_KEY : -1;
+                if (kind < 0) {
+                    diag *d = diag_add(dl, DIAG_ERROR, o->loc, "drop_constraint('%s') without type_: '%s' is %s "
+                                       "of table '%s', which retort does not model",
+                                       o->old_name, o->old_name,
+                                       contype == 'x' ? "an exclusion constraint" : contype == 't'
+                                       ? "a constraint trigger" : "a constraint of another kind", o->table_name);
+                    diag_set_hint(dl, d, "run this revision with python3 -m alembic (or [retort] alembic_fallback "
+                                            "= true), or drop it with op.execute('ALTER TABLE ... DROP CONSTRAINT ...')");
+                    rc = -1;
+                    continue;
+                }
+            }
+        } else if (kind < 0 && r->current) {
+            kind = kind_in_table(schema_find_table(r->current, o->table_name), o->old_name);
+        }
+        if (kind < 0) {
+            diag *d = diag_add(dl, DIAG_ERROR, o->loc, "drop_constraint('%s') without type_: table '%s' has no "
+                               "constraint named '%s' in the database", o->old_name, o->table_name, o->old_name);
+            diag_set_hint(dl, d, "check the name ('retort inspect' lists each table's constraints); without type_ "
+                                    "retort looks the constraint up to know its kind, and Alembic would fail on a "
+                                    "name the database does not have too");
+            rc = -1;
+            continue;
+        }
+        migration_op_set_drop_kind(o, (op_kind)kind);
+    }
+    return rc;
+}
+
+/* Offline there is no database to learn a constraint's kind from: a
+** drop_constraint() without type_ is an error at the call (and with the
+** fallback, the revision goes to Alembic), unless an earlier op of the
+** same migration creates the constraint.  The ops are freed on error. */
+static int refuse_unknown_drops_offline(run *r, migration_ops **ops, diag_list *dl) {
+    int rc = 0;
+    for (size_t i = 0; i < (*ops)->ops.len; i++) {
+        op *o = &(*ops)->ops.items[i];
+        if (!o->kind_unknown) continue;
+        int kind = kind_created_before((*ops)->ops.items, i, o->table_name, o->old_name);
+        if (kind >= 0) {
+            migration_op_set_drop_kind(o, (op_kind)kind);
+            continue;
+        }
+        diag *d = diag_add(dl, DIAG_ERROR, o->loc, "drop_constraint('%s') without type_: with --sql there is no "
+                           "database to learn the constraint's kind from", o->old_name);
+        diag_set_hint(dl, d, "add type_='unique', 'foreignkey', 'check' or 'primary' (Alembic needs it too on some "
+                             "backends), or render this revision with python3 -m alembic (--alembic-fallback)");
+        rc = -1;
+    }
+    (void)r;
+    if (rc != 0) {
+        migration_ops_free(*ops);
+        *ops = NULL;
+    }
+    return rc;
+}
+
 /* Parse every migration of the plan and turn it into ops, before anything
 ** is written.  All errors of all files are reported — unless the Alembic
 ** fallback is on: a file the reader refuses is then a step for Alembic,
@@ -99,7 +216,9 @@ static int prepare(run *r, const migration_plan *p) {
         diag_list mine;
         diag_list_init(&mine);
         if (migration_parse_file(r->a, s->node->header->path, &mf, &mine) != 0 ||
-            migration_file_ops(mf, s->upgrade ? MIGRATE_UPGRADE : MIGRATE_DOWNGRADE, r->d, &ops, &mine) != 0) {
+            migration_file_ops(mf, s->upgrade ? MIGRATE_UPGRADE : MIGRATE_DOWNGRADE, r->d, r->cfg->pg_schema, &ops,
+                               &mine) != 0 ||
+            (r->opt->sql && refuse_unknown_drops_offline(r, &ops, &mine) != 0)) {
             const diag *first = NULL;
             for (size_t k = 0; k < mine.items.len && !first; k++)
                 if (mine.items.items[k].severity == DIAG_ERROR) first = &mine.items.items[k];
@@ -282,6 +401,7 @@ static int backup_sqlite(run *r, run_result *res) {
 static int run_step(run *r, const prepared_step *ps) {
     const migration_step *s = ps->step;
     emit(r, "%s", step_line(r, s, true));
+    if (resolve_drop_kinds(r, ps->ops, r->dl) != 0) return -1;
     sql_statements sql = {0};
     if (render_sql(ps->ops->ops.items, ps->ops->ops.len, r->d, r->current, r->a, &sql, r->dl) != 0) return -1;
     for (size_t i = 0; i < sql.len; i++) {
@@ -518,7 +638,9 @@ static int simulate_to(run *r, const char *from) {
         migration_file *mf = NULL;
         migration_ops *ops = NULL;
         if (migration_parse_file(r->a, p.items[i].node->header->path, &mf, dl) != 0 ||
-            migration_file_ops(mf, MIGRATE_UPGRADE, r->d, &ops, dl) != 0) {
+            migration_file_ops(mf, MIGRATE_UPGRADE, r->d, r->cfg->pg_schema, &ops, dl) != 0 ||
+            resolve_drop_kinds(r, ops, dl) != 0) {
+            if (ops) migration_ops_free(ops);
             if (!r->unread_rev) r->unread_rev = p.items[i].node->header->revision;
             r->schema_partial = true;
             diag_list_free(&scratch);
