@@ -261,7 +261,7 @@ static bool undoes_only(run *r, const revision_node *p, const revision_node *m, 
 ** from the rows alembic_version holds before it (online), or NULL with an
 ** error.  Upgrade: `upgrade <rev>` (everything below it is applied);
 ** offline `upgrade --sql <first parent or base>:<rev>`, of whose output
-** the part of <rev> is taken (run_alembic_offline).  Downgrade: `<rev>@-1`,
+** the part of <rev> is taken (splice_alembic_sql).  Downgrade: `<rev>@-1`,
 ** one step down on that revision's branch (a sibling branch is left
 ** alone); offline `<rev>:<parent or base>`.  A merge point has no `@-1`
 ** (Alembic: "Ambiguous walk"): the target is one of its parents, the one

@@ -48,6 +48,16 @@ run_backend() {
     fail "$BACKEND: no located error for uq_nope: $out"
   [ "$("$RETORT" current 2>/dev/null)" = "d2" ] || fail "$BACKEND: the failed run moved the database: $("$RETORT" current 2>&1)"
   "$RETORT" inspect | grep -q "ix_child_n" && fail "$BACKEND: d3's index stayed after the failed run"
+  if [ "$BACKEND" = postgresql ]; then
+    # a kind retort does not model: refused at the call
+    "${SQLQ[@]}" "$DATABASE_URL" "ALTER TABLE child ADD CONSTRAINT ex_child EXCLUDE USING btree (n WITH =)" >/dev/null
+    revfile d3 "'d2'" "exclusion" "op.drop_constraint('ex_child', 'child')"
+    set +e; out=$("$RETORT" upgrade head --no-backup 2>&1); rc=$?; set -e
+    [ "$rc" = 1 ] || fail "$BACKEND: dropping an exclusion constraint without type_ exited $rc"
+    grep -q "alembic/versions/d3.py:15:5: error: drop_constraint('ex_child') without type_: 'ex_child' is an exclusion constraint of table 'child', which retort does not model" <<<"$out" ||
+      fail "$BACKEND: the exclusion constraint is not refused at the call: $out"
+    rm alembic/versions/d3.py
+  fi
 
   # --sql: no database to ask
   set +e; out=$("$RETORT" upgrade --sql d1:d2 2>&1); rc=$?; set -e
