@@ -243,7 +243,9 @@ typedef struct retort_run_options {
     /* Run each migration the reader refuses through Alembic (alembic_python
     ** -m alembic, one step, between retort's steps, under retort's lock;
     ** "Running upgrade a -> b, message (alembic)"); also when [retort]
-    ** alembic_fallback = true.  Not with sql. */
+    ** alembic_fallback = true.  With sql, Alembic's --sql rendering of
+    ** that revision is spliced into the script, marked "rendered by
+    ** Alembic". */
     bool alembic_fallback;
 } retort_run_options;
 #define RETORT_RUN_OPTIONS_INIT {NULL, false, NULL, false, false, 0, NULL, NULL, false}

@@ -134,7 +134,7 @@ retort_status retort_lint(retort_project *p, const retort_lint_options *opt, ret
         diag_list mine;
         diag_list_init(&mine);
         if (migration_parse_file(a, h->path, &mf, &mine) != 0 ||
-            migration_file_ops(mf, MIGRATE_UPGRADE, d, &ops, &mine) != 0) {
+            migration_file_ops(mf, MIGRATE_UPGRADE, d, p->config->pg_schema, &ops, &mine) != 0) {
             const diag *first = NULL;
             for (size_t k = 0; k < mine.items.len && !first; k++)
                 if (mine.items.items[k].severity == DIAG_ERROR) first = &mine.items.items[k];

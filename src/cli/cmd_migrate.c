@@ -21,8 +21,9 @@ static void migrate_usage(FILE *out, const char *cmd) {
             "  --no-backup                  SQLite: do not copy the database file first\n"
             "  --lock-timeout SECONDS       how long to wait for another run (default 60)\n"
             "  --alembic-fallback           run each migration retort cannot read with python3 -m\n"
-            "                               alembic, between retort's own steps ([retort]\n"
-            "                               alembic_fallback = true does the same)\n"
+            "                               alembic, between retort's own steps (with --sql:\n"
+            "                               splice in its --sql rendering); [retort]\n"
+            "                               alembic_fallback = true does the same\n"
             "  --tag TAG                    accepted with a warning (Alembic passes it to env.py)\n"
             "  -c, --config FILE            the configuration (default: alembic.ini)\n",
             cmd, up ? "TARGET" : "TARGET",

@@ -433,6 +433,19 @@ int db_table_exists(db_conn *c, const char *name, diag_list *dl) {
     return exists;
 }
 
+int db_constraint_kind(db_conn *c, const char *table, const char *name, char *kind, diag_list *dl) {
+    const char *params[2] = {table, name};
+    PGresult *r = PQexecParams(c->pg,
+                               "SELECT contype FROM pg_catalog.pg_constraint "
+                               "WHERE conrelid = to_regclass(quote_ident($1)) AND conname = $2",
+                               2, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) return pg_failed(c, r, "PostgreSQL", dl);
+    int found = PQntuples(r) > 0;
+    if (found) *kind = PQgetvalue(r, 0, 0)[0];
+    PQclear(r);
+    return found;
+}
+
 int db_version_table_exists(db_conn *c, diag_list *dl) {
     const char *name = c->version_table ? c->version_table : "alembic_version";
     if (c->sqlite || !c->version_table_schema) return db_table_exists(c, name, dl);

@@ -117,6 +117,13 @@ int db_table_exists(db_conn *c, const char *name, diag_list *dl);
 ** pg_schema) exist?  1, 0, or -1 with a diagnostic. */
 int db_version_table_exists(db_conn *c, diag_list *dl);
 
+/* PostgreSQL: the kind of constraint `name` on `table` (found through the
+** search path, as a statement naming the table would), as pg_constraint's
+** contype: 'u', 'f', 'c', 'p', 'x' (exclusion), 't' (trigger).  1 with
+** *kind set, 0 when there is no such constraint (or table), -1 with a
+** diagnostic. */
+int db_constraint_kind(db_conn *c, const char *table, const char *name, char *kind, diag_list *dl);
+
 /* The revisions in alembic_version (none when the table does not exist);
 ** strings allocated in `a`. */
 int db_current_revisions(db_conn *c, arena *a, str_vec *out, diag_list *dl);

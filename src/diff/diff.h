@@ -139,6 +139,10 @@ typedef struct op {
     ** renderers write sql_type_change_using() for a change to or from an
     ** array (render/sql.h). */
     const char *postgresql_using;
+    bool kind_unknown;              /* op.drop_constraint() without type_: one of
+                                       the OP_DROP_* constraint kinds, which the
+                                       runner learns from the database
+                                       (migration_op_set_drop_kind) */
     src_loc loc;                    /* where the file says it (0: from the differ) */
 } op;
 

@@ -129,8 +129,24 @@ typedef enum migration_direction { MIGRATE_UPGRADE, MIGRATE_DOWNGRADE } migratio
 ** column comments, op.f().  Anything else — an unsupported construct, an
 ** unknown op.* function or argument, a non-literal value — is an error at
 ** its location with the hint to run that migration with python3 -m alembic,
-** and no op list is returned: a migration runs entirely or not at all. */
-int migration_file_ops(const migration_file *m, migration_direction dir, const dialect *d,
-                  migration_ops **out, diag_list *dl);
+** and no op list is returned: a migration runs entirely or not at all.
+**
+** `schema` is the one schema the project migrates ([retort] schema; NULL:
+** public), the connection's search path: a schema= argument (source_schema,
+** referent_schema, a 'schema.table.column' foreign key target) may name it
+** or be None, and the ops are then what they are without it; any other
+** schema is an error (several schemas in one project are not supported
+** yet).  On SQLite (d) there is no schema: only None.
+**
+** op.drop_constraint() without type_ gives an op with kind_unknown set
+** (see diff.h): the caller picks its kind with migration_op_set_drop_kind
+** from the database, or refuses it. */
+int migration_file_ops(const migration_file *m, migration_direction dir, const dialect *d, const char *schema,
+                       migration_ops **out, diag_list *dl);
+
+/* Make the kind_unknown op `o` (drop_constraint without type_) the drop of
+** a constraint of kind k: OP_DROP_UNIQUE, OP_DROP_FOREIGN_KEY,
+** OP_DROP_CHECK or OP_DROP_PRIMARY_KEY. */
+void migration_op_set_drop_kind(op *o, op_kind k);
 
 #endif

@@ -48,6 +48,7 @@ typedef struct conv {
     arena *a;                   /* the op list's */
     const migration_file *m;
     const dialect *d;
+    const char *schema;         /* the one schema migrated; NULL: none (SQLite) */
     diag_list *dl;
     migration_ops *out;
     const char *path;
@@ -416,6 +417,41 @@ static int want_bool(conv *c, const py_value *v, const char *what, bool *out, bo
 static int want_none(conv *c, const py_value *v, const char *what) {
     if (!v || v->kind == PY_NONE) return 0;
     fail(c, L(c, v->loc), "%s is not supported (only %s=None)", what, what);
+    return -1;
+}
+
+/* schema= (or source_schema= / referent_schema=): None, or the one schema
+** retort migrates ([retort] schema; PostgreSQL's public by default), which
+** is the connection's search path: the ops then run as without it.  Any
+** other schema (and any schema on SQLite, which has none) is refused:
+** several schemas in one project are not supported yet. */
+static bool schema_is_ours(conv *c, const char *name) { return c->schema && !strcmp(name, c->schema); }
+
+/* The error for `written` (schema='x', 'x.t.c'), which names schema `name`. */
+static void refuse_schema(conv *c, src_loc at, const char *written, const char *name, const char *drop) {
+    diag *d;
+    if (!c->schema) {
+        d = fail(c, at, "%s: SQLite has no schemas, and retort migrates the main database only", written);
+        diag_set_hint(c->dl, d, "%s; an attached database is not supported yet. Or let Alembic run this revision: "
+                                "[retort] alembic_fallback = true (or --alembic-fallback), or python3 -m alembic", drop);
+    } else {
+        d = fail(c, at, "%s: '%s' is not the schema retort migrates ('%s', [retort] schema of alembic.ini), and "
+                 "a project with several schemas is not supported yet", written, name, c->schema);
+        diag_set_hint(c->dl, d, "let Alembic run this revision: [retort] alembic_fallback = true (or "
+                                "--alembic-fallback), or python3 -m alembic; if '%s' is the schema this project "
+                                "migrates, set schema = %s in [retort]", name, name);
+    }
+}
+
+static int want_schema(conv *c, const py_value *v, const char *what) {
+    if (!v || v->kind == PY_NONE) return 0;
+    if (v->kind != PY_STRING) {
+        fail_value(c, v, "%s= must be a string or None", what);
+        return -1;
+    }
+    if (schema_is_ours(c, v->text)) return 0;
+    refuse_schema(c, L(c, v->loc), arena_printf(c->a, "%s='%s'", what, v->text), v->text,
+                  arena_printf(c->a, "drop %s= (or write %s=None)", what, what));
     return -1;
 }
 
@@ -791,12 +827,27 @@ static column *new_column(conv *c, const char *name) {
     return col;
 }
 
-/* "table.column" -> table, column (the table part may hold a schema). */
+/* "table.column" -> table, column; "schema.table.column" as SQLAlchemy
+** reads it, the schema being the one retort migrates (want_schema). */
 static int split_ref(conv *c, const char *ref, src_loc at, const char **tbl, const char **col) {
     const char *dot = strrchr(ref, '.');
     if (!dot || dot == ref || !dot[1]) {
         fail(c, at, "a foreign key target must be 'table.column', not '%s'", ref);
         return -1;
+    }
+    const char *first = strchr(ref, '.');
+    if (first != dot) {
+        if (first == ref || first + 1 == dot) {
+            fail(c, at, "a foreign key target must be 'table.column' or 'schema.table.column', not '%s'", ref);
+            return -1;
+        }
+        const char *name = arena_strndup(c->a, ref, (size_t)(first - ref));
+        if (!schema_is_ours(c, name)) {
+            refuse_schema(c, at, arena_printf(c->a, "the foreign key target '%s' is in schema '%s'", ref, name), name,
+                          arena_printf(c->a, "write the target without its schema ('%s')", first + 1));
+            return -1;
+        }
+        ref = first + 1;
     }
     *tbl = arena_strndup(c->a, ref, (size_t)(dot - ref));
     *col = S(c, dot + 1);
@@ -1145,7 +1196,7 @@ static int bind_op(conv *c, const py_value *call, const char *what, const char *
 static int op_create_table(conv *c, const py_value *call, const char *what) {
     static const char *const P[] = {"table_name", "*columns", "comment", "schema", "info", "prefixes"};
     bound b;
-    if (bind(c, call, what, P, 6, &b) || want_none(c, b.v[3], "schema") ||
+    if (bind(c, call, what, P, 6, &b) || want_schema(c, b.v[3], "schema") ||
         refuse_options(c, &b, 5, 6, P))
         return -1;
     const char *name;
@@ -1192,7 +1243,7 @@ static int op_drop_table(conv *c, const py_value *call, const char *what) {
     static const char *const P[] = {"table_name", "schema"};
     bound b;
     const char *t;
-    if (bind(c, call, what, P, 2, &b) || want_none(c, b.v[1], "schema") ||
+    if (bind(c, call, what, P, 2, &b) || want_schema(c, b.v[1], "schema") ||
         want_string(c, b.v[0], "a table name", &t))
         return -1;
     op *o = emit(c, OP_DROP_TABLE, call);
@@ -1204,7 +1255,7 @@ static int op_rename_table(conv *c, const py_value *call, const char *what) {
     static const char *const P[] = {"old_table_name", "new_table_name", "schema"};
     bound b;
     const char *from, *to;
-    if (bind(c, call, what, P, 3, &b) || want_none(c, b.v[2], "schema") ||
+    if (bind(c, call, what, P, 3, &b) || want_schema(c, b.v[2], "schema") ||
         want_string(c, b.v[0], "a table name", &from) || want_string(c, b.v[1], "a table name", &to))
         return -1;
     op *o = emit(c, OP_RENAME_TABLE, call);
@@ -1227,7 +1278,7 @@ static int op_create_table_comment(conv *c, const py_value *call, const char *wh
     static const char *const P[] = {"table_name", "comment", "existing_comment", "schema"};
     bound b;
     const char *t, *comment, *existing;
-    if (bind_op(c, call, what, P, 4, 0, &b) || want_none(c, b.v[3], "schema") || !(t = op_table(c, &b, 0)) ||
+    if (bind_op(c, call, what, P, 4, 0, &b) || want_schema(c, b.v[3], "schema") || !(t = op_table(c, &b, 0)) ||
         want_string(c, b.v[1], "a table comment", &comment) ||
         want_string_or_none(c, b.v[2], "existing_comment", &existing))
         return -1;
@@ -1239,7 +1290,7 @@ static int op_drop_table_comment(conv *c, const py_value *call, const char *what
     static const char *const P[] = {"table_name", "existing_comment", "schema"};
     bound b;
     const char *t, *existing;
-    if (bind_op(c, call, what, P, 3, 0, &b) || want_none(c, b.v[2], "schema") || !(t = op_table(c, &b, 0)) ||
+    if (bind_op(c, call, what, P, 3, 0, &b) || want_schema(c, b.v[2], "schema") || !(t = op_table(c, &b, 0)) ||
         want_string_or_none(c, b.v[1], "existing_comment", &existing))
         return -1;
     emit_table_comment(c, call, t, existing, NULL);
@@ -1249,7 +1300,7 @@ static int op_drop_table_comment(conv *c, const py_value *call, const char *what
 static int op_add_column(conv *c, const py_value *call, const char *what) {
     static const char *const P[] = {"table_name", "column", "schema", "insert_before", "insert_after"};
     bound b;
-    if (bind_op(c, call, what, P, 5, 0, &b) || want_none(c, b.v[2], "schema") || refuse_options(c, &b, 3, 5, P))
+    if (bind_op(c, call, what, P, 5, 0, &b) || want_schema(c, b.v[2], "schema") || refuse_options(c, &b, 3, 5, P))
         return -1;
     const char *t = op_table(c, &b, 0);
     if (!t) return -1;
@@ -1269,7 +1320,7 @@ static int op_drop_column(conv *c, const py_value *call, const char *what) {
     static const char *const P[] = {"table_name", "column_name", "schema"};
     bound b;
     const char *t, *col;
-    if (bind_op(c, call, what, P, 3, 0, &b) || want_none(c, b.v[2], "schema") || !(t = op_table(c, &b, 0)) ||
+    if (bind_op(c, call, what, P, 3, 0, &b) || want_schema(c, b.v[2], "schema") || !(t = op_table(c, &b, 0)) ||
         want_string(c, b.v[1], "a column name", &col))
         return -1;
     op *o = emit(c, OP_DROP_COLUMN, call);
@@ -1313,7 +1364,7 @@ static int op_alter_column(conv *c, const py_value *call, const char *what) {
         return -1;
     }
     if (c->d && c->d->kind == DIALECT_SQLITE) using = NULL;
-    if (want_none(c, b.v[11], "schema")) return -1;
+    if (want_schema(c, b.v[11], "schema")) return -1;
     const char *table = op_table(c, &b, 0), *name, *new_name = NULL;
     if (!table || want_string(c, b.v[1], "a column name", &name) ||
         want_string_or_none(c, b.v[5], "new_column_name", &new_name))
@@ -1514,7 +1565,7 @@ static int op_create_index(conv *c, const py_value *call, const char *what) {
             b.at[k + 1] = raw.at[k];
         }
     }
-    if (want_none(c, b.v[4], "schema") || refuse_options(c, &b, 7, 8, P_PLAIN) ||
+    if (want_schema(c, b.v[4], "schema") || refuse_options(c, &b, 7, 8, P_PLAIN) ||
         refuse_options(c, &b, 10, 11, P_PLAIN))
         return -1;
     index_def *ix = arena_alloc(c->a, sizeof *ix);
@@ -1601,7 +1652,7 @@ static int op_drop_index(conv *c, const py_value *call, const char *what) {
             b.at[k + 1] = raw.at[k];
         }
     }
-    if (want_none(c, b.v[2], "schema") || refuse_options(c, &b, 5, 7, P_PLAIN)) return -1;
+    if (want_schema(c, b.v[2], "schema") || refuse_options(c, &b, 5, 7, P_PLAIN)) return -1;
     index_def *ix = arena_alloc(c->a, sizeof *ix);
     const char *table = NULL;
     if (batch) table = c->batch->table_name;
@@ -1626,7 +1677,7 @@ static int op_create_unique_constraint(conv *c, const py_value *call, const char
     bound b;
     unique_def *u = arena_alloc(c->a, sizeof *u);
     const char *t;
-    if (bind_op(c, call, what, P, 6, 1, &b) || want_none(c, b.v[3], "schema") || refuse_options(c, &b, 4, 6, P) ||
+    if (bind_op(c, call, what, P, 6, 1, &b) || want_schema(c, b.v[3], "schema") || refuse_options(c, &b, 4, 6, P) ||
         !(t = op_table(c, &b, 1)) || want_name(c, b.v[0], "a constraint name", &u->name, NULL) ||
         want_string_list(c, b.v[2], "unique constraint columns", &u->columns))
         return -1;
@@ -1644,8 +1695,8 @@ static int op_create_foreign_key(conv *c, const py_value *call, const char *what
     bound b;
     foreign_key *fk = arena_alloc(c->a, sizeof *fk);
     const char *t;
-    if (bind_op(c, call, what, P, 12, 1, &b) || want_none(c, b.v[7], "source_schema") ||
-        want_none(c, b.v[8], "referent_schema") || refuse_options(c, &b, 9, 12, P) ||
+    if (bind_op(c, call, what, P, 12, 1, &b) || want_schema(c, b.v[7], "source_schema") ||
+        want_schema(c, b.v[8], "referent_schema") || refuse_options(c, &b, 9, 12, P) ||
         !(t = op_table(c, &b, 1)) || want_name(c, b.v[0], "a constraint name", &fk->name, NULL) ||
         want_string(c, b.v[2], "the referenced table", &fk->ref_table) ||
         want_string_list(c, b.v[3], "foreign key columns", &fk->columns) ||
@@ -1668,7 +1719,7 @@ static int op_create_check_constraint(conv *c, const py_value *call, const char 
     bound b;
     check_def *ck = arena_alloc(c->a, sizeof *ck);
     const char *t;
-    if (bind_op(c, call, what, P, 6, 1, &b) || want_none(c, b.v[3], "schema") || refuse_options(c, &b, 4, 6, P) ||
+    if (bind_op(c, call, what, P, 6, 1, &b) || want_schema(c, b.v[3], "schema") || refuse_options(c, &b, 4, 6, P) ||
         !(t = op_table(c, &b, 1)) || want_name(c, b.v[0], "a constraint name", &ck->name, NULL) ||
         want_sql(c, b.v[2], "a check condition", &ck->sqltext))
         return -1;
@@ -1684,7 +1735,7 @@ static int op_create_primary_key(conv *c, const py_value *call, const char *what
     bound b;
     primary_key *pk = arena_alloc(c->a, sizeof *pk);
     const char *t;
-    if (bind_op(c, call, what, P, 4, 1, &b) || want_none(c, b.v[3], "schema") || !(t = op_table(c, &b, 1)) ||
+    if (bind_op(c, call, what, P, 4, 1, &b) || want_schema(c, b.v[3], "schema") || !(t = op_table(c, &b, 1)) ||
         want_name(c, b.v[0], "a constraint name", &pk->name, NULL) ||
         want_string_list(c, b.v[2], "primary key columns", &pk->columns))
         return -1;
@@ -1699,12 +1750,14 @@ static int op_create_primary_key(conv *c, const py_value *call, const char *what
 }
 
 /* drop_constraint names the constraint only; type_ says which kind of op
-** it is (Alembic needs it too, to drop one in a batch block). */
+** it is (Alembic needs it too, to drop one in a batch block).  Without
+** type_ the op carries a stub of every kind and kind_unknown: the runner
+** looks the constraint up in the database (migration_op_set_drop_kind). */
 static int op_drop_constraint(conv *c, const py_value *call, const char *what) {
     static const char *const P[] = {"constraint_name", "table_name", "type_", "schema"};
     bound b;
     const char *t, *cname, *type = NULL;
-    if (bind_op(c, call, what, P, 4, 1, &b) || want_none(c, b.v[3], "schema") || !(t = op_table(c, &b, 1)) ||
+    if (bind_op(c, call, what, P, 4, 1, &b) || want_schema(c, b.v[3], "schema") || !(t = op_table(c, &b, 1)) ||
         want_name(c, b.v[0], "a constraint name", &cname, NULL) ||
         want_string_or_none(c, b.v[2], "type_", &type))
         return -1;
@@ -1712,38 +1765,39 @@ static int op_drop_constraint(conv *c, const py_value *call, const char *what) {
         fail(c, L(c, call->loc), "drop_constraint() needs the constraint name");
         return -1;
     }
-    if (!type || (strcmp(type, "unique") && strcmp(type, "foreignkey") && strcmp(type, "check") &&
-                  strcmp(type, "primary"))) {
-        fail(c, at_of(c, &b, 2, call), "drop_constraint() needs type_='unique', 'foreignkey', 'check' or 'primary' "
-                                       "for retort to run it%s%s%s",
-             type ? " (not '" : "", type ? type : "", type ? "')" : "");
+    if (type && strcmp(type, "unique") && strcmp(type, "foreignkey") && strcmp(type, "check") &&
+        strcmp(type, "primary")) {
+        fail(c, at_of(c, &b, 2, call), "drop_constraint() takes type_='unique', 'foreignkey', 'check' or 'primary' "
+                                       "(not '%s')", type);
         return -1;
     }
-    op *o;
-    if (!strcmp(type, "unique")) {
-        unique_def *u = arena_alloc(c->a, sizeof *u);
-        u->name = cname;
-        o = emit(c, OP_DROP_UNIQUE, call);
-        o->unique = u;
-    } else if (!strcmp(type, "foreignkey")) {
-        foreign_key *fk = arena_alloc(c->a, sizeof *fk);
-        fk->name = cname;
-        o = emit(c, OP_DROP_FOREIGN_KEY, call);
-        o->fk = fk;
-    } else if (!strcmp(type, "primary")) {
-        primary_key *pk = arena_alloc(c->a, sizeof *pk);
-        pk->name = cname;
-        o = emit(c, OP_DROP_PRIMARY_KEY, call);
-        o->pk = pk;
-    } else {
-        check_def *ck = arena_alloc(c->a, sizeof *ck);
-        ck->name = cname;
-        o = emit(c, OP_DROP_CHECK, call);
-        o->check = ck;
-    }
+    unique_def *u = arena_alloc(c->a, sizeof *u);
+    foreign_key *fk = arena_alloc(c->a, sizeof *fk);
+    primary_key *pk = arena_alloc(c->a, sizeof *pk);
+    check_def *ck = arena_alloc(c->a, sizeof *ck);
+    u->name = fk->name = pk->name = ck->name = cname;
+    op *o = emit(c, OP_DROP_UNIQUE, call);
+    o->unique = u;
+    o->fk = fk;
+    o->pk = pk;
+    o->check = ck;
     o->table_name = t;
     o->old_name = cname;
+    if (!type) o->kind_unknown = true;
+    else migration_op_set_drop_kind(o, !strcmp(type, "unique")       ? OP_DROP_UNIQUE
+                                       : !strcmp(type, "foreignkey") ? OP_DROP_FOREIGN_KEY
+                                       : !strcmp(type, "primary")    ? OP_DROP_PRIMARY_KEY
+                                                                     : OP_DROP_CHECK);
     return 0;
+}
+
+void migration_op_set_drop_kind(op *o, op_kind k) {
+    o->kind = k;
+    o->kind_unknown = false;
+    if (k != OP_DROP_UNIQUE) o->unique = NULL;
+    if (k != OP_DROP_FOREIGN_KEY) o->fk = NULL;
+    if (k != OP_DROP_PRIMARY_KEY) o->pk = NULL;
+    if (k != OP_DROP_CHECK) o->check = NULL;
 }
 
 static int op_execute(conv *c, const py_value *call, const char *what) {
@@ -1779,7 +1833,7 @@ static int op_bulk_insert(conv *c, const py_value *call, const char *what) {
         bool big = strcmp(callee, "sa.table") != 0;
         static const char *const PT[] = {"name", "*columns", "schema"};
         bound tb;
-        if (bind(c, t, callee, PT, 3, &tb) || want_none(c, tb.v[2], "schema") ||
+        if (bind(c, t, callee, PT, 3, &tb) || want_schema(c, tb.v[2], "schema") ||
             want_string(c, tb.v[0], "a table name", &name))
             return -1;
         for (size_t i = 0; i < tb.rest.len; i++) {
@@ -1978,7 +2032,7 @@ static int convert_with(conv *c, const py_stmt *s) {
                                     "naming_convention"};
     bound b;
     const char *table, *recreate = "auto";
-    if (bind(c, v, "op.batch_alter_table", P, 10, &b) || want_none(c, b.v[1], "schema") ||
+    if (bind(c, v, "op.batch_alter_table", P, 10, &b) || want_schema(c, b.v[1], "schema") ||
         refuse_options(c, &b, 3, 10, P) || want_string(c, b.v[0], "a table name", &table))
         return -1;
     if (b.v[2] && (want_string(c, b.v[2], "recreate", &recreate) ||
@@ -2056,8 +2110,8 @@ static void collect_unsupported(const py_stmt *const *body, size_t n, strmap *se
     }
 }
 
-int migration_file_ops(const migration_file *m, migration_direction dir, const dialect *d, migration_ops **out,
-                       diag_list *dl) {
+int migration_file_ops(const migration_file *m, migration_direction dir, const dialect *d, const char *schema,
+                       migration_ops **out, diag_list *dl) {
     *out = NULL;
     arena *a = arena_new();
     migration_ops *ops = arena_alloc(a, sizeof *ops);
@@ -2066,6 +2120,7 @@ int migration_file_ops(const migration_file *m, migration_direction dir, const d
     c.a = a;
     c.m = m;
     c.d = d;
+    c.schema = d && d->kind == DIALECT_SQLITE ? NULL : schema ? schema : "public";
     c.dl = dl;
     c.out = ops;
     c.path = arena_strdup(a, m->path);

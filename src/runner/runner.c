@@ -27,6 +27,9 @@ typedef struct prepared_step {
     migration_ops *ops;             /* NULL when Alembic runs it */
     const migration_file *file;     /* its file, when retort runs it */
     bool alembic;                   /* the reader refused it: the fallback runs it */
+    const char *alembic_arg;        /* then: the revision argument Alembic gets
+                                       ("r2", "r2@-1", "a" for a merge's downgrade;
+                                       offline "r1:r2", "r2:r1") */
 } prepared_step;
 
 typedef struct run {
@@ -47,6 +50,8 @@ typedef struct run {
     bool schema_partial;
     diag_list unread;           /* why a revision below the range could not be read */
     const char *unread_rev;
+    const prepared_step *alembic_rendered;  /* offline: the last step Alembic rendered
+                                               (what it did to the schema is unknown) */
     size_t committed;           /* steps committed so far (they stay on failure) */
 } run;
 
@@ -84,12 +89,208 @@ static int plan(run *r, const str_vec *current, const char *target, migration_pl
                            : graph_plan_downgrade(r->graph, current, target, out, r->dl);
 }
 
-static bool fallback_on(const run *r) { return !r->opt->sql && (r->opt->alembic_fallback || r->cfg->alembic_fallback); }
+static bool fallback_on(const run *r) { return r->opt->alembic_fallback || r->cfg->alembic_fallback; }
 
-/* Parse every migration of the plan and turn it into ops, before anything
-** is written.  All errors of all files are reported — unless the Alembic
-** fallback is on: a file the reader refuses is then a step for Alembic,
-** with a note at the first reason. */
+/* ------------------------------------------ drop_constraint without type_ */
+
+/* The kind of constraint `name` table t has (its drop's op kind), or -1. */
+static int kind_in_table(const table *t, const char *name) {
+    if (!t) return -1;
+    if (t->primary_key.name && !strcmp(t->primary_key.name, name)) return OP_DROP_PRIMARY_KEY;
+    for (size_t i = 0; i < t->uniques.len; i++)
+        if (t->uniques.items[i]->name && !strcmp(t->uniques.items[i]->name, name)) return OP_DROP_UNIQUE;
+    for (size_t i = 0; i < t->foreign_keys.len; i++)
+        if (t->foreign_keys.items[i]->name && !strcmp(t->foreign_keys.items[i]->name, name)) return OP_DROP_FOREIGN_KEY;
+    for (size_t i = 0; i < t->checks.len; i++)
+        if (t->checks.items[i]->name && !strcmp(t->checks.items[i]->name, name)) return OP_DROP_CHECK;
+    return -1;
+}
+
+/* The kind of the constraint op i of ops drops, when an op before it in
+** the same migration creates it (the database has not seen it yet), or -1. */
+static int kind_created_before(const op *ops, size_t i, const char *table_name, const char *name) {
+    int kind = -1;
+    for (size_t k = 0; k < i; k++) {
+        const op *o = &ops[k];
+        if (!o->table_name || strcmp(o->table_name, table_name) != 0) continue;
+        const char *made = NULL;
+        int as = -1;
+        switch (o->kind) {
+        case OP_CREATE_TABLE: {
+            int found = kind_in_table(o->table, name);
+            if (found >= 0) kind = found;
+            continue;
+        }
+        case OP_ADD_UNIQUE: made = o->unique->name; as = OP_DROP_UNIQUE; break;
+        case OP_ADD_FOREIGN_KEY: made = o->fk->name; as = OP_DROP_FOREIGN_KEY; break;
+        case OP_ADD_CHECK: made = o->check->name; as = OP_DROP_CHECK; break;
+        case OP_ADD_PRIMARY_KEY: made = o->pk->name; as = OP_DROP_PRIMARY_KEY; break;
+        default: continue;
+        }
+        if (made && !strcmp(made, name)) kind = as;
+    }
+    return kind;
+}
+
+/* Give every op.drop_constraint() of a step that has no type_ the kind of
+** the constraint it names, as the database holds it just before the step:
+** PostgreSQL's pg_constraint (earlier steps of the run have executed on the
+** connection), SQLite's picture (r->current: introspected, then kept up to
+** date step by step).  A constraint an earlier op of the same migration
+** creates is known from that op.  None: an error at the call. */
+static int resolve_drop_kinds(run *r, migration_ops *ops, diag_list *dl) {
+    int rc = 0;
+    for (size_t i = 0; i < ops->ops.len; i++) {
+        op *o = &ops->ops.items[i];
+        if (!o->kind_unknown) continue;
+        int kind = kind_created_before(ops->ops.items, i, o->table_name, o->old_name);
+        char contype = 0;
+        if (kind < 0 && r->db && r->db->pg) {
+            int found = db_constraint_kind(r->db, o->table_name, o->old_name, &contype, dl);
+            if (found < 0) return -1;
+            if (found) {
+                kind = contype == 'u' ? OP_DROP_UNIQUE : contype == 'f' ? OP_DROP_FOREIGN_KEY
+                     : contype == 'c' ? OP_DROP_CHECK : contype == 'p' ? OP_DROP_PRIMARY_KEY : -1;
+                if (kind < 0) {
+                    diag *d = diag_add(dl, DIAG_ERROR, o->loc, "drop_constraint('%s') without type_: '%s' is %s "
+                                       "of table '%s', which retort does not model",
+                                       o->old_name, o->old_name,
+                                       contype == 'x' ? "an exclusion constraint" : contype == 't'
+                                       ? "a constraint trigger" : "a constraint of another kind", o->table_name);
+                    diag_set_hint(dl, d, "run this revision with python3 -m alembic (or [retort] alembic_fallback "
+                                            "= true), or drop it with op.execute('ALTER TABLE ... DROP CONSTRAINT ...')");
+                    rc = -1;
+                    continue;
+                }
+            }
+        } else if (kind < 0 && r->current) {
+            kind = kind_in_table(schema_find_table(r->current, o->table_name), o->old_name);
+        }
+        if (kind < 0) {
+            diag *d = diag_add(dl, DIAG_ERROR, o->loc, "drop_constraint('%s') without type_: table '%s' has no "
+                               "constraint named '%s' in the database", o->old_name, o->table_name, o->old_name);
+            diag_set_hint(dl, d, "check the name ('retort inspect' lists each table's constraints); without type_ "
+                                    "retort looks the constraint up to know its kind, and Alembic would fail on a "
+                                    "name the database does not have too");
+            rc = -1;
+            continue;
+        }
+        migration_op_set_drop_kind(o, (op_kind)kind);
+    }
+    return rc;
+}
+
+/* Offline there is no database to learn a constraint's kind from: a
+** drop_constraint() without type_ is an error at the call (and with the
+** fallback, the revision goes to Alembic), unless an earlier op of the
+** same migration creates the constraint.  The ops are freed on error. */
+static int refuse_unknown_drops_offline(run *r, migration_ops **ops, diag_list *dl) {
+    int rc = 0;
+    for (size_t i = 0; i < (*ops)->ops.len; i++) {
+        op *o = &(*ops)->ops.items[i];
+        if (!o->kind_unknown) continue;
+        int kind = kind_created_before((*ops)->ops.items, i, o->table_name, o->old_name);
+        if (kind >= 0) {
+            migration_op_set_drop_kind(o, (op_kind)kind);
+            continue;
+        }
+        diag *d = diag_add(dl, DIAG_ERROR, o->loc, "drop_constraint('%s') without type_: with --sql there is no "
+                           "database to learn the constraint's kind from", o->old_name);
+        diag_set_hint(dl, d, "add type_='unique', 'foreignkey', 'check' or 'primary' (Alembic needs it too on some "
+                             "backends), or render this revision with python3 -m alembic (--alembic-fallback)");
+        rc = -1;
+    }
+    (void)r;
+    if (rc != 0) {
+        migration_ops_free(*ops);
+        *ops = NULL;
+    }
+    return rc;
+}
+
+static int cmp_str(const void *x, const void *y) {
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The alembic_version rows after step s, from the rows before it (sorted,
+** as db_current_revisions returns them). */
+static void apply_version_delta(run *r, str_vec *rows, const migration_step *s) {
+    str_vec next = {0};
+    for (size_t i = 0; i < rows->len; i++) {
+        bool deleted = false;
+        for (size_t k = 0; k < s->version_delete.len; k++)
+            if (!strcmp(rows->items[i], s->version_delete.items[k])) deleted = true;
+        if (!deleted) vec_push(r->a, &next, rows->items[i]);
+    }
+    for (size_t k = 0; k < s->version_insert.len; k++) vec_push(r->a, &next, s->version_insert.items[k]);
+    if (next.len > 1) qsort(next.items, next.len, sizeof *next.items, cmp_str);
+    *rows = next;
+}
+
+/* ------------------------------------------------ the fallback's commands */
+
+/* Would `alembic downgrade <p>`, from the alembic_version rows `rows`,
+** undo merge revision m and nothing else?  Alembic drops the descendants
+** of p's children (depends_on counting) that the rows stand on (the rows
+** and their ancestors, depends_on counting): that must be m alone. */
+static bool undoes_only(run *r, const revision_node *p, const revision_node *m, const str_vec *rows) {
+    const revision_graph *g = r->graph;
+    bool *active = arena_alloc(r->a, g->nodes.len), *seen = arena_alloc(r->a, g->nodes.len);
+    node_vec stack = {0};
+    for (size_t i = 0; i < rows->len; i++) {
+        revision_node *n = strmap_get(g->by_id, rows->items[i]);
+        if (n) vec_push(r->a, &stack, n);
+    }
+    while (stack.len) {
+        revision_node *n = stack.items[--stack.len];
+        if (active[n->order]) continue;
+        active[n->order] = true;
+        for (size_t k = 0; k < n->down.len; k++) vec_push(r->a, &stack, n->down.items[k]);
+        for (size_t k = 0; k < n->depends.len; k++) vec_push(r->a, &stack, n->depends.items[k]);
+    }
+    for (size_t i = 0; i < p->up.len; i++) vec_push(r->a, &stack, p->up.items[i]);
+    while (stack.len) {
+        revision_node *n = stack.items[--stack.len];
+        if (seen[n->order]) continue;
+        seen[n->order] = true;
+        if (active[n->order] && n != m) return false;
+        for (size_t k = 0; k < n->all_up.len; k++) vec_push(r->a, &stack, n->all_up.items[k]);
+    }
+    return true;
+}
+
+/* The revision argument of the Alembic command that runs step s alone,
+** from the rows alembic_version holds before it (online), or NULL with an
+** error.  Upgrade: `upgrade <rev>` (everything below it is applied);
+** offline `upgrade --sql <first parent or base>:<rev>`, of whose output
+** the part of <rev> is taken (splice_alembic_sql).  Downgrade: `<rev>@-1`,
+** one step down on that revision's branch (a sibling branch is left
+** alone); offline `<rev>:<parent or base>`.  A merge point has no `@-1`
+** (Alembic: "Ambiguous walk"): the target is one of its parents, the one
+** whose other children the database does not stand on (offline: Alembic
+** starts from <rev> alone). */
+static const char *alembic_argument(run *r, const migration_step *s, const str_vec *rows, diag_list *dl) {
+    const revision_node *n = s->node;
+    const char *rev = n->header->revision;
+    const char *parent = n->down.len ? n->down.items[0]->header->revision : "base";
+    if (s->upgrade) return r->opt->sql ? arena_printf(r->a, "%s:%s", parent, rev) : rev;
+    if (n->down.len <= 1) return r->opt->sql ? arena_printf(r->a, "%s:%s", rev, parent) : arena_printf(r->a, "%s@-1", rev);
+    str_vec alone = {0};
+    vec_push(r->a, &alone, rev);
+    for (size_t i = 0; i < n->down.len; i++) {
+        const revision_node *p = n->down.items[i];
+        if (undoes_only(r, p, n, r->opt->sql ? &alone : rows))
+            return r->opt->sql ? arena_printf(r->a, "%s:%s", rev, p->header->revision) : p->header->revision;
+    }
+    diag *d = diag_add(dl, DIAG_ERROR, (src_loc){n->header->path, 0, 0},
+                       "revision %s is a merge point whose downgrade retort cannot read, and no Alembic downgrade "
+                       "target undoes it alone: each revision it merges (%s) has another branch above it that the "
+                       "database is on", rev, graph_format_down(r->a, n));
+    diag_set_hint(dl, d, "nothing was run; downgrade those branches first, or run this downgrade with python3 -m "
+                         "alembic");
+    return NULL;
+}
+
 /* [retort] refuse_unacknowledged: every finding of a refused rule that no
 ** allow comment acknowledges, as an error at its op; -1 when there is one. */
 static int refuse_findings(run *r) {
@@ -116,9 +317,16 @@ static int refuse_findings(run *r) {
     return rc;
 }
 
-static int prepare(run *r, const migration_plan *p) {
+/* Parse every migration of the plan and turn it into ops, before anything
+** is written.  All errors of all files are reported — unless the Alembic
+** fallback is on: a file the reader refuses is then a step for Alembic,
+** with a note at the first reason that names the command.  `rows`: the
+** alembic_version rows the plan starts from (offline: FROM). */
+static int prepare(run *r, const migration_plan *p, const str_vec *start_rows) {
     int rc = 0;
     bool fallback = fallback_on(r);
+    str_vec rows = {0};
+    for (size_t i = 0; i < start_rows->len; i++) vec_push(r->a, &rows, start_rows->items[i]);
     r->steps.len = 0;
     for (size_t i = 0; i < p->len; i++) {
         const migration_step *s = &p->items[i];
@@ -127,37 +335,50 @@ static int prepare(run *r, const migration_plan *p) {
         diag_list mine;
         diag_list_init(&mine);
         if (migration_parse_file(r->a, s->node->header->path, &mf, &mine) != 0 ||
-            migration_file_ops(mf, s->upgrade ? MIGRATE_UPGRADE : MIGRATE_DOWNGRADE, r->d, &ops, &mine) != 0) {
+            migration_file_ops(mf, s->upgrade ? MIGRATE_UPGRADE : MIGRATE_DOWNGRADE, r->d, r->cfg->pg_schema, &ops,
+                               &mine) != 0 ||
+            (r->opt->sql && refuse_unknown_drops_offline(r, &ops, &mine) != 0)) {
             const diag *first = NULL;
             for (size_t k = 0; k < mine.items.len && !first; k++)
                 if (mine.items.items[k].severity == DIAG_ERROR) first = &mine.items.items[k];
-            if (fallback && first) {
-                diag *n = diag_add(r->dl, DIAG_NOTE, first->loc, "revision %s runs through Alembic: %s",
-                                   s->node->header->revision, first->message);
+            const char *arg = fallback && first ? alembic_argument(r, s, &rows, r->dl) : NULL;
+            if (arg) {
+                diag *n = diag_add(r->dl, DIAG_NOTE, first->loc, "revision %s %s Alembic: %s",
+                                   s->node->header->revision, r->opt->sql ? "is rendered by" : "runs through",
+                                   first->message);
                 n->span = first->span;
                 if (first->source_line) n->source_line = arena_strdup(r->dl->arena, first->source_line);
-                diag_set_hint(r->dl, n, "[retort] alembic_fallback (or --alembic-fallback): %s -m alembic %s %s%s",
+                diag_set_hint(r->dl, n, "[retort] alembic_fallback (or --alembic-fallback): %s -m alembic %s%s %s",
                               r->cfg->alembic_python, s->upgrade ? "upgrade" : "downgrade",
-                              s->node->header->revision, s->upgrade ? "" : "@-1");
-                prepared_step ps = {s, NULL, NULL, true};
+                              r->opt->sql ? " --sql" : "", arg);
+                prepared_step ps = {s, NULL, NULL, true, arg};
                 vec_push(r->a, &r->steps, ps);
             } else {
                 diag_list_append(r->dl, &mine);
                 rc = -1;
             }
             diag_list_free(&mine);
+            apply_version_delta(r, &rows, s);
             continue;
         }
         diag_list_append(r->dl, &mine);
         diag_list_free(&mine);
-        prepared_step ps = {s, ops, mf, false};
+        prepared_step ps = {s, ops, mf, false, NULL};
         vec_push(r->a, &r->steps, ps);
+        apply_version_delta(r, &rows, s);
     }
     if (rc != 0) {
         diag *d = diag_add(r->dl, DIAG_ERROR, (src_loc){0}, "nothing was run: retort cannot run %s as written",
                            p->len == 1 ? "this migration" : "every migration of this run");
-        if (r->opt->sql)
-            diag_set_hint(r->dl, d, "fix what is said above, or render the script with python3 -m alembic %s --sql %s",
+        if (fallback)
+            diag_set_hint(r->dl, d, "fix what is said above, or run the whole %s with python3 -m alembic %s%s %s",
+                          r->opt->sql ? "script" : "run", r->opt->upgrade ? "upgrade" : "downgrade",
+                          r->opt->sql ? " --sql" : "", r->opt->target);
+        else if (r->opt->sql)
+            diag_set_hint(r->dl, d, "fix what is said above; or let Alembic render what retort does not: pass "
+                                    "--alembic-fallback (or set alembic_fallback = true in [retort]), and retort "
+                                    "splices python3 -m alembic's --sql of each such revision between its own; or "
+                                    "render the script with python3 -m alembic %s --sql %s",
                           r->opt->upgrade ? "upgrade" : "downgrade", r->opt->target);
         else
             diag_set_hint(r->dl, d, "fix what is said above; or let Alembic run what retort does not: set "
@@ -310,6 +531,7 @@ static int backup_sqlite(run *r, run_result *res) {
 static int run_step(run *r, const prepared_step *ps, size_t steps_done) {
     const migration_step *s = ps->step;
     emit(r, "%s", step_line(r, s, true));
+    if (resolve_drop_kinds(r, ps->ops, r->dl) != 0) return -1;
     sql_statements sql = {0};
     if (render_sql(ps->ops->ops.items, ps->ops->ops.len, r->d, r->current, r->a, &sql, r->dl) != 0) return -1;
     bool partly_committed = false;
@@ -359,25 +581,6 @@ static int run_step(run *r, const prepared_step *ps, size_t steps_done) {
     return 0;
 }
 
-static int cmp_str(const void *x, const void *y) {
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* The alembic_version rows after step s, from the rows before it (sorted,
-** as db_current_revisions returns them). */
-static void apply_version_delta(run *r, str_vec *rows, const migration_step *s) {
-    str_vec next = {0};
-    for (size_t i = 0; i < rows->len; i++) {
-        bool deleted = false;
-        for (size_t k = 0; k < s->version_delete.len; k++)
-            if (!strcmp(rows->items[i], s->version_delete.items[k])) deleted = true;
-        if (!deleted) vec_push(r->a, &next, rows->items[i]);
-    }
-    for (size_t k = 0; k < s->version_insert.len; k++) vec_push(r->a, &next, s->version_insert.items[k]);
-    if (next.len > 1) qsort(next.items, next.len, sizeof *next.items, cmp_str);
-    *rows = next;
-}
-
 static bool same_revisions(const str_vec *x, const str_vec *y) {
     if (x->len != y->len) return false;
     for (size_t i = 0; i < x->len; i++)
@@ -388,15 +591,16 @@ static bool same_revisions(const str_vec *x, const str_vec *y) {
 /* ---------------------------------------------------- the Alembic fallback */
 
 /* Run one step with `<python> -m alembic -c <ini> [-n section] upgrade
-** <rev>` (downgrade: `<rev>@-1`: one step down on that revision's branch,
-** base included), its output kept in an unlinked temporary file and shown
-** only when it fails.  The database URL is handed over as DATABASE_URL,
-** which the env.py retort ships reads. */
-static int run_alembic_step(run *r, const migration_step *s) {
+** <arg>` (or downgrade; ps->alembic_arg, see alembic_argument), its output
+** kept in an unlinked temporary file and shown only when it fails.  With
+** sql_out, offline: `--sql` is passed and what Alembic prints on stdout (the
+** script) is returned in *sql_out, its log kept apart.  The database URL is
+** handed over as DATABASE_URL, which the env.py retort ships reads. */
+static int run_alembic_step(run *r, const prepared_step *ps, const char **sql_out) {
     const retort_config *c = r->cfg;
+    const migration_step *s = ps->step;
     const char *rev = s->node->header->revision;
-    const char *target = s->upgrade ? rev : arena_printf(r->a, "%s@-1", rev);
-    const char *argv[12];
+    const char *argv[14];
     size_t n = 0;
     argv[n++] = c->alembic_python;
     argv[n++] = "-m";
@@ -408,27 +612,40 @@ static int run_alembic_step(run *r, const migration_step *s) {
         argv[n++] = c->section;
     }
     argv[n++] = s->upgrade ? "upgrade" : "downgrade";
-    argv[n++] = target;
+    if (sql_out) argv[n++] = "--sql";
+    argv[n++] = ps->alembic_arg;
     argv[n] = NULL;
-    const char *command = arena_printf(r->a, "%s -m alembic %s %s", c->alembic_python, argv[n - 2], target);
-    char tmpl[] = "/tmp/retort-alembic-XXXXXX";
-    int fd = mkstemp(tmpl);
-    if (fd < 0) {
+    const char *command = arena_printf(r->a, "%s -m alembic %s%s %s", c->alembic_python,
+                                       s->upgrade ? "upgrade" : "downgrade", sql_out ? " --sql" : "", ps->alembic_arg);
+    char tmpl[] = "/tmp/retort-alembic-XXXXXX", tmpl_out[] = "/tmp/retort-alembic-XXXXXX";
+    int fd = mkstemp(tmpl), out = sql_out ? mkstemp(tmpl_out) : -1;
+    if (fd < 0 || (sql_out && out < 0)) {
         diag_add(r->dl, DIAG_ERROR, (src_loc){0}, "cannot run %s: a temporary file: %s", command, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmpl);
+        }
+        if (out >= 0) {
+            close(out);
+            unlink(tmpl_out);
+        }
         return -1;
     }
     unlink(tmpl);
+    if (out >= 0) unlink(tmpl_out);
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
         close(fd);
+        if (out >= 0) close(out);
         diag_add(r->dl, DIAG_ERROR, (src_loc){0}, "cannot run %s: %s", command, strerror(errno));
         return -1;
     }
     if (pid == 0) {
-        dup2(fd, 1);
+        dup2(out >= 0 ? out : fd, 1);
         dup2(fd, 2);
         close(fd);
+        if (out >= 0) close(out);
         if (c->url) setenv("DATABASE_URL", c->url, 1);
         execv(argv[0], (char *const *)argv);
         dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
@@ -438,8 +655,17 @@ static int run_alembic_step(run *r, const migration_step *s) {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         close(fd);
+        if (out >= 0) {
+            off_t size = lseek(out, 0, SEEK_END);
+            char *text = arena_alloc(r->a, (size_t)(size > 0 ? size : 0) + 1);
+            ssize_t got = size > 0 ? pread(out, text, (size_t)size, 0) : 0;
+            text[got > 0 ? got : 0] = '\0';
+            close(out);
+            *sql_out = text;
+        }
         return 0;
     }
+    if (out >= 0) close(out);
     /* The end of what Alembic said (its traceback's last lines). */
     char buf[4096];
     off_t size = lseek(fd, 0, SEEK_END);
@@ -453,8 +679,9 @@ static int run_alembic_step(run *r, const migration_step *s) {
                        "revision %s failed under Alembic: %s %s %d", rev, command,
                        WIFEXITED(status) ? "exited with status" : "was killed by signal",
                        WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-    diag_set_hint(r->dl, d, "Alembic's output ends with:\n%s\nthe steps before it stayed committed; see where the "
-                            "database is with: retort current", len ? buf : "(nothing)");
+    diag_set_hint(r->dl, d, "Alembic's output ends with:\n%s\n%s", len ? buf : "(nothing)",
+                  sql_out ? "the script is not printed" : "the steps before it stayed committed; see where the "
+                                                          "database is with: retort current");
     return -1;
 }
 
@@ -493,7 +720,7 @@ static int run_online(run *r, run_result *res) {
     if (db_current_revisions(r->db, r->a, &current, r->dl) != 0) return -1;
     migration_plan p = {0};
     if (plan(r, &current, r->opt->target, &p) != 0) return -1;
-    if (prepare(r, &p) != 0 || refuse_findings(r) != 0) return -1;
+    if (prepare(r, &p, &current) != 0 || refuse_findings(r) != 0) return -1;
     int exists = db_version_table_exists(r->db, r->dl);
     if (exists < 0) return -1;
     if (!exists && exec(r, sql_create_version_table(r->a, r->d, &r->vt)) != 0) return -1;
@@ -511,7 +738,7 @@ static int run_online(run *r, run_result *res) {
             if (commit(r) != 0) return -1;
             r->committed = res->steps;
             emit(r, "%s (alembic)", step_line(r, ps->step, true));
-            if (run_alembic_step(r, ps->step) != 0) return -1;
+            if (run_alembic_step(r, ps, NULL) != 0) return -1;
             res->steps++;
             r->committed = res->steps;
             apply_version_delta(r, &current, ps->step);
@@ -546,14 +773,25 @@ static int run_online(run *r, run_result *res) {
 
 /* ------------------------------------------------------------ offline */
 
+/* The schema is no longer known (a revision retort could not read, or one
+** Alembic rendered, may have changed any table): forget every table so
+** far — a move and copy of one would lose what that revision added — and
+** keep going for the tables later revisions create. */
+static void forget_schema(run *r) {
+    schema_free(r->current);
+    r->current = schema_new();
+    r->schema_partial = true;
+}
+
 /* The schema at `from` (a revision spec, or NULL for base), for what the
 ** range's SQL needs of it: only SQLite's move and copy (a table's whole
 ** definition), so only on SQLite is it built, by applying every upgrade
 ** from base to `from` to an empty schema.  Alembic renders only FROM..TO
 ** (it cannot move and copy offline at all), so a revision below the range
-** that retort cannot read does not refuse the range: the schema is then
-** partial, the first such revision is noted (r->unread), and only a move
-** and copy that needs a table it would have defined fails — with that note. */
+** that retort cannot read does not refuse the range: the tables known
+** before it are forgotten (forget_schema), the last such revision is
+** noted (r->unread), and only a move and copy that needs a table it could
+** have changed fails — with that note. */
 static int simulate_to(run *r, const char *from) {
     r->current = schema_new();
     if (!from) return 0;
@@ -567,13 +805,18 @@ static int simulate_to(run *r, const char *from) {
     for (size_t i = 0; i < p.len; i++) {
         diag_list scratch;
         diag_list_init(&scratch);
-        diag_list *dl = r->unread_rev ? &scratch : &r->unread;
         migration_file *mf = NULL;
         migration_ops *ops = NULL;
-        if (migration_parse_file(r->a, p.items[i].node->header->path, &mf, dl) != 0 ||
-            migration_file_ops(mf, MIGRATE_UPGRADE, r->d, &ops, dl) != 0) {
-            if (!r->unread_rev) r->unread_rev = p.items[i].node->header->revision;
-            r->schema_partial = true;
+        if (migration_parse_file(r->a, p.items[i].node->header->path, &mf, &scratch) != 0 ||
+            migration_file_ops(mf, MIGRATE_UPGRADE, r->d, r->cfg->pg_schema, &ops, &scratch) != 0 ||
+            resolve_drop_kinds(r, ops, &scratch) != 0) {
+            if (ops) migration_ops_free(ops);
+            /* the last such revision is the one that matters */
+            diag_list_free(&r->unread);
+            diag_list_init(&r->unread);
+            diag_list_append(&r->unread, &scratch);
+            r->unread_rev = p.items[i].node->header->revision;
+            forget_schema(r);
             diag_list_free(&scratch);
             continue;
         }
@@ -581,6 +824,7 @@ static int simulate_to(run *r, const char *from) {
         migration_ops_free(ops);
         diag_list_free(&scratch);
         if (rc != 0 && !r->schema_partial) return -1;
+        if (rc != 0) forget_schema(r);      /* half applied: not known either */
     }
     return 0;
 }
@@ -588,14 +832,102 @@ static int simulate_to(run *r, const char *from) {
 /* After an error rendering the range on a partial schema: why it is
 ** partial, at the unreadable revision's first error. */
 static void note_unread(run *r) {
+    if (r->alembic_rendered) {
+        const migration_step *st = r->alembic_rendered->step;
+        diag *n = diag_add(r->dl, DIAG_NOTE, (src_loc){st->node->header->path, 0, 0},
+                           "revision %s, earlier in this range, was rendered by Alembic, so retort does not know "
+                           "the tables it left", st->node->header->revision);
+        diag_set_hint(r->dl, n, "SQLite's move and copy needs the table's definition; render the whole range with "
+                                "python3 -m alembic %s --sql %s", r->opt->upgrade ? "upgrade" : "downgrade",
+                      r->opt->target);
+        return;
+    }
     if (!r->unread_rev || !r->unread.items.len) return;
     const diag *e = &r->unread.items.items[0];
     diag *n = diag_add(r->dl, DIAG_NOTE, e->loc, "revision %s, below this range, could not be read, so the schema "
                        "the range starts from is not known: %s", r->unread_rev, e->message);
     n->span = e->span;
     if (e->source_line) n->source_line = arena_strdup(r->dl->arena, e->source_line);
-    diag_set_hint(r->dl, n, "SQLite's move and copy needs the table's definition from the earlier migrations; "
-                            "start the range at base, or run it with python3 -m alembic");
+    diag_set_hint(r->dl, n, "SQLite's move and copy needs the table's definition, and retort does not know what "
+                            "that revision did to it: render the range with python3 -m alembic %s --sql %s",
+                  r->opt->upgrade ? "upgrade" : "downgrade", r->opt->target);
+}
+
+/* Does line [p, end) start with `prefix`? */
+static bool line_starts(const char *p, const char *end, const char *prefix) {
+    size_t n = strlen(prefix);
+    return (size_t)(end - p) >= n && !memcmp(p, prefix, n);
+}
+
+/* Offline, a step Alembic renders: `alembic upgrade|downgrade --sql <arg>`
+** (alembic_argument), of whose script the part after this step's "--
+** Running" comment is taken, up to the next one (Alembic may render other
+** revisions first: a merge's other branch, a depends_on) — without the
+** alembic_version statements, COMMIT and DROP TABLE it ends with: retort
+** writes its own, which follow the run's plan (Alembic's follow the one
+** revision it started from).  The schema retort keeps for the next steps
+** is then unknown: empty and partial, as for an unread revision. */
+static int splice_alembic_sql(run *r, const prepared_step *ps) {
+    const migration_step *s = ps->step;
+    const char *rev = s->node->header->revision;
+    const char *text = NULL;
+    if (run_alembic_step(r, ps, &text) != 0) return -1;
+    const char *marker = s->upgrade ? arena_printf(r->a, " -> %s", rev)
+                                    : arena_printf(r->a, "-- Running downgrade %s -> ", rev);
+    const char *word = s->upgrade ? "-- Running upgrade " : "-- Running downgrade ";
+    /* the comment line of this step */
+    const char *body = NULL;
+    for (const char *p = text; *p && !body;) {
+        const char *eol = strchr(p, '\n');
+        if (!eol) eol = p + strlen(p);
+        size_t n = (size_t)(eol - p), m = strlen(marker);
+        if (line_starts(p, eol, word) &&
+            (s->upgrade ? n >= m && !memcmp(eol - m, marker, m) : line_starts(p, eol, marker)))
+            body = *eol ? eol + 1 : eol;
+        p = *eol ? eol + 1 : eol;
+    }
+    const char *command = arena_printf(r->a, "%s -m alembic %s --sql %s", r->cfg->alembic_python,
+                                       s->upgrade ? "upgrade" : "downgrade", ps->alembic_arg);
+    if (!body) {
+        diag *d = diag_add(r->dl, DIAG_ERROR, (src_loc){s->node->header->path, 0, 0},
+                           "revision %s: the script of %s has no \"-- Running %s\" comment for it", rev, command,
+                           s->upgrade ? "upgrade ... -> <rev>" : "downgrade <rev> -> ...");
+        diag_set_hint(r->dl, d, "render the whole range with python3 -m alembic %s --sql %s",
+                      r->opt->upgrade ? "upgrade" : "downgrade", r->opt->target);
+        return -1;
+    }
+    /* up to the next step's comment */
+    const char *end = body;
+    while (*end) {
+        if ((end == body || end[-1] == '\n') && line_starts(end, end + strlen(end), "-- Running ")) break;
+        end++;
+    }
+    /* without the trailing bookkeeping lines */
+    const char *drop = sql_drop_version_table(r->a, r->d, &r->vt);     /* "DROP TABLE <vt>" */
+    const char *vt = drop + strlen("DROP TABLE ");
+    const char *tails[] = {arena_printf(r->a, "INSERT INTO %s (version_num) VALUES (", vt),
+                           arena_printf(r->a, "UPDATE %s SET version_num=", vt),
+                           arena_printf(r->a, "DELETE FROM %s WHERE ", vt),
+                           arena_printf(r->a, "%s;", drop), "COMMIT;"};
+    for (;;) {
+        while (end > body && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ')) end--;
+        const char *line = end;
+        while (line > body && line[-1] != '\n') line--;
+        bool bookkeeping = false;
+        for (size_t k = 0; k < sizeof tails / sizeof tails[0] && !bookkeeping; k++)
+            bookkeeping = line_starts(line, end, tails[k]);
+        if (!bookkeeping || line == end) break;
+        end = line;
+    }
+    while (body < end && (*body == '\n' || *body == '\r')) body++;
+    emit(r, "-- %s (rendered by Alembic: %s)\n", step_line(r, s, false), command);
+    if (end > body) emit(r, "%.*s\n", (int)(end - body), body);
+    version_changes ver = {0};
+    version_statements(r, s, &ver);
+    for (size_t k = 0; k < ver.len; k++) emit(r, "%s;\n", ver.items[k].sql);
+    forget_schema(r);
+    r->alembic_rendered = ps;
+    return 0;
 }
 
 static int run_offline(run *r) {
@@ -626,13 +958,21 @@ static int run_offline(run *r) {
     }
     migration_plan p = {0};
     if (plan(r, &current, to, &p) != 0) return -1;
-    if (prepare(r, &p) != 0 || refuse_findings(r) != 0) return -1;
+    if (prepare(r, &p, &current) != 0 || refuse_findings(r) != 0) return -1;
 
+    bool any_alembic = false;
+    for (size_t i = 0; i < r->steps.len; i++) any_alembic |= r->steps.items[i].alembic;
+    if (any_alembic)
+        emit(r, "-- retort rendered every revision of this script but those marked \"rendered by Alembic\"\n");
     if (r->d->kind == DIALECT_SQLITE) emit(r, "PRAGMA foreign_keys=OFF;\n");
     emit(r, "BEGIN;\n");
     if (!from) emit(r, "%s;\n", sql_create_version_table(r->a, r->d, &r->vt));
     for (size_t i = 0; i < r->steps.len; i++) {
         const prepared_step *ps = &r->steps.items[i];
+        if (ps->alembic) {
+            if (splice_alembic_sql(r, ps) != 0) return -1;
+            continue;
+        }
         emit(r, "-- %s\n", step_line(r, ps->step, false));
         sql_statements sql = {0};
         if (render_sql(ps->ops->ops.items, ps->ops->ops.len, r->d, r->current, r->a, &sql, r->dl) != 0) {
@@ -655,6 +995,7 @@ static int run_offline(run *r) {
                                   r->schema_partial ? &scratch : r->dl);
         diag_list_free(&scratch);
         if (rc != 0 && !r->schema_partial) return -1;
+        if (rc != 0) forget_schema(r);
     }
     if (!r->opt->upgrade && !strcmp(to, "base")) emit(r, "%s;\n", sql_drop_version_table(r->a, r->d, &r->vt));
     emit(r, "COMMIT;");

@@ -23,7 +23,8 @@
 ** With the Alembic fallback (alembic_fallback), a step whose file the
 ** reader refuses is run by Alembic in its own process, `python3 -m alembic
 ** upgrade <rev>` (downgrade: `<rev>@-1`, one step down on that revision's
-** branch), between retort's steps: retort commits what it ran before,
+** branch; for a merge point, `downgrade <parent>` with a parent whose other
+** children the database is not on), between retort's steps: retort commits what it ran before,
 ** keeps its lock (PostgreSQL: the session advisory lock stays on retort's
 ** connection, which Alembic does not take; SQLite: no lock can span two
 ** processes' write transactions, so none is held while Alembic runs), then
@@ -34,9 +35,16 @@
 ** An offline run (FROM:TO) reads the bodies of the range's revisions only,
 ** as Alembic renders only FROM..TO; the headers of all (the graph).  On
 ** SQLite it also applies the upgrades below FROM to an empty schema, for
-** the table definitions a move and copy needs — best effort: a revision
-** there that retort cannot read is an error only if the range needs what
-** it defines (a note then points at it).
+** the table definitions a move and copy needs — best effort: after a
+** revision there that retort cannot read, the tables it may have changed
+** are unknown, an error only if the range moves and copies one (a note
+** then points at that revision).
+**
+** Offline with the fallback, a step the reader refuses is rendered by
+** `python3 -m alembic upgrade --sql <parent>:<rev>` (downgrade
+** `<rev>:<parent>`): the part of its script that is that revision is
+** spliced in, between retort's steps, with retort's alembic_version
+** statements; the tables are unknown after it (as above).
 */
 #ifndef RETORT_RUNNER_H
 #define RETORT_RUNNER_H
@@ -52,8 +60,8 @@ typedef struct run_options {
     bool transaction_per_migration;
     bool backup;                    /* SQLite: back the file up before changing it */
     long lock_timeout_ms;           /* how long to wait for another run */
-    /* Run each step whose file the reader refuses through Alembic
-    ** (cfg->alembic_python -m alembic), online only; also when the
+    /* Run (with sql: render) each step whose file the reader refuses
+    ** through Alembic (cfg->alembic_python -m alembic); also when the
     ** config's alembic_fallback is true. */
     bool alembic_fallback;
     /* Progress lines ("Running upgrade a -> b, message") and, with sql, the

@@ -28,7 +28,7 @@
 static int run_step(const migration_file *m, migration_direction dir, const dialect *d, schema *current,
                     diag_list *dl) {
     migration_ops *ops = NULL;
-    if (migration_file_ops(m, dir, d, &ops, dl) != 0) return -1;
+    if (migration_file_ops(m, dir, d, NULL, &ops, dl) != 0) return -1;
     arena *a = arena_new();
     sql_statements sql = {0};
     int rc = render_sql(ops->ops.items, ops->ops.len, d, current, a, &sql, dl);

@@ -75,7 +75,82 @@ revfile() {
 # The path of the file a `retort revision` run wrote, from its output.
 generated_path() { sed -n 's/^Generating \(.*\) \.\.\.  done$/\1/p' <<<"$1"; }
 
+# ---- Alembic 1.8.1 (Debian) and the current Alembic (../shared/vendor)
+# The compatibility matrix (docs/testing.md): the round-trip and history
+# suites run against both.  The vendor folder is not part of the project (a
+# fresh clone has none): have_alembic119 says whether it is there, and a
+# test skips that half with a message when it is not.
+VENDOR=${SOURCE_DIR%/*}/shared/vendor
+VENDOR_PYTHONPATH=$VENDOR/sqlalchemy:$VENDOR/alembic:$VENDOR/typing_extensions
+have_alembic119() { [[ -d $VENDOR/alembic && -d $VENDOR/sqlalchemy && -d $VENDOR/typing_extensions ]]; }
+# Python on SQLAlchemy 2.0 and Alembic 1.19.  The vendored trees are
+# read-only: their bytecode is cached in the build folder, which takes a
+# start from 1 s to 0.4 s (stdlib's too, once).
+vendor_python() {
+  env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX="${BUILD_DIR:-/tmp}/pycache-vendor" \
+    PYTHONPATH="$VENDOR_PYTHONPATH" /usr/bin/python3 "$@"
+}
+
+# use_alembic 1.8|1.19: from now on "${ALEMBIC[@]}" ARGS runs `alembic
+# ARGS` of that version in one long-lived Python process
+# (alembic_server.py: a command line costs milliseconds there instead of a
+# Python start), with the caller's working directory, DATABASE_URL,
+# ALEMBIC_CONFIG and PYTHONWARNINGS, its stdout, stderr and exit status.
+# Returns 1 when that version is not available.  ALEMBIC_VERSION says which.
+ALEMBIC_SERVER_PID=""
+use_alembic() {
+  local dir
+  stop_alembic
+  case $1 in
+    1.8) ;;
+    1.19) have_alembic119 || return 1;;
+    *) die "use_alembic 1.8|1.19, not $1";;
+  esac
+  dir=$(mktemp -d /tmp/retort-alembic-server.XXXXXX)
+  mkfifo "$dir/in" "$dir/out"
+  if [[ $1 == 1.8 ]]; then
+    /usr/bin/python3 "$SOURCE_DIR/tests/integration/alembic_server.py" "$dir/in" "$dir/out" </dev/null >"$dir/log" 2>&1 &
+  else
+    vendor_python "$SOURCE_DIR/tests/integration/alembic_server.py" "$dir/in" "$dir/out" </dev/null >"$dir/log" 2>&1 &
+  fi
+  ALEMBIC_SERVER_PID=$!
+  ALEMBIC_SERVER_DIR=$dir
+  ALEMBIC_VERSION=$1
+  ALEMBIC=(alembic_in_process)
+  local said
+  said=$(alembic_in_process --version 2>&1) || true
+  [[ $said == "alembic $1."* ]] || die "use_alembic $1: the process is $said"
+}
+stop_alembic() {
+  [[ -n $ALEMBIC_SERVER_PID ]] || return 0
+  kill "$ALEMBIC_SERVER_PID" 2>/dev/null || true
+  wait "$ALEMBIC_SERVER_PID" 2>/dev/null || true
+  rm -rf "$ALEMBIC_SERVER_DIR"
+  ALEMBIC_SERVER_PID=""
+  ALEMBIC=(/usr/bin/python3 -m alembic)
+}
+alembic_in_process() {
+  local d=$ALEMBIC_SERVER_DIR req v a status lock
+  kill -0 "$ALEMBIC_SERVER_PID" 2>/dev/null || die "the Alembic $ALEMBIC_VERSION process is gone: $(cat "$d/log" 2>/dev/null)"
+  req="$d/o.$BASHPID"$'\x1f'"$d/e.$BASHPID"$'\x1f'"$PWD"
+  for v in DATABASE_URL ALEMBIC_CONFIG PYTHONWARNINGS; do
+    if [[ -n ${!v+x} && ${!v@a} == *x* ]]; then req+=$'\x1f'"$v=${!v}"; else req+=$'\x1f'"$v"; fi
+  done
+  req+=$'\x1f'--
+  for a in "$@"; do req+=$'\x1f'"$a"; done
+  exec {lock}>"$d/lock"
+  flock "$lock"
+  printf '%s\n' "$req" >"$d/in"
+  read -r -t 600 status <"$d/out" || die "no answer from the Alembic $ALEMBIC_VERSION process: $(cat "$d/log")"
+  exec {lock}>&-
+  cat "$d/o.$BASHPID"
+  cat "$d/e.$BASHPID" >&2
+  rm -f "$d/o.$BASHPID" "$d/e.$BASHPID"
+  return "$status"
+}
+
 finish() {
+  stop_alembic
   if ((failures)); then echo "$failures check(s) failed" >&2; exit 1; fi
   echo "all checks passed"
 }

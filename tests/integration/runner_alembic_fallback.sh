@@ -11,7 +11,7 @@
 #   - PostgreSQL: retort's advisory lock is held while Alembic's step runs.
 source "$SOURCE_DIR/tests/integration/lib.sh"
 tmp=$(mktemp -d /tmp/retort-fallback.XXXXXX)
-trap 'rm -rf "$tmp"; drop_test_databases fb_main fb_alembic' EXIT
+trap 'rm -rf "$tmp"; drop_test_databases fb_main fb_alembic fb_merge' EXIT
 new_project "$tmp/p"
 cd "$tmp/p"
 q() { "${SQLQ[@]}" "$DATABASE_URL" "$1"; }
@@ -81,6 +81,51 @@ Running downgrade r2 -> r1, data through the connection (alembic)"
 "$RETORT" downgrade base --no-backup >/dev/null 2>&1 || fail "downgrade to base"
 [ -z "$(version)" ] || fail "not at base: $(version)"
 echo "ok downgrade through both tools"
+
+# --- a merge point whose downgrade retort cannot read: Alembic's `m@-1` is
+# an "Ambiguous walk", so the step is `downgrade <parent>`, the parent whose
+# other children the database is not on (offline: `downgrade --sql m:<parent>`);
+# when every parent has another branch above it, refused before anything runs.
+main_url=$DATABASE_URL
+export DATABASE_URL=$(test_db_url fb_merge)
+write x "'r1'" "side" "op.execute(\"INSERT INTO log (id, what) VALUES (10, 'x')\")" "op.execute('DELETE FROM log WHERE id = 10')"
+write m "('r4', 'x')" "merge" "pass" "conn = op.get_bind()|op.execute('DELETE FROM log WHERE id = 4')"
+"$RETORT" upgrade head --no-backup >/dev/null 2>&1 || die "upgrade to the merge"
+[ "$(version)" = m ] || fail "not at the merge: $(version)"
+out=$("$RETORT" downgrade r1 --no-backup 2>"$tmp/err") || fail "downgrade through the merge: $(cat "$tmp/err")"
+[ "$(head -1 <<<"$out")" = "Running downgrade m -> r4, x, merge (alembic)" ] || fail "the merge's Running line: $out"
+grep -q "hint: \[retort\] alembic_fallback (or --alembic-fallback): /usr/bin/python3 -m alembic downgrade r4$" "$tmp/err" ||
+  fail "the merge's command: $(cat "$tmp/err")"
+[ "$(version)" = r1 ] || fail "after the downgrade through the merge the database is at '$(version)'"
+[ "$(q "SELECT count(*) FROM log")" = 0 ] || fail "rows left after the downgrade through the merge: $(q "SELECT id FROM log")"
+# offline: on SQLite, r3's downgrade (a move and copy) after Alembic's step
+# is refused (the tables Alembic left are not known), so the range stops above it
+range=m:r1; [ "$BACKEND" = sqlite ] && range=m:r3
+out=$("$RETORT" downgrade --sql $range 2>"$tmp/err") || fail "downgrade --sql $range through the merge: $(cat "$tmp/err")"
+grep -q "^-- Running downgrade m -> r4, x (rendered by Alembic: /usr/bin/python3 -m alembic downgrade --sql m:r4)$" <<<"$out" ||
+  fail "the merge is not rendered by Alembic: $out"
+grep -q "^DELETE FROM log WHERE id = 4;$" <<<"$out" || fail "the merge's SQL is not in the script: $out"
+if [ "$BACKEND" = postgresql ]; then
+  grep -q "^-- Running downgrade r2 -> r1 (rendered by Alembic: /usr/bin/python3 -m alembic downgrade --sql r2:r1)$" <<<"$out" ||
+    fail "r2 is not rendered by Alembic: $out"
+  grep -q "^DELETE FROM log WHERE id = 2;$" <<<"$out" || fail "r2's SQL is not in the script: $out"
+else
+  set +e; out=$("$RETORT" downgrade --sql m:r1 2>&1); rc=$?; set -e
+  [ "$rc" = 1 ] || fail "a move and copy after Alembic's step rendered: $out"
+  grep -q "alembic/versions/m.py: note: revision m, earlier in this range, was rendered by Alembic" <<<"$out" || fail "no note for m: $out"
+fi
+write r4b "'r4'" "above r4" "pass" "pass"
+write xb "'x'" "above x" "pass" "pass"
+"$RETORT" upgrade heads --no-backup >/dev/null 2>&1 || die "upgrade heads"
+before=$(version)
+set +e; out=$("$RETORT" downgrade r1 --no-backup 2>&1); rc=$?; set -e
+[ "$rc" = 1 ] || fail "a merge no Alembic target undoes alone exited $rc"
+grep -q "alembic/versions/m.py: error: revision m is a merge point whose downgrade retort cannot read, and no Alembic downgrade target undoes it alone: each revision it merges (r4, x) has another branch above it that the database is on" <<<"$out" ||
+  fail "the merge is not refused: $out"
+[ "$(version)" = "$before" ] || fail "the refused run changed the database: $(version)"
+rm -f alembic/versions/{x,m,r4b,xb}.py
+export DATABASE_URL=$main_url
+echo "ok a merge point through Alembic"
 
 # --- a failing Alembic step: the run stops there, r1 stays
 write r2 "'r1'" "data through the connection" \

@@ -4,10 +4,15 @@
 #     identical schemas (retort's JSON) and the same alembic_version;
 #   - the same going down with downgrade -1, to base;
 #   - alternating the two tools revision by revision ends where Alembic does;
-#   - `retort upgrade --sql` applied with sqlite3 / psql builds the same schema.
+#   - `retort upgrade --sql` applied with sqlite3 / psql builds the same schema;
+#   - the current Alembic of ../shared/vendor (1.19 on SQLAlchemy 2.0;
+#     skipped, with a message, when that folder is absent) builds, step by
+#     step up and down, the states retort's runner built.
+# Alembic runs in one Python process per version (use_alembic).
 source "$SOURCE_DIR/tests/integration/lib.sh"
 tmp=$(mktemp -d /tmp/retort-equiv.XXXXXX)
-trap 'rm -rf "$tmp"; drop_test_databases eq_gen eq_alembic eq_retort eq_alternate eq_offline' EXIT
+trap 'rm -rf "$tmp"; drop_test_databases eq_gen eq_alembic eq_retort eq_alternate eq_offline eq_alembic119' EXIT
+use_alembic 1.8
 new_project "$tmp/p"
 cd "$tmp/p"
 
@@ -26,13 +31,14 @@ for model in "$SOURCE_DIR"/tests/integration/roundtrip/*.model; do
 done
 echo "chain of $n revisions"
 
-state() {  # schema JSON and alembic_version of a database
+state() {  # schema JSON and alembic_version of a database (current lists its rows)
   DATABASE_URL=$1 "$RETORT" inspect --json
-  "${SQLQ[@]}" "$1" "SELECT version_num FROM alembic_version ORDER BY 1"
+  DATABASE_URL=$1 "$RETORT" current 2>/dev/null
 }
-same() {  # label url1 url2
+same() {  # label url1 url2 [file to keep url2's state in]
   local x y
   x=$(state "$2"); y=$(state "$3")
+  [ -z "${4:-}" ] || echo "$y" >"$4"
   [ "$x" = "$y" ] || fail "$1:"$'\n'"$(diff <(echo "$x") <(echo "$y") | head -20)"
 }
 
@@ -40,7 +46,7 @@ for ((i = 1; i <= n; i++)); do
   DATABASE_URL=$a "${ALEMBIC[@]}" upgrade +1 >/dev/null 2>&1 || die "alembic upgrade +1 (step $i)"
   out=$(DATABASE_URL=$b "$RETORT" upgrade +1 --no-backup 2>&1) || die "retort upgrade +1 (step $i): $out"
   grep -q "^Running upgrade " <<<"$out" || fail "step $i: no 'Running upgrade' line: $out"
-  same "upgrade step $i: retort and Alembic differ" "$a" "$b"
+  same "upgrade step $i: retort and Alembic differ" "$a" "$b" "$tmp/up.$i"
   if ((i % 2)); then tool=("${ALEMBIC[@]}"); else tool=("$RETORT"); fi
   DATABASE_URL=$c "${tool[@]}" upgrade +1 >/dev/null 2>&1 || die "alternate upgrade +1 (step $i)"
 done
@@ -50,12 +56,29 @@ echo "ok upgrade, revision by revision and alternating"
 for ((i = n; i >= 1; i--)); do
   DATABASE_URL=$a "${ALEMBIC[@]}" downgrade -1 >/dev/null 2>&1 || die "alembic downgrade -1 (step $i)"
   out=$(DATABASE_URL=$b "$RETORT" downgrade -1 --no-backup 2>&1) || die "retort downgrade -1 (step $i): $out"
-  same "downgrade to step $((i - 1)): retort and Alembic differ" "$a" "$b"
+  same "downgrade to step $((i - 1)): retort and Alembic differ" "$a" "$b" "$tmp/down.$((i - 1))"
   if ((i % 2)); then tool=("$RETORT"); else tool=("${ALEMBIC[@]}"); fi
   DATABASE_URL=$c "${tool[@]}" downgrade -1 >/dev/null 2>&1 || die "alternate downgrade -1 (step $i)"
 done
 same "alternating downgrades: end state differs from Alembic's" "$a" "$c"
 echo "ok downgrade to base"
+
+# The current Alembic, step by step, against the states retort's runner built.
+if use_alembic 1.19; then
+  d=$(test_db_url eq_alembic119)
+  for ((i = 1; i <= n; i++)); do
+    DATABASE_URL=$d "${ALEMBIC[@]}" upgrade +1 >"$tmp/a.log" 2>&1 || die "alembic 1.19 upgrade +1 (step $i): $(cat "$tmp/a.log")"
+    [ "$(state "$d")" = "$(cat "$tmp/up.$i")" ] || fail "upgrade step $i: retort and Alembic 1.19 differ:"$'\n'"$(diff "$tmp/up.$i" <(state "$d") | head -20)"
+  done
+  for ((i = n; i >= 1; i--)); do
+    DATABASE_URL=$d "${ALEMBIC[@]}" downgrade -1 >"$tmp/a.log" 2>&1 || die "alembic 1.19 downgrade -1 (step $i): $(cat "$tmp/a.log")"
+    [ "$(state "$d")" = "$(cat "$tmp/down.$((i - 1))")" ] || fail "downgrade to step $((i - 1)): retort and Alembic 1.19 differ:"$'\n'"$(diff "$tmp/down.$((i - 1))" <(state "$d") | head -20)"
+  done
+  echo "ok Alembic 1.19 builds the same states, up and down"
+  use_alembic 1.8
+else
+  echo "skip: no $VENDOR: the runner is not compared with Alembic 1.19"
+fi
 
 # Offline SQL, applied by the database's own client.
 DATABASE_URL=$a "${ALEMBIC[@]}" upgrade head >/dev/null 2>&1 || die "alembic upgrade head"

@@ -67,4 +67,46 @@ grep -q "r1.py:15:5: note: revision r1, below this range, could not be read, so 
 DATABASE_URL="postgresql://u@localhost/db" "$RETORT" upgrade --sql r2:r5 >/dev/null 2>&1 ||
   fail "postgresql: upgrade --sql r2:r5 refused"
 echo "ok move and copy needs the earlier migrations"
+
+# --alembic-fallback with --sql: Alembic renders r1 (its `upgrade --sql
+# base:r1`), retort the rest, in order, one script; on SQLite it applies as
+# Alembic's own upgrade does.  A move and copy after a revision Alembic
+# rendered is refused (the tables it left are not known), with a note.
+for url in "postgresql://u@localhost/db" "sqlite:///$tmp/p/app.db"; do
+  export DATABASE_URL=$url
+  dialect=${url%%:*}
+  out=$("$RETORT" upgrade --sql base:r4 --alembic-fallback 2>"$tmp/err") || fail "$dialect: fallback --sql: $(cat "$tmp/err")"
+  want=$("${ALEMBIC[@]}" upgrade --sql base:r4 2>/dev/null | running |
+    sed 's/^-- Running upgrade  -> r1$/& (rendered by Alembic: \/usr\/bin\/python3 -m alembic upgrade --sql base:r1)/')
+  [[ "$(running <<<"$out")" == "$want" ]] || { fail "$dialect: fallback --sql Running lines"; diff <(echo "$want") <(running <<<"$out") >&2 || true; }
+  [[ "$(head -1 <<<"$out")" == '-- retort rendered every revision of this script but those marked "rendered by Alembic"' ]] ||
+    fail "$dialect: no first line saying who rendered what: $out"
+  [[ $(grep -c "^CREATE TABLE alembic_version" <<<"$out") == 1 && $(grep -c "^COMMIT;" <<<"$out") == 1 ]] ||
+    fail "$dialect: Alembic's BEGIN/COMMIT/alembic_version bookkeeping was spliced in: $out"
+  grep -q "r1.py:15:5: note: revision r1 is rendered by Alembic: retort cannot run a for loop in a migration" "$tmp/err" ||
+    fail "$dialect: no note for r1: $(cat "$tmp/err")"
+done
+rm -f "$tmp/script.db" "$tmp/alembic.db"
+sqlite3 "$tmp/script.db" <<<"$out" || fail "the spliced SQLite script does not apply"
+DATABASE_URL="sqlite:///$tmp/alembic.db" "${ALEMBIC[@]}" upgrade r4 2>/dev/null || fail "alembic upgrade r4"
+[[ "$(DATABASE_URL="sqlite:///$tmp/script.db" "$RETORT" inspect --json)" == "$(DATABASE_URL="sqlite:///$tmp/alembic.db" "$RETORT" inspect --json)" ]] ||
+  fail "the spliced script does not make Alembic's schema"
+[[ "$("${SQLQ[@]}" "sqlite:///$tmp/script.db" "SELECT version_num FROM alembic_version")" == r4 ]] || fail "the spliced script is not at r4"
+if out=$("$RETORT" upgrade --sql base:r5 --alembic-fallback 2>&1); then fail "a move and copy after Alembic's r1 rendered: $out"; fi
+grep -q "r5.py:16:.*: error: table 'a' is not in the schema this migration applies to" <<<"$out" || fail "move and copy after Alembic: $out"
+grep -q "r1.py: note: revision r1, earlier in this range, was rendered by Alembic, so retort does not know the tables it left" <<<"$out" ||
+  fail "no note about Alembic's r1: $out"
+echo "ok --sql with the Alembic fallback"
+
+# A revision below the range that retort cannot read may have changed a
+# table known from before it: a move and copy of that table is refused, at
+# the op, with a note at that revision (not copied without what it added).
+revfile r6 "'r4'" "columns in a loop" "for name in ('y',):" "    op.add_column('c', sa.Column(name, sa.Integer()))"
+revfile r7 "'r6'" "alter c.x" \
+  "with op.batch_alter_table('c') as batch_op:" \
+  "    batch_op.alter_column('x', existing_type=sa.String(length=5), nullable=False)"
+if out=$("$RETORT" upgrade --sql r6:r7 2>&1); then fail "a move and copy of c after r6 rendered: $out"; fi
+grep -q "r7.py:16:.*: error: table 'c' is not in the schema this migration applies to" <<<"$out" || fail "c after r6: $out"
+grep -q "r6.py:15:5: note: revision r6, below this range, could not be read" <<<"$out" || fail "no note about r6: $out"
+echo "ok an unread revision below the range forgets the tables"
 finish

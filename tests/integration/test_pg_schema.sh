@@ -46,4 +46,49 @@ out=$("$RETORT" diff 2>&1) || fail "diff: $out"
 [ "$("$RETORT" current 2>/dev/null)" = "s1 (head)" ] || fail "current after Alembic: $("$RETORT" current 2>&1)"
 out=$("$RETORT" diff 2>&1) || fail "diff after Alembic: $out"
 [ "$out" = "No changes detected" ] || fail "diff after Alembic: $out"
+echo "ok the schema is used by both tools"
+
+# schema='app' on every op (docs/migration-subset.md): the SQL is what the
+# same file without it gives, the runner applies it as Alembic does; another
+# schema is refused at its file:line:col with the fallback in the hint.
+s2_body=(
+  "op.create_table('tags', sa.Column('id', sa.Integer(), nullable=False), sa.Column('dataset_id', sa.String(36), sa.ForeignKey('app.datasets.id')), sa.Column('name', sa.String(20), nullable=False), sa.PrimaryKeyConstraint('id'), schema='app')"
+  "op.create_index('ix_tags_name', 'tags', ['name'], schema='app')"
+  "op.create_unique_constraint('uq_tags_name', 'tags', ['name'], schema='app')"
+  "op.create_check_constraint('ck_tags_name', 'tags', 'length(name) > 0', schema='app')"
+  "op.add_column('tags', sa.Column('note', sa.Text(), nullable=True), schema='app')"
+  "op.alter_column('tags', 'note', comment='a note', schema='app')"
+  "op.create_foreign_key('fk_tags_ds', 'tags', 'datasets', ['dataset_id'], ['id'], source_schema='app', referent_schema='app')"
+  "with op.batch_alter_table('tags', schema='app') as batch_op:"
+  "    batch_op.drop_constraint('ck_tags_name', type_='check')"
+  "op.bulk_insert(sa.table('tags', sa.column('id'), sa.column('name'), schema='app'), [{'id': 1, 'name': 'a'}])"
+  "op.create_table_comment('tags', 'tags of datasets', schema=None)"
+)
+s2() {  # s2 with a downgrade that drops the table
+  revfile s2 "'s1'" "tags" "${s2_body[@]}"
+  sed -i '$d' alembic/versions/s2.py
+  echo "    op.drop_table('tags', schema='app')" >>alembic/versions/s2.py
+}
+s2
+sql_with=$("$RETORT" upgrade --sql s1:s2 2>&1) || fail "--sql with schema=: $sql_with"
+sed -i "s/, schema='app'//; s/, source_schema='app', referent_schema='app'//; s/'app\.datasets\.id'/'datasets.id'/" alembic/versions/s2.py
+grep -q "app" alembic/versions/s2.py && fail "the twin without schema= still names it"
+sql_without=$("$RETORT" upgrade --sql s1:s2 2>&1) || fail "--sql without schema=: $sql_without"
+[ "$("$RETORT" downgrade --sql s2:s1 2>&1)" = "$(s2; "$RETORT" downgrade --sql s2:s1 2>&1)" ] || fail "schema='app' changes the downgrade's SQL"
+[ "$sql_with" = "$sql_without" ] || { fail "schema='app' changes the SQL"; diff <(echo "$sql_without") <(echo "$sql_with") >&2 || true; }
+grep -q "CREATE TABLE tags" <<<"$sql_with" || fail "no CREATE TABLE in: $sql_with"
+s2
+"$RETORT" upgrade head --no-backup >/dev/null 2>"$tmp/err" || fail "upgrade with schema=: $(cat "$tmp/err")"
+[ "$(q "SELECT count(*) FROM app.tags")" = 1 ] || fail "app.tags does not hold the row"
+mine=$("$RETORT" inspect --json)
+"$RETORT" downgrade s1 --no-backup >/dev/null 2>"$tmp/err" || fail "downgrade s1: $(cat "$tmp/err")"
+"${ALEMBIC[@]}" upgrade head >/dev/null 2>"$tmp/err" || fail "alembic upgrade of the schema= file: $(cat "$tmp/err")"
+[ "$("$RETORT" inspect --json)" = "$mine" ] || fail "Alembic's app.tags is not retort's"
+revfile s3 "'s2'" "other" "op.add_column('tags', sa.Column('x', sa.Integer()), schema='public')"
+set +e; out=$("$RETORT" upgrade head --no-backup 2>&1); rc=$?; set -e
+[ "$rc" = 1 ] || fail "schema='public' (not [retort] schema) exited $rc"
+grep -q "alembic/versions/s3.py:15:64: error: schema='public': 'public' is not the schema retort migrates ('app', \[retort\] schema of alembic.ini), and a project with several schemas is not supported yet" <<<"$out" ||
+  fail "schema='public' is not refused at its place: $out"
+grep -q "hint: let Alembic run this revision: \[retort\] alembic_fallback = true" <<<"$out" || fail "no fallback hint: $out"
+echo "ok schema= on every op"
 finish

@@ -22,6 +22,7 @@ typedef struct fixture {
     arena *a;
     diag_list dl;
     migration_ops *ops;
+    const char *schema;     /* [retort] schema (NULL: public) */
 } fixture;
 
 static int setup(void **state) {
@@ -53,7 +54,7 @@ static int convert(fixture *f, const char *header, const char *body, const diale
         diag_print(&f->dl, stderr);
         fail_msg("parse failed");
     }
-    return migration_file_ops(m, MIGRATE_UPGRADE, d ? d : dialect_sqlite(), &f->ops, &f->dl);
+    return migration_file_ops(m, MIGRATE_UPGRADE, d ? d : dialect_sqlite(), f->schema, &f->ops, &f->dl);
 }
 
 static void convert_ok(fixture *f, const char *header, const char *body, const dialect *d) {
@@ -739,9 +740,9 @@ static void test_errors(void **state) {
 
     diag_list_free(&f->dl);
     diag_list_init(&f->dl);
-    assert_int_equal(convert(f, NULL, "    op.drop_constraint('c', 't')\n", NULL), -1);
-    assert_error(f, BODY_LINE(1), 5, "drop_constraint() needs type_='unique', 'foreignkey', 'check' or 'primary' for "
-                                     "retort to run it");
+    assert_int_equal(convert(f, NULL, "    op.drop_constraint('c', 't', type_='index')\n", NULL), -1);
+    assert_error(f, BODY_LINE(1), 40, "drop_constraint() takes type_='unique', 'foreignkey', 'check' or 'primary' "
+                                      "(not 'index')");
 
     diag_list_free(&f->dl);
     diag_list_init(&f->dl);
@@ -763,11 +764,113 @@ static void test_errors(void **state) {
     assert_int_equal(convert(f, NULL, "    op.bulk_insert(sa.table('t', sa.column('a')), [{'a': sa.func.now()}])\n",
                              NULL), -1);
     assert_error(f, BODY_LINE(1), 58, "a value of op.bulk_insert() must be a string, a number, True, False or None");
+}
 
-    diag_list_free(&f->dl);
-    diag_list_init(&f->dl);
-    assert_int_equal(convert(f, NULL, "    op.add_column('t', sa.Column('a', sa.Integer()), schema='other')\n", NULL), -1);
-    assert_error(f, BODY_LINE(1), 61, "schema is not supported (only schema=None)");
+/* schema= on every op: None, or the one schema retort migrates ([retort]
+** schema, public by default), give the ops written without it; another
+** schema is an error at the value, whose hint is the Alembic fallback; on
+** SQLite only None.  A foreign key target may be 'schema.table.column'. */
+static void test_schema_keyword(void **state) {
+    fixture *f = *state;
+    static const char *const with =
+        "    op.create_table('t', sa.Column('id', sa.Integer(), nullable=False),\n"
+        "                    sa.Column('u', sa.Integer(), sa.ForeignKey('app.u.id')),\n"
+        "                    sa.ForeignKeyConstraint(['u'], ['app.u.id'], name='fk2'),\n"
+        "                    sa.PrimaryKeyConstraint('id'), schema='app')\n"
+        "    op.add_column('t', sa.Column('a', sa.Integer()), schema='app')\n"
+        "    op.alter_column('t', 'a', nullable=False, schema='app')\n"
+        "    op.drop_column('t', 'a', schema=S)\n"
+        "    op.create_index('ix', 't', ['u'], schema='app')\n"
+        "    op.drop_index('ix', table_name='t', schema='app')\n"
+        "    op.create_unique_constraint('uq', 't', ['u'], schema='app')\n"
+        "    op.create_check_constraint('ck', 't', 'u > 0', schema='app')\n"
+        "    op.create_foreign_key('fk', 't', 'u', ['u'], ['id'], source_schema='app', referent_schema='app')\n"
+        "    op.drop_constraint('fk', 't', type_='foreignkey', schema='app')\n"
+        "    op.create_table_comment('t', 'c', schema='app')\n"
+        "    op.drop_table_comment('t', schema='app')\n"
+        "    op.bulk_insert(sa.table('t', sa.column('id'), schema='app'), [{'id': 1}])\n"
+        "    with op.batch_alter_table('t', schema='app') as b:\n"
+        "        b.drop_column('u')\n"
+        "    op.rename_table('t', 't2', schema='app')\n"
+        "    op.drop_table('t2', schema=None)\n";
+    f->schema = "app";
+    convert_ok(f, "S = 'app'\n", with, dialect_postgresql());
+    assert_int_equal(f->ops->ops.len, 16);
+    const op *ct = op_at(f, 0);
+    assert_int_equal(ct->kind, OP_CREATE_TABLE);
+    assert_int_equal(ct->table->foreign_keys.len, 2);
+    assert_string_equal(ct->table->foreign_keys.items[0]->ref_table, "u");
+    assert_string_equal(ct->table->foreign_keys.items[1]->ref_table, "u");
+    assert_int_equal(op_at(f, 15)->kind, OP_DROP_TABLE);
+
+    /* public when [retort] schema is not set */
+    f->schema = NULL;
+    convert_ok(f, NULL, "    op.drop_table('t', schema='public')\n", dialect_postgresql());
+
+    static const struct {
+        const char *schema, *body;
+        bool sqlite;
+        int column;
+        const char *message;
+    } bad[] = {
+        {"app", "    op.add_column('t', sa.Column('a', sa.Integer()), schema='other')\n", false, 61,
+         "schema='other': 'other' is not the schema retort migrates ('app', [retort] schema of alembic.ini), and a "
+         "project with several schemas is not supported yet"},
+        {NULL, "    op.create_foreign_key('fk', 't', 'u', ['u'], ['id'], referent_schema='app')\n", false, 74,
+         "referent_schema='app': 'app' is not the schema retort migrates ('public', [retort] schema of alembic.ini), "
+         "and a project with several schemas is not supported yet"},
+        {"app", "    op.create_table('t', sa.Column('u', sa.Integer(), sa.ForeignKey('x.u.id')))\n", false, 55,
+         "the foreign key target 'x.u.id' is in schema 'x': 'x' is not the schema retort migrates ('app', [retort] "
+         "schema of alembic.ini), and a project with several schemas is not supported yet"},
+        {"app", "    with op.batch_alter_table('t', schema='main') as b:\n        b.drop_column('u')\n", true, 43,
+         "schema='main': SQLite has no schemas, and retort migrates the main database only"},
+        {"app", "    op.drop_table('t', schema=sa.text('x'))\n", false, 31, "schema= must be a string or None"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        diag_list_free(&f->dl);
+        diag_list_init(&f->dl);
+        f->schema = bad[i].schema;
+        assert_int_equal(convert(f, NULL, bad[i].body, bad[i].sqlite ? dialect_sqlite() : dialect_postgresql()), -1);
+        assert_int_equal(f->dl.items.len, 1);
+        const diag *d = &f->dl.items.items[0];
+        assert_string_equal(d->message, bad[i].message);
+        assert_int_equal(d->loc.line, BODY_LINE(1));
+        assert_int_equal(d->loc.column, bad[i].column);
+        assert_non_null(d->hint);
+        if (i < 4) assert_non_null(strstr(d->hint, "alembic_fallback = true"));
+    }
+}
+
+/* drop_constraint without type_: an op whose kind the runner learns from
+** the database (kind_unknown), carrying the name; with type_, its kind. */
+static void test_drop_constraint_kinds(void **state) {
+    fixture *f = *state;
+    convert_ok(f, NULL,
+               "    op.drop_constraint('c', 't')\n"
+               "    op.drop_constraint('k', 't', type_='check')\n"
+               "    with op.batch_alter_table('t') as b:\n"
+               "        b.drop_constraint('fk')\n", NULL);
+    assert_int_equal(f->ops->ops.len, 3);
+    op *o = &f->ops->ops.items[0];
+    assert_true(o->kind_unknown);
+    assert_string_equal(o->old_name, "c");
+    assert_string_equal(o->table_name, "t");
+    migration_op_set_drop_kind(o, OP_DROP_FOREIGN_KEY);
+    assert_false(o->kind_unknown);
+    assert_int_equal(o->kind, OP_DROP_FOREIGN_KEY);
+    assert_string_equal(o->fk->name, "c");
+    assert_null(o->unique);
+    assert_null(o->check);
+    assert_null(o->pk);
+    const op *k = op_at(f, 1);
+    assert_false(k->kind_unknown);
+    assert_int_equal(k->kind, OP_DROP_CHECK);
+    assert_string_equal(k->check->name, "k");
+    assert_null(k->unique);
+    const op *b = op_at(f, 2);
+    assert_true(b->kind_unknown);
+    assert_non_null(b->batch);
+    assert_string_equal(b->table_name, "t");
 }
 
 /* `a if c else b`: the branch c chooses, when c is a literal or a name of
@@ -918,7 +1021,7 @@ static void test_data_migration_file(void **state) {
     fixture *f = *state;
     migration_file *m = NULL;
     assert_int_equal(migration_parse_file(f->a, TEST_DATA "/migrations/data_migration.py", &m, &f->dl), 0);
-    assert_int_equal(migration_file_ops(m, MIGRATE_UPGRADE, dialect_sqlite(), &f->ops, &f->dl), 0);
+    assert_int_equal(migration_file_ops(m, MIGRATE_UPGRADE, dialect_sqlite(), NULL, &f->ops, &f->dl), 0);
     static const op_kind up[] = {OP_ADD_COLUMN, OP_EXECUTE, OP_EXECUTE, OP_ALTER_COLUMN,
                                  OP_BULK_INSERT, OP_EXECUTE, OP_CREATE_INDEX};
     assert_int_equal(f->ops->ops.len, 7);
@@ -932,7 +1035,7 @@ static void test_data_migration_file(void **state) {
     assert_string_equal(op_at(f, 6)->batch->recreate, "auto");
     migration_ops_free(f->ops);
     f->ops = NULL;
-    assert_int_equal(migration_file_ops(m, MIGRATE_DOWNGRADE, dialect_sqlite(), &f->ops, &f->dl), 0);
+    assert_int_equal(migration_file_ops(m, MIGRATE_DOWNGRADE, dialect_sqlite(), NULL, &f->ops, &f->dl), 0);
     assert_int_equal(f->ops->ops.len, 3);
     assert_int_equal(op_at(f, 0)->kind, OP_DROP_INDEX);
     assert_string_equal(op_at(f, 0)->table_name, "users");
@@ -949,7 +1052,7 @@ static void round_trip(fixture *f, const char *name, bool batch) {
     assert_int_equal(migration_parse_file(f->a, path, &m, &f->dl), 0);
     migration_ops_free(f->ops);
     f->ops = NULL;
-    assert_int_equal(migration_file_ops(m, MIGRATE_UPGRADE, dialect_sqlite(), &f->ops, &f->dl), 0);
+    assert_int_equal(migration_file_ops(m, MIGRATE_UPGRADE, dialect_sqlite(), NULL, &f->ops, &f->dl), 0);
     char *text = read_file(path, NULL);
     const char *first_nl = strchr(m->docstring, '\n');
     render_options opt = {0};
@@ -992,6 +1095,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_imports_resolve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_enum_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_schema_keyword, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_drop_constraint_kinds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conditional_expressions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conditional_on_runtime_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stdlib_imports, setup, teardown),

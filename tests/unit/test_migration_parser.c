@@ -489,7 +489,7 @@ static size_t parse_and_convert_dir(fixture *f, const char *dir) {
         for (int k = 0; k < 2; k++)
             for (int dir_i = 0; dir_i < 2; dir_i++) {
                 migration_ops *ops = NULL;
-                rc = migration_file_ops(m, dir_i ? MIGRATE_DOWNGRADE : MIGRATE_UPGRADE, ds[k], &ops, &f->dl);
+                rc = migration_file_ops(m, dir_i ? MIGRATE_DOWNGRADE : MIGRATE_UPGRADE, ds[k], NULL, &ops, &f->dl);
                 if (null_type && dir_i == 0) {
                     assert_int_equal(rc, -1);
                     assert_string_equal(f->dl.items.items[f->dl.items.len - 1].message,
