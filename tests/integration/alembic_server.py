@@ -1,6 +1,8 @@
 """Run many `alembic` command lines in one Python process (tests only).
 
-usage: alembic_server.py REQUESTS RESPONSES    (two FIFOs; see lib.sh's use_alembic)
+usage: alembic_server.py REQUESTS RESPONSES PARENT_PID
+(two FIFOs in a folder of their own, and the test's shell; see lib.sh's
+use_alembic).  The process ends, removing that folder, when the shell does.
 
 Starting Python, SQLAlchemy and Alembic costs 0.4 s (Debian's Alembic 1.8.1)
 to 1 s (the pure-Python SQLAlchemy 2.0 of ../shared/vendor) per command
@@ -20,6 +22,7 @@ each variable of ENV_VARS, then "--" and the arguments.  The response is
 one line: the exit status.
 """
 import os
+import shutil
 import sys
 import threading
 import time
@@ -116,14 +119,16 @@ def serve(requests, responses):
         os.write(fout, b"%d\n" % status)
 
 
-def exit_with_parent():
-    """The test that started this process may end without stopping it."""
-    parent = os.getppid()
+def exit_with_parent(parent, folder):
+    """The test that started this process may end without stopping it
+    (a failing check under set -e): then end too, and leave nothing."""
     while os.getppid() == parent:
         time.sleep(0.5)
+    shutil.rmtree(folder, ignore_errors=True)
     os._exit(0)
 
 
 if __name__ == "__main__":
-    threading.Thread(target=exit_with_parent, daemon=True).start()
+    folder = os.path.dirname(os.path.abspath(sys.argv[1]))
+    threading.Thread(target=exit_with_parent, args=(int(sys.argv[3]), folder), daemon=True).start()
     serve(sys.argv[1], sys.argv[2])

@@ -108,10 +108,17 @@ use_alembic() {
   esac
   dir=$(mktemp -d /tmp/retort-alembic-server.XXXXXX)
   mkfifo "$dir/in" "$dir/out"
+  # Started by this shell itself (not through a function, which would run
+  # in a subshell of its own), which the process watches: it ends, removing
+  # $dir, when the shell does (a check that fails under set -e).
+  local shell=$BASHPID
   if [[ $1 == 1.8 ]]; then
-    /usr/bin/python3 "$SOURCE_DIR/tests/integration/alembic_server.py" "$dir/in" "$dir/out" </dev/null >"$dir/log" 2>&1 &
+    /usr/bin/python3 "$SOURCE_DIR/tests/integration/alembic_server.py" "$dir/in" "$dir/out" "$shell" \
+      </dev/null >"$dir/log" 2>&1 &
   else
-    vendor_python "$SOURCE_DIR/tests/integration/alembic_server.py" "$dir/in" "$dir/out" </dev/null >"$dir/log" 2>&1 &
+    env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX="${BUILD_DIR:-/tmp}/pycache-vendor" PYTHONPATH="$VENDOR_PYTHONPATH" \
+      /usr/bin/python3 "$SOURCE_DIR/tests/integration/alembic_server.py" "$dir/in" "$dir/out" "$shell" \
+      </dev/null >"$dir/log" 2>&1 &
   fi
   ALEMBIC_SERVER_PID=$!
   ALEMBIC_SERVER_DIR=$dir
