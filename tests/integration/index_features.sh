@@ -21,9 +21,7 @@ new_project "$tmp/p"
 cd "$tmp/p"
 export DATABASE_URL=$(test_db_url index_features)
 q() { "${SQLQ[@]}" "$DATABASE_URL" "$1"; }
-V="$SOURCE_DIR/../shared/vendor"
-[ -d "$V/alembic" ] || V=/work/shared/vendor
-ALEMBIC2=(env PYTHONPATH="$V/sqlalchemy:$V/alembic:$V/typing_extensions" /usr/bin/python3 -m alembic)
+ALEMBIC2=(alembic119)
 
 # The indexes of the catalog, one per line: name and definition.
 catalog() {
@@ -111,7 +109,7 @@ $before
 --- retort
 $after"
 diff_is_empty
-if [ -d "$V/alembic" ]; then
+if have_alembic119; then
   "$RETORT" downgrade base --no-backup >/dev/null 2>"$tmp/down.err" || die "retort downgrade: $(cat "$tmp/down.err")"
   [ "$(index_count)" = 0 ] || fail "indexes are left after retort's downgrade: $(catalog)"
   "${ALEMBIC2[@]}" upgrade head >/dev/null 2>"$tmp/al2.err" || die "alembic 1.19 upgrade: $(cat "$tmp/al2.err")"
@@ -123,7 +121,7 @@ $before
 $after"
   diff_is_empty
 else
-  echo "note: $V is absent: the Alembic 1.19 check is skipped"
+  echo "note: $VENDOR is absent: the Alembic 1.19 check is skipped"
 fi
 
 # 3. Changes: DESC, an expression, a method: one drop + create each, rows kept.

@@ -90,6 +90,8 @@ vendor_python() {
   env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX="${BUILD_DIR:-/tmp}/pycache-vendor" \
     PYTHONPATH="$VENDOR_PYTHONPATH" /usr/bin/python3 "$@"
 }
+# One command line of the current Alembic, in a Python of its own.
+alembic119() { vendor_python -m alembic "$@"; }
 
 # use_alembic 1.8|1.19: from now on "${ALEMBIC[@]}" ARGS runs `alembic
 # ARGS` of that version in one long-lived Python process

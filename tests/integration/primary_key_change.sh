@@ -14,8 +14,6 @@ if [ "$BACKEND" = sqlite ]; then
 else
   pk_of() { q "SELECT string_agg(a.attname, ',' ORDER BY k.ord) FROM pg_constraint c, unnest(c.conkey) WITH ORDINALITY k(num, ord), pg_attribute a WHERE c.conrelid = '$1'::regclass AND c.contype = 'p' AND a.attrelid = c.conrelid AND a.attnum = k.num"; }
 fi
-VENDOR=$SOURCE_DIR/../shared/vendor
-alembic119() { PYTHONPATH=$VENDOR/sqlalchemy:$VENDOR/alembic:$VENDOR/typing_extensions /usr/bin/python3 -m alembic "$@"; }
 
 model() {
   cat >models/m.model <<EOF
@@ -57,7 +55,7 @@ check_at() {   # tool, revision, expected key
 }
 
 for tool in alembic retort alembic119; do
-  if [ "$tool" = alembic119 ] && [ ! -d "$VENDOR/alembic" ]; then echo "skip: no $VENDOR/alembic"; continue; fi
+  if [ "$tool" = alembic119 ] && ! have_alembic119; then echo "skip: no $VENDOR/alembic"; continue; fi
   case $tool in
     alembic) up() { "${ALEMBIC[@]}" upgrade "$1" >/dev/null 2>"$tmp/err"; }; down() { "${ALEMBIC[@]}" downgrade "$1" >/dev/null 2>"$tmp/err"; } ;;
     alembic119) up() { alembic119 upgrade "$1" >/dev/null 2>"$tmp/err"; }; down() { alembic119 downgrade "$1" >/dev/null 2>"$tmp/err"; } ;;

@@ -15,8 +15,6 @@ new_project "$tmp/p"
 cd "$tmp/p"
 export DATABASE_URL=$(new_pg_database "retort_array_change_$$")
 q() { "${SQLQ[@]}" "$DATABASE_URL" "$1"; }
-VENDOR=${SOURCE_DIR%/*}/shared/vendor
-alembic119() { PYTHONPATH=$VENDOR/sqlalchemy:$VENDOR/alembic:$VENDOR/typing_extensions /usr/bin/python3 -m alembic "$@"; }
 
 cat >models/m.model <<'EOF'
 model Thing {
@@ -78,6 +76,6 @@ run_with() {   # tool: up to a1, rows, up to a2, down to a1, down to base
   run downgrade base || fail "$tool downgrade base: $(cat "$tmp/err")"
 }
 run_with alembic
-if [ -d "$VENDOR/alembic" ]; then run_with alembic119; else echo "skip: no $VENDOR (the current Alembic)"; fi
+if have_alembic119; then run_with alembic119; else echo "skip: no $VENDOR (the current Alembic)"; fi
 run_with retort
 finish

@@ -21,8 +21,6 @@ if [ "$(q "SELECT count(*) FROM pg_available_extensions WHERE name = 'citext'")"
   echo "skip: the PostgreSQL server has no citext extension (postgresql-contrib)"
   exit 0
 fi
-VENDOR=${SOURCE_DIR%/*}/shared/vendor
-alembic119() { PYTHONPATH=$VENDOR/sqlalchemy:$VENDOR/alembic:$VENDOR/typing_extensions /usr/bin/python3 -m alembic "$@"; }
 
 cat >models/m.model <<'EOF'
 model User {
@@ -87,7 +85,7 @@ run_with() {   # tool: up to t1, a row, up to t2, down to base
   run downgrade base || fail "$tool downgrade base: $(cat "$tmp/err")"
 }
 run_with alembic
-if [ -d "$VENDOR/alembic" ]; then run_with alembic119; else echo "skip: no $VENDOR (the current Alembic)"; fi
+if have_alembic119; then run_with alembic119; else echo "skip: no $VENDOR (the current Alembic)"; fi
 run_with retort
 
 # pull writes CITEXT back

@@ -17,8 +17,6 @@ new_project "$tmp/p"
 cd "$tmp/p"
 export DATABASE_URL=$(test_db_url enum)
 q() { "${SQLQ[@]}" "$DATABASE_URL" "$1"; }
-VENDOR=${SOURCE_DIR%/*}/shared/vendor
-alembic119() { PYTHONPATH=$VENDOR/sqlalchemy:$VENDOR/alembic:$VENDOR/typing_extensions /usr/bin/python3 -m alembic "$@"; }
 labels() { q "SELECT coalesce(string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder), '-') FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = '$1'"; }
 ntypes() { q "SELECT count(*) FROM pg_type WHERE typtype = 'e'"; }
 statuses() { q "SELECT string_agg(status::text, ',' ORDER BY id) FROM job"; }
@@ -70,7 +68,7 @@ run_with() {
   [ "$(ntypes)" = 0 ] || fail "downgrade base by $tool left $(ntypes) enum types"
 }
 run_with alembic
-if [ -d "$VENDOR/alembic" ]; then run_with alembic119; else echo "skip: no $VENDOR (the current Alembic)"; fi
+if have_alembic119; then run_with alembic119; else echo "skip: no $VENDOR (the current Alembic)"; fi
 run_with retort
 
 # --sql: what Alembic prints (the blank line after the last COMMIT aside)

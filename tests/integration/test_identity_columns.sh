@@ -17,8 +17,6 @@ new_project "$tmp/p"
 cd "$tmp/p"
 export DATABASE_URL=$(new_pg_database "retort_identity_$$")
 q() { "${SQLQ[@]}" "$DATABASE_URL" "$1"; }
-VENDOR=${SOURCE_DIR%/*}/shared/vendor
-alembic119() { PYTHONPATH=$VENDOR/sqlalchemy:$VENDOR/alembic:$VENDOR/typing_extensions /usr/bin/python3 -m alembic "$@"; }
 
 # one model file per revision: c1 creates, c2 changes
 models_c1() {
@@ -115,7 +113,7 @@ run_with() {   # tool: up to c1, a row, up to c2, down to c1, down to base
   [ "$(q "SELECT count(*) FROM pg_class WHERE relname IN ('items', 'autos')")" = 0 ] || fail "$tool left a table"
 }
 run_with alembic
-if [ -d "$VENDOR/alembic" ]; then run_with alembic119; else echo "skip: no $VENDOR (the current Alembic)"; fi
+if have_alembic119; then run_with alembic119; else echo "skip: no $VENDOR (the current Alembic)"; fi
 run_with retort
 
 # a plain Integer key that an identity numbers (made by hand, as Django does): no change

@@ -16,8 +16,6 @@ new_project "$tmp/p"
 cd "$tmp/p"
 export DATABASE_URL=$(new_pg_database "retort_pg_types_$$")
 q() { "${SQLQ[@]}" "$DATABASE_URL" "$1"; }
-VENDOR=${SOURCE_DIR%/*}/shared/vendor
-alembic119() { PYTHONPATH=$VENDOR/sqlalchemy:$VENDOR/alembic:$VENDOR/typing_extensions /usr/bin/python3 -m alembic "$@"; }
 
 cat >models/m.model <<'EOF'
 model Thing {
@@ -65,7 +63,7 @@ run_with() {   # tool: upgrade, compare the catalog, diff, downgrade base
   [ "$(q "SELECT count(*) FROM pg_class WHERE relname = 'things'")" = 0 ] || fail "downgrade base after $tool left the table"
 }
 run_with alembic
-if [ -d "$VENDOR/alembic" ]; then run_with alembic119; else echo "skip: no $VENDOR (the current Alembic)"; fi
+if have_alembic119; then run_with alembic119; else echo "skip: no $VENDOR (the current Alembic)"; fi
 run_with retort
 
 # pull writes the same types back

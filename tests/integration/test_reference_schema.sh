@@ -14,9 +14,6 @@ source "$SOURCE_DIR/tests/integration/lib.sh"
 tmp=$(mktemp -d /tmp/retort-reference.XXXXXX)
 trap 'rm -rf "$tmp"; BACKEND=postgresql drop_test_databases refa refb refc' EXIT
 REF=(/usr/bin/python3 "$SOURCE_DIR/tests/integration/reference_schema.py")
-VENDOR=${SOURCE_DIR%/*}/shared/vendor
-SA2=$VENDOR/sqlalchemy:$VENDOR/alembic:$VENDOR/typing_extensions
-alembic119() { PYTHONPATH=$SA2 /usr/bin/python3 -m alembic "$@"; }
 
 one_backend() {   # BACKEND is set; ref_url, built_url, ref2_url name three empty databases
   local ref_url=$1 built_url=$2 ref2_url=$3 out
@@ -27,9 +24,9 @@ one_backend() {   # BACKEND is set; ref_url, built_url, ref2_url name three empt
   # What SQLAlchemy 2.0 builds, for the current Alembic (the versions
   # differ: 1.4 writes SQLite's now() as (CURRENT_TIMESTAMP), 2.0 without
   # the parentheses)
-  if [ -d "$VENDOR/alembic" ]; then
-    PYTHONPATH=$SA2 "${REF[@]}" create "$ref2_url" || die "$BACKEND: create_all of SQLAlchemy 2.0 failed"
-    PYTHONPATH=$SA2 "${REF[@]}" catalog "$ref2_url" >"$tmp/ref2.$BACKEND"
+  if have_alembic119; then
+    vendor_python "${REF[@]:1}" create "$ref2_url" || die "$BACKEND: create_all of SQLAlchemy 2.0 failed"
+    vendor_python "${REF[@]:1}" catalog "$ref2_url" >"$tmp/ref2.$BACKEND"
   fi
   export DATABASE_URL=$ref_url
   out=$("$RETORT" pull --models models 2>&1) || die "$BACKEND: pull: $out"
@@ -48,7 +45,7 @@ one_backend() {   # BACKEND is set; ref_url, built_url, ref2_url name three empt
   out=$("$RETORT" revision --autogenerate -m reference --rev-id ref1 2>&1) || die "$BACKEND: autogenerate: $out"
   local tool
   for tool in alembic retort alembic119; do
-    if [ $tool = alembic119 ] && [ ! -d "$VENDOR/alembic" ]; then echo "skip: no $VENDOR (the current Alembic)"; continue; fi
+    if [ $tool = alembic119 ] && ! have_alembic119; then echo "skip: no $VENDOR (the current Alembic)"; continue; fi
     case $tool in
       alembic) "${ALEMBIC[@]}" upgrade head >/dev/null 2>"$tmp/err" ;;
       alembic119) alembic119 upgrade head >/dev/null 2>"$tmp/err" ;;
