@@ -152,28 +152,29 @@ const char *graph_format_down(arena *a, const revision_node *n) {
 static void map_order(const revision_set *rs, arena *a, node_vec *nodes) {
     size_t n = rs->revisions.len;
     bool *placed = calloc(n + 1, sizeof *placed);
-    if (!placed) util_oom();
+    size_t *index = calloc(n + 1, sizeof *index);
+    if (!placed || !index) util_oom();
     if (n) {
+        /* path -> its position in rs (a pointer into `index`): one lookup
+        ** per directory entry, so the order is linear in the revisions */
         strmap *by_path = strmap_new(a);
-        for (size_t i = 0; i < n; i++)
-            strmap_put(by_path, rs->revisions.items[i]->path, (void *)(rs->revisions.items[i]));
+        for (size_t i = 0; i < n; i++) {
+            index[i] = i;
+            if (!strmap_get(by_path, rs->revisions.items[i]->path))
+                strmap_put(by_path, rs->revisions.items[i]->path, &index[i]);
+        }
         const char *first = rs->revisions.items[0]->path;
         const char *slash = strrchr(first, '/');
         char *dir = slash ? arena_strndup(a, first, (size_t)(slash - first)) : arena_strdup(a, ".");
         DIR *d = opendir(dir);
         struct dirent *e;
         while (d && (e = readdir(d))) {
-            const char *path = arena_printf(a, "%s/%s", dir, e->d_name);
-            const revision_header *h = strmap_get(by_path, path);
-            if (!h) continue;
-            for (size_t i = 0; i < n; i++)
-                if (rs->revisions.items[i] == h && !placed[i]) {
-                    placed[i] = true;
-                    revision_node *x = arena_alloc(a, sizeof *x);
-                    x->header = h;
-                    vec_push(a, nodes, x);
-                    break;
-                }
+            const size_t *at = strmap_get(by_path, arena_printf(a, "%s/%s", dir, e->d_name));
+            if (!at || placed[*at]) continue;
+            placed[*at] = true;
+            revision_node *x = arena_alloc(a, sizeof *x);
+            x->header = rs->revisions.items[*at];
+            vec_push(a, nodes, x);
         }
         if (d) closedir(d);
     }
@@ -184,6 +185,7 @@ static void map_order(const revision_set *rs, arena *a, node_vec *nodes) {
             vec_push(a, nodes, x);
         }
     free(placed);
+    free(index);
     for (size_t i = 0; i < nodes->len; i++) nodes->items[i]->map_index = i;
 }
 
