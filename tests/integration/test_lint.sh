@@ -128,6 +128,8 @@ printf 'model Item {\n  id Integer @primary_key\n  name String(255)?\n  note Str
 f=$(generated_path "$(cat out.txt)")
 grep -q "^ *# retort: destructive/drop-column — column items.flag is dropped" "$f" || fail "no note in $f"
 grep -B2 "batch_op.drop_column('flag')" "$f" | grep -q "# retort: sqlite/table-rebuild" || fail "note is not above its op"
+grep -q "^ *# retort: compat/drop-column-without-deprecation — column items.flag is dropped in one step" "$f" \
+  || fail "no drop-column-without-deprecation note in $f"
 grep -q "$(basename "$f"):[0-9]*:[0-9]*: warning: destructive/drop-column: " err.txt || fail "no warning: $(cat err.txt)"
 set +e; "$RETORT" lint >/dev/null 2>&1; rc=$?; set -e
 [ $rc = 1 ] || fail "lint of the generated file exits $rc"

@@ -352,6 +352,74 @@ static void test_volatile_default_quiet_on_new_table_and_sqlite(void **state) {
     fx_free(&f);
 }
 
+/* ------------------------------- compat/drop-column-without-deprecation */
+
+static void drop_col(fx *f, const char *table_name, bool nullable) {
+    column *c = col(f, "legacy", TYPE_INTEGER, nullable);
+    add_op(f, OP_DROP_COLUMN, table_name)->column = c;
+}
+
+static void test_drop_column_compat_fires(void **state) {
+    (void)state;
+    fx f = fx_new();
+    drop_col(&f, "items", true);
+    lint_findings *out = run(&f, dialect_sqlite());
+    assert_non_null(find(out, LINT_DROP_COLUMN));
+    const lint_finding *x = find(out, LINT_DROP_COLUMN_NO_DEPRECATION);
+    assert_non_null(x);
+    assert_int_equal(x->severity, LINT_WARNING);
+    assert_string_equal(x->rule_id, "compat/drop-column-without-deprecation");
+    assert_non_null(strstr(x->message, "items.legacy is dropped in one step"));
+    assert_null(strstr(x->message, "NOT NULL"));
+    lint_findings_free(out);
+    fx_free(&f);
+}
+
+static void test_drop_column_compat_not_null_says_so(void **state) {
+    (void)state;
+    fx f = fx_new();
+    drop_col(&f, "items", false);
+    lint_findings *out = run(&f, dialect_postgresql());
+    const lint_finding *x = find(out, LINT_DROP_COLUMN_NO_DEPRECATION);
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "NOT NULL without a default"));
+    assert_non_null(strstr(x->advice, "make it nullable"));
+    lint_findings_free(out);
+    fx_free(&f);
+}
+
+static void test_drop_column_compat_quiet_when_table_goes(void **state) {
+    (void)state;
+    /* dropped later in the same migration */
+    fx f = fx_new();
+    drop_col(&f, "items", false);
+    add_op(&f, OP_DROP_TABLE, "items")->table = f.t;
+    lint_findings *out = run(&f, dialect_postgresql());
+    assert_null(find(out, LINT_DROP_COLUMN_NO_DEPRECATION));
+    assert_non_null(find(out, LINT_DROP_COLUMN));
+    lint_findings_free(out);
+    fx_free(&f);
+    /* renamed, then dropped under its new name */
+    f = fx_new();
+    drop_col(&f, "items", true);
+    op *r = add_op(&f, OP_RENAME_TABLE, NULL);
+    r->old_name = "items";
+    r->new_name = "old_items";
+    add_op(&f, OP_DROP_TABLE, "old_items");
+    out = run(&f, dialect_postgresql());
+    assert_null(find(out, LINT_DROP_COLUMN_NO_DEPRECATION));
+    lint_findings_free(out);
+    fx_free(&f);
+    /* a table created in the same migration */
+    f = fx_new();
+    create_items_first(&f);
+    drop_col(&f, "items", true);
+    out = run(&f, dialect_postgresql());
+    assert_int_equal(out->items.len, 0);
+    lint_findings_free(out);
+    fx_free(&f);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_drop_enum_value_fires),
@@ -368,6 +436,9 @@ int main(void) {
         cmocka_unit_test(test_volatile_default_stored_generated_fires),
         cmocka_unit_test(test_volatile_default_quiet_on_stable_defaults),
         cmocka_unit_test(test_volatile_default_quiet_on_new_table_and_sqlite),
+        cmocka_unit_test(test_drop_column_compat_fires),
+        cmocka_unit_test(test_drop_column_compat_not_null_says_so),
+        cmocka_unit_test(test_drop_column_compat_quiet_when_table_goes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
