@@ -162,8 +162,11 @@ typedef struct retort_diff_options {
     bool json;                  /* a JSON document instead of the summary */
     const char *models_dir;     /* --models: the models folder (relative to the
                                    current folder); NULL: [retort] models */
+    bool markdown;              /* a pull-request comment instead (json wins):
+                                   per table its changes and lint findings,
+                                   the SQL per backend in <details> blocks */
 } retort_diff_options;
-#define RETORT_DIFF_OPTIONS_INIT {false, NULL}
+#define RETORT_DIFF_OPTIONS_INIT {false, NULL, false}
 
 /* What autogenerate would do, without writing anything: the readable
 ** summary (one line per change) or, with json, a JSON document.  *out is

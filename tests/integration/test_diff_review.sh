@@ -60,6 +60,38 @@ for o in ops:
     assert o["description"].startswith("Detected"), o
 PY
 
+# --- diff --format markdown: a pull-request comment ------------------------
+set +e; md=$("$RETORT" diff --format markdown --exit-code); rc=$?; set -e
+[ $rc = 3 ] || fail "markdown with --exit-code exits $rc"
+grep -qx "## Migration summary" <<<"$md" || fail "markdown title: $md"
+grep -q "^[0-9]* changes on 1 table; [0-9]* lint findings, \*\*1 unacknowledged error\*\*" <<<"$md" || fail "markdown counts: $md"
+grep -qx '### Table `item`' <<<"$md" || fail "markdown table heading"
+grep -qxF -e "- Detected type change from VARCHAR(50) to String(100) on 'item.name'" <<<"$md" || fail "markdown change line: $md"
+grep -qxF -e "- Detected NOT NULL on column 'item.name'" <<<"$md" || fail "markdown: an alter's second line"
+grep -qx "| Severity | Rule | What happens | What to do |" <<<"$md" || fail "markdown findings header"
+grep -q '^| \*\*error\*\* | `destructive/drop-column` | column item.legacy is dropped' <<<"$md" || fail "markdown error row"
+grep -q '^| warning | `compat/drop-column-without-deprecation` |' <<<"$md" || fail "markdown warning row"
+grep -qx "<summary>SQL for SQLite (the database)</summary>" <<<"$md" || fail "markdown sqlite details"
+grep -qx "<summary>SQL for PostgreSQL</summary>" <<<"$md" || fail "markdown postgresql details"
+# each backend's SQL in its own block: SQLite moves and copies, PostgreSQL alters
+sqlite_sql=$(sed -n '/SQL for SQLite/,/<\/details>/p' <<<"$md")
+pg_sql=$(sed -n '/SQL for PostgreSQL/,/<\/details>/p' <<<"$md")
+grep -q "^INSERT INTO _alembic_tmp_item " <<<"$sqlite_sql" || fail "sqlite SQL: $sqlite_sql"
+grep -qx "ALTER TABLE item DROP COLUMN legacy;" <<<"$pg_sql" || fail "postgresql SQL: $pg_sql"
+grep -qx "ALTER TABLE item ALTER COLUMN name SET NOT NULL;" <<<"$pg_sql" || fail "postgresql SQL: $pg_sql"
+[ "$(grep -c '^```' <<<"$md")" = 4 ] || fail "markdown fences do not pair"
+# acknowledged findings are marked, not hidden; severities follow [retort]
+sed -i 's/^\[retort\]$/[retort]\nlint_ignore = compat\/drop-column-without-deprecation/' alembic.ini
+md=$("$RETORT" diff --format=markdown) || fail "markdown exits $?"
+if grep -q "compat/drop-column-without-deprecation" <<<"$md"; then fail "lint_ignore not applied to markdown"; fi
+# usage, and no changes
+set +e; "$RETORT" diff --format yaml >/dev/null 2>&1; rc=$?; set -e
+[ $rc = 2 ] || fail "diff --format yaml exits $rc"
+"$RETORT" revision --autogenerate -m sync --rev-id d2 >/dev/null 2>&1 || fail "autogenerate d2"
+"$RETORT" upgrade head --no-backup >/dev/null 2>&1 || fail "upgrade d2"
+md=$("$RETORT" diff --format markdown) || fail "markdown without changes exits $?"
+[ "$md" = $'## Migration summary\n\nNo changes detected.' ] || fail "markdown without changes: $md"
+
 # --- PostgreSQL: comments (SQLite keeps none) --------------------------------
 if [ -n "${RETORT_TEST_PG_URL:-}" ]; then
   pgdb="retort_diffreview_$$"
