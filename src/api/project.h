@@ -41,6 +41,8 @@ retort_status project_lint_config(retort_project *p, struct lint_config *out);
 ** markdown, review.c): per table its changes and their lint findings, then
 ** the SQL for each backend (d's first) in <details> blocks.  current: the
 ** database's schema; batch: render_as_batch.  malloc'd. */
+struct lint_findings;
+void review_sections(strbuf *sb, const op *ops, size_t n, const struct lint_findings *fs);
 char *review_markdown(const migration_ops *m, const schema *current, const dialect *d, bool batch,
                       const struct lint_config *lc);
 

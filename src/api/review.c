@@ -97,11 +97,64 @@ static void finding_rows(strbuf *sb, const lint_findings *fs, const op *ops, con
         }
         sb_printf(sb, "| %s%s | `%s` | ", f->severity == LINT_ERROR ? "**error**" : lint_severity_name(f->severity),
                   f->acknowledged ? " (acknowledged)" : "", f->rule_id);
+        if (f->loc.line > 0) sb_printf(sb, "line %d: ", f->loc.line);
         md_text(sb, f->message);
         sb_append(sb, " | ");
         md_text(sb, f->hint);
         sb_append(sb, " |\n");
     }
+}
+
+/* Per table (in the order of its first op) its changes and the findings
+** about its ops; ops on no table last.  Starts with the counts line. */
+void review_sections(strbuf *sb, const op *ops, size_t n, const lint_findings *fs) {
+    arena *a = arena_new();
+    /* the tables, in the order their first op comes */
+    str_vec tables = {0};
+    bool untabled = false;
+    for (size_t i = 0; i < n; i++) {
+        const char *t = ops[i].table_name;
+        if (!t) { untabled = true; continue; }
+        bool seen = false;
+        for (size_t k = 0; k < tables.len && !seen; k++) seen = !strcmp(tables.items[k], t);
+        if (!seen) vec_push(a, &tables, t);
+    }
+    size_t errors = lint_findings_errors(fs);
+    sb_printf(sb, "%zu change%s on %zu table%s; %zu lint finding%s", n, n == 1 ? "" : "s", tables.len,
+              tables.len == 1 ? "" : "s", fs->items.len, fs->items.len == 1 ? "" : "s");
+    if (errors) sb_printf(sb, ", **%zu unacknowledged error%s**", errors, errors == 1 ? "" : "s");
+    sb_append(sb, " (rules: docs/lint.md).\n");
+
+    for (size_t k = 0; k <= tables.len; k++) {
+        const char *t = k < tables.len ? tables.items[k] : NULL;
+        if (!t && !untabled) break;
+        sb_append(sb, "\n### ");
+        if (t) {
+            sb_append(sb, "Table `");
+            md_text(sb, t);
+            sb_append(sb, "`\n\n");
+        } else {
+            sb_append(sb, "Types and other changes\n\n");
+        }
+        for (size_t i = 0; i < n; i++) {
+            const char *ot = ops[i].table_name;
+            if (t ? !(ot && !strcmp(ot, t)) : ot != NULL) continue;
+            /* op_describe may give several lines (an alter of several attributes) */
+            const char *desc = op_describe(a, &ops[i]);
+            for (const char *p = desc; *p;) {
+                const char *nl = strchr(p, '\n');
+                size_t len = nl ? (size_t)(nl - p) : strlen(p);
+                sb_append(sb, "- ");
+                md_text(sb, arena_strndup(a, p, len));
+                sb_appendc(sb, '\n');
+                if (!nl) break;
+                p = nl + 1;
+            }
+        }
+        bool header = false;
+        finding_rows(sb, fs, ops, t, &header);
+    }
+    arena_free(a);
 }
 
 char *review_markdown(const migration_ops *m, const schema *current, const dialect *d, bool batch,
@@ -123,51 +176,7 @@ char *review_markdown(const migration_ops *m, const schema *current, const diale
     lint_ops(ops, n, &ctx, fs, &dl);
     diag_list_free(&dl);
 
-    /* the tables, in the order their first op comes */
-    str_vec tables = {0};
-    bool untabled = false;
-    for (size_t i = 0; i < n; i++) {
-        const char *t = ops[i].table_name;
-        if (!t) { untabled = true; continue; }
-        bool seen = false;
-        for (size_t k = 0; k < tables.len && !seen; k++) seen = !strcmp(tables.items[k], t);
-        if (!seen) vec_push(a, &tables, t);
-    }
-    size_t errors = lint_findings_errors(fs);
-    sb_printf(&sb, "%zu change%s on %zu table%s; %zu lint finding%s", n, n == 1 ? "" : "s", tables.len,
-              tables.len == 1 ? "" : "s", fs->items.len, fs->items.len == 1 ? "" : "s");
-    if (errors) sb_printf(&sb, ", **%zu unacknowledged error%s**", errors, errors == 1 ? "" : "s");
-    sb_append(&sb, " (rules: docs/lint.md).\n");
-
-    for (size_t k = 0; k <= tables.len; k++) {
-        const char *t = k < tables.len ? tables.items[k] : NULL;
-        if (!t && !untabled) break;
-        sb_append(&sb, "\n### ");
-        if (t) {
-            sb_append(&sb, "Table `");
-            md_text(&sb, t);
-            sb_append(&sb, "`\n\n");
-        } else {
-            sb_append(&sb, "Types and other changes\n\n");
-        }
-        for (size_t i = 0; i < n; i++) {
-            const char *ot = ops[i].table_name;
-            if (t ? !(ot && !strcmp(ot, t)) : ot != NULL) continue;
-            /* op_describe may give several lines (an alter of several attributes) */
-            const char *desc = op_describe(a, &ops[i]);
-            for (const char *p = desc; *p;) {
-                const char *nl = strchr(p, '\n');
-                size_t len = nl ? (size_t)(nl - p) : strlen(p);
-                sb_append(&sb, "- ");
-                md_text(&sb, arena_strndup(a, p, len));
-                sb_appendc(&sb, '\n');
-                if (!nl) break;
-                p = nl + 1;
-            }
-        }
-        bool header = false;
-        finding_rows(&sb, fs, ops, t, &header);
-    }
+    review_sections(&sb, ops, n, fs);
     sb_append(&sb, "\n");
     /* the database's backend first */
     const dialect *other = d->kind == DIALECT_SQLITE ? dialect_postgresql() : dialect_sqlite();

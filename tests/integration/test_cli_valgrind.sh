@@ -32,6 +32,7 @@ vg 0 current --verbose
 vg 0 history --verbose
 vg 0 heads
 vg 0 show head
+vg 0 show head --format markdown
 vg 0 inspect --json
 vg 0 upgrade --sql base:head
 vg 0 downgrade --sql head:base

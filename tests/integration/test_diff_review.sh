@@ -92,6 +92,28 @@ set +e; "$RETORT" diff --format yaml >/dev/null 2>&1; rc=$?; set -e
 md=$("$RETORT" diff --format markdown) || fail "markdown without changes exits $?"
 [ "$md" = $'## Migration summary\n\nNo changes detected.' ] || fail "markdown without changes: $md"
 
+# --- show REV --format markdown: a revision file, located findings, its SQL --
+md=$("$RETORT" show d2 --format markdown) || fail "show --format markdown exits $?"
+grep -qx '## Revision `d2`: sync' <<<"$md" || fail "show markdown heading: $md"
+grep -q '^File `.*d2_sync.py`; down_revision `d1`.$' <<<"$md" || fail "show markdown file line"
+grep -qx '### Table `item`' <<<"$md" || fail "show markdown table heading"
+grep -qxF -e "- Detected removed column 'item.legacy'" <<<"$md" || fail "show markdown change line: $md"
+grep -q '^| \*\*error\*\* | `destructive/drop-column` | line [0-9]*: column item.legacy is dropped' <<<"$md" \
+  || fail "show markdown located error row: $md"
+grep -qx "<summary>SQL for SQLite (retort upgrade --sql)</summary>" <<<"$md" || fail "show markdown details"
+grep -qx -- "-- Running upgrade d1 -> d2" <<<"$md" || fail "show markdown SQL: $md"
+grep -q "^UPDATE alembic_version SET version_num='d2'" <<<"$md" || fail "show markdown SQL version row"
+# an allow comment: the finding is marked acknowledged, the error count drops
+f=$(ls alembic/versions/*d2_sync.py)
+sed -i "s/^\(        batch_op.drop_column('legacy')\)$/        # retort: allow destructive\/drop-column\n\1/" "$f"
+md=$("$RETORT" show d2 --format markdown) || fail "show --format markdown exits $?"
+grep -q '^| \*\*error\*\* (acknowledged) | `destructive/drop-column` |' <<<"$md" || fail "show markdown acknowledged: $md"
+if grep -q "unacknowledged error" <<<"$md"; then fail "acknowledged error still counted"; fi
+# the text form is unchanged; a bad format is usage
+"$RETORT" show d2 | grep -q "^Rev: d2 (head)$" || fail "show text form"
+set +e; "$RETORT" show d2 --format yaml >/dev/null 2>&1; rc=$?; set -e
+[ $rc = 2 ] || fail "show --format yaml exits $rc"
+
 # --- PostgreSQL: comments (SQLite keeps none) --------------------------------
 if [ -n "${RETORT_TEST_PG_URL:-}" ]; then
   pgdb="retort_diffreview_$$"
