@@ -162,8 +162,11 @@ typedef struct retort_diff_options {
     bool json;                  /* a JSON document instead of the summary */
     const char *models_dir;     /* --models: the models folder (relative to the
                                    current folder); NULL: [retort] models */
+    bool markdown;              /* a pull-request comment instead (json wins):
+                                   per table its changes and lint findings,
+                                   the SQL per backend in <details> blocks */
 } retort_diff_options;
-#define RETORT_DIFF_OPTIONS_INIT {false, NULL}
+#define RETORT_DIFF_OPTIONS_INIT {false, NULL, false}
 
 /* What autogenerate would do, without writing anything: the readable
 ** summary (one line per change) or, with json, a JSON document.  *out is
@@ -341,6 +344,11 @@ retort_status retort_branches(retort_project *p, const retort_branches_options *
 
 /* `show REV` ("current" reads the database). */
 retort_status retort_show(retort_project *p, const char *rev, char **out);
+/* The revision(s) REV names as a pull-request comment (retort show REV
+** --format markdown): per table what the upgrade changes and the lint
+** findings about it (docs/lint.md), then the SQL `retort upgrade --sql
+** <parent>:<rev>` prints, in a <details> block.  *out is malloc'd. */
+retort_status retort_show_markdown(retort_project *p, const char *rev, char **out);
 
 typedef struct retort_stamp_options {
     const char *const *revisions;   /* one or more targets; none: base */

@@ -173,3 +173,132 @@ void retort_lint_result_free(retort_lint_result *r) {
     free(r->output);
     memset(r, 0, sizeof *r);
 }
+
+/* ------------------------------------------------ show REV --format markdown */
+
+/* The SQL `retort upgrade --sql FROM:TO` prints for one revision, or NULL
+** with why (a merge point: no one FROM). */
+static char *offline_sql(retort_project *p, const revision_header *h, arena *a, const char **why) {
+    if (h->down_revisions.len > 1) {
+        *why = "a merge point: run retort upgrade --sql with the parent the database is at";
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) util_oom();
+    retort_run_options o = RETORT_RUN_OPTIONS_INIT;
+    o.sql = true;
+    o.sql_out = f;
+    o.target = arena_printf(a, "%s:%s", h->down_revisions.len ? h->down_revisions.items[0] : "base", h->revision);
+    retort_run_result res = {0};
+    size_t before = p->diags.items.len;
+    retort_status rc = retort_upgrade(p, &o, &res);
+    retort_run_result_free(&res);
+    fclose(f);
+    if (rc != RETORT_OK) {
+        *why = "retort cannot write it";
+        for (size_t i = before; i < p->diags.items.len; i++)
+            if (p->diags.items.items[i].severity == DIAG_ERROR) {
+                *why = arena_strdup(a, p->diags.items.items[i].message);
+                break;
+            }
+        p->diags.items.len = before;       /* said in the comment instead */
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+retort_status retort_show_markdown(retort_project *p, const char *rev, char **out) {
+    *out = NULL;
+    if (!p->config) return RETORT_ECONFIG;
+    lint_config lc;
+    retort_status rc = project_lint_config(p, &lc);
+    if (rc != RETORT_OK) return rc;
+    const dialect *d = p->config->url ? db_url_dialect(p->config->url, &p->diags) : NULL;
+    if (!d) {
+        if (!p->config->url)
+            project_error(p, "set sqlalchemy.url (or DATABASE_URL): the SQL and the rules depend on the backend",
+                          "retort show --format markdown needs the database's dialect");
+        return RETORT_ECONFIG;
+    }
+    revision_set *rs = NULL;
+    revision_graph *g = NULL;
+    arena *a = arena_new();
+    strbuf sb = STRBUF_INIT;
+    node_vec nodes = {0};
+    if (revisions_load_config(p->config, &rs, &p->diags) != 0 || graph_build(rs, &g, &p->diags) != 0) {
+        rc = RETORT_EREVISIONS;
+        goto done;
+    }
+    if (graph_resolve(g, rev, &nodes, &p->diags) != 0) {
+        rc = RETORT_ERROR;
+        goto done;
+    }
+    for (size_t i = 0; i < nodes.len; i++) {
+        const revision_header *h = nodes.items[i]->header;
+        sb_printf(&sb, "%s## Revision `%s`", i ? "\n" : "", h->revision);
+        const char *doc = h->longdoc;
+        if (doc && *doc) {
+            const char *nl = strchr(doc, '\n');
+            sb_printf(&sb, ": %.*s", nl ? (int)(nl - doc) : (int)strlen(doc), doc);
+        }
+        sb_printf(&sb, "\n\nFile `%s`; down_revision %s.\n\n", h->path,
+                  h->down_revisions.len ? arena_printf(a, "`%s`", str_vec_join(a, &h->down_revisions, "`, `"))
+                                        : "none (a base)");
+        migration_file *mf = NULL;
+        migration_ops *ops = NULL;
+        diag_list mine;
+        diag_list_init(&mine);
+        if (migration_parse_file(a, h->path, &mf, &mine) != 0 ||
+            migration_file_ops(mf, MIGRATE_UPGRADE, d, p->config->pg_schema, &ops, &mine) != 0) {
+            const char *why = "retort cannot read it";
+            for (size_t k = 0; k < mine.items.len; k++)
+                if (mine.items.items[k].severity == DIAG_ERROR) {
+                    why = arena_printf(a, "line %d: %s", mine.items.items[k].loc.line, mine.items.items[k].message);
+                    break;
+                }
+            sb_printf(&sb, "retort's migration reader does not read this file (%s): review it by hand.\n", why);
+            diag_list_free(&mine);
+            continue;
+        }
+        diag_list_free(&mine);
+        lint_findings *fs = lint_findings_new();
+        diag_list ld;
+        diag_list_init(&ld);
+        lint_context ctx = {.dialect = d, .revision = h->revision, .file = h->path, .source_text = mf->text,
+                            .config = &lc};
+        lint_ops(ops->ops.items, ops->ops.len, &ctx, fs, &ld);
+        diag_list_free(&ld);
+        if (ops->ops.len) review_sections(&sb, ops->ops.items, ops->ops.len, fs);
+        else sb_append(&sb, "The upgrade does nothing.\n");
+        lint_findings_free(fs);
+        migration_ops_free(ops);
+        const char *why = NULL;
+        char *sql = offline_sql(p, h, a, &why);
+        sb_printf(&sb, "\n<details>\n<summary>SQL for %s (retort upgrade --sql)</summary>\n\n",
+                  d->kind == DIALECT_SQLITE ? "SQLite" : "PostgreSQL");
+        if (sql) {
+            sb_append(&sb, "```sql\n");
+            for (const char *q = sql; *q; q++) {
+                if ((q == sql || q[-1] == '\n') && !strncmp(q, "```", 3)) sb_appendc(&sb, ' ');
+                sb_appendc(&sb, *q);
+            }
+            if (*sql && sql[strlen(sql) - 1] != '\n') sb_appendc(&sb, '\n');
+            sb_append(&sb, "```\n");
+        } else {
+            sb_printf(&sb, "Not written: %s\n", why);
+        }
+        sb_append(&sb, "\n</details>\n");
+        free(sql);
+    }
+    *out = sb_take(&sb);
+    rc = RETORT_OK;
+done:
+    if (!*out) sb_free(&sb);
+    graph_free(g);
+    revisions_free(rs);
+    arena_free(a);
+    return rc;
+}

@@ -37,6 +37,15 @@ retort_status project_models_dir(retort_project *p, const char *option, const ch
 struct lint_config;
 retort_status project_lint_config(retort_project *p, struct lint_config *out);
 
+/* The ops of a diff as a pull-request comment (retort diff --format
+** markdown, review.c): per table its changes and their lint findings, then
+** the SQL for each backend (d's first) in <details> blocks.  current: the
+** database's schema; batch: render_as_batch.  malloc'd. */
+struct lint_findings;
+void review_sections(strbuf *sb, const op *ops, size_t n, const struct lint_findings *fs);
+char *review_markdown(const migration_ops *m, const schema *current, const dialect *d, bool batch,
+                      const struct lint_config *lc);
+
 /* What a new revision file is, for project_write_revision. */
 typedef struct revision_write {
     render_options ro;              /* ro.message: the docstring ("empty message"

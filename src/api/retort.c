@@ -330,6 +330,10 @@ retort_status retort_diff(retort_project *p, const retort_diff_options *opt, cha
             json_object_set_new(j, "operations", migration_ops_to_json(s.ops));
             *out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
             json_decref(j);
+        } else if (opt && opt->markdown) {
+            lint_config lc;
+            if ((rc = project_lint_config(p, &lc)) == RETORT_OK)
+                *out = review_markdown(s.ops, s.current, s.dialect, p->config->render_as_batch, &lc);
         } else {
             *out = describe_ops(s.ops);
         }

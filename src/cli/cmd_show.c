@@ -9,18 +9,32 @@
 
 static void show_usage(FILE *out) {
     fprintf(out,
-            "usage: retort show REV [-c alembic.ini]\n\n"
+            "usage: retort show REV [--format text|markdown] [-c alembic.ini]\n\n"
             "Show the revision(s) REV names: an id or unique prefix, head, heads, base,\n"
             "<label>@head, <rev>+N, <rev>-N, or current (the database's).\n\n"
             "options:\n"
+            "  --format FORMAT        text (the default: as alembic show), or markdown: a\n"
+            "                         pull-request comment (per table the changes and lint\n"
+            "                         findings, the SQL of retort upgrade --sql)\n"
             "  -c, --config FILE      the configuration (default: alembic.ini)\n");
 }
 
 int cmd_show(int argc, char **argv) {
     const char *rev = NULL;
+    bool markdown = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (cli_take_config_option(argc, argv, &i)) continue;
+        else if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
+            const char *f = a[8] == '=' ? a + 9 : i + 1 < argc ? argv[++i] : NULL;
+            if (f && !strcmp(f, "markdown")) markdown = true;
+            else if (f && !strcmp(f, "text")) markdown = false;
+            else {
+                fprintf(stderr, "retort show: unknown format '%s' (text or markdown)\n", f ? f : "");
+                show_usage(stderr);
+                return 2;
+            }
+        }
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { show_usage(stdout); return 0; }
         else if (a[0] == '-' && !(a[1] >= '0' && a[1] <= '9')) {
             return cli_unknown_option("show", a, show_usage);
@@ -38,6 +52,6 @@ int cmd_show(int argc, char **argv) {
     retort_project *p = cli_open_project("show");
     if (!p) return 1;
     char *text = NULL;
-    retort_status rc = retort_show(p, rev, &text);
+    retort_status rc = markdown ? retort_show_markdown(p, rev, &text) : retort_show(p, rev, &text);
     return cli_finish(p, rc, text);
 }

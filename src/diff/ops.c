@@ -309,6 +309,62 @@ static json_t *json_str_vec(const str_vec *v) {
     return a;
 }
 
+/* A server default as JSON: null for none, else its text as op_describe
+** writes it ('pending', 0, true, now(), the SQL). */
+static json_t *json_default(arena *a, const server_default *d) {
+    return d->kind == DEFAULT_NONE ? json_null() : json_string(default_text(a, d));
+}
+
+static json_t *json_coltype(arena *a, const col_type *t) {
+    if (t->kind == TYPE_OTHER && !t->raw) return json_null();     /* unknown (a file without existing_type=) */
+    return json_string(t->raw && t->kind == TYPE_OTHER ? t->raw : col_type_to_string(a, t));
+}
+
+static json_t *json_identity(arena *a, const identity_def *g) {
+    if (!g) return json_null();
+    return json_string(arena_printf(a, "GENERATED %s AS IDENTITY (%s)", g->always ? "ALWAYS" : "BY DEFAULT",
+                                    identity_options_sql(a, g, false)));
+}
+
+/* What a column is (add_column: the new one; drop_column: the one dropped). */
+static void json_column_attrs(arena *a, json_t *j, const column *c) {
+    json_object_set_new(j, "type", json_coltype(a, &c->type));
+    json_object_set_new(j, "nullable", json_boolean(c->nullable));
+    json_object_set_new(j, "server_default", json_default(a, &c->server_default));
+    json_object_set_new(j, "comment", json_str_or_null(c->comment));
+}
+
+static json_t *json_change(json_t *from, json_t *to) {
+    json_t *c = json_object();
+    json_object_set_new(c, "from", from);
+    json_object_set_new(c, "to", to);
+    return c;
+}
+
+/* alter_column: {"type": {"from", "to"}, "nullable": ..., "server_default":
+** ..., "comment": ..., "identity": ...}, the attributes altered only.  A
+** "from" is null where it is unknown (an op read from a file without
+** existing_*=). */
+static json_t *json_alter_changes(arena *a, const op *o) {
+    const column *n = o->column, *p = o->old_column;
+    json_t *ch = json_object();
+    if (o->alter & ALTER_TYPE)
+        json_object_set_new(ch, "type", json_change(p ? json_coltype(a, &p->type) : json_null(), json_coltype(a, &n->type)));
+    if (o->alter & ALTER_NULLABLE)
+        json_object_set_new(ch, "nullable", json_change(p ? json_boolean(p->nullable) : json_null(),
+                                                        json_boolean(n->nullable)));
+    if (o->alter & ALTER_DEFAULT)
+        json_object_set_new(ch, "server_default", json_change(p ? json_default(a, &p->server_default) : json_null(),
+                                                              json_default(a, &n->server_default)));
+    if (o->alter & ALTER_COMMENT)
+        json_object_set_new(ch, "comment", json_change(p ? json_str_or_null(p->comment) : json_null(),
+                                                       json_str_or_null(n->comment)));
+    if (o->alter & ALTER_IDENTITY)
+        json_object_set_new(ch, "identity", json_change(p ? json_identity(a, p->generated_identity) : json_null(),
+                                                        json_identity(a, n->generated_identity)));
+    return ch;
+}
+
 json_t *migration_ops_to_json(const migration_ops *m) {
     json_t *arr = json_array();
     arena *a = arena_new();
@@ -325,8 +381,12 @@ json_t *migration_ops_to_json(const migration_ops *m) {
             break;
         case OP_ADD_COLUMN:
         case OP_DROP_COLUMN:
+            json_object_set_new(j, "column", json_string(o->column->name));
+            json_column_attrs(a, j, o->column);
+            break;
         case OP_ALTER_COLUMN:
             json_object_set_new(j, "column", json_string(o->column->name));
+            json_object_set_new(j, "changes", json_alter_changes(a, o));
             break;
         case OP_CREATE_INDEX:
         case OP_DROP_INDEX:

@@ -326,6 +326,42 @@ static void lint_alter(linter *L, const op *o) {
     }
 }
 
+/* Is table t still there once ops[i+1..n) have run (not dropped later in
+** the migration, under its name or one a rename gives it)? */
+static bool table_stays(const linter *L, size_t i, const char *t) {
+    const char *cur = t;
+    for (size_t k = i + 1; cur && k < L->n; k++) {
+        const op *o = &L->ops[k];
+        if (o->kind == OP_RENAME_TABLE && o->old_name && !strcmp(o->old_name, cur)) cur = o->new_name;
+        else if (o->kind == OP_DROP_TABLE && o->table_name && !strcmp(o->table_name, cur)) return false;
+    }
+    return cur != NULL;
+}
+
+/* compat/drop-column-without-deprecation: the column goes in the same
+** release as the code that stops using it.  Whichever runs first, the
+** migration or the new code, the other side is wrong for a while: the old
+** code still reads and writes the column after the migration; and when the
+** column is NOT NULL without a default (known for ops from the differ; a
+** file's drop_column names the column only), new code deployed before the
+** migration cannot insert a row. */
+static void lint_drop_column_compat(linter *L, const op *o) {
+    const char *t = o->table_name, *c = col_name(o);
+    bool strict = o->loc.line == 0 && o->column && !o->column->nullable &&
+                  o->column->server_default.kind == DEFAULT_NONE && !o->column->generated &&
+                  !o->column->generated_identity;
+    add(L, o, LINT_DROP_COLUMN_NO_DEPRECATION,
+        strict ? "deprecate it first: in one release make it nullable (or give it a server default) and stop "
+                 "using it in the code, then drop it in a later release"
+               : "deprecate it first: release code that no longer reads or writes it (and, if it is NOT NULL "
+                 "without a default, a migration making it nullable), then drop it in a later release",
+        "column %s.%s is dropped in one step: the application version still running during the deploy reads or "
+        "writes it and fails%s", t, c,
+        strict ? "; and as it is NOT NULL without a default, code that no longer sets it cannot insert rows "
+                 "before the migration runs"
+               : "");
+}
+
 void lint_ops(const op *ops, size_t n, const lint_context *ctx, lint_findings *out, diag_list *dl) {
     linter L = {.ctx = ctx, .out = out, .dl = dl, .a = arena_new(), .ops = ops, .n = n};
     L.created = strmap_new(L.a);
@@ -365,6 +401,7 @@ void lint_ops(const op *ops, size_t n, const lint_context *ctx, lint_findings *o
                 "renamed in the models, say so with @renamed_from",
                 "column %s.%s is dropped with its values: they are gone once the migration commits (a downgrade "
                 "adds it back empty)", t, col_name(o));
+            if (table_stays(&L, i, t)) lint_drop_column_compat(&L, o);
             break;
         case OP_ADD_COLUMN:
             if (!old || !o->column) break;

@@ -33,6 +33,7 @@ typedef enum lint_severity { LINT_ERROR, LINT_WARNING, LINT_INFO, LINT_OFF } lin
     X(ADD_CHECK,                  "data/add-check",                         WARNING, "a check constraint is added to an existing table") \
     X(RENAME_COLUMN,              "compat/rename-column",                   WARNING, "a column is renamed")               \
     X(RENAME_TABLE,               "compat/rename-table",                    WARNING, "a table is renamed")                \
+    X(DROP_COLUMN_NO_DEPRECATION, "compat/drop-column-without-deprecation", WARNING, "a column of a table that stays is dropped in one step") \
     X(CREATE_INDEX_NOT_CONCURRENTLY, "lock/create-index-not-concurrently",  WARNING, "PostgreSQL: an index is built without CONCURRENTLY on an existing table") \
     X(ADD_FOREIGN_KEY_VALIDATING, "lock/add-foreign-key-validating",        WARNING, "PostgreSQL: a foreign key is added and validated at once") \
     X(SET_NOT_NULL_SCAN,          "lock/set-not-null-scan",                 WARNING, "PostgreSQL: SET NOT NULL scans the table under an exclusive lock") \

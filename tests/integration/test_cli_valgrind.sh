@@ -24,6 +24,7 @@ vg 0 models --json
 vg 1 models --models "$SOURCE_DIR/tests/data/models/many_errors"
 vg 1 models --models "$SOURCE_DIR/tests/data/models/syntax_errors"
 vg 0 diff --json
+vg 0 diff --format markdown
 vg 0 revision --autogenerate -m "initial" --rev-id 0000aaaa0001
 vg 1 revision --autogenerate -m "not at head"
 vg 0 upgrade head
@@ -31,6 +32,7 @@ vg 0 current --verbose
 vg 0 history --verbose
 vg 0 heads
 vg 0 show head
+vg 0 show head --format markdown
 vg 0 inspect --json
 vg 0 upgrade --sql base:head
 vg 0 downgrade --sql head:base
