@@ -134,6 +134,8 @@ typedef struct op {
     const literal_rows *rows;       /* OP_BULK_INSERT */
     const batch_block *batch;       /* the batch block the op is in, or NULL */
     bool autocommit;                /* in `with op.get_context().autocommit_block():` */
+    bool concurrently;              /* CREATE/DROP_INDEX read from a file with
+                                       postgresql_concurrently=True (in an autocommit_block) */
     /* ALTER_COLUMN read from a file: its postgresql_using= (the USING of
     ** ALTER COLUMN ... TYPE), or NULL.  From the differ always NULL: the
     ** renderers write sql_type_change_using() for a change to or from an

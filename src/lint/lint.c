@@ -432,9 +432,9 @@ void lint_ops(const op *ops, size_t n, const lint_context *ctx, lint_findings *o
             if (o->index->unique)
                 add(&L, o, LINT_ADD_UNIQUE, "remove the duplicates first (SELECT ... GROUP BY ... HAVING count(*) > 1)",
                     "unique index %s on %s: the migration fails where rows already share a value", o->index->name, t);
-            if (pg(&L))
+            if (pg(&L) && !o->concurrently)
                 add(&L, o, LINT_CREATE_INDEX_NOT_CONCURRENTLY,
-                    "build it with CREATE INDEX CONCURRENTLY in an autocommit block: op.execute() inside "
+                    "build it concurrently: op.create_index(..., postgresql_concurrently=True) inside "
                     "`with op.get_context().autocommit_block():`",
                     "index %s is built without CONCURRENTLY: writes to %s wait until the whole table is indexed",
                     o->index->name, t);

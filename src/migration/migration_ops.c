@@ -1544,6 +1544,29 @@ static int read_index_ops(conv *c, const py_value *v, index_def *ix, const str_v
     return 0;
 }
 
+/* postgresql_concurrently=True of create_index / drop_index (argument k):
+** CREATE / DROP INDEX CONCURRENTLY, which PostgreSQL runs only outside a
+** transaction, so only inside `with op.get_context().autocommit_block():`
+** (Alembic would send it and the server refuse it).  SQLAlchemy's SQLite
+** compiler ignores it, and so does retort there. */
+static int want_concurrently(conv *c, const bound *b, size_t k, const py_value *call, bool *out) {
+    *out = false;
+    if (want_bool(c, b->v[k], "postgresql_concurrently", out, NULL)) return -1;
+    if (!*out) return 0;
+    if (c->d && c->d->kind == DIALECT_SQLITE) {
+        *out = false;
+        return 0;
+    }
+    if (!c->in_autocommit) {
+        diag *d = fail(c, at_of(c, b, k, call),
+                       "postgresql_concurrently=True outside an autocommit_block: PostgreSQL builds or drops an "
+                       "index CONCURRENTLY only outside a transaction");
+        diag_set_hint(c->dl, d, "put the call in `with op.get_context().autocommit_block():`");
+        return -1;
+    }
+    return 0;
+}
+
 static int op_create_index(conv *c, const py_value *call, const char *what) {
     static const char *const P_PLAIN[] = {"index_name", "table_name", "columns", "unique", "schema",
                                           "postgresql_where", "sqlite_where", "if_not_exists",
@@ -1565,8 +1588,9 @@ static int op_create_index(conv *c, const py_value *call, const char *what) {
             b.at[k + 1] = raw.at[k];
         }
     }
+    bool concurrently = false;
     if (want_schema(c, b.v[4], "schema") || refuse_options(c, &b, 7, 8, P_PLAIN) ||
-        refuse_options(c, &b, 10, 11, P_PLAIN))
+        want_concurrently(c, &b, 10, call, &concurrently))
         return -1;
     index_def *ix = arena_alloc(c->a, sizeof *ix);
     const char *table = op_table(c, &b, 1);
@@ -1628,6 +1652,7 @@ static int op_create_index(conv *c, const py_value *call, const char *what) {
     op *o = emit(c, OP_CREATE_INDEX, call);
     if (!batch) o->table_name = table;
     o->index = ix;
+    o->concurrently = concurrently;
     return 0;
 }
 
@@ -1652,7 +1677,10 @@ static int op_drop_index(conv *c, const py_value *call, const char *what) {
             b.at[k + 1] = raw.at[k];
         }
     }
-    if (want_schema(c, b.v[2], "schema") || refuse_options(c, &b, 5, 7, P_PLAIN)) return -1;
+    bool concurrently = false;
+    if (want_schema(c, b.v[2], "schema") || refuse_options(c, &b, 5, 6, P_PLAIN) ||
+        want_concurrently(c, &b, 6, call, &concurrently))
+        return -1;
     index_def *ix = arena_alloc(c->a, sizeof *ix);
     const char *table = NULL;
     if (batch) table = c->batch->table_name;
@@ -1668,6 +1696,7 @@ static int op_drop_index(conv *c, const py_value *call, const char *what) {
     if (!batch) o->table_name = table;
     o->index = ix;
     o->old_name = ix->name;
+    o->concurrently = concurrently;
     return 0;
 }
 

@@ -703,8 +703,18 @@ static void emit_plain(renderer *r, const op *o) {
     case OP_RENAME_COLUMN:
         emit(r, o, arena_printf(a, "%s RENAME %s TO %s", alter_table(r, t), q(r, o->old_name), q(r, o->new_name)));
         return;
-    case OP_CREATE_INDEX: emit(r, o, create_index_ddl(r, t, o->index)); return;
-    case OP_DROP_INDEX: emit(r, o, arena_printf(a, "DROP INDEX %s", q(r, drop_index_name(o)))); return;
+    case OP_CREATE_INDEX: {
+        const char *ddl = create_index_ddl(r, t, o->index);
+        if (r->pg && o->concurrently)    /* "CREATE [UNIQUE] INDEX name" -> "... INDEX CONCURRENTLY name" */
+            ddl = arena_printf(a, "CREATE %sINDEX CONCURRENTLY %s", o->index->unique ? "UNIQUE " : "",
+                               ddl + strlen(o->index->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX "));
+        emit(r, o, ddl);
+        return;
+    }
+    case OP_DROP_INDEX:
+        emit(r, o, arena_printf(a, "DROP INDEX %s%s", r->pg && o->concurrently ? "CONCURRENTLY " : "",
+                                q(r, drop_index_name(o))));
+        return;
     case OP_ADD_UNIQUE:
         emit(r, o, arena_printf(a, "%s ADD %s", alter_table(r, t),
                                 unique_clause(r, o->unique, unique_name(r, t, o->unique, true))));
