@@ -527,7 +527,8 @@ retort_status retort_revision(retort_project *p, const retort_revision_options *
         lint_config lc;
         if ((rc = project_lint_config(p, &lc)) != RETORT_OK) goto done;
         lf = lint_findings_new();
-        lint_context lctx = {.dialect = s.dialect, .revision = rev, .batch = c->render_as_batch, .config = &lc};
+        lint_context lctx = {.dialect = s.dialect, .revision = rev, .batch = c->render_as_batch, .config = &lc,
+                             .current = s.current};
         lint_ops(s.ops->ops.items, s.ops->ops.len, &lctx, lf, &p->diags);
         if (lf->items.len) {
             const char **notes = arena_alloc(a, s.ops->ops.len * sizeof *notes);

@@ -6,7 +6,8 @@
 ** read-only REPEATABLE READ transaction so they see one consistent picture:
 **
 **   1. tables     pg_class (ordinary and partitioned tables, not partitions)
-**                 with obj_description() comments, sorted by name (bytes);
+**                 with obj_description() comments and the planner's row
+**                 estimate (reltuples), sorted by name (bytes);
 **   2. columns    pg_attribute (no dropped or system columns), with
 **                 format_type(), attnotnull, pg_get_expr() of the default,
 **                 attidentity (with the identity's sequence options from
@@ -50,7 +51,7 @@
 #include <string.h>
 
 static const char SQL_TABLES[] =
-    "SELECT c.oid::text, c.relname, obj_description(c.oid, 'pg_class')\n"
+    "SELECT c.oid::text, c.relname, obj_description(c.oid, 'pg_class'), c.reltuples::bigint\n"
     "FROM pg_catalog.pg_class c\n"
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
     "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
@@ -289,6 +290,8 @@ static void read_tables(schema *s, PGresult *r, const introspect_options *opt, s
         table *t = schema_add_table(s, name);
         if (!t) continue;
         t->comment = field(s->arena, r, i, 2);
+        /* the planner's estimate (-1: never analyzed, PostgreSQL 14+) */
+        t->row_estimate = strtoll(PQgetvalue(r, i, 3), NULL, 10);
         strmap_put(by_oid, arena_strdup(s->arena, PQgetvalue(r, i, 0)), t);
     }
 }

@@ -203,6 +203,7 @@ static void check_allow_comments(linter *L) {
     }
 }
 
+static bool existing(const linter *L, const char *table);
 static void add(linter *L, const op *o, lint_rule r, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 static void add(linter *L, const op *o, lint_rule r, const char *hint, const char *fmt, ...) {
@@ -217,6 +218,11 @@ static void add(linter *L, const op *o, lint_rule r, const char *hint, const cha
     va_start(ap, fmt);
     f.message = arena_vprintf(a, fmt, ap);
     va_end(ap);
+    /* How much is at stake, where the database said (PostgreSQL's estimate). */
+    const table *t = L->ctx->current && o->table_name ? schema_find_table(L->ctx->current, o->table_name) : NULL;
+    if (t && t->row_estimate >= 0 && existing(L, o->table_name))
+        f.message = arena_printf(a, "%s (table %s: about %lld row%s)", f.message, t->name, t->row_estimate,
+                                 t->row_estimate == 1 ? "" : "s");
     f.advice = arena_strdup(a, hint);
     f.hint = arena_printf(a, "%s; or acknowledge it with '# retort: allow %s' above the op", hint, RULES[r].id);
     f.acknowledged = allowed_at(L, o->loc.line, r) || (o->batch && allowed_at(L, o->batch->loc.line, r));

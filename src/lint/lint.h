@@ -112,6 +112,9 @@ typedef struct lint_context {
     ** Ops from a file say themselves (op.batch). */
     bool batch;
     const lint_config *config;      /* NULL: the defaults */
+    /* The database before the migration, when introspected (autogenerate):
+    ** its tables' row estimates go into the messages.  NULL: not known. */
+    const schema *current;
 } lint_context;
 
 /* Lint ops[0..n), adding findings (severity LINT_OFF: left out) to out.

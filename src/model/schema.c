@@ -163,6 +163,7 @@ table *schema_add_table(schema *s, const char *name) {
     table *t = arena_alloc(s->arena, sizeof *t);
     t->name = arena_strdup(s->arena, name);
     t->columns_by_name = strmap_new(s->arena);
+    t->row_estimate = -1;
     strmap_put(s->tables_by_name, t->name, t);
     vec_push(s->arena, &s->tables, t);
     return t;

@@ -310,6 +310,9 @@ typedef struct table {
     VEC(unique_def *) uniques;
     VEC(foreign_key *) foreign_keys;
     VEC(check_def *) checks;
+    /* Introspected on PostgreSQL: the planner's estimate of its rows
+    ** (pg_class.reltuples), for lint's messages; -1 when not known. */
+    long long row_estimate;
     src_loc loc;
 } table;
 

@@ -168,7 +168,9 @@ if [ -n "${RETORT_TEST_PG_URL:-}" ]; then
   if grep -q "retort: destructive/drop-enum-value" "$f"; then fail "an added label has a drop-enum-value note: $(cat "$f")"; fi
   if grep -q "destructive/drop-enum-value" <<<"$out"; then fail "an added label warns: $out"; fi
   "$RETORT" upgrade head --no-backup >/dev/null 2>&1 || die "pg upgrade p2"
-  # a label removed, and note made NOT NULL
+  # a label removed, and note made NOT NULL, on a table the planner knows has 3 rows
+  "${SQLQ[@]}" "$DATABASE_URL" "INSERT INTO job (id, note) VALUES (1, 'a'), (2, 'b'), (3, 'c')" >/dev/null
+  "${SQLQ[@]}" "$DATABASE_URL" "ANALYZE job" >/dev/null
   sed -i 's/ "failed"//; s/note Text?/note Text/' models/m.model
   set +e; out=$("$RETORT" revision --autogenerate -m remove --rev-id p3 2>&1); set -e
   f=$(generated_path "$out")
@@ -178,6 +180,8 @@ if [ -n "${RETORT_TEST_PG_URL:-}" ]; then
   grep -q "warning: destructive/drop-enum-value: \|error: destructive/drop-enum-value: " <<<"$out" || fail "no drop-enum-value on the terminal: $out"
   grep -q "^ *# retort: data/set-not-null — job.note becomes NOT NULL" "$f" || fail "no set-not-null note in p3: $(cat "$f")"
   grep -q "^ *# retort: lock/set-not-null-scan — SET NOT NULL on job.note" "$f" || fail "no set-not-null-scan note in p3"
+  grep -q "^ *# retort: lock/set-not-null-scan — .*(table job: about 3 rows)" "$f" \
+    || fail "the note does not say the planner's row estimate: $(grep 'set-not-null-scan' "$f")"
   # read back from the file, the enum change is op.execute (raw SQL): lint
   # sees the set-not-null warnings only, and exits 0
   lout=$("$RETORT" lint --format json) || fail "lint of p3 exits 1"
