@@ -178,7 +178,10 @@ void retort_lint_result_free(retort_lint_result *r) {
 
 /* The SQL `retort upgrade --sql FROM:TO` prints for one revision, or NULL
 ** with why (a merge point: no one FROM). */
-static char *offline_sql(retort_project *p, const revision_header *h, arena *a, const char **why) {
+/* The SQL of h's upgrade on backend d, as `retort upgrade --sql
+** <parent>:<rev>` writes it offline (no database is opened; the URL of
+** the other backend is a stand-in, which offline mode never connects to). */
+static char *offline_sql(retort_project *p, const revision_header *h, const dialect *d, arena *a, const char **why) {
     if (h->down_revisions.len > 1) {
         *why = "a merge point: run retort upgrade --sql with the parent the database is at";
         return NULL;
@@ -193,7 +196,12 @@ static char *offline_sql(retort_project *p, const revision_header *h, arena *a, 
     o.target = arena_printf(a, "%s:%s", h->down_revisions.len ? h->down_revisions.items[0] : "base", h->revision);
     retort_run_result res = {0};
     size_t before = p->diags.items.len;
+    const char *url = p->config->url;
+    const dialect *own = url ? dialect_for_url(url) : NULL;
+    if (own && own->kind != d->kind)
+        p->config->url = d->kind == DIALECT_SQLITE ? "sqlite:///retort-show-offline.db" : "postgresql:///retort-show-offline";
     retort_status rc = retort_upgrade(p, &o, &res);
+    p->config->url = url;
     retort_run_result_free(&res);
     fclose(f);
     if (rc != RETORT_OK) {
@@ -275,23 +283,27 @@ retort_status retort_show_markdown(retort_project *p, const char *rev, char **ou
         else sb_append(&sb, "The upgrade does nothing.\n");
         lint_findings_free(fs);
         migration_ops_free(ops);
-        const char *why = NULL;
-        char *sql = offline_sql(p, h, a, &why);
-        sb_printf(&sb, "\n<details>\n<summary>SQL for %s (retort upgrade --sql)</summary>\n\n",
-                  d->kind == DIALECT_SQLITE ? "SQLite" : "PostgreSQL");
-        if (sql) {
-            sb_append(&sb, "```sql\n");
-            for (const char *q = sql; *q; q++) {
-                if ((q == sql || q[-1] == '\n') && !strncmp(q, "```", 3)) sb_appendc(&sb, ' ');
-                sb_appendc(&sb, *q);
+        /* each backend's SQL, the database's first */
+        const dialect *backends[2] = {d, d->kind == DIALECT_SQLITE ? dialect_postgresql() : dialect_sqlite()};
+        for (size_t k = 0; k < 2; k++) {
+            const char *why = NULL;
+            char *sql = offline_sql(p, h, backends[k], a, &why);
+            sb_printf(&sb, "\n<details>\n<summary>SQL for %s (retort upgrade --sql)</summary>\n\n",
+                      backends[k]->kind == DIALECT_SQLITE ? "SQLite" : "PostgreSQL");
+            if (sql) {
+                sb_append(&sb, "```sql\n");
+                for (const char *q = sql; *q; q++) {
+                    if ((q == sql || q[-1] == '\n') && !strncmp(q, "```", 3)) sb_appendc(&sb, ' ');
+                    sb_appendc(&sb, *q);
+                }
+                if (*sql && sql[strlen(sql) - 1] != '\n') sb_appendc(&sb, '\n');
+                sb_append(&sb, "```\n");
+            } else {
+                sb_printf(&sb, "Not written: %s\n", why);
             }
-            if (*sql && sql[strlen(sql) - 1] != '\n') sb_appendc(&sb, '\n');
-            sb_append(&sb, "```\n");
-        } else {
-            sb_printf(&sb, "Not written: %s\n", why);
+            sb_append(&sb, "\n</details>\n");
+            free(sql);
         }
-        sb_append(&sb, "\n</details>\n");
-        free(sql);
     }
     *out = sb_take(&sb);
     rc = RETORT_OK;

@@ -101,6 +101,9 @@ grep -qxF -e "- Detected removed column 'item.legacy'" <<<"$md" || fail "show ma
 grep -q '^| \*\*error\*\* | `destructive/drop-column` | line [0-9]*: column item.legacy is dropped' <<<"$md" \
   || fail "show markdown located error row: $md"
 grep -qx "<summary>SQL for SQLite (retort upgrade --sql)</summary>" <<<"$md" || fail "show markdown details"
+# the other backend's SQL too, rendered offline (no PostgreSQL server is opened)
+pg_show=$(sed -n '/SQL for PostgreSQL (retort upgrade --sql)/,/<\/details>/p' <<<"$md")
+grep -q '^ALTER TABLE item DROP COLUMN legacy;$' <<<"$pg_show" || fail "show markdown PostgreSQL SQL: $pg_show"
 grep -qx -- "-- Running upgrade d1 -> d2" <<<"$md" || fail "show markdown SQL: $md"
 grep -q "^UPDATE alembic_version SET version_num='d2'" <<<"$md" || fail "show markdown SQL version row"
 # an allow comment: the finding is marked acknowledged, the error count drops
