@@ -89,6 +89,34 @@ static retort_status lint_nodes(retort_project *p, const revision_graph *g, cons
     return RETORT_OK;
 }
 
+/* The upgrade ops of h's file as the migration reader reads them on dialect
+** d, or NULL with the reader's first error in *first (a copy in a; NULL
+** when it gave none).  The reader's other diagnostics go to dl. */
+static migration_ops *read_upgrade(retort_project *p, const revision_header *h, const dialect *d, arena *a,
+                                   migration_file **mf, diag **first, diag_list *dl) {
+    migration_ops *ops = NULL;
+    diag_list mine;
+    diag_list_init(&mine);
+    *first = NULL;
+    if (migration_parse_file(a, h->path, mf, &mine) != 0 ||
+        migration_file_ops(*mf, MIGRATE_UPGRADE, d, p->config->pg_schema, &ops, &mine) != 0) {
+        for (size_t k = 0; k < mine.items.len && !*first; k++)
+            if (mine.items.items[k].severity == DIAG_ERROR) {
+                *first = arena_alloc(a, sizeof **first);
+                **first = mine.items.items[k];
+                (*first)->message = arena_strdup(a, mine.items.items[k].message);
+                (*first)->source_line = arena_strdup(a, mine.items.items[k].source_line);
+                (*first)->loc.file = arena_strdup(a, mine.items.items[k].loc.file);
+                (*first)->hint = NULL;      /* (it lived in mine) */
+            }
+        diag_list_free(&mine);
+        return NULL;
+    }
+    if (dl) diag_list_append(dl, &mine);
+    diag_list_free(&mine);
+    return ops;
+}
+
 retort_status retort_lint(retort_project *p, const retort_lint_options *opt, retort_lint_result *out) {
     memset(out, 0, sizeof *out);
     if (!p->config) return RETORT_ECONFIG;
@@ -130,14 +158,9 @@ retort_status retort_lint(retort_project *p, const retort_lint_options *opt, ret
     for (size_t i = 0; i < nodes.len; i++) {
         const revision_header *h = nodes.items[i]->header;
         migration_file *mf = NULL;
-        migration_ops *ops = NULL;
-        diag_list mine;
-        diag_list_init(&mine);
-        if (migration_parse_file(a, h->path, &mf, &mine) != 0 ||
-            migration_file_ops(mf, MIGRATE_UPGRADE, d, p->config->pg_schema, &ops, &mine) != 0) {
-            const diag *first = NULL;
-            for (size_t k = 0; k < mine.items.len && !first; k++)
-                if (mine.items.items[k].severity == DIAG_ERROR) first = &mine.items.items[k];
+        diag *first;
+        migration_ops *ops = read_upgrade(p, h, d, a, &mf, &first, &p->diags);
+        if (!ops) {
             diag *w = diag_add(&p->diags, DIAG_WARNING, first ? first->loc : (src_loc){h->path, 0, 0},
                                "revision %s is not linted: %s", h->revision,
                                first ? first->message : "retort cannot read it");
@@ -147,11 +170,8 @@ retort_status retort_lint(retort_project *p, const retort_lint_options *opt, ret
             }
             diag_set_hint(&p->diags, w, "review it by hand; retort lints what its migration reader reads "
                                         "(docs/migration-subset.md)");
-            diag_list_free(&mine);
             continue;
         }
-        diag_list_append(&p->diags, &mine);
-        diag_list_free(&mine);
         lint_context ctx = {.dialect = d, .revision = h->revision, .file = h->path, .source_text = mf->text,
                             .config = &lc};
         lint_ops(ops->ops.items, ops->ops.len, &ctx, fs, &p->diags);
@@ -256,22 +276,14 @@ retort_status retort_show_markdown(retort_project *p, const char *rev, char **ou
                   h->down_revisions.len ? arena_printf(a, "`%s`", str_vec_join(a, &h->down_revisions, "`, `"))
                                         : "none (a base)");
         migration_file *mf = NULL;
-        migration_ops *ops = NULL;
-        diag_list mine;
-        diag_list_init(&mine);
-        if (migration_parse_file(a, h->path, &mf, &mine) != 0 ||
-            migration_file_ops(mf, MIGRATE_UPGRADE, d, p->config->pg_schema, &ops, &mine) != 0) {
-            const char *why = "retort cannot read it";
-            for (size_t k = 0; k < mine.items.len; k++)
-                if (mine.items.items[k].severity == DIAG_ERROR) {
-                    why = arena_printf(a, "line %d: %s", mine.items.items[k].loc.line, mine.items.items[k].message);
-                    break;
-                }
+        diag *first;
+        migration_ops *ops = read_upgrade(p, h, d, a, &mf, &first, NULL);
+        if (!ops) {
+            const char *why = first ? arena_printf(a, "line %d: %s", first->loc.line, first->message)
+                                    : "retort cannot read it";
             sb_printf(&sb, "retort's migration reader does not read this file (%s): review it by hand.\n", why);
-            diag_list_free(&mine);
             continue;
         }
-        diag_list_free(&mine);
         lint_findings *fs = lint_findings_new();
         diag_list ld;
         diag_list_init(&ld);

@@ -147,6 +147,15 @@ printf 'model Item {\n  id Integer @primary_key\n  name String(255)?\n  note Str
 f=$(generated_path "$(cat out.txt)")
 if grep -q "# retort:" "$f"; then fail "notes without findings"; fi
 [ ! -s err.txt ] || fail "warnings without findings: $(cat err.txt)"
+# a file the migration reader does not read: a located warning, the others linted
+revfile r8 "'r7'" "unreadable" "conn = op.get_bind()"
+out=$("$RETORT" lint r7:r8 2>&1) || true
+grep -q "r8.py:15:.*warning: revision r8 is not linted: retort cannot run op.get_bind()" <<<"$out" \
+  || fail "no located warning for an unreadable file: $out"
+md=$("$RETORT" show r8 --format markdown) || fail "show r8 --format markdown"
+grep -q "^retort's migration reader does not read this file (line 15: retort cannot run op.get_bind()): review it by hand.$" \
+  <<<"$md" || fail "show markdown of an unreadable file: $md"
+rm alembic/versions/r8.py
 
 # --- PostgreSQL, through autogenerate: an enum type losing a label ----------
 # (a file's op.execute("ALTER TYPE ...") is raw SQL to the reader, so the
