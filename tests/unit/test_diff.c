@@ -566,7 +566,9 @@ static void json_of_ops(void **state) {
     run_diff(f, dialect_sqlite());
     json_t *j = migration_ops_to_json(f->ops);
     char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    /* an added column says what it is (docs/commands.md, "diff --json") */
     assert_string_equal(s, "[{\"op\":\"add_column\",\"table\":\"datasets\",\"column\":\"user_role\","
+                           "\"type\":\"String(20)\",\"nullable\":true,\"server_default\":null,\"comment\":null,"
                            "\"description\":\"Detected added column 'datasets.user_role'\"}]");
     free(s);
     json_decref(j);
