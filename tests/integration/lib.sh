@@ -93,6 +93,27 @@ vendor_python() {
 # One command line of the current Alembic, in a Python of its own.
 alembic119() { vendor_python -m alembic "$@"; }
 
+# migrate_with TOOL upgrade|downgrade REV: that step run by Alembic 1.8.1
+# (alembic), the current Alembic (alembic119) or retort's runner (retort,
+# without a backup); quiet, its stderr in $tmp/err.
+migrate_with() {
+  local tool=$1
+  shift
+  case $tool in
+    alembic) "${ALEMBIC[@]}" "$@" ;;
+    alembic119) alembic119 "$@" ;;
+    retort) "$RETORT" "$@" --no-backup ;;
+    *) die "migrate_with alembic|alembic119|retort, not $tool" ;;
+  esac >/dev/null 2>"$tmp/err"
+}
+# for_each_tool FN: FN alembic, FN alembic119 (skipped with a message when
+# the vendor folder is absent), FN retort.
+for_each_tool() {
+  "$1" alembic
+  if have_alembic119; then "$1" alembic119; else echo "skip: no $VENDOR (the current Alembic)"; fi
+  "$1" retort
+}
+
 # use_alembic 1.8|1.19: from now on "${ALEMBIC[@]}" ARGS runs `alembic
 # ARGS` of that version in one long-lived Python process
 # (alembic_server.py: a command line costs milliseconds there instead of a

@@ -57,12 +57,8 @@ after="integer,character varying(50)[],bigint[],text 1|{red}|{1,2}|x 2|NULL|{}|a
 back="integer,character varying(50),integer[],character varying[] 1|red|{1,2}|{x} 2|NULL|{}|{\"a,b\"}"
 
 run_with() {   # tool: up to a1, rows, up to a2, down to a1, down to base
-  local tool=$1 run
-  case $tool in
-    alembic) run() { "${ALEMBIC[@]}" "$@" >/dev/null 2>"$tmp/err"; } ;;
-    alembic119) run() { alembic119 "$@" >/dev/null 2>"$tmp/err"; } ;;
-    retort) run() { "$RETORT" "$@" --no-backup >/dev/null 2>"$tmp/err"; } ;;
-  esac
+  local tool=$1
+  run() { migrate_with "$tool" "$@"; }
   run upgrade a1 || { fail "$tool upgrade a1: $(cat "$tmp/err")"; return; }
   q "INSERT INTO things (id, tags, nums, labels) VALUES (1, 'red', '{1,2}', '{x}'), (2, NULL, '{}', '{a,b}')" >/dev/null
   [ "$(state)" = "$before" ] || fail "$tool a1: $(state)"
@@ -75,7 +71,5 @@ run_with() {   # tool: up to a1, rows, up to a2, down to a1, down to base
   [ "$(state)" = "$back" ] || fail "$tool back at a1: $(state)"
   run downgrade base || fail "$tool downgrade base: $(cat "$tmp/err")"
 }
-run_with alembic
-if have_alembic119; then run_with alembic119; else echo "skip: no $VENDOR (the current Alembic)"; fi
-run_with retort
+for_each_tool run_with
 finish

@@ -68,12 +68,8 @@ state() {
             (SELECT count(*) FROM users WHERE email = 'ann@EXAMPLE.org' AND notes = 'Hello' AND 'B@X' = ANY (aliases))"
 }
 run_with() {   # tool: up to t1, a row, up to t2, down to base
-  local tool=$1 run
-  case $tool in
-    alembic) run() { "${ALEMBIC[@]}" "$@" >/dev/null 2>"$tmp/err"; } ;;
-    alembic119) run() { alembic119 "$@" >/dev/null 2>"$tmp/err"; } ;;
-    retort) run() { "$RETORT" "$@" --no-backup >/dev/null 2>"$tmp/err"; } ;;
-  esac
+  local tool=$1
+  run() { migrate_with "$tool" "$@"; }
   run upgrade t1 || { fail "$tool upgrade t1: $(cat "$tmp/err")"; return; }
   q "INSERT INTO users (id, email, aliases, notes) VALUES (1, 'Ann@Example.org', '{a@x,b@x}', 'hello')" >/dev/null
   [ "$(state)" = "integer,citext,citext[],text 0" ] || fail "$tool t1: $(state)"
@@ -84,9 +80,7 @@ run_with() {   # tool: up to t1, a row, up to t2, down to base
   [ "$d" = "No changes detected" ] || fail "diff after $tool: $d"
   run downgrade base || fail "$tool downgrade base: $(cat "$tmp/err")"
 }
-run_with alembic
-if have_alembic119; then run_with alembic119; else echo "skip: no $VENDOR (the current Alembic)"; fi
-run_with retort
+for_each_tool run_with
 
 # pull writes CITEXT back
 "$RETORT" upgrade head --no-backup >/dev/null || die "upgrade"

@@ -52,24 +52,14 @@ expected="task_status,mood_kind[]"
 catalog() { q "SELECT string_agg(format_type(atttypid, atttypmod), ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'job'::regclass AND attnum > 1"; }
 run_with() {
   local tool=$1
-  case $tool in
-    alembic) "${ALEMBIC[@]}" upgrade head >/dev/null 2>"$tmp/err" ;;
-    alembic119) alembic119 upgrade head >/dev/null 2>"$tmp/err" ;;
-    retort) "$RETORT" upgrade head --no-backup >/dev/null 2>"$tmp/err" ;;
-  esac || { fail "$tool upgrade: $(cat "$tmp/err")"; return; }
+  migrate_with "$tool" upgrade head || { fail "$tool upgrade: $(cat "$tmp/err")"; return; }
   [ "$(catalog)" = "$expected" ] || fail "$tool built: $(catalog)"
   [ "$(labels mood_kind)" = "happy,it's fine" ] || fail "$tool: mood_kind is $(labels mood_kind)"
   no_change "after $tool's upgrade"
-  case $tool in
-    alembic) "${ALEMBIC[@]}" downgrade base >/dev/null 2>"$tmp/err" ;;
-    alembic119) alembic119 downgrade base >/dev/null 2>"$tmp/err" ;;
-    retort) "$RETORT" downgrade base --no-backup >/dev/null 2>"$tmp/err" ;;
-  esac || fail "$tool downgrade: $(cat "$tmp/err")"
+  migrate_with "$tool" downgrade base || fail "$tool downgrade: $(cat "$tmp/err")"
   [ "$(ntypes)" = 0 ] || fail "downgrade base by $tool left $(ntypes) enum types"
 }
-run_with alembic
-if have_alembic119; then run_with alembic119; else echo "skip: no $VENDOR (the current Alembic)"; fi
-run_with retort
+for_each_tool run_with
 
 # --sql: what Alembic prints (the blank line after the last COMMIT aside)
 diff <("$RETORT" upgrade --sql head) <("${ALEMBIC[@]}" upgrade --sql head 2>/dev/null | sed '$d') >"$tmp/sqldiff" \

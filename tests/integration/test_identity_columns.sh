@@ -95,12 +95,8 @@ for s in "ALTER TABLE items ALTER COLUMN code DROP IDENTITY;" "ALTER TABLE items
 done
 
 run_with() {   # tool: up to c1, a row, up to c2, down to c1, down to base
-  local tool=$1 run
-  case $tool in
-    alembic) run() { "${ALEMBIC[@]}" "$@" >/dev/null 2>"$tmp/err"; } ;;
-    alembic119) run() { alembic119 "$@" >/dev/null 2>"$tmp/err"; } ;;
-    retort) run() { "$RETORT" "$@" --no-backup >/dev/null 2>"$tmp/err"; } ;;
-  esac
+  local tool=$1
+  run() { migrate_with "$tool" "$@"; }
   run upgrade c1 || { fail "$tool upgrade c1: $(cat "$tmp/err")"; return; }
   q "INSERT INTO items (n) VALUES (7)" >/dev/null || fail "$tool: insert"
   [ "$(catalog code,n)" = "$state_c1" ] || fail "$tool c1 built: $(catalog code,n)"
@@ -112,9 +108,7 @@ run_with() {   # tool: up to c1, a row, up to c2, down to c1, down to base
   run downgrade base || fail "$tool downgrade base: $(cat "$tmp/err")"
   [ "$(q "SELECT count(*) FROM pg_class WHERE relname IN ('items', 'autos')")" = 0 ] || fail "$tool left a table"
 }
-run_with alembic
-if have_alembic119; then run_with alembic119; else echo "skip: no $VENDOR (the current Alembic)"; fi
-run_with retort
+for_each_tool run_with
 
 # a plain Integer key that an identity numbers (made by hand, as Django does): no change
 "$RETORT" upgrade head --no-backup >/dev/null || die "upgrade"

@@ -46,11 +46,7 @@ done
 
 run_with() {   # tool: upgrade, compare the catalog, diff, downgrade base
   local tool=$1
-  case $tool in
-    alembic) "${ALEMBIC[@]}" upgrade head >/dev/null 2>"$tmp/err" ;;
-    alembic119) alembic119 upgrade head >/dev/null 2>"$tmp/err" ;;
-    retort) "$RETORT" upgrade head --no-backup >/dev/null 2>"$tmp/err" ;;
-  esac || { fail "$tool upgrade: $(cat "$tmp/err")"; return; }
+  migrate_with "$tool" upgrade head || { fail "$tool upgrade: $(cat "$tmp/err")"; return; }
   [ "$(catalog)" = "$expected" ] || fail "$tool built: $(catalog)"
   [ "$(q "SELECT attndims FROM pg_attribute WHERE attrelid = 'things'::regclass AND attname = 'grid'")" = 2 ] \
     || [ "$tool" != retort ] || fail "retort's runner lost the dimensions"
@@ -62,9 +58,7 @@ run_with() {   # tool: upgrade, compare the catalog, diff, downgrade base
   "$RETORT" downgrade base --no-backup >/dev/null 2>"$tmp/err" || fail "downgrade after $tool: $(cat "$tmp/err")"
   [ "$(q "SELECT count(*) FROM pg_class WHERE relname = 'things'")" = 0 ] || fail "downgrade base after $tool left the table"
 }
-run_with alembic
-if have_alembic119; then run_with alembic119; else echo "skip: no $VENDOR (the current Alembic)"; fi
-run_with retort
+for_each_tool run_with
 
 # pull writes the same types back
 "$RETORT" upgrade head --no-backup >/dev/null || die "upgrade"

@@ -46,11 +46,7 @@ one_backend() {   # BACKEND is set; ref_url, built_url, ref2_url name three empt
   local tool
   for tool in alembic retort alembic119; do
     if [ $tool = alembic119 ] && ! have_alembic119; then echo "skip: no $VENDOR (the current Alembic)"; continue; fi
-    case $tool in
-      alembic) "${ALEMBIC[@]}" upgrade head >/dev/null 2>"$tmp/err" ;;
-      alembic119) alembic119 upgrade head >/dev/null 2>"$tmp/err" ;;
-      retort) "$RETORT" upgrade head --no-backup >/dev/null 2>"$tmp/err" ;;
-    esac || { fail "$BACKEND: $tool upgrade: $(cat "$tmp/err")"; continue; }
+    migrate_with "$tool" upgrade head || { fail "$BACKEND: $tool upgrade: $(cat "$tmp/err")"; continue; }
     "${REF[@]}" catalog "$built_url" >"$tmp/built"
     local want=$tmp/ref.$BACKEND
     [ $tool != alembic119 ] || want=$tmp/ref2.$BACKEND
@@ -58,11 +54,7 @@ one_backend() {   # BACKEND is set; ref_url, built_url, ref2_url name three empt
       || fail "$BACKEND: the catalog $tool built is not create_all's:"$'\n'"$(cat "$tmp/catalog.diff")"
     out=$("$RETORT" diff 2>&1) || fail "$BACKEND: diff after $tool: $out"
     [ "$out" = "No changes detected" ] || fail "$BACKEND: diff after $tool: $out"
-    case $tool in
-      alembic) "${ALEMBIC[@]}" downgrade base >/dev/null 2>"$tmp/err" ;;
-      alembic119) alembic119 downgrade base >/dev/null 2>"$tmp/err" ;;
-      retort) "$RETORT" downgrade base --no-backup >/dev/null 2>"$tmp/err" ;;
-    esac || fail "$BACKEND: $tool downgrade: $(cat "$tmp/err")"
+    migrate_with "$tool" downgrade base || fail "$BACKEND: $tool downgrade: $(cat "$tmp/err")"
     "${REF[@]}" catalog "$built_url" >"$tmp/left"
     [ ! -s "$tmp/left" ] || fail "$BACKEND: downgrade base by $tool left:"$'\n'"$(cat "$tmp/left")"
   done
