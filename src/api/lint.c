@@ -8,10 +8,8 @@
 #include "migration/migration.h"
 #include "script/graph.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 retort_status project_lint_config(retort_project *p, lint_config *out) {
     lint_config_init(out);
@@ -25,21 +23,6 @@ retort_status project_lint_config(retort_project *p, lint_config *out) {
         rc |= lint_config_apply(out, c->refuse_unacknowledged, c->refuse_unacknowledged_loc, LINT_ERROR, true,
                                 &p->diags);
     return rc ? RETORT_ECONFIG : RETORT_OK;
-}
-
-static bool sqlite_url_file_missing(const char *url) {
-    const char *s = strstr(url, "://");
-    if (!s) return false;
-    s += 3;
-    if (*s == '/') s++;
-    size_t n = strcspn(s, "?");
-    if (!n || !strncmp(s, ":memory:", 8)) return false;
-    char *path = strndup(s, n);
-    if (!path) util_oom();
-    struct stat st;
-    bool missing = stat(path, &st) != 0 && errno == ENOENT;
-    free(path);
-    return missing;
 }
 
 /* The revisions to lint, oldest first. */
@@ -63,7 +46,7 @@ static retort_status lint_nodes(retort_project *p, const revision_graph *g, cons
     }
     /* Default: what the database has not applied. */
     str_vec current = {0};
-    bool all = !c->url || (d->kind == DIALECT_SQLITE && sqlite_url_file_missing(c->url));
+    bool all = !c->url || (d->kind == DIALECT_SQLITE && db_sqlite_file_missing(c->url));
     if (!all) {
         diag_list tmp;
         diag_list_init(&tmp);

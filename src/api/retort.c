@@ -18,10 +18,8 @@
 #include "script/graph.h"
 #include "script/script.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* struct retort_project is in api/project.h (shared by src/api/). */
 
@@ -205,22 +203,6 @@ done:
     return rc;
 }
 
-/* Does the database file of a sqlite URL exist?  (A missing file is an
-** empty database: autogenerate must not create it.) */
-static bool sqlite_file_missing(const char *url) {
-    const char *p = strstr(url, "://");
-    if (!p) return false;
-    p += 3;
-    if (*p == '/') p++;
-    size_t n = strcspn(p, "?");
-    if (!n || !strncmp(p, ":memory:", 8)) return false;
-    char *path = strndup(p, n);
-    struct stat st;
-    bool missing = stat(path, &st) != 0 && errno == ENOENT;
-    free(path);
-    return missing;
-}
-
 /* PostgreSQL's own types (INET, ARRAY(...), JSONB...) and identity
 ** columns in a model of a SQLite project: an error at each column, before
 ** the database is read. */
@@ -269,7 +251,7 @@ static retort_status compute_diff(retort_project *p, autogen_state *s, const cha
     s->dialect = d;
     if (refuse_postgresql_types(p, s->wanted, d) != RETORT_OK) return RETORT_EMODEL;
     str_vec current_revs = {0};
-    if (d->kind == DIALECT_SQLITE && sqlite_file_missing(c->url)) {
+    if (d->kind == DIALECT_SQLITE && db_sqlite_file_missing(c->url)) {
         s->current = schema_new();              /* empty database, left uncreated */
     } else {
         if (db_open_at(c->url, false, &(db_place){c->pg_schema, c->version_table, c->version_table_schema},

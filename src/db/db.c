@@ -126,6 +126,21 @@ static int open_sqlite(const char *url, bool create_missing, db_conn *c, diag_li
     return 0;
 }
 
+bool db_sqlite_file_missing(const char *url) {
+    const char *s = url ? strstr(url, "://") : NULL;
+    if (!s || strncmp(url, "sqlite", 6) != 0) return false;
+    s += 3;
+    if (*s == '/') s++;
+    size_t n = strcspn(s, "?");
+    if (!n || !strncmp(s, ":memory:", 8)) return false;
+    char *path = strndup(s, n);
+    if (!path) util_oom();
+    struct stat st;
+    bool missing = stat(path, &st) != 0 && errno == ENOENT;
+    free(path);
+    return missing;
+}
+
 const dialect *db_url_dialect(const char *url, diag_list *dl) {
     if (!url || !*url) {
         diag *d = diag_add(dl, DIAG_ERROR, (src_loc){0}, "no database URL");

@@ -38,6 +38,11 @@ typedef struct db_conn {
 ** or one naming no supported backend.  db_open() checks this first. */
 const dialect *db_url_dialect(const char *url, diag_list *dl);
 
+/* Is the file of a sqlite:// URL missing (an empty database that
+** autogenerate and lint must not create)?  False for :memory:, for a URL
+** without a path and for other backends. */
+bool db_sqlite_file_missing(const char *url);
+
 /* Open the database of `url`.  For SQLite, create_missing chooses whether a
 ** missing file is created (upgrade) or an error (diff).  Returns 0, or -1
 ** with a diagnostic in dl.  dl also receives the server's NOTICEs as notes
