@@ -583,9 +583,12 @@ const char *index_key_text(arena *a, const index_def *ix, size_t k) {
 
 /* As SQLAlchemy compiles Alembic's create_index: USING, the opclass of a
 ** bare column (postgresql_ops) and INCLUDE only on PostgreSQL. */
-static const char *create_index_ddl(renderer *r, const char *table, const index_def *ix) {
+/* concurrently: CREATE INDEX CONCURRENTLY (PostgreSQL, a file's
+** postgresql_concurrently=True). */
+static const char *create_index_ddl(renderer *r, const char *table, const index_def *ix, bool concurrently) {
     strbuf sb = STRBUF_INIT;
-    sb_printf(&sb, "CREATE %sINDEX %s ON %s ", ix->unique ? "UNIQUE " : "", q(r, ix->name), q(r, table));
+    sb_printf(&sb, "CREATE %sINDEX %s%s ON %s ", ix->unique ? "UNIQUE " : "", concurrently && r->pg ? "CONCURRENTLY " : "",
+              q(r, ix->name), q(r, table));
     if (r->pg && ix->method) sb_printf(&sb, "USING %s ", ix->method);
     sb_appendc(&sb, '(');
     for (size_t i = 0; i < ix->columns.len; i++) {
@@ -703,14 +706,7 @@ static void emit_plain(renderer *r, const op *o) {
     case OP_RENAME_COLUMN:
         emit(r, o, arena_printf(a, "%s RENAME %s TO %s", alter_table(r, t), q(r, o->old_name), q(r, o->new_name)));
         return;
-    case OP_CREATE_INDEX: {
-        const char *ddl = create_index_ddl(r, t, o->index);
-        if (r->pg && o->concurrently)    /* "CREATE [UNIQUE] INDEX name" -> "... INDEX CONCURRENTLY name" */
-            ddl = arena_printf(a, "CREATE %sINDEX CONCURRENTLY %s", o->index->unique ? "UNIQUE " : "",
-                               ddl + strlen(o->index->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX "));
-        emit(r, o, ddl);
-        return;
-    }
+    case OP_CREATE_INDEX: emit(r, o, create_index_ddl(r, t, o->index, o->concurrently)); return;
     case OP_DROP_INDEX:
         emit(r, o, arena_printf(a, "DROP INDEX %s%s", r->pg && o->concurrently ? "CONCURRENTLY " : "",
                                 q(r, drop_index_name(o))));
@@ -837,7 +833,7 @@ static bool sqlite_block_needs_recreate(const op *ops, size_t n) {
 ** not reflect them); retort never drops what it cannot model. */
 static const char *recreate_index_ddl(renderer *r, const char *table, const index_def *ix) {
     if (ix->definition && index_unmodeled(r->a, ix)) return arena_strdup(r->a, ix->definition);
-    return create_index_ddl(r, table, ix);
+    return create_index_ddl(r, table, ix, false);
 }
 
 /* Does `sql` mention `name` (case-insensitively, as SQLite names go)?  A
