@@ -183,8 +183,12 @@ typedef struct retort_models_options {
 typedef struct retort_check_options {
     const char *models_dir;     /* --models: the models folder (relative to the
                                    current folder); NULL: [retort] models */
+    bool offline;               /* --offline: no database at all; compare with
+                                   the schema the versions folder builds (every
+                                   revision's upgrade applied in memory, every
+                                   head), for the dialect of the URL */
 } retort_check_options;
-#define RETORT_CHECK_OPTIONS_INIT {NULL}
+#define RETORT_CHECK_OPTIONS_INIT {NULL, false}
 
 /* `check` (Alembic 1.9+): the comparison of `diff`, reported as Alembic's
 ** check reports it.  *operations is how many operations autogenerate would

@@ -46,6 +46,11 @@ void review_sections(strbuf *sb, const op *ops, size_t n, const struct lint_find
 char *review_markdown(const migration_ops *m, const schema *current, const dialect *d, bool batch,
                       const struct lint_config *lc);
 
+/* retort_check with the database of c (p->config, or verify's scratch
+** database), retort.c. */
+retort_status project_check(retort_project *p, const retort_config *c, const retort_check_options *opt, char **out,
+                            size_t *operations);
+
 /* What a new revision file is, for project_write_revision. */
 typedef struct revision_write {
     render_options ro;              /* ro.message: the docstring ("empty message"

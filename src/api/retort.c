@@ -17,6 +17,7 @@
 #include "render/render.h"
 #include "script/graph.h"
 #include "script/script.h"
+#include "runner/runner.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -117,10 +118,6 @@ static retort_status load_revisions_ex(retort_project *p, autogen_state *s, bool
         return RETORT_EMULTIPLEHEADS;
     }
     return RETORT_OK;
-}
-
-static retort_status load_revisions(retort_project *p, autogen_state *s) {
-    return load_revisions_ex(p, s, false);
 }
 
 /* Alembic's generate_revision checks for --head / --splice / --depends-on
@@ -237,11 +234,14 @@ static retort_status refuse_postgresql_types(retort_project *p, const schema *wa
 }
 
 /* Compare the models (models_dir: --models, or NULL for [retort] models)
-** with the database; `command` names the command in hints. */
-static retort_status compute_diff(retort_project *p, autogen_state *s, const char *models_dir, const char *command) {
-    retort_config *c = p->config;
+** with the database of c (p->config, or verify's scratch database); `command`
+** names the command in hints.  offline: with the schema the versions
+** folder builds (runner_simulate: every head's revisions, no database),
+** for the dialect of c's URL. */
+static retort_status compute_diff(retort_project *p, autogen_state *s, const retort_config *c, const char *models_dir,
+                                  const char *command, bool offline) {
     s->arena = arena_new();
-    retort_status rc = load_revisions(p, s);
+    retort_status rc = load_revisions_ex(p, s, offline);
     if (rc != RETORT_OK) return rc;
     const char *dir;
     if ((rc = project_models_dir(p, models_dir, command, true, &dir)) != RETORT_OK) return rc;
@@ -250,6 +250,13 @@ static retort_status compute_diff(retort_project *p, autogen_state *s, const cha
     if (!d) return RETORT_ECONFIG;
     s->dialect = d;
     if (refuse_postgresql_types(p, s->wanted, d) != RETORT_OK) return RETORT_EMODEL;
+    if (offline) {
+        /* Several heads: all of them, as a database at every head has them. */
+        if (runner_simulate(c, d, "heads", &s->current, &p->diags) != 0) return RETORT_EREVISIONS;
+        diff_options dopt = {.dialect = d};
+        s->ops = diff_schemas(s->current, s->wanted, &dopt, &p->diags);
+        return s->ops ? RETORT_OK : RETORT_ERROR;
+    }
     str_vec current_revs = {0};
     if (d->kind == DIALECT_SQLITE && db_sqlite_file_missing(c->url)) {
         s->current = schema_new();              /* empty database, left uncreated */
@@ -304,7 +311,7 @@ retort_status retort_diff(retort_project *p, const retort_diff_options *opt, cha
     *out = NULL;
     if (!p->config) return RETORT_ECONFIG;
     autogen_state s = {0};
-    retort_status rc = compute_diff(p, &s, opt ? opt->models_dir : NULL, "retort diff");
+    retort_status rc = compute_diff(p, &s, p->config, opt ? opt->models_dir : NULL, "retort diff", false);
     if (rc == RETORT_OK) {
         if (operations) *operations = s.ops->ops.len;
         if (json) {
@@ -379,8 +386,17 @@ retort_status retort_check(retort_project *p, const retort_check_options *opt, c
     *out = NULL;
     if (operations) *operations = 0;
     if (!p->config) return RETORT_ECONFIG;
+    return project_check(p, p->config, opt, out, operations);
+}
+
+retort_status project_check(retort_project *p, const retort_config *c, const retort_check_options *opt, char **out,
+                            size_t *operations) {
+    *out = NULL;
+    if (operations) *operations = 0;
+    bool offline = opt && opt->offline;
     autogen_state s = {0};
-    retort_status rc = compute_diff(p, &s, opt ? opt->models_dir : NULL, "retort check");
+    retort_status rc = compute_diff(p, &s, c, opt ? opt->models_dir : NULL,
+                                    offline ? "retort check --offline" : "retort check", offline);
     if (rc == RETORT_OK) {
         if (operations) *operations = s.ops->ops.len;
         if (s.ops->ops.len) {
@@ -452,7 +468,7 @@ retort_status retort_revision(retort_project *p, const retort_revision_options *
     retort_status rc;
     bool graph_options = opt->head || opt->splice || opt->branch_label || opt->n_depends_on;
     if (opt->autogenerate) {
-        rc = compute_diff(p, &s, opt->models_dir, "retort revision --autogenerate");
+        rc = compute_diff(p, &s, p->config, opt->models_dir, "retort revision --autogenerate", false);
     } else {
         s.arena = arena_new();
         rc = load_revisions_ex(p, &s, opt->head != NULL);

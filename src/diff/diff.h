@@ -197,6 +197,20 @@ json_t *migration_ops_to_json(const migration_ops *m);
 ** an op refers to something the schema does not have. */
 int schema_apply_ops(schema *s, const op *ops, size_t n, diag_list *dl);
 
+/* What the SQL of an op.execute() (o->sql) does to a schema, as
+** `check --offline` follows it (apply_sql.c): nothing, rows only, one of
+** the statements retort writes for PostgreSQL enum types (CREATE TYPE ...
+** AS ENUM, DROP TYPE, ALTER TYPE ... ADD VALUE / RENAME VALUE / RENAME
+** TO, and the ALTER TABLE ... ALTER COLUMN statements of a type's rebuild),
+** applied to s, or a change of the schema retort does not follow (*what:
+** the statement's first words, "CREATE INDEX").  Several statements: the
+** strongest effect.  pg_schema: the schema a qualified name may name (NULL:
+** public).  Returns 0, or -1 with a diagnostic at o->loc when an enum
+** statement names a type or label s does not have. */
+typedef enum sql_effect { SQL_EFFECT_NONE, SQL_EFFECT_ROWS, SQL_EFFECT_APPLIED, SQL_EFFECT_SCHEMA } sql_effect;
+int schema_apply_sql(schema *s, const op *o, const char *pg_schema, sql_effect *effect, const char **what,
+                     diag_list *dl);
+
 /* Deep copies (apply.c), everything in the destination's arena.
 ** schema_copy_table keeps the table's name and indexes. */
 schema *schema_copy(const schema *src);

@@ -792,6 +792,21 @@ static void forget_schema(run *r) {
 ** before it are forgotten (forget_schema), the last such revision is
 ** noted (r->unread), and only a move and copy that needs a table it could
 ** have changed fails — with that note. */
+/* The ops of a revision's upgrade(), read from its file; with resolve,
+** each drop_constraint() without type_ given the kind r->current says (no
+** database is asked: r->db is not open).  *ops is NULL on failure. */
+static int read_upgrade_ops(run *r, const revision_node *n, bool resolve, migration_ops **ops, diag_list *dl) {
+    migration_file *mf = NULL;
+    *ops = NULL;
+    if (migration_parse_file(r->a, n->header->path, &mf, dl) == 0 &&
+        migration_file_ops(mf, MIGRATE_UPGRADE, r->d, r->cfg->pg_schema, ops, dl) == 0 &&
+        (!resolve || resolve_drop_kinds(r, *ops, dl) == 0))
+        return 0;
+    if (*ops) migration_ops_free(*ops);
+    *ops = NULL;
+    return -1;
+}
+
 static int simulate_to(run *r, const char *from) {
     r->current = schema_new();
     if (!from) return 0;
@@ -805,12 +820,8 @@ static int simulate_to(run *r, const char *from) {
     for (size_t i = 0; i < p.len; i++) {
         diag_list scratch;
         diag_list_init(&scratch);
-        migration_file *mf = NULL;
         migration_ops *ops = NULL;
-        if (migration_parse_file(r->a, p.items[i].node->header->path, &mf, &scratch) != 0 ||
-            migration_file_ops(mf, MIGRATE_UPGRADE, r->d, r->cfg->pg_schema, &ops, &scratch) != 0 ||
-            resolve_drop_kinds(r, ops, &scratch) != 0) {
-            if (ops) migration_ops_free(ops);
+        if (read_upgrade_ops(r, p.items[i].node, true, &ops, &scratch) != 0) {
             /* the last such revision is the one that matters */
             diag_list_free(&r->unread);
             diag_list_init(&r->unread);
@@ -1038,5 +1049,122 @@ int runner_run(const retort_config *cfg, const run_options *opt, arena *a, run_r
     revisions_free(r.revisions);
     db_close(r.db);
     diag_list_free(&r.unread);
+    return rc;
+}
+
+/* ------------------------------------------------- simulation (offline) */
+
+/* An enum type a create_table of a migration file makes with the table
+** (sa.Enum without create_type=False: SQLAlchemy's before_create), on a
+** backend that has enum types. */
+static void add_table_enum_types(run *r, const op *o) {
+    if (o->kind != OP_CREATE_TABLE || !o->table || !r->d->has_enum_types) return;
+    for (size_t i = 0; i < o->table->columns.len; i++) {
+        const col_type *ct = &o->table->columns.items[i]->type;
+        if (ct->kind == TYPE_ARRAY && ct->element) ct = ct->element;
+        const enum_type *e = ct->kind == TYPE_ENUM ? ct->enumeration : NULL;
+        if (!e || !e->create_with_table || schema_find_enum(r->current, e->name)) continue;
+        enum_type *made = schema_add_enum(r->current, e->name);
+        for (size_t k = 0; k < e->labels.len; k++)
+            vec_push(r->current->arena, &made->labels,
+                     ((enum_label){.label = arena_strdup(r->current->arena, e->labels.items[k].label)}));
+    }
+}
+
+/* The upgrade of one revision applied to r->current; -1 (diagnostics
+** in dl) when retort cannot follow it. */
+static int simulate_step(run *r, const revision_node *n, const migration_ops *ops, diag_list *dl) {
+    const char *rev = n->header->revision;
+    for (size_t i = 0; i < ops->ops.len; i++) {
+        const op *o = &ops->ops.items[i];
+        if (o->kind == OP_EXECUTE) {
+            sql_effect effect;
+            const char *what;
+            if (schema_apply_sql(r->current, o, r->cfg->pg_schema, &effect, &what, dl) != 0) return -1;
+            if (effect != SQL_EFFECT_SCHEMA) continue;
+            diag *d = diag_add(dl, DIAG_ERROR, o->loc, "revision %s: op.execute() runs %s, which changes the "
+                               "schema in a way retort cannot follow without a database", rev, what);
+            diag_set_hint(dl, d, "compare with a database at head instead: retort upgrade head, then retort "
+                                 "check (without --offline); or write the change with op.* operations");
+            return -1;
+        }
+        if (o->kind == OP_CREATE_TABLE) add_table_enum_types(r, o);
+        if (schema_apply_ops(r->current, o, 1, dl) != 0) {
+            diag *d = diag_add(dl, DIAG_NOTE, (src_loc){n->header->path, 0, 0},
+                               "revision %s does not apply to the schema the revisions before it build", rev);
+            diag_set_hint(dl, d, "retort upgrade would fail there too: fix the revision (retort history "
+                                 "--verbose shows the order revisions apply in)");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The simulated schema as introspection would read it back from the
+** database the statements ran on: a column of sa.Enum is a VARCHAR on
+** SQLite; the tables of [retort] exclude_tables are left out (listed as
+** excluded objects). */
+static void simulated_as_read(run *r) {
+    schema *s = r->current;
+    for (size_t i = 0; i < s->tables.len; i++) {
+        table *t = s->tables.items[i];
+        for (size_t k = 0; k < t->columns.len; k++) {
+            col_type *ct = &t->columns.items[k]->type;
+            if (!r->d->has_enum_types && ct->kind == TYPE_ENUM && ct->enumeration) {
+                int length = enum_type_max_length(ct->enumeration);
+                *ct = (col_type){.kind = TYPE_STRING, .length = length, .precision = -1, .scale = -1,
+                                 .raw = arena_printf(s->arena, "VARCHAR(%d)", length)};
+            }
+        }
+    }
+    for (size_t i = s->tables.len; i-- > 0;) {
+        table *t = s->tables.items[i];
+        if (!introspect_excluded(&r->cfg->exclude_tables, t->name, r->d->kind == DIALECT_SQLITE)) continue;
+        schema_add_object(s, "table", t->name, NULL, NULL)->excluded = true;
+        strmap_put(s->tables_by_name, t->name, NULL);
+        memmove(&s->tables.items[i], &s->tables.items[i + 1], (s->tables.len - i - 1) * sizeof *s->tables.items);
+        s->tables.len--;
+    }
+}
+
+int runner_simulate(const retort_config *cfg, const dialect *d, const char *target, schema **out, diag_list *dl) {
+    *out = NULL;
+    run_options opt = {.upgrade = true, .sql = true, .target = target};
+    run r = {.cfg = cfg, .opt = &opt, .a = arena_new(), .dl = dl, .d = d};
+    diag_list_init(&r.unread);
+    int rc = load_graph(&r);
+    migration_plan p = {0};
+    str_vec none = {0};
+    if (rc == 0) rc = graph_plan_upgrade(r.graph, &none, target, &p, dl);
+    r.current = schema_new();
+    /* Every file is read, so that each one retort cannot follow is named;
+    ** the schema is built only up to the first. */
+    bool following = true;
+    for (size_t i = 0; rc == 0 && i < p.len; i++) {
+        const revision_node *n = p.items[i].node;
+        migration_ops *ops = NULL;
+        if (read_upgrade_ops(&r, n, following, &ops, dl) != 0) {
+            diag *e = diag_add(dl, DIAG_NOTE, (src_loc){n->header->path, 0, 0},
+                               "revision %s cannot be read, so the schema it builds is not known", n->header->revision);
+            diag_set_hint(dl, e, "compare with a database at head instead: retort upgrade head (it can run what "
+                                 "retort cannot read with [retort] alembic_fallback = true), then retort check "
+                                 "(without --offline)");
+            following = false;
+            continue;
+        }
+        if (following && simulate_step(&r, n, ops, dl) != 0) following = false;
+        migration_ops_free(ops);
+    }
+    if (rc == 0 && !following) rc = -1;
+    if (rc == 0) {
+        simulated_as_read(&r);
+        *out = r.current;
+        r.current = NULL;
+    }
+    schema_free(r.current);
+    graph_free(r.graph);
+    revisions_free(r.revisions);
+    diag_list_free(&r.unread);
+    arena_free(r.a);
     return rc;
 }

@@ -83,4 +83,17 @@ typedef struct run_result {
 int runner_run(const retort_config *cfg, const run_options *opt, arena *a, run_result *res,
                diag_list *dl);
 
+/* The schema the versions folder builds, without a database: the upgrade
+** of every revision from base to `target` ("heads": all of them, what
+** `upgrade heads` applies), in plan order, applied in memory to an empty
+** schema for a database of dialect d, then made what introspection would
+** read back (an sa.Enum column is a VARCHAR on SQLite; [retort]
+** exclude_tables left out).  op.execute() SQL is followed as
+** schema_apply_sql says: rows are no obstacle, retort's own enum
+** statements are applied, any other change of the schema is an error at
+** its file:line:column.  So is a file the reader refuses (every one is
+** named), and an op that does not apply.  *out: a new schema (schema_free).
+** Returns 0, or -1 with diagnostics. */
+int runner_simulate(const retort_config *cfg, const dialect *d, const char *target, schema **out, diag_list *dl);
+
 #endif
