@@ -197,6 +197,39 @@ typedef struct retort_check_options {
 ** objects), malloc'd; with none, *out is NULL.  opt may be NULL. */
 retort_status retort_check(retort_project *p, const retort_check_options *opt, char **out, size_t *operations);
 
+/* ---------------------------------------------------------- verify */
+
+typedef struct retort_verify_options {
+    /* An empty database to run on (PostgreSQL or SQLite; refused, naming
+    ** what it holds, when it has a table; left empty again after); NULL: a
+    ** temporary SQLite file, removed after. */
+    const char *url;
+    const char *models_dir;     /* --models; NULL: [retort] models */
+    const char *format;         /* "text" (default) or "json" */
+    bool verbose;               /* text: also what was not checked, and why */
+} retort_verify_options;
+#define RETORT_VERIFY_OPTIONS_INIT {NULL, NULL, NULL, false}
+
+typedef struct retort_verify_result {
+    char *output;               /* the report in the format (malloc'd) */
+    size_t revisions;           /* revisions tested one by one */
+    size_t failures;            /* checks that failed (0: all passed) */
+} retort_verify_result;
+
+/* `verify`: the migration test suite on a scratch database
+** (docs/ci.md): one head; base -> head with the native runner; the models
+** match the result (as check); then, on a fresh scratch, each revision in
+** order upgraded, downgraded and upgraded again, the catalog after the
+** downgrade equal to the one before the upgrade, and a row inserted into
+** every table before the upgrade still there after it where the
+** revision's ops keep it.  RETORT_OK when the suite ran, whatever it found
+** (out->failures says; out->output is the report per check and revision,
+** with the time each took); an error status when it could not run (the
+** revisions or models do not load, the database is unreachable or not
+** empty).  opt may be NULL. */
+retort_status retort_verify(retort_project *p, const retort_verify_options *opt, retort_verify_result *out);
+void retort_verify_result_free(retort_verify_result *r);
+
 /* ------------------------------------------------------------ lint */
 
 typedef struct retort_lint_options {

@@ -36,10 +36,14 @@ int cmd_list_templates(int argc, char **argv);
 int cmd_edit(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /* -c / --config FILE (also before the command); ALEMBIC_CONFIG as Alembic. */
 void cli_set_config_path(const char *path);
 const char *cli_config_path(void);
+/* If argv[*i] is NAME VALUE or NAME=VALUE, set *out to the value, consume
+** it and return true. */
+bool cli_take_value(int argc, char **argv, int *i, const char *name, const char **out);
 /* If argv[*i] is -c/--config, consume it (and its value) and return true. */
 bool cli_take_config_option(int argc, char **argv, int *i);
 /* If argv[*i] is --lock-timeout SECONDS, consume it into *ms and return 1;

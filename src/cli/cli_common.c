@@ -108,3 +108,16 @@ void cli_warn_tag(const char *cmd, const char *tag) {
         fprintf(stderr, "retort %s: warning: --tag '%s' is not used: Alembic passes it to env.py "
                         "(context.get_tag_argument()), and retort runs no env.py\n", cmd, tag);
 }
+
+bool cli_take_value(int argc, char **argv, int *i, const char *name, const char **out) {
+    size_t n = strlen(name);
+    if (!strcmp(argv[*i], name) && *i + 1 < argc) {
+        *out = argv[++*i];
+        return true;
+    }
+    if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=') {
+        *out = argv[*i] + n + 1;
+        return true;
+    }
+    return false;
+}

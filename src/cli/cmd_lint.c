@@ -26,25 +26,12 @@ static void lint_usage(FILE *out) {
             "2 on bad usage.\n");
 }
 
-static bool take_value(int argc, char **argv, int *i, const char *name, const char **out) {
-    size_t n = strlen(name);
-    if (!strcmp(argv[*i], name) && *i + 1 < argc) {
-        *out = argv[++*i];
-        return true;
-    }
-    if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=') {
-        *out = argv[*i] + n + 1;
-        return true;
-    }
-    return false;
-}
-
 int cmd_lint(int argc, char **argv) {
     retort_lint_options o = RETORT_LINT_OPTIONS_INIT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (take_value(argc, argv, &i, "--format", &o.format)) continue;
-        else if (take_value(argc, argv, &i, "--dialect", &o.dialect)) continue;
+        if (cli_take_value(argc, argv, &i, "--format", &o.format)) continue;
+        else if (cli_take_value(argc, argv, &i, "--dialect", &o.dialect)) continue;
         else if (cli_take_config_option(argc, argv, &i)) continue;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { lint_usage(stdout); return 0; }
         else if (a[0] != '-' && !o.range) o.range = a;

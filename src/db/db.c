@@ -305,6 +305,49 @@ int db_exec_count(db_conn *c, const char *sql, long *changed, diag_list *dl) {
 
 int db_exec(db_conn *c, const char *sql, diag_list *dl) { return db_exec_count(c, sql, NULL, dl); }
 
+int db_query(db_conn *c, const char *sql, arena *a, db_rows *out, diag_list *dl) {
+    memset(out, 0, sizeof *out);
+    if (c->pg) {
+        PGresult *r = PQexecParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0);
+        ExecStatusType st = PQresultStatus(r);
+        if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) return pg_failed(c, r, "PostgreSQL", dl);
+        out->columns = (size_t)PQnfields(r);
+        out->rows = (size_t)PQntuples(r);
+        for (int i = 0; i < PQntuples(r); i++)
+            for (int k = 0; k < PQnfields(r); k++)
+                vec_push(a, &out->cells, PQgetisnull(r, i, k) ? NULL : arena_strdup(a, PQgetvalue(r, i, k)));
+        PQclear(r);
+        return 0;
+    }
+    sqlite3_stmt *st = NULL;
+    const char *tail = NULL;
+    if (sqlite3_prepare_v2(c->sqlite, sql, -1, &st, &tail) != SQLITE_OK) {
+        diag_add(dl, DIAG_ERROR, (src_loc){0}, "SQLite: %s", sqlite3_errmsg(c->sqlite));
+        return -1;
+    }
+    if (tail && *skip_blank_sql(tail)) {
+        sqlite3_finalize(st);
+        one_statement_error(dl, "SQLite");
+        return -1;
+    }
+    if (!st) return 0;
+    out->columns = (size_t)sqlite3_column_count(st);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        out->rows++;
+        for (size_t k = 0; k < out->columns; k++) {
+            const unsigned char *v = sqlite3_column_text(st, (int)k);
+            vec_push(a, &out->cells, v ? arena_strdup(a, (const char *)v) : NULL);
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        diag_add(dl, DIAG_ERROR, (src_loc){0}, "SQLite: %s", sqlite3_errmsg(c->sqlite));
+        return -1;
+    }
+    return 0;
+}
+
 int db_exec_version_row(db_conn *c, const char *sql, const char *what, diag_list *dl) {
     long changed = 0;
     if (db_exec_count(c, sql, &changed, dl) != 0) return -1;

@@ -129,6 +129,16 @@ int db_version_table_exists(db_conn *c, diag_list *dl);
 ** diagnostic. */
 int db_constraint_kind(db_conn *c, const char *table, const char *name, char *kind, diag_list *dl);
 
+/* Rows a query returns, every cell as text (NULL for SQL NULL), row by
+** row: cell k of row i is cells.items[i * columns + k]. */
+typedef struct db_rows {
+    size_t columns, rows;
+    str_vec cells;
+} db_rows;
+/* Run one query (one statement, as db_exec) and read every row it returns
+** into *out (strings in a).  Returns 0, or -1 with a diagnostic. */
+int db_query(db_conn *c, const char *sql, arena *a, db_rows *out, diag_list *dl);
+
 /* The revisions in alembic_version (none when the table does not exist);
 ** strings allocated in `a`. */
 int db_current_revisions(db_conn *c, arena *a, str_vec *out, diag_list *dl);
