@@ -440,6 +440,7 @@ static bool catalogs_differ(verify *v, const schema *got, const schema *want, co
 
 /* A row verify inserted before a revision, followed through its ops. */
 typedef struct row_col {
+    const char *origin;             /* its name before the revision */
     const char *name;               /* its name now (renames followed) */
     const char *value;              /* as text, read back after the insert; NULL: SQL NULL */
     bool key;                       /* identifies the row */
@@ -448,6 +449,7 @@ typedef struct row_col {
 } row_col;
 
 typedef struct test_row {
+    const char *origin;             /* its table's name before the revision */
     const char *table;              /* its table's name now */
     bool table_gone;                /* dropped (and not made again) */
     src_loc dropped_at;             /* the drop_table of a table made again */
@@ -655,13 +657,13 @@ static void insert_row(verify *v, outcome *o, const schema *s, const table *t, t
         return;
     }
     /* Read it back, as text, by its primary key (else every value). */
-    test_row r = {.table = t->name};
+    test_row r = {.origin = t->name, .table = t->name};
     size_t keys = 0;
     for (size_t i = 0; i < names.len; i++) {
         bool key = false;
         for (size_t m = 0; m < t->primary_key.columns.len; m++) key |= !strcmp(t->primary_key.columns.items[m], names.items[i]);
         keys += key;
-        vec_push(v->a, &r.cols, ((row_col){.name = names.items[i], .key = key, .compare = true}));
+        vec_push(v->a, &r.cols, ((row_col){.origin = names.items[i], .name = names.items[i], .key = key, .compare = true}));
     }
     for (size_t i = 0; !keys && i < r.cols.len; i++) r.cols.items[i].key = true;   /* no key given: every value */
     /* the key's values, as the database spells them */
@@ -738,22 +740,6 @@ static bool follow_rows(verify *v, const migration_ops *ops, test_rows *rows, co
                 r->dropped_at = (src_loc){arena_strdup(v->a, o->loc.file), o->loc.line, o->loc.column};
             }
             break;
-        case OP_CREATE_TABLE: {
-            /* a table made again under the same name: its rows are expected
-            ** in the columns it has again (a drop and re-create that does not
-            ** copy them loses data) */
-            const table *t = o->table;
-            while ((r = row_of_table(rows, o->table_name ? o->table_name : t->name, &at))) {
-                if (!r->table_gone) continue;
-                r->table_gone = false;
-                for (size_t k = 0; k < r->cols.len; k++) {
-                    row_col *c = &r->cols.items[k];
-                    const column *now = table_find_column(t, c->name);
-                    if (!now) c->gone = true;
-                }
-            }
-            break;
-        }
         case OP_DROP_COLUMN:
             while ((r = row_of_table(rows, o->table_name, &at))) {
                 row_col *c = row_column(r, o->column ? o->column->name : o->old_name);
@@ -789,12 +775,29 @@ static bool follow_rows(verify *v, const migration_ops *ops, test_rows *rows, co
 
 /* After the upgrade: every row still there (by its key), with its values
 ** where the ops keep them. */
-static void check_rows(verify *v, outcome *o, test_rows *rows, const schema *after, bool enums_changed) {
+static void check_rows(verify *v, outcome *o, test_rows *rows, const schema *before, const schema *after,
+                       bool enums_changed) {
     for (size_t i = 0; i < rows->len; i++) {
         test_row *r = &rows->items[i];
-        if (r->table_gone) continue;
-        const table *t = schema_find_table(after, r->table);
-        if (!t) continue;                       /* gone some way the ops do not say */
+        const table *t;
+        if (r->table_gone) {
+            /* Dropped, and a table of its name is there after: made anew
+            ** (dropped and created, or renamed away, created and dropped),
+            ** its rows are expected there, in the columns of the same name
+            ** and type (a re-creation that does not copy them loses data). */
+            if (!(t = schema_find_table(after, r->origin))) continue;
+            const table *was = schema_find_table(before, r->origin);
+            r->table = r->origin;
+            for (size_t k = 0; k < r->cols.len; k++) {
+                row_col *c = &r->cols.items[k];
+                const column *now = table_find_column(t, c->origin), *then = was ? table_find_column(was, c->origin) : NULL;
+                c->name = c->origin;
+                c->gone = !now;
+                c->compare = now && then && !strcmp(col_type_to_string(v->a, &now->type), col_type_to_string(v->a, &then->type));
+            }
+        } else if (!(t = schema_find_table(after, r->table))) {
+            continue;                           /* gone some way the ops do not say */
+        }
         bool keyed = true;
         for (size_t k = 0; k < r->cols.len; k++) {
             row_col *c = &r->cols.items[k];
@@ -847,7 +850,9 @@ static void check_rows(verify *v, outcome *o, test_rows *rows, const schema *aft
 /* ------------------------------------------------------------ running */
 
 static int run_to(verify *v, bool upgrade, const char *target, diag_list *dl) {
-    run_options ro = {.upgrade = upgrade, .target = target, .backup = false, .lock_timeout_ms = 60000};
+    /* on verify's own connection: a run costs no connection (PostgreSQL's
+    ** are slow to open) */
+    run_options ro = {.upgrade = upgrade, .target = target, .backup = false, .lock_timeout_ms = 60000, .db = v->db};
     arena *a = arena_new();
     run_result res;
     int rc = runner_run(&v->scratch, &ro, a, &res, dl);
@@ -1019,7 +1024,7 @@ static bool check_revision(verify *v, outcome *o, const revision_node *n) {
         problems_from(v, o, "catalog", &dl, "the catalog cannot be read");
         goto done;
     }
-    if (follow) check_rows(v, o, &rows, after, enums_changed);
+    if (follow) check_rows(v, o, &rows, before, after, enums_changed);
 
     str_vec current = {0};
     if (db_current_revisions(v->db, v->a, &current, &dl) != 0) {

@@ -5,9 +5,10 @@
 **
 ** The SQL is cut into statements (at `;` outside quotes, comments and
 ** dollar quotes) and each is classified by its first words:
-**   - rows only, or nothing the IR holds: INSERT, UPDATE, DELETE, SELECT,
-**     SET, GRANT..., and CREATE / ALTER / DROP of what the IR does not
-**     model (a view, a function, a trigger, an extension...);
+**   - rows changed or deleted (UPDATE, DELETE, TRUNCATE...), which verify
+**     needs to know, or nothing the IR holds: INSERT, SELECT, SET,
+**     GRANT..., and CREATE / ALTER / DROP of what the IR does not model (a
+**     view, a function, a trigger, an extension...);
 **   - the statements retort itself writes for PostgreSQL enum types
 **     (render/sql.c, rendered as op.execute() by render/python.c), which
 **     are applied to s: CREATE TYPE t AS ENUM (...), DROP TYPE t, ALTER
@@ -186,12 +187,11 @@ static const char *rest_text(arena *a, const stmt *st) {
 
 /* ---------------------------------------------------- classification */
 
-/* Statements that change rows only, or nothing at all. */
-static const char *const ROWS_ONLY[] = {
-    "insert", "update", "delete", "merge", "truncate", "copy", "call", "with", "values", "table",
-};
+/* Statements that may change or delete rows there are (and nothing else);
+** those that change neither them nor the schema (an INSERT adds rows). */
+static const char *const ROWS_ONLY[] = {"update", "delete", "merge", "truncate", "call", "with"};
 static const char *const NOTHING[] = {
-    "select", "set", "reset", "show", "analyze", "analyse", "vacuum", "lock", "notify", "listen", "unlisten",
+    "insert", "copy", "values", "table", "select", "set", "reset", "show", "analyze", "analyse", "vacuum", "lock", "notify", "listen", "unlisten",
     "grant", "revoke", "begin", "commit", "end", "rollback", "savepoint", "release", "start", "checkpoint",
     "discard", "reindex", "cluster", "refresh", "pragma", "explain", "prepare", "execute", "deallocate",
     "declare", "fetch", "close", "move", "load",
@@ -406,10 +406,14 @@ static int alter_table(sql_applier *ap, stmt *st) {
     return 1;
 }
 
-/* DO $$ ... $$: rows only unless its body runs DDL (or SQL built at run
-** time: EXECUTE), which is not followed. */
-static bool do_block_changes_schema(stmt *st) {
-    static const char *const DDL[] = {"create", "alter", "drop", "execute", "comment", "rename", "truncate"};
+/* DO $$ ... $$: what the words of its body (outside its own string
+** literals) say: DDL, or SQL built at run time (EXECUTE), is a change of
+** the schema not followed; UPDATE, DELETE... rows; else nothing (retort's
+** own citext guard raises an error or does nothing). */
+static sql_effect do_block_effect(stmt *st) {
+    static const char *const DDL[] = {"create", "alter", "drop", "execute", "comment", "rename"};
+    static const char *const DML[] = {"update", "delete", "truncate", "merge", "call", "perform", "insert"};
+    sql_effect effect = SQL_EFFECT_NONE;
     for (size_t i = st->at; i < st->toks.len; i++) {
         const tok *t = &st->toks.items[i];
         if (t->kind != TK_DOLLAR && t->kind != TK_STRING) continue;
@@ -418,17 +422,16 @@ static bool do_block_changes_schema(stmt *st) {
         if (t->kind == TK_DOLLAR) body = strchr(t->start + 1, '$') + 1;
         char *copy = strndup(body, (size_t)(end - body));
         if (!copy) util_oom();
-        bool ddl = false;
-        for (const char *p = copy, *next; !ddl;) {
+        for (const char *p = copy, *next; effect != SQL_EFFECT_SCHEMA;) {
             tok w = next_tok(p, &next);
             if (w.kind == TK_END) break;
-            ddl = WORD_IN(&w, DDL);
+            if (WORD_IN(&w, DDL)) effect = SQL_EFFECT_SCHEMA;
+            else if (WORD_IN(&w, DML)) effect = SQL_EFFECT_ROWS;
             p = next;
         }
         free(copy);
-        if (ddl) return true;
     }
-    return false;
+    return effect;
 }
 
 /* One statement: its effect (and, for SQL_EFFECT_SCHEMA, *what: its first
@@ -448,7 +451,7 @@ static int one_statement(sql_applier *ap, stmt *st, sql_effect *effect, const ch
     }
     if (is_word(first, "do")) {
         st->at++;
-        *effect = do_block_changes_schema(st) ? SQL_EFFECT_SCHEMA : SQL_EFFECT_ROWS;
+        *effect = do_block_effect(st);
         if (*effect == SQL_EFFECT_SCHEMA) *what = "a DO block that runs DDL";
         return 0;
     }

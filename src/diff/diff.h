@@ -198,7 +198,8 @@ json_t *migration_ops_to_json(const migration_ops *m);
 int schema_apply_ops(schema *s, const op *ops, size_t n, diag_list *dl);
 
 /* What the SQL of an op.execute() (o->sql) does to a schema, as
-** `check --offline` follows it (apply_sql.c): nothing, rows only, one of
+** `check --offline` follows it (apply_sql.c): nothing (SELECT, INSERT,
+** SET...), rows there are changed or deleted (UPDATE, DELETE...), one of
 ** the statements retort writes for PostgreSQL enum types (CREATE TYPE ...
 ** AS ENUM, DROP TYPE, ALTER TYPE ... ADD VALUE / RENAME VALUE / RENAME
 ** TO, and the ALTER TABLE ... ALTER COLUMN statements of a type's rebuild),

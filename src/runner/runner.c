@@ -709,8 +709,9 @@ static int after_alembic_step(run *r, const migration_step *s, const str_vec *ex
 
 static int run_online(run *r, run_result *res) {
     const retort_config *c = r->cfg;
-    if (db_open_at(c->url, r->opt->upgrade, &(db_place){c->pg_schema, c->version_table, c->version_table_schema},
-                   &r->db, r->dl) != 0)
+    if (r->opt->db) r->db = r->opt->db;
+    else if (db_open_at(c->url, r->opt->upgrade, &(db_place){c->pg_schema, c->version_table, c->version_table_schema},
+                        &r->db, r->dl) != 0)
         return -1;
     r->d = r->db->dialect;
     if (begin(r) != 0) return -1;
@@ -1047,7 +1048,7 @@ int runner_run(const retort_config *cfg, const run_options *opt, arena *a, run_r
     schema_free(r.current);
     graph_free(r.graph);
     revisions_free(r.revisions);
-    db_close(r.db);
+    if (r.db != opt->db) db_close(r.db);
     diag_list_free(&r.unread);
     return rc;
 }

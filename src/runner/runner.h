@@ -72,6 +72,10 @@ typedef struct run_options {
     ** finding of a rule refuse->refuse[] names ([retort]
     ** refuse_unacknowledged); NULL: none. */
     const struct lint_config *refuse;
+    /* Online: run on this connection (to cfg->url's database, opened with
+    ** its place; verify's, which runs many times), left open; NULL: open
+    ** one for the run. */
+    struct db_conn *db;
 } run_options;
 
 typedef struct run_result {
