@@ -225,17 +225,8 @@ void db_close(db_conn *c) {
 /* Past blanks, comments and empty statements (";"): where a second
 ** statement of an SQLite string would start, or its end. */
 static const char *skip_blank_sql(const char *p) {
-    for (;;) {
-        while (*p == ';' || isspace((unsigned char)*p)) p++;
-        if (p[0] == '-' && p[1] == '-') {
-            while (*p && *p != '\n') p++;
-        } else if (p[0] == '/' && p[1] == '*') {
-            const char *end = strstr(p + 2, "*/");
-            p = end ? end + 2 : p + strlen(p);
-        } else {
-            return p;
-        }
-    }
+    while (*(p = sql_skip_space(p)) == ';') p++;
+    return p;
 }
 
 /* "<what>: <the first line of PostgreSQL's message>" for a failed result
@@ -255,18 +246,27 @@ static void one_statement_error(diag_list *dl, const char *backend) {
                          "several too, so the file runs on both backends)");
 }
 
-static int sqlite_exec_one(db_conn *c, const char *sql, long *changed, diag_list *dl) {
-    sqlite3_stmt *st = NULL;
+/* Prepare the one statement of sql (*st NULL for blanks and comments
+** only); a second statement is refused before anything runs. */
+static int sqlite_prepare_one(db_conn *c, const char *sql, sqlite3_stmt **st, diag_list *dl) {
     const char *tail = NULL;
-    if (sqlite3_prepare_v2(c->sqlite, sql, -1, &st, &tail) != SQLITE_OK) {
+    *st = NULL;
+    if (sqlite3_prepare_v2(c->sqlite, sql, -1, st, &tail) != SQLITE_OK) {
         diag_add(dl, DIAG_ERROR, (src_loc){0}, "SQLite: %s", sqlite3_errmsg(c->sqlite));
         return -1;
     }
     if (tail && *skip_blank_sql(tail)) {
-        sqlite3_finalize(st);
+        sqlite3_finalize(*st);
+        *st = NULL;
         one_statement_error(dl, "SQLite");
         return -1;
     }
+    return 0;
+}
+
+static int sqlite_exec_one(db_conn *c, const char *sql, long *changed, diag_list *dl) {
+    sqlite3_stmt *st;
+    if (sqlite_prepare_one(c, sql, &st, dl) != 0) return -1;
     if (!st) {                                  /* blanks and comments only */
         if (changed) *changed = 0;
         return 0;
@@ -319,17 +319,8 @@ int db_query(db_conn *c, const char *sql, arena *a, db_rows *out, diag_list *dl)
         PQclear(r);
         return 0;
     }
-    sqlite3_stmt *st = NULL;
-    const char *tail = NULL;
-    if (sqlite3_prepare_v2(c->sqlite, sql, -1, &st, &tail) != SQLITE_OK) {
-        diag_add(dl, DIAG_ERROR, (src_loc){0}, "SQLite: %s", sqlite3_errmsg(c->sqlite));
-        return -1;
-    }
-    if (tail && *skip_blank_sql(tail)) {
-        sqlite3_finalize(st);
-        one_statement_error(dl, "SQLite");
-        return -1;
-    }
+    sqlite3_stmt *st;
+    if (sqlite_prepare_one(c, sql, &st, dl) != 0) return -1;
     if (!st) return 0;
     out->columns = (size_t)sqlite3_column_count(st);
     int rc;

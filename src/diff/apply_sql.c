@@ -37,24 +37,9 @@ typedef struct tok {
     size_t len;
 } tok;
 
-/* Past blanks and comments. */
-static const char *skip_blank(const char *p) {
-    for (;;) {
-        while (isspace((unsigned char)*p)) p++;
-        if (p[0] == '-' && p[1] == '-') {
-            while (*p && *p != '\n') p++;
-        } else if (p[0] == '/' && p[1] == '*') {
-            const char *end = strstr(p + 2, "*/");
-            p = end ? end + 2 : p + strlen(p);
-        } else {
-            return p;
-        }
-    }
-}
-
 /* The token at p (after blanks); *next is where the one after starts. */
 static tok next_tok(const char *p, const char **next) {
-    p = skip_blank(p);
+    p = sql_skip_space(p);
     tok t = {TK_END, p, 0};
     const char *q = p;
     if (!*p) {
@@ -220,15 +205,8 @@ typedef struct sql_applier {
     arena *a;                   /* scratch */
 } sql_applier;
 
-static int fail(sql_applier *ap, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(sql_applier *ap, const char *fmt, ...) {
-    va_list args;
-    va_start(args, fmt);
-    const char *msg = arena_vprintf(ap->dl->arena, fmt, args);
-    va_end(args);
-    diag_add(ap->dl, DIAG_ERROR, ap->o->loc, "%s", msg);
-    return -1;
-}
+/* An error at the op.execute(); -1. */
+#define fail(ap, ...) (diag_add((ap)->dl, DIAG_ERROR, (ap)->o->loc, __VA_ARGS__), -1)
 
 /* Every column whose type (or whose array's element type) is enum `name`. */
 typedef void (*enum_column_fn)(sql_applier *ap, col_type *type, void *ctx);
@@ -251,7 +229,7 @@ static void repoint_column(sql_applier *ap, col_type *ct, void *ctx) {
 
 static enum_type *need_enum(sql_applier *ap, const char *name) {
     enum_type *e = schema_find_enum(ap->s, name);
-    if (!e) fail(ap, "enum type '%s' does not exist", name);
+    if (!e) (void)fail(ap, "enum type '%s' does not exist", name);
     return e;
 }
 

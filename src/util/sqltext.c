@@ -34,6 +34,20 @@ bool sql_parenthesized_whole(const char *text) {
     return closing_paren(text, 0) == (long)(n - 1);
 }
 
+const char *sql_skip_space(const char *p) {
+    for (;;) {
+        while (isspace((unsigned char)*p)) p++;
+        if (p[0] == '-' && p[1] == '-') {
+            while (*p && *p != '\n') p++;
+        } else if (p[0] == '/' && p[1] == '*') {
+            const char *end = strstr(p + 2, "*/");
+            p = end ? end + 2 : p + strlen(p);
+        } else {
+            return p;
+        }
+    }
+}
+
 bool sql_function_call(const char *text) {
     size_t i = 0;
     if (!isalpha((unsigned char)text[0]) && text[0] != '_') return false;

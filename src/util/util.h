@@ -161,6 +161,8 @@ const char *closest_match(const char *word, const char *const *candidates, size_
 bool sql_parenthesized_whole(const char *text);
 /* "lower(email)", "pg_catalog.lower(x)": the whole text is one call. */
 bool sql_function_call(const char *text);
+/* Past blanks and comments (-- to the end of the line, / * ... * /). */
+const char *sql_skip_space(const char *p);
 
 /* ------------------------------------------------------------------ files */
 

@@ -17,6 +17,7 @@
 #      hint to check against a database; so is a file the reader refuses;
 #   5. several heads: the schema of all of them.
 source "$SOURCE_DIR/tests/integration/lib.sh"
+[ "$BACKEND" = postgresql ] && need_postgresql
 tmp=$(mktemp -d /tmp/retort-check-offline.XXXXXX)
 trap 'rm -rf "$tmp"; drop_test_databases repo roundtrip enums' EXIT
 OK="No new upgrade operations detected."

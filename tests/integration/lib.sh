@@ -184,3 +184,11 @@ finish() {
   if ((failures)); then echo "$failures check(s) failed" >&2; exit 1; fi
   echo "all checks passed"
 }
+
+# need_postgresql: for a test that runs on PostgreSQL only: without
+# RETORT_TEST_PG_URL it fails, or skips (exit 0) with RETORT_ALLOW_NO_PG=1.
+need_postgresql() {
+  [[ -z ${RETORT_TEST_PG_URL:-} ]] || return 0
+  if [[ ${RETORT_ALLOW_NO_PG:-} == 1 ]]; then echo "skip: PostgreSQL (RETORT_ALLOW_NO_PG=1)"; exit 0; fi
+  die "RETORT_TEST_PG_URL is not set (set RETORT_ALLOW_NO_PG=1 to skip PostgreSQL)"
+}

@@ -13,6 +13,7 @@
 #   7. models that do not match the history fail;
 #   8. usage: an unknown format, a database that is not empty.
 source "$SOURCE_DIR/tests/integration/lib.sh"
+[ "$BACKEND" = postgresql ] && need_postgresql
 tmp=$(mktemp -d /tmp/retort-verify-test.XXXXXX)
 trap 'rm -rf "$tmp"; drop_test_databases scratch other' EXIT
 mkdir "$tmp/t"
