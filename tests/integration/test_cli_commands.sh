@@ -41,6 +41,7 @@ cmp -s migrations/env.py "$SOURCE_DIR/alembic/env.py" || fail "init's env.py dif
 grep -q '^script_location = %(here)s/migrations$' alembic.ini || fail "init's ini does not point at migrations/"
 before=$(ls -R)
 expect_status 1 "init again" "$RETORT" init migrations
+expect_status 2 "init -t with no such template (a usage error)" "$RETORT" init -t nope elsewhere
 [ "$(ls -R)" = "$before" ] || fail "a refused init wrote something"
 
 # --- a project of our own
