@@ -61,7 +61,8 @@ static retort_status load_graph(retort_project *p, graph_state *s) {
 /* Open the database and read alembic_version into s->current. */
 static retort_status read_current(retort_project *p, graph_state *s, bool create_missing) {
     retort_config *c = p->config;
-    if (db_open_at(c->url, create_missing, &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table},
+    if (db_open_at(c->url, create_missing,
+                   &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table},
                    &s->db, &p->diags) != 0)
         return RETORT_EDATABASE;
     if (db_current_revisions(s->db, s->arena, &s->current, &p->diags) != 0) return RETORT_EDATABASE;
@@ -525,7 +526,9 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
     }
     /* Online: lock, and read where the database is inside the transaction,
     ** so that nothing can move it between the read and the write. */
-    if (db_open_at(c->url, true, &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table}, &s.db, dl) != 0) {
+    if (db_open_at(c->url, true,
+                   &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table}, &s.db,
+                   dl) != 0) {
         rc = RETORT_EDATABASE;
         goto done;
     }

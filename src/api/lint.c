@@ -51,7 +51,8 @@ static retort_status lint_nodes(retort_project *p, const revision_graph *g, cons
         diag_list tmp;
         diag_list_init(&tmp);
         db_conn *db = NULL;
-        if (db_open_at(c->url, false, &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table}, &db,
+        if (db_open_at(c->url, false,
+                       &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table}, &db,
                        &tmp) != 0 ||
             db_current_revisions(db, a, &current, &tmp) != 0) {
             const char *why = tmp.items.len ? tmp.items.items[0].message : "cannot connect";

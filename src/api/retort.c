@@ -256,7 +256,8 @@ static retort_status compute_diff(retort_project *p, autogen_state *s, const cha
     if (d->kind == DIALECT_SQLITE && db_sqlite_file_missing(c->url)) {
         s->current = schema_new();              /* empty database, left uncreated */
     } else {
-        if (db_open_at(c->url, false, &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table},
+        if (db_open_at(c->url, false,
+                       &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table},
                        &s->db, &p->diags) != 0)
             return RETORT_EDATABASE;
         if (db_current_revisions(s->db, s->arena, &current_revs, &p->diags) != 0) return RETORT_EDATABASE;
@@ -593,7 +594,8 @@ retort_status retort_inspect(retort_project *p, const retort_inspect_options *op
     db_conn *db = NULL;
     schema *s = NULL;
     retort_status rc = RETORT_EDATABASE;
-    if (db_open_at(c->url, false, &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table}, &db,
+    if (db_open_at(c->url, false,
+                   &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table}, &db,
                    &p->diags) == 0) {
         introspect_options io = {.exclude_tables = &c->exclude_tables};
         if (introspect_database(db, &io, &s, &p->diags) == 0) rc = RETORT_OK;

@@ -772,7 +772,8 @@ static int after_alembic_step(run *r, const migration_step *s, const str_vec *ex
 
 static int run_online(run *r, run_result *res) {
     const retort_config *c = r->cfg;
-    if (db_open_at(c->url, r->opt->upgrade, &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table},
+    if (db_open_at(c->url, r->opt->upgrade,
+                   &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table},
                    &r->db, r->dl) != 0)
         return -1;
     r->d = r->db->dialect;
