@@ -46,6 +46,17 @@ def version_table_options():
     return options
 
 
+def include_name(name, type_, parent_names):
+    """Leave retort's table of applied checksums ([retort] checksum_table,
+    default retort_migrations) out of Alembic's autogenerate and check, as
+    Alembic leaves its own alembic_version out."""
+    fc = config.file_config
+    table = "retort_migrations"
+    if fc.has_option("retort", "checksum_table") and fc.get("retort", "checksum_table"):
+        table = fc.get("retort", "checksum_table")
+    return not (type_ == "table" and name == table)
+
+
 def search_path_options(url):
     """[retort] schema of alembic.ini, on PostgreSQL: the session's
     search_path is that schema (then public), as retort sets it, so that
@@ -70,6 +81,7 @@ def run_migrations_offline():
         target_metadata=target_metadata,
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
+        include_name=include_name,
         **version_table_options(),
     )
     with context.begin_transaction():
@@ -83,7 +95,8 @@ def run_migrations_online():
     connectable = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool,
                                      **search_path_options(section["sqlalchemy.url"]))
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, **version_table_options())
+        context.configure(connection=connection, target_metadata=target_metadata, include_name=include_name,
+                          **version_table_options())
         with context.begin_transaction():
             context.run_migrations()
 

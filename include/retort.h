@@ -152,8 +152,9 @@ typedef struct retort_revision_result {
 
 /* Write a new revision file; with autogenerate, compare the models with the
 ** database first.  Refuses (RETORT_ENOTHEAD / RETORT_EMULTIPLEHEADS) when the
-** database is not at the single head.  The file is written whole or not at
-** all. */
+** database is not at the single head, or when a versions folder does not
+** match its retort.sum (RETORT_EREVISIONS).  The file is written whole or
+** not at all; then every retort.sum of the project lists it. */
 retort_status retort_revision(retort_project *p, const retort_revision_options *opt,
                               retort_revision_result *out);
 void retort_revision_result_free(retort_revision_result *r);
@@ -191,7 +192,9 @@ typedef struct retort_check_options {
 #define RETORT_CHECK_OPTIONS_INIT {NULL, false}
 
 /* `check` (Alembic 1.9+): the comparison of `diff`, reported as Alembic's
-** check reports it.  *operations is how many operations autogenerate would
+** check reports it; first the versions folder must match its retort.sum
+** (RETORT_EREVISIONS), and an applied revision whose file changed since it
+** ran is a warning (docs/ci.md).  *operations is how many operations autogenerate would
 ** write; with some, *out is the list Alembic's message shows ("[('add_table',
 ** 'item'), ...]": each diff tuple with names where Alembic shows SQLAlchemy
 ** objects), malloc'd; with none, *out is NULL.  opt may be NULL. */
@@ -257,7 +260,9 @@ typedef struct retort_lint_result {
 /* Lint migration files (docs/lint.md): each revision's upgrade() as the
 ** migration reader reads it, against the rules and the [retort] lint
 ** settings.  A file the reader refuses is a warning and is skipped.
-** RETORT_OK when linting was done, whatever it found (out->errors says). */
+** RETORT_OK when linting was done, whatever it found (out->errors says);
+** RETORT_EREVISIONS when, besides, a versions folder does not match its
+** retort.sum (docs/ci.md: located errors; out->output is still set). */
 retort_status retort_lint(retort_project *p, const retort_lint_options *opt, retort_lint_result *out);
 void retort_lint_result_free(retort_lint_result *r);
 
@@ -298,7 +303,13 @@ typedef struct retort_run_result {
 /* Apply migrations up to / back to opt->target, natively, on the same
 ** alembic_version table as Alembic.  Nothing half-applied: the run is one
 ** transaction (or one per migration), rolled back on failure; every
-** migration of the run is parsed before anything is written. */
+** migration of the run is parsed before anything is written.  A versions
+** folder that does not match its retort.sum runs nothing
+** (RETORT_EREVISIONS).  Online, each revision applied is recorded in
+** [retort] checksum_table (its file's hash, when, how long), in the
+** transaction of its alembic_version change, and a downgrade removes its
+** row; an applied revision whose file changed since is a warning
+** (docs/ci.md). */
 retort_status retort_upgrade(retort_project *p, const retort_run_options *opt, retort_run_result *out);
 retort_status retort_downgrade(retort_project *p, const retort_run_options *opt, retort_run_result *out);
 void retort_run_result_free(retort_run_result *r);
@@ -349,7 +360,9 @@ typedef struct retort_current_options {
 } retort_current_options;
 #define RETORT_CURRENT_OPTIONS_INIT {false}
 
-/* `current [--verbose]`: the database's revisions. */
+/* `current [--verbose]`: the database's revisions; with verbose, an
+** applied revision whose file changed since it ran is a warning
+** (docs/ci.md). */
 retort_status retort_current(retort_project *p, const retort_current_options *opt, char **out);
 
 typedef struct retort_history_options {
@@ -432,8 +445,22 @@ typedef struct retort_merge_options {
 } retort_merge_options;
 #define RETORT_MERGE_OPTIONS_INIT {NULL, 0, NULL, NULL, NULL, NULL}
 
-/* `merge REV... -m MSG`: write a merge revision (down_revision a tuple). */
+/* `merge REV... -m MSG`: write a merge revision (down_revision a tuple).
+** As retort_revision: refused when a versions folder does not match its
+** retort.sum, which then lists the new file. */
 retort_status retort_merge(retort_project *p, const retort_merge_options *o, retort_revision_result *out);
+
+/* ------------------------------------------------------------ integrity */
+
+/* `hash`: write the retort.sum of every versions folder (docs/ci.md) from
+** the revision files as they are now, created where there is none: one
+** line per file with the SHA-256 of its bytes, under a line that hashes
+** them.  *out (malloc'd) says per folder what was written and which files
+** were added, edited or removed against the sum it replaces:
+**     Writing /abs/alembic/versions/retort.sum (3 files) ...  done
+**       edited 20261125_1534_b79eb1150a6e_initial_database_schema.py
+** or "<path> is up to date (3 files)". */
+retort_status retort_hash(retort_project *p, char **out);
 
 #ifdef __cplusplus
 }

@@ -24,6 +24,7 @@
 #include "db/db.h"
 #include "render/render.h"
 #include "render/sql.h"
+#include "runner/runner.h"
 #include "script/graph.h"
 #include "script/script.h"
 
@@ -60,7 +61,8 @@ static retort_status load_graph(retort_project *p, graph_state *s) {
 /* Open the database and read alembic_version into s->current. */
 static retort_status read_current(retort_project *p, graph_state *s, bool create_missing) {
     retort_config *c = p->config;
-    if (db_open_at(c->url, create_missing, &(db_place){c->pg_schema, c->version_table, c->version_table_schema},
+    if (db_open_at(c->url, create_missing,
+                   &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table},
                    &s->db, &p->diags) != 0)
         return RETORT_EDATABASE;
     if (db_current_revisions(s->db, s->arena, &s->current, &p->diags) != 0) return RETORT_EDATABASE;
@@ -217,6 +219,12 @@ retort_status retort_current(retort_project *p, const retort_current_options *op
     strbuf sb = STRBUF_INIT;
     sb_append(&sb, "");
     if (verbose) sb_printf(&sb, "Current revision(s) for %s:\n", display_url(s.arena, p->config->url));
+    /* -v: an applied revision whose file changed since it ran (stderr). */
+    if (verbose && runner_warn_changed_applied(p->config, s.db, s.graph, &s.current, &p->diags) != 0) {
+        sb_free(&sb);
+        rc = RETORT_EDATABASE;
+        goto done;
+    }
     node_vec all = {0};
     if (graph_all_current(s.graph, &s.current, &all, &p->diags) != 0) rc = RETORT_EREVISIONS;
     for (size_t i = 0; rc == RETORT_OK && i < all.len; i++) cmd_format(&s, &sb, all.items[i], verbose, default_flags());
@@ -518,7 +526,9 @@ retort_status retort_stamp(retort_project *p, const retort_stamp_options *o, cha
     }
     /* Online: lock, and read where the database is inside the transaction,
     ** so that nothing can move it between the read and the write. */
-    if (db_open_at(c->url, true, &(db_place){c->pg_schema, c->version_table, c->version_table_schema}, &s.db, dl) != 0) {
+    if (db_open_at(c->url, true,
+                   &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table}, &s.db,
+                   dl) != 0) {
         rc = RETORT_EDATABASE;
         goto done;
     }
@@ -630,8 +640,11 @@ retort_status retort_merge(retort_project *p, const retort_merge_options *o, ret
     if ((o->rev_id && revision_name_check(o->rev_id, NAME_NEW_REVISION, rev_opt, 0, &p->diags) != 0) ||
         (o->branch_label && revision_name_check(o->branch_label, NAME_NEW_BRANCH_LABEL, label_opt, 0, &p->diags) != 0))
         return RETORT_ERROR;
+    if (!p->config) return RETORT_ECONFIG;
+    retort_status rc = project_sum_verify(p, "retort merge", false);
+    if (rc != RETORT_OK) return rc;
     graph_state s = {0};
-    retort_status rc = load_graph(p, &s);
+    rc = load_graph(p, &s);
     if (rc != RETORT_OK) goto done;
     retort_config *c = p->config;
     diag_list *dl = &p->diags;

@@ -51,7 +51,8 @@ static retort_status lint_nodes(retort_project *p, const revision_graph *g, cons
         diag_list tmp;
         diag_list_init(&tmp);
         db_conn *db = NULL;
-        if (db_open_at(c->url, false, &(db_place){c->pg_schema, c->version_table, c->version_table_schema}, &db,
+        if (db_open_at(c->url, false,
+                       &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table}, &db,
                        &tmp) != 0 ||
             db_current_revisions(db, a, &current, &tmp) != 0) {
             const char *why = tmp.items.len ? tmp.items.items[0].message : "cannot connect";
@@ -128,6 +129,10 @@ retort_status retort_lint(retort_project *p, const retort_lint_options *opt, ret
     } else if (!(d = db_url_dialect(p->config->url, &p->diags))) {
         return RETORT_ECONFIG;
     }
+    /* The files linted must be the files reviewed: a mismatch with
+    ** retort.sum is an error (the findings are still given), a folder
+    ** without one a note. */
+    bool sum_failed = script_sum_verify(p->config, true, &p->diags) != 0;
     revision_set *rs = NULL;
     revision_graph *g = NULL;
     arena *a = arena_new();
@@ -164,6 +169,7 @@ retort_status retort_lint(retort_project *p, const retort_lint_options *opt, ret
     out->findings = fs->items.len;
     out->errors = lint_findings_errors(fs);
     out->output = lint_format_findings(fs, (lint_format)fmt);
+    if (sum_failed) rc = RETORT_EREVISIONS;
 done:
     lint_findings_free(fs);
     graph_free(g);

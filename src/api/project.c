@@ -53,6 +53,26 @@ retort_status project_models_dir(retort_project *p, const char *option, const ch
     return RETORT_OK;
 }
 
+retort_status project_sum_verify(retort_project *p, const char *command, bool note_absent) {
+    size_t before = p->diags.errors;
+    if (script_sum_verify(p->config, note_absent, &p->diags) == 0) return RETORT_OK;
+    size_t found = (size_t)p->diags.errors - before;
+    project_error(p, "each error above says which file and what to do; retort hash records the folder as it is, "
+                     "once the change is known to be intended",
+                  "%s: the versions folder does not match its retort.sum (%zu problem%s); nothing was done",
+                  command, found, found == 1 ? "" : "s");
+    return RETORT_EREVISIONS;
+}
+
+/* After a new revision file: the sums that exist list it. */
+static retort_status update_sums(retort_project *p, arena *a) {
+    sum_written_vec written = {0};
+    int rc = script_sum_write(p->config, a, false, &written, &p->diags);
+    for (size_t i = 0; i < written.len; i++)
+        if (written.items[i].changed) project_progress(p, "Updating %s ...  done", written.items[i].path);
+    return rc == 0 ? RETORT_OK : RETORT_EIO;
+}
+
 void project_progress(retort_project *p, const char *fmt, ...) {
     if (!p->progress) return;
     va_list ap;
@@ -351,7 +371,8 @@ retort_status project_write_revision(retort_project *p, arena *a, const migratio
     *path_out = path;
     project_progress(p, "Generating %s ...  done", path);
     const char *hook_path = arena_printf(a, "%s/%s.py", shown, name);
-    for (size_t i = 0; i < c->hooks.len; i++)
-        if ((rs = run_hook(p, a, &c->hooks.items[i], hook_path)) != RETORT_OK) return rs;
-    return RETORT_OK;
+    for (size_t i = 0; i < c->hooks.len && rs == RETORT_OK; i++) rs = run_hook(p, a, &c->hooks.items[i], hook_path);
+    /* The file stays when a hook fails: the sums list it all the same. */
+    retort_status ss = update_sums(p, a);
+    return rs != RETORT_OK ? rs : ss;
 }

@@ -51,6 +51,11 @@ char *review_markdown(const migration_ops *m, const schema *current, const diale
 retort_status project_check(retort_project *p, const retort_config *c, const retort_check_options *opt, char **out,
                             size_t *operations);
 
+/* retort.sum (script.h) before a command goes on: script_sum_verify, with
+** note_absent for check and lint.  RETORT_EREVISIONS when it fails, with a
+** last error saying that `command` did nothing. */
+retort_status project_sum_verify(retort_project *p, const char *command, bool note_absent);
+
 /* What a new revision file is, for project_write_revision. */
 typedef struct revision_write {
     render_options ro;              /* ro.message: the docstring ("empty message"
@@ -69,7 +74,10 @@ typedef struct revision_write {
 ** (ops may be NULL: empty upgrade() and downgrade()), in output_encoding,
 ** written atomically; then the post-write hooks, in order.  *path_out is
 ** the path written (in arena a), set as soon as the file exists, even when
-** a hook then fails (the file stays, as in Alembic). */
+** a hook then fails (the file stays, as in Alembic).  Then the retort.sum
+** of each versions folder that has one is written anew, listing the file
+** (as the hooks left it); the caller verified the sums before
+** (project_sum_verify), so nothing else changes in them. */
 retort_status project_write_revision(retort_project *p, arena *a, const migration_ops *ops, const revision_write *w,
                                      const char **path_out);
 

@@ -124,7 +124,8 @@ retort_status retort_pull(retort_project *p, const retort_pull_options *opt, ret
     model_files *mf = NULL;
     arena *a = arena_new();
     rc = RETORT_EDATABASE;
-    if (db_open_at(c->url, false, &(db_place){c->pg_schema, c->version_table, c->version_table_schema}, &db,
+    if (db_open_at(c->url, false,
+                   &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table}, &db,
                    &p->diags) != 0)
         goto done;
     introspect_options io = {.exclude_tables = &c->exclude_tables};

@@ -15,9 +15,9 @@
 #include "introspect/introspect.h"
 #include "model/model.h"
 #include "render/render.h"
+#include "runner/runner.h"
 #include "script/graph.h"
 #include "script/script.h"
-#include "runner/runner.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +90,7 @@ typedef struct autogen_state {
     migration_ops *ops;
     const dialect *dialect;         /* the database's */
     arena *arena;
+    bool warn_applied;              /* check: an applied file changed since is a warning */
 } autogen_state;
 
 static void autogen_state_free(autogen_state *s) {
@@ -261,10 +262,13 @@ static retort_status compute_diff(retort_project *p, autogen_state *s, const ret
     if (d->kind == DIALECT_SQLITE && db_sqlite_file_missing(c->url)) {
         s->current = schema_new();              /* empty database, left uncreated */
     } else {
-        if (db_open_at(c->url, false, &(db_place){c->pg_schema, c->version_table, c->version_table_schema},
+        if (db_open_at(c->url, false,
+                       &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table},
                        &s->db, &p->diags) != 0)
             return RETORT_EDATABASE;
         if (db_current_revisions(s->db, s->arena, &current_revs, &p->diags) != 0) return RETORT_EDATABASE;
+        if (s->warn_applied && runner_warn_changed_applied(c, s->db, s->graph, &current_revs, &p->diags) != 0)
+            return RETORT_EDATABASE;
         introspect_options io = {.exclude_tables = &c->exclude_tables};
         if (introspect_database(s->db, &io, &s->current, &p->diags) != 0) return RETORT_EDATABASE;
     }
@@ -386,6 +390,10 @@ retort_status retort_check(retort_project *p, const retort_check_options *opt, c
     *out = NULL;
     if (operations) *operations = 0;
     if (!p->config) return RETORT_ECONFIG;
+    /* The versions folder is what check vouches for: it must match its
+    ** retort.sum (a note when it has none). */
+    retort_status rc = project_sum_verify(p, opt && opt->offline ? "retort check --offline" : "retort check", true);
+    if (rc != RETORT_OK) return rc;
     return project_check(p, p->config, opt, out, operations);
 }
 
@@ -395,6 +403,8 @@ retort_status project_check(retort_project *p, const retort_config *c, const ret
     if (operations) *operations = 0;
     bool offline = opt && opt->offline;
     autogen_state s = {0};
+    /* an applied file edited since: a warning about the project's database */
+    s.warn_applied = !offline && c == p->config;
     retort_status rc = compute_diff(p, &s, c, opt ? opt->models_dir : NULL,
                                     offline ? "retort check --offline" : "retort check", offline);
     if (rc == RETORT_OK) {
@@ -464,8 +474,11 @@ retort_status retort_revision(retort_project *p, const retort_revision_options *
                           "revision_environment = true) has nothing to print");
         return RETORT_ERROR;
     }
+    /* A folder that does not match its retort.sum first: the new file's
+    ** line would otherwise be written over an unrecorded change. */
+    retort_status rc = project_sum_verify(p, "retort revision", false);
+    if (rc != RETORT_OK) return rc;
     autogen_state s = {0};
-    retort_status rc;
     bool graph_options = opt->head || opt->splice || opt->branch_label || opt->n_depends_on;
     if (opt->autogenerate) {
         rc = compute_diff(p, &s, p->config, opt->models_dir, "retort revision --autogenerate", false);
@@ -597,7 +610,8 @@ retort_status retort_inspect(retort_project *p, const retort_inspect_options *op
     db_conn *db = NULL;
     schema *s = NULL;
     retort_status rc = RETORT_EDATABASE;
-    if (db_open_at(c->url, false, &(db_place){c->pg_schema, c->version_table, c->version_table_schema}, &db,
+    if (db_open_at(c->url, false,
+                   &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table}, &db,
                    &p->diags) == 0) {
         introspect_options io = {.exclude_tables = &c->exclude_tables};
         if (introspect_database(db, &io, &s, &p->diags) == 0) rc = RETORT_OK;

@@ -39,6 +39,10 @@ static retort_status run(retort_project *p, bool upgrade, const retort_run_optio
         if (lrc != RETORT_OK) return lrc;
         ro.refuse = &lc;
     }
+    /* What runs is what was reviewed: the versions folder must match its
+    ** retort.sum (with --sql too). */
+    retort_status src = project_sum_verify(p, upgrade ? "retort upgrade" : "retort downgrade", false);
+    if (src != RETORT_OK) return src;
     arena *a = arena_new();
     run_result res;
     int rc = runner_run(p->config, &ro, a, &res, &p->diags);

@@ -120,7 +120,7 @@ static void problems_from(verify *v, outcome *o, const char *step, const diag_li
 
 static const db_place *place_of(const retort_config *c) {
     static db_place pl;
-    pl = (db_place){c->pg_schema, c->version_table, c->version_table_schema};
+    pl = (db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table};
     return &pl;
 }
 
@@ -1228,8 +1228,9 @@ retort_status retort_verify(retort_project *p, const retort_verify_options *opt,
     /* The models must load before anything runs: a typo in them is not a
     ** failure of the migrations. */
     if ((rc = project_models_dir(p, opt->models_dir, "retort verify", true, &models_dir)) != RETORT_OK) goto done;
-    /* issue 11 part 4 (branch ci-sum): the retort.sum check of the versions
-    ** folder belongs here, before anything runs. */
+    /* The versions folder must match its retort.sum before anything runs
+    ** (a note when it has none). */
+    if ((rc = project_sum_verify(p, "retort verify", true)) != RETORT_OK) goto done;
     if ((rc = setup_scratch(&v)) != RETORT_OK) goto done;
     if (check_head_upgrade_models(&v)) {
         diag_list dl;

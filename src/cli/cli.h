@@ -1,14 +1,19 @@
 /*
 ** cli.h — the commands.  Each command is one file in src/cli/, a thin layer
 ** over the library: parse options, call the stages, print, return the exit
-** status (0 ok, 1 failure, 2 usage error).  Only this folder prints to
-** stdout or decides the process's exit status.
+** status (docs/commands.md, "Exit status"): 0 ok; 1 the command failed (a
+** check that found something, changes pending, a database or file error);
+** 2 a usage or configuration error (the command line, alembic.ini and its
+** [retort] keys); `diff --exit-code` keeps 3 for "changes".  Only this
+** folder prints to stdout or decides the process's exit status.
 */
 #ifndef RETORT_CLI_H
 #define RETORT_CLI_H
 
 #include "retort.h"
 #include "util/util.h"
+
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAILED = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_DIFF_CHANGES = 3 };
 
 typedef struct cli_command {
     const char *name;
@@ -37,6 +42,7 @@ int cmd_edit(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_hash(int argc, char **argv);
 
 /* -c / --config FILE (also before the command); ALEMBIC_CONFIG as Alembic. */
 void cli_set_config_path(const char *path);
@@ -60,9 +66,12 @@ int cli_take_tag(int argc, char **argv, int *i, const char *cmd, const char **ta
 /* The warning that --tag has no effect (retort runs no env.py); nothing
 ** when tag is NULL. */
 void cli_warn_tag(const char *cmd, const char *tag);
-/* Open the project (printing diagnostics on failure: NULL then), with the
+/* Open the project (printing diagnostics on failure: NULL then, and the
+** command returns CLI_EXIT_USAGE: the configuration is wrong), with the
 ** progress callback set. */
 retort_project *cli_open_project(const char *command);
+/* The exit status of a command's result: 0 for RETORT_OK, 2 for
+** RETORT_ECONFIG (a configuration error), 1 for any other failure. */
 int cli_exit_status(retort_status rc);
 /* The end of a command that produced text: print the diagnostics (stderr)
 ** and the text (stdout), free both and the project; the exit status. */

@@ -58,7 +58,9 @@ retort_project *cli_open_project(const char *command) {
     return p;
 }
 
-int cli_exit_status(retort_status rc) { return rc == RETORT_OK ? 0 : 1; }
+int cli_exit_status(retort_status rc) {
+    return rc == RETORT_OK ? CLI_EXIT_OK : rc == RETORT_ECONFIG ? CLI_EXIT_USAGE : CLI_EXIT_FAILED;
+}
 
 int cli_finish(retort_project *p, retort_status rc, char *text) {
     retort_print_diagnostics(p, stderr);

@@ -26,7 +26,7 @@ int cmd_branches(int argc, char **argv) {
         else return cli_unknown_option("branches", a, branches_usage);
     }
     retort_project *p = cli_open_project("branches");
-    if (!p) return 1;
+    if (!p) return CLI_EXIT_USAGE;
     char *text = NULL;
     retort_branches_options o = RETORT_BRANCHES_OPTIONS_INIT;
     o.verbose = verbose;

@@ -35,7 +35,7 @@ int cmd_check(int argc, char **argv) {
         else return cli_unknown_option("check", a, check_usage);
     }
     retort_project *p = cli_open_project("check");
-    if (!p) return 1;
+    if (!p) return CLI_EXIT_USAGE;
     char *list = NULL;
     size_t n = 0;
     retort_status rc = retort_check(p, &o, &list, &n);

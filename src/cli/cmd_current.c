@@ -26,7 +26,7 @@ int cmd_current(int argc, char **argv) {
         else return cli_unknown_option("current", a, current_usage);
     }
     retort_project *p = cli_open_project("current");
-    if (!p) return 1;
+    if (!p) return CLI_EXIT_USAGE;
     char *text = NULL;
     retort_current_options o = RETORT_CURRENT_OPTIONS_INIT;
     o.verbose = verbose;

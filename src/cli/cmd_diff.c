@@ -47,7 +47,7 @@ int cmd_diff(int argc, char **argv) {
         else return cli_unknown_option("diff", argv[i], diff_usage);
     }
     retort_project *p = cli_open_project("diff");
-    if (!p) return 1;
+    if (!p) return CLI_EXIT_USAGE;
     char *text = NULL;
     size_t n = 0;
     retort_diff_options o = RETORT_DIFF_OPTIONS_INIT;

@@ -100,7 +100,7 @@ int cmd_edit(int argc, char **argv) {
         return 2;
     }
     retort_project *p = cli_open_project("edit");
-    if (!p) return 1;
+    if (!p) return CLI_EXIT_USAGE;
     char **paths = NULL;
     size_t n = 0;
     retort_status rc = retort_revision_paths(p, rev, &paths, &n);

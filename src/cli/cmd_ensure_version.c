@@ -31,7 +31,7 @@ int cmd_ensure_version(int argc, char **argv) {
         else return cli_unknown_option("ensure_version", a, ensure_version_usage);
     }
     retort_project *p = cli_open_project("ensure_version");
-    if (!p) return 1;
+    if (!p) return CLI_EXIT_USAGE;
     char *text = NULL;
     retort_status rc = retort_ensure_version(p, &o, &text);
     return cli_finish(p, rc, text);

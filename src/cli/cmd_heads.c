@@ -28,7 +28,7 @@ int cmd_heads(int argc, char **argv) {
         else return cli_unknown_option("heads", a, heads_usage);
     }
     retort_project *p = cli_open_project("heads");
-    if (!p) return 1;
+    if (!p) return CLI_EXIT_USAGE;
     char *text = NULL;
     retort_heads_options o = RETORT_HEADS_OPTIONS_INIT;
     o.verbose = verbose;

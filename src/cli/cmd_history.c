@@ -57,7 +57,7 @@ int cmd_history(int argc, char **argv) {
         else return cli_unknown_option("history", a, history_usage);
     }
     retort_project *p = cli_open_project("history");
-    if (!p) return 1;
+    if (!p) return CLI_EXIT_USAGE;
     char *text = NULL;
     retort_history_options o = RETORT_HISTORY_OPTIONS_INIT;
     o.range = range;

@@ -147,7 +147,7 @@ int cmd_init(int argc, char **argv) {
     }
     if (!dir) { init_usage(stderr); return 2; }
     const init_template *t = find_template(template_name);
-    if (!t) return 1;
+    if (!t) return CLI_EXIT_USAGE;   /* no such -t template: a usage error */
     arena *a = arena_new();
     /* What goes where; everything is checked first, so that a refusal
     ** writes nothing. */

@@ -24,7 +24,7 @@ int cmd_inspect(int argc, char **argv) {
         else return cli_unknown_option("inspect", argv[i], inspect_usage);
     }
     retort_project *p = cli_open_project("inspect");
-    if (!p) return 1;
+    if (!p) return CLI_EXIT_USAGE;
     char *text = NULL;
     retort_inspect_options o = RETORT_INSPECT_OPTIONS_INIT;
     o.json = json;

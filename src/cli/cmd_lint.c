@@ -1,8 +1,9 @@
 /*
 ** cmd_lint.c — retort lint [REV_RANGE] [--format F] [--dialect D]: the
 ** risks of migration files in production (docs/lint.md).  Exit status 1
-** when an error-level finding no allow comment acknowledges remains, 0
-** otherwise, 2 on bad usage.
+** when an error-level finding no allow comment acknowledges remains, or
+** when the versions folder does not match its retort.sum; 0 otherwise; 2 on
+** bad usage or configuration.
 */
 #include "cli/cli.h"
 
@@ -22,8 +23,9 @@ static void lint_usage(FILE *out) {
             "  --format F         text (default), json, github, markdown or sarif\n"
             "  --dialect D        the rules of sqlite or postgresql (default: the database URL's)\n"
             "  -c, --config FILE  the configuration (default: alembic.ini)\n\n"
-            "exit status: 1 when an unacknowledged error-level finding remains, 0 otherwise,\n"
-            "2 on bad usage.\n");
+            "exit status: 1 when an unacknowledged error-level finding remains, or the\n"
+            "versions folder does not match its retort.sum; 0 otherwise; 2 on bad usage\n"
+            "or configuration.\n");
 }
 
 int cmd_lint(int argc, char **argv) {
@@ -53,15 +55,14 @@ int cmd_lint(int argc, char **argv) {
         return 2;
     }
     retort_project *p = cli_open_project("lint");
-    if (!p) return 1;
+    if (!p) return CLI_EXIT_USAGE;
     retort_lint_result r;
     retort_status rc = retort_lint(p, &o, &r);
     retort_print_diagnostics(p, stderr);
     int status = cli_exit_status(rc);
-    if (rc == RETORT_OK) {
-        if (r.output) fputs_printable(r.output, stdout);
-        if (r.errors) status = 1;
-    }
+    /* The findings are printed also when retort.sum did not match. */
+    if (r.output) fputs_printable(r.output, stdout);
+    if (r.errors) status = CLI_EXIT_FAILED;
     retort_lint_result_free(&r);
     retort_close(p);
     return status;

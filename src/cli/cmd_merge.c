@@ -48,7 +48,7 @@ int cmd_merge(int argc, char **argv) {
     }
     o.revisions = revs;
     retort_project *p = cli_open_project("merge");
-    if (!p) { free(revs); return 1; }
+    if (!p) { free(revs); return CLI_EXIT_USAGE; }
     retort_revision_result r;
     retort_status rc = retort_merge(p, &o, &r);
     retort_print_diagnostics(p, stderr);     /* "Generating ..." came through the progress callback */

@@ -71,7 +71,7 @@ static int migrate(int argc, char **argv, bool upgrade) {
     }
     cli_warn_tag(cmd, tag);
     retort_project *p = cli_open_project(cmd);
-    if (!p) return 1;
+    if (!p) return CLI_EXIT_USAGE;
     o.progress = print_progress;
     retort_run_result r;
     retort_status rc = upgrade ? retort_upgrade(p, &o, &r) : retort_downgrade(p, &o, &r);

@@ -69,7 +69,7 @@ int cmd_models(int argc, char **argv) {
     if (o.models_dir) return models_of_folder(o.models_dir, o.json);
     if (!strcmp(ini, "alembic.ini") && access(ini, F_OK) != 0) return models_of_folder("models", o.json);
     retort_project *p = cli_open_project("models");
-    if (!p) return 1;
+    if (!p) return CLI_EXIT_USAGE;
     char *text = NULL;
     retort_status rc = retort_models(p, &o, &text);
     int errors = 0;

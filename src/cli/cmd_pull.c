@@ -33,7 +33,7 @@ int cmd_pull(int argc, char **argv) {
         else return cli_unknown_option("pull", a, pull_usage);
     }
     retort_project *p = cli_open_project("pull");
-    if (!p) return 1;
+    if (!p) return CLI_EXIT_USAGE;
     retort_pull_result r;
     retort_status rc = retort_pull(p, &o, &r);
     if (rc == RETORT_OK)

@@ -70,7 +70,7 @@ int cmd_revision(int argc, char **argv) {
         return 2;
     }
     retort_project *p = cli_open_project("revision");
-    if (!p) { free(deps); return 1; }
+    if (!p) { free(deps); return CLI_EXIT_USAGE; }
     retort_revision_result r;
     retort_status rc = retort_revision(p, &o, &r);
     /* The changes, "Generating ..." and the hooks' lines came through

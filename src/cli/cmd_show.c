@@ -50,7 +50,7 @@ int cmd_show(int argc, char **argv) {
         return 2;
     }
     retort_project *p = cli_open_project("show");
-    if (!p) return 1;
+    if (!p) return CLI_EXIT_USAGE;
     char *text = NULL;
     retort_status rc = markdown ? retort_show_markdown(p, rev, &text) : retort_show(p, rev, &text);
     return cli_finish(p, rc, text);

@@ -50,7 +50,7 @@ int cmd_stamp(int argc, char **argv) {
     o.revisions = revs;
     cli_warn_tag("stamp", tag);
     retort_project *p = cli_open_project("stamp");
-    if (!p) { free(revs); return 1; }
+    if (!p) { free(revs); return CLI_EXIT_USAGE; }
     char *text = NULL;
     retort_status rc = retort_stamp(p, &o, &text);
     retort_print_diagnostics(p, stderr);

@@ -1,9 +1,9 @@
 /*
 ** cmd_verify.c — retort verify [--url URL] [--format text|json] [--verbose]:
 ** the migration test suite on a scratch database (docs/ci.md).  Exit
-** status 0 when every check passed, 1 when one failed, 2 on bad usage or
-** configuration (an unknown option, a database that is not empty or
-** cannot be reached).
+** status 0 when every check passed, 1 when one failed (or the suite could
+** not run: the revisions, the models, the database), 2 on bad usage or
+** configuration (an unknown option, a --url database that is not empty).
 */
 #include "cli/cli.h"
 
@@ -26,7 +26,8 @@ static void verify_usage(FILE *out) {
             "  --verbose          text: also say what was not checked, and why\n"
             "  --models DIR       the models folder (default: [retort] models of alembic.ini)\n"
             "  -c, --config FILE  the configuration (default: alembic.ini)\n\n"
-            "exit status: 0 all checks passed, 1 a check failed, 2 bad usage or configuration.\n");
+            "exit status: 0 all checks passed, 1 a check failed (or the suite could not run),\n"
+            "2 bad usage or configuration (a --url database that is not empty).\n");
 }
 
 int cmd_verify(int argc, char **argv) {
@@ -44,18 +45,17 @@ int cmd_verify(int argc, char **argv) {
     if (o.format && strcmp(o.format, "text") && strcmp(o.format, "json")) {
         fprintf(stderr, "retort verify: unknown format '%s'\n\n", o.format);
         verify_usage(stderr);
-        return 2;
+        return CLI_EXIT_USAGE;
     }
     retort_project *p = cli_open_project("verify");
-    if (!p) return 2;
+    if (!p) return CLI_EXIT_USAGE;
     retort_verify_result r;
     retort_status rc = retort_verify(p, &o, &r);
     retort_print_diagnostics(p, stderr);
-    /* the suite could not run: the database or the configuration */
-    int status = rc == RETORT_ECONFIG || rc == RETORT_EDATABASE ? 2 : cli_exit_status(rc);
+    int status = cli_exit_status(rc);
     if (rc == RETORT_OK) {
         fputs_printable(r.output, stdout);
-        if (r.failures) status = 1;
+        if (r.failures) status = CLI_EXIT_FAILED;
     }
     retort_verify_result_free(&r);
     retort_close(p);

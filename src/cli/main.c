@@ -26,6 +26,7 @@ static const cli_command COMMANDS[] = {
     {"check", "Fail when autogenerate would write operations (Alembic 1.9's check)", cmd_check},
     {"lint", "Report what migrations risk in production (docs/lint.md)", cmd_lint},
     {"verify", "Test every migration up, down and up on a scratch database (docs/ci.md)", cmd_verify},
+    {"hash", "Write alembic/versions/retort.sum from the revision files (docs/ci.md)", cmd_hash},
     {"ensure_version", "Create the version table if it does not exist", cmd_ensure_version},
     {"list_templates", "List the templates retort init writes", cmd_list_templates},
 };

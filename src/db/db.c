@@ -166,6 +166,7 @@ int db_open(const char *url, bool create_missing, db_conn **out, diag_list *dl) 
     c->arena = a;
     c->url_redacted = db_url_redacted(a, url);
     c->pg_schema = "public";
+    c->checksum_table = "retort_migrations";
     c->notices = dl;
     int rc = d->kind == DIALECT_SQLITE ? open_sqlite(url, create_missing, c, dl) : db_open_postgres(url, c, dl);
     if (rc != 0) {
@@ -207,6 +208,7 @@ int db_open_at(const char *url, bool create_missing, const db_place *place, db_c
     if (place->pg_schema) c->pg_schema = place->pg_schema;
     c->version_table = place->version_table;
     c->version_table_schema = place->version_table_schema;
+    if (place->checksum_table) c->checksum_table = place->checksum_table;
     if (c->pg && use_pg_schema(c, dl) != 0) {
         db_close(c);
         *out = NULL;

@@ -27,6 +27,9 @@ typedef struct db_conn {
     const char *pg_schema;      /* PostgreSQL schema to introspect ("public") */
     const char *version_table;  /* NULL: alembic_version */
     const char *version_table_schema;   /* PostgreSQL: its schema; NULL: pg_schema */
+    const char *checksum_table; /* retort's table of applied checksums (beside the
+                                   version table), which introspection leaves out
+                                   as it leaves alembic_version out */
     const char *url_redacted;   /* for messages */
     diag_list *notices;         /* where the server's NOTICEs go, as notes */
     bool locked;                /* db_lock() holds PostgreSQL's advisory lock */
@@ -60,6 +63,7 @@ typedef struct db_place {
     const char *pg_schema;              /* NULL: public */
     const char *version_table;          /* NULL: alembic_version */
     const char *version_table_schema;   /* NULL: pg_schema */
+    const char *checksum_table;         /* NULL: retort_migrations */
 } db_place;
 
 /* db_open, then the place: on PostgreSQL the schema must exist (else an
@@ -142,5 +146,38 @@ int db_query(db_conn *c, const char *sql, arena *a, db_rows *out, diag_list *dl)
 /* The revisions in alembic_version (none when the table does not exist);
 ** strings allocated in `a`. */
 int db_current_revisions(db_conn *c, arena *a, str_vec *out, diag_list *dl);
+
+/* ------------------------------------------------- the checksum table */
+
+/* The table where retort's runner records each revision it applies
+** ([retort] checksum_table, default retort_migrations; docs/ci.md), in the
+** version table's schema (version_table_schema, else pg_schema), one row
+** per applied revision:
+**     revision      VARCHAR(255)  the revision id (primary key)
+**     checksum      VARCHAR(71)   "sha256:<hex>" of its file's bytes
+**     applied_at    when its step ran: TIMESTAMP WITH TIME ZONE on
+**                   PostgreSQL, 'YYYY-MM-DD HH:MM:SS.ffffff+00:00' text on SQLite
+**     execution_ms  how long the step took
+** Values are bound as parameters (sqlite3_bind_text, PQexecParams), never
+** spliced into the SQL; the names are quoted by the dialect. */
+typedef struct db_checksum_row {
+    const char *revision, *checksum;
+    const char *applied_at;         /* "YYYY-MM-DD HH:MM:SS" UTC (seconds) */
+    long execution_ms;
+} db_checksum_row;
+typedef VEC(db_checksum_row) db_checksum_rows;
+
+/* Does it exist?  1, 0, or -1 with a diagnostic. */
+int db_checksum_table_exists(db_conn *c, const char *table, diag_list *dl);
+/* CREATE TABLE, as above (in the open transaction, if any). */
+int db_checksum_table_create(db_conn *c, const char *table, diag_list *dl);
+/* Every row (none when the table does not exist), strings in `a`. */
+int db_checksums_read(db_conn *c, const char *table, arena *a, db_checksum_rows *out, diag_list *dl);
+/* The row of a revision applied now: any old row of that id replaced.
+** applied_at: "YYYY-MM-DD HH:MM:SS.ffffff+00:00". */
+int db_checksum_record(db_conn *c, const char *table, const char *revision, const char *checksum,
+                       const char *applied_at, long execution_ms, diag_list *dl);
+/* Remove the row of a revision un-applied (none is fine). */
+int db_checksum_forget(db_conn *c, const char *table, const char *revision, diag_list *dl);
 
 #endif

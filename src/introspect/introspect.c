@@ -47,8 +47,10 @@ static void mark_conventional_index_names(schema *s) {
 }
 
 int introspect_database(db_conn *c, const introspect_options *opt, schema **out, diag_list *dl) {
-    int rc = c->sqlite ? introspect_sqlite(c->sqlite, opt, out, dl)
-                       : introspect_postgres(c->pg, c->pg_schema, opt, out, dl);
+    introspect_options o = opt ? *opt : (introspect_options){0};
+    if (!o.hidden_table) o.hidden_table = c->checksum_table;
+    int rc = c->sqlite ? introspect_sqlite(c->sqlite, &o, out, dl)
+                       : introspect_postgres(c->pg, c->pg_schema, &o, out, dl);
     if (rc == 0) mark_conventional_index_names(*out);
     return rc;
 }

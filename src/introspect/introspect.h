@@ -3,8 +3,9 @@
 **
 ** Each backend uses a fixed number of catalog queries however many tables
 ** there are (never one query per table), and no recursion on schema depth.
-** alembic_version, the backend's own tables (sqlite_*) and the tables in
-** options->exclude_tables are not part of the result.
+** alembic_version, retort's checksum table (db_conn.checksum_table), the
+** backend's own tables (sqlite_*) and the tables in options->exclude_tables
+** are not part of the result.
 */
 #ifndef RETORT_INTROSPECT_H
 #define RETORT_INTROSPECT_H
@@ -14,6 +15,9 @@
 
 typedef struct introspect_options {
     const str_vec *exclude_tables;  /* names or shell patterns (audit_*, tmp_?); may be NULL */
+    /* A table of retort's own, left out without a word as alembic_version
+    ** is: introspect_database sets it to the connection's checksum_table. */
+    const char *hidden_table;
 } introspect_options;
 
 /* Does a table name match one of the [retort] exclude_tables patterns

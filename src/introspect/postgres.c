@@ -282,7 +282,8 @@ static bool is_excluded(const char *name, const introspect_options *opt) {
 static void read_tables(schema *s, PGresult *r, const introspect_options *opt, strmap *by_oid) {
     for (int i = 0; i < PQntuples(r); i++) {
         const char *name = PQgetvalue(r, i, 1);
-        if (!strcmp(name, "alembic_version")) continue;
+        if (!strcmp(name, "alembic_version") || (opt && opt->hidden_table && !strcmp(name, opt->hidden_table)))
+            continue;
         if (is_excluded(name, opt)) {
             schema_add_object(s, "table", name, NULL, NULL)->excluded = true;
             continue;

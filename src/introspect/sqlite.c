@@ -441,6 +441,7 @@ typedef struct sqlite_reader {
     VEC(index_state *) index_order;
     fk_cursor fk_reading;
     const str_vec *excluded_tables;
+    const char *hidden_table;       /* retort's checksum table: left out silently */
     strmap *shadow_tables;      /* names of virtual tables' shadow tables */
 } sqlite_reader;
 
@@ -553,7 +554,9 @@ static int read_object_row(sqlite_reader *r, sqlite3_stmt *st) {
 
 static int read_table_row(sqlite_reader *r, sqlite3_stmt *st) {
     const char *name = (const char *)sqlite3_column_text(st, 0);
-    if (!name || !strcasecmp(name, "alembic_version") || strmap_get(r->shadow_tables, name)) return 0;
+    if (!name || !strcasecmp(name, "alembic_version") || strmap_get(r->shadow_tables, name) ||
+        (r->hidden_table && !strcasecmp(name, r->hidden_table)))
+        return 0;
     if (introspect_excluded(r->excluded_tables, name, true)) {
         schema_add_object(r->s, "table", name, NULL, NULL)->excluded = true;
         return 0;
@@ -784,6 +787,7 @@ int introspect_sqlite(sqlite3 *db, const introspect_options *opt, schema **out, 
     r.tables = strmap_new(r.a);
     r.indexes = strmap_new(r.a);
     r.excluded_tables = opt ? opt->exclude_tables : NULL;
+    r.hidden_table = opt ? opt->hidden_table : NULL;
     r.shadow_tables = strmap_new(r.a);
 
     int rc = run_query(&r, sqlite3_libversion_number() >= 3037000 ? SQL_OBJECTS : SQL_OBJECTS_BEFORE_3_37,

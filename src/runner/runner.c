@@ -30,6 +30,8 @@ typedef struct prepared_step {
     const char *alembic_arg;        /* then: the revision argument Alembic gets
                                        ("r2", "r2@-1", "a" for a merge's downgrade;
                                        offline "r1:r2", "r2:r1") */
+    const char *checksum;           /* online upgrade, recording: "sha256:<hex>" of
+                                       the file, as it was read for the run */
 } prepared_step;
 
 typedef struct run {
@@ -53,6 +55,8 @@ typedef struct run {
     const prepared_step *alembic_rendered;  /* offline: the last step Alembic rendered
                                                (what it did to the schema is unknown) */
     size_t committed;           /* steps committed so far (they stay on failure) */
+    bool record;                /* online, record_checksums: keep checksum_table */
+    bool checksums_exist;       /* the checksum table is there (or made by this run) */
 } run;
 
 static void emit(run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -351,7 +355,7 @@ static int prepare(run *r, const migration_plan *p, const str_vec *start_rows) {
                 diag_set_hint(r->dl, n, "[retort] alembic_fallback (or --alembic-fallback): %s -m alembic %s%s %s",
                               r->cfg->alembic_python, s->upgrade ? "upgrade" : "downgrade",
                               r->opt->sql ? " --sql" : "", arg);
-                prepared_step ps = {s, NULL, NULL, true, arg};
+                prepared_step ps = {s, NULL, NULL, true, arg, NULL};
                 vec_push(r->a, &r->steps, ps);
             } else {
                 diag_list_append(r->dl, &mine);
@@ -363,9 +367,22 @@ static int prepare(run *r, const migration_plan *p, const str_vec *start_rows) {
         }
         diag_list_append(r->dl, &mine);
         diag_list_free(&mine);
-        prepared_step ps = {s, ops, mf, false, NULL};
+        prepared_step ps = {s, ops, mf, false, NULL, NULL};
         vec_push(r->a, &r->steps, ps);
         apply_version_delta(r, &rows, s);
+    }
+    /* What an online upgrade records: the hash of each file as it is now,
+    ** before anything runs (the file read above). */
+    for (size_t i = 0; rc == 0 && r->record && r->opt->upgrade && i < r->steps.len; i++) {
+        prepared_step *ps = &r->steps.items[i];
+        const char *path = ps->step->node->header->path;
+        if (!(ps->checksum = script_file_hash(r->a, path))) {
+            diag *d = diag_add(r->dl, DIAG_ERROR, (src_loc){path, 0, 0}, "cannot read the revision file: %s",
+                               strerror(errno));
+            diag_set_hint(r->dl, d, "nothing was run; its hash is recorded in [retort] checksum_table when it is "
+                                    "applied");
+            rc = -1;
+        }
     }
     if (rc != 0) {
         diag *d = diag_add(r->dl, DIAG_ERROR, (src_loc){0}, "nothing was run: retort cannot run %s as written",
@@ -527,9 +544,55 @@ static int backup_sqlite(run *r, run_result *res) {
     return 0;
 }
 
-/* Run one step: its SQL, then its alembic_version statements. */
+/* The wall-clock time now, as applied_at ("YYYY-MM-DD HH:MM:SS.ffffff+00:00",
+** UTC), and a monotonic clock in ms for durations. */
+static const char *utc_now(arena *a) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    char buf[32];
+    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    return arena_printf(a, "%s.%06ld+00:00", buf, ts.tv_nsec / 1000);
+}
+
+static long monotonic_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* After step s (in its transaction): its row of the checksum table written
+** (upgrade) or removed (downgrade). */
+static int record_checksum(run *r, const prepared_step *ps, const char *applied_at, long started_ms) {
+    if (!r->record) return 0;
+    const char *rev = ps->step->node->header->revision;
+    diag_list err;
+    diag_list_init(&err);
+    int rc = 0;
+    if (ps->step->upgrade && ps->checksum)
+        rc = db_checksum_record(r->db, r->cfg->checksum_table, rev, ps->checksum, applied_at,
+                                monotonic_ms() - started_ms, &err);
+    else if (!ps->step->upgrade && r->checksums_exist)
+        rc = db_checksum_forget(r->db, r->cfg->checksum_table, rev, &err);
+    if (rc != 0) {
+        diag *d = diag_add(r->dl, DIAG_ERROR, (src_loc){ps->step->node->header->path, 0, 0},
+                           "revision %s: cannot %s its row of the checksum table %s: %s", rev,
+                           ps->step->upgrade ? "write" : "remove", r->cfg->checksum_table,
+                           err.items.len ? err.items.items[0].message : "error");
+        diag_set_hint(r->dl, d, "the step was rolled back with the rest of its transaction; [retort] "
+                                "record_checksums = false turns the checksums off (docs/ci.md)");
+    }
+    diag_list_free(&err);
+    return rc;
+}
+
+/* Run one step: its SQL, then its alembic_version statements (and its
+** row of the checksum table). */
 static int run_step(run *r, const prepared_step *ps, size_t steps_done) {
     const migration_step *s = ps->step;
+    const char *applied_at = utc_now(r->a);
+    long started = monotonic_ms();
     emit(r, "%s", step_line(r, s, true));
     if (resolve_drop_kinds(r, ps->ops, r->dl) != 0) return -1;
     sql_statements sql = {0};
@@ -578,7 +641,7 @@ static int run_step(run *r, const prepared_step *ps, size_t steps_done) {
     version_statements(r, s, &ver);
     for (size_t i = 0; i < ver.len; i++)
         if (db_exec_version_row(r->db, ver.items[i].sql, ver.items[i].what, r->dl) != 0) return -1;
-    return 0;
+    return record_checksum(r, ps, applied_at, started);
 }
 
 static bool same_revisions(const str_vec *x, const str_vec *y) {
@@ -710,7 +773,8 @@ static int after_alembic_step(run *r, const migration_step *s, const str_vec *ex
 static int run_online(run *r, run_result *res) {
     const retort_config *c = r->cfg;
     if (r->opt->db) r->db = r->opt->db;
-    else if (db_open_at(c->url, r->opt->upgrade, &(db_place){c->pg_schema, c->version_table, c->version_table_schema},
+    else if (db_open_at(c->url, r->opt->upgrade,
+                        &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table},
                         &r->db, r->dl) != 0)
         return -1;
     r->d = r->db->dialect;
@@ -719,13 +783,25 @@ static int run_online(run *r, run_result *res) {
     /* Under the lock: where the database is, and what to do. */
     str_vec current = {0};
     if (db_current_revisions(r->db, r->a, &current, r->dl) != 0) return -1;
+    /* An applied revision whose file changed since it ran: a warning. */
+    if (runner_warn_changed_applied(c, r->db, r->graph, &current, r->dl) != 0) return -1;
     migration_plan p = {0};
     if (plan(r, &current, r->opt->target, &p) != 0) return -1;
+    r->record = c->record_checksums;
     if (prepare(r, &p, &current) != 0 || refuse_findings(r) != 0) return -1;
     int exists = db_version_table_exists(r->db, r->dl);
     if (exists < 0) return -1;
     if (!exists && exec(r, sql_create_version_table(r->a, r->d, &r->vt)) != 0) return -1;
     if (p.len == 0) return commit(r);
+    if (r->record) {
+        int have = db_checksum_table_exists(r->db, c->checksum_table, r->dl);
+        if (have < 0) return -1;
+        if (!have && r->opt->upgrade) {
+            if (db_checksum_table_create(r->db, c->checksum_table, r->dl) != 0) return -1;
+            have = 1;
+        }
+        r->checksums_exist = have;
+    }
 
     if (r->db->sqlite && r->opt->backup && backup_sqlite(r, res) != 0) return -1;
     if (introspect_database(r->db, NULL, &r->current, r->dl) != 0) return -1;
@@ -739,11 +815,17 @@ static int run_online(run *r, run_result *res) {
             if (commit(r) != 0) return -1;
             r->committed = res->steps;
             emit(r, "%s (alembic)", step_line(r, ps->step, true));
+            const char *applied_at = utc_now(r->a);
+            long started = monotonic_ms();
             if (run_alembic_step(r, ps, NULL) != 0) return -1;
             res->steps++;
             r->committed = res->steps;
             apply_version_delta(r, &current, ps->step);
-            if (begin(r) != 0 || after_alembic_step(r, ps->step, &current) != 0) return -1;
+            /* Alembic committed its step; its checksum row follows in the
+            ** next transaction, under retort's lock again. */
+            if (begin(r) != 0 || after_alembic_step(r, ps->step, &current) != 0 ||
+                record_checksum(r, ps, applied_at, started) != 0)
+                return -1;
             continue;
         }
         if (run_step(r, ps, res->steps) != 0) return -1;

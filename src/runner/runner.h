@@ -100,4 +100,22 @@ int runner_run(const retort_config *cfg, const run_options *opt, arena *a, run_r
 ** Returns 0, or -1 with diagnostics. */
 int runner_simulate(const retort_config *cfg, const dialect *d, const char *target, schema **out, diag_list *dl);
 
+/* The applied checksums ([retort] checksum_table, db.h; docs/ci.md).  An
+** online upgrade records, for each revision it applies, its file's hash,
+** when and how long, in the transaction of that step's alembic_version
+** change (the table is created by the first upgrade that applies one); a
+** downgrade removes the row of each revision it un-applies.  --sql
+** scripts record nothing (they are Alembic's scripts), nor does
+** record_checksums = false.
+**
+** A warning for each revision that the database has applied (the
+** alembic_version rows and their ancestors) whose row's checksum is not the
+** hash of its file now: the file was edited after it ran here.  A revision
+** without a row (Alembic applied it, or retort before the table existed)
+** is fine.  Nothing with record_checksums = false.  Returns 0, or -1 when
+** the table cannot be read. */
+struct db_conn;
+int runner_warn_changed_applied(const retort_config *cfg, struct db_conn *db, const revision_graph *g,
+                                const str_vec *current, diag_list *dl);
+
 #endif

@@ -21,7 +21,11 @@
 **              version_table, version_table_schema (what env.py passes to
 **              context.configure), alembic_fallback (true/false: run the
 **              revisions retort's reader refuses through Alembic),
-**              alembic_python (its interpreter; default /usr/bin/python3)
+**              alembic_python (its interpreter; default /usr/bin/python3),
+**              require_sum (true/false: a versions folder without
+**              retort.sum is an error), record_checksums (true/false: the
+**              runner records each applied revision's file hash),
+**              checksum_table (where; default retort_migrations)
 ** The DATABASE_URL environment variable overrides sqlalchemy.url, as the
 ** qlib-ui backend's settings do.
 */
@@ -291,7 +295,8 @@ enum { N_ALEMBIC_KEYS = sizeof alembic_keys / sizeof *alembic_keys };
 static const char *const retort_keys[] = {"models", "exclude_tables", "render_as_batch", "schema",
                                           "backup_keep", "version_table", "version_table_schema",
                                           "alembic_fallback", "alembic_python", "lint_error", "lint_warning",
-                                          "lint_ignore", "refuse_unacknowledged"};
+                                          "lint_ignore", "refuse_unacknowledged", "require_sum",
+                                          "record_checksums", "checksum_table"};
 enum { N_RETORT_KEYS = sizeof retort_keys / sizeof *retort_keys };
 
 /* A located error at e's value (the whole first line of it under the caret). */
@@ -512,7 +517,8 @@ static int config_from_text(const char *ini_path, const char *section, char *tex
         d->span = (int)strlen(e->key);
         diag_set_hint(dl, d, "%s[retort] takes models, exclude_tables, render_as_batch, schema, backup_keep, "
                              "version_table, version_table_schema, alembic_fallback, alembic_python, lint_error, "
-                             "lint_warning, lint_ignore and refuse_unacknowledged",
+                             "lint_warning, lint_ignore, refuse_unacknowledged, require_sum, record_checksums "
+                             "and checksum_table",
                       near ? arena_printf(a, "did you mean '%s'? ", near) : "");
         rc = -1;
     }
@@ -564,6 +570,9 @@ static int config_from_text(const char *ini_path, const char *section, char *tex
     GET("retort", "lint_warning", lint_warning)
     GET("retort", "lint_ignore", lint_ignore)
     GET("retort", "refuse_unacknowledged", refuse_unack)
+    GET("retort", "require_sum", require_sum)
+    GET("retort", "record_checksums", record_checksums)
+    GET("retort", "checksum_table", checksum_table)
 #undef GET
 #define LINT_KEY(field, var)                                                                   \
     if (var##_e) {                                                                             \
@@ -648,19 +657,32 @@ static int config_from_text(const char *ini_path, const char *section, char *tex
     }
     c->version_table = version_table && *version_table ? version_table : "alembic_version";
     c->version_table_schema = version_table_schema && *version_table_schema ? version_table_schema : NULL;
+    c->checksum_table = checksum_table && *checksum_table ? checksum_table : "retort_migrations";
     {
-        const ini_entry *vt[] = {version_table_e, version_table_schema_e};
-        const char *vv[] = {c->version_table, c->version_table_schema};
-        for (size_t k = 0; k < 2; k++) {
+        const ini_entry *vt[] = {version_table_e, version_table_schema_e, checksum_table_e};
+        const char *vv[] = {c->version_table, c->version_table_schema, c->checksum_table};
+        for (size_t k = 0; k < 3; k++) {
             if (!vt[k] || !vv[k]) continue;
             bool ok = isalpha((unsigned char)vv[k][0]) || vv[k][0] == '_';
             for (const char *q = vv[k]; *q; q++) ok &= isalnum((unsigned char)*q) || *q == '_';
             if (!ok || strlen(vv[k]) > 63) {
                 diag *d = value_error(dl, c->ini_path, vt[k], "%s must be a plain SQL name (letters, digits, '_'; "
                                                               "at most 63), not '%s'", vt[k]->key, vv[k]);
-                diag_set_hint(dl, d, "the same name env.py passes to context.configure(%s=...)", vt[k]->key);
+                diag_set_hint(dl, d, k == 2 ? "the table where upgrade records each applied revision's file "
+                                              "hash (docs/ci.md); default retort_migrations"
+                                            : "the same name env.py passes to context.configure(%s=...)",
+                              vt[k]->key);
                 goto fail;
             }
+        }
+        /* The two tables live side by side: one name cannot be both. */
+        if (!strcasecmp(c->checksum_table, c->version_table)) {
+            const ini_entry *e = checksum_table_e ? checksum_table_e : version_table_e;
+            diag *d = value_error(dl, c->ini_path, e, "checksum_table and version_table are both '%s'",
+                                  c->checksum_table);
+            diag_set_hint(dl, d, "the checksums are kept in a table of their own, beside the version table: give "
+                                 "checksum_table another name (default retort_migrations)");
+            goto fail;
         }
     }
     if (read_hooks(c, &es, dl) != 0) goto fail;
@@ -738,6 +760,25 @@ static int config_from_text(const char *ini_path, const char *section, char *tex
     }
     c->alembic_fallback_loc = fallback_e ? (src_loc){c->ini_path, fallback_e->line, 1} : (src_loc){0};
     c->alembic_python = alembic_python && *alembic_python ? alembic_python : "/usr/bin/python3";
+    c->require_sum = false;
+    if (require_sum && !parse_bool(require_sum, &c->require_sum)) {
+        diag *d = value_error(dl, c->ini_path, require_sum_e, "require_sum must be true or false, not '%s'",
+                              require_sum);
+        diag_set_hint(dl, d, "true makes a versions folder without retort.sum an error for check, lint, upgrade "
+                             "and downgrade (docs/ci.md); 'retort hash' writes the file");
+        goto fail;
+    }
+    c->require_sum_loc = require_sum_e ? (src_loc){c->ini_path, require_sum_e->line, require_sum_e->value_col}
+                                       : (src_loc){0};
+    c->record_checksums = true;
+    if (record_checksums && !parse_bool(record_checksums, &c->record_checksums)) {
+        diag *d = value_error(dl, c->ini_path, record_checksums_e, "record_checksums must be true or false, not '%s'",
+                              record_checksums);
+        diag_set_hint(dl, d, "true (the default) makes upgrade record each applied revision's file hash in "
+                             "checksum_table, and check, current --verbose and upgrade warn when the file changed "
+                             "since; false turns that off (docs/ci.md)");
+        goto fail;
+    }
     c->pg_schema = pg_schema && *pg_schema ? pg_schema : "public";
     c->backup_keep = 5;
     if (backup_keep) {

@@ -1248,6 +1248,10 @@ static int read_headers(revision_set *rs, const str_vec *files, strmap *seen, di
     return rc;
 }
 
+int revisions_list_sources(arena *a, const char *dir, const retort_config *c, str_vec *files, diag_list *dl) {
+    return list_sources(a, dir, c, files, dl);
+}
+
 int revisions_load(const char *dir, revision_set **out, diag_list *dl) {
     *out = NULL;
     revision_set *rs = revision_set_new();

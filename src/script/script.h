@@ -61,6 +61,11 @@ typedef struct retort_config {
     bool alembic_fallback;          /* run what the reader refuses through Alembic */
     src_loc alembic_fallback_loc;   /* its line, or nothing */
     const char *alembic_python;     /* the interpreter of `-m alembic` (/usr/bin/python3) */
+    /* retort.sum and the applied checksums (docs/ci.md) */
+    bool require_sum;               /* a versions folder without retort.sum is an error */
+    src_loc require_sum_loc;        /* its line, or nothing */
+    bool record_checksums;          /* the runner records each applied file's hash (true) */
+    const char *checksum_table;     /* where (retort_migrations), beside the version table */
     /* Lint settings (lint.h checks the rule ids, at these places): lists of
     ** rule ids or categories, NULL when absent. */
     const char *lint_error, *lint_warning, *lint_ignore, *refuse_unacknowledged;
@@ -131,10 +136,88 @@ int revisions_load(const char *dir, revision_set **out, diag_list *dl);
 ** retort reads sources only. */
 int revisions_load_config(const retort_config *c, revision_set **out, diag_list *dl);
 void revisions_free(revision_set *rs);
+/* The revision sources of one folder that revisions_load_config reads (the
+** *.py files but __init__*, hidden ones; with recursive_version_locations
+** its subfolders too), in its order, into files (paths in a).  With
+** sourceless, a compiled revision without its source is an error here too. */
+int revisions_list_sources(arena *a, const char *dir, const retort_config *c, str_vec *files, diag_list *dl);
 
 /* Does text[0..len) hold valid UTF-8 (strict, as Python decodes source)?
 ** Returns len, or the offset of the first byte that is not. */
 size_t script_utf8_check(const char *text, size_t len);
+
+/* ------------------------------------------------------------ retort.sum */
+
+/* Each versions folder (versions_dir, or each folder of version_locations
+** that exists) may hold a retort.sum (docs/ci.md), Atlas's atlas.sum for
+** Alembic's folder: the hash of every revision source of the folder
+** (revisions_list_sources: what Alembic loads), so that a file edited,
+** added or removed without `retort hash` is caught:
+**
+**     sha256:<64 hex: the SHA-256 of the lines below, each with its \n>
+**     <path relative to the folder> sha256:<64 hex: the file's bytes>
+**     ...
+**
+** the files in byte order of their paths (deterministic), LF line ends.
+** Alembic reads *.py files only, so it never sees the file. */
+#define SUM_FILE_NAME "retort.sum"
+
+typedef struct sum_entry {
+    const char *path;               /* relative to the folder ("sub/x.py" with
+                                    ** recursive_version_locations) */
+    const char *hash;               /* "sha256:<64 hex>" */
+    int line;                       /* its line in retort.sum (parsed); 0 */
+} sum_entry;
+typedef VEC(sum_entry) sum_entries;
+
+/* "sha256:<hex>" of the bytes of a file, or NULL (errno set). */
+const char *script_file_hash(arena *a, const char *path);
+/* The first line's hash: "sha256:<hex>" of the entries' lines (in order). */
+const char *sum_whole_hash(arena *a, const sum_entries *entries);
+/* The text of a retort.sum for entries, which are sorted here (by path,
+** byte order). */
+char *sum_format(arena *a, sum_entries *entries);
+/* Read text[0..len) as the retort.sum at sum_path: the first line's hash
+** into *whole, the file lines into out.  What is not in the format (a bad
+** hash, a line without one, a line twice or out of order, CR line ends,
+** merge conflict markers, NUL bytes) is a located error (sum_path:LINE:COL)
+** with a hint; -1 then. */
+int sum_parse(arena *a, const char *sum_path, const char *text, size_t len, const char **whole, sum_entries *out,
+              diag_list *dl);
+/* The entries of a folder as they are on disk now (sorted); -1 with an
+** error at a file that cannot be read, or whose name cannot be a line. */
+int sum_collect(arena *a, const retort_config *c, const char *dir, sum_entries *out, diag_list *dl);
+/* The differences between what retort.sum lists and what the folder
+** holds, each a located error: an edited file at its line's hash
+** (sum_path:LINE:COL), a removed one at its line, an added one at the
+** file; the hint says `retort hash` (if the change was intended).  Returns
+** how many. */
+size_t sum_compare(const char *sum_path, const char *dir, const sum_entries *listed, const sum_entries *on_disk,
+                   diag_list *dl);
+
+/* Verify the retort.sum of every versions folder of the project (what
+** check, lint, upgrade, downgrade, revision, merge and verify do first).  A
+** folder without one: an error with [retort] require_sum = true, else with
+** note_absent one note for them all (what check and lint say), else
+** nothing.  Returns 0, or -1 with the located errors. */
+int script_sum_verify(const retort_config *c, bool note_absent, diag_list *dl);
+
+/* What script_sum_write did to one folder's retort.sum. */
+typedef struct sum_written {
+    const char *path;               /* the retort.sum */
+    size_t files;                   /* lines written */
+    bool created, changed;          /* new file; content differs from before */
+    str_vec added, edited, removed; /* against what it listed before (when it
+                                    ** could be read) */
+} sum_written;
+typedef VEC(sum_written) sum_written_vec;
+
+/* Write the retort.sum of every versions folder (create: those without
+** one too; else only those that have one), atomically, from the files as
+** they are now.  `retort hash` creates; `revision` and `merge` update.
+** Returns 0, or -1 with a located error (what was written before it
+** stays: each file is whole). */
+int script_sum_write(const retort_config *c, arena *a, bool create, sum_written_vec *out, diag_list *dl);
 
 /* -------------------------------------------- revision ids and labels */
 

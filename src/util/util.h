@@ -8,6 +8,7 @@
 **   strmap  an open-addressing hash map from string to pointer (arena-backed),
 **           so lookups by name stay O(1) however many tables there are.
 **   diag    diagnostics: message, file:line:column, the source line, a hint.
+**   sha256  SHA-256, for retort.sum and the checksums of applied revisions.
 **
 ** Nothing here prints to stdout or exits; callers decide what to do with
 ** errors.  Allocation failure aborts (there is nothing sensible to do with a
@@ -19,6 +20,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* ------------------------------------------------------------------ arena */
@@ -177,5 +179,24 @@ bool text_find_nul(const char *text, size_t len, int *line, int *column);
 ** rename.  On any error nothing is left at path or beside it; returns 0 or
 ** -1 with errno set. */
 int write_file_atomic(const char *path, const char *data, size_t len);
+
+/* ---------------------------------------------------------------- sha256 */
+
+/* SHA-256 (FIPS 180-4), for retort.sum and the applied checksums: feed the
+** bytes in pieces of any size, then take the 32-byte digest. */
+typedef struct sha256_ctx {
+    uint32_t h[8];
+    uint64_t bytes;             /* fed so far */
+    unsigned char block[64];
+    size_t fill;                /* bytes of block in use */
+} sha256_ctx;
+
+void sha256_init(sha256_ctx *c);
+void sha256_update(sha256_ctx *c, const void *data, size_t len);
+void sha256_final(sha256_ctx *c, unsigned char out[32]);
+/* 64 lower-case hex digits and a NUL. */
+void sha256_to_hex(const unsigned char digest[32], char out[65]);
+/* The hex digest of data[0..len) at once. */
+void sha256_hex(const void *data, size_t len, char out[65]);
 
 #endif

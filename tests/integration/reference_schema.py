@@ -106,13 +106,15 @@ sa.Index("ix_jobs_title_lower", sa.func.lower(sqlite_jobs.c.title), unique=True)
 sa.Index("ix_jobs_recent", sqlite_jobs.c.created_at.desc(), sqlite_jobs.c.id)
 sa.Index("ix_jobs_open", sqlite_jobs.c.status, sqlite_where=sa.text("closed_at IS NULL"))
 
+# The catalogs leave out the bookkeeping tables: alembic_version, and the
+# table of applied checksums retort's runner keeps beside it (docs/ci.md).
 SQLITE_CATALOG = [
     """SELECT type || ' ' || name || ' ' || coalesce(sql, '-') FROM sqlite_master
-       WHERE name NOT LIKE 'sqlite_%' AND name <> 'alembic_version'""",
+       WHERE name NOT LIKE 'sqlite_%' AND name NOT IN ('alembic_version', 'retort_migrations')""",
     """SELECT 'column ' || m.name || '.' || p.name || ' ' || p.type || ' ' || p."notnull" || ' '
               || coalesce(p.dflt_value, '-') || ' ' || p.pk || ' ' || p.hidden
        FROM sqlite_master m, pragma_table_xinfo(m.name) p
-       WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> 'alembic_version'""",
+       WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT IN ('alembic_version', 'retort_migrations')""",
 ]
 
 CATALOG = [
@@ -123,7 +125,7 @@ CATALOG = [
     # tables and their comments
     """SELECT 'table ' || c.relname || ' ' || coalesce(obj_description(c.oid, 'pg_class'), '-')
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'alembic_version'""",
+       WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN ('alembic_version', 'retort_migrations')""",
     # columns: type, null, default, identity (with its sequence), generation, comment
     """SELECT 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
               || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
@@ -138,17 +140,17 @@ CATALOG = [
        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
        LEFT JOIN pg_sequence s ON s.seqrelid = pg_get_serial_sequence(quote_ident(c.relname), a.attname)::regclass
                                AND a.attidentity <> ''
-       WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'alembic_version'
+       WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN ('alembic_version', 'retort_migrations')
          AND a.attnum > 0 AND NOT a.attisdropped""",
     # constraints, by name
     """SELECT 'constraint ' || c.relname || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid)
        FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = 'public' AND c.relname <> 'alembic_version' AND con.contype IN ('p', 'u', 'f', 'c', 'x')""",
+       WHERE n.nspname = 'public' AND c.relname NOT IN ('alembic_version', 'retort_migrations') AND con.contype IN ('p', 'u', 'f', 'c', 'x')""",
     # indexes, by name
     """SELECT 'index ' || pg_get_indexdef(i.indexrelid)
        FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = 'public' AND c.relname <> 'alembic_version'""",
+       WHERE n.nspname = 'public' AND c.relname NOT IN ('alembic_version', 'retort_migrations')""",
 ]
 
 

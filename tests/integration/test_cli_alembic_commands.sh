@@ -179,9 +179,11 @@ new_project "$tmp/ck"
 cd "$tmp/ck"
 export DATABASE_URL="sqlite:///$tmp/ck/app.db"
 printf 'model Item {\n  id Integer @primary_key\n}\n' >models/item.model
-set +e; out=$("$RETORT" check 2>&1); rc=$?; set -e
+set +e; out=$("$RETORT" check 2>"$tmp/ck.err"); rc=$?; set -e
 [[ $rc == 1 ]] || fail "check with a pending table exited $rc"
 [[ "$out" == "FAILED: New upgrade operations detected: [('add_table', 'item')]"* ]] || fail "check message: $out"
+# a versions folder without retort.sum: said once, on stderr (docs/ci.md)
+[[ $(grep -c "note: no retort.sum in this versions folder" "$tmp/ck.err") == 1 ]] || fail "check: no note: $(cat "$tmp/ck.err")"
 [[ "$("$RETORT" check 2>/dev/null)" == "FAILED: New upgrade operations detected: [('add_table', 'item')]" ]] ||
   fail "check: the message is not on stdout, as Alembic prints it"
 "$RETORT" revision --autogenerate -m item --rev-id item00000001 >/dev/null

@@ -26,9 +26,9 @@ for c in init models revision diff inspect; do
   expect_status 0 "$c --help" "$RETORT" $c --help
   grep -q "^usage: retort $c" <<<"$out" || fail "$c --help has no usage line"
 done
-expect_status 1 "revision without -m (allowed, as Alembic; no alembic.ini here)" "$RETORT" revision
+expect_status 2 "revision without -m (allowed, as Alembic; no alembic.ini here: a configuration error)" "$RETORT" revision
 expect_status 2 "unknown option" "$RETORT" diff --frobnicate
-expect_status 1 "missing alembic.ini" "$RETORT" diff
+expect_status 2 "missing alembic.ini (a configuration error)" "$RETORT" diff
 grep -q "alembic.ini: error: cannot read configuration file" <<<"$out" || fail "missing ini message: $out"
 
 # --- init
@@ -41,6 +41,7 @@ cmp -s migrations/env.py "$SOURCE_DIR/alembic/env.py" || fail "init's env.py dif
 grep -q '^script_location = %(here)s/migrations$' alembic.ini || fail "init's ini does not point at migrations/"
 before=$(ls -R)
 expect_status 1 "init again" "$RETORT" init migrations
+expect_status 2 "init -t with no such template (a usage error)" "$RETORT" init -t nope elsewhere
 [ "$(ls -R)" = "$before" ] || fail "a refused init wrote something"
 
 # --- a project of our own
@@ -115,7 +116,7 @@ grep -q "nothing was written" <<<"$out" || fail "model error: no 'nothing was wr
 rm models/broken.model
 
 # an unsupported URL
-DATABASE_URL="mysql://u@h/db" expect_status 1 "unsupported URL" "$RETORT" diff
+DATABASE_URL="mysql://u@h/db" expect_status 2 "unsupported URL (a configuration error)" "$RETORT" diff
 grep -q "unsupported database URL 'mysql://u@h/db'" <<<"$out" || fail "unsupported URL message: $out"
 
 # autogenerate, then nothing left: empty bodies between the markers

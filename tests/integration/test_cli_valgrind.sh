@@ -44,6 +44,20 @@ vg 0 revision -m "second" --rev-id 0000aaaa0002
 vg 0 revision -m "branch" --rev-id 0000aaaa0003 --head 0000aaaa0001 --splice
 vg 1 upgrade head
 vg 0 merge heads -m "merge"
+# retort.sum and the applied checksums (docs/ci.md)
+vg 0 hash
+vg 0 revision -m "listed" --rev-id 0000aaaa0004
+vg 0 upgrade heads
+echo "# edited" >>"$(ls alembic/versions/*0000aaaa0004_listed.py)"
+vg 1 check
+vg 1 upgrade heads
+vg 0 hash
+vg 0 current --verbose
+grep -q "warning: revision 0000aaaa0004 was applied" "$tmp/err" || fail "current --verbose: no warning: $(cat "$tmp/err")"
+echo garbage >>alembic/versions/retort.sum
+vg 1 lint
+rm alembic/versions/retort.sum
+vg 2 hash --nope
 printf 'model Broken {\n  id Integr @primary_key\n}\n' >models/broken.model
 vg 1 diff
 rm models/broken.model

@@ -109,7 +109,7 @@ set +e; out=$("$RETORT" lint r2 --format json); rc=$?; set -e
 /usr/bin/python3 -c 'import json,sys; f=json.load(sys.stdin)["findings"]; assert not [x for x in f if x["rule"].startswith("destructive/")]; assert [x for x in f if x["rule"]=="compat/rename-table" and x["severity"]=="error"]' <<<"$out" || fail "lint_ignore / lint_error"
 sed -i 's/^lint_error = .*/lint_error = compat\/rename-tabel/' alembic.ini
 set +e; err=$("$RETORT" lint r2 2>&1 >/dev/null); rc=$?; set -e
-[ $rc = 1 ] || fail "unknown rule in [retort]: exit $rc"
+[ $rc = 2 ] || fail "unknown rule in [retort] (a configuration error): exit $rc"
 grep -q "alembic.ini:[0-9]*:14: error: unknown lint rule 'compat/rename-tabel'" <<<"$err" || fail "unknown rule not located: $err"
 grep -q "did you mean 'compat/rename-table'" <<<"$err" || fail "unknown rule hint"
 cp alembic.ini.orig alembic.ini

@@ -10,7 +10,8 @@
 #   4. a revision that drops and re-creates a table loses its rows: caught;
 #   5. an upgrade that fails only on verify's own rows is a warning;
 #   6. several heads fail (hint: retort merge); branches that merge pass;
-#   7. models that do not match the history fail;
+#   7. models that do not match the history fail; a revision edited since
+#      `retort hash` stops verify (and check --offline) before anything runs;
 #   8. usage: an unknown format, a database that is not empty.
 source "$SOURCE_DIR/tests/integration/lib.sh"
 [ "$BACKEND" = postgresql ] && need_postgresql
@@ -191,6 +192,23 @@ grep -q "note: no row inserted" <<<"$out" && fail "notes without --verbose: $out
 verify verify "${url[@]}" --verbose
 grep -q "^      note: no row inserted into table 'item': .*ck_item_name" <<<"$out" || fail "no note with --verbose: $out"
 left_empty "merged branches"
+
+# retort.sum: a revision edited since `retort hash` stops verify and check --offline before anything runs
+"$RETORT" hash >/dev/null 2>"$tmp/err" || fail "retort hash: $(cat "$tmp/err")"
+echo "# edited" >>alembic/versions/m1.py
+verify verify "${url[@]}"
+[ "$rc" = 1 ] || fail "an edited revision: status $rc: $out"
+grep -q "m1.py was edited since retort.sum was written" "$tmp/err" || fail "the edited file is not named: $(cat "$tmp/err")"
+grep -q "retort verify: the versions folder does not match its retort.sum (1 problem); nothing was done" "$tmp/err" \
+  || fail "verify does not say it did nothing: $(cat "$tmp/err")"
+[ -z "$out" ] || fail "a report despite the edited revision: $out"
+verify check --offline
+[ "$rc" = 1 ] || fail "check --offline of an edited revision: status $rc: $out"
+grep -q "retort check --offline: the versions folder does not match its retort.sum" "$tmp/err" || fail "check --offline: $(cat "$tmp/err")"
+"$RETORT" hash >/dev/null 2>"$tmp/err" || fail "retort hash: $(cat "$tmp/err")"
+verify verify "${url[@]}"
+[ "$rc" = 0 ] || fail "after retort hash: status $rc: $out $(cat "$tmp/err")"
+left_empty "retort.sum"
 
 # --- 8. usage ----------------------------------------------------------------------------------
 verify verify --format yaml
