@@ -41,20 +41,27 @@ static const identity_def *copy_identity(arena *a, const identity_def *src) {
     return g;
 }
 
+/* A type, with what it points to (an array's element, an enum type). */
+static col_type copy_type(arena *a, const col_type *src) {
+    col_type t = *src;
+    t.raw = arena_strdup(a, src->raw);
+    if (src->element) {
+        col_type *e = arena_alloc(a, sizeof *e);
+        *e = *src->element;
+        e->raw = arena_strdup(a, e->raw);
+        if (e->enumeration) e->enumeration = enum_type_copy(a, e->enumeration);
+        t.element = e;
+    }
+    if (src->enumeration) t.enumeration = enum_type_copy(a, src->enumeration);
+    return t;
+}
+
 static void copy_column_into(arena *a, column *c, const column *src) {
     const char *name = c->name;
     *c = *src;
     c->name = name;
     c->field_name = arena_strdup(a, src->field_name ? src->field_name : src->name);
-    c->type.raw = arena_strdup(a, src->type.raw);
-    if (src->type.element) {
-        col_type *e = arena_alloc(a, sizeof *e);
-        *e = *src->type.element;
-        e->raw = arena_strdup(a, e->raw);
-        if (e->enumeration) e->enumeration = enum_type_copy(a, e->enumeration);
-        c->type.element = e;
-    }
-    if (src->type.enumeration) c->type.enumeration = enum_type_copy(a, src->type.enumeration);
+    c->type = copy_type(a, &src->type);
     c->server_default.text = arena_strdup(a, src->server_default.text);
     c->comment = arena_strdup(a, src->comment);
     c->renamed_from = arena_strdup(a, src->renamed_from);
@@ -312,10 +319,7 @@ static int apply_alter_column(applier *ap, table *t) {
     column *c = need_column(ap, t, name);
     if (!c || !want) return c ? 0 : -1;
     arena *a = ap->s->arena;
-    if (o->alter & ALTER_TYPE) {
-        c->type = want->type;
-        c->type.raw = arena_strdup(a, want->type.raw);
-    }
+    if (o->alter & ALTER_TYPE) c->type = copy_type(a, &want->type);
     if (o->alter & ALTER_NULLABLE) c->nullable = want->nullable;
     if (o->alter & ALTER_DEFAULT) {
         c->server_default = want->server_default;

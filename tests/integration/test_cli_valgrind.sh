@@ -58,11 +58,17 @@ echo garbage >>alembic/versions/retort.sum
 vg 1 lint
 rm alembic/versions/retort.sum
 vg 2 hash --nope
+# check --offline and verify (docs/ci.md)
+vg 0 check --offline
+vg 0 verify
+vg 0 verify --format json --verbose
+vg 2 verify --url "sqlite:///$tmp/vg.db"
 printf 'model Broken {\n  id Integr @primary_key\n}\n' >models/broken.model
 vg 1 diff
 rm models/broken.model
 printf 'revision = "bad"\ndown_revision = None\ndef upgrade():\n    for x in y:\n        pass\n' >alembic/versions/bad.py
 vg 1 upgrade heads
+vg 1 check --offline
 DATABASE_URL="postgresql://nobody:secret@127.0.0.1:1/none" vg 1 diff
 grep -q secret "$tmp/err" && fail "a password was printed: $(cat "$tmp/err")"
 finish
