@@ -242,6 +242,9 @@ static retort_status setup_scratch(verify *v) {
     retort_project *p = v->p;
     v->scratch = *p->config;
     v->scratch.url_source = "retort verify";
+    /* The scratch is thrown away: no applied checksums (each run would hash
+    ** every applied file to compare, which grows with the history). */
+    v->scratch.record_checksums = false;
     if (v->opt->url) {
         v->scratch.url = v->opt->url;
         if (!(v->d = db_url_dialect(v->opt->url, &p->diags))) return RETORT_ECONFIG;
@@ -850,9 +853,11 @@ static void check_rows(verify *v, outcome *o, test_rows *rows, const schema *bef
 /* ------------------------------------------------------------ running */
 
 static int run_to(verify *v, bool upgrade, const char *target, diag_list *dl) {
-    /* on verify's own connection: a run costs no connection (PostgreSQL's
-    ** are slow to open) */
-    run_options ro = {.upgrade = upgrade, .target = target, .backup = false, .lock_timeout_ms = 60000, .db = v->db};
+    /* on verify's own connection and graph: a run opens no connection
+    ** (PostgreSQL's are slow to open) and reads no header (nothing grows
+    ** with the revisions but the revision's own work) */
+    run_options ro = {.upgrade = upgrade, .target = target, .backup = false, .lock_timeout_ms = 60000, .db = v->db,
+                      .graph = v->graph};
     arena *a = arena_new();
     run_result res;
     int rc = runner_run(&v->scratch, &ro, a, &res, dl);

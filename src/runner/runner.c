@@ -40,7 +40,8 @@ typedef struct run {
     arena *a;
     diag_list *dl;
     revision_set *revisions;
-    revision_graph *graph;
+    const revision_graph *graph;    /* opt->graph, or owned_graph */
+    revision_graph *owned_graph;
     const dialect *d;
     version_table vt;           /* [retort] version_table, version_table_schema */
     db_conn *db;
@@ -83,8 +84,11 @@ static const char *step_line(run *r, const migration_step *s, bool with_doc) {
 /* ------------------------------------------------------------- planning */
 
 static int load_graph(run *r) {
+    if ((r->graph = r->opt->graph)) return 0;
     if (revisions_load_config(r->cfg, &r->revisions, r->dl) != 0) return -1;
-    return graph_build(r->revisions, &r->graph, r->dl);
+    int rc = graph_build(r->revisions, &r->owned_graph, r->dl);
+    r->graph = r->owned_graph;
+    return rc;
 }
 
 static int plan(run *r, const str_vec *current, const char *target, migration_plan *out) {
@@ -1128,7 +1132,7 @@ int runner_run(const retort_config *cfg, const run_options *opt, arena *a, run_r
     if (r.db) db_unlock(r.db);
     free_prepared(&r);
     schema_free(r.current);
-    graph_free(r.graph);
+    graph_free(r.owned_graph);
     revisions_free(r.revisions);
     if (r.db != opt->db) db_close(r.db);
     diag_list_free(&r.unread);
@@ -1245,7 +1249,7 @@ int runner_simulate(const retort_config *cfg, const dialect *d, const char *targ
         r.current = NULL;
     }
     schema_free(r.current);
-    graph_free(r.graph);
+    graph_free(r.owned_graph);
     revisions_free(r.revisions);
     diag_list_free(&r.unread);
     arena_free(r.a);

@@ -76,6 +76,10 @@ typedef struct run_options {
     ** its place; verify's, which runs many times), left open; NULL: open
     ** one for the run. */
     struct db_conn *db;
+    /* The revision graph of cfg's versions folder, already built (verify's,
+    ** which runs many times: each run would read every header again); NULL:
+    ** read and build it for the run. */
+    const revision_graph *graph;
 } run_options;
 
 typedef struct run_result {
