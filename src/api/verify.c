@@ -909,8 +909,8 @@ static bool check_head_upgrade_models(verify *v) {
         pr->hint = arena_printf(v->a, "merge them: retort merge %s -m \"merge heads\"", str_vec_join(v->a, &heads, " "));
         return false;
     }
+    /* no revisions: nothing to run, but the models must still be empty */
     sh->summary = heads.len ? heads.items[0] : "no revisions";
-    if (!heads.len) return false;
 
     up->ran = up->ok = true;
     diag_list dl;
@@ -1012,18 +1012,21 @@ static bool check_revision(verify *v, outcome *o, const revision_node *n) {
             goto done;
         }
         diag_list_free(&again_dl);
-        const char *why = "error";
+        const char *failure = "error";
         for (size_t i = 0; i < dl.items.len; i++)
             if (dl.items.items[i].severity == DIAG_ERROR) {
-                why = arena_strdup(v->a, dl.items.items[i].message);
+                failure = arena_strdup(v->a, dl.items.items[i].message);
                 break;
             }
         vec_push(v->a, &o->warnings,
                  arena_printf(v->a, "the upgrade fails with a row verify made up in every table (%s), and passes on "
                                     "empty tables: its rows are not checked; retort lint names what rows a database "
-                                    "in use has risk", why));
+                                    "in use has risk", failure));
         follow = false;
         rows.len = 0;
+        /* that failure is told: the next steps' own diagnostics only */
+        diag_list_free(&dl);
+        diag_list_init(&dl);
     }
     if (!(after = catalog(v, &dl))) {
         problems_from(v, o, "catalog", &dl, "the catalog cannot be read");

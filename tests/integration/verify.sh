@@ -92,6 +92,11 @@ model Item {
   note Text?
 }
 EOF
+# no revisions yet: the models are not empty
+verify verify "${url[@]}"
+[ "$rc" = 1 ] || fail "models without revisions: status $rc: $out"
+grep -q "^ok    single head: no revisions$" <<<"$out" || fail "no revisions: $out"
+grep -qF "models: New upgrade operations detected: [('add_table', 'item')]" <<<"$out" || fail "no revisions: $out"
 items="op.create_table('item', sa.Column('id', sa.Integer(), nullable=False), sa.Column('name', sa.String(length=50), nullable=False), sa.PrimaryKeyConstraint('id'))"
 # revfile writes `pass` as downgrade(): give it one
 with_downgrade() { sed -i '$d' "alembic/versions/$1.py"; printf '    %s\n' "$2" >>"alembic/versions/$1.py"; }
