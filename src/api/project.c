@@ -5,6 +5,7 @@
 ** hooks).
 */
 #include "api/project.h"
+#include "introspect/introspect.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -354,4 +355,15 @@ retort_status project_write_revision(retort_project *p, arena *a, const migratio
     for (size_t i = 0; i < c->hooks.len; i++)
         if ((rs = run_hook(p, a, &c->hooks.items[i], hook_path)) != RETORT_OK) return rs;
     return RETORT_OK;
+}
+
+void project_introspect_options(const retort_project *p, const schema *wanted, introspect_options *out) {
+    const retort_config *c = p->config;
+    *out = (introspect_options){.exclude_tables = &c->exclude_tables};
+    if (c->include_schemas_given) {
+        out->schemas = &c->include_schemas;
+        out->all_schemas = c->include_all_schemas;
+    } else if (wanted) {
+        out->schemas = &wanted->schemas_named;
+    }
 }

@@ -14,6 +14,12 @@
 
 typedef struct introspect_options {
     const str_vec *exclude_tables;  /* names or shell patterns (audit_*, tmp_?); may be NULL */
+    /* PostgreSQL: the schemas read besides the default one (may be NULL),
+    ** or, with all_schemas, every schema but the server's own (pg_*,
+    ** information_schema).  Tables and types of the default schema are
+    ** unqualified in the result; those of the others carry their schema. */
+    const str_vec *schemas;
+    bool all_schemas;
 } introspect_options;
 
 /* Does a table name match one of the [retort] exclude_tables patterns

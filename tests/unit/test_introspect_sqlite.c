@@ -628,7 +628,7 @@ static void test_skipped_tables(void **state) {
     arena *a = arena_new();
     vec_push(a, &excluded, "spatial_ref");   /* names compare case-insensitively */
     vec_push(a, &excluded, "other");
-    introspect_options opt = {&excluded};
+    introspect_options opt = {.exclude_tables = &excluded};
     s = introspect_ok(db, &opt);
     assert_int_equal(s->tables.len, 2);
     assert_string_equal(s->tables.items[0]->name, "keep_me");
