@@ -5,6 +5,7 @@
 ** hooks).
 */
 #include "api/project.h"
+#include "introspect/introspect.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -375,4 +376,15 @@ retort_status project_write_revision(retort_project *p, arena *a, const migratio
     /* The file stays when a hook fails: the sums list it all the same. */
     retort_status ss = update_sums(p, a);
     return rs != RETORT_OK ? rs : ss;
+}
+
+void project_introspect_options(const retort_project *p, const schema *wanted, introspect_options *out) {
+    const retort_config *c = p->config;
+    *out = (introspect_options){.exclude_tables = &c->exclude_tables};
+    if (c->include_schemas_given) {
+        out->schemas = &c->include_schemas;
+        out->all_schemas = c->include_all_schemas;
+    } else if (wanted) {
+        out->schemas = &wanted->schemas_named;
+    }
 }

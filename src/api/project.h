@@ -31,6 +31,12 @@ diag *project_error(retort_project *p, const char *hint, const char *fmt, ...)
 retort_status project_models_dir(retort_project *p, const char *option, const char *command, bool must_exist,
                                  const char **out);
 
+/* What introspection reads, from [retort]: exclude_tables, and the
+** PostgreSQL schemas besides [retort] schema: include_schemas when given,
+** else those the models name (wanted; NULL when no models are read). */
+struct introspect_options;
+void project_introspect_options(const retort_project *p, const schema *wanted, struct introspect_options *out);
+
 /* The lint settings of [retort] (lint_error, lint_warning, lint_ignore,
 ** refuse_unacknowledged) over the defaults; an unknown rule id is a
 ** located error (RETORT_ECONFIG). */

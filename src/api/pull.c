@@ -63,7 +63,7 @@ static retort_status check_files(retort_project *p, arena *a, const model_files 
     schema *declared = NULL;
     diag_list dl;
     diag_list_init(&dl);
-    if (model_load_sources(paths, texts, n, &declared, &dl) != 0) {
+    if (model_load_sources(paths, texts, n, p->config->pg_schema, &declared, &dl) != 0) {
         for (size_t i = 0; i < dl.items.len; i++) {
             const diag *g = &dl.items.items[i];
             diag *e = diag_add(&p->diags, g->severity, (src_loc){0}, "%s:%d:%d: %s", g->loc.file ? g->loc.file : "-",
@@ -75,7 +75,7 @@ static retort_status check_files(retort_project *p, arena *a, const model_files 
         diag_list_free(&dl);
         return RETORT_ERROR;
     }
-    diff_options dopt = {.dialect = d};
+    diff_options dopt = {.dialect = d, .default_schema = p->config->pg_schema};
     migration_ops *ops = diff_schemas(current, declared, &dopt, &dl);
     if (ops)
         for (size_t i = 0; i < ops->ops.len; i++) vec_push(a, still, op_describe(a, &ops->ops.items[i]));
@@ -128,7 +128,8 @@ retort_status retort_pull(retort_project *p, const retort_pull_options *opt, ret
                    &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table}, &db,
                    &p->diags) != 0)
         goto done;
-    introspect_options io = {.exclude_tables = &c->exclude_tables};
+    introspect_options io;
+    project_introspect_options(p, NULL, &io);
     if (introspect_database(db, &io, &current, &p->diags) != 0) goto done;
     const dialect *d = db->dialect;
     db_close(db);

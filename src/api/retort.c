@@ -246,7 +246,7 @@ static retort_status compute_diff(retort_project *p, autogen_state *s, const ret
     if (rc != RETORT_OK) return rc;
     const char *dir;
     if ((rc = project_models_dir(p, models_dir, command, true, &dir)) != RETORT_OK) return rc;
-    if (model_load_dir(dir, &s->wanted, &p->diags) != 0) return RETORT_EMODEL;
+    if (model_load_dir(dir, c->pg_schema, &s->wanted, &p->diags) != 0) return RETORT_EMODEL;
     const dialect *d = db_url_dialect(c->url, &p->diags);
     if (!d) return RETORT_ECONFIG;
     s->dialect = d;
@@ -269,7 +269,8 @@ static retort_status compute_diff(retort_project *p, autogen_state *s, const ret
         if (db_current_revisions(s->db, s->arena, &current_revs, &p->diags) != 0) return RETORT_EDATABASE;
         if (s->warn_applied && runner_warn_changed_applied(c, s->db, s->graph, &current_revs, &p->diags) != 0)
             return RETORT_EDATABASE;
-        introspect_options io = {.exclude_tables = &c->exclude_tables};
+        introspect_options io;
+        project_introspect_options(p, s->wanted, &io);
         if (introspect_database(s->db, &io, &s->current, &p->diags) != 0) return RETORT_EDATABASE;
     }
     /* The database must be at the head: otherwise the diff would repeat
@@ -297,7 +298,7 @@ static retort_status compute_diff(retort_project *p, autogen_state *s, const ret
     }
     /* PostgreSQL re-spells checks, predicates and index keys: compare its spelling. */
     if (s->db && canon_expressions(s->db, s->current, s->wanted, &p->diags) != 0) return RETORT_EDATABASE;
-    diff_options dopt = {.dialect = d};
+    diff_options dopt = {.dialect = d, .default_schema = c->pg_schema};
     s->ops = diff_schemas(s->current, s->wanted, &dopt, &p->diags);
     return s->ops ? RETORT_OK : RETORT_ERROR;
 }
@@ -345,21 +346,26 @@ static void check_tuples(arena *a, strbuf *sb, const op *o, bool *first) {
     const char *t = render_py_string(a, o->table_name);
 #define TUPLE(...) do { sb_append(sb, *first ? "" : ", "); *first = false; sb_printf(sb, __VA_ARGS__); } while (0)
 #define NAME(x) render_py_string(a, (x) ? (x) : "")
+    /* Alembic's second element of a column tuple: the table's schema */
+    const char *sch = o->schema ? render_py_string(a, o->schema) : "None";
     switch (o->kind) {
     case OP_CREATE_TABLE: TUPLE("('add_table', %s)", t); break;
     case OP_DROP_TABLE: TUPLE("('remove_table', %s)", t); break;
     case OP_RENAME_TABLE: TUPLE("('rename_table', %s, %s)", NAME(o->old_name), NAME(o->new_name)); break;
-    case OP_ADD_COLUMN: TUPLE("('add_column', None, %s, %s)", t, NAME(o->column->name)); break;
-    case OP_DROP_COLUMN: TUPLE("('remove_column', None, %s, %s)", t, NAME(o->column->name)); break;
+    case OP_SET_TABLE_SCHEMA:
+        TUPLE("('set_table_schema', %s, %s, %s)", o->old_schema ? NAME(o->old_schema) : "None", t, sch);
+        break;
+    case OP_ADD_COLUMN: TUPLE("('add_column', %s, %s, %s)", sch, t, NAME(o->column->name)); break;
+    case OP_DROP_COLUMN: TUPLE("('remove_column', %s, %s, %s)", sch, t, NAME(o->column->name)); break;
     case OP_RENAME_COLUMN:
-        TUPLE("('rename_column', None, %s, %s, %s)", t, NAME(o->old_name), NAME(o->new_name));
+        TUPLE("('rename_column', %s, %s, %s, %s)", sch, t, NAME(o->old_name), NAME(o->new_name));
         break;
     case OP_ALTER_COLUMN: {
         static const struct { unsigned bit; const char *name; } A[] = {
             {ALTER_TYPE, "modify_type"}, {ALTER_NULLABLE, "modify_nullable"},
             {ALTER_DEFAULT, "modify_default"}, {ALTER_COMMENT, "modify_comment"}};
         for (size_t i = 0; i < sizeof A / sizeof A[0]; i++)
-            if (o->alter & A[i].bit) TUPLE("('%s', None, %s, %s)", A[i].name, t, NAME(o->column->name));
+            if (o->alter & A[i].bit) TUPLE("('%s', %s, %s, %s)", A[i].name, sch, t, NAME(o->column->name));
         break;
     }
     case OP_CREATE_INDEX: TUPLE("('add_index', %s)", NAME(o->index->name)); break;
@@ -596,7 +602,7 @@ retort_status retort_models(retort_project *p, const retort_models_options *opt,
     retort_status rc = project_models_dir(p, opt ? opt->models_dir : NULL, "retort models", true, &dir);
     if (rc != RETORT_OK) return rc;
     schema *s = NULL;
-    if (model_load_dir(dir, &s, &p->diags) != 0) return RETORT_EMODEL;
+    if (model_load_dir(dir, p->config->pg_schema, &s, &p->diags) != 0) return RETORT_EMODEL;
     *out = schema_text(s, opt && opt->json);
     schema_free(s);
     return RETORT_OK;
@@ -613,7 +619,8 @@ retort_status retort_inspect(retort_project *p, const retort_inspect_options *op
     if (db_open_at(c->url, false,
                    &(db_place){c->pg_schema, c->version_table, c->version_table_schema, c->checksum_table}, &db,
                    &p->diags) == 0) {
-        introspect_options io = {.exclude_tables = &c->exclude_tables};
+        introspect_options io;
+        project_introspect_options(p, NULL, &io);
         if (introspect_database(db, &io, &s, &p->diags) == 0) rc = RETORT_OK;
     }
     if (rc == RETORT_OK) *out = schema_text(s, json);

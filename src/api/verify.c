@@ -136,43 +136,36 @@ static int open_scratch(verify *v, diag_list *dl) {
     return -1;
 }
 
-/* The schemas a reset clears on PostgreSQL, as a SQL list of literals. */
-static const char *pg_schemas_sql(verify *v) {
-    const dialect *pg = dialect_postgresql();
-    const char *s = v->scratch.pg_schema ? v->scratch.pg_schema : "public";
-    const char *list = pg->quote_literal(v->a, s);
-    if (v->scratch.version_table_schema)
-        list = arena_printf(v->a, "%s, %s", list, pg->quote_literal(v->a, v->scratch.version_table_schema));
-    return list;
-}
+/* The schemas verify reads and clears on PostgreSQL: every schema but the
+** server's own, as a condition on n.nspname (the scratch is verify's own
+** database, and a history may build tables in any schema). */
+#define PG_USER_SCHEMAS "(n.nspname !~ '^pg_' AND n.nspname <> 'information_schema')"
 
 /* PostgreSQL: every object a migration can leave in the schema (not those
 ** of an extension, nor sequences a column owns), each as
 ** "<identity>\x1f<the statement that drops it>". */
 static int pg_objects(verify *v, str_vec *out, diag_list *dl) {
-    const char *in = pg_schemas_sql(v);
     const char *sql = arena_printf(v->a,
         "SELECT 'rel ' || c.oid::regclass::text, format('DROP %%s IF EXISTS %%s CASCADE', CASE c.relkind "
         "WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' "
         "WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, c.oid::regclass) "
         "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname IN (%s) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND NOT EXISTS (SELECT 1 "
+        "WHERE " PG_USER_SCHEMAS " AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND NOT EXISTS (SELECT 1 "
         "FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid "
         "AND d.deptype IN ('a', 'i', 'e')) "
         "UNION ALL SELECT 'type ' || t.oid::regtype::text, format('DROP TYPE IF EXISTS %%s CASCADE', t.oid::regtype) "
         "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
-        "WHERE n.nspname IN (%s) AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT k.relkind "
+        "WHERE " PG_USER_SCHEMAS " AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT k.relkind "
         "FROM pg_catalog.pg_class k WHERE k.oid = t.typrelid) = 'c')) AND NOT EXISTS (SELECT 1 FROM "
         "pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_type'::regclass AND d.objid = t.oid AND "
         "d.deptype = 'e') "
         "UNION ALL SELECT 'proc ' || p.oid::regprocedure::text, format('DROP %%s IF EXISTS %%s CASCADE', CASE "
         "p.prokind WHEN 'p' THEN 'PROCEDURE' WHEN 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END, p.oid::regprocedure) "
         "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-        "WHERE n.nspname IN (%s) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = "
+        "WHERE " PG_USER_SCHEMAS " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = "
         "'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e') "
         "UNION ALL SELECT 'extension ' || e.extname, format('DROP EXTENSION IF EXISTS %%I CASCADE', e.extname) "
-        "FROM pg_catalog.pg_extension e",
-        in, in, in);
+        "FROM pg_catalog.pg_extension e");
     db_rows rows;
     if (db_query(v->db, sql, v->a, &rows, dl) != 0) return -1;
     out->len = 0;
@@ -193,8 +186,7 @@ static int scratch_contents(verify *v, str_vec *out, diag_list *dl) {
                            "SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE "
                            "'table' END || ' ' || quote_literal(n.nspname || '.' || c.relname) FROM "
                            "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
-                           "n.nspname IN (%s) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname",
-                           pg_schemas_sql(v));
+                           PG_USER_SCHEMAS " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname");
     db_rows rows;
     if (db_query(v->db, sql, v->a, &rows, dl) != 0) return -1;
     for (size_t i = 0; i < rows.rows; i++) vec_push(v->a, out, rows.cells.items[i]);
@@ -301,10 +293,12 @@ static void remove_scratch(verify *v) {
 
 /* ------------------------------------------------------------ catalog */
 
-/* The scratch's schema as introspection reads it (every table). */
+/* The scratch's schema as introspection reads it (every table, of every
+** schema on PostgreSQL). */
 static schema *catalog(verify *v, diag_list *dl) {
+    static const introspect_options every_schema = {.all_schemas = true};
     schema *s = NULL;
-    return introspect_database(v->db, NULL, &s, dl) == 0 ? s : NULL;
+    return introspect_database(v->db, &every_schema, &s, dl) == 0 ? s : NULL;
 }
 
 /* The words of a schema_to_json key, singular, for messages. */
@@ -452,7 +446,9 @@ typedef struct row_col {
 } row_col;
 
 typedef struct test_row {
+    const char *origin_schema;      /* its table's schema before the revision (NULL: the default) */
     const char *origin;             /* its table's name before the revision */
+    const char *schema;             /* its table's schema now */
     const char *table;              /* its table's name now */
     bool table_gone;                /* dropped (and not made again) */
     src_loc dropped_at;             /* the drop_table of a table made again */
@@ -543,9 +539,14 @@ static int read_row(verify *v, const test_row *r, db_rows *out, diag_list *dl) {
     for (size_t i = 0; i < r->cols.len; i++)
         sb_printf(&sb, "%s%s", i ? ", " : "", r->cols.items[i].gone ? "NULL" : as_text(v, r->cols.items[i].name));
     const char *sql = arena_printf(v->a, "SELECT %s FROM %s WHERE %s", sb_str(&sb),
-                                   v->db->dialect->quote_ident(v->a, r->table), row_where(v, r));
+                                   dialect_quote_table(v->db->dialect, v->a, r->schema, r->table), row_where(v, r));
     sb_free(&sb);
     return db_query(v->db, sql, v->a, out, dl);
+}
+
+/* Does foreign key fk of table t reference t itself? */
+static bool references_itself(const table *t, const foreign_key *fk) {
+    return !strcmp(fk->ref_table, t->name) && schema_same(fk->ref_schema, t->schema);
 }
 
 /* The tables of s, each after those its foreign keys reference (Kahn's
@@ -559,13 +560,14 @@ static void tables_parents_first(verify *v, const schema *s, table_list *out) {
     size_t *index = arena_alloc(v->a, (n + 1) * sizeof *index);
     for (size_t i = 0; i < n; i++) {
         index[i] = i;
-        strmap_put(pos, s->tables.items[i]->name, &index[i]);
+        strmap_put(pos, s->tables.items[i]->key, &index[i]);
     }
     VEC(size_t) *children = arena_alloc(v->a, (n + 1) * sizeof *children);
     for (size_t i = 0; i < n; i++) {
         const table *t = s->tables.items[i];
         for (size_t k = 0; k < t->foreign_keys.len; k++) {
-            const size_t *p = strmap_get(pos, t->foreign_keys.items[k]->ref_table);
+            const foreign_key *fk = t->foreign_keys.items[k];
+            const size_t *p = strmap_get(pos, schema_object_key(v->a, fk->ref_schema, fk->ref_table));
             if (!p || *p == i) continue;
             waiting[i]++;
             vec_push(v->a, &children[*p], i);
@@ -589,20 +591,23 @@ static void tables_parents_first(verify *v, const schema *s, table_list *out) {
 ** to *rows.  Where no row can be made, a note says why. */
 static void insert_row(verify *v, outcome *o, const schema *s, const table *t, test_rows *rows) {
     const dialect *d = v->db->dialect;
+    const char *table_label = qualified_name(v->a, t->schema, t->name);
+    const char *table_sql = dialect_quote_table(d, v->a, t->schema, t->name);
     long k = ++v->counter;
     str_vec names = {0}, values = {0};
     strmap *given = strmap_new(v->a);
     /* foreign keys first: the values of a row of the referenced table */
     for (size_t f = 0; f < t->foreign_keys.len; f++) {
         const foreign_key *fk = t->foreign_keys.items[f];
-        if (!strcmp(fk->ref_table, t->name) || !schema_find_table(s, fk->ref_table)) continue;
+        if (references_itself(t, fk) || !schema_find_table_in(s, fk->ref_schema, fk->ref_table)) continue;
         strbuf sb = STRBUF_INIT;
         for (size_t i = 0; i < fk->ref_columns.len; i++)
             sb_printf(&sb, "%s%s", i ? ", " : "", d->quote_ident(v->a, fk->ref_columns.items[i]));
         db_rows got;
         diag_list dl;
         diag_list_init(&dl);
-        const char *sql = arena_printf(v->a, "SELECT %s FROM %s LIMIT 1", sb_str(&sb), d->quote_ident(v->a, fk->ref_table));
+        const char *sql = arena_printf(v->a, "SELECT %s FROM %s LIMIT 1", sb_str(&sb),
+                                       dialect_quote_table(d, v->a, fk->ref_schema, fk->ref_table));
         sb_free(&sb);
         int rc = db_query(v->db, sql, v->a, &got, &dl);
         diag_list_free(&dl);
@@ -623,13 +628,13 @@ static void insert_row(verify *v, outcome *o, const schema *s, const table *t, t
         bool in_fk = false;
         for (size_t f = 0; f < t->foreign_keys.len && !in_fk; f++) {
             const foreign_key *fk = t->foreign_keys.items[f];
-            if (!strcmp(fk->ref_table, t->name)) continue;
+            if (references_itself(t, fk)) continue;
             for (size_t m = 0; m < fk->columns.len && !in_fk; m++) in_fk = !strcmp(fk->columns.items[m], c->name);
         }
         const char *val = in_fk ? NULL : value_for(v, c, k);
         if (!val) {
             if (c->nullable || c->server_default.kind != DEFAULT_NONE || c->identity) continue;
-            add_note(v, o, "no row inserted into table '%s': %s", t->name,
+            add_note(v, o, "no row inserted into table '%s': %s", table_label,
                      in_fk ? arena_printf(v->a, "column '%s' references a table with no row", c->name)
                            : arena_printf(v->a, "verify makes no value of column '%s''s type %s", c->name,
                                           c->type.raw ? c->type.raw : col_type_to_string(v->a, &c->type)));
@@ -639,7 +644,7 @@ static void insert_row(verify *v, outcome *o, const schema *s, const table *t, t
         vec_push(v->a, &values, val);
     }
     if (!names.len) {
-        add_note(v, o, "no row inserted into table '%s': it has no column verify can fill", t->name);
+        add_note(v, o, "no row inserted into table '%s': it has no column verify can fill", table_label);
         return;
     }
     strbuf cols = STRBUF_INIT, vals = STRBUF_INIT;
@@ -647,20 +652,20 @@ static void insert_row(verify *v, outcome *o, const schema *s, const table *t, t
         sb_printf(&cols, "%s%s", i ? ", " : "", d->quote_ident(v->a, names.items[i]));
         sb_printf(&vals, "%s%s", i ? ", " : "", values.items[i]);
     }
-    const char *sql = arena_printf(v->a, "INSERT INTO %s (%s) VALUES (%s)", d->quote_ident(v->a, t->name),
+    const char *sql = arena_printf(v->a, "INSERT INTO %s (%s) VALUES (%s)", table_sql,
                                    sb_str(&cols), sb_str(&vals));
     sb_free(&cols);
     sb_free(&vals);
     diag_list dl;
     diag_list_init(&dl);
     if (db_exec(v->db, sql, &dl) != 0) {
-        add_note(v, o, "no row inserted into table '%s': %s", t->name,
+        add_note(v, o, "no row inserted into table '%s': %s", table_label,
                  dl.items.len ? arena_strdup(v->a, dl.items.items[0].message) : "the database refused it");
         diag_list_free(&dl);
         return;
     }
     /* Read it back, as text, by its primary key (else every value). */
-    test_row r = {.origin = t->name, .table = t->name};
+    test_row r = {.origin_schema = t->schema, .origin = t->name, .schema = t->schema, .table = t->name};
     size_t keys = 0;
     for (size_t i = 0; i < names.len; i++) {
         bool key = false;
@@ -678,13 +683,13 @@ static void insert_row(verify *v, outcome *o, const schema *s, const table *t, t
                       values.items[i]);
     }
     db_rows got = {0};
-    const char *q = arena_printf(v->a, "SELECT %s FROM %s WHERE %s", sb_str(&sel), d->quote_ident(v->a, t->name),
+    const char *q = arena_printf(v->a, "SELECT %s FROM %s WHERE %s", sb_str(&sel), table_sql,
                                  sb_str(&where));
     sb_free(&sel);
     sb_free(&where);
     int rc = db_query(v->db, q, v->a, &got, &dl);
     if (rc != 0 || got.rows != 1) {
-        add_note(v, o, "the row inserted into table '%s' is not checked: %s", t->name,
+        add_note(v, o, "the row inserted into table '%s' is not checked: %s", table_label,
                  rc ? arena_strdup(v->a, dl.items.items[0].message) : "it cannot be read back alone");
         diag_list_free(&dl);
         return;
@@ -694,9 +699,9 @@ static void insert_row(verify *v, outcome *o, const schema *s, const table *t, t
     vec_push(v->a, rows, r);
 }
 
-static test_row *row_of_table(test_rows *rows, const char *name, size_t *from) {
+static test_row *row_of_table(test_rows *rows, const char *nsp, const char *name, size_t *from) {
     for (size_t i = *from; i < rows->len; i++)
-        if (!strcmp(rows->items[i].table, name)) {
+        if (!strcmp(rows->items[i].table, name) && schema_same(rows->items[i].schema, nsp)) {
             *from = i + 1;
             return &rows->items[i];
         }
@@ -735,36 +740,40 @@ static bool follow_rows(verify *v, const migration_ops *ops, test_rows *rows, co
             break;
         }
         case OP_RENAME_TABLE:
-            while ((r = row_of_table(rows, o->old_name, &at))) r->table = arena_strdup(v->a, o->new_name);
+            while ((r = row_of_table(rows, o->schema, o->old_name, &at))) r->table = arena_strdup(v->a, o->new_name);
+            break;
+        case OP_SET_TABLE_SCHEMA:
+            while ((r = row_of_table(rows, o->old_schema, o->table_name, &at)))
+                r->schema = o->schema ? arena_strdup(v->a, o->schema) : NULL;
             break;
         case OP_DROP_TABLE:
-            while ((r = row_of_table(rows, o->table_name ? o->table_name : o->table->name, &at))) {
+            while ((r = row_of_table(rows, o->schema, o->table_name ? o->table_name : o->table->name, &at))) {
                 r->table_gone = true;
                 r->dropped_at = (src_loc){arena_strdup(v->a, o->loc.file), o->loc.line, o->loc.column};
             }
             break;
         case OP_DROP_COLUMN:
-            while ((r = row_of_table(rows, o->table_name, &at))) {
+            while ((r = row_of_table(rows, o->schema, o->table_name, &at))) {
                 row_col *c = row_column(r, o->column ? o->column->name : o->old_name);
                 if (c) c->gone = true;
             }
             break;
         case OP_ADD_COLUMN:
             /* a column dropped and added again: its value is expected back */
-            while ((r = row_of_table(rows, o->table_name, &at)))
+            while ((r = row_of_table(rows, o->schema, o->table_name, &at)))
                 for (size_t k = 0; k < r->cols.len; k++)
                     if (r->cols.items[k].gone && !strcmp(r->cols.items[k].name, o->column->name))
                         r->cols.items[k].gone = false;
             break;
         case OP_RENAME_COLUMN:
-            while ((r = row_of_table(rows, o->table_name, &at))) {
+            while ((r = row_of_table(rows, o->schema, o->table_name, &at))) {
                 row_col *c = row_column(r, o->old_name);
                 if (c) c->name = arena_strdup(v->a, o->new_name);   /* the ops are freed first */
             }
             break;
         case OP_ALTER_COLUMN:
             if (!(o->alter & ALTER_TYPE)) break;
-            while ((r = row_of_table(rows, o->table_name, &at))) {
+            while ((r = row_of_table(rows, o->schema, o->table_name, &at))) {
                 row_col *c = row_column(r, o->old_column ? o->old_column->name : o->column->name);
                 if (c) c->compare = false;
             }
@@ -788,8 +797,9 @@ static void check_rows(verify *v, outcome *o, test_rows *rows, const schema *bef
             ** (dropped and created, or renamed away, created and dropped),
             ** its rows are expected there, in the columns of the same name
             ** and type (a re-creation that does not copy them loses data). */
-            if (!(t = schema_find_table(after, r->origin))) continue;
-            const table *was = schema_find_table(before, r->origin);
+            if (!(t = schema_find_table_in(after, r->origin_schema, r->origin))) continue;
+            const table *was = schema_find_table_in(before, r->origin_schema, r->origin);
+            r->schema = r->origin_schema;
             r->table = r->origin;
             for (size_t k = 0; k < r->cols.len; k++) {
                 row_col *c = &r->cols.items[k];
@@ -798,9 +808,10 @@ static void check_rows(verify *v, outcome *o, test_rows *rows, const schema *bef
                 c->gone = !now;
                 c->compare = now && then && !strcmp(col_type_to_string(v->a, &now->type), col_type_to_string(v->a, &then->type));
             }
-        } else if (!(t = schema_find_table(after, r->table))) {
+        } else if (!(t = schema_find_table_in(after, r->schema, r->table))) {
             continue;                           /* gone some way the ops do not say */
         }
+        const char *row_table = qualified_name(v->a, r->schema, r->table);
         bool keyed = true;
         for (size_t k = 0; k < r->cols.len; k++) {
             row_col *c = &r->cols.items[k];
@@ -813,7 +824,7 @@ static void check_rows(verify *v, outcome *o, test_rows *rows, const schema *bef
             }
         }
         if (!keyed) {
-            add_note(v, o, "the row inserted into table '%s' is not checked: the revision changes its key", r->table);
+            add_note(v, o, "the row inserted into table '%s' is not checked: the revision changes its key", row_table);
             continue;
         }
         db_rows got;
@@ -823,11 +834,11 @@ static void check_rows(verify *v, outcome *o, test_rows *rows, const schema *bef
         o->rows_checked++;
         if (rc != 0) {
             add_problem(v, o, "rows", "the row inserted into table '%s' before the upgrade cannot be read after it: %s",
-                        r->table, dl.items.len ? arena_strdup(v->a, dl.items.items[0].message) : "error");
+                        row_table, dl.items.len ? arena_strdup(v->a, dl.items.items[0].message) : "error");
         } else if (got.rows == 0) {
             problem *pr = add_problem(v, o, "rows", "data loss: the row inserted into table '%s' before the upgrade "
                                                     "is gone after it, and the revision does not drop the table",
-                                      r->table);
+                                      row_table);
             pr->hint = "copy the rows when a table is made anew (INSERT INTO new SELECT ... FROM old before "
                        "dropping the old one), or use op.batch_alter_table / alter_column, which keep them";
             pr->loc = r->dropped_at;
@@ -840,7 +851,7 @@ static void check_rows(verify *v, outcome *o, test_rows *rows, const schema *bef
                 bool same = (!now && !c->value) || (now && c->value && !strcmp(now, c->value));
                 if (same) continue;
                 problem *pr = add_problem(v, o, "rows", "data loss: column '%s.%s' of the row inserted before the "
-                                                        "upgrade held %s, and holds %s after it", r->table, c->name,
+                                                        "upgrade held %s, and holds %s after it", row_table, c->name,
                                           c->value ? arena_printf(v->a, "'%s'", c->value) : "NULL",
                                           now ? arena_printf(v->a, "'%s'", now) : "NULL");
                 pr->hint = "the revision's ops keep this column: its values should survive the upgrade";

@@ -73,8 +73,8 @@ static bool has_partial_index(const table *t) {
 static void pick_tables(const schema *current, const schema *wanted, arena *a, table_vec *out) {
     for (size_t i = 0; i < wanted->tables.len; i++) {
         table *t = wanted->tables.items[i];
-        bool in_db = schema_find_table(current, t->name) ||
-                     (t->renamed_from && schema_find_table(current, t->renamed_from));
+        bool in_db = schema_find_table_in(current, t->schema, t->name) ||
+                     (t->renamed_from && schema_find_table_in(current, t->renamed_from_schema, t->renamed_from));
         if (in_db && (t->checks.len || has_partial_index(t))) vec_push(a, out, t);
     }
 }

@@ -34,7 +34,7 @@ static int models_of_folder(const char *dir, bool json) {
     diag_list dl;
     diag_list_init(&dl);
     schema *s = NULL;
-    int rc = model_load_dir(dir, &s, &dl);
+    int rc = model_load_dir(dir, NULL, &s, &dl);
     diag_print(&dl, stderr);
     if (rc != 0) {
         int errors = dl.errors;

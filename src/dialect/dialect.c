@@ -174,6 +174,10 @@ static const char *quoted(arena *a, const char *s, char q) {
 }
 
 const char *dialect_double_quote(arena *a, const char *ident) { return quoted(a, ident, '"'); }
+
+const char *dialect_quote_table(const dialect *d, arena *a, const char *nsp, const char *name) {
+    return nsp ? arena_printf(a, "%s.%s", d->quote_ident(a, nsp), d->quote_ident(a, name)) : d->quote_ident(a, name);
+}
 const char *dialect_quote_string(arena *a, const char *text) { return quoted(a, text, '\''); }
 
 /* PostgreSQL's makeObjectName(): "<name1>_<name2>_<label>", shortening the

@@ -76,6 +76,9 @@ const char *dialect_unquote_literal(arena *a, const char *s);
 /* "ident" with inner double quotes doubled: the quoted identifier both
 ** backends read. */
 const char *dialect_double_quote(arena *a, const char *ident);
+/* A table or type of schema nsp, quoted by d: "nsp"."name", or the name
+** alone when nsp is NULL (the default schema, the session's search_path). */
+const char *dialect_quote_table(const dialect *d, arena *a, const char *nsp, const char *name);
 /* 'text' with inner single quotes doubled: SQLite's string literal (its
 ** quote_literal).  PostgreSQL's differs: see dialect.quote_literal. */
 const char *dialect_quote_string(arena *a, const char *text);

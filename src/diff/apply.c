@@ -103,6 +103,7 @@ static foreign_key *copy_fk(arena *a, const foreign_key *src) {
     fk->name = arena_strdup(a, src->name);
     copy_strs(a, &fk->columns, &src->columns);
     fk->ref_table = arena_strdup(a, src->ref_table);
+    fk->ref_schema = arena_strdup(a, src->ref_schema);
     copy_strs(a, &fk->ref_columns, &src->ref_columns);
     fk->ondelete = arena_strdup(a, src->ondelete);
     fk->onupdate = arena_strdup(a, src->onupdate);
@@ -117,13 +118,14 @@ static check_def *copy_check(arena *a, const check_def *src) {
     return ck;
 }
 
-static table *copy_table(schema *dst, const table *src, const char *name, bool with_indexes) {
-    table *t = schema_add_table(dst, name);
+static table *copy_table(schema *dst, const table *src, const char *nsp, const char *name, bool with_indexes) {
+    table *t = schema_add_table_in(dst, nsp, name);
     if (!t) return NULL;
     arena *a = dst->arena;
     t->model_name = arena_strdup(a, src->model_name);
     t->comment = arena_strdup(a, src->comment);
     t->renamed_from = arena_strdup(a, src->renamed_from);
+    t->renamed_from_schema = arena_strdup(a, src->renamed_from_schema);
     t->loc = src->loc;
     for (size_t i = 0; i < src->columns.len; i++) {
         const column *sc = src->columns.items[i];
@@ -141,11 +143,13 @@ static table *copy_table(schema *dst, const table *src, const char *name, bool w
     return t;
 }
 
-table *schema_copy_table(schema *dst, const table *src) { return copy_table(dst, src, src->name, true); }
+table *schema_copy_table(schema *dst, const table *src) {
+    return copy_table(dst, src, src->schema, src->name, true);
+}
 
 static enum_type *add_enum_copy(schema *s, const enum_type *e) {
     enum_type *c = enum_type_copy(s->arena, e);
-    strmap_put(s->enums_by_name, c->name, c);
+    strmap_put(s->enums_by_name, c->key, c);
     vec_push(s->arena, &s->enums, c);
     return c;
 }
@@ -154,7 +158,7 @@ schema *schema_copy(const schema *src) {
     schema *s = schema_new();
     for (size_t i = 0; src && i < src->tables.len; i++) {
         const table *t = src->tables.items[i];
-        if (schema_find_table(src, t->name) == t) copy_table(s, t, t->name, true);
+        if (schema_find_table_in(src, t->schema, t->name) == t) copy_table(s, t, t->schema, t->name, true);
     }
     for (size_t i = 0; src && i < src->objects.len; i++) {
         const db_object *o = src->objects.items[i];
@@ -226,9 +230,9 @@ static const char *op_table_name(const op *o) {
     return NULL;
 }
 
-static table *need_table(applier *ap, const char *name) {
-    table *t = name ? schema_find_table(ap->s, name) : NULL;
-    if (!t) fail(ap, "table '%s' does not exist", name ? name : "(none)");
+static table *need_table(applier *ap, const char *nsp, const char *name) {
+    table *t = name ? schema_find_table_in(ap->s, nsp, name) : NULL;
+    if (!t) fail(ap, "table '%s' does not exist", name ? qualified_name(ap->s->arena, nsp, name) : "(none)");
     return t;
 }
 
@@ -238,17 +242,17 @@ static column *need_column(applier *ap, table *t, const char *name) {
     return c;
 }
 
-static void remove_enum(schema *s, const char *name) {
-    strmap_put(s->enums_by_name, name, NULL);
+static void remove_enum(schema *s, const enum_type *e) {
+    strmap_put(s->enums_by_name, schema_object_key(s->arena, e->schema, e->name), NULL);
     for (size_t i = 0; i < s->enums.len; i++)
-        if (str_eq(s->enums.items[i]->name, name)) {
+        if (str_eq(s->enums.items[i]->name, e->name) && schema_same(s->enums.items[i]->schema, e->schema)) {
             VEC_REMOVE(&s->enums, i);
             break;
         }
 }
 
 static void remove_table(schema *s, table *t) {
-    strmap_put(s->tables_by_name, t->name, NULL);
+    strmap_put(s->tables_by_name, t->key, NULL);
     for (size_t i = 0; i < s->tables.len; i++)
         if (s->tables.items[i] == t) {
             VEC_REMOVE(&s->tables, i);
@@ -256,26 +260,52 @@ static void remove_table(schema *s, table *t) {
         }
 }
 
+/* Table t becomes nsp.new_name (a rename, or a move to another schema):
+** its key, the foreign keys that reference it, and the objects on it
+** (triggers and the like follow their table on both databases). */
+static void relocate_table(schema *s, table *t, const char *nsp, const char *new_name) {
+    arena *a = s->arena;
+    const char *old = t->name, *old_schema = t->schema;
+    const char *old_display = qualified_name(a, old_schema, old);
+    strmap_put(s->tables_by_name, t->key, NULL);
+    t->name = arena_strdup(a, new_name);
+    t->schema = arena_strdup(a, nsp);
+    t->key = schema_object_key(a, t->schema, t->name);
+    strmap_put(s->tables_by_name, t->key, t);
+    for (size_t i = 0; i < s->tables.len; i++) {
+        table *other = s->tables.items[i];
+        for (size_t k = 0; k < other->foreign_keys.len; k++) {
+            foreign_key *fk = other->foreign_keys.items[k];
+            if (str_eq(fk->ref_table, old) && schema_same(fk->ref_schema, old_schema)) {
+                fk->ref_table = t->name;
+                fk->ref_schema = t->schema;
+            }
+        }
+    }
+    const char *new_display = qualified_name(a, t->schema, t->name);
+    for (size_t i = 0; i < s->objects.len; i++)
+        if (str_eq(s->objects.items[i]->table, old_display)) s->objects.items[i]->table = new_display;
+}
+
 static int apply_rename_table(applier *ap) {
     const op *o = ap->o;
-    table *t = need_table(ap, o->old_name);
+    table *t = need_table(ap, o->schema, o->old_name);
     if (!t) return -1;
-    if (!o->new_name || schema_find_table(ap->s, o->new_name))
+    if (!o->new_name || schema_find_table_in(ap->s, o->schema, o->new_name))
         return fail(ap, "cannot rename table '%s' to '%s': that name is taken", o->old_name,
                     o->new_name ? o->new_name : "");
-    const char *old = t->name, *new_name = arena_strdup(ap->s->arena, o->new_name);
-    strmap_put(ap->s->tables_by_name, old, NULL);
-    t->name = new_name;
-    strmap_put(ap->s->tables_by_name, new_name, t);
-    for (size_t i = 0; i < ap->s->tables.len; i++) {
-        table *other = ap->s->tables.items[i];
-        for (size_t k = 0; k < other->foreign_keys.len; k++)
-            if (str_eq(other->foreign_keys.items[k]->ref_table, old))
-                other->foreign_keys.items[k]->ref_table = new_name;
-    }
-    /* Triggers and the like follow their table (both databases do). */
-    for (size_t i = 0; i < ap->s->objects.len; i++)
-        if (str_eq(ap->s->objects.items[i]->table, old)) ap->s->objects.items[i]->table = new_name;
+    relocate_table(ap->s, t, t->schema, o->new_name);
+    return 0;
+}
+
+static int apply_set_table_schema(applier *ap) {
+    const op *o = ap->o;
+    table *t = need_table(ap, o->old_schema, o->table_name);
+    if (!t) return -1;
+    if (schema_find_table_in(ap->s, o->schema, o->table_name))
+        return fail(ap, "cannot move table '%s' to schema '%s': that schema has a table of that name",
+                    o->table_name, o->schema ? o->schema : "(the default)");
+    relocate_table(ap->s, t, o->schema, t->name);
     return 0;
 }
 
@@ -372,7 +402,8 @@ static int apply_rename_column(applier *ap, table *t) {
         table *other = ap->s->tables.items[i];
         for (size_t k = 0; k < other->foreign_keys.len; k++) {
             foreign_key *fk = other->foreign_keys.items[k];
-            if (str_eq(fk->ref_table, t->name)) strs_rename(&fk->ref_columns, old, new_name);
+            if (str_eq(fk->ref_table, t->name) && schema_same(fk->ref_schema, t->schema))
+                strs_rename(&fk->ref_columns, old, new_name);
         }
     }
     return 0;
@@ -431,39 +462,41 @@ static int apply_one(applier *ap) {
     case OP_CREATE_TABLE: {
         const char *name = op_table_name(o);
         if (!o->table || !name) return fail(ap, "create table without a table");
-        if (schema_find_table(s, name)) return fail(ap, "table '%s' already exists", name);
-        copy_table(s, o->table, name, false);
+        if (schema_find_table_in(s, o->schema, name))
+            return fail(ap, "table '%s' already exists", qualified_name(s->arena, o->schema, name));
+        copy_table(s, o->table, o->schema, name, false);
         return 0;
     }
     case OP_DROP_TABLE:
-        if (!(t = need_table(ap, op_table_name(o)))) return -1;
-        remove_table_objects(s, t->name);
+        if (!(t = need_table(ap, o->schema, op_table_name(o)))) return -1;
+        remove_table_objects(s, qualified_name(s->arena, t->schema, t->name));
         remove_table(s, t);
         return 0;
     case OP_RENAME_TABLE: return apply_rename_table(ap);
-    case OP_CREATE_ENUM:
-        if (schema_find_enum(s, o->enumeration->name))
-            return fail(ap, "enum type '%s' already exists", o->enumeration->name);
-        add_enum_copy(s, o->enumeration);
+    case OP_SET_TABLE_SCHEMA: return apply_set_table_schema(ap);
+    case OP_CREATE_ENUM: {
+        const enum_type *e = o->enumeration;
+        if (schema_find_enum_in(s, e->schema, e->name))
+            return fail(ap, "enum type '%s' already exists", qualified_name(s->arena, e->schema, e->name));
+        add_enum_copy(s, e);
         return 0;
+    }
     case OP_DROP_ENUM:
-        if (!schema_find_enum(s, o->enumeration->name))
-            return fail(ap, "enum type '%s' does not exist", o->enumeration->name);
-        remove_enum(s, o->enumeration->name);
+    case OP_ALTER_ENUM: {
+        const enum_type *e = o->enumeration;
+        if (!schema_find_enum_in(s, e->schema, e->name))
+            return fail(ap, "enum type '%s' does not exist", qualified_name(s->arena, e->schema, e->name));
+        remove_enum(s, e);
+        if (o->kind == OP_ALTER_ENUM) add_enum_copy(s, e);
         return 0;
-    case OP_ALTER_ENUM:
-        if (!schema_find_enum(s, o->enumeration->name))
-            return fail(ap, "enum type '%s' does not exist", o->enumeration->name);
-        remove_enum(s, o->enumeration->name);
-        add_enum_copy(s, o->enumeration);
-        return 0;
+    }
     case OP_EXECUTE:
     case OP_BULK_INSERT: return 0;
     case OP_ADD_COLUMN: case OP_DROP_COLUMN: case OP_ALTER_COLUMN: case OP_RENAME_COLUMN:
     case OP_CREATE_INDEX: case OP_DROP_INDEX: case OP_ADD_UNIQUE: case OP_DROP_UNIQUE:
     case OP_ADD_FOREIGN_KEY: case OP_DROP_FOREIGN_KEY: case OP_ADD_CHECK: case OP_DROP_CHECK:
     case OP_ADD_PRIMARY_KEY: case OP_DROP_PRIMARY_KEY: case OP_SET_TABLE_COMMENT:
-        if (!(t = need_table(ap, o->table_name))) return -1;
+        if (!(t = need_table(ap, o->schema, o->table_name))) return -1;
         return apply_table_op(ap, t);
     }
     return fail(ap, "unknown op kind %d", (int)o->kind);
@@ -489,7 +522,7 @@ static int apply_table_op(applier *ap, table *t) {
     case OP_CREATE_INDEX: {
         table *owner;
         if (!o->index) return fail(ap, "create index without an index");
-        if (find_index(s, NULL, o->index->name, &owner, &pos))
+        if (find_index(s, NULL, o->index->name, &owner, &pos) && schema_same(owner->schema, t->schema))
             return fail(ap, "index '%s' already exists (on table '%s')", o->index->name, owner->name);
         vec_push(a, &t->indexes, copy_index(a, o->index));
         return 0;
@@ -559,7 +592,8 @@ static int apply_table_op(applier *ap, table *t) {
     case OP_SET_TABLE_COMMENT:
         t->comment = arena_strdup(a, o->new_comment);
         return 0;
-    case OP_CREATE_TABLE: case OP_DROP_TABLE: case OP_RENAME_TABLE: case OP_EXECUTE: case OP_BULK_INSERT:
+    case OP_CREATE_TABLE: case OP_DROP_TABLE: case OP_RENAME_TABLE: case OP_SET_TABLE_SCHEMA:
+    case OP_EXECUTE: case OP_BULK_INSERT:
     case OP_CREATE_ENUM: case OP_DROP_ENUM: case OP_ALTER_ENUM:
         break;      /* not table ops: apply_one() */
     }
@@ -575,7 +609,7 @@ int schema_apply_ops(schema *s, const op *ops, size_t n, diag_list *dl) {
 }
 
 void schema_replace_table(schema *s, const table *t) {
-    table *old = schema_find_table(s, t->name);
+    table *old = schema_find_table_in(s, t->schema, t->name);
     if (old) remove_table(s, old);
-    copy_table(s, t, t->name, true);
+    copy_table(s, t, t->schema, t->name, true);
 }

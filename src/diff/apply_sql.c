@@ -145,13 +145,20 @@ static const char *take_ident(arena *a, stmt *st) {
     return s;
 }
 
-/* A name, maybe qualified by the project's schema (or public): the name,
-** or NULL (another schema, or not a name). */
-static const char *take_name(arena *a, stmt *st, const char *pg_schema) {
+/* A table or type name, maybe schema-qualified: false when the tokens are
+** no name.  Its schema is NULL when unqualified or the project's own
+** (pg_schema, or public), as in the IR. */
+typedef struct sql_name {
+    const char *nsp;
+    const char *name;
+} sql_name;
+static bool take_name(arena *a, stmt *st, const char *pg_schema, sql_name *out) {
     const char *first = take_ident(a, st);
-    if (!first || !take_punct(st, ".")) return first;
-    const char *second = take_ident(a, st);
-    return second && !strcmp(first, pg_schema ? pg_schema : "public") ? second : NULL;
+    *out = (sql_name){NULL, first};
+    if (!first || !take_punct(st, ".")) return first != NULL;
+    if (!(out->name = take_ident(a, st))) return false;
+    if (strcmp(first, pg_schema ? pg_schema : "public")) out->nsp = first;
+    return true;
 }
 
 /* A string literal ('...', E'...'), decoded; NULL when the token is none. */
@@ -208,15 +215,15 @@ typedef struct sql_applier {
 /* An error at the op.execute(); -1. */
 #define fail(ap, ...) (diag_add((ap)->dl, DIAG_ERROR, (ap)->o->loc, __VA_ARGS__), -1)
 
-/* Every column whose type (or whose array's element type) is enum `name`. */
+/* Every column whose type (or whose array's element type) is enum e. */
 typedef void (*enum_column_fn)(sql_applier *ap, col_type *type, void *ctx);
-static void each_enum_column(sql_applier *ap, const char *name, enum_column_fn fn, void *ctx) {
+static void each_enum_column(sql_applier *ap, const enum_type *e, enum_column_fn fn, void *ctx) {
     for (size_t i = 0; i < ap->s->tables.len; i++) {
         table *t = ap->s->tables.items[i];
         for (size_t k = 0; k < t->columns.len; k++) {
             col_type *ct = &t->columns.items[k]->type;
             if (ct->kind == TYPE_ARRAY && ct->element) ct = (col_type *)ct->element;
-            if (ct->kind == TYPE_ENUM && ct->enumeration && !strcmp(ct->enumeration->name, name)) fn(ap, ct, ctx);
+            if (ct->kind == TYPE_ENUM && ct->enumeration == e) fn(ap, ct, ctx);
         }
     }
 }
@@ -227,16 +234,18 @@ static void repoint_column(sql_applier *ap, col_type *ct, void *ctx) {
     ct->enumeration = ctx;
 }
 
-static enum_type *need_enum(sql_applier *ap, const char *name) {
-    enum_type *e = schema_find_enum(ap->s, name);
-    if (!e) (void)fail(ap, "enum type '%s' does not exist", name);
+static const char *label_of(sql_applier *ap, const sql_name *n) { return qualified_name(ap->a, n->nsp, n->name); }
+
+static enum_type *need_enum(sql_applier *ap, const sql_name *n) {
+    enum_type *e = schema_find_enum_in(ap->s, n->nsp, n->name);
+    if (!e) (void)fail(ap, "enum type '%s' does not exist", label_of(ap, n));
     return e;
 }
 
-static void remove_enum(schema *s, const char *name) {
-    strmap_put(s->enums_by_name, name, NULL);
+static void remove_enum(schema *s, const enum_type *e) {
+    strmap_put(s->enums_by_name, e->key, NULL);
     for (size_t i = 0; i < s->enums.len; i++)
-        if (!strcmp(s->enums.items[i]->name, name)) {
+        if (s->enums.items[i] == e) {
             memmove(&s->enums.items[i], &s->enums.items[i + 1], (s->enums.len - i - 1) * sizeof *s->enums.items);
             s->enums.len--;
             return;
@@ -245,8 +254,8 @@ static void remove_enum(schema *s, const char *name) {
 
 /* CREATE TYPE t AS ENUM ('a', ...): 1 applied, 0 not this form. */
 static int create_type(sql_applier *ap, stmt *st) {
-    const char *name = take_name(ap->a, st, ap->pg_schema);
-    if (!name || !take_word(st, "as") || !take_word(st, "enum") || !take_punct(st, "(")) return 0;
+    sql_name n;
+    if (!take_name(ap->a, st, ap->pg_schema, &n) || !take_word(st, "as") || !take_word(st, "enum") || !take_punct(st, "(")) return 0;
     str_vec labels = {0};
     if (!take_punct(st, ")")) {
         do {
@@ -257,8 +266,9 @@ static int create_type(sql_applier *ap, stmt *st) {
         if (!take_punct(st, ")")) return 0;
     }
     if (!at_end(st)) return 0;
-    if (schema_find_enum(ap->s, name)) return fail(ap, "enum type '%s' already exists", name);
-    enum_type *e = schema_add_enum(ap->s, name);
+    if (schema_find_enum_in(ap->s, n.nsp, n.name))
+        return fail(ap, "enum type '%s' already exists", label_of(ap, &n));
+    enum_type *e = schema_add_enum_in(ap->s, n.nsp ? arena_strdup(ap->s->arena, n.nsp) : NULL, n.name);
     for (size_t i = 0; i < labels.len; i++)
         vec_push(ap->s->arena, &e->labels, ((enum_label){.label = arena_strdup(ap->s->arena, labels.items[i])}));
     return 1;
@@ -266,18 +276,20 @@ static int create_type(sql_applier *ap, stmt *st) {
 
 /* DROP TYPE t */
 static int drop_type(sql_applier *ap, stmt *st) {
-    const char *name = take_name(ap->a, st, ap->pg_schema);
-    if (!name || !at_end(st)) return 0;
-    if (!need_enum(ap, name)) return -1;
-    remove_enum(ap->s, name);
+    sql_name n;
+    if (!take_name(ap->a, st, ap->pg_schema, &n) || !at_end(st)) return 0;
+    const enum_type *e = need_enum(ap, &n);
+    if (!e) return -1;
+    remove_enum(ap->s, e);
     return 1;
 }
 
 /* ALTER TYPE t ADD VALUE / RENAME VALUE / RENAME TO */
 static int alter_type(sql_applier *ap, stmt *st) {
     arena *sa = ap->s->arena;
-    const char *name = take_name(ap->a, st, ap->pg_schema);
-    if (!name) return 0;
+    sql_name n;
+    if (!take_name(ap->a, st, ap->pg_schema, &n)) return 0;
+    const char *name = label_of(ap, &n);
     if (take_word(st, "add")) {
         if (!take_word(st, "value")) return 0;
         bool if_not_exists = take_word(st, "if") && take_word(st, "not") && take_word(st, "exists");
@@ -289,7 +301,7 @@ static int alter_type(sql_applier *ap, stmt *st) {
             if (!(anchor = take_literal(ap->a, st))) return 0;
         }
         if (!at_end(st)) return 0;
-        enum_type *e = need_enum(ap, name);
+        enum_type *e = need_enum(ap, &n);
         if (!e) return -1;
         if (enum_type_find_label(e, label) >= 0) return 1;     /* IF NOT EXISTS */
         size_t at = e->labels.len;
@@ -310,7 +322,7 @@ static int alter_type(sql_applier *ap, stmt *st) {
         if (!from || !take_word(st, "to")) return 0;
         const char *to = take_literal(ap->a, st);
         if (!to || !at_end(st)) return 0;
-        enum_type *e = need_enum(ap, name);
+        enum_type *e = need_enum(ap, &n);
         if (!e) return -1;
         int k = enum_type_find_label(e, from);
         if (k < 0) return fail(ap, "enum type '%s' has no label '%s' to rename", name, from);
@@ -320,14 +332,16 @@ static int alter_type(sql_applier *ap, stmt *st) {
     if (!take_word(st, "to")) return 0;
     const char *new_name = take_ident(ap->a, st);
     if (!new_name || !at_end(st)) return 0;
-    enum_type *e = need_enum(ap, name);
+    enum_type *e = need_enum(ap, &n);
     if (!e) return -1;
-    if (schema_find_enum(ap->s, new_name)) return fail(ap, "enum type '%s' already exists", new_name);
+    /* RENAME TO keeps the type in its schema */
+    if (schema_find_enum_in(ap->s, n.nsp, new_name))
+        return fail(ap, "enum type '%s' already exists", qualified_name(ap->a, n.nsp, new_name));
     /* The columns follow the type: they hold it, not its name. */
-    remove_enum(ap->s, name);
-    enum_type *renamed = schema_add_enum(ap->s, new_name);
+    remove_enum(ap->s, e);
+    enum_type *renamed = schema_add_enum_in(ap->s, e->schema, new_name);
     renamed->labels = e->labels;
-    each_enum_column(ap, name, repoint_column, renamed);
+    each_enum_column(ap, e, repoint_column, renamed);
     return 1;
 }
 
@@ -335,13 +349,14 @@ static int alter_type(sql_applier *ap, stmt *st) {
 ** SET DEFAULT expr: the statements of an enum type's rebuild. */
 static int alter_table(sql_applier *ap, stmt *st) {
     arena *sa = ap->s->arena;
-    const char *tname = take_name(ap->a, st, ap->pg_schema);
-    if (!tname || !take_word(st, "alter")) return 0;
+    sql_name tn, type_name;
+    if (!take_name(ap->a, st, ap->pg_schema, &tn) || !take_word(st, "alter")) return 0;
     take_word(st, "column");
     const char *cname = take_ident(ap->a, st);
     if (!cname) return 0;
     enum { DROP_DEFAULT, SET_DEFAULT, SET_TYPE } what;
-    const char *default_sql = NULL, *type_name = NULL;
+    const char *default_sql = NULL;
+    const enum_type *type = NULL;
     bool array = false;
     if (take_word(st, "drop")) {
         if (!take_word(st, "default") || !at_end(st)) return 0;
@@ -350,27 +365,28 @@ static int alter_table(sql_applier *ap, stmt *st) {
         if (!take_word(st, "default") || !(default_sql = rest_text(sa, st))) return 0;
         what = SET_DEFAULT;
     } else if (take_word(st, "type")) {
-        if (!(type_name = take_name(ap->a, st, ap->pg_schema))) return 0;
+        if (!take_name(ap->a, st, ap->pg_schema, &type_name)) return 0;
         if (take_punct(st, "[")) {
             if (!take_punct(st, "]")) return 0;
             array = true;
         }
         if (!take_word(st, "using") || at_end(st)) return 0;
-        if (!schema_find_enum(ap->s, type_name)) return 0;     /* not an enum: not followed */
+        type = schema_find_enum_in(ap->s, type_name.nsp, type_name.name);
+        if (!type) return 0;                    /* not an enum: not followed */
         what = SET_TYPE;
     } else {
         return 0;
     }
-    table *t = schema_find_table(ap->s, tname);
-    if (!t) return fail(ap, "table '%s' does not exist", tname);
+    table *t = schema_find_table_in(ap->s, tn.nsp, tn.name);
+    if (!t) return fail(ap, "table '%s' does not exist", label_of(ap, &tn));
     column *c = table_find_column(t, cname);
-    if (!c) return fail(ap, "column '%s' does not exist in table '%s'", cname, tname);
+    if (!c) return fail(ap, "column '%s' does not exist in table '%s'", cname, label_of(ap, &tn));
     switch (what) {
     case DROP_DEFAULT: c->server_default = (server_default){0}; break;
     case SET_DEFAULT: c->server_default = (server_default){.kind = DEFAULT_SQL, .text = default_sql}; break;
     case SET_TYPE: {
         col_type ct = {.kind = TYPE_ENUM, .length = -1, .precision = -1, .scale = -1,
-                       .enumeration = schema_find_enum(ap->s, type_name)};
+                       .enumeration = type};
         if (array) {
             col_type *el = arena_alloc(sa, sizeof *el);
             *el = ct;
@@ -454,8 +470,9 @@ static int one_statement(sql_applier *ap, stmt *st, sql_effect *effect, const ch
             /* a composite or range type: no table changes */
             st->at = kind_at + 1;
             if (create) {
-                const char *name = take_name(ap->a, st, ap->pg_schema);
-                if (name && take_word(st, "as") && !is_word(peek(st), "enum")) return 0;
+                sql_name n;
+                if (take_name(ap->a, st, ap->pg_schema, &n) && take_word(st, "as") && !is_word(peek(st), "enum"))
+                    return 0;
             }
         } else if (alter && take_word(st, "table")) {
             int rc = alter_table(ap, st);

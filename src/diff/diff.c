@@ -46,19 +46,25 @@ typedef struct differ {
     migration_ops *m;
     arena *a;                   /* = m->arena */
     diag_list *dl;
-    /* Renames this migration makes: old table name -> new, and
-    ** "table.old_column" (new table name) -> new column name.  The database
-    ** follows a rename in the foreign keys that point at what was renamed,
-    ** so current keys are compared through these maps. */
+    /* Renames and moves this migration makes: a current table's key
+    ** (schema_object_key) -> the wanted table it becomes, and "key.old_column"
+    ** (the wanted table's key) -> new column name.  The database follows a
+    ** rename in the foreign keys that point at what was renamed, so current
+    ** keys are compared through these maps. */
     strmap *table_renames;
     strmap *column_renames;
-    strmap *objects_by_table;   /* table name -> position of its first db_object */
+    /* By qualified_name ("audit.events", "users"), as db_object names them: */
+    strmap *objects_by_table;   /* table -> position of its first db_object */
     strmap *tables_left_alone;  /* tables not dropped because of what they hold */
     strmap *excluded_tables;    /* tables [retort] exclude_tables leaves out */
     bool left_alone_hinted;     /* the "left alone" hint is given once */
+    const char *default_schema; /* the name of the schema NULL stands for */
 } differ;
 
 static void emit(differ *df, op o) { vec_push(df->a, &df->m->ops, o); }
+
+/* "audit.events", or "events" in the default schema. */
+static const char *tname_of(differ *df, const table *t) { return qualified_name(df->a, t->schema, t->name); }
 
 static bool str_eq(const char *x, const char *y) {
     if (!x || !y) return x == y;
@@ -115,11 +121,15 @@ static const char *action_or_null(const char *act) {
 /* want: a wanted key; cur: a current key, seen through this migration's
 ** renames. */
 static bool fk_same(differ *df, const foreign_key *want, const foreign_key *cur) {
-    const char *ref = strmap_get(df->table_renames, cur->ref_table);
-    if (!ref) ref = cur->ref_table;
-    if (strcmp(want->ref_table, ref) != 0 || want->ref_columns.len != cur->ref_columns.len) return false;
+    const table *renamed = strmap_get(df->table_renames, schema_object_key(df->a, cur->ref_schema, cur->ref_table));
+    const char *ref = renamed ? renamed->name : cur->ref_table;
+    const char *ref_schema = renamed ? renamed->schema : cur->ref_schema;
+    if (strcmp(want->ref_table, ref) != 0 || !str_eq(want->ref_schema, ref_schema) ||
+        want->ref_columns.len != cur->ref_columns.len)
+        return false;
+    const char *ref_key = schema_object_key(df->a, ref_schema, ref);
     for (size_t i = 0; i < cur->ref_columns.len; i++) {
-        const char *key = arena_printf(df->a, "%s.%s", ref, cur->ref_columns.items[i]);
+        const char *key = arena_printf(df->a, "%s.%s", ref_key, cur->ref_columns.items[i]);
         const char *rc = strmap_get(df->column_renames, key);
         if (strcmp(want->ref_columns.items[i], rc ? rc : cur->ref_columns.items[i]) != 0) return false;
     }
@@ -167,6 +177,14 @@ static bool refuse_postgres_only(differ *df) {
     bool ok = true;
     for (size_t i = 0; i < df->want->tables.len; i++) {
         const table *t = df->want->tables.items[i];
+        if (t->schema) {
+            diag *d = diag_add(df->dl, DIAG_ERROR, t->schema_loc.line ? t->schema_loc : t->loc,
+                               "table '%s' is in schema '%s', which SQLite does not have", t->name, t->schema);
+            if (t->schema_span > 0) d->span = t->schema_span;
+            diag_set_hint(df->dl, d, "the database is SQLite, whose tables are all in one schema: remove "
+                                     "@@schema from the model, or use a PostgreSQL database");
+            ok = false;
+        }
         for (size_t k = 0; k < t->indexes.len; k++) {
             const index_def *ix = t->indexes.items[k];
             if (!ix->postgres_only) continue;
@@ -337,10 +355,11 @@ static const char *table_unmodeled(differ *df, const table *t) {
         const char *w = index_unmodeled(df->a, t->indexes.items[k]);
         if (w) vec_push(df->a, &why, arena_printf(df->a, "index '%s' (%s)", t->indexes.items[k]->name, w));
     }
-    const size_t *first = strmap_get(df->objects_by_table, t->name);
+    const char *tname = tname_of(df, t);
+    const size_t *first = strmap_get(df->objects_by_table, tname);
     for (size_t i = first ? *first : df->cur->objects.len; i < df->cur->objects.len; i++) {
         const db_object *o = df->cur->objects.items[i];
-        if (!o->table || strcmp(o->table, t->name) != 0) break;
+        if (!o->table || strcmp(o->table, tname) != 0) break;
         vec_push(df->a, &why, arena_printf(df->a, "%s '%s'", o->kind, o->name));
     }
     return why.len ? str_vec_join(df->a, &why, ", ") : NULL;
@@ -380,10 +399,11 @@ static const char *columns_unmodeled(differ *df, const table *cur, const str_vec
 static const char *fk_unmodeled(differ *df, const table *cur, const foreign_key *fk) {
     const char *why = columns_unmodeled(df, cur, &fk->columns);
     if (why) return why;
-    if (strmap_get(df->excluded_tables, fk->ref_table))
-        return arena_printf(df->a, "it references '%s', which [retort] exclude_tables leaves out", fk->ref_table);
-    if (strmap_get(df->tables_left_alone, fk->ref_table))
-        return arena_printf(df->a, "it references '%s', which is left alone", fk->ref_table);
+    const char *ref = qualified_name(df->a, fk->ref_schema, fk->ref_table);
+    if (strmap_get(df->excluded_tables, ref))
+        return arena_printf(df->a, "it references '%s', which [retort] exclude_tables leaves out", ref);
+    if (strmap_get(df->tables_left_alone, ref))
+        return arena_printf(df->a, "it references '%s', which is left alone", ref);
     return NULL;
 }
 
@@ -428,27 +448,31 @@ static bool enum_labels_same(const enum_type *x, const enum_type *y) {
     return true;
 }
 
-/* The type of a column, or of its array's elements, when it is enum `name`. */
-static bool column_of_enum(const column *c, const char *name, bool *array) {
+/* The type of a column, or of its array's elements, when it is enum type
+** e (by schema and name). */
+static bool column_of_enum(const column *c, const enum_type *e, bool *array) {
     const col_type *t = &c->type;
     *array = t->kind == TYPE_ARRAY;
     if (*array && t->element) t = t->element;
-    return t->kind == TYPE_ENUM && t->enumeration && !strcmp(t->enumeration->name, name);
+    return t->kind == TYPE_ENUM && t->enumeration && !strcmp(t->enumeration->name, e->name) &&
+           str_eq(t->enumeration->schema, e->schema);
 }
 
 /* The current columns of enum `name`, under the names they have once the
 ** tables are renamed (step 1 comes before any enum op): what a rebuild of
 ** the type converts. */
-static enum_use_vec *enum_uses_of(differ *df, const char *name) {
+static enum_use_vec *enum_uses_of(differ *df, const enum_type *e) {
     enum_use_vec *uses = arena_alloc(df->a, sizeof *uses);
     for (size_t i = 0; i < df->cur->tables.len; i++) {
         const table *t = df->cur->tables.items[i];
-        const char *tname = strmap_get(df->table_renames, t->name);
-        for (size_t k = 0; k < t->columns.len; k++) {
-            const column *c = t->columns.items[k];
+        const table *renamed = strmap_get(df->table_renames, t->key);
+        if (renamed) t = renamed;
+        const table *cur_t = df->cur->tables.items[i];
+        for (size_t k = 0; k < cur_t->columns.len; k++) {
+            const column *c = cur_t->columns.items[k];
             bool array;
-            if (!column_of_enum(c, name, &array)) continue;
-            enum_use u = {.table = tname ? tname : t->name, .column = c->name, .array = array,
+            if (!column_of_enum(c, e, &array)) continue;
+            enum_use u = {.table = t->name, .schema = t->schema, .column = c->name, .array = array,
                           .default_sql = c->server_default.kind == DEFAULT_SQL ? c->server_default.text : NULL};
             vec_push(df->a, uses, u);
         }
@@ -464,13 +488,13 @@ static void diff_enums(differ *df) {
     if (!df->d->has_enum_types) return;
     for (size_t i = 0; i < df->want->enums.len; i++) {
         const enum_type *w = df->want->enums.items[i];
-        const enum_type *c = schema_find_enum(df->cur, w->name);
+        const enum_type *c = schema_find_enum_in(df->cur, w->schema, w->name);
         if (!c) {
             emit(df, (op){.kind = OP_CREATE_ENUM, .enumeration = w});
             continue;
         }
         if (enum_labels_same(w, c)) continue;
-        op o = {.kind = OP_ALTER_ENUM, .enumeration = w, .old_enumeration = c, .enum_uses = enum_uses_of(df, w->name)};
+        op o = {.kind = OP_ALTER_ENUM, .enumeration = w, .old_enumeration = c, .enum_uses = enum_uses_of(df, c)};
         enum_change_plan pl;
         enum_change_plan_of(df->a, c, w, &pl);
         if (pl.rebuild) {
@@ -478,7 +502,7 @@ static void diff_enums(differ *df) {
                                pl.removed.len ? "enum type '%s' loses %s: the type is rebuilt, and rows holding it "
                                                 "make the upgrade fail"
                                               : "enum type '%s' changes the order of its labels: the type is rebuilt%s",
-                               w->name, pl.removed.len ? arena_printf(df->a, "label%s '%s'", pl.removed.len > 1 ? "s" : "",
+                               qualified_name(df->a, w->schema, w->name), pl.removed.len ? arena_printf(df->a, "label%s '%s'", pl.removed.len > 1 ? "s" : "",
                                                                       str_vec_join(df->a, &pl.removed, "', '"))
                                                        : "");
             diag_set_hint(df->dl, d, "update or delete those rows first (op.execute in the migration, before the "
@@ -486,7 +510,7 @@ static void diff_enums(differ *df) {
         } else if (pl.added.len) {
             diag *d = diag_add(df->dl, DIAG_WARNING, w->loc,
                                "enum type '%s' gains %s: its downgrade rebuilds the type without %s, and fails while "
-                               "rows hold %s", w->name, pl.added.len > 1 ? "labels" : "a label",
+                               "rows hold %s", qualified_name(df->a, w->schema, w->name), pl.added.len > 1 ? "labels" : "a label",
                                pl.added.len > 1 ? "them" : "it", pl.added.len > 1 ? "them" : "it");
             diag_set_hint(df->dl, d, "the labels are added outside the migration's transaction "
                                      "(autocommit_block): PostgreSQL cannot use a label added in an open one");
@@ -501,18 +525,20 @@ static void drop_enums(differ *df) {
     if (!df->d->has_enum_types) return;
     for (size_t i = 0; i < df->cur->enums.len; i++) {
         const enum_type *c = df->cur->enums.items[i];
-        if (schema_find_enum(df->want, c->name)) continue;
+        if (schema_find_enum_in(df->want, c->schema, c->name)) continue;
         const char *user = NULL;
         for (size_t ti = 0; ti < df->cur->tables.len && !user; ti++) {
             const table *t = df->cur->tables.items[ti];
-            if (!strmap_get(df->tables_left_alone, t->name)) continue;
+            if (!strmap_get(df->tables_left_alone, tname_of(df, t))) continue;
             for (size_t k = 0; k < t->columns.len && !user; k++) {
                 bool array;
-                if (column_of_enum(t->columns.items[k], c->name, &array))
-                    user = arena_printf(df->a, "%s.%s", t->name, t->columns.items[k]->name);
+                if (column_of_enum(t->columns.items[k], c, &array))
+                    user = arena_printf(df->a, "%s.%s", tname_of(df, t), t->columns.items[k]->name);
             }
         }
-        if (user) left_alone(df, "enum type '%s' is not in the models, but column %s, which stays, uses it", c->name, user);
+        if (user)
+            left_alone(df, "enum type '%s' is not in the models, but column %s, which stays, uses it",
+                       qualified_name(df->a, c->schema, c->name), user);
         else emit(df, (op){.kind = OP_DROP_ENUM, .enumeration = c});
     }
 }
@@ -634,13 +660,18 @@ static size_t heap_pop(heap *h) {
 ** not yet placed are reported in deferred[pos] (a bitmask would not scale;
 ** we return per-table flags per FK instead).  out[] receives positions.
 ** deferred_fk[t][k] is set for FK k of table t that must be added later. */
+/* The key of the table a foreign key references (schema_object_key). */
+static const char *fk_ref_key(differ *df, const foreign_key *fk) {
+    return schema_object_key(df->a, fk->ref_schema, fk->ref_table);
+}
+
 static void order_tables(differ *df, const table *const *tables, size_t n, size_t *out,
                          bool **deferred_fk) {
     strmap *pos = strmap_new(df->a);
     size_t *posv = arena_alloc(df->a, (n + 1) * sizeof *posv);
     for (size_t i = 0; i < n; i++) {
         posv[i] = i;
-        strmap_put(pos, tables[i]->name, &posv[i]);
+        strmap_put(pos, tables[i]->key, &posv[i]);
     }
     /* Edges: child -> parent.  indeg[child] = number of distinct FK edges to
     ** other tables of the set; dependents lists are flattened. */
@@ -649,7 +680,7 @@ static void order_tables(differ *df, const table *const *tables, size_t n, size_
     size_t edges = 0;
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < tables[i]->foreign_keys.len; k++) {
-            size_t *pp = strmap_get(pos, tables[i]->foreign_keys.items[k]->ref_table);
+            size_t *pp = strmap_get(pos, fk_ref_key(df, tables[i]->foreign_keys.items[k]));
             if (pp && *pp != i) { indeg[i]++; dep_count[*pp]++; edges++; }
         }
     size_t *dep_start = arena_alloc(df->a, (n + 1) * sizeof *dep_start);
@@ -658,7 +689,7 @@ static void order_tables(differ *df, const table *const *tables, size_t n, size_
     size_t *fill = arena_alloc(df->a, (n + 1) * sizeof *fill);
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < tables[i]->foreign_keys.len; k++) {
-            size_t *pp = strmap_get(pos, tables[i]->foreign_keys.items[k]->ref_table);
+            size_t *pp = strmap_get(pos, fk_ref_key(df, tables[i]->foreign_keys.items[k]));
             if (pp && *pp != i) deps[dep_start[*pp] + fill[*pp]++] = i;
         }
     bool *placed = arena_alloc(df->a, (n + 1) * sizeof *placed);
@@ -677,7 +708,7 @@ static void order_tables(differ *df, const table *const *tables, size_t n, size_
             while (placed[scan]) scan++;
             t = scan;
             for (size_t k = 0; k < tables[t]->foreign_keys.len; k++) {
-                size_t *pp = strmap_get(pos, tables[t]->foreign_keys.items[k]->ref_table);
+                size_t *pp = strmap_get(pos, fk_ref_key(df, tables[t]->foreign_keys.items[k]));
                 if (pp && *pp != t && !placed[*pp]) deferred_fk[t][k] = true;
             }
         }
@@ -715,17 +746,17 @@ static void emit_create_tables(differ *df, const table *const *created, size_t n
         bool has_deferred = false;
         for (size_t k = 0; k < t->foreign_keys.len; k++) has_deferred |= deferred[i][k];
         any_deferred |= has_deferred;
-        emit(df, (op){.kind = OP_CREATE_TABLE, .table_name = t->name,
+        emit(df, (op){.kind = OP_CREATE_TABLE, .table_name = t->name, .schema = t->schema,
                       .table = has_deferred ? table_without_fks(df, t, deferred[i]) : t});
         for (size_t k = 0; k < t->indexes.len; k++)
-            emit(df, (op){.kind = OP_CREATE_INDEX, .table_name = t->name, .index = t->indexes.items[k]});
+            emit(df, (op){.kind = OP_CREATE_INDEX, .table_name = t->name, .schema = t->schema, .index = t->indexes.items[k]});
     }
     if (!any_deferred) return;
     for (size_t oi = 0; oi < n; oi++) {
         size_t i = order[oi];
         for (size_t k = 0; k < created[i]->foreign_keys.len; k++)
             if (deferred[i][k])
-                emit(df, (op){.kind = OP_ADD_FOREIGN_KEY, .table_name = created[i]->name,
+                emit(df, (op){.kind = OP_ADD_FOREIGN_KEY, .table_name = created[i]->name, .schema = created[i]->schema,
                               .fk = created[i]->foreign_keys.items[k]});
     }
 }
@@ -742,7 +773,7 @@ static void emit_drop_tables(differ *df, const table *const *dropped, size_t n) 
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < dropped[i]->foreign_keys.len; k++)
             if (deferred[i][k])
-                emit(df, (op){.kind = OP_DROP_FOREIGN_KEY, .table_name = dropped[i]->name,
+                emit(df, (op){.kind = OP_DROP_FOREIGN_KEY, .table_name = dropped[i]->name, .schema = dropped[i]->schema,
                               .fk = dropped[i]->foreign_keys.items[k]});
     for (size_t oi = n; oi-- > 0;) {
         size_t i = order[oi];
@@ -750,8 +781,8 @@ static void emit_drop_tables(differ *df, const table *const *dropped, size_t n) 
         bool has_deferred = false;
         for (size_t k = 0; k < t->foreign_keys.len; k++) has_deferred |= deferred[i][k];
         for (size_t k = t->indexes.len; k-- > 0;)
-            emit(df, (op){.kind = OP_DROP_INDEX, .table_name = t->name, .index = t->indexes.items[k]});
-        emit(df, (op){.kind = OP_DROP_TABLE, .table_name = t->name,
+            emit(df, (op){.kind = OP_DROP_INDEX, .table_name = t->name, .schema = t->schema, .index = t->indexes.items[k]});
+        emit(df, (op){.kind = OP_DROP_TABLE, .table_name = t->name, .schema = t->schema,
                       .table = has_deferred ? table_without_fks(df, t, deferred[i]) : t});
     }
 }
@@ -784,7 +815,7 @@ static column_pairing pair_columns(differ *df, const table *want, const table *c
         if (j && !cp.cur_used[*j] && !table_find_column(want, w->renamed_from)) {
             cp.paired[i] = cur->columns.items[*j];
             cp.cur_used[*j] = true;
-            strmap_put(df->column_renames, arena_printf(df->a, "%s.%s", want->name, w->renamed_from),
+            strmap_put(df->column_renames, arena_printf(df->a, "%s.%s", want->key, w->renamed_from),
                        (void *)w->name);
         }
     }
@@ -800,7 +831,7 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
     for (size_t i = 0; i < nw; i++) {
         const column *w = want->columns.items[i];
         if (paired[i] && strcmp(paired[i]->name, w->name) != 0)
-            emit(df, (op){.kind = OP_RENAME_COLUMN, .table_name = tn, .old_name = paired[i]->name,
+            emit(df, (op){.kind = OP_RENAME_COLUMN, .table_name = tn, .schema = want->schema, .old_name = paired[i]->name,
                           .new_name = w->name, .column = w, .old_column = paired[i]});
     }
 
@@ -827,7 +858,7 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
             pk_add = named;
         }
     }
-    if (pk_drop) emit(df, (op){.kind = OP_DROP_PRIMARY_KEY, .table_name = tn, .pk = pk_drop});
+    if (pk_drop) emit(df, (op){.kind = OP_DROP_PRIMARY_KEY, .table_name = tn, .schema = want->schema, .pk = pk_drop});
 
     /* Constraints and indexes (not foreign keys: steps 2 and 5). */
     pairing pi = pair_kind(df, (void *const *)want->indexes.items, want->indexes.len,
@@ -848,7 +879,7 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
     }
     for (size_t i = 0; i < want->indexes.len; i++)
         if (pi.changed[i])
-            emit(df, (op){.kind = OP_DROP_INDEX, .table_name = tn, .index = cur->indexes.items[pi.match[i]]});
+            emit(df, (op){.kind = OP_DROP_INDEX, .table_name = tn, .schema = want->schema, .index = cur->indexes.items[pi.match[i]]});
     for (size_t j = 0; j < cur->indexes.len; j++) {
         const index_def *ci = cur->indexes.items[j];
         if (pi.used[j]) continue;
@@ -861,11 +892,11 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
         else if (on_column)
             left_alone(df, "index '%s' of table '%s' is not in the models, but %s", ci->name, tn, on_column);
         else
-            emit(df, (op){.kind = OP_DROP_INDEX, .table_name = tn, .index = ci});
+            emit(df, (op){.kind = OP_DROP_INDEX, .table_name = tn, .schema = want->schema, .index = ci});
     }
     for (size_t i = 0; i < want->uniques.len; i++)
         if (pu.changed[i])
-            emit(df, (op){.kind = OP_DROP_UNIQUE, .table_name = tn, .unique = cur->uniques.items[pu.match[i]]});
+            emit(df, (op){.kind = OP_DROP_UNIQUE, .table_name = tn, .schema = want->schema, .unique = cur->uniques.items[pu.match[i]]});
     for (size_t j = 0; j < cur->uniques.len; j++) {
         const unique_def *u = cur->uniques.items[j];
         if (pu.used[j]) continue;
@@ -875,13 +906,13 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
                        u->name ? "'" : "", u->name ? u->name : "", u->name ? "' " : "",
                        str_vec_join(df->a, &u->columns, ", "), tn, why);
         else
-            emit(df, (op){.kind = OP_DROP_UNIQUE, .table_name = tn, .unique = u});
+            emit(df, (op){.kind = OP_DROP_UNIQUE, .table_name = tn, .schema = want->schema, .unique = u});
     }
     for (size_t i = 0; i < want->checks.len; i++)
         if (pc.changed[i])
-            emit(df, (op){.kind = OP_DROP_CHECK, .table_name = tn, .check = cur->checks.items[pc.match[i]]});
+            emit(df, (op){.kind = OP_DROP_CHECK, .table_name = tn, .schema = want->schema, .check = cur->checks.items[pc.match[i]]});
     for (size_t j = 0; j < cur->checks.len; j++)
-        if (!pc.used[j]) emit(df, (op){.kind = OP_DROP_CHECK, .table_name = tn, .check = cur->checks.items[j]});
+        if (!pc.used[j]) emit(df, (op){.kind = OP_DROP_CHECK, .table_name = tn, .schema = want->schema, .check = cur->checks.items[j]});
 
     /* Columns: drop, add, alter.  A column the models cannot declare is
     ** neither dropped nor altered. */
@@ -893,10 +924,10 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
         if (why)
             left_alone(df, "column '%s.%s' is not in the models, and %s", tn, c->name, why);
         else
-            emit(df, (op){.kind = OP_DROP_COLUMN, .table_name = tn, .column = c});
+            emit(df, (op){.kind = OP_DROP_COLUMN, .table_name = tn, .schema = want->schema, .column = c});
     }
     for (size_t i = 0; i < nw; i++)
-        if (!paired[i]) emit(df, (op){.kind = OP_ADD_COLUMN, .table_name = tn, .column = want->columns.items[i]});
+        if (!paired[i]) emit(df, (op){.kind = OP_ADD_COLUMN, .table_name = tn, .schema = want->schema, .column = want->columns.items[i]});
     for (size_t i = 0; i < nw; i++) {
         if (!paired[i]) continue;
         if (!column_unmodeled(df->a, paired[i]) && generated_differs(df, want->columns.items[i], paired[i])) {
@@ -911,14 +942,14 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
                                    tn, paired[i]->name);
                 diag_set_hint(df->dl, d, "fill it in the migration (op.execute(\"UPDATE ...\")) if it needs values");
             }
-            emit(df, (op){.kind = OP_DROP_COLUMN, .table_name = tn, .column = paired[i]});
-            emit(df, (op){.kind = OP_ADD_COLUMN, .table_name = tn, .column = want->columns.items[i]});
+            emit(df, (op){.kind = OP_DROP_COLUMN, .table_name = tn, .schema = want->schema, .column = paired[i]});
+            emit(df, (op){.kind = OP_ADD_COLUMN, .table_name = tn, .schema = want->schema, .column = want->columns.items[i]});
             continue;
         }
         unsigned what = column_changes(df, want->columns.items[i], paired[i]);
         const char *why = column_unmodeled(df->a, paired[i]);
         bool identity = !why && identity_differs(df, want, want->columns.items[i], paired[i]);
-        op ident = {.kind = OP_ALTER_COLUMN, .table_name = tn, .column = want->columns.items[i],
+        op ident = {.kind = OP_ALTER_COLUMN, .table_name = tn, .schema = want->schema, .column = want->columns.items[i],
                     .old_column = paired[i], .alter = ALTER_IDENTITY};
         if (identity) warn_identity_change(df, tn, want->columns.items[i], paired[i]);
         /* An identity goes before the column may take a default or NULLs,
@@ -928,23 +959,23 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
             left_alone(df, "column '%s.%s' differs from the models, but %s", tn, paired[i]->name, why);
         else if (what) {
             if (what & ALTER_TYPE) warn_array_change(df, tn, want->columns.items[i], paired[i]);
-            emit(df, (op){.kind = OP_ALTER_COLUMN, .table_name = tn, .column = want->columns.items[i],
+            emit(df, (op){.kind = OP_ALTER_COLUMN, .table_name = tn, .schema = want->schema, .column = want->columns.items[i],
                           .old_column = paired[i], .alter = what});
         }
         if (identity && want->columns.items[i]->generated_identity) emit(df, ident);
     }
 
     /* Add the primary key, uniques, checks, indexes. */
-    if (pk_add) emit(df, (op){.kind = OP_ADD_PRIMARY_KEY, .table_name = tn, .pk = pk_add});
+    if (pk_add) emit(df, (op){.kind = OP_ADD_PRIMARY_KEY, .table_name = tn, .schema = want->schema, .pk = pk_add});
     for (size_t i = 0; i < want->uniques.len; i++)
         if (pu.match[i] < 0 || pu.changed[i])
-            emit(df, (op){.kind = OP_ADD_UNIQUE, .table_name = tn, .unique = want->uniques.items[i]});
+            emit(df, (op){.kind = OP_ADD_UNIQUE, .table_name = tn, .schema = want->schema, .unique = want->uniques.items[i]});
     for (size_t i = 0; i < want->checks.len; i++)
         if (pc.match[i] < 0 || pc.changed[i])
-            emit(df, (op){.kind = OP_ADD_CHECK, .table_name = tn, .check = want->checks.items[i]});
+            emit(df, (op){.kind = OP_ADD_CHECK, .table_name = tn, .schema = want->schema, .check = want->checks.items[i]});
     for (size_t i = 0; i < want->indexes.len; i++)
         if (pi.match[i] < 0 || pi.changed[i])
-            emit(df, (op){.kind = OP_CREATE_INDEX, .table_name = tn, .index = want->indexes.items[i]});
+            emit(df, (op){.kind = OP_CREATE_INDEX, .table_name = tn, .schema = want->schema, .index = want->indexes.items[i]});
 }
 
 migration_ops *diff_schemas(const schema *current, const schema *wanted, const diff_options *opt,
@@ -953,7 +984,7 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
     migration_ops *m = arena_alloc(a, sizeof *m);
     m->arena = a;
     differ df = {current, wanted, opt->dialect, m, a, dl, strmap_new(a), strmap_new(a), strmap_new(a),
-                 strmap_new(a), strmap_new(a), false};
+                 strmap_new(a), strmap_new(a), false, opt->default_schema ? opt->default_schema : "public"};
     map_objects_by_table(&df);
     if (!refuse_postgres_only(&df)) {
         arena_free(a);
@@ -965,24 +996,31 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
     bool *cur_kept = arena_alloc(a, (nc + 1) * sizeof *cur_kept);
     strmap *cur_pos = strmap_new(a);
     size_t *cpos = arena_alloc(a, (nc + 1) * sizeof *cpos);
-    for (size_t j = 0; j < nc; j++) { cpos[j] = j; strmap_put(cur_pos, current->tables.items[j]->name, &cpos[j]); }
+    for (size_t j = 0; j < nc; j++) { cpos[j] = j; strmap_put(cur_pos, current->tables.items[j]->key, &cpos[j]); }
 
-    /* 1. Pair tables; renames. */
+    /* 1. Pair tables (by schema and name); renames and moves. */
     for (size_t i = 0; i < nw; i++) {
-        size_t *j = strmap_get(cur_pos, wanted->tables.items[i]->name);
+        size_t *j = strmap_get(cur_pos, wanted->tables.items[i]->key);
         if (j) { cur_of[i] = current->tables.items[*j]; cur_kept[*j] = true; }
     }
     for (size_t i = 0; i < nw; i++) {
         const table *w = wanted->tables.items[i];
         if (cur_of[i] || !w->renamed_from) continue;
-        size_t *j = strmap_get(cur_pos, w->renamed_from);
-        if (j && !cur_kept[*j] && !schema_find_table(wanted, w->renamed_from)) {
-            cur_of[i] = current->tables.items[*j];
-            cur_kept[*j] = true;
-            emit(&df, (op){.kind = OP_RENAME_TABLE, .table_name = w->name, .old_name = w->renamed_from,
-                           .new_name = w->name});
-            strmap_put(df.table_renames, w->renamed_from, (void *)w->name);
-        }
+        const char *old_key = schema_object_key(a, w->renamed_from_schema, w->renamed_from);
+        size_t *j = strmap_get(cur_pos, old_key);
+        if (!j || cur_kept[*j] || schema_find_table_in(wanted, w->renamed_from_schema, w->renamed_from)) continue;
+        const table *c = current->tables.items[*j];
+        cur_of[i] = c;
+        cur_kept[*j] = true;
+        /* A move first (SET SCHEMA keeps the name), then a rename in the
+        ** new schema. */
+        if (!str_eq(c->schema, w->schema))
+            emit(&df, (op){.kind = OP_SET_TABLE_SCHEMA, .table_name = c->name, .schema = w->schema,
+                           .old_schema = c->schema, .default_schema = df.default_schema});
+        if (strcmp(c->name, w->name))
+            emit(&df, (op){.kind = OP_RENAME_TABLE, .table_name = w->name, .schema = w->schema,
+                           .old_name = c->name, .new_name = w->name});
+        strmap_put(df.table_renames, c->key, (void *)w);
     }
 
     /* 1b. Enum types: created and altered before any column uses them. */
@@ -996,8 +1034,8 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
         const char *why = table_unmodeled(&df, t);
         if (why) {
             left_alone(&df, "table '%s' is not in the models, and has what retort cannot model: %s",
-                       t->name, why);
-            strmap_put(df.tables_left_alone, t->name, (void *)t);
+                       tname_of(&df, t), why);
+            strmap_put(df.tables_left_alone, tname_of(&df, t), (void *)t);
         }
     }
 
@@ -1022,7 +1060,7 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
         const table *w = wanted->tables.items[i], *c = cur_of[i];
         for (size_t k = 0; k < w->foreign_keys.len; k++)
             if (fkp[i].changed[k])
-                emit(&df, (op){.kind = OP_DROP_FOREIGN_KEY, .table_name = w->name,
+                emit(&df, (op){.kind = OP_DROP_FOREIGN_KEY, .table_name = w->name, .schema = w->schema,
                                .fk = c->foreign_keys.items[fkp[i].match[k]]});
         for (size_t j = 0; j < c->foreign_keys.len; j++) {
             const foreign_key *fk = c->foreign_keys.items[j];
@@ -1031,9 +1069,9 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
             if (why)
                 left_alone(&df, "foreign key %s%s%s(%s) of table '%s' is not in the models, but %s",
                            fk->name ? "'" : "", fk->name ? fk->name : "", fk->name ? "' " : "",
-                           str_vec_join(a, &fk->columns, ", "), w->name, why);
+                           str_vec_join(a, &fk->columns, ", "), tname_of(&df, w), why);
             else
-                emit(&df, (op){.kind = OP_DROP_FOREIGN_KEY, .table_name = w->name, .fk = fk});
+                emit(&df, (op){.kind = OP_DROP_FOREIGN_KEY, .table_name = w->name, .schema = w->schema, .fk = fk});
         }
     }
 
@@ -1054,7 +1092,7 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
         const table *w = wanted->tables.items[i];
         for (size_t k = 0; k < w->foreign_keys.len; k++)
             if (fkp[i].match[k] < 0 || fkp[i].changed[k])
-                emit(&df, (op){.kind = OP_ADD_FOREIGN_KEY, .table_name = w->name, .fk = w->foreign_keys.items[k]});
+                emit(&df, (op){.kind = OP_ADD_FOREIGN_KEY, .table_name = w->name, .schema = w->schema, .fk = w->foreign_keys.items[k]});
     }
 
     /* 6. Drop tables, except those that hold what retort cannot model. */
@@ -1063,7 +1101,7 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
     for (size_t j = 0; j < nc; j++) {
         if (cur_kept[j]) continue;
         const table *t = current->tables.items[j];
-        if (!strmap_get(df.tables_left_alone, t->name)) dropped[ndropped++] = t;
+        if (!strmap_get(df.tables_left_alone, tname_of(&df, t))) dropped[ndropped++] = t;
     }
     emit_drop_tables(&df, dropped, ndropped);
 
@@ -1073,7 +1111,7 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
             if (!cur_of[i]) continue;
             const table *w = wanted->tables.items[i];
             if (!str_eq(w->comment, cur_of[i]->comment))
-                emit(&df, (op){.kind = OP_SET_TABLE_COMMENT, .table_name = w->name,
+                emit(&df, (op){.kind = OP_SET_TABLE_COMMENT, .table_name = w->name, .schema = w->schema,
                                .old_comment = cur_of[i]->comment, .new_comment = w->comment});
         }
     /* 8. Enum types no longer declared. */

@@ -25,7 +25,9 @@
 /* The op kinds, from the list in op_kinds.h.  What each op uses of struct op:
 **   CREATE_TABLE      table (wanted; may omit deferred cyclic FKs)
 **   DROP_TABLE        table (current)
-**   RENAME_TABLE      old_name -> new_name
+**   RENAME_TABLE      old_name -> new_name (in schema)
+**   SET_TABLE_SCHEMA  table_name moves from old_schema to schema (ALTER TABLE
+**                     ... SET SCHEMA; rows, indexes and constraints go with it)
 **   ADD_COLUMN        table_name, column (wanted)
 **   DROP_COLUMN       table_name, column (current)
 **   ALTER_COLUMN      table_name, column (new), old_column, alter
@@ -84,6 +86,7 @@ typedef VEC(literal_row) literal_rows;
 ** move-and-copy where any of its ops needs it, as Alembic does. */
 typedef struct batch_block {
     const char *table_name;
+    const char *schema;             /* its schema= (NULL: None or the default one) */
     const char *recreate;           /* "auto" (default), "always", "never" */
     src_loc loc;
 } batch_block;
@@ -105,6 +108,7 @@ enum {
 ** converts it (the type's columns in the schema the op applies to). */
 typedef struct enum_use {
     const char *table;
+    const char *schema;             /* the table's schema (NULL: the default) */
     const char *column;
     const char *default_sql;        /* its server default as the database has it, or NULL */
     bool array;                     /* an ARRAY of the enum */
@@ -114,6 +118,11 @@ typedef VEC(enum_use) enum_use_vec;
 typedef struct op {
     op_kind kind;
     const char *table_name;
+    /* The PostgreSQL schema of table_name when not the default one, else
+    ** NULL (SET_TABLE_SCHEMA: the schema it moves to). */
+    const char *schema;
+    const char *old_schema;         /* SET_TABLE_SCHEMA: the schema it leaves (NULL: the default) */
+    const char *default_schema;     /* SET_TABLE_SCHEMA: the name NULL stands for in the two */
     const table *table;             /* CREATE/DROP TABLE */
     const char *old_name, *new_name;/* renames */
     const column *column;           /* the column after the op */
@@ -155,6 +164,7 @@ typedef struct migration_ops {
 
 typedef struct diff_options {
     const dialect *dialect;         /* comparison rules of the database */
+    const char *default_schema;     /* [retort] schema, which tables without one are in (NULL: public) */
 } diff_options;
 
 /* Compare current (database) with wanted (models).  Returns a new op list

@@ -37,6 +37,7 @@
     X(CREATE_TABLE,      "create_table",           "create_table",             DROP_TABLE,        SCHEMA, PLAIN,    RECREATE, "create a table")           \
     X(DROP_TABLE,        "drop_table",             "drop_table",               CREATE_TABLE,      SCHEMA, PLAIN,    RECREATE, "drop a table")             \
     X(RENAME_TABLE,      "rename_table",           "rename_table",             RENAME_TABLE,      SCHEMA, PLAIN,    RECREATE, "rename a table")           \
+    X(SET_TABLE_SCHEMA,  "set_table_schema",       "execute",                  SET_TABLE_SCHEMA,  SCHEMA, PLAIN,    PLAIN,    "move a table to another schema") \
     X(ADD_COLUMN,        "add_column",             "add_column",               DROP_COLUMN,       TABLE,  DEPENDS,  DEPENDS,  "add this column")          \
     X(DROP_COLUMN,       "drop_column",            "drop_column",              ADD_COLUMN,        TABLE,  PLAIN,    RECREATE, "drop a column")            \
     X(ALTER_COLUMN,      "alter_column",           "alter_column",             ALTER_COLUMN,      TABLE,  DEPENDS,  RECREATE, "alter a column")           \

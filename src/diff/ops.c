@@ -38,6 +38,10 @@ op op_inverse(const op *o) {
         r.new_name = o->old_name;
         r.table_name = o->old_name;
         break;
+    case OP_SET_TABLE_SCHEMA:
+        r.schema = o->old_schema;
+        r.old_schema = o->schema;
+        break;
     case OP_ALTER_COLUMN:
         r.column = o->old_column;
         r.old_column = o->column;
@@ -188,12 +192,17 @@ static const char *index_text(arena *a, const index_def *ix) {
 }
 
 const char *op_describe(arena *a, const op *o) {
-    const char *t = o->table_name;
+    const char *t = o->table_name ? qualified_name(a, o->schema, o->table_name) : NULL;
     switch (o->kind) {
     case OP_CREATE_TABLE: return arena_printf(a, "Detected added table '%s'", t);
     case OP_DROP_TABLE: return arena_printf(a, "Detected removed table '%s'", t);
     case OP_RENAME_TABLE:
-        return arena_printf(a, "Detected renamed table '%s' to '%s'", o->old_name, o->new_name);
+        return arena_printf(a, "Detected renamed table '%s' to '%s'", qualified_name(a, o->schema, o->old_name),
+                            qualified_name(a, o->schema, o->new_name));
+    case OP_SET_TABLE_SCHEMA:
+        return arena_printf(a, "Detected table '%s' moved to schema '%s'",
+                            qualified_name(a, o->old_schema, o->table_name),
+                            o->schema ? o->schema : "(the default schema)");
     case OP_ADD_COLUMN: return arena_printf(a, "Detected added column '%s.%s'", t, o->column->name);
     case OP_DROP_COLUMN: return arena_printf(a, "Detected removed column '%s.%s'", t, o->column->name);
     case OP_RENAME_COLUMN:
@@ -252,7 +261,8 @@ const char *op_describe(arena *a, const op *o) {
                             constraint_label(a, o->unique->name, &o->unique->columns), t);
     case OP_ADD_FOREIGN_KEY:
         return arena_printf(a, "Detected added foreign key %s on '%s' to '%s'",
-                            constraint_label(a, o->fk->name, &o->fk->columns), t, o->fk->ref_table);
+                            constraint_label(a, o->fk->name, &o->fk->columns), t,
+                            qualified_name(a, o->fk->ref_schema, o->fk->ref_table));
     case OP_DROP_FOREIGN_KEY:
         return arena_printf(a, "Detected removed foreign key %s on '%s'",
                             constraint_label(a, o->fk->name, &o->fk->columns), t);
@@ -272,15 +282,18 @@ const char *op_describe(arena *a, const op *o) {
         return arena_printf(a, "Detected %s table comment on '%s'",
                             o->new_comment ? (o->old_comment ? "changed" : "added") : "removed", t);
     case OP_CREATE_ENUM:
-        return arena_printf(a, "Detected added enum type '%s' (%s)", o->enumeration->name,
+        return arena_printf(a, "Detected added enum type '%s' (%s)",
+                            qualified_name(a, o->enumeration->schema, o->enumeration->name),
                             enum_labels_text(a, o->enumeration));
     case OP_DROP_ENUM:
-        return arena_printf(a, "Detected removed enum type '%s'", o->enumeration->name);
+        return arena_printf(a, "Detected removed enum type '%s'",
+                            qualified_name(a, o->enumeration->schema, o->enumeration->name));
     case OP_ALTER_ENUM: {
         enum_change_plan pl;
         enum_change_plan_of(a, o->old_enumeration, o->enumeration, &pl);
         strbuf sb = STRBUF_INIT;
-        sb_printf(&sb, "Detected changed enum type '%s':", o->enumeration->name);
+        sb_printf(&sb, "Detected changed enum type '%s':",
+                  qualified_name(a, o->enumeration->schema, o->enumeration->name));
         const char *sep = " ";
         for (size_t i = 0; i < pl.renamed_from.len; i++, sep = "; ")
             sb_printf(&sb, "%srenamed '%s' to '%s'", sep, pl.renamed_from.items[i], pl.renamed_to.items[i]);
@@ -373,7 +386,15 @@ json_t *migration_ops_to_json(const migration_ops *m) {
         json_t *j = json_object();
         json_object_set_new(j, "op", json_string(OP_KINDS[o->kind].json_name));
         json_object_set_new(j, "table", json_string(o->table_name));
+        const char *nsp = o->kind == OP_CREATE_ENUM || o->kind == OP_DROP_ENUM || o->kind == OP_ALTER_ENUM
+                              ? o->enumeration->schema
+                              : o->schema;
+        if (nsp) json_object_set_new(j, "schema", json_string(nsp));
         switch (o->kind) {
+        case OP_SET_TABLE_SCHEMA:
+            json_object_set_new(j, "from", json_str_or_null(o->old_schema));
+            json_object_set_new(j, "to", json_str_or_null(o->schema));
+            break;
         case OP_RENAME_TABLE:
         case OP_RENAME_COLUMN:
             json_object_set_new(j, "from", json_string(o->old_name));
@@ -403,6 +424,7 @@ json_t *migration_ops_to_json(const migration_ops *m) {
             json_object_set_new(j, "name", json_str_or_null(o->fk->name));
             json_object_set_new(j, "columns", json_str_vec(&o->fk->columns));
             json_object_set_new(j, "referred_table", json_string(o->fk->ref_table));
+            if (o->fk->ref_schema) json_object_set_new(j, "referred_schema", json_string(o->fk->ref_schema));
             break;
         case OP_ADD_CHECK:
         case OP_DROP_CHECK:

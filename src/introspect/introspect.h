@@ -18,6 +18,12 @@ typedef struct introspect_options {
     /* A table of retort's own, left out without a word as alembic_version
     ** is: introspect_database sets it to the connection's checksum_table. */
     const char *hidden_table;
+    /* PostgreSQL: the schemas read besides the default one (may be NULL),
+    ** or, with all_schemas, every schema but the server's own (pg_*,
+    ** information_schema).  Tables and types of the default schema are
+    ** unqualified in the result; those of the others carry their schema. */
+    const str_vec *schemas;
+    bool all_schemas;
 } introspect_options;
 
 /* Does a table name match one of the [retort] exclude_tables patterns

@@ -50,12 +50,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The schemas read: $1 is a JSON array of their names, or NULL for every
+** schema but the server's own (`[retort] include_schemas = all`). */
+#define NSP_READ \
+    "(CASE WHEN $1::json IS NULL THEN left(n.nspname, 3) <> 'pg_' AND n.nspname <> 'information_schema'\n" \
+    "      ELSE n.nspname = ANY (ARRAY(SELECT json_array_elements_text($1::json))) END)"
+
 static const char SQL_TABLES[] =
-    "SELECT c.oid::text, c.relname, obj_description(c.oid, 'pg_class'), c.reltuples::bigint\n"
+    "SELECT c.oid::text, c.relname, obj_description(c.oid, 'pg_class'), c.reltuples::bigint, n.nspname\n"
     "FROM pg_catalog.pg_class c\n"
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
-    "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
-    "ORDER BY c.relname COLLATE \"C\"";
+    "WHERE " NSP_READ " AND c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
+    "ORDER BY n.nspname COLLATE \"C\", c.relname COLLATE \"C\"";
 
 static const char SQL_COLUMNS[] =
     "SELECT a.attrelid::text, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),\n"
@@ -74,7 +80,7 @@ static const char SQL_COLUMNS[] =
     "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid\n"
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
     "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n"
-    "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
+    "WHERE " NSP_READ " AND c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
     "  AND a.attnum > 0 AND NOT a.attisdropped\n"
     "ORDER BY a.attrelid, a.attnum";
 
@@ -97,7 +103,7 @@ static const char SQL_CONSTRAINTS[] =
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
     "LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid\n"
     "LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace\n"
-    "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
+    "WHERE " NSP_READ " AND c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
     "  AND con.contype IN ('p', 'u', 'f', 'c')\n"
     "ORDER BY con.conrelid, con.conname COLLATE \"C\"";
 
@@ -141,7 +147,7 @@ static const char SQL_INDEXES[] =
     "JOIN pg_catalog.pg_am am ON am.oid = ic.relam\n"
     "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid\n"
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
-    "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
+    "WHERE " NSP_READ " AND c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
     "  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k\n"
     "                  WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid\n"
     "                    AND k.contype IN ('p', 'u', 'x'))\n"
@@ -152,54 +158,54 @@ static const char SQL_INDEXES[] =
 ** row-level policies, exclusion constraints, views, materialized views and
 ** foreign tables. */
 static const char SQL_OBJECTS[] =
-    "SELECT o.kind, o.name, o.tbl FROM (\n"
-    "  SELECT 'trigger' AS kind, t.tgname::text AS name, c.relname::text AS tbl\n"
+    "SELECT o.kind, o.name, o.tbl, o.nsp FROM (\n"
+    "  SELECT 'trigger' AS kind, t.tgname::text AS name, c.relname::text AS tbl, n.nspname::text AS nsp\n"
     "  FROM pg_catalog.pg_trigger t\n"
     "  JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid\n"
     "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
-    "  WHERE n.nspname = $1 AND NOT t.tgisinternal\n"
+    "  WHERE " NSP_READ " AND NOT t.tgisinternal\n"
     "  UNION ALL\n"
-    "  SELECT 'rule', r.rulename::text, c.relname::text\n"
+    "  SELECT 'rule', r.rulename::text, c.relname::text, n.nspname::text\n"
     "  FROM pg_catalog.pg_rewrite r\n"
     "  JOIN pg_catalog.pg_class c ON c.oid = r.ev_class\n"
     "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
-    "  WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND r.rulename <> '_RETURN'\n"
+    "  WHERE " NSP_READ " AND c.relkind IN ('r', 'p') AND r.rulename <> '_RETURN'\n"
     "  UNION ALL\n"
-    "  SELECT 'policy', p.polname::text, c.relname::text\n"
+    "  SELECT 'policy', p.polname::text, c.relname::text, n.nspname::text\n"
     "  FROM pg_catalog.pg_policy p\n"
     "  JOIN pg_catalog.pg_class c ON c.oid = p.polrelid\n"
     "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
-    "  WHERE n.nspname = $1\n"
+    "  WHERE " NSP_READ "\n"
     "  UNION ALL\n"
-    "  SELECT 'exclusion constraint', con.conname::text, c.relname::text\n"
+    "  SELECT 'exclusion constraint', con.conname::text, c.relname::text, n.nspname::text\n"
     "  FROM pg_catalog.pg_constraint con\n"
     "  JOIN pg_catalog.pg_class c ON c.oid = con.conrelid\n"
     "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
-    "  WHERE n.nspname = $1 AND con.contype = 'x'\n"
+    "  WHERE " NSP_READ " AND con.contype = 'x'\n"
     "  UNION ALL\n"
     "  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'\n"
-    "                        ELSE 'foreign table' END, c.relname::text, NULL\n"
+    "                        ELSE 'foreign table' END, c.relname::text, NULL, n.nspname::text\n"
     "  FROM pg_catalog.pg_class c\n"
     "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
-    "  WHERE n.nspname = $1 AND c.relkind IN ('v', 'm', 'f')\n"
+    "  WHERE " NSP_READ " AND c.relkind IN ('v', 'm', 'f')\n"
     ") o\n"
-    "ORDER BY o.tbl COLLATE \"C\" NULLS FIRST, o.kind, o.name COLLATE \"C\"";
+    "ORDER BY o.nsp COLLATE \"C\", o.tbl COLLATE \"C\" NULLS FIRST, o.kind, o.name COLLATE \"C\"";
 
 static const char SQL_ENUMS[] =
     "SELECT t.typname, pg_catalog.format_type(t.oid, NULL),\n"
     "       array_to_json(ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e\n"
-    "                           WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder))::text\n"
+    "                           WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder))::text, n.nspname\n"
     "FROM pg_catalog.pg_type t\n"
     "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace\n"
-    "WHERE n.nspname = $1 AND t.typtype = 'e'\n"
-    "ORDER BY t.typname COLLATE \"C\"";
+    "WHERE " NSP_READ " AND t.typtype = 'e'\n"
+    "ORDER BY n.nspname COLLATE \"C\", t.typname COLLATE \"C\"";
 
-/* Run one query with the schema name as $1.  Returns the result, or NULL
-** with a diagnostic. */
-static PGresult *run_query(PGconn *conn, const char *sql, const char *pg_schema, const char *what,
-                           diag_list *dl) {
-    const char *params[1] = {pg_schema};
-    PGresult *res = PQexecParams(conn, sql, pg_schema ? 1 : 0, NULL, pg_schema ? params : NULL,
+/* Run one query; with_schemas: $1 is schemas_json (NULL: every schema).
+** Returns the result, or NULL with a diagnostic. */
+static PGresult *run_query(PGconn *conn, const char *sql, bool with_schemas, const char *schemas_json,
+                           const char *what, diag_list *dl) {
+    const char *params[1] = {schemas_json};
+    PGresult *res = PQexecParams(conn, sql, with_schemas ? 1 : 0, NULL, with_schemas ? params : NULL,
                                  NULL, NULL, 0);
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
@@ -275,20 +281,33 @@ const char *pg_check_expression(arena *a, const char *def) {
     return arena_strndup(a, body, (size_t)(p - body));
 }
 
-static bool is_excluded(const char *name, const introspect_options *opt) {
-    return opt && introspect_excluded(opt->exclude_tables, name, false);
+/* A table is left out when a pattern matches its name, or "schema.name"
+** for a table of another schema than the default one. */
+static bool is_excluded(arena *a, const char *nsp, const char *name, const introspect_options *opt) {
+    if (!opt) return false;
+    return introspect_excluded(opt->exclude_tables, name, false) ||
+           (nsp && introspect_excluded(opt->exclude_tables, qualified_name(a, nsp, name), false));
 }
 
-static void read_tables(schema *s, PGresult *r, const introspect_options *opt, strmap *by_oid) {
+/* The IR's schema of a row's nspname: NULL for the default schema. */
+static const char *row_schema(PGresult *r, int row, int col, const char *default_schema) {
+    if (PQgetisnull(r, row, col)) return NULL;
+    const char *nsp = PQgetvalue(r, row, col);
+    return strcmp(nsp, default_schema) ? nsp : NULL;
+}
+
+static void read_tables(schema *s, PGresult *r, const char *default_schema, const introspect_options *opt,
+                        strmap *by_oid) {
     for (int i = 0; i < PQntuples(r); i++) {
         const char *name = PQgetvalue(r, i, 1);
+        const char *nsp = row_schema(r, i, 4, default_schema);
         if (!strcmp(name, "alembic_version") || (opt && opt->hidden_table && !strcmp(name, opt->hidden_table)))
             continue;
-        if (is_excluded(name, opt)) {
-            schema_add_object(s, "table", name, NULL, NULL)->excluded = true;
+        if (is_excluded(s->arena, nsp, name, opt)) {
+            schema_add_object(s, "table", qualified_name(s->arena, nsp, name), NULL, NULL)->excluded = true;
             continue;
         }
-        table *t = schema_add_table(s, name);
+        table *t = schema_add_table_in(s, nsp, name);
         if (!t) continue;
         t->comment = field(s->arena, r, i, 2);
         /* the planner's estimate (-1: never analyzed, PostgreSQL 14+) */
@@ -364,7 +383,7 @@ static void read_columns(schema *s, PGresult *r, strmap *by_oid) {
     }
 }
 
-static void read_constraints(schema *s, PGresult *r, const char *pg_schema, strmap *by_oid) {
+static void read_constraints(schema *s, PGresult *r, const char *default_schema, strmap *by_oid) {
     arena *a = s->arena;
     for (int i = 0; i < PQntuples(r); i++) {
         table *t = strmap_get(by_oid, PQgetvalue(r, i, 0));
@@ -389,11 +408,8 @@ static void read_constraints(schema *s, PGresult *r, const char *pg_schema, strm
             foreign_key *fk = arena_alloc(a, sizeof *fk);
             fk->name = name;
             fk->columns = cols;
-            const char *ref_schema = PQgetvalue(r, i, 4);
-            const char *ref_table = PQgetvalue(r, i, 5);
-            fk->ref_table = strcmp(ref_schema, pg_schema)
-                                ? arena_printf(a, "%s.%s", ref_schema, ref_table)
-                                : arena_strdup(a, ref_table);
+            fk->ref_schema = arena_strdup(a, row_schema(r, i, 4, default_schema));
+            fk->ref_table = arena_strdup(a, PQgetvalue(r, i, 5));
             json_names(a, PQgetvalue(r, i, 6), &fk->ref_columns);
             fk->ondelete = fk_action(PQgetvalue(r, i, 7));
             fk->onupdate = fk_action(PQgetvalue(r, i, 8));
@@ -491,11 +507,11 @@ static void read_indexes(schema *s, PGresult *r, strmap *by_oid) {
 
 /* The enum types (query 6), then every column whose format_type() is one
 ** of them, or an array of one, is a column of that type. */
-static void read_enums(schema *s, PGresult *r) {
+static void read_enums(schema *s, PGresult *r, const char *default_schema) {
     arena *a = s->arena;
     strmap *by_display = strmap_new(a);
     for (int i = 0; i < PQntuples(r); i++) {
-        enum_type *e = schema_add_enum(s, PQgetvalue(r, i, 0));
+        enum_type *e = schema_add_enum_in(s, row_schema(r, i, 3, default_schema), PQgetvalue(r, i, 0));
         if (!e) continue;
         str_vec labels = {0};
         json_names(a, PQgetvalue(r, i, 2), &labels);
@@ -526,10 +542,30 @@ static void read_enums(schema *s, PGresult *r) {
     }
 }
 
-static void read_objects(schema *s, PGresult *r) {
-    for (int i = 0; i < PQntuples(r); i++)
-        schema_add_object(s, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
-                          PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2), NULL);
+/* Objects of another schema than the default one are named "schema.name"
+** (one on a table: its table is). */
+static void read_objects(schema *s, PGresult *r, const char *default_schema) {
+    for (int i = 0; i < PQntuples(r); i++) {
+        const char *nsp = row_schema(r, i, 3, default_schema);
+        bool on_table = !PQgetisnull(r, i, 2);
+        const char *name = PQgetvalue(r, i, 1);
+        schema_add_object(s, PQgetvalue(r, i, 0), on_table ? name : qualified_name(s->arena, nsp, name),
+                          on_table ? qualified_name(s->arena, nsp, PQgetvalue(r, i, 2)) : NULL, NULL);
+    }
+}
+
+/* $1 of the queries: the default schema and opt->schemas as a JSON array,
+** or NULL when opt says every schema. */
+static char *schemas_param(const char *default_schema, const introspect_options *opt) {
+    if (opt && opt->all_schemas) return NULL;
+    json_t *arr = json_array();
+    json_array_append_new(arr, json_string(default_schema));
+    if (opt && opt->schemas)
+        for (size_t i = 0; i < opt->schemas->len; i++) json_array_append_new(arr, json_string(opt->schemas->items[i]));
+    char *text = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    if (!text) util_oom();
+    return text;
 }
 
 int introspect_postgres(PGconn *conn, const char *pg_schema, const introspect_options *opt,
@@ -540,37 +576,39 @@ int introspect_postgres(PGconn *conn, const char *pg_schema, const introspect_op
     ** the one read, and its COMMIT is its own business. */
     bool own_transaction = PQtransactionStatus(conn) == PQTRANS_IDLE;
     if (own_transaction) {
-        PGresult *begin = run_query(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL,
+        PGresult *begin = run_query(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", false, NULL,
                                     "begin", dl);
         if (!begin) return -1;
         PQclear(begin);
     }
 
     schema *s = schema_new();
+    char *nsps = schemas_param(pg_schema, opt);
     strmap *by_oid = strmap_new(s->arena);
     int rc = -1;
     PGresult *r;
-    if (!(r = run_query(conn, SQL_TABLES, pg_schema, "tables", dl))) goto done;
-    read_tables(s, r, opt, by_oid);
+    if (!(r = run_query(conn, SQL_TABLES, true, nsps, "tables", dl))) goto done;
+    read_tables(s, r, pg_schema, opt, by_oid);
     PQclear(r);
-    if (!(r = run_query(conn, SQL_COLUMNS, pg_schema, "columns", dl))) goto done;
+    if (!(r = run_query(conn, SQL_COLUMNS, true, nsps, "columns", dl))) goto done;
     read_columns(s, r, by_oid);
     PQclear(r);
-    if (!(r = run_query(conn, SQL_CONSTRAINTS, pg_schema, "constraints", dl))) goto done;
+    if (!(r = run_query(conn, SQL_CONSTRAINTS, true, nsps, "constraints", dl))) goto done;
     read_constraints(s, r, pg_schema, by_oid);
     PQclear(r);
-    if (!(r = run_query(conn, SQL_INDEXES, pg_schema, "indexes", dl))) goto done;
+    if (!(r = run_query(conn, SQL_INDEXES, true, nsps, "indexes", dl))) goto done;
     read_indexes(s, r, by_oid);
     PQclear(r);
-    if (!(r = run_query(conn, SQL_OBJECTS, pg_schema, "other objects", dl))) goto done;
-    read_objects(s, r);
+    if (!(r = run_query(conn, SQL_OBJECTS, true, nsps, "other objects", dl))) goto done;
+    read_objects(s, r, pg_schema);
     PQclear(r);
-    if (!(r = run_query(conn, SQL_ENUMS, pg_schema, "enum types", dl))) goto done;
-    read_enums(s, r);
+    if (!(r = run_query(conn, SQL_ENUMS, true, nsps, "enum types", dl))) goto done;
+    read_enums(s, r, pg_schema);
     PQclear(r);
     rc = 0;
 
 done:
+    free(nsps);
     /* COMMIT on success, ROLLBACK after a failure (the transaction is
     ** aborted by then). */
     if (own_transaction) {

@@ -219,7 +219,7 @@ static void add(linter *L, const op *o, lint_rule r, const char *hint, const cha
     f.message = arena_vprintf(a, fmt, ap);
     va_end(ap);
     /* How much is at stake, where the database said (PostgreSQL's estimate). */
-    const table *t = L->ctx->current && o->table_name ? schema_find_table(L->ctx->current, o->table_name) : NULL;
+    const table *t = L->ctx->current && o->table_name ? schema_find_table_in(L->ctx->current, o->schema, o->table_name) : NULL;
     if (t && t->row_estimate >= 0 && existing(L, o->table_name))
         f.message = arena_printf(a, "%s (table %s: about %lld row%s)", f.message, t->name, t->row_estimate,
                                  t->row_estimate == 1 ? "" : "s");
@@ -392,6 +392,16 @@ void lint_ops(const op *ops, size_t n, const lint_context *ctx, lint_findings *o
                 "in a release where no running code uses the old name",
                 "table %s becomes %s: the application version still running during the deploy queries %s and fails",
                 o->old_name, o->new_name, o->old_name);
+            break;
+        case OP_SET_TABLE_SCHEMA:
+            /* a move is a rename for the code that names the table */
+            add(&L, o, LINT_RENAME_TABLE,
+                "move the application to the new place first (a view named like the old table can bridge the "
+                "deploy), or move it in a release where no running code uses the old place",
+                "table %s moves to schema %s: the application version still running during the deploy queries %s "
+                "and fails", qualified_name(L.a, o->old_schema ? o->old_schema : o->default_schema, o->table_name),
+                o->schema ? o->schema : o->default_schema,
+                qualified_name(L.a, o->old_schema ? o->old_schema : o->default_schema, o->table_name));
             break;
         case OP_DROP_TABLE:
             if (!old) break;

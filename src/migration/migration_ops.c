@@ -48,7 +48,11 @@ typedef struct conv {
     arena *a;                   /* the op list's */
     const migration_file *m;
     const dialect *d;
-    const char *schema;         /* the one schema migrated; NULL: none (SQLite) */
+    const char *schema;         /* the default schema ([retort] schema); NULL: none (SQLite) */
+    /* The schema= (or source_schema=) of the op call being read, as the
+    ** IR has it (NULL: the default one): want_schema sets it, emit() gives
+    ** it to the ops the call makes, and each call starts without one. */
+    const char *op_schema;
     diag_list *dl;
     migration_ops *out;
     const char *path;
@@ -420,39 +424,41 @@ static int want_none(conv *c, const py_value *v, const char *what) {
     return -1;
 }
 
-/* schema= (or source_schema= / referent_schema=): None, or the one schema
-** retort migrates ([retort] schema; PostgreSQL's public by default), which
-** is the connection's search path: the ops then run as without it.  Any
-** other schema (and any schema on SQLite, which has none) is refused:
-** several schemas in one project are not supported yet. */
-static bool schema_is_ours(conv *c, const char *name) { return c->schema && !strcmp(name, c->schema); }
-
-/* The error for `written` (schema='x', 'x.t.c'), which names schema `name`. */
-static void refuse_schema(conv *c, src_loc at, const char *written, const char *name, const char *drop) {
-    diag *d;
-    if (!c->schema) {
-        d = fail(c, at, "%s: SQLite has no schemas, and retort migrates the main database only", written);
-        diag_set_hint(c->dl, d, "%s; an attached database is not supported yet. Or let Alembic run this revision: "
-                                "[retort] alembic_fallback = true (or --alembic-fallback), or python3 -m alembic", drop);
-    } else {
-        d = fail(c, at, "%s: '%s' is not the schema retort migrates ('%s', [retort] schema of alembic.ini), and "
-                 "a project with several schemas is not supported yet", written, name, c->schema);
-        diag_set_hint(c->dl, d, "let Alembic run this revision: [retort] alembic_fallback = true (or "
-                                "--alembic-fallback), or python3 -m alembic; if '%s' is the schema this project "
-                                "migrates, set schema = %s in [retort]", name, name);
-    }
+/* schema= (or source_schema= / referent_schema=) on PostgreSQL: None, or
+** a schema.  The default one ([retort] schema; public unless it says
+** otherwise) is the connection's search path, and the IR's NULL, as None
+** is; any other is the IR's schema of the op.  SQLite has no schemas: any
+** schema there is refused. */
+static const char *ir_schema(conv *c, const char *name) {
+    return !name || (c->schema && !strcmp(name, c->schema)) ? NULL : S(c, name);
 }
 
-static int want_schema(conv *c, const py_value *v, const char *what) {
+static void refuse_sqlite_schema(conv *c, src_loc at, const char *written, const char *drop) {
+    diag *d = fail(c, at, "%s: SQLite has no schemas, and retort migrates the main database only", written);
+    diag_set_hint(c->dl, d, "%s; an attached database is not supported yet. Or let Alembic run this revision: "
+                            "[retort] alembic_fallback = true (or --alembic-fallback), or python3 -m alembic", drop);
+}
+
+/* *out: the IR's schema (NULL for None or the default one). */
+static int want_schema_of(conv *c, const py_value *v, const char *what, const char **out) {
+    *out = NULL;
     if (!v || v->kind == PY_NONE) return 0;
     if (v->kind != PY_STRING) {
         fail_value(c, v, "%s= must be a string or None", what);
         return -1;
     }
-    if (schema_is_ours(c, v->text)) return 0;
-    refuse_schema(c, L(c, v->loc), arena_printf(c->a, "%s='%s'", what, v->text), v->text,
-                  arena_printf(c->a, "drop %s= (or write %s=None)", what, what));
-    return -1;
+    if (!c->schema) {
+        refuse_sqlite_schema(c, L(c, v->loc), arena_printf(c->a, "%s='%s'", what, v->text),
+                             arena_printf(c->a, "drop %s= (or write %s=None)", what, what));
+        return -1;
+    }
+    *out = ir_schema(c, v->text);
+    return 0;
+}
+
+/* The schema of the op call's table (schema=, source_schema=). */
+static int want_schema(conv *c, const py_value *v, const char *what) {
+    return want_schema_of(c, v, what, &c->op_schema);
 }
 
 static int want_string_list(conv *c, const py_value *v, const char *what, str_vec *out) {
@@ -643,11 +649,7 @@ static int convert_enum_type(conv *c, const py_value *call, const char *name, co
              call->callee->text);
         return -1;
     }
-    if (b.v[6] && b.v[6]->kind != PY_NONE) {
-        fail(c, at_of(c, &b, 6, call), "%s(schema=...): an enum type in another schema is not supported",
-             call->callee->text);
-        return -1;
-    }
+    if (want_schema_of(c, b.v[6], "schema", &e->schema)) return -1;
     for (size_t k = 7; k < 14; k++)
         if (b.v[k] && k != 9 && k != 11 && k != 12) {
             fail(c, at_of(c, &b, k, call), "%s(): retort does not support the argument '%s'", call->callee->text, P[k]);
@@ -828,8 +830,9 @@ static column *new_column(conv *c, const char *name) {
 }
 
 /* "table.column" -> table, column; "schema.table.column" as SQLAlchemy
-** reads it, the schema being the one retort migrates (want_schema). */
-static int split_ref(conv *c, const char *ref, src_loc at, const char **tbl, const char **col) {
+** reads it -> *nsp too (the IR's: NULL for the default schema). */
+static int split_ref(conv *c, const char *ref, src_loc at, const char **nsp, const char **tbl, const char **col) {
+    *nsp = NULL;
     const char *dot = strrchr(ref, '.');
     if (!dot || dot == ref || !dot[1]) {
         fail(c, at, "a foreign key target must be 'table.column', not '%s'", ref);
@@ -842,11 +845,12 @@ static int split_ref(conv *c, const char *ref, src_loc at, const char **tbl, con
             return -1;
         }
         const char *name = arena_strndup(c->a, ref, (size_t)(first - ref));
-        if (!schema_is_ours(c, name)) {
-            refuse_schema(c, at, arena_printf(c->a, "the foreign key target '%s' is in schema '%s'", ref, name), name,
-                          arena_printf(c->a, "write the target without its schema ('%s')", first + 1));
+        if (!c->schema) {
+            refuse_sqlite_schema(c, at, arena_printf(c->a, "the foreign key target '%s' is in schema '%s'", ref, name),
+                                 arena_printf(c->a, "write the target without its schema ('%s')", first + 1));
             return -1;
         }
+        *nsp = ir_schema(c, name);
         ref = first + 1;
     }
     *tbl = arena_strndup(c->a, ref, (size_t)(dot - ref));
@@ -1053,7 +1057,7 @@ static column *convert_column(conv *c, const py_value *v, table *t, index_list *
             if (bind(c, r, "sa.ForeignKey", PF, sizeof PF / sizeof PF[0], &fb)) return NULL;
             foreign_key *fk = arena_alloc(c->a, sizeof *fk);
             const char *ref, *rt, *rc;
-            if (want_string(c, fb.v[0], "a foreign key target", &ref) || split_ref(c, ref, L(c, r->loc), &rt, &rc) ||
+            if (want_string(c, fb.v[0], "a foreign key target", &ref) || split_ref(c, ref, L(c, r->loc), &fk->ref_schema, &rt, &rc) ||
                 want_string_or_none(c, fb.v[1], "a constraint name", &fk->name) || fk_options(c, &fb, 2, 3, fk) ||
                 refuse_options(c, &fb, 4, 9, PF))
                 return NULL;
@@ -1123,13 +1127,15 @@ static int convert_table_constraint(conv *c, const py_value *v, table *t) {
             return -1;
         }
         for (size_t i = 0; i < refs.len; i++) {
-            const char *rt, *rc;
-            if (split_ref(c, refs.items[i], at_of(c, &b, 1, v), &rt, &rc)) return -1;
-            if (fk->ref_table && strcmp(fk->ref_table, rt) != 0) {
+            const char *rt, *rc, *rs;
+            if (split_ref(c, refs.items[i], at_of(c, &b, 1, v), &rs, &rt, &rc)) return -1;
+            if (fk->ref_table && (strcmp(fk->ref_table, rt) != 0 || (fk->ref_schema == NULL) != (rs == NULL) ||
+                                  (rs && strcmp(rs, fk->ref_schema)))) {
                 fail(c, at_of(c, &b, 1, v), "a foreign key's targets must all be in one table");
                 return -1;
             }
             fk->ref_table = rt;
+            fk->ref_schema = rs;
             vec_push(c->a, &fk->ref_columns, rc);
         }
         fk->loc = L(c, v->loc);
@@ -1148,9 +1154,11 @@ static op *emit(conv *c, op_kind kind, const py_value *call) {
     o.kind = kind;
     o.loc = L(c, call->loc);
     o.autocommit = c->in_autocommit;
+    o.schema = c->op_schema;
     if (c->in_batch_call) {
         o.batch = c->batch;
         o.table_name = c->batch->table_name;
+        o.schema = c->batch->schema;
         vec_push(c->a, &c->pending, o);
         return &c->pending.items[c->pending.len - 1];
     }
@@ -1202,6 +1210,7 @@ static int op_create_table(conv *c, const py_value *call, const char *what) {
     const char *name;
     if (want_string(c, b.v[0], "a table name", &name)) return -1;
     table *t = new_table(c, name, L(c, call->loc));
+    t->schema = c->op_schema;
     if (want_string_or_none(c, b.v[2], "a table comment", &t->comment)) return -1;
     index_list extra = {0};
     for (size_t i = 0; i < b.rest.len; i++) {
@@ -1725,7 +1734,7 @@ static int op_create_foreign_key(conv *c, const py_value *call, const char *what
     foreign_key *fk = arena_alloc(c->a, sizeof *fk);
     const char *t;
     if (bind_op(c, call, what, P, 12, 1, &b) || want_schema(c, b.v[7], "source_schema") ||
-        want_schema(c, b.v[8], "referent_schema") || refuse_options(c, &b, 9, 12, P) ||
+        want_schema_of(c, b.v[8], "referent_schema", &fk->ref_schema) || refuse_options(c, &b, 9, 12, P) ||
         !(t = op_table(c, &b, 1)) || want_name(c, b.v[0], "a constraint name", &fk->name, NULL) ||
         want_string(c, b.v[2], "the referenced table", &fk->ref_table) ||
         want_string_list(c, b.v[3], "foreign key columns", &fk->columns) ||
@@ -1829,6 +1838,63 @@ void migration_op_set_drop_kind(op *o, op_kind k) {
     if (k != OP_DROP_CHECK) o->check = NULL;
 }
 
+/* SQL text reading for the one statement the reader knows in op.execute():
+** a keyword (case-insensitive), an identifier ("quoted", with "" inside,
+** or bare, which PostgreSQL folds to lower case). */
+static bool sql_keyword(const char **p, const char *kw) {
+    while (isspace((unsigned char)**p)) (*p)++;
+    size_t n = strlen(kw);
+    if (strncasecmp(*p, kw, n) != 0 || isalnum((unsigned char)(*p)[n]) || (*p)[n] == '_') return false;
+    *p += n;
+    return true;
+}
+
+static const char *sql_ident(conv *c, const char **p) {
+    while (isspace((unsigned char)**p)) (*p)++;
+    strbuf sb = STRBUF_INIT;
+    const char *q = *p;
+    if (*q == '"') {
+        for (q++; *q && !(q[0] == '"' && q[1] != '"'); q++) {
+            if (*q == '"') q++;
+            sb_appendc(&sb, *q);
+        }
+        if (*q != '"' || !sb.len) { sb_free(&sb); return NULL; }
+        q++;
+    } else {
+        if (!isalpha((unsigned char)*q) && *q != '_') return NULL;
+        for (; isalnum((unsigned char)*q) || *q == '_' || *q == '$'; q++) sb_appendc(&sb, (char)tolower((unsigned char)*q));
+    }
+    *p = q;
+    const char *r = S(c, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+/* `ALTER TABLE "a"."t" SET SCHEMA "b"`, as the renderers write a table's
+** move (sql_set_table_schema): the op it is, so that the schema the runner
+** keeps follows the move.  False for any other text. */
+static bool read_set_schema(conv *c, const char *sql, op *o) {
+    if (!c->schema) return false;
+    const char *p = sql, *from, *table, *to;
+    if (!sql_keyword(&p, "ALTER") || !sql_keyword(&p, "TABLE") || !(from = sql_ident(c, &p))) return false;
+    if (*p == '.') {
+        p++;
+        if (!(table = sql_ident(c, &p))) return false;
+    } else {
+        table = from;
+        from = c->schema;      /* unqualified: the search path's first, the default one */
+    }
+    if (!sql_keyword(&p, "SET") || !sql_keyword(&p, "SCHEMA") || !(to = sql_ident(c, &p))) return false;
+    while (isspace((unsigned char)*p) || *p == ';') p++;
+    if (*p) return false;
+    o->kind = OP_SET_TABLE_SCHEMA;
+    o->table_name = table;
+    o->old_schema = ir_schema(c, from);
+    o->schema = ir_schema(c, to);
+    o->default_schema = c->schema;
+    return true;
+}
+
 static int op_execute(conv *c, const py_value *call, const char *what) {
     static const char *const P[] = {"sqltext", "execution_options"};
     bound b;
@@ -1837,7 +1903,7 @@ static int op_execute(conv *c, const py_value *call, const char *what) {
         want_sql(c, b.v[0], "the SQL of op.execute()", &sql))
         return -1;
     op *o = emit(c, OP_EXECUTE, call);
-    o->sql = sql;
+    if (!read_set_schema(c, sql, o)) o->sql = sql;
     return 0;
 }
 
@@ -1987,7 +2053,10 @@ static int convert_call(conv *c, const py_value *call, const char *name) {
     const char *names[N_OP_CALLS];
     for (size_t i = 0; i < N_OP_CALLS; i++) {
         const struct op_call *oc = &OP_CALLS[i];
-        if (!strcmp(oc->name, fn) && (batch ? oc->in_batch : oc->outside)) return oc->read(c, call, what);
+        if (!strcmp(oc->name, fn) && (batch ? oc->in_batch : oc->outside)) {
+            c->op_schema = NULL;
+            return oc->read(c, call, what);
+        }
         names[i] = oc->name;
     }
     /* A misspelled operation is a typo to fix, not a reason to use Alembic
@@ -2060,8 +2129,8 @@ static int convert_with(conv *c, const py_stmt *s) {
                                     "table_args", "table_kwargs", "reflect_args", "reflect_kwargs",
                                     "naming_convention"};
     bound b;
-    const char *table, *recreate = "auto";
-    if (bind(c, v, "op.batch_alter_table", P, 10, &b) || want_schema(c, b.v[1], "schema") ||
+    const char *table, *recreate = "auto", *nsp;
+    if (bind(c, v, "op.batch_alter_table", P, 10, &b) || want_schema_of(c, b.v[1], "schema", &nsp) ||
         refuse_options(c, &b, 3, 10, P) || want_string(c, b.v[0], "a table name", &table))
         return -1;
     if (b.v[2] && (want_string(c, b.v[2], "recreate", &recreate) ||
@@ -2071,6 +2140,7 @@ static int convert_with(conv *c, const py_stmt *s) {
     }
     batch_block *bb = arena_alloc(c->a, sizeof *bb);
     bb->table_name = table;
+    bb->schema = nsp;
     bb->recreate = recreate;
     bb->loc = L(c, s->loc);
     c->batch = bb;

@@ -12,14 +12,21 @@
 
 #include "model/schema.h"
 
+/* default_schema is the PostgreSQL schema of the tables and enum types
+** that do not say @@schema ([retort] schema; NULL: public): a model that
+** names it is the same as one that does not, and both are unqualified in
+** the schema (table.schema NULL). */
+
 /* Every *.model file directly under dir (sorted by name), as one schema. */
-int model_load_dir(const char *dir, schema **out, diag_list *dl);
+int model_load_dir(const char *dir, const char *default_schema, schema **out, diag_list *dl);
 /* The given files, as one schema. */
-int model_load_files(const char *const *paths, size_t n, schema **out, diag_list *dl);
+int model_load_files(const char *const *paths, size_t n, const char *default_schema, schema **out, diag_list *dl);
 /* In-memory sources texts[0..n), named paths[i] in diagnostics, as one
 ** schema (what model_load_files does once the files are read). */
-int model_load_sources(const char *const *paths, const char *const *texts, size_t n, schema **out, diag_list *dl);
-/* One in-memory source (for tests); `filename` is used in diagnostics. */
+int model_load_sources(const char *const *paths, const char *const *texts, size_t n, const char *default_schema,
+                       schema **out, diag_list *dl);
+/* One in-memory source (for tests; default schema public); `filename` is
+** used in diagnostics. */
 int model_load_string(const char *filename, const char *text, schema **out, diag_list *dl);
 
 #endif

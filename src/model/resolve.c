@@ -65,6 +65,8 @@ typedef struct resolver {
     VEC(model_info *) order;    /* bases before derived */
     strmap *enums_by_model_name;/* enum's model name -> enum_type (in the schema) */
     VEC(const char *) enum_names;/* their model names, for did-you-mean */
+    const char *default_schema; /* [retort] schema: @@schema of it is no schema */
+    strmap *schemas_named;      /* every other schema a model or enum names */
     int errors;
 } resolver;
 
@@ -801,7 +803,7 @@ static field_spec *field_spec_of(resolver *r, ast_field *f) {
 /* --------------------------------------------------------- clause specs */
 
 typedef enum clause_kind {
-    CL_TABLE, CL_COMMENT, CL_INDEX, CL_UNIQUE, CL_CHECK, CL_PRIMARY_KEY, CL_FOREIGN_KEY, CL_RENAMED_FROM
+    CL_TABLE, CL_SCHEMA, CL_COMMENT, CL_INDEX, CL_UNIQUE, CL_CHECK, CL_PRIMARY_KEY, CL_FOREIGN_KEY, CL_RENAMED_FROM
 } clause_kind;
 
 /* One key of @@index: a field reference or an expression, with its options. */
@@ -853,6 +855,8 @@ static bool column_tuple(resolver *r, const char *what, ast_value *v, ast_value_
     return ok;
 }
 
+static const char *named_schema(resolver *r, const char *nsp);
+
 /* The readers of table clauses: each checks one clause's arguments into cs
 ** (what is "@@name"; cs->kind is set) and says whether they were right. */
 typedef bool (*clause_reader)(resolver *r, ast_attr *at, const char *what, clause_spec *cs);
@@ -865,6 +869,31 @@ static bool clause_table(resolver *r, ast_attr *at, const char *what, clause_spe
         ok = false;
     }
     return ok;
+}
+
+/* @@schema("name"), of a model or an enum: a PostgreSQL schema. */
+static bool schema_name_ok(resolver *r, ast_attr *at, const char *what, const char *name) {
+    const char *example = arena_printf(r->ar, "%s(\"audit\")", what);
+    if (!*name) {
+        diag *d = rerr(r, at->loc, at->span, "%s needs a non-empty schema name", what);
+        HINT(r, d, "write %s", example);
+        return false;
+    }
+    if (!strncmp(name, "pg_", 3) || !strcmp(name, "information_schema")) {
+        diag *d = rerr(r, at->loc, at->span, "%s(\"%s\"): that schema belongs to PostgreSQL itself", what, name);
+        HINT(r, d, "names starting with pg_, and information_schema, are the server's; choose another");
+        return false;
+    }
+    if (strchr(name, '.')) {
+        diag *d = rerr(r, at->loc, at->span, "%s(\"%s\"): a schema name has no dot", what, name);
+        HINT(r, d, "write the schema alone, %s", example);
+        return false;
+    }
+    return true;
+}
+
+static bool clause_schema(resolver *r, ast_attr *at, const char *what, clause_spec *cs) {
+    return one_string_arg(r, at, what, "@@schema(\"audit\")", &cs->text) && schema_name_ok(r, at, what, cs->text);
 }
 
 static bool clause_comment(resolver *r, ast_attr *at, const char *what, clause_spec *cs) {
@@ -1226,6 +1255,7 @@ static const struct clause_def {
     clause_reader read;
 } CLAUSES[] = {
     {"table", CL_TABLE, false, clause_table},
+    {"schema", CL_SCHEMA, false, clause_schema},
     {"comment", CL_COMMENT, false, clause_comment},
     {"index", CL_INDEX, true, clause_index_or_unique},
     {"unique", CL_UNIQUE, true, clause_index_or_unique},
@@ -1345,13 +1375,21 @@ static void register_enums(resolver *r, ast_file *files, size_t nfiles) {
             const char *db_name = model_table_name(r->ar, e->name);
             src_loc db_loc = e->loc;
             int db_span = e->span;
+            const char *nsp = NULL;
             for (size_t k = 0; k < e->clauses.len; k++) {
                 ast_attr *at = e->clauses.items[k];
+                if (!strcmp(at->name, "schema")) {
+                    const char *n;
+                    if (one_string_arg(r, at, "@@schema", "@@schema(\"audit\")", &n) &&
+                        schema_name_ok(r, at, "@@schema", n))
+                        nsp = named_schema(r, n);
+                    continue;
+                }
                 if (strcmp(at->name, "name") != 0) {
                     diag *d = rerr(r, at->loc, at->span, "unknown enum clause @@%s", at->name);
-                    static const char *const names[] = {"name"};
-                    hint_did_you_mean(r, d, at->name, names, 1,
-                                      "an enum takes only @@name(\"db_type_name\") (one schema per project for now)");
+                    static const char *const names[] = {"name", "schema"};
+                    hint_did_you_mean(r, d, at->name, names, 2,
+                                      "an enum takes @@name(\"db_type_name\") and @@schema(\"schema\")");
                     continue;
                 }
                 const char *n;
@@ -1365,15 +1403,16 @@ static void register_enums(resolver *r, ast_file *files, size_t nfiles) {
                 db_loc = at->loc;
                 db_span = at->span;
             }
-            const char *other = strmap_get(first_by_db_name, db_name);
+            const char *db_key = schema_object_key(r->ar, nsp, db_name);
+            const char *other = strmap_get(first_by_db_name, db_key);
             if (other) {
                 diag *d = rerr(r, db_loc, db_span, "enums %s and %s have the same database name '%s'", other, e->name,
-                               db_name);
+                               qualified_name(r->ar, nsp, db_name));
                 HINT(r, d, "give one of them another name with @@name(\"...\")");
                 continue;
             }
-            strmap_put(first_by_db_name, db_name, (void *)e->name);
-            enum_type *et = schema_add_enum(r->s, db_name);
+            strmap_put(first_by_db_name, db_key, (void *)e->name);
+            enum_type *et = schema_add_enum_in(r->s, nsp, db_name);
             et->model_name = sdup(r, e->name);
             et->loc = schema_loc(r, e->loc);
             check_name_length(r, "enum type", db_name, db_loc);
@@ -1428,7 +1467,7 @@ static void register_enums(resolver *r, ast_file *files, size_t nfiles) {
 static void check_enum_uses(resolver *r) {
     for (size_t ti = 0; ti < r->s->tables.len; ti++) {
         const table *t = r->s->tables.items[ti];
-        enum_type *same = schema_find_enum(r->s, t->name);
+        enum_type *same = schema_find_enum_in(r->s, t->schema, t->name);
         if (same) {
             diag *d = rerr(r, same->loc, 1, "enum %s and table %s have the same database name '%s'",
                            same->model_name, t->model_name ? t->model_name : t->name, t->name);
@@ -1663,22 +1702,43 @@ typedef struct pending_fk {
 
 typedef VEC(pending_fk) pending_fk_vec;
 
-static const char *table_name_of(resolver *r, model_info *mi, ast_attr **table_clause) {
-    *table_clause = NULL;
-    const char *name = NULL;
+/* The text of a model's own one-string clause (@@table, @@schema), or NULL;
+** *clause_out is the clause.  Given twice is an error. */
+static const char *own_clause_text(resolver *r, model_info *mi, const char *clause, ast_attr **clause_out) {
+    *clause_out = NULL;
+    const char *text = NULL;
     for (size_t i = 0; i < mi->ast->clauses.len; i++) {
         ast_attr *at = mi->ast->clauses.items[i];
-        if (strcmp(at->name, "table")) continue;
+        if (strcmp(at->name, clause)) continue;
         clause_spec *cs = clause_spec_of(r, at);
-        if (*table_clause) {
-            diag *d = rerr(r, at->loc, at->span, "@@table given twice in model '%s'", mi->ast->name);
-            HINT(r, d, "keep one @@table clause");
+        if (*clause_out) {
+            diag *d = rerr(r, at->loc, at->span, "@@%s given twice in model '%s'", clause, mi->ast->name);
+            HINT(r, d, "keep one @@%s clause", clause);
             continue;
         }
-        *table_clause = at;
-        if (cs->ok) name = cs->text;
+        *clause_out = at;
+        if (cs->ok) text = cs->text;
     }
+    return text;
+}
+
+static const char *table_name_of(resolver *r, model_info *mi, ast_attr **table_clause) {
+    const char *name = own_clause_text(r, mi, "table", table_clause);
     return name ? name : model_table_name(r->ar, mi->ast->name);
+}
+
+/* A schema the models name (@@schema of a model or an enum, a qualified
+** foreign-key target or rename hint): NULL for the default schema, which
+** is no schema in the IR; any other is remembered for `include_schemas`. */
+static const char *named_schema(resolver *r, const char *nsp) {
+    if (!nsp || !strcmp(nsp, r->default_schema)) return NULL;
+    const char *kept = strmap_get(r->schemas_named, nsp);
+    if (!kept) {
+        kept = sdup(r, nsp);
+        strmap_put(r->schemas_named, kept, (void *)kept);
+        vec_push(r->s->arena, &r->s->schemas_named, kept);
+    }
+    return kept;
 }
 
 /* The table's columns, in the model's flattened field order; false when a
@@ -1775,8 +1835,21 @@ static bool add_clauses(resolver *r, model_info *mi, table *t, pending_fk_vec *p
         src_loc loc = schema_loc(r, at->loc);
         switch (cs->kind) {
         case CL_TABLE: break;
+        case CL_SCHEMA: break;
         case CL_COMMENT: t->comment = sdup(r, cs->text); break;
-        case CL_RENAMED_FROM: t->renamed_from = sdup(r, cs->text); break;
+        case CL_RENAMED_FROM: {
+            /* "old_name": renamed in its schema; "old_schema.old_name":
+            ** moved from that schema (and renamed when the names differ). */
+            const char *dot = strchr(cs->text, '.');
+            if (dot && dot != cs->text && dot[1]) {
+                t->renamed_from_schema = named_schema(r, arena_strndup(r->ar, cs->text, (size_t)(dot - cs->text)));
+                t->renamed_from = sdup(r, dot + 1);
+            } else {
+                t->renamed_from_schema = t->schema;
+                t->renamed_from = sdup(r, cs->text);
+            }
+            break;
+        }
         case CL_INDEX: {
             index_def *x = arena_alloc(r->s->arena, sizeof *x);
             x->name = sdup(r, cs->name);
@@ -1903,19 +1976,25 @@ static bool set_primary_key(resolver *r, model_info *mi, table *t, const ast_att
 static void build_table(resolver *r, model_info *mi, pending_fk_vec *pending) {
     ast_attr *table_clause;
     const char *tname = table_name_of(r, mi, &table_clause);
-    table *t = schema_add_table(r->s, tname);
+    ast_attr *schema_clause;
+    const char *nsp = named_schema(r, own_clause_text(r, mi, "schema", &schema_clause));
+    table *t = schema_add_table_in(r->s, nsp, tname);
     if (!t) {
-        table *prev = schema_find_table(r->s, tname);
+        table *prev = schema_find_table_in(r->s, nsp, tname);
         src_loc loc = table_clause ? table_clause->loc : mi->ast->loc;
         int span = table_clause ? table_clause->span : mi->ast->span;
-        diag *d = rerr(r, loc, span, "duplicate table '%s': models '%s' and '%s' both map to it", tname,
-                       prev->model_name, mi->ast->name);
+        diag *d = rerr(r, loc, span, "duplicate table '%s': models '%s' and '%s' both map to it",
+                       qualified_name(r->ar, nsp, tname), prev->model_name, mi->ast->name);
         HINT(r, d, "give one of them another name with @@table(\"...\")");
         return;
     }
     mi->table = t;
     t->model_name = sdup(r, mi->ast->name);
     t->loc = schema_loc(r, mi->ast->loc);
+    if (schema_clause) {
+        t->schema_loc = schema_loc(r, schema_clause->loc);
+        t->schema_span = schema_clause->span;
+    }
     bool ok = add_columns(r, mi, t);
     add_column_keys(r, mi, t, pending);
     ast_attr *pk_clause;
@@ -1934,13 +2013,31 @@ static void check_foreign_keys(resolver *r, pending_fk_vec *pending) {
     for (size_t i = 0; i < r->s->tables.len; i++) tnames[i] = r->s->tables.items[i]->name;
     for (size_t i = 0; i < pending->len; i++) {
         pending_fk *p = &pending->items[i];
+        /* "table", or "schema.table" (as SQLAlchemy's ForeignKey reads
+        ** "schema.table.column"): an unqualified name is a table of the
+        ** default schema, whatever the schema of the referencing table. */
         table *target = schema_find_table(r->s, p->fk->ref_table);
+        const char *dot = target ? NULL : strchr(p->fk->ref_table, '.');
+        if (dot && dot != p->fk->ref_table && dot[1]) {
+            const char *nsp = named_schema(r, arena_strndup(r->ar, p->fk->ref_table, (size_t)(dot - p->fk->ref_table)));
+            target = schema_find_table_in(r->s, nsp, dot + 1);
+            if (target) {
+                p->fk->ref_schema = target->schema;
+                p->fk->ref_table = target->name;
+            }
+        }
         if (!target) {
             diag *d = rerr(r, p->table_value->loc, p->table_value->span,
-                           "foreign key of table '%s' references unknown table '%s'", p->from->name,
-                           p->fk->ref_table);
-            hint_did_you_mean(r, d, p->fk->ref_table, tnames, r->s->tables.len,
-                              "reference a table by its table name (@@table or the snake_case model name)");
+                           "foreign key of table '%s' references unknown table '%s'",
+                           qualified_name(r->ar, p->from->schema, p->from->name), p->fk->ref_table);
+            table *same_schema = p->from->schema ? schema_find_table_in(r->s, p->from->schema, p->fk->ref_table) : NULL;
+            if (same_schema)
+                HINT(r, d, "an unqualified name is a table of the default schema; write \"%s.%s\" for the table of "
+                           "schema %s", same_schema->schema, p->fk->ref_table, same_schema->schema);
+            else
+                hint_did_you_mean(r, d, p->fk->ref_table, tnames, r->s->tables.len,
+                                  "reference a table by its table name (@@table or the snake_case model name), "
+                                  "\"schema.table\" in another schema");
             continue;
         }
         for (size_t k = 0; k < p->fk->ref_columns.len; k++) {
@@ -2002,19 +2099,23 @@ static void check_unique_names(resolver *r) {
         if (t->primary_key.name) vec_push(r->ar, &list, ((named_thing){t->primary_key.name, t->loc}));
         for (size_t i = 0; i < list.len; i++) {
             check_name_length(r, "index or constraint", list.items[i].name, list.items[i].loc);
-            const char *prev = strmap_get(seen, list.items[i].name);
+            /* one namespace per PostgreSQL schema */
+            const char *key = schema_object_key(r->ar, t->schema, list.items[i].name);
+            const char *prev = strmap_get(seen, key);
             if (!prev) {
-                strmap_put(seen, list.items[i].name, (void *)t->name);
+                strmap_put(seen, key, (void *)t->key);
                 continue;
             }
             src_loc loc = list.items[i].loc;
-            if (!strcmp(prev, t->name)) {
+            if (!strcmp(prev, t->key)) {
                 diag *d = rerr(r, loc, 1, "duplicate index or constraint name '%s' in table '%s'",
                                list.items[i].name, t->name);
                 HINT(r, d, "index and constraint names must be unique across the schema; rename one");
             } else {
+                const table *other = strmap_get(r->s->tables_by_name, prev);
                 diag *d = rerr(r, loc, 1, "duplicate index or constraint name '%s': used by tables '%s' and '%s'",
-                               list.items[i].name, prev, t->name);
+                               list.items[i].name, qualified_name(r->ar, other->schema, other->name),
+                               qualified_name(r->ar, t->schema, t->name));
                 HINT(r, d, "index and constraint names must be unique across the schema (PostgreSQL keeps "
                            "them in one namespace); rename one, or declare the index in each model rather "
                            "than in a shared base");
@@ -2025,7 +2126,8 @@ static void check_unique_names(resolver *r) {
 
 /* ---------------------------------------------------------------- entry */
 
-static int resolve_files(ast_file *files, size_t n, arena *ar, schema **out, diag_list *dl) {
+static int resolve_files(ast_file *files, size_t n, const char *default_schema, arena *ar, schema **out,
+                         diag_list *dl) {
     resolver r = {0};
     r.ar = ar;
     r.dl = dl;
@@ -2033,6 +2135,8 @@ static int resolve_files(ast_file *files, size_t n, arena *ar, schema **out, dia
     r.text_by_file = strmap_new(ar);
     r.file_copies = strmap_new(ar);
     r.models_by_name = strmap_new(ar);
+    r.default_schema = default_schema;
+    r.schemas_named = strmap_new(ar);
     for (size_t i = 0; i < n; i++) strmap_put(r.text_by_file, files[i].path, (void *)files[i].text);
 
     register_models(&r, files, n);
@@ -2094,8 +2198,8 @@ static void sort_diags(diag_list *dl, size_t first, const char *const *paths, si
 
 /* Parse every source, then resolve when all parsed cleanly (resolving a
 ** tree with holes would only add confusing follow-on errors). */
-int model_load_sources(const char *const *paths, const char *const *texts, size_t n, schema **out,
-                        diag_list *dl) {
+int model_load_sources(const char *const *paths, const char *const *texts, size_t n, const char *default_schema,
+                       schema **out, diag_list *dl) {
     *out = NULL;
     size_t first_diag = dl->items.len;
     arena *ar = arena_new();
@@ -2103,17 +2207,17 @@ int model_load_sources(const char *const *paths, const char *const *texts, size_
     int errors = 0;
     for (size_t i = 0; i < n; i++) errors += model_parse(ar, paths[i], texts[i], &files[i], dl);
     int rc = -1;
-    if (errors == 0) rc = resolve_files(files, n, ar, out, dl);
+    if (errors == 0) rc = resolve_files(files, n, default_schema ? default_schema : "public", ar, out, dl);
     sort_diags(dl, first_diag, paths, n);
     arena_free(ar);
     return rc;
 }
 
 int model_load_string(const char *filename, const char *text, schema **out, diag_list *dl) {
-    return model_load_sources(&filename, &text, 1, out, dl);
+    return model_load_sources(&filename, &text, 1, NULL, out, dl);
 }
 
-int model_load_files(const char *const *paths, size_t n, schema **out, diag_list *dl) {
+int model_load_files(const char *const *paths, size_t n, const char *default_schema, schema **out, diag_list *dl) {
     *out = NULL;
     char **texts = calloc(n + 1, sizeof *texts);
     if (!texts) util_oom();
@@ -2133,7 +2237,7 @@ int model_load_files(const char *const *paths, size_t n, schema **out, diag_list
             ok = false;
         }
     }
-    int rc = ok ? model_load_sources(paths, (const char *const *)texts, n, out, dl) : -1;
+    int rc = ok ? model_load_sources(paths, (const char *const *)texts, n, default_schema, out, dl) : -1;
     for (size_t i = 0; i < n; i++) free(texts[i]);
     free(texts);
     return rc;
@@ -2141,7 +2245,7 @@ int model_load_files(const char *const *paths, size_t n, schema **out, diag_list
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-int model_load_dir(const char *dir, schema **out, diag_list *dl) {
+int model_load_dir(const char *dir, const char *default_schema, schema **out, diag_list *dl) {
     *out = NULL;
     DIR *d = opendir(dir);
     if (!d) {
@@ -2171,7 +2275,7 @@ int model_load_dir(const char *dir, schema **out, diag_list *dl) {
         const char **paths = arena_alloc(a, names.len * sizeof *paths);
         for (size_t i = 0; i < names.len; i++)
             paths[i] = arena_printf(a, "%s%s%s", dir, slash ? "" : "/", names.items[i]);
-        rc = model_load_files(paths, names.len, out, dl);
+        rc = model_load_files(paths, names.len, default_schema, out, dl);
     }
     arena_free(a);
     return rc;

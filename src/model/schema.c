@@ -96,6 +96,8 @@ enum_type *enum_type_copy(arena *a, const enum_type *e) {
     *c = *e;
     c->name = arena_strdup(a, e->name);
     c->model_name = arena_strdup(a, e->model_name);
+    c->schema = arena_strdup(a, e->schema);
+    c->key = c->schema ? schema_object_key(a, c->schema, c->name) : c->name;
     c->labels.items = NULL;
     c->labels.len = c->labels.cap = 0;
     for (size_t i = 0; i < e->labels.len; i++) {
@@ -158,16 +160,32 @@ void schema_free(schema *s) {
     if (s) arena_free(s->arena);
 }
 
-table *schema_add_table(schema *s, const char *name) {
-    if (strmap_get(s->tables_by_name, name)) return NULL;
+const char *schema_object_key(arena *a, const char *nsp, const char *name) {
+    if (!nsp || !name) return name;
+    return arena_printf(a, "%s\x1f%s", nsp, name);
+}
+
+const char *qualified_name(arena *a, const char *nsp, const char *name) {
+    return nsp ? arena_printf(a, "%s.%s", nsp, name) : name;
+}
+
+bool schema_same(const char *x, const char *y) { return x == y || (x && y && !strcmp(x, y)); }
+
+table *schema_add_table_in(schema *s, const char *nsp, const char *name) {
+    const char *key = schema_object_key(s->arena, nsp, name);
+    if (strmap_get(s->tables_by_name, key)) return NULL;
     table *t = arena_alloc(s->arena, sizeof *t);
     t->name = arena_strdup(s->arena, name);
+    t->schema = nsp ? arena_strdup(s->arena, nsp) : NULL;
+    t->key = nsp ? arena_strdup(s->arena, key) : t->name;
     t->columns_by_name = strmap_new(s->arena);
     t->row_estimate = -1;
-    strmap_put(s->tables_by_name, t->name, t);
+    strmap_put(s->tables_by_name, t->key, t);
     vec_push(s->arena, &s->tables, t);
     return t;
 }
+
+table *schema_add_table(schema *s, const char *name) { return schema_add_table_in(s, NULL, name); }
 
 column *table_add_column(schema *s, table *t, const char *name) {
     if (strmap_get(t->columns_by_name, name)) return NULL;
@@ -181,22 +199,38 @@ column *table_add_column(schema *s, table *t, const char *name) {
     return c;
 }
 
-table *schema_find_table(const schema *s, const char *name) {
-    return name ? strmap_get(s->tables_by_name, name) : NULL;
+table *schema_find_table_in(const schema *s, const char *nsp, const char *name) {
+    if (!name) return NULL;
+    if (!nsp) return strmap_get(s->tables_by_name, name);
+    char buf[256];
+    int n = snprintf(buf, sizeof buf, "%s\x1f%s", nsp, name);
+    if (n >= 0 && (size_t)n < sizeof buf) return strmap_get(s->tables_by_name, buf);
+    return strmap_get(s->tables_by_name, schema_object_key(s->arena, nsp, name));
 }
 
-enum_type *schema_add_enum(schema *s, const char *name) {
-    if (strmap_get(s->enums_by_name, name)) return NULL;
+table *schema_find_table(const schema *s, const char *name) { return schema_find_table_in(s, NULL, name); }
+
+enum_type *schema_add_enum_in(schema *s, const char *nsp, const char *name) {
+    const char *key = schema_object_key(s->arena, nsp, name);
+    if (strmap_get(s->enums_by_name, key)) return NULL;
     enum_type *e = arena_alloc(s->arena, sizeof *e);
     e->name = arena_strdup(s->arena, name);
-    strmap_put(s->enums_by_name, e->name, e);
+    e->schema = nsp ? arena_strdup(s->arena, nsp) : NULL;
+    e->key = nsp ? arena_strdup(s->arena, key) : e->name;
+    strmap_put(s->enums_by_name, e->key, e);
     vec_push(s->arena, &s->enums, e);
     return e;
 }
 
-enum_type *schema_find_enum(const schema *s, const char *name) {
-    return name ? strmap_get(s->enums_by_name, name) : NULL;
+enum_type *schema_add_enum(schema *s, const char *name) { return schema_add_enum_in(s, NULL, name); }
+
+enum_type *schema_find_enum_in(const schema *s, const char *nsp, const char *name) {
+    if (!name) return NULL;
+    return strmap_get(s->enums_by_name, nsp ? schema_object_key(s->arena, nsp, name) : name);
 }
+
+
+enum_type *schema_find_enum(const schema *s, const char *name) { return schema_find_enum_in(s, NULL, name); }
 
 column *table_find_column(const table *t, const char *name) {
     return name ? strmap_get(t->columns_by_name, name) : NULL;
@@ -291,11 +325,18 @@ static int compare_names_then(const char *na, const char *nb, const str_vec *ca,
     return (ca->len > cb->len) - (ca->len < cb->len);
 }
 
+/* The default schema's objects first, then each other schema's, by name. */
+static int cmp_qualified(const char *sa, const char *na, const char *sb, const char *nb) {
+    int c = strcmp(sa ? sa : "", sb ? sb : "");
+    return c ? c : strcmp(na, nb);
+}
 static int cmp_table(const void *a, const void *b) {
-    return strcmp((*(table *const *)a)->name, (*(table *const *)b)->name);
+    const table *x = *(table *const *)a, *y = *(table *const *)b;
+    return cmp_qualified(x->schema, x->name, y->schema, y->name);
 }
 static int cmp_enum(const void *a, const void *b) {
-    return strcmp((*(enum_type *const *)a)->name, (*(enum_type *const *)b)->name);
+    const enum_type *x = *(enum_type *const *)a, *y = *(enum_type *const *)b;
+    return cmp_qualified(x->schema, x->name, y->schema, y->name);
 }
 static int cmp_index(const void *a, const void *b) {
     const index_def *x = *(index_def *const *)a, *y = *(index_def *const *)b;
@@ -380,6 +421,7 @@ static json_t *column_to_json(arena *a, const column *c) {
 static json_t *table_to_json(arena *a, const table *t) {
     json_t *o = json_object();
     json_object_set_new(o, "name", json_string(t->name));
+    if (t->schema) json_object_set_new(o, "schema", json_string(t->schema));
     json_object_set_new(o, "comment", json_str_or_null(t->comment));
     if (t->renamed_from) json_object_set_new(o, "renamed_from", json_string(t->renamed_from));
 
@@ -451,6 +493,7 @@ static json_t *table_to_json(arena *a, const table *t) {
         json_object_set_new(e, "name", json_str_or_null(fk[i]->name));
         json_object_set_new(e, "columns", json_str_vec(&fk[i]->columns));
         json_object_set_new(e, "ref_table", json_str_or_null(fk[i]->ref_table));
+        if (fk[i]->ref_schema) json_object_set_new(e, "ref_schema", json_string(fk[i]->ref_schema));
         json_object_set_new(e, "ref_columns", json_str_vec(&fk[i]->ref_columns));
         json_object_set_new(e, "ondelete", json_str_or_null(fk[i]->ondelete));
         json_object_set_new(e, "onupdate", json_str_or_null(fk[i]->onupdate));
@@ -488,6 +531,7 @@ json_t *schema_to_json(const schema *s) {
         for (size_t i = 0; i < s->enums.len; i++) {
             json_t *e = json_object();
             json_object_set_new(e, "name", json_string(enums[i]->name));
+            if (enums[i]->schema) json_object_set_new(e, "schema", json_string(enums[i]->schema));
             json_t *labels = json_array();
             for (size_t k = 0; k < enums[i]->labels.len; k++)
                 json_array_append_new(labels, json_string(enums[i]->labels.items[k].label));
@@ -541,7 +585,7 @@ void schema_print_text(const schema *s, FILE *out) {
     arena *a = arena_new();
     for (size_t ei = 0; ei < s->enums.len; ei++) {
         const enum_type *e = s->enums.items[ei];
-        fprintf(out, "enum %s", e->name);
+        fprintf(out, "enum %s%s%s", e->schema ? e->schema : "", e->schema ? "." : "", e->name);
         if (e->model_name) fprintf(out, " (enum %s)", e->model_name);
         fputs(" (", out);
         for (size_t k = 0; k < e->labels.len; k++) {
@@ -557,7 +601,7 @@ void schema_print_text(const schema *s, FILE *out) {
     for (size_t ti = 0; ti < s->tables.len; ti++) {
         const table *t = s->tables.items[ti];
         if (ti || s->enums.len) fputc('\n', out);
-        fprintf(out, "table %s", t->name);
+        fprintf(out, "table %s%s%s", t->schema ? t->schema : "", t->schema ? "." : "", t->name);
         if (t->model_name) fprintf(out, " (model %s)", t->model_name);
         if (t->renamed_from) fprintf(out, " renamed from %s", t->renamed_from);
         fputc('\n', out);
@@ -621,7 +665,8 @@ void schema_print_text(const schema *s, FILE *out) {
             const foreign_key *f = t->foreign_keys.items[i];
             fprintf(out, "  foreign key %s ", f->name ? f->name : "(unnamed)");
             print_str_vec(out, &f->columns);
-            fprintf(out, " references %s", f->ref_table);
+            fprintf(out, " references %s%s%s", f->ref_schema ? f->ref_schema : "", f->ref_schema ? "." : "",
+                    f->ref_table);
             print_str_vec(out, &f->ref_columns);
             if (f->ondelete) fprintf(out, " on delete %s", f->ondelete);
             if (f->onupdate) fprintf(out, " on update %s", f->onupdate);

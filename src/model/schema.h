@@ -75,6 +75,9 @@ typedef struct enum_label {
 
 typedef struct enum_type {
     const char *name;           /* the database type name (task_status) */
+    const char *schema;         /* its PostgreSQL schema when not the default one
+                                   ([retort] schema), else NULL */
+    const char *key;            /* its key in enums_by_name (schema_object_key) */
     const char *model_name;     /* the models' name (TaskStatus); NULL when introspected */
     VEC(enum_label) labels;
     /* Read from a migration file: an sa.Enum / postgresql.ENUM without
@@ -266,6 +269,7 @@ typedef struct foreign_key {
     const char *name;           /* NULL: unnamed */
     str_vec columns;
     const char *ref_table;
+    const char *ref_schema;     /* the referenced table's schema when not the default one, or NULL */
     str_vec ref_columns;
     const char *ondelete;       /* upper case ("CASCADE", "SET NULL"), or NULL */
     const char *onupdate;
@@ -300,9 +304,18 @@ typedef struct db_object {
 
 typedef struct table {
     const char *name;
+    /* Its PostgreSQL schema when not the default one ([retort] schema),
+    ** else NULL: the tables of the default schema are unqualified, as in
+    ** SQLAlchemy's MetaData.  key is its key in tables_by_name. */
+    const char *schema;
+    const char *key;
     const char *model_name;     /* model that declared it, or NULL */
     const char *comment;
     const char *renamed_from;   /* @@renamed_from hint, or NULL */
+    const char *renamed_from_schema; /* its schema ("old_schema.old_name"): a
+                                   move to another schema; NULL: the default */
+    src_loc schema_loc;         /* the model's @@schema, for a refusal on SQLite */
+    int schema_span;
     VEC(column *) columns;
     strmap *columns_by_name;    /* database name -> column */
     primary_key primary_key;
@@ -324,6 +337,10 @@ typedef struct schema {
     VEC(enum_type *) enums;     /* declared (models) or present (PostgreSQL) enum types,
                                    by name for an introspected schema */
     strmap *enums_by_name;      /* database type name -> enum_type */
+    /* The wanted schema: the PostgreSQL schemas other than the default one
+    ** that the models name, in the order they first do (what
+    ** `[retort] include_schemas` reads by default, with the default one). */
+    str_vec schemas_named;
 } schema;
 
 /* ------------------------------------------------------------ functions */
@@ -337,10 +354,25 @@ table *schema_add_table(schema *s, const char *name);
 column *table_add_column(schema *s, table *t, const char *name);
 
 table *schema_find_table(const schema *s, const char *name);
+/* The same in a PostgreSQL schema: nsp NULL is the default schema. */
+table *schema_add_table_in(schema *s, const char *nsp, const char *name);
+table *schema_find_table_in(const schema *s, const char *nsp, const char *name);
+/* The key of a table or enum type in the by-name maps: its name in the
+** default schema (nsp NULL), else the schema and the name joined by a
+** byte no identifier holds, so that "a.b" in the default schema and b in
+** schema a stay two keys.  Never printed: see qualified_name. */
+const char *schema_object_key(arena *a, const char *nsp, const char *name);
+/* "audit.users", or "users" in the default schema: the name messages give
+** (Alembic's spelling in "Detected added table 'audit.users'"). */
+const char *qualified_name(arena *a, const char *nsp, const char *name);
+/* Two schemas of the IR the same, NULL (the default one) equal to NULL. */
+bool schema_same(const char *x, const char *y);
 /* Register an enum type (its name copied; labels added by the caller with
 ** vec_push).  NULL when the name is taken. */
 enum_type *schema_add_enum(schema *s, const char *name);
 enum_type *schema_find_enum(const schema *s, const char *name);
+enum_type *schema_add_enum_in(schema *s, const char *nsp, const char *name);
+enum_type *schema_find_enum_in(const schema *s, const char *nsp, const char *name);
 column *table_find_column(const table *t, const char *name);
 index_def *table_find_index(const table *t, const char *name);
 

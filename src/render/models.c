@@ -217,9 +217,9 @@ typedef struct puller {
     const dialect *d;
     pull_table *tables;
     size_t n;
-    strmap *by_table;           /* table name -> pull_table */
+    strmap *by_table;           /* table key (schema_object_key) -> pull_table */
     strmap *names;              /* index and constraint names given out */
-    strmap *enum_models;        /* enum type name -> its name in the models */
+    strmap *enum_models;        /* enum type key -> its name in the models */
     line_vec *lines;            /* the file being written */
     bool quiet;                 /* inside a model written as a comment: no notes */
 } puller;
@@ -240,7 +240,7 @@ static const char *model_type_of(puller *p, const column *c, col_type *mt) {
     case TYPE_OTHER:
         return NULL;
     case TYPE_ENUM: {
-        const char *name = t->enumeration ? strmap_get(p->enum_models, t->enumeration->name) : NULL;
+        const char *name = t->enumeration ? strmap_get(p->enum_models, t->enumeration->key) : NULL;
         if (!name) return NULL;
         /* the type as the models name it, for the spelling of an ARRAY of it */
         enum_type *named = arena_alloc(p->a, sizeof *named);
@@ -317,9 +317,22 @@ static const char *constraint_name(puller *p, const char *name, const char *serv
     return name;
 }
 
+/* The default schema's tables first, then each other schema's, by name. */
 static int cmp_tables(const void *x, const void *y) {
-    return strcmp((*(const table *const *)x)->name, (*(const table *const *)y)->name);
+    const table *a = *(const table *const *)x, *b = *(const table *const *)y;
+    int c = strcmp(a->schema ? a->schema : "", b->schema ? b->schema : "");
+    return c ? c : strcmp(a->name, b->name);
 }
+
+/* The name a model or file is made from: the table's, after its schema's
+** when that is not the default one (audit.events -> audit_events). */
+static const char *table_base_name(arena *a, const table *t) {
+    return t->schema ? arena_printf(a, "%s_%s", t->schema, t->name) : t->name;
+}
+
+/* A foreign key's target as the model language writes it: "table" or
+** "schema.table". */
+static const char *fk_target(arena *a, const foreign_key *fk) { return qualified_name(a, fk->ref_schema, fk->ref_table); }
 
 /* The models' names of the enum types: PascalCase of the type's name
 ** (task_status -> TaskStatus), with "Enum" after it where that is a type's
@@ -328,18 +341,20 @@ static void plan_enums(puller *p) {
     p->enum_models = strmap_new(p->a);
     strmap *taken = strmap_new(p->a);
     for (size_t i = 0; i < p->s->tables.len; i++) {
-        const char *m = model_name_of(p->a, p->s->tables.items[i]->name, true);
+        const char *m = model_name_of(p->a, table_base_name(p->a, p->s->tables.items[i]), true);
         strmap_put(taken, m, (void *)m);
     }
     for (size_t i = 0; i < TYPE_NAMES_COUNT; i++) strmap_put(taken, TYPE_NAMES[i], (void *)TYPE_NAMES[i]);
     strmap_put(taken, "JSONB", "JSONB");
     for (size_t i = 0; i < p->s->enums.len; i++) {
         const enum_type *e = p->s->enums.items[i];
-        const char *base = model_name_of(p->a, e->name, false), *m = base;
+        const char *base = model_name_of(p->a, e->schema ? arena_printf(p->a, "%s_%s", e->schema, e->name) : e->name,
+                                         false),
+                   *m = base;
         if (strmap_get(taken, m)) m = base = arena_printf(p->a, "%sEnum", base);
         for (int k = 2; strmap_get(taken, m); k++) m = arena_printf(p->a, "%s%d", base, k);
         strmap_put(taken, m, (void *)m);
-        strmap_put(p->enum_models, e->name, (void *)m);
+        strmap_put(p->enum_models, e->key, (void *)m);
     }
 }
 
@@ -350,7 +365,7 @@ static void write_enums(puller *p, const char *file, line_vec *lines) {
     add_line(p, arena_printf(a, "# %s — enum types, written by retort pull from the database.", file), NULL, NULL);
     for (size_t i = 0; i < p->s->enums.len; i++) {
         const enum_type *e = p->s->enums.items[i];
-        const char *m = strmap_get(p->enum_models, e->name);
+        const char *m = strmap_get(p->enum_models, e->key);
         add_line(p, "", NULL, NULL);
         add_line(p, arena_printf(a, "enum %s {", m), NULL, NULL);
         strbuf sb = STRBUF_INIT;
@@ -367,6 +382,7 @@ static void write_enums(puller *p, const char *file, line_vec *lines) {
         sb_free(&sb);
         if (strcmp(model_table_name(a, m), e->name))
             add_line(p, arena_printf(a, "  @@name(%s)", mstr(a, e->name)), NULL, NULL);
+        if (e->schema) add_line(p, arena_printf(a, "  @@schema(%s)", mstr(a, e->schema)), NULL, NULL);
         add_line(p, "}", NULL, NULL);
     }
 }
@@ -384,14 +400,15 @@ static void plan_tables(puller *p) {
         pull_table *pt = &p->tables[ti];
         const table *t = sorted[ti];
         pt->t = t;
-        strmap_put(p->by_table, t->name, pt);
+        strmap_put(p->by_table, t->key, pt);
         /* model name: singular, else as is, else numbered */
-        const char *m = model_name_of(p->a, t->name, true);
-        if (strmap_get(models, m)) m = model_name_of(p->a, t->name, false);
-        for (int k = 2; strmap_get(models, m); k++) m = arena_printf(p->a, "%s%d", model_name_of(p->a, t->name, true), k);
+        const char *base = table_base_name(p->a, t);
+        const char *m = model_name_of(p->a, base, true);
+        if (strmap_get(models, m)) m = model_name_of(p->a, base, false);
+        for (int k = 2; strmap_get(models, m); k++) m = arena_printf(p->a, "%s%d", model_name_of(p->a, base, true), k);
         strmap_put(models, m, (void *)m);
         pt->model = m;
-        const char *f = snake_of(p->a, t->name);
+        const char *f = snake_of(p->a, base);
         if (!*f) f = "table";
         const char *file = arena_printf(p->a, "%s.model", f);
         for (int k = 2; strmap_get(files, file); k++) file = arena_printf(p->a, "%s_%d.model", f, k);
@@ -546,19 +563,20 @@ static const char *fk_actions(puller *p, const foreign_key *fk) {
 static const char *fk_problem(puller *p, const pull_table *pt, const foreign_key *fk) {
     const char *why;
     if (!declared_columns(p, pt, &fk->columns, &why)) return why;
-    pull_table *target = strmap_get(p->by_table, fk->ref_table);
+    pull_table *target = strmap_get(p->by_table, schema_object_key(p->a, fk->ref_schema, fk->ref_table));
     if (!target)
-        return arena_printf(p->a, "it references table '%s', which the models do not declare (another schema, "
-                                  "or an excluded table)",
-                            comment_text(p->a, fk->ref_table));
+        return arena_printf(p->a, "it references table '%s', which the models do not declare (a schema that is "
+                                  "not read: see [retort] include_schemas; or an excluded table)",
+                            comment_text(p->a, fk_target(p->a, fk)));
     if (target->why_not)
         return arena_printf(p->a, "it references table '%s', which is written as a comment",
-                            comment_text(p->a, fk->ref_table));
+                            comment_text(p->a, fk_target(p->a, fk)));
     if (fk->ref_columns.len != fk->columns.len) return "its referenced columns do not match its columns";
     for (size_t i = 0; i < fk->ref_columns.len; i++) {
         pull_column *rc = strmap_get(target->col_by_name, fk->ref_columns.items[i]);
         if (!rc || rc->why_not)
-            return arena_printf(p->a, "its referenced column '%s.%s' is not declared", comment_text(p->a, fk->ref_table),
+            return arena_printf(p->a, "its referenced column '%s.%s' is not declared",
+                                comment_text(p->a, fk_target(p->a, fk)),
                                 comment_text(p->a, fk->ref_columns.items[i]));
     }
     return NULL;
@@ -723,7 +741,7 @@ static void plan_keys(puller *p, pull_table *pt, line_vec *clauses) {
         const char *problem = fk_problem(p, pt, fk);
         if (problem) {
             add_line(p, arena_printf(a, "# @@foreign_key((%s), %s, (%s)%s)", db_name_list(p, &fk->columns),
-                                     mstr(a, fk->ref_table), db_name_list(p, &fk->ref_columns), fk_actions(p, fk)),
+                                     mstr(a, fk_target(a, fk)), db_name_list(p, &fk->ref_columns), fk_actions(p, fk)),
                      arena_printf(a, "%s: a foreign key cannot be declared: %s; written as a comment",
                                   comment_text(a, t->name), problem),
                      NULL);
@@ -739,7 +757,7 @@ static void plan_keys(puller *p, pull_table *pt, line_vec *clauses) {
             continue;
         }
         add_line(p, arena_printf(a, "@@foreign_key(%s%s(%s), %s, (%s)%s)", name ? mstr(a, name) : "", name ? ", " : "",
-                                 field_list(p, pt, &fk->columns), mstr(a, fk->ref_table),
+                                 field_list(p, pt, &fk->columns), mstr(a, fk_target(a, fk)),
                                  db_name_list(p, &fk->ref_columns), fk_actions(p, fk)),
                  note, NULL);
     }
@@ -840,7 +858,7 @@ static void write_columns(puller *p, pull_table *pt) {
             const foreign_key *fk = pc->fk_attr;
             const char *name = pc->fk_name;
             attrs[na++] = arena_printf(a, "@foreign_key(%s%s%s%s)",
-                                       mstr(a, arena_printf(a, "%s.%s", fk->ref_table, fk->ref_columns.items[0])),
+                                       mstr(a, arena_printf(a, "%s.%s", fk_target(a, fk), fk->ref_columns.items[0])),
                                        fk_actions(p, fk), name ? ", name=" : "", name ? mstr(a, name) : "");
         }
         if (c->generated_identity) attrs[na++] = identity_attr(a, c->generated_identity);
@@ -893,6 +911,7 @@ static void write_table(puller *p, pull_table *pt, line_vec *lines) {
     p->lines = &head;
     if (strcmp(model_table_name(a, pt->model), t->name))
         add_line(p, arena_printf(a, "@@table(%s)", mstr(a, t->name)), NULL, NULL);
+    if (t->schema) add_line(p, arena_printf(a, "@@schema(%s)", mstr(a, t->schema)), NULL, NULL);
     if (t->comment) add_line(p, arena_printf(a, "@@comment(%s)", mstr(a, t->comment)), NULL, NULL);
     plan_keys(p, pt, &clauses);
     line_vec body = {0};

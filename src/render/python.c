@@ -49,11 +49,14 @@ typedef struct renderer {
     strbuf *out;                /* the body being rendered */
     bool batch;                 /* render_options.batch */
     const char *batch_table;    /* table of the open batch block, or NULL */
+    const char *batch_schema;   /* and its schema (NULL: the default one) */
     bool uses_postgresql;       /* a postgresql.* type was rendered */
     bool postgresql;            /* the database is PostgreSQL (render_options.dialect) */
     bool uses_citext;           /* CITEXT() was rendered (the module defines it) */
     strbuf notes;               /* "# ..." lines to print before the next op */
 } renderer;
+
+static bool same_schema(const char *x, const char *y) { return x == y || (x && y && !strcmp(x, y)); }
 
 /* ------------------------------------------------------------ literals */
 
@@ -321,11 +324,12 @@ static const char *render_type(renderer *r, const col_type *t, const char *table
         const char *labels = arena_strdup(r->a, sb_str(&sb));
         sb_free(&sb);
         const char *name = py_str(r, e ? e->name : "");
+        const char *nsp = e && e->schema ? arena_printf(r->a, ", schema=%s", py_str(r, e->schema)) : "";
         if (r->postgresql) {
             r->uses_postgresql = true;
-            return arena_printf(r->a, "postgresql.ENUM(%sname=%s, create_type=False)", labels, name);
+            return arena_printf(r->a, "postgresql.ENUM(%sname=%s%s, create_type=False)", labels, name, nsp);
         }
-        return arena_printf(r->a, "sa.Enum(%sname=%s)", labels, name);
+        return arena_printf(r->a, "sa.Enum(%sname=%s%s)", labels, name, nsp);
     }
     case TYPE_OTHER: return render_other_type(r, t, table, column);
     }
@@ -428,7 +432,8 @@ static const char *render_create_table(renderer *r, const table *t) {
         const foreign_key *fk = t->foreign_keys.items[i];
         str_vec refs = {0};
         for (size_t j = 0; j < fk->ref_columns.len; j++)
-            vec_push(r->a, &refs, arena_printf(r->a, "%s.%s", fk->ref_table, fk->ref_columns.items[j]));
+            vec_push(r->a, &refs, arena_printf(r->a, "%s.%s", qualified_name(r->a, fk->ref_schema, fk->ref_table),
+                                               fk->ref_columns.items[j]));
         vec_push(r->a, &cons,
                  arena_printf(r->a, "sa.ForeignKeyConstraint(%s, %s, name=%s%s)", py_list(r, &fk->columns),
                               py_list(r, &refs), py_str(r, fk_name(r, t->name, fk)), render_fk_options(r, fk)));
@@ -469,6 +474,7 @@ static const char *render_create_table(renderer *r, const table *t) {
         sb_append(&sb, args.items[i]);
     }
     if (starred) sb_appendc(&sb, ']');
+    if (t->schema) sb_printf(&sb, ",\nschema=%s", py_str(r, t->schema));
     if (t->comment && *t->comment) sb_printf(&sb, ",\ncomment=%s", py_str(r, t->comment));
     sb_append(&sb, "\n)");
     const char *s = arena_strdup(r->a, sb_str(&sb));
@@ -572,6 +578,7 @@ static const char *render_alter_column(renderer *r, const op *o, bool in_batch, 
     ** on SQLite, which has no arrays anyway). */
     const char *using = o->alter & ALTER_TYPE ? sql_type_change_using(r->a, p->name, &p->type, &n->type) : NULL;
     if (using) sb_printf(&sb, ",\n" ALTER_INDENT "postgresql_using=%s", py_str(r, using));
+    if (!in_batch && o->schema) sb_printf(&sb, ",\n" ALTER_INDENT "schema=%s", py_str(r, o->schema));
     sb_appendc(&sb, ')');
     const char *s = arena_strdup(r->a, sb_str(&sb));
     sb_free(&sb);
@@ -591,6 +598,7 @@ static const char *render_rename_column(renderer *r, const op *o, bool in_batch,
         const char *d = render_default(r, &c->server_default);
         if (d) sb_printf(&sb, ",\n" ALTER_INDENT "existing_server_default=%s", d);
     }
+    if (!in_batch && o->schema) sb_printf(&sb, ",\n" ALTER_INDENT "schema=%s", py_str(r, o->schema));
     sb_appendc(&sb, ')');
     const char *s = arena_strdup(r->a, sb_str(&sb));
     sb_free(&sb);
@@ -615,52 +623,70 @@ static const char *render_op_text(renderer *r, const op *o, bool in_batch) {
     const char *t = py_str(r, o->table_name ? o->table_name : "");
     /* `tcomma` is "'t', " outside batch, "" inside: the table argument. */
     const char *tcomma = in_batch ? "" : arena_printf(r->a, "%s, ", t);
+    /* The table's schema, when it is not the default one: `sk` ends the
+    ** arguments (", schema='audit'"), `skcomma` goes before type_= of
+    ** drop_constraint.  A batch block says it once, in its header. */
+    const char *nsp = in_batch || !o->schema ? NULL : py_str(r, o->schema);
+    const char *sk = nsp ? arena_printf(r->a, ", schema=%s", nsp) : "";
+    const char *skcomma = nsp ? arena_printf(r->a, "schema=%s, ", nsp) : "";
     arena *a = r->a;
     switch (o->kind) {
     case OP_CREATE_TABLE: return render_create_table(r, o->table);
-    case OP_DROP_TABLE: return arena_printf(a, "op.drop_table(%s)", py_str(r, o->table ? o->table->name : o->table_name));
+    case OP_DROP_TABLE:
+        return arena_printf(a, "op.drop_table(%s%s)", py_str(r, o->table ? o->table->name : o->table_name), sk);
     case OP_RENAME_TABLE:
-        return arena_printf(a, "op.rename_table(%s, %s)", py_str(r, o->old_name), py_str(r, o->new_name));
+        return arena_printf(a, "op.rename_table(%s, %s%s)", py_str(r, o->old_name), py_str(r, o->new_name), sk);
+    case OP_SET_TABLE_SCHEMA:
+        /* Alembic has no op for it: the statement (PostgreSQL's), which the
+        ** reader knows again */
+        return arena_printf(a, "op.execute(%s)", py_str(r, sql_set_table_schema(a, dialect_postgresql(), o)));
     case OP_ADD_COLUMN:
-        return arena_printf(a, "%sadd_column(%s%s)", pfx, tcomma, render_column(r, o->table_name, o->column));
-    case OP_DROP_COLUMN: return arena_printf(a, "%sdrop_column(%s%s)", pfx, tcomma, py_str(r, o->column->name));
+        return arena_printf(a, "%sadd_column(%s%s%s)", pfx, tcomma, render_column(r, o->table_name, o->column), sk);
+    case OP_DROP_COLUMN:
+        return arena_printf(a, "%sdrop_column(%s%s%s)", pfx, tcomma, py_str(r, o->column->name), sk);
     case OP_ALTER_COLUMN: return render_alter_column(r, o, in_batch, pfx);
     case OP_RENAME_COLUMN: return render_rename_column(r, o, in_batch, pfx);
     case OP_CREATE_INDEX:
-        return arena_printf(a, "%screate_index(%s, %s%s, unique=%s%s)", pfx, render_index_name(r, pfx, o->index),
-                            tcomma, render_index_columns(r, o->index), o->index->unique ? "True" : "False",
+        return arena_printf(a, "%screate_index(%s, %s%s, unique=%s%s%s)", pfx, render_index_name(r, pfx, o->index),
+                            tcomma, render_index_columns(r, o->index), o->index->unique ? "True" : "False", sk,
                             render_index_options(r, o->index));
     case OP_DROP_INDEX:
         if (in_batch)
             return arena_printf(a, "batch_op.drop_index(%s%s)", render_index_name(r, pfx, o->index),
                                 render_index_options(r, o->index));
-        return arena_printf(a, "op.drop_index(%s, table_name=%s%s)", render_index_name(r, pfx, o->index), t,
+        return arena_printf(a, "op.drop_index(%s, table_name=%s%s%s)", render_index_name(r, pfx, o->index), t, sk,
                             render_index_options(r, o->index));
     case OP_ADD_UNIQUE:
-        return arena_printf(a, "%screate_unique_constraint(%s, %s%s)", pfx,
+        return arena_printf(a, "%screate_unique_constraint(%s, %s%s%s)", pfx,
                             py_str(r, unique_name(r, o->table_name, o->unique)), tcomma,
-                            py_list(r, &o->unique->columns));
+                            py_list(r, &o->unique->columns), sk);
     case OP_DROP_UNIQUE:
-        return arena_printf(a, "%sdrop_constraint(%s, %stype_='unique')", pfx,
-                            py_str(r, unique_name(r, o->table_name, o->unique)), tcomma);
-    case OP_ADD_FOREIGN_KEY:
-        return arena_printf(a, "%screate_foreign_key(%s, %s%s, %s, %s%s)", pfx,
+        return arena_printf(a, "%sdrop_constraint(%s, %s%stype_='unique')", pfx,
+                            py_str(r, unique_name(r, o->table_name, o->unique)), tcomma, skcomma);
+    case OP_ADD_FOREIGN_KEY: {
+        const char *schemas = arena_printf(a, "%s%s", nsp ? arena_printf(a, ", source_schema=%s", nsp) : "",
+                                           o->fk->ref_schema
+                                               ? arena_printf(a, ", referent_schema=%s", py_str(r, o->fk->ref_schema))
+                                               : "");
+        return arena_printf(a, "%screate_foreign_key(%s, %s%s, %s, %s%s%s)", pfx,
                             py_str(r, fk_name(r, o->table_name, o->fk)), tcomma, py_str(r, o->fk->ref_table),
-                            py_list(r, &o->fk->columns), py_list(r, &o->fk->ref_columns),
+                            py_list(r, &o->fk->columns), py_list(r, &o->fk->ref_columns), schemas,
                             render_fk_options(r, o->fk));
+    }
     case OP_DROP_FOREIGN_KEY:
-        return arena_printf(a, "%sdrop_constraint(%s, %stype_='foreignkey')", pfx,
-                            py_str(r, fk_name(r, o->table_name, o->fk)), tcomma);
+        return arena_printf(a, "%sdrop_constraint(%s, %s%stype_='foreignkey')", pfx,
+                            py_str(r, fk_name(r, o->table_name, o->fk)), tcomma, skcomma);
     case OP_ADD_CHECK:
-        return arena_printf(a, "%screate_check_constraint(%s, %s%s)", pfx,
+        return arena_printf(a, "%screate_check_constraint(%s, %s%s%s)", pfx,
                             py_str(r, check_name(r, o->table_name, o->check)), tcomma,
-                            py_str(r, o->check->sqltext));
+                            py_str(r, o->check->sqltext), sk);
     case OP_DROP_CHECK:
-        return arena_printf(a, "%sdrop_constraint(%s, %stype_='check')", pfx,
-                            py_str(r, check_name(r, o->table_name, o->check)), tcomma);
+        return arena_printf(a, "%sdrop_constraint(%s, %s%stype_='check')", pfx,
+                            py_str(r, check_name(r, o->table_name, o->check)), tcomma, skcomma);
     case OP_ADD_PRIMARY_KEY:
-        return arena_printf(a, "%screate_primary_key(%s, %s%s)", pfx,
-                            py_str(r, primary_key_name(r, o->table_name, o->pk)), tcomma, py_list(r, &o->pk->columns));
+        return arena_printf(a, "%screate_primary_key(%s, %s%s%s)", pfx,
+                            py_str(r, primary_key_name(r, o->table_name, o->pk)), tcomma, py_list(r, &o->pk->columns),
+                            sk);
     case OP_DROP_PRIMARY_KEY:
         /* SQLite keeps a primary key created without a name unnamed, and
         ** Alembic's batch cannot drop an unnamed constraint; the
@@ -671,7 +697,8 @@ static const char *render_op_text(renderer *r, const op *o, bool in_batch) {
                                    "(SQLite; on PostgreSQL, drop %s first)",
                                 str_vec_join(a, &o->pk->columns, ", "),
                                 pg_constraint_name(a, o->table_name, NULL, "pkey"));
-        return arena_printf(a, "%sdrop_constraint(%s, %stype_='primary')", pfx, py_str(r, o->pk->name), tcomma);
+        return arena_printf(a, "%sdrop_constraint(%s, %s%stype_='primary')", pfx, py_str(r, o->pk->name), tcomma,
+                            skcomma);
     case OP_SET_TABLE_COMMENT:
         /* Alembic's multi-line layout.  In a batch block the table is the
         ** block's (no table or schema argument). */
@@ -681,14 +708,14 @@ static const char *render_op_text(renderer *r, const op *o, bool in_batch) {
                                     py_str(r, o->new_comment), py_str_or_none(r, o->old_comment));
             return arena_printf(a,
                                 "op.create_table_comment(\n    %s,\n    %s,\n    existing_comment=%s,\n"
-                                "    schema=None\n)",
-                                t, py_str(r, o->new_comment), py_str_or_none(r, o->old_comment));
+                                "    schema=%s\n)",
+                                t, py_str(r, o->new_comment), py_str_or_none(r, o->old_comment), nsp ? nsp : "None");
         }
         if (in_batch)
             return arena_printf(a, "batch_op.drop_table_comment(\n    existing_comment=%s\n)",
                                 py_str_or_none(r, o->old_comment));
-        return arena_printf(a, "op.drop_table_comment(\n    %s,\n    existing_comment=%s,\n    schema=None\n)", t,
-                            py_str_or_none(r, o->old_comment));
+        return arena_printf(a, "op.drop_table_comment(\n    %s,\n    existing_comment=%s,\n    schema=%s\n)", t,
+                            py_str_or_none(r, o->old_comment), nsp ? nsp : "None");
     case OP_CREATE_ENUM: case OP_DROP_ENUM: case OP_ALTER_ENUM:
         return "";      /* render_enum_op */
     case OP_EXECUTE:
@@ -699,7 +726,7 @@ static const char *render_op_text(renderer *r, const op *o, bool in_batch) {
         sb_printf(&sb, "op.bulk_insert(sa.table(%s", t);
         for (size_t i = 0; o->insert_columns && i < o->insert_columns->len; i++)
             sb_printf(&sb, ", sa.column(%s)", py_str(r, o->insert_columns->items[i]));
-        sb_append(&sb, "), [");
+        sb_printf(&sb, "%s), [", sk);
         for (size_t i = 0; o->rows && i < o->rows->len; i++) {
             const literal_row *row = &o->rows->items[i];
             sb_append(&sb, i ? ", {" : "{");
@@ -780,7 +807,9 @@ static void render_one(renderer *r, const op *o) {
         render_enum_op(r, o);
         return;
     }
-    else if (r->batch_table && strcmp(r->batch_table, o->table_name) != 0) close_batch(r);
+    else if (r->batch_table &&
+             (strcmp(r->batch_table, o->table_name) != 0 || !same_schema(r->batch_schema, o->schema)))
+        close_batch(r);
     const char *text = render_op_text(r, o, in_batch);
     int indent = in_batch ? 8 : 4;
     if (in_batch && !r->batch_table) {
@@ -795,9 +824,10 @@ static void render_one(renderer *r, const op *o) {
             }
             sb_reset(&r->notes);
         }
-        sb_printf(r->out, "    with op.batch_alter_table(%s, schema=None) as batch_op:\n",
-                  py_str(r, o->table_name));
+        sb_printf(r->out, "    with op.batch_alter_table(%s, schema=%s) as batch_op:\n",
+                  py_str(r, o->table_name), o->schema ? py_str(r, o->schema) : "None");
         r->batch_table = o->table_name;
+        r->batch_schema = o->schema;
     }
     if (r->notes.len) {
         const char *p = sb_str(&r->notes);

@@ -59,6 +59,13 @@ const char *sql_update_version(arena *a, const dialect *d, const version_table *
                         d->quote_literal(a, from));
 }
 
+const char *sql_set_table_schema(arena *a, const dialect *d, const op *o) {
+    const char *from = o->old_schema ? o->old_schema : o->default_schema;
+    const char *to = o->schema ? o->schema : o->default_schema;
+    return arena_printf(a, "ALTER TABLE %s.%s SET SCHEMA %s", d->quote_ident(a, from), d->quote_ident(a, o->table_name),
+                        d->quote_ident(a, to));
+}
+
 const char *sql_delete_version(arena *a, const dialect *d, const version_table *vt, const char *rev) {
     const char *t = vt_name(a, d, vt);
     return arena_printf(a, "DELETE FROM %s WHERE %s.version_num = %s", t, t, d->quote_literal(a, rev));
@@ -80,6 +87,14 @@ typedef struct renderer {
 } renderer;
 
 static const char *q(renderer *r, const char *ident) { return r->d->quote_ident(r->a, ident); }
+
+/* A table (or enum type) of schema nsp, as SQLAlchemy names it: quoted,
+** qualified when nsp is given (a schema other than the default one; the
+** default is the session's search_path, as with schema=None). */
+static const char *qt(renderer *r, const char *nsp, const char *name) {
+    return dialect_quote_table(r->d, r->a, nsp, name);
+}
+static const char *qtype(renderer *r, const enum_type *e) { return qt(r, e->schema, e->name); }
 
 static void emit(renderer *r, const op *o, const char *text) {
     sql_statement st = {.text = text, .loc = o ? o->loc : (src_loc){0}, .autocommit = o && o->autocommit};
@@ -144,7 +159,7 @@ static const char *type_ddl(renderer *r, const col_type *t) {
     case TYPE_ENUM:
         /* PostgreSQL: the type by name; SQLite: sa.Enum's VARCHAR */
         if (!t->enumeration) return "VARCHAR";
-        if (pg) return q(r, t->enumeration->name);
+        if (pg) return qtype(r, t->enumeration);
         return arena_printf(r->a, "VARCHAR(%d)", enum_type_max_length(t->enumeration));
     case TYPE_OTHER: return t->raw && *t->raw ? t->raw : "BLOB";
     }
@@ -367,7 +382,8 @@ static const char *column_ddl(renderer *r, const column *c, bool serial) {
 static const char *fk_clause(renderer *r, const foreign_key *fk, const char *name) {
     strbuf sb = STRBUF_INIT;
     if (name) sb_printf(&sb, "CONSTRAINT %s ", q(r, name));
-    sb_printf(&sb, "FOREIGN KEY(%s) REFERENCES %s (%s)", ident_list(r, &fk->columns), q(r, fk->ref_table),
+    sb_printf(&sb, "FOREIGN KEY(%s) REFERENCES %s (%s)", ident_list(r, &fk->columns),
+              qt(r, fk->ref_schema, fk->ref_table),
               ident_list(r, &fk->ref_columns));
     if (fk->ondelete) sb_printf(&sb, " ON DELETE %s", fk->ondelete);
     if (fk->onupdate) sb_printf(&sb, " ON UPDATE %s", fk->onupdate);
@@ -434,7 +450,7 @@ static const char *create_table_ddl(renderer *r, const table *t, const char *nam
         for (size_t i = 0; i < t->checks.len; i++)
             vec_push(r->a, &parts, check_clause(r, t->checks.items[i], t->checks.items[i]->name));
     strbuf sb = STRBUF_INIT;
-    sb_printf(&sb, "CREATE TABLE %s (\n", q(r, name));
+    sb_printf(&sb, "CREATE TABLE %s (\n", qt(r, t->schema, name));
     for (size_t i = 0; i < parts.len; i++) sb_printf(&sb, "    %s%s\n", parts.items[i], i + 1 < parts.len ? ", " : "");
     sb_append(&sb, ")");
     const char *s = arena_strdup(r->a, sb_str(&sb));
@@ -448,7 +464,7 @@ static const char *comment_literal(renderer *r, const char *comment) {
 
 static void emit_column_comment(renderer *r, const op *o, const char *table, const char *column,
                                 const char *comment) {
-    emit(r, o, arena_printf(r->a, "COMMENT ON COLUMN %s.%s IS %s", q(r, table), q(r, column),
+    emit(r, o, arena_printf(r->a, "COMMENT ON COLUMN %s.%s IS %s", qt(r, o->schema, table), q(r, column),
                             comment_literal(r, comment)));
 }
 
@@ -464,7 +480,7 @@ static const char *enum_labels_sql(renderer *r, const enum_type *e) {
 }
 
 static const char *create_enum_sql(renderer *r, const enum_type *e) {
-    return arena_printf(r->a, "CREATE TYPE %s AS ENUM (%s)", q(r, e->name), enum_labels_sql(r, e));
+    return arena_printf(r->a, "CREATE TYPE %s AS ENUM (%s)", qtype(r, e), enum_labels_sql(r, e));
 }
 
 static void emit_autocommit(renderer *r, const op *o, const char *text) {
@@ -483,7 +499,7 @@ static void emit_autocommit(renderer *r, const op *o, const char *text) {
 static void emit_alter_enum(renderer *r, const op *o) {
     arena *a = r->a;
     const enum_type *e = o->enumeration;
-    const char *type = q(r, e->name);
+    const char *type = qtype(r, e);
     enum_change_plan pl;
     enum_change_plan_of(a, o->old_enumeration, e, &pl);
     /* Labels added in place come first, each after or before a label as the
@@ -511,13 +527,13 @@ static void emit_alter_enum(renderer *r, const op *o) {
     emit(r, o, create_enum_sql(r, e));
     for (size_t i = 0; o->enum_uses && i < o->enum_uses->len; i++) {
         const enum_use *u = &o->enum_uses->items[i];
-        const char *pre = arena_printf(a, "ALTER TABLE %s ALTER COLUMN %s", q(r, u->table), q(r, u->column));
+        const char *pre = arena_printf(a, "ALTER TABLE %s ALTER COLUMN %s", qt(r, u->schema, u->table), q(r, u->column));
         if (u->default_sql) emit(r, o, arena_printf(a, "%s DROP DEFAULT", pre));
         emit(r, o, arena_printf(a, "%s TYPE %s%s USING %s::text%s::%s%s", pre, type, u->array ? "[]" : "",
                                 q(r, u->column), u->array ? "[]" : "", type, u->array ? "[]" : ""));
         if (u->default_sql) emit(r, o, arena_printf(a, "%s SET DEFAULT %s", pre, u->default_sql));
     }
-    emit(r, o, arena_printf(a, "DROP TYPE %s", q(r, old_name)));
+    emit(r, o, arena_printf(a, "DROP TYPE %s", qt(r, e->schema, old_name)));
 }
 
 /* The enum types a create_table read from a migration file creates first,
@@ -531,9 +547,10 @@ static void emit_table_enum_types(renderer *r, const op *o, const table *t) {
         const enum_type *e = ct->kind == TYPE_ENUM ? ct->enumeration : NULL;
         if (!e || !e->create_with_table) continue;
         bool seen = false;
-        for (size_t k = 0; k < done.len; k++) seen |= !strcmp(done.items[k], e->name);
+        const char *key = qtype(r, e);
+        for (size_t k = 0; k < done.len; k++) seen |= !strcmp(done.items[k], key);
         if (seen) continue;
-        vec_push(r->a, &done, e->name);
+        vec_push(r->a, &done, key);
         emit(r, o, create_enum_sql(r, e));
     }
 }
@@ -546,7 +563,8 @@ static void emit_create_table(renderer *r, const op *o) {
     emit(r, o, create_table_ddl(r, t, name, from_differ, false));
     if (!r->pg) return;
     if (t->comment && *t->comment)
-        emit(r, o, arena_printf(r->a, "COMMENT ON TABLE %s IS %s", q(r, name), comment_literal(r, t->comment)));
+        emit(r, o, arena_printf(r->a, "COMMENT ON TABLE %s IS %s", qt(r, o->schema, name),
+                                comment_literal(r, t->comment)));
     for (size_t i = 0; i < t->columns.len; i++) {
         const column *c = t->columns.items[i];
         if (c->comment && *c->comment) emit_column_comment(r, o, name, c->name, c->comment);
@@ -585,10 +603,11 @@ const char *index_key_text(arena *a, const index_def *ix, size_t k) {
 ** bare column (postgresql_ops) and INCLUDE only on PostgreSQL. */
 /* concurrently: CREATE INDEX CONCURRENTLY (PostgreSQL, a file's
 ** postgresql_concurrently=True). */
-static const char *create_index_ddl(renderer *r, const char *table, const index_def *ix, bool concurrently) {
+static const char *create_index_ddl(renderer *r, const char *nsp, const char *table, const index_def *ix,
+                                    bool concurrently) {
     strbuf sb = STRBUF_INIT;
     sb_printf(&sb, "CREATE %sINDEX %s%s ON %s ", ix->unique ? "UNIQUE " : "", concurrently && r->pg ? "CONCURRENTLY " : "",
-              q(r, ix->name), q(r, table));
+              q(r, ix->name), qt(r, nsp, table));
     if (r->pg && ix->method) sb_printf(&sb, "USING %s ", ix->method);
     sb_appendc(&sb, '(');
     for (size_t i = 0; i < ix->columns.len; i++) {
@@ -627,7 +646,7 @@ static void emit_bulk_insert(renderer *r, const op *o) {
     for (size_t i = 0; i < o->rows->len; i++) {
         const literal_row *row = &o->rows->items[i];
         strbuf sb = STRBUF_INIT;
-        sb_printf(&sb, "INSERT INTO %s (%s) VALUES (", q(r, o->table_name), cols);
+        sb_printf(&sb, "INSERT INTO %s (%s) VALUES (", qt(r, o->schema, o->table_name), cols);
         for (size_t k = 0; k < o->insert_columns->len; k++) {
             if (k) sb_append(&sb, ", ");
             sb_append(&sb, k < row->len ? literal_sql(r, &row->items[k]) : "NULL");
@@ -640,8 +659,8 @@ static void emit_bulk_insert(renderer *r, const op *o) {
 
 /* ------------------------------------------------------------ plain ops */
 
-static const char *alter_table(renderer *r, const char *table) {
-    return arena_printf(r->a, "ALTER TABLE %s", q(r, table));
+static const char *alter_table(renderer *r, const op *o, const char *table) {
+    return arena_printf(r->a, "ALTER TABLE %s", qt(r, o->schema, table));
 }
 
 /* The name a DROP statement names. */
@@ -663,23 +682,26 @@ static void emit_plain(renderer *r, const op *o) {
     const char *t = o->table_name;
     switch (o->kind) {
     case OP_CREATE_TABLE: emit_create_table(r, o); return;
-    case OP_DROP_TABLE: emit(r, o, arena_printf(a, "DROP TABLE %s", q(r, drop_table_name(o)))); return;
+    case OP_DROP_TABLE: emit(r, o, arena_printf(a, "DROP TABLE %s", qt(r, o->schema, drop_table_name(o)))); return;
     case OP_RENAME_TABLE:
-        emit(r, o, arena_printf(a, "%s RENAME TO %s", alter_table(r, o->old_name), q(r, o->new_name)));
+        emit(r, o, arena_printf(a, "%s RENAME TO %s", alter_table(r, o, o->old_name), q(r, o->new_name)));
+        return;
+    case OP_SET_TABLE_SCHEMA:
+        emit(r, o, sql_set_table_schema(a, r->d, o));
         return;
     case OP_ADD_COLUMN:
-        emit(r, o, arena_printf(a, "%s ADD COLUMN %s", alter_table(r, t), column_ddl(r, o->column, false)));
+        emit(r, o, arena_printf(a, "%s ADD COLUMN %s", alter_table(r, o, t), column_ddl(r, o->column, false)));
         if (r->pg && o->column->comment && *o->column->comment)
             emit_column_comment(r, o, t, o->column->name, o->column->comment);
         return;
     case OP_DROP_COLUMN:
-        emit(r, o, arena_printf(a, "%s DROP COLUMN %s", alter_table(r, t), q(r, drop_column_name(o))));
+        emit(r, o, arena_printf(a, "%s DROP COLUMN %s", alter_table(r, o, t), q(r, drop_column_name(o))));
         return;
     case OP_ALTER_COLUMN: {
         /* PostgreSQL; the order is Alembic's: type, nullability, default or
         ** identity, comment. */
         const column *n = o->column, *p = o->old_column ? o->old_column : o->column;
-        const char *pre = arena_printf(a, "%s ALTER COLUMN %s", alter_table(r, t), q(r, p->name));
+        const char *pre = arena_printf(a, "%s ALTER COLUMN %s", alter_table(r, o, t), q(r, p->name));
         if (o->alter & ALTER_TYPE) {
             bool from_differ = o->loc.line == 0 && o->loc.file == NULL;
             const char *using = o->postgresql_using;
@@ -704,49 +726,51 @@ static void emit_plain(renderer *r, const op *o) {
         return;
     }
     case OP_RENAME_COLUMN:
-        emit(r, o, arena_printf(a, "%s RENAME %s TO %s", alter_table(r, t), q(r, o->old_name), q(r, o->new_name)));
+        emit(r, o, arena_printf(a, "%s RENAME %s TO %s", alter_table(r, o, t), q(r, o->old_name), q(r, o->new_name)));
         return;
-    case OP_CREATE_INDEX: emit(r, o, create_index_ddl(r, t, o->index, o->concurrently)); return;
+    case OP_CREATE_INDEX: emit(r, o, create_index_ddl(r, o->schema, t, o->index, o->concurrently)); return;
     case OP_DROP_INDEX:
+        /* an index lives in its table's schema */
         emit(r, o, arena_printf(a, "DROP INDEX %s%s", r->pg && o->concurrently ? "CONCURRENTLY " : "",
-                                q(r, drop_index_name(o))));
+                                qt(r, o->schema, drop_index_name(o))));
         return;
     case OP_ADD_UNIQUE:
-        emit(r, o, arena_printf(a, "%s ADD %s", alter_table(r, t),
+        emit(r, o, arena_printf(a, "%s ADD %s", alter_table(r, o, t),
                                 unique_clause(r, o->unique, unique_name(r, t, o->unique, true))));
         return;
     case OP_DROP_UNIQUE:
-        emit(r, o, arena_printf(a, "%s DROP CONSTRAINT %s", alter_table(r, t),
+        emit(r, o, arena_printf(a, "%s DROP CONSTRAINT %s", alter_table(r, o, t),
                                 q(r, unique_name(r, t, o->unique, true))));
         return;
     case OP_ADD_FOREIGN_KEY:
-        emit(r, o, arena_printf(a, "%s ADD %s", alter_table(r, t), fk_clause(r, o->fk, fk_name(r, t, o->fk, true))));
+        emit(r, o, arena_printf(a, "%s ADD %s", alter_table(r, o, t), fk_clause(r, o->fk, fk_name(r, t, o->fk, true))));
         return;
     case OP_DROP_FOREIGN_KEY:
-        emit(r, o, arena_printf(a, "%s DROP CONSTRAINT %s", alter_table(r, t), q(r, fk_name(r, t, o->fk, true))));
+        emit(r, o, arena_printf(a, "%s DROP CONSTRAINT %s", alter_table(r, o, t), q(r, fk_name(r, t, o->fk, true))));
         return;
     case OP_ADD_CHECK:
-        emit(r, o, arena_printf(a, "%s ADD %s", alter_table(r, t), check_clause(r, o->check, check_name(r, t, o->check))));
+        emit(r, o, arena_printf(a, "%s ADD %s", alter_table(r, o, t), check_clause(r, o->check, check_name(r, t, o->check))));
         return;
     case OP_DROP_CHECK:
-        emit(r, o, arena_printf(a, "%s DROP CONSTRAINT %s", alter_table(r, t), q(r, check_name(r, t, o->check))));
+        emit(r, o, arena_printf(a, "%s DROP CONSTRAINT %s", alter_table(r, o, t), q(r, check_name(r, t, o->check))));
         return;
     case OP_ADD_PRIMARY_KEY:
-        emit(r, o, arena_printf(a, "%s ADD CONSTRAINT %s PRIMARY KEY (%s)", alter_table(r, t),
+        emit(r, o, arena_printf(a, "%s ADD CONSTRAINT %s PRIMARY KEY (%s)", alter_table(r, o, t),
                                 q(r, primary_key_name(r, t, o->pk)), ident_list(r, &o->pk->columns)));
         return;
     case OP_DROP_PRIMARY_KEY:
-        emit(r, o, arena_printf(a, "%s DROP CONSTRAINT %s", alter_table(r, t), q(r, primary_key_name(r, t, o->pk))));
+        emit(r, o, arena_printf(a, "%s DROP CONSTRAINT %s", alter_table(r, o, t), q(r, primary_key_name(r, t, o->pk))));
         return;
     case OP_SET_TABLE_COMMENT:
         if (r->pg)
-            emit(r, o, arena_printf(a, "COMMENT ON TABLE %s IS %s", q(r, t), comment_literal(r, o->new_comment)));
+            emit(r, o, arena_printf(a, "COMMENT ON TABLE %s IS %s", qt(r, o->schema, t),
+                                    comment_literal(r, o->new_comment)));
         return;
     case OP_CREATE_ENUM:
         if (r->pg) emit(r, o, create_enum_sql(r, o->enumeration));
         return;
     case OP_DROP_ENUM:
-        if (r->pg) emit(r, o, arena_printf(a, "DROP TYPE %s", q(r, o->enumeration->name)));
+        if (r->pg) emit(r, o, arena_printf(a, "DROP TYPE %s", qtype(r, o->enumeration)));
         return;
     case OP_ALTER_ENUM:
         if (r->pg) emit_alter_enum(r, o);
@@ -788,7 +812,7 @@ static bool sqlite_depends(const op *o, bool in_batch) {
         if (!o->column->nullable && o->column->server_default.kind == DEFAULT_NONE) return true;
         return !sqlite_default_is_constant(&o->column->server_default);
     case OP_ALTER_COLUMN: return (o->alter & ~(unsigned)ALTER_COMMENT) != 0;
-    case OP_CREATE_TABLE: case OP_DROP_TABLE: case OP_RENAME_TABLE:
+    case OP_CREATE_TABLE: case OP_DROP_TABLE: case OP_RENAME_TABLE: case OP_SET_TABLE_SCHEMA:
     case OP_DROP_COLUMN: case OP_RENAME_COLUMN:
     case OP_CREATE_INDEX: case OP_DROP_INDEX:
     case OP_ADD_UNIQUE: case OP_DROP_UNIQUE:
@@ -833,7 +857,7 @@ static bool sqlite_block_needs_recreate(const op *ops, size_t n) {
 ** not reflect them); retort never drops what it cannot model. */
 static const char *recreate_index_ddl(renderer *r, const char *table, const index_def *ix) {
     if (ix->definition && index_unmodeled(r->a, ix)) return arena_strdup(r->a, ix->definition);
-    return create_index_ddl(r, table, ix, false);
+    return create_index_ddl(r, NULL, table, ix, false);
 }
 
 /* Does `sql` mention `name` (case-insensitively, as SQLite names go)?  A
@@ -1017,8 +1041,8 @@ static void apply_to_work(renderer *r, const op *o) {
     bool from_differ = o->loc.line == 0 && o->loc.file == NULL;
     if (!from_differ) return;
     table *t = NULL;
-    if (o->kind == OP_CREATE_TABLE) t = schema_find_table(r->work, o->table_name ? o->table_name : o->table->name);
-    else if (o->kind == OP_ADD_UNIQUE || o->kind == OP_ADD_FOREIGN_KEY) t = schema_find_table(r->work, o->table_name);
+    if (o->kind == OP_CREATE_TABLE) t = schema_find_table_in(r->work, o->schema, o->table_name ? o->table_name : o->table->name);
+    else if (o->kind == OP_ADD_UNIQUE || o->kind == OP_ADD_FOREIGN_KEY) t = schema_find_table_in(r->work, o->schema, o->table_name);
     if (!t) return;
     arena *sa = r->work->arena;
     for (size_t i = 0; i < t->foreign_keys.len; i++)

@@ -96,4 +96,11 @@ const char *sql_update_version(arena *a, const dialect *d, const version_table *
 const char *sql_delete_version(arena *a, const dialect *d, const version_table *vt, const char *rev);
 const char *sql_drop_version_table(arena *a, const dialect *d, const version_table *vt);
 
+/* An OP_SET_TABLE_SCHEMA as PostgreSQL's statement, both schemas named
+** (the default one by o->default_schema):
+**   ALTER TABLE "public"."events" SET SCHEMA "audit"
+** what both renderers write (the Python one in op.execute) and the
+** migration reader reads back. */
+const char *sql_set_table_schema(arena *a, const dialect *d, const op *o);
+
 #endif

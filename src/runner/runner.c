@@ -60,6 +60,11 @@ typedef struct run {
     bool checksums_exist;       /* the checksum table is there (or made by this run) */
 } run;
 
+
+/* What the runner keeps up to date as it goes: every schema of the
+** database (a migration may name any of them), alembic_version left out. */
+static const introspect_options RUNNER_INTROSPECT = {.all_schemas = true};
+
 static void emit(run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void emit(run *r, const char *fmt, ...) {
     if (!r->opt->emit) return;
@@ -172,7 +177,7 @@ static int resolve_drop_kinds(run *r, migration_ops *ops, diag_list *dl) {
                 }
             }
         } else if (kind < 0 && r->current) {
-            kind = kind_in_table(schema_find_table(r->current, o->table_name), o->old_name);
+            kind = kind_in_table(schema_find_table_in(r->current, o->schema, o->table_name), o->old_name);
         }
         if (kind < 0) {
             diag *d = diag_add(dl, DIAG_ERROR, o->loc, "drop_constraint('%s') without type_: table '%s' has no "
@@ -771,7 +776,7 @@ static int after_alembic_step(run *r, const migration_step *s, const str_vec *ex
     }
     schema_free(r->current);
     r->current = NULL;
-    return introspect_database(r->db, NULL, &r->current, r->dl);
+    return introspect_database(r->db, &RUNNER_INTROSPECT, &r->current, r->dl);
 }
 
 static int run_online(run *r, run_result *res) {
@@ -808,7 +813,7 @@ static int run_online(run *r, run_result *res) {
     }
 
     if (r->db->sqlite && r->opt->backup && backup_sqlite(r, res) != 0) return -1;
-    if (introspect_database(r->db, NULL, &r->current, r->dl) != 0) return -1;
+    if (introspect_database(r->db, &RUNNER_INTROSPECT, &r->current, r->dl) != 0) return -1;
 
     for (size_t i = 0; i < r->steps.len; i++) {
         const prepared_step *ps = &r->steps.items[i];

@@ -293,11 +293,22 @@ static const char *const alembic_keys[] = {
 enum { N_ALEMBIC_KEYS = sizeof alembic_keys / sizeof *alembic_keys };
 
 static const char *const retort_keys[] = {"models", "exclude_tables", "render_as_batch", "schema",
-                                          "backup_keep", "version_table", "version_table_schema",
+                                          "include_schemas", "backup_keep", "version_table", "version_table_schema",
                                           "alembic_fallback", "alembic_python", "lint_error", "lint_warning",
                                           "lint_ignore", "refuse_unacknowledged", "require_sum",
                                           "record_checksums", "checksum_table"};
 enum { N_RETORT_KEYS = sizeof retort_keys / sizeof *retort_keys };
+
+/* A list of names separated by commas and white space ("a, b c"). */
+static void split_names(arena *a, const char *text, str_vec *out) {
+    const char *p = text;
+    while (*p) {
+        p += strspn(p, ", \t\n");
+        size_t n = strcspn(p, ", \t\n");
+        if (n) vec_push(a, out, arena_strndup(a, p, n));
+        p += n;
+    }
+}
 
 /* A located error at e's value (the whole first line of it under the caret). */
 static diag *value_error(diag_list *dl, const char *path, const ini_entry *e, const char *fmt, ...)
@@ -515,7 +526,7 @@ static int config_from_text(const char *ini_path, const char *section, char *tex
         const char *near = closest_match(e->key, retort_keys, N_RETORT_KEYS);
         diag *d = diag_add(dl, DIAG_ERROR, (src_loc){c->ini_path, e->line, e->key_col}, "unknown option '%s' in [retort]", e->key);
         d->span = (int)strlen(e->key);
-        diag_set_hint(dl, d, "%s[retort] takes models, exclude_tables, render_as_batch, schema, backup_keep, "
+        diag_set_hint(dl, d, "%s[retort] takes models, exclude_tables, render_as_batch, schema, include_schemas, backup_keep, "
                              "version_table, version_table_schema, alembic_fallback, alembic_python, lint_error, "
                              "lint_warning, lint_ignore, refuse_unacknowledged, require_sum, record_checksums "
                              "and checksum_table",
@@ -563,6 +574,7 @@ static int config_from_text(const char *ini_path, const char *section, char *tex
     GET("retort", "exclude_tables", exclude)
     GET("retort", "render_as_batch", batch)
     GET("retort", "schema", pg_schema)
+    GET("retort", "include_schemas", include_schemas)
     GET("retort", "backup_keep", backup_keep)
     GET("retort", "alembic_fallback", fallback)
     GET("retort", "alembic_python", alembic_python)
@@ -793,14 +805,33 @@ static int config_from_text(const char *ini_path, const char *section, char *tex
         }
         c->backup_keep = (int)v;
     }
-    if (exclude) {
-        const char *p = exclude;
-        while (*p) {
-            size_t skip = strspn(p, ", \t\n");
-            p += skip;
-            size_t n = strcspn(p, ", \t\n");
-            if (n) vec_push(a, &c->exclude_tables, arena_strndup(a, p, n));
-            p += n;
+    if (exclude) split_names(a, exclude, &c->exclude_tables);
+    if (include_schemas) {
+        str_vec names = {0};
+        split_names(a, include_schemas, &names);
+        if (names.len == 0) {
+            diag *d = value_error(dl, c->ini_path, include_schemas_e, "include_schemas is empty");
+            diag_set_hint(dl, d, "list the PostgreSQL schemas to read besides [retort] schema (audit, billing), or "
+                          "write all; leave the key out to read those the models name");
+            goto fail;
+        }
+        for (size_t i = 0; i < names.len; i++) {
+            if (!strcmp(names.items[i], "all") && names.len == 1) { c->include_all_schemas = true; break; }
+            if (!strcmp(names.items[i], "all")) {
+                diag *d = value_error(dl, c->ini_path, include_schemas_e, "include_schemas: all goes alone");
+                diag_set_hint(dl, d, "write include_schemas = all, or list the schemas");
+                goto fail;
+            }
+            if (strcmp(names.items[i], c->pg_schema)) vec_push(a, &c->include_schemas, names.items[i]);
+        }
+        c->include_schemas_given = true;
+        c->include_schemas_loc = (src_loc){c->ini_path, include_schemas_e->line, 1};
+        if (c->url && !strncmp(c->url, "sqlite", 6)) {
+            diag *d = value_error(dl, c->ini_path, include_schemas_e,
+                                  "include_schemas: the database (%s) is SQLite, which has no schemas",
+                                  c->url_source ? c->url_source : "sqlalchemy.url");
+            diag_set_hint(dl, d, "remove include_schemas from [retort], or use a PostgreSQL database");
+            goto fail;
         }
     }
     *out = c;

@@ -55,6 +55,13 @@ typedef struct retort_config {
     str_vec exclude_tables;         /* tables to leave alone */
     bool render_as_batch;           /* default true: batch_alter_table blocks */
     const char *pg_schema;          /* default public */
+    /* include_schemas: the PostgreSQL schemas read besides pg_schema, or
+    ** all of them (every schema but the server's own).  Not given: those
+    ** the models name (include_schemas_given false). */
+    str_vec include_schemas;
+    bool include_all_schemas;
+    bool include_schemas_given;
+    src_loc include_schemas_loc;
     int backup_keep;                /* SQLite backups kept, newest first (5) */
     const char *version_table;      /* default alembic_version (env.py's version_table) */
     const char *version_table_schema;   /* PostgreSQL schema of it; NULL: the search path */

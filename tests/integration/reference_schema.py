@@ -10,7 +10,10 @@ The schema has an item of every kind retort models (issue #15): enum types
 TSVECTOR, identity columns, generated columns, expression indexes, DESC /
 NULLS keys, an operator class, gin, INCLUDE, a partial index, checks,
 unique constraints, composite and self-referencing foreign keys with
-actions, comments, server defaults.  The catalog dump is what the test
+actions, comments, server defaults; and a second schema, `reporting`, with
+its own enum type, an index named as one in public, and foreign keys both
+ways across the schemas (create makes the schema; so must whoever runs the
+migrations).  The catalog dump is what the test
 compares between the database create_all built and one that migrations
 built: format_type(), defaults as pg_get_expr() prints them, identity and
 generation, pg_get_constraintdef(), pg_get_indexdef(), the enum labels in
@@ -72,6 +75,29 @@ sa.Index("ix_jobs_open", jobs.c.status, postgresql_where=sa.text("closed_at IS N
 sa.Index("ix_jobs_search", jobs.c.search, postgresql_using="gin")
 sa.Index("ix_jobs_total", jobs.c.price * jobs.c.quantity)
 
+# A second schema: a table named as none in public, one named as public's
+# jobs, an enum type of its own, keys across the schemas both ways.
+period = postgresql.ENUM("day", "week", "month", name="period", schema="reporting")
+sa.Table(
+    "totals", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("account_id", sa.BigInteger, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("period", period, nullable=False, server_default="day"),
+    sa.Column("amount", sa.Numeric(12, 2), nullable=False, server_default="0"),
+    sa.CheckConstraint("amount >= 0", name="ck_totals_amount"),
+    schema="reporting",
+    comment="Per-account totals",
+)
+sa.Index("ix_totals_account_id", metadata.tables["reporting.totals"].c.account_id)
+sa.Table(
+    "jobs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("total_id", sa.Integer, sa.ForeignKey("reporting.totals.id"), nullable=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    schema="reporting",
+)
+sa.Index("ix_jobs_account_id", metadata.tables["reporting.jobs"].c.total_id)
+
 sa.Table(
     "job_items", metadata,
     sa.Column("job_id", sa.Integer, nullable=False),
@@ -80,6 +106,7 @@ sa.Table(
     sa.PrimaryKeyConstraint("job_id", "position", name="pk_job_items"),
     sa.ForeignKeyConstraint(["job_id"], ["jobs.id"], name="fk_job_items_job", ondelete="CASCADE",
                             onupdate="CASCADE"),
+    sa.Column("total_id", sa.Integer, sa.ForeignKey("reporting.totals.id", ondelete="SET NULL"), nullable=True),
     sa.UniqueConstraint("job_id", "sku", name="uq_job_items_sku"),
 )
 
@@ -119,15 +146,15 @@ SQLITE_CATALOG = [
 
 CATALOG = [
     # enum types and their labels, in order
-    """SELECT 'enum ' || t.typname || ' ' || string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+    """SELECT 'enum ' || t.oid::regtype::text || ' ' || string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
        FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
-       WHERE n.nspname = 'public' GROUP BY t.typname""",
+       WHERE n.nspname IN ('public', 'reporting') GROUP BY t.oid""",
     # tables and their comments
-    """SELECT 'table ' || c.relname || ' ' || coalesce(obj_description(c.oid, 'pg_class'), '-')
+    """SELECT 'table ' || c.oid::regclass::text || ' ' || coalesce(obj_description(c.oid, 'pg_class'), '-')
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN ('alembic_version', 'retort_migrations')""",
+       WHERE n.nspname IN ('public', 'reporting') AND c.relkind = 'r' AND c.relname NOT IN ('alembic_version', 'retort_migrations')""",
     # columns: type, null, default, identity (with its sequence), generation, comment
-    """SELECT 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+    """SELECT 'column ' || c.oid::regclass::text || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
               || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
               || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
               || CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default'
@@ -138,19 +165,19 @@ CATALOG = [
        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-       LEFT JOIN pg_sequence s ON s.seqrelid = pg_get_serial_sequence(quote_ident(c.relname), a.attname)::regclass
+       LEFT JOIN pg_sequence s ON s.seqrelid = pg_get_serial_sequence(c.oid::regclass::text, a.attname)::regclass
                                AND a.attidentity <> ''
-       WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN ('alembic_version', 'retort_migrations')
+       WHERE n.nspname IN ('public', 'reporting') AND c.relkind = 'r' AND c.relname NOT IN ('alembic_version', 'retort_migrations')
          AND a.attnum > 0 AND NOT a.attisdropped""",
     # constraints, by name
-    """SELECT 'constraint ' || c.relname || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid)
+    """SELECT 'constraint ' || c.oid::regclass::text || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid)
        FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = 'public' AND c.relname NOT IN ('alembic_version', 'retort_migrations') AND con.contype IN ('p', 'u', 'f', 'c', 'x')""",
+       WHERE n.nspname IN ('public', 'reporting') AND c.relname NOT IN ('alembic_version', 'retort_migrations') AND con.contype IN ('p', 'u', 'f', 'c', 'x')""",
     # indexes, by name
     """SELECT 'index ' || pg_get_indexdef(i.indexrelid)
        FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = 'public' AND c.relname NOT IN ('alembic_version', 'retort_migrations')""",
+       WHERE n.nspname IN ('public', 'reporting') AND c.relname NOT IN ('alembic_version', 'retort_migrations')""",
 ]
 
 
@@ -159,6 +186,9 @@ def main():
     engine = sa.create_engine(url)
     sqlite = url.startswith("sqlite")
     if what == "create":
+        if not sqlite:
+            with engine.begin() as conn:
+                conn.execute(sa.text("CREATE SCHEMA IF NOT EXISTS reporting"))
         (sqlite_metadata if sqlite else metadata).create_all(engine)
         return
     lines = []

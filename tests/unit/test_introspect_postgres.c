@@ -839,7 +839,28 @@ static void test_schemas_and_exclusions(void **state) {
     assert_int_equal(s->tables.len, 1);
     table *e = find_table(s, "elsewhere");
     assert_int_equal(e->foreign_keys.len, 1);
-    assert_string_equal(e->foreign_keys.items[0]->ref_table, "public.keep");
+    assert_string_equal(e->foreign_keys.items[0]->ref_table, "keep");
+    assert_string_equal(e->foreign_keys.items[0]->ref_schema, "public");
+    schema_free(s);
+
+    /* other schemas besides the default one: their tables carry it; all:
+    ** every schema but the server's own */
+    str_vec others = {0};
+    vec_push(a, &others, "other");
+    introspect_options with_other = {.schemas = &others};
+    s = introspect_ok(pg, "public", &with_other);
+    assert_int_equal(s->tables.len, 3);
+    e = schema_find_table_in(s, "other", "elsewhere");
+    assert_non_null(e);
+    assert_null(schema_find_table(s, "elsewhere"));
+    assert_null(e->foreign_keys.items[0]->ref_schema);       /* public is the default */
+    assert_null(find_table(s, "keep")->schema);
+    schema_free(s);
+    introspect_options every = {.all_schemas = true};
+    s = introspect_ok(pg, "public", &every);
+    assert_non_null(schema_find_table_in(s, "other", "elsewhere"));
+    for (size_t i = 0; i < s->tables.len; i++)
+        assert_true(!s->tables.items[i]->schema || strncmp(s->tables.items[i]->schema, "pg_", 3));
     schema_free(s);
 
     /* a schema that does not exist is simply empty */

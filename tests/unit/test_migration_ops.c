@@ -701,8 +701,6 @@ static void test_enum_types(void **state) {
         {"    op.add_column('t', sa.Column('s', sa.Enum('a')))\n", 39, "sa.Enum() needs name=: PostgreSQL's enum types have names"},
         {"    op.add_column('t', sa.Column('s', sa.Enum('a', name='e', create_constraint=True)))\n", 80,
          "sa.Enum(create_constraint=True): the CHECK constraint it makes is not supported"},
-        {"    op.add_column('t', sa.Column('s', sa.Enum('a', name='e', schema='x')))\n", 69,
-         "sa.Enum(schema=...): an enum type in another schema is not supported"},
         {"    with op.get_context().autocommit_block() as x:\n        op.execute('SELECT 1')\n", 5,
          "`with op.get_context().autocommit_block() as x:`: the block gives no value"},
     };
@@ -802,10 +800,52 @@ static void test_schema_keyword(void **state) {
     assert_string_equal(ct->table->foreign_keys.items[0]->ref_table, "u");
     assert_string_equal(ct->table->foreign_keys.items[1]->ref_table, "u");
     assert_int_equal(op_at(f, 15)->kind, OP_DROP_TABLE);
+    /* the default schema is no schema in the IR */
+    for (size_t i = 0; i < f->ops->ops.len; i++) assert_null(op_at(f, i)->schema);
 
     /* public when [retort] schema is not set */
     f->schema = NULL;
     convert_ok(f, NULL, "    op.drop_table('t', schema='public')\n", dialect_postgresql());
+    assert_null(op_at(f, 0)->schema);
+
+    /* Any other schema is the op's: the table, the foreign-key targets,
+    ** batch blocks, bulk inserts, enum types; a move is read back from the
+    ** statement the renderers write. */
+    f->schema = "app";
+    convert_ok(f, "from sqlalchemy.dialects import postgresql\n",
+               "    op.create_table('t', sa.Column('u', sa.Integer(), sa.ForeignKey('other.u.id')),\n"
+               "                    sa.Column('e', postgresql.ENUM('a', name='e', schema='other', create_type=False)),\n"
+               "                    sa.ForeignKeyConstraint(['u'], ['app.v.id']), schema='audit')\n"
+               "    op.create_foreign_key('fk', 't', 'u', ['u'], ['id'], source_schema='audit', referent_schema='other')\n"
+               "    with op.batch_alter_table('t', schema='audit') as b:\n"
+               "        b.drop_column('u')\n"
+               "    op.bulk_insert(sa.table('t', sa.column('id'), schema='audit'), [{'id': 1}])\n"
+               "    op.execute('ALTER TABLE \"app\".t SET SCHEMA \"Audit\"')\n"
+               "    op.execute('ALTER TABLE audit.t SET SCHEMA app')\n"
+               "    op.execute('ALTER TABLE t SET SCHEMA audit; SELECT 1')\n",
+               dialect_postgresql());
+    assert_int_equal(f->ops->ops.len, 7);
+    ct = op_at(f, 0);
+    assert_string_equal(ct->schema, "audit");
+    assert_string_equal(ct->table->schema, "audit");
+    assert_string_equal(ct->table->foreign_keys.items[0]->ref_schema, "other");
+    assert_null(ct->table->foreign_keys.items[1]->ref_schema);     /* app is the default */
+    assert_string_equal(ct->table->columns.items[1]->type.enumeration->schema, "other");
+    assert_string_equal(op_at(f, 1)->schema, "audit");
+    assert_string_equal(op_at(f, 1)->fk->ref_schema, "other");
+    assert_string_equal(op_at(f, 2)->schema, "audit");
+    assert_string_equal(op_at(f, 2)->batch->schema, "audit");
+    assert_string_equal(op_at(f, 3)->schema, "audit");
+    const op *mv = op_at(f, 4);
+    assert_int_equal(mv->kind, OP_SET_TABLE_SCHEMA);
+    assert_null(mv->old_schema);
+    assert_string_equal(mv->schema, "Audit");
+    assert_string_equal(mv->table_name, "t");
+    mv = op_at(f, 5);
+    assert_int_equal(mv->kind, OP_SET_TABLE_SCHEMA);
+    assert_string_equal(mv->old_schema, "audit");
+    assert_null(mv->schema);
+    assert_int_equal(op_at(f, 6)->kind, OP_EXECUTE);    /* two statements: raw SQL */
 
     static const struct {
         const char *schema, *body;
@@ -813,15 +853,13 @@ static void test_schema_keyword(void **state) {
         int column;
         const char *message;
     } bad[] = {
-        {"app", "    op.add_column('t', sa.Column('a', sa.Integer()), schema='other')\n", false, 61,
-         "schema='other': 'other' is not the schema retort migrates ('app', [retort] schema of alembic.ini), and a "
-         "project with several schemas is not supported yet"},
-        {NULL, "    op.create_foreign_key('fk', 't', 'u', ['u'], ['id'], referent_schema='app')\n", false, 74,
-         "referent_schema='app': 'app' is not the schema retort migrates ('public', [retort] schema of alembic.ini), "
-         "and a project with several schemas is not supported yet"},
-        {"app", "    op.create_table('t', sa.Column('u', sa.Integer(), sa.ForeignKey('x.u.id')))\n", false, 55,
-         "the foreign key target 'x.u.id' is in schema 'x': 'x' is not the schema retort migrates ('app', [retort] "
-         "schema of alembic.ini), and a project with several schemas is not supported yet"},
+        {"app", "    op.add_column('t', sa.Column('a', sa.Integer()), schema='other')\n", true, 61,
+         "schema='other': SQLite has no schemas, and retort migrates the main database only"},
+        {NULL, "    op.create_foreign_key('fk', 't', 'u', ['u'], ['id'], referent_schema='app')\n", true, 74,
+         "referent_schema='app': SQLite has no schemas, and retort migrates the main database only"},
+        {"app", "    op.create_table('t', sa.Column('u', sa.Integer(), sa.ForeignKey('x.u.id')))\n", true, 55,
+         "the foreign key target 'x.u.id' is in schema 'x': SQLite has no schemas, and retort migrates the main "
+         "database only"},
         {"app", "    with op.batch_alter_table('t', schema='main') as b:\n        b.drop_column('u')\n", true, 43,
          "schema='main': SQLite has no schemas, and retort migrates the main database only"},
         {"app", "    op.drop_table('t', schema=sa.text('x'))\n", false, 31, "schema= must be a string or None"},

@@ -371,7 +371,7 @@ static void test_all_errors_reported(void **state) {
     diag_list dl;
     diag_list_init(&dl);
     schema *s = NULL;
-    int rc = model_load_dir(TEST_DATA "/models/many_errors", &s, &dl);
+    int rc = model_load_dir(TEST_DATA "/models/many_errors", NULL, &s, &dl);
     assert_int_not_equal(rc, 0);
     assert_null(s);
     assert_int_equal(dl.errors, 6);
@@ -398,7 +398,7 @@ static void test_syntax_errors_in_two_files(void **state) {
     diag_list dl;
     diag_list_init(&dl);
     schema *s = NULL;
-    assert_int_not_equal(model_load_dir(TEST_DATA "/models/syntax_errors", &s, &dl), 0);
+    assert_int_not_equal(model_load_dir(TEST_DATA "/models/syntax_errors", NULL, &s, &dl), 0);
     assert_int_equal(dl.errors, 3);
     assert_string_equal(dl.items.items[0].loc.file, TEST_DATA "/models/syntax_errors/a.model");
     assert_int_equal(dl.items.items[0].loc.line, 3);
@@ -441,7 +441,7 @@ static void test_nul_byte_in_file(void **state) {
     diag_list_init(&dl);
     schema *s = NULL;
     const char *paths[] = {path};
-    assert_int_not_equal(model_load_files(paths, 1, &s, &dl), 0);
+    assert_int_not_equal(model_load_files(paths, 1, NULL, &s, &dl), 0);
     assert_null(s);
     assert_int_equal(dl.errors, 1);
     assert_string_equal(dl.items.items[0].message, "a NUL byte in a model file");
@@ -456,7 +456,7 @@ static void test_missing_dir(void **state) {
     diag_list dl;
     diag_list_init(&dl);
     schema *s = NULL;
-    assert_int_not_equal(model_load_dir(TEST_DATA "/models/no_such_dir", &s, &dl), 0);
+    assert_int_not_equal(model_load_dir(TEST_DATA "/models/no_such_dir", NULL, &s, &dl), 0);
     assert_int_equal(dl.errors, 1);
     assert_string_equal(dl.items.items[0].message, "cannot open the models folder: No such file or directory");
     diag_list_free(&dl);

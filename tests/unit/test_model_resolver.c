@@ -266,7 +266,7 @@ static void test_files_in_any_order(void **state) {
     diag_list dl;
     diag_list_init(&dl);
     schema *s = NULL;
-    assert_int_equal(model_load_files(paths, 2, &s, &dl), 0);
+    assert_int_equal(model_load_files(paths, 2, NULL, &s, &dl), 0);
     assert_string_equal(s->tables.items[0]->name, "child");
     assert_string_equal(s->tables.items[1]->name, "parent");
     assert_string_equal(s->tables.items[0]->columns.items[0]->name, "id");
@@ -295,7 +295,7 @@ static void test_project_models(void **state) {
     diag_list dl;
     diag_list_init(&dl);
     schema *s = NULL;
-    int rc = model_load_dir(SOURCE_DIR "/models", &s, &dl);
+    int rc = model_load_dir(SOURCE_DIR "/models", NULL, &s, &dl);
     diag_print(&dl, stderr);
     assert_int_equal(rc, 0);
     assert_int_equal(s->tables.len, 4);

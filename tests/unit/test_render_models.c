@@ -71,7 +71,7 @@ static schema *load(const model_files *m) {
     diag_list dl;
     diag_list_init(&dl);
     schema *s = NULL;
-    if (model_load_sources(paths, texts, m->files.len, &s, &dl) != 0) diag_print(&dl, stderr);
+    if (model_load_sources(paths, texts, m->files.len, NULL, &s, &dl) != 0) diag_print(&dl, stderr);
     diag_list_free(&dl);
     free(paths);
     free(texts);
