@@ -814,3 +814,14 @@ int introspect_sqlite(sqlite3 *db, const introspect_options *opt, schema **out, 
     *out = r.s;
     return 0;
 }
+
+size_t introspect_sqlite_queries(const catalog_query **out) {
+    static const catalog_query since_3_37[] = {
+        {"other objects", SQL_OBJECTS}, {"tables", SQL_TABLES}, {"columns", SQL_COLUMNS},
+        {"indexes", SQL_INDEXES}, {"index columns", SQL_INDEX_COLUMNS}, {"foreign keys", SQL_FOREIGN_KEYS}};
+    static const catalog_query before_3_37[] = {
+        {"other objects", SQL_OBJECTS_BEFORE_3_37}, {"tables", SQL_TABLES}, {"columns", SQL_COLUMNS},
+        {"indexes", SQL_INDEXES}, {"index columns", SQL_INDEX_COLUMNS}, {"foreign keys", SQL_FOREIGN_KEYS}};
+    *out = sqlite3_libversion_number() >= 3037000 ? since_3_37 : before_3_37;
+    return sizeof since_3_37 / sizeof since_3_37[0];
+}

@@ -1,0 +1,107 @@
+/*
+** floor.c — the catalog floor of retort's benchmark.
+**
+**   retort_floor URL [SCHEMA]
+**
+** Connects to URL the way retort does (db_open_at: the same connection
+** and session setup), sends the statements that backend's introspector
+** sends, in its order (introspect_sqlite_queries() /
+** introspect_postgres_queries(): the very strings the introspector runs,
+** so that the two cannot drift; tests/unit/test_catalog_floor.c checks
+** that the introspector sends exactly those), and reads every value of
+** every row.  It builds nothing from them.  What it costs is the least a
+** tool reading this catalog this way pays, and tools/bench/run.sh prints
+** retort's CPU time divided by this program's.
+**
+** Prints one line: statements, rows, values and bytes read.  SCHEMA is
+** the PostgreSQL schema ($1 of the statements), public by default.
+*/
+#include "introspect/introspect.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct totals {
+    size_t statements, rows, values, bytes;
+    unsigned checksum;      /* of every byte read, so that nothing is skipped */
+} totals;
+
+static void add_bytes(totals *t, const unsigned char *p, size_t n) {
+    for (size_t i = 0; i < n; i++) t->checksum = t->checksum * 31u + p[i];
+    t->bytes += n;
+    t->values++;
+}
+
+static int run_sqlite(sqlite3 *db, totals *t) {
+    const catalog_query *q;
+    size_t n = introspect_sqlite_queries(&q);
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(db, q[i].sql, -1, &st, NULL) != SQLITE_OK) {
+            fprintf(stderr, "retort_floor: %s: %s\n", q[i].what, sqlite3_errmsg(db));
+            return -1;
+        }
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int cols = sqlite3_column_count(st);
+            for (int c = 0; c < cols; c++) {
+                const unsigned char *v = sqlite3_column_text(st, c);
+                add_bytes(t, v ? v : (const unsigned char *)"", v ? (size_t)sqlite3_column_bytes(st, c) : 0);
+            }
+            t->rows++;
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE) {
+            fprintf(stderr, "retort_floor: %s: %s\n", q[i].what, sqlite3_errmsg(db));
+            return -1;
+        }
+        t->statements++;
+    }
+    return 0;
+}
+
+static int run_postgres(PGconn *conn, const char *pg_schema, totals *t) {
+    const catalog_query *q;
+    size_t n = introspect_postgres_queries(&q);
+    const char *params[1] = {pg_schema};
+    for (size_t i = 0; i < n; i++) {
+        int nparams = strstr(q[i].sql, "$1") ? 1 : 0;
+        PGresult *r = PQexecParams(conn, q[i].sql, nparams, NULL, nparams ? params : NULL, NULL, NULL, 0);
+        ExecStatusType st = PQresultStatus(r);
+        if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+            fprintf(stderr, "retort_floor: %s: %s", q[i].what, PQresultErrorMessage(r));
+            PQclear(r);
+            return -1;
+        }
+        int rows = PQntuples(r), cols = PQnfields(r);
+        for (int row = 0; row < rows; row++) {
+            for (int c = 0; c < cols; c++)
+                add_bytes(t, (const unsigned char *)PQgetvalue(r, row, c), (size_t)PQgetlength(r, row, c));
+            t->rows++;
+        }
+        PQclear(r);
+        t->statements++;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2 || argc > 3) {
+        fprintf(stderr, "usage: retort_floor URL [SCHEMA]\n");
+        return 2;
+    }
+    const char *pg_schema = argc == 3 ? argv[2] : "public";
+    diag_list dl;
+    diag_list_init(&dl);
+    db_conn *c = NULL;
+    int rc = db_open_at(argv[1], false, &(db_place){pg_schema, NULL, NULL}, &c, &dl);
+    totals t = {0};
+    if (rc == 0) rc = c->sqlite ? run_sqlite(c->sqlite, &t) : run_postgres(c->pg, c->pg_schema, &t);
+    for (size_t i = 0; i < dl.items.len; i++) fprintf(stderr, "retort_floor: %s\n", dl.items.items[i].message);
+    db_close(c);
+    diag_list_free(&dl);
+    if (rc != 0) return 1;
+    printf("floor: %zu statements, %zu rows, %zu values, %zu bytes (checksum %08x)\n", t.statements, t.rows,
+           t.values, t.bytes, t.checksum);
+    return 0;
+}
