@@ -53,7 +53,8 @@ void arena_free(arena *a) {
     free(a);
 }
 
-void *arena_alloc(arena *a, size_t size) {
+/* size bytes, aligned, not zeroed. */
+static void *alloc_raw(arena *a, size_t size) {
     size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     if (size == 0) size = ARENA_ALIGN;
     arena_block *b = a->head;
@@ -65,7 +66,6 @@ void *arena_alloc(arena *a, size_t size) {
             big->next = b->next;
             b->next = big;
             big->used = size;
-            memset(big->data, 0, size);
             return big->data;
         }
         b = block_new(ARENA_BLOCK_SIZE);
@@ -74,19 +74,39 @@ void *arena_alloc(arena *a, size_t size) {
     }
     void *p = b->data + b->used;
     b->used += size;
+    return p;
+}
+
+void *arena_alloc(arena *a, size_t size) {
+    void *p = alloc_raw(a, size);
     memset(p, 0, size);
     return p;
 }
 
+/* The vectors (vec_push) double their storage: when it is the last thing
+** allocated from the current block and the block has room, it grows where
+** it is, instead of being copied and abandoned (half of every vector's
+** memory otherwise). */
 void *arena_grow(arena *a, void *old, size_t old_size, size_t new_size) {
-    void *p = arena_alloc(a, new_size);
-    if (old && old_size) memcpy(p, old, old_size < new_size ? old_size : new_size);
+    arena_block *b = a->head;
+    size_t old_aligned = (old_size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    size_t new_aligned = (new_size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    if (old && old_size && new_size > old_size && (unsigned char *)old + old_aligned == b->data + b->used &&
+        new_aligned - old_aligned <= b->size - b->used) {
+        b->used += new_aligned - old_aligned;
+        memset((unsigned char *)old + old_size, 0, new_size - old_size);
+        return old;
+    }
+    void *p = alloc_raw(a, new_size);
+    size_t kept = old && old_size ? (old_size < new_size ? old_size : new_size) : 0;
+    if (kept) memcpy(p, old, kept);
+    memset((unsigned char *)p + kept, 0, new_size - kept);
     return p;
 }
 
 char *arena_strndup(arena *a, const char *s, size_t n) {
     if (!s) return NULL;
-    char *p = arena_alloc(a, n + 1);
+    char *p = alloc_raw(a, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -96,13 +116,23 @@ char *arena_strdup(arena *a, const char *s) {
     return s ? arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+/* One formatting pass when the text fits in the current block's free
+** space (nearly always): printed there, then the space is taken. */
 char *arena_vprintf(arena *a, const char *fmt, va_list ap) {
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    arena_block *b = a->head;
+    size_t room = b->size - b->used;
+    char *p = (char *)b->data + b->used;
+    int n = vsnprintf(p, room, fmt, ap2);
     va_end(ap2);
-    if (n < 0) n = 0;
-    char *p = arena_alloc(a, (size_t)n + 1);
+    if (n < 0) {                                    /* an encoding error: nothing */
+        p = alloc_raw(a, 1);
+        *p = '\0';
+        return p;
+    }
+    if ((size_t)n < room) return alloc_raw(a, (size_t)n + 1);  /* where it was printed */
+    p = alloc_raw(a, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
 }
