@@ -597,10 +597,19 @@ static int read_column_row(sqlite_reader *r, sqlite3_stmt *st) {
     return 0;
 }
 
-static const char *index_map_key(sqlite_reader *r, sqlite3_stmt *st) {
+/* "table\x01index" of a row's first two columns, in buf when it fits
+** (lookups), else (or when keep) in the scratch arena. */
+static const char *index_map_key(sqlite_reader *r, sqlite3_stmt *st, char *buf, size_t bufsize, bool keep) {
     const char *t = (const char *)sqlite3_column_text(st, 0);
+    size_t tn = t ? (size_t)sqlite3_column_bytes(st, 0) : 0;
     const char *i = (const char *)sqlite3_column_text(st, 1);
-    return arena_printf(r->a, "%s\x01%s", t ? t : "", i ? i : "");
+    size_t in = i ? (size_t)sqlite3_column_bytes(st, 1) : 0;
+    char *k = !keep && tn + in + 2 <= bufsize ? buf : arena_alloc(r->a, tn + in + 2);
+    if (tn) memcpy(k, t, tn);
+    k[tn] = '\x01';
+    if (in) memcpy(k + tn + 1, i, in);
+    k[tn + 1 + in] = '\0';
+    return k;
 }
 
 static int read_index_row(sqlite_reader *r, sqlite3_stmt *st) {
@@ -615,13 +624,14 @@ static int read_index_row(sqlite_reader *r, sqlite3_stmt *st) {
     if (ix->origin == 'c' || sqlite3_column_int(st, 4))
         parse_create_index(r->a, (const char *)sqlite3_column_text(st, 5), &ix->text);
     if (ix->origin == 'c') ix->sql = column_text(r, st, 5);
-    strmap_put(r->indexes, index_map_key(r, st), ix);
+    strmap_put(r->indexes, index_map_key(r, st, NULL, 0, true), ix);
     vec_push(r->a, &r->index_order, ix);
     return 0;
 }
 
 static int read_index_column_row(sqlite_reader *r, sqlite3_stmt *st) {
-    index_state *ix = strmap_get(r->indexes, index_map_key(r, st));
+    char key[256];
+    index_state *ix = strmap_get(r->indexes, index_map_key(r, st, key, sizeof key, false));
     if (!ix) return 0;
     int cid = sqlite3_column_int(st, 2);
     const char *name;
