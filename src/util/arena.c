@@ -20,13 +20,13 @@
 #define ARENA_BLOCK_SIZE (64 * 1024)
 #define ARENA_SMALL_BLOCKS 4                /* malloc'd blocks before mapped ones */
 #define ARENA_MAPPED_SIZE (2 * 1024 * 1024) /* one huge page */
-#define ARENA_ALIGN 16
+#define ARENA_ALIGN 8        /* enough for every type retort keeps in an arena */
 
 typedef struct arena_block {
     struct arena_block *next;
     size_t used, size;
     bool mapped;                /* from mmap (ARENA_MAPPED_SIZE in all), else malloc */
-    _Alignas(ARENA_ALIGN) unsigned char data[];
+    _Alignas(16) unsigned char data[];
 } arena_block;
 
 struct arena {
@@ -95,12 +95,13 @@ void arena_free(arena *a) {
     free(a);
 }
 
-/* size bytes, aligned, not zeroed. */
-static void *alloc_raw(arena *a, size_t size) {
-    size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-    if (size == 0) size = ARENA_ALIGN;
+/* size bytes at an address that is a multiple of align (1 for strings,
+** which need none, else ARENA_ALIGN), not zeroed. */
+static void *alloc_raw_aligned(arena *a, size_t size, size_t align) {
+    if (size == 0) size = 1;
     arena_block *b = a->head;
-    if (b->size - b->used < size) {
+    size_t at = (b->used + align - 1) & ~(align - 1);
+    if (at > b->size || b->size - at < size) {
         if (size > ARENA_BLOCK_SIZE / 4) {
             /* Big request: its own block, behind the current one so the
             ** current block's free space is not wasted. */
@@ -114,11 +115,14 @@ static void *alloc_raw(arena *a, size_t size) {
         b->next = a->head;
         a->head = b;
         a->blocks++;
+        at = 0;
     }
-    void *p = b->data + b->used;
-    b->used += size;
+    void *p = b->data + at;
+    b->used = at + size;
     return p;
 }
+
+static void *alloc_raw(arena *a, size_t size) { return alloc_raw_aligned(a, size, ARENA_ALIGN); }
 
 void *arena_alloc(arena *a, size_t size) {
     void *p = alloc_raw(a, size);
@@ -132,11 +136,9 @@ void *arena_alloc(arena *a, size_t size) {
 ** memory otherwise). */
 void *arena_grow(arena *a, void *old, size_t old_size, size_t new_size) {
     arena_block *b = a->head;
-    size_t old_aligned = (old_size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-    size_t new_aligned = (new_size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-    if (old && old_size && new_size > old_size && (unsigned char *)old + old_aligned == b->data + b->used &&
-        new_aligned - old_aligned <= b->size - b->used) {
-        b->used += new_aligned - old_aligned;
+    if (old && old_size && new_size > old_size && (unsigned char *)old + old_size == b->data + b->used &&
+        new_size - old_size <= b->size - b->used) {
+        b->used += new_size - old_size;
         memset((unsigned char *)old + old_size, 0, new_size - old_size);
         return old;
     }
@@ -149,7 +151,7 @@ void *arena_grow(arena *a, void *old, size_t old_size, size_t new_size) {
 
 char *arena_strndup(arena *a, const char *s, size_t n) {
     if (!s) return NULL;
-    char *p = alloc_raw(a, n + 1);
+    char *p = alloc_raw_aligned(a, n + 1, 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -170,12 +172,12 @@ char *arena_vprintf(arena *a, const char *fmt, va_list ap) {
     int n = vsnprintf(p, room, fmt, ap2);
     va_end(ap2);
     if (n < 0) {                                    /* an encoding error: nothing */
-        p = alloc_raw(a, 1);
+        p = alloc_raw_aligned(a, 1, 1);
         *p = '\0';
         return p;
     }
-    if ((size_t)n < room) return alloc_raw(a, (size_t)n + 1);  /* where it was printed */
-    p = alloc_raw(a, (size_t)n + 1);
+    if ((size_t)n < room) return alloc_raw_aligned(a, (size_t)n + 1, 1);  /* where it was printed */
+    p = alloc_raw_aligned(a, (size_t)n + 1, 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
 }
