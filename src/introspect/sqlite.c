@@ -65,17 +65,31 @@ typedef struct sql_token {
 
 typedef VEC(sql_token) token_vec;
 
-static bool is_word_char(unsigned char c) {
-    return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+/* Character classes of the C locale (retort never sets another), by
+** table: the tokenizer reads every byte of every stored CREATE statement. */
+enum { CC_SPACE = 1, CC_WORD = 2 };
+static unsigned char char_class[256];
+
+static void init_char_classes(void) {
+    if (char_class['a']) return;
+    for (int c = 0; c < 256; c++) {
+        bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                    c == '$' || c >= 0x80;
+        bool space = c == ' ' || (c >= '\t' && c <= '\r');
+        char_class[c] = (unsigned char)((word ? CC_WORD : 0) | (space ? CC_SPACE : 0));
+    }
 }
+
+static bool is_word_char(unsigned char c) { return char_class[c] & CC_WORD; }
 
 /* Split SQL into tokens; blanks and comments (-- to end of line, C style)
 ** are dropped.  An unterminated quote or comment runs to the end. */
 static void sql_tokenize(arena *a, const char *sql, token_vec *out) {
+    init_char_classes();
     const char *p = sql;
     while (*p) {
         unsigned char c = (unsigned char)*p;
-        if (isspace(c)) { p++; continue; }
+        if (char_class[c] & CC_SPACE) { p++; continue; }
         if (c == '-' && p[1] == '-') {
             while (*p && *p != '\n') p++;
             continue;
@@ -339,23 +353,26 @@ static void parse_table_item(arena *a, const token_vec *tv, size_t s, size_t e,
 
 /* Read the constraints of a stored CREATE TABLE statement.  Text that is not
 ** a CREATE TABLE with a column list (CREATE TABLE ... AS SELECT) gives none. */
-static void parse_create_table(arena *a, const char *sql, create_table_text *ct) {
+/* tokens: the caller's vector, reused from statement to statement (what
+** is kept is copied out of it). */
+static void parse_create_table(arena *a, const char *sql, create_table_text *ct, token_vec *tokens) {
     memset(ct, 0, sizeof *ct);
     if (!sql) return;
-    token_vec tv = {0};
-    sql_tokenize(a, sql, &tv);
-    for (size_t i = 0; i < tv.len; i++)
-        if (tok_is_word(&tv, i, "AUTOINCREMENT")) ct->autoincrement = true;
+    token_vec *tv = tokens;
+    tv->len = 0;
+    sql_tokenize(a, sql, tv);
+    for (size_t i = 0; i < tv->len; i++)
+        if (tok_is_word(tv, i, "AUTOINCREMENT")) ct->autoincrement = true;
     size_t open = 0;
-    while (open < tv.len && tv.items[open].kind != TK_LPAREN) {
-        if (tok_is_word(&tv, open, "AS")) return;
+    while (open < tv->len && tv->items[open].kind != TK_LPAREN) {
+        if (tok_is_word(tv, open, "AS")) return;
         open++;
     }
-    if (open >= tv.len) return;
+    if (open >= tv->len) return;
     range_vec items = {0};
-    split_paren_items(a, &tv, open, &items);
+    split_paren_items(a, tv, open, &items);
     for (size_t i = 0; i < items.len; i++)
-        parse_table_item(a, &tv, items.items[i].start, items.items[i].end, ct);
+        parse_table_item(a, tv, items.items[i].start, items.items[i].end, ct);
 }
 
 /* ------------------------------------------------- the CREATE INDEX text */
@@ -367,11 +384,13 @@ typedef struct create_index_text {
     const char *unmodeled;  /* a DESC or COLLATE the IR does not hold, or NULL */
 } create_index_text;
 
-static void parse_create_index(arena *a, const char *sql, create_index_text *ci) {
+static void parse_create_index(arena *a, const char *sql, create_index_text *ci, token_vec *tokens) {
     memset(ci, 0, sizeof *ci);
     if (!sql) return;
-    token_vec tv = {0};
+    token_vec tv = *tokens;
+    tv.len = 0;
     sql_tokenize(a, sql, &tv);
+    *tokens = tv;
     size_t on = 0;
     while (on < tv.len && !tok_is_word(&tv, on, "ON")) on++;
     size_t open = on;
@@ -442,6 +461,7 @@ typedef struct sqlite_reader {
     fk_cursor fk_reading;
     const str_vec *excluded_tables;
     strmap *shadow_tables;      /* names of virtual tables' shadow tables */
+    token_vec tokens;           /* the tokenizer's, reused statement after statement */
 } sqlite_reader;
 
 /* Every query walks the same tables: ordinary tables of the main schema,
@@ -562,7 +582,7 @@ static int read_table_row(sqlite_reader *r, sqlite3_stmt *st) {
     if (!t) return 0;   /* cannot happen: names are unique in the catalog */
     table_state *ts = arena_alloc(r->a, sizeof *ts);
     ts->t = t;
-    parse_create_table(r->a, (const char *)sqlite3_column_text(st, 1), &ts->text);
+    parse_create_table(r->a, (const char *)sqlite3_column_text(st, 1), &ts->text, &r->tokens);
     strmap_put(r->tables, t->name, ts);
     return 0;
 }
@@ -622,7 +642,7 @@ static int read_index_row(sqlite_reader *r, sqlite3_stmt *st) {
     const char *origin = (const char *)sqlite3_column_text(st, 3);
     ix->origin = origin ? origin[0] : 'c';
     if (ix->origin == 'c' || sqlite3_column_int(st, 4))
-        parse_create_index(r->a, (const char *)sqlite3_column_text(st, 5), &ix->text);
+        parse_create_index(r->a, (const char *)sqlite3_column_text(st, 5), &ix->text, &r->tokens);
     if (ix->origin == 'c') ix->sql = column_text(r, st, 5);
     strmap_put(r->indexes, index_map_key(r, st, NULL, 0, true), ix);
     vec_push(r->a, &r->index_order, ix);
