@@ -1,7 +1,7 @@
 /*
 ** floor.c — the catalog floor of retort's benchmark.
 **
-**   retort_floor URL [SCHEMA]
+**   retort_floor [--each] URL [SCHEMA]
 **
 ** Connects to URL the way retort does (db_open_at: the same connection
 ** and session setup), sends the statements that backend's introspector
@@ -13,18 +13,42 @@
 ** tool reading this catalog this way pays, and tools/bench/run.sh prints
 ** retort's CPU time divided by this program's.
 **
-** Prints one line: statements, rows, values and bytes read.  SCHEMA is
-** the PostgreSQL schema ($1 of the statements), public by default.
+** Prints one line: statements, rows, values and bytes read; with --each,
+** first one line per statement: its rows and the CPU time it took this
+** process (on PostgreSQL the server's work is not in it).  SCHEMA is the
+** PostgreSQL schema ($1 of the statements), public by default.
 */
 #include "introspect/introspect.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct totals {
+    bool each;              /* print a line per statement */
+    double started;         /* CPU seconds when the statement began */
+    size_t statement_rows;
     size_t statements, rows, values, bytes;
     unsigned checksum;      /* of each value's length and ends: each is fetched */
 } totals;
+
+static double cpu_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void statement_begins(totals *t) {
+    t->statement_rows = t->rows;
+    if (t->each) t->started = cpu_seconds();
+}
+
+static void statement_ends(totals *t, const char *what) {
+    t->statements++;
+    if (t->each)
+        fprintf(stderr, "floor: %-14s %8zu rows %9.3f ms\n", what, t->rows - t->statement_rows,
+                (cpu_seconds() - t->started) * 1e3);
+}
 
 /* One value, as the library hands it over (the introspectors copy what
 ** they keep; that copy is theirs, not the catalog's). */
@@ -38,6 +62,7 @@ static int run_sqlite(sqlite3 *db, totals *t) {
     const catalog_query *q;
     size_t n = introspect_sqlite_queries(&q);
     for (size_t i = 0; i < n; i++) {
+        statement_begins(t);
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(db, q[i].sql, -1, &st, NULL) != SQLITE_OK) {
             fprintf(stderr, "retort_floor: %s: %s\n", q[i].what, sqlite3_errmsg(db));
@@ -57,7 +82,7 @@ static int run_sqlite(sqlite3 *db, totals *t) {
             fprintf(stderr, "retort_floor: %s: %s\n", q[i].what, sqlite3_errmsg(db));
             return -1;
         }
-        t->statements++;
+        statement_ends(t, q[i].what);
     }
     return 0;
 }
@@ -67,6 +92,7 @@ static int run_postgres(PGconn *conn, const char *pg_schema, totals *t) {
     size_t n = introspect_postgres_queries(&q);
     const char *params[1] = {pg_schema};
     for (size_t i = 0; i < n; i++) {
+        statement_begins(t);
         int nparams = strstr(q[i].sql, "$1") ? 1 : 0;
         PGresult *r = PQexecParams(conn, q[i].sql, nparams, NULL, nparams ? params : NULL, NULL, NULL, 0);
         ExecStatusType st = PQresultStatus(r);
@@ -82,14 +108,20 @@ static int run_postgres(PGconn *conn, const char *pg_schema, totals *t) {
             t->rows++;
         }
         PQclear(r);
-        t->statements++;
+        statement_ends(t, q[i].what);
     }
     return 0;
 }
 
 int main(int argc, char **argv) {
+    totals t = {0};
+    if (argc > 1 && !strcmp(argv[1], "--each")) {
+        t.each = true;
+        argv++;
+        argc--;
+    }
     if (argc < 2 || argc > 3) {
-        fprintf(stderr, "usage: retort_floor URL [SCHEMA]\n");
+        fprintf(stderr, "usage: retort_floor [--each] URL [SCHEMA]\n");
         return 2;
     }
     const char *pg_schema = argc == 3 ? argv[2] : "public";
@@ -97,7 +129,6 @@ int main(int argc, char **argv) {
     diag_list_init(&dl);
     db_conn *c = NULL;
     int rc = db_open_at(argv[1], false, &(db_place){pg_schema, NULL, NULL}, &c, &dl);
-    totals t = {0};
     if (rc == 0) rc = c->sqlite ? run_sqlite(c->sqlite, &t) : run_postgres(c->pg, c->pg_schema, &t);
     for (size_t i = 0; i < dl.items.len; i++) fprintf(stderr, "retort_floor: %s\n", dl.items.items[i].message);
     db_close(c);
