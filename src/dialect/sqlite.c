@@ -405,8 +405,9 @@ static const char *const SQLITE_KEYWORDS[] = {
 };
 
 static bool is_sqlite_keyword(const char *s) {
+    char first = (char)toupper((unsigned char)s[0]);   /* the keywords are upper case */
     for (size_t i = 0; i < sizeof SQLITE_KEYWORDS / sizeof SQLITE_KEYWORDS[0]; i++)
-        if (!strcasecmp(s, SQLITE_KEYWORDS[i])) return true;
+        if (SQLITE_KEYWORDS[i][0] == first && !strcasecmp(s, SQLITE_KEYWORDS[i])) return true;
     return false;
 }
 
