@@ -1230,6 +1230,30 @@ static int list_sources(arena *a, const char *top, const retort_config *c, str_v
     return rc;
 }
 
+/* Has a file with st's device and inode been listed already?  Two paths
+** with one real path are one file, so a file whose inode is new cannot be
+** a duplicate: its real path (a readlink per component of the path) is
+** worked out only when the inode was seen (a link, or a hard link, which
+** Alembic reads twice), and for the file that was first, so that the
+** comparison by real path below stays Alembic's. */
+static bool seen_before(arena *a, strmap *seen, const char *path, const struct stat *st) {
+    char key[64];
+    snprintf(key, sizeof key, "\x01%llx:%llx", (unsigned long long)st->st_dev, (unsigned long long)st->st_ino);
+    const char *first = strmap_get(seen, key);
+    if (!first) {
+        strmap_put(seen, arena_strdup(a, key), (void *)arena_strdup(a, path));
+        return false;
+    }
+    if (*first) {
+        char *real = realpath(first, NULL);
+        const char *k = real ? arena_strdup(a, real) : first;
+        free(real);
+        strmap_put(seen, k, (void *)k);
+        strmap_put(seen, arena_strdup(a, key), (void *)"");   /* its real path is in the map now */
+    }
+    return true;
+}
+
 /* Read the headers of files into rs (each once: a file reached twice, by
 ** two locations or a link, is read the first time only, with Alembic's
 ** warning). */
@@ -1242,7 +1266,8 @@ static int read_headers(revision_set *rs, const str_vec *files, strmap *seen, di
         ** anything.  A symlink to nothing is an error (a revision may be
         ** missing); anything else cannot be a revision: a warning. */
         struct stat st;
-        if (stat(files->items[i], &st) == 0 && !S_ISREG(st.st_mode)) {
+        bool stat_ok = stat(files->items[i], &st) == 0;
+        if (stat_ok && !S_ISREG(st.st_mode)) {
             diag *dg = diag_add(dl, DIAG_WARNING, (src_loc){files->items[i], 0, 0},
                                 "skipped: %s, not a revision file", file_type_name(st.st_mode));
             diag_set_hint(dl, dg, "retort reads only regular files (and symbolic links to them) in the versions "
@@ -1250,7 +1275,7 @@ static int read_headers(revision_set *rs, const str_vec *files, strmap *seen, di
                           S_ISFIFO(st.st_mode) ? "hangs reading" : "fails on");
             continue;
         }
-        if (seen) {
+        if (seen && (!stat_ok || seen_before(a, seen, files->items[i], &st))) {
             char *real = realpath(files->items[i], NULL);
             const char *key = real ? arena_strdup(a, real) : files->items[i];
             free(real);
