@@ -9,9 +9,11 @@
 ** schema of 10,000 tables) then costs one page fault per 2 MiB instead of
 ** one per 4 KiB: at 1,000 tables, 4 KiB faults were a third of a no-change
 ** autogenerate's CPU time.  Small arenas (most of them) never map one.
+** Freed mapped blocks are kept for later arenas (see block_release).
 */
 #include "util/util.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,9 +51,35 @@ static arena_block *block_new(size_t size) {
     return b;
 }
 
+/* Mapped blocks an arena gave back, for the next arenas: the kernel zeroes
+** each new huge page (about a millisecond here), and a run frees the
+** models' syntax trees just before it reads the database into new arenas.
+** At most ARENA_CACHE_MAX of them are kept (64 MiB), the rest unmapped. */
+#define ARENA_CACHE_MAX 32
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static arena_block *cache_head;
+static size_t cache_len;
+
+static arena_block *cached_block(void) {
+    pthread_mutex_lock(&cache_lock);
+    arena_block *b = cache_head;
+    if (b) {
+        cache_head = b->next;
+        cache_len--;
+    }
+    pthread_mutex_unlock(&cache_lock);
+    if (b) {
+        b->next = NULL;
+        b->used = 0;
+    }
+    return b;
+}
+
 /* ARENA_MAPPED_SIZE bytes aligned on their size (a huge page needs that),
 ** block header included; a malloc'd block when mapping fails. */
 static arena_block *block_mapped(void) {
+    arena_block *cached = cached_block();
+    if (cached) return cached;
     size_t span = 2 * (size_t)ARENA_MAPPED_SIZE;
     unsigned char *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) return block_new(ARENA_BLOCK_SIZE);
@@ -72,8 +100,19 @@ static arena_block *block_mapped(void) {
 }
 
 static void block_release(arena_block *b) {
-    if (b->mapped) munmap(b, ARENA_MAPPED_SIZE);
-    else free(b);
+    if (!b->mapped) {
+        free(b);
+        return;
+    }
+    pthread_mutex_lock(&cache_lock);
+    bool kept = cache_len < ARENA_CACHE_MAX;
+    if (kept) {
+        b->next = cache_head;
+        cache_head = b;
+        cache_len++;
+    }
+    pthread_mutex_unlock(&cache_lock);
+    if (!kept) munmap(b, ARENA_MAPPED_SIZE);
 }
 
 arena *arena_new(void) {
