@@ -922,6 +922,7 @@ static char *read_regular(const char *path, size_t *len, bool *not_regular, mode
         }
         if (got == 0) break;
         n += (size_t)got;
+        if (n < cap) break;         /* a short read of a regular file is its end */
     }
     close(fd);
     buf[n] = '\0';
