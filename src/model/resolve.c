@@ -2131,7 +2131,9 @@ int model_load_string(const char *filename, const char *text, schema **out, diag
     return model_load_sources(&filename, &text, 1, out, dl);
 }
 
-int model_load_files(const char *const *paths, size_t n, schema **out, diag_list *dl) {
+/* regular: per path, whether the folder's listing says it is a regular
+** file (then read without an fstat), or NULL. */
+static int load_files(const char *const *paths, const bool *regular, size_t n, schema **out, diag_list *dl) {
     *out = NULL;
     char **texts = calloc(n + 1, sizeof *texts);
     if (!texts) util_oom();
@@ -2139,7 +2141,7 @@ int model_load_files(const char *const *paths, size_t n, schema **out, diag_list
     for (size_t i = 0; i < n; i++) {
         size_t len = 0;
         int line, column;
-        texts[i] = read_file(paths[i], &len);
+        texts[i] = regular && regular[i] ? read_regular_file(paths[i], &len) : read_file(paths[i], &len);
         if (!texts[i]) {
             diag *d = diag_add(dl, DIAG_ERROR, (src_loc){paths[i], 0, 0}, "cannot read model file: %s",
                                strerror(errno));
@@ -2157,7 +2159,18 @@ int model_load_files(const char *const *paths, size_t n, schema **out, diag_list
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+int model_load_files(const char *const *paths, size_t n, schema **out, diag_list *dl) {
+    return load_files(paths, NULL, n, out, dl);
+}
+
+typedef struct listed_file {
+    const char *name;
+    bool regular;               /* d_type said DT_REG */
+} listed_file;
+
+static int cmp_listed(const void *a, const void *b) {
+    return strcmp(((const listed_file *)a)->name, ((const listed_file *)b)->name);
+}
 
 int model_load_dir(const char *dir, schema **out, diag_list *dl) {
     *out = NULL;
@@ -2169,12 +2182,12 @@ int model_load_dir(const char *dir, schema **out, diag_list *dl) {
         return -1;
     }
     arena *a = arena_new();
-    VEC(char *) names = {0};
+    VEC(listed_file) names = {0};
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
         if (len > 6 && e->d_name[0] != '.' && !strcmp(e->d_name + len - 6, ".model"))
-            vec_push(a, &names, arena_strdup(a, e->d_name));
+            vec_push(a, &names, ((listed_file){arena_strdup(a, e->d_name), e->d_type == DT_REG}));
     }
     closedir(d);
     int rc;
@@ -2183,13 +2196,16 @@ int model_load_dir(const char *dir, schema **out, diag_list *dl) {
         diag_set_hint(dl, g, "write the models in files named like models/dataset.model");
         rc = -1;
     } else {
-        qsort(names.items, names.len, sizeof *names.items, cmp_str);
+        qsort(names.items, names.len, sizeof *names.items, cmp_listed);
         size_t dl_len = strlen(dir);
         bool slash = dl_len && dir[dl_len - 1] == '/';
         const char **paths = arena_alloc(a, names.len * sizeof *paths);
-        for (size_t i = 0; i < names.len; i++)
-            paths[i] = arena_printf(a, "%s%s%s", dir, slash ? "" : "/", names.items[i]);
-        rc = model_load_files(paths, names.len, out, dl);
+        bool *regular = arena_alloc(a, names.len * sizeof *regular);
+        for (size_t i = 0; i < names.len; i++) {
+            paths[i] = arena_printf(a, "%s%s%s", dir, slash ? "" : "/", names.items[i].name);
+            regular[i] = names.items[i].regular;
+        }
+        rc = load_files(paths, regular, names.len, out, dl);
     }
     arena_free(a);
     return rc;
