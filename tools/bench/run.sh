@@ -511,6 +511,18 @@ scaling_rows() {
         echo "| $backend | $(ratio "$rs" "$rb") | $(ratio "$fs" "$fb") | ${FLOOR_RATIO[tree$small-$backend]:-} | ${FLOOR_RATIO[tree$big-$backend]:-} | $(fmt_mb "${NOCHANGE_RSS[tree$big-$backend]:-}") |"
     done
 }
+# section TITLE HEAD SEP TOOL_HEAD TOOL_SEP ROW...: a titled table whose
+# header has, per Alembic, its name and TOOL_HEAD; nothing without rows.
+section() {
+    local title=$1 h=$2 s=$3 th=$4 ts=$5 t
+    shift 5
+    [ $# -gt 0 ] || return 0
+    printf '\n### %s\n\n' "$title"
+    for t in "${TOOLS[@]}"; do [ "$t" = retort ] || { h+=" | ${TOOL_NAME[$t]}$th"; s+=$ts; }; done
+    echo "$h |"
+    echo "$s|"
+    printf '%s\n' "$@"
+}
 header_cells() {
     local t h=""
     for t in "${TOOLS[@]}"; do [ "$t" = retort ] || h+=" | ${TOOL_NAME[$t]} CPU / peak | retort faster | result"; done
@@ -547,24 +559,10 @@ sep_cells() { local t s=""; for t in "${TOOLS[@]}"; do [ "$t" = retort ] || s+="
     echo
     echo "no-change* = Alembic with compare_server_default=False (with True it fails on PostgreSQL)."
     echo "(not run) = more tables than BENCH_ALEMBIC_MAX ($ALEMBIC_MAX)."
-    if [ ${#REV_ROWS[@]} -gt 0 ]; then
-        echo
-        echo "### Reading the revisions"
-        echo
-        h="| command | revisions | retort CPU / peak"; s="|---|---|---"
-        for t in "${TOOLS[@]}"; do [ "$t" = retort ] || { h+=" | ${TOOL_NAME[$t]} | retort faster"; s+="|---|---"; }; done
-        echo "$h |"; echo "$s|"
-        printf '%s\n' "${REV_ROWS[@]}"
-    fi
-    if [ ${#UP_ROWS[@]} -gt 0 ]; then
-        echo
-        echo "### Upgrade head from an empty database"
-        echo
-        h="| migration | backend | retort CPU / peak | retort result"; s="|---|---|---|---"
-        for t in "${TOOLS[@]}"; do [ "$t" = retort ] || { h+=" | ${TOOL_NAME[$t]} | retort faster | result"; s+="|---|---|---"; }; done
-        echo "$h |"; echo "$s|"
-        printf '%s\n' "${UP_ROWS[@]}"
-    fi
+    section "Reading the revisions" "| command | revisions | retort CPU / peak" "|---|---|---" \
+        " | retort faster" "|---|---" "${REV_ROWS[@]}"
+    section "Upgrade head from an empty database" "| migration | backend | retort CPU / peak | retort result" \
+        "|---|---|---|---" " | retort faster | result" "|---|---|---" "${UP_ROWS[@]}"
     if [ ${#ROUNDTRIPS[@]} -gt 0 ]; then
         echo
         echo "### Round trip (retort's initial migration applied by Alembic 1.8.1, then retort again)"
