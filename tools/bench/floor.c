@@ -72,8 +72,25 @@ static int run_sqlite(sqlite3 *db, totals *t) {
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
             int cols = sqlite3_column_count(st);
             for (int c = 0; c < cols; c++) {
-                const unsigned char *v = sqlite3_column_text(st, c);
-                add_bytes(t, v ? v : (const unsigned char *)"", v ? (size_t)sqlite3_column_bytes(st, c) : 0);
+                /* Each value as what it is: a number is not turned into text
+                ** (the introspector reads numbers as numbers). */
+                switch (sqlite3_column_type(st, c)) {
+                case SQLITE_INTEGER: {
+                    sqlite3_int64 v = sqlite3_column_int64(st, c);
+                    add_bytes(t, (const unsigned char *)&v, sizeof v);
+                    break;
+                }
+                case SQLITE_FLOAT: {
+                    double v = sqlite3_column_double(st, c);
+                    add_bytes(t, (const unsigned char *)&v, sizeof v);
+                    break;
+                }
+                case SQLITE_NULL: add_bytes(t, (const unsigned char *)"", 0); break;
+                default: {
+                    const unsigned char *v = sqlite3_column_text(st, c);
+                    add_bytes(t, v ? v : (const unsigned char *)"", v ? (size_t)sqlite3_column_bytes(st, c) : 0);
+                }
+                }
             }
             t->rows++;
         }
