@@ -493,7 +493,7 @@ int model_parse(arena *a, const char *path, const char *text, ast_file *out, dia
     ctx.arena = a;
     ctx.dl = dl;
     ctx.path = arena_strdup(a, path);
-    ctx.text = arena_strdup(a, text);
+    ctx.text = text;            /* the caller's: it outlives the tree (ast.h) */
     ctx.out = out;
     ctx.line = 1;
     ctx.column = 1;

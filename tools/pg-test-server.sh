@@ -19,7 +19,9 @@
 # the server run as the "postgres" user (runuser) and DIR is chowned to it.
 # DIR may be under /tmp; a stale DIR left by an earlier run is stopped and
 # cleaned first.  The binaries are Debian's (/usr/lib/postgresql/15/bin), or
-# those of $PG_BIN when set.
+# those of $PG_BIN when set.  PG_SERVER_OPTS adds server options ("-c
+# max_locks_per_transaction=1024": the benchmark creates and reads 10,000
+# tables in one transaction, past the default lock table).
 #
 # The test runner calls "start", exports RETORT_TEST_PG_URL with the printed
 # URL, and calls "stop" at the end.  A developer who already has a server can
@@ -99,7 +101,7 @@ start() {
         port_in_use "$port" && continue
         echo "$port" >"$dir/port"
         if as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$log" -w -t 60 \
-                -o "-c listen_addresses=127.0.0.1 -p $port -k $sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+                -o "-c listen_addresses=127.0.0.1 -p $port -k $sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_SERVER_OPTS:-}" \
                 start >/dev/null 2>&1; then
             break
         fi

@@ -68,14 +68,59 @@ static bool has_partial_index(const table *t) {
     return false;
 }
 
+static bool same_text(const char *x, const char *y) { return x == y || (x && y && !strcmp(x, y)); }
+
+/* Does the database already spell wanted table `want` the way the server
+** would?  It does when `cur` (the table of the same name) has the same
+** columns with the same types, each wanted check is, byte for byte, a
+** check of `cur` (of the same name when it is named), and each index the
+** server would re-spell is, byte for byte, the index of its name in `cur`
+** (predicate, keys, operator classes).  The server's spelling of its own
+** spelling is that spelling again, so asking would change no comparison of
+** the differ; such a table is left out of the pipeline.  That is every
+** table of a schema the models match, so a no-change autogenerate sends no
+** stand-in table at all (the pipeline costs a CREATE TABLE per table). */
+static bool spelled_as_database(const table *want, const table *cur) {
+    if (want->renamed_from || want->columns.len != cur->columns.len) return false;
+    const dialect *d = dialect_postgresql();
+    for (size_t k = 0; k < want->columns.len; k++) {
+        const column *w = want->columns.items[k];
+        const column *c = table_find_column(cur, w->name);
+        if (!c || w->renamed_from || !d->types_equal(&w->type, &c->type)) return false;
+    }
+    for (size_t k = 0; k < want->checks.len; k++) {
+        const check_def *w = want->checks.items[k];
+        bool found = false;
+        for (size_t j = 0; !found && j < cur->checks.len; j++) {
+            const check_def *c = cur->checks.items[j];
+            found = same_text(w->sqltext, c->sqltext) && (!w->name || same_text(w->name, c->name));
+        }
+        if (!found) return false;
+    }
+    for (size_t k = 0; k < want->indexes.len; k++) {
+        const index_def *w = want->indexes.items[k];
+        if (!index_asked_about(w)) continue;
+        const index_def *c = table_find_index(cur, w->name);
+        if (!c || !same_text(w->where, c->where) || w->columns.len != c->columns.len) return false;
+        for (size_t j = 0; j < w->columns.len; j++)
+            if (strcmp(w->columns.items[j], c->columns.items[j]) != 0 ||
+                !same_text(index_key_at(w, j).opclass, index_key_at(c, j).opclass))
+                return false;
+    }
+    return true;
+}
+
 /* The wanted tables worth asking about: those the database has (by name,
-** or by the name they are renamed from) with a check or a partial index. */
+** or by the name they are renamed from) with a check or a partial index,
+** unless the database spells them as the server would already. */
 static void pick_tables(const schema *current, const schema *wanted, arena *a, table_vec *out) {
     for (size_t i = 0; i < wanted->tables.len; i++) {
         table *t = wanted->tables.items[i];
-        bool in_db = schema_find_table_in(current, t->schema, t->name) ||
-                     (t->renamed_from && schema_find_table_in(current, t->renamed_from_schema, t->renamed_from));
-        if (in_db && (t->checks.len || has_partial_index(t))) vec_push(a, out, t);
+        const table *cur = schema_find_table_in(current, t->schema, t->name);
+        bool in_db = cur || (t->renamed_from && schema_find_table_in(current, t->renamed_from_schema, t->renamed_from));
+        if (!in_db || !(t->checks.len || has_partial_index(t))) continue;
+        if (cur && spelled_as_database(t, cur)) continue;
+        vec_push(a, out, t);
     }
 }
 

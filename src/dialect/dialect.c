@@ -138,38 +138,39 @@ const char *dialect_unquote_literal(arena *a, const char *s) {
     bool escapes = len >= 3 && (s[0] == 'E' || s[0] == 'e') && s[1] == '\'';
     if (escapes) { s++; len--; }
     if (len < 2 || s[0] != '\'' || s[len - 1] != '\'') return NULL;
-    strbuf sb = STRBUF_INIT;
-    sb_append(&sb, "");
+    /* The value is never longer than the literal: written in place. */
+    char *r = arena_strndup(a, "", len), *w = r;
     for (size_t i = 1; i + 1 < len; i++) {
         if (escapes && s[i] == '\\') {
             int c = i + 2 < len ? escape_char(s[i + 1]) : -1;
-            if (c < 0) { sb_free(&sb); return NULL; }
-            sb_appendc(&sb, (char)c);
+            if (c < 0) return NULL;
+            *w++ = (char)c;
             i++;
             continue;
         }
         if (s[i] == '\'') {
-            if (s[i + 1] != '\'' || i + 2 >= len) { sb_free(&sb); return NULL; }
+            if (s[i + 1] != '\'' || i + 2 >= len) return NULL;
             i++;
         }
-        sb_appendc(&sb, s[i]);
+        *w++ = s[i];
     }
-    const char *r = arena_strdup(a, sb_str(&sb));
-    sb_free(&sb);
+    *w = '\0';
     return r;
 }
 
-/* s between two q's, inner q's doubled. */
+/* s between two q's, inner q's doubled (written in place: no buffer). */
 static const char *quoted(arena *a, const char *s, char q) {
-    strbuf sb = STRBUF_INIT;
-    sb_appendc(&sb, q);
-    for (const char *p = s ? s : ""; *p; p++) {
-        if (*p == q) sb_appendc(&sb, q);
-        sb_appendc(&sb, *p);
+    if (!s) s = "";
+    size_t n = 0, extra = 0;
+    for (; s[n]; n++) extra += s[n] == q;
+    char *r = arena_strndup(a, "", n + extra + 2), *w = r;   /* n + extra + 2 bytes and a NUL */
+    *w++ = q;
+    for (const char *p = s; *p; p++) {
+        if (*p == q) *w++ = q;
+        *w++ = *p;
     }
-    sb_appendc(&sb, q);
-    const char *r = arena_strdup(a, sb_str(&sb));
-    sb_free(&sb);
+    *w++ = q;
+    *w = '\0';
     return r;
 }
 

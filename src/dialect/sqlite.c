@@ -270,6 +270,10 @@ static const char *canonical_number(arena *a, const char *s) {
         while (isdigit((unsigned char)*p)) p++;
     }
     if (*p) return NULL;
+    /* Already canonical: digits without a sign, leading zero or '+', short
+    ** enough for a long long (the default of nearly every column). */
+    size_t len = (size_t)(p - s);
+    if (!real && len < 19 && isdigit((unsigned char)s[0]) && (s[0] != '0' || len == 1)) return s;
     if (!real) {
         errno = 0;
         long long v = strtoll(s, NULL, 10);
@@ -287,6 +291,9 @@ static const char *quote_literal(arena *a, const char *value) { return dialect_q
 
 /* Collapse runs of blanks outside string literals to one space. */
 static const char *normalize_blanks(arena *a, const char *s) {
+    bool blanks = false;
+    for (const char *p = s; *p && !blanks; p++) blanks = isspace((unsigned char)*p);
+    if (!blanks) return s;      /* nothing to collapse */
     strbuf sb = STRBUF_INIT;
     sb_append(&sb, "");
     bool in_str = false, pending_space = false;
@@ -398,8 +405,9 @@ static const char *const SQLITE_KEYWORDS[] = {
 };
 
 static bool is_sqlite_keyword(const char *s) {
+    char first = (char)toupper((unsigned char)s[0]);   /* the keywords are upper case */
     for (size_t i = 0; i < sizeof SQLITE_KEYWORDS / sizeof SQLITE_KEYWORDS[0]; i++)
-        if (!strcasecmp(s, SQLITE_KEYWORDS[i])) return true;
+        if (SQLITE_KEYWORDS[i][0] == first && !strcasecmp(s, SQLITE_KEYWORDS[i])) return true;
     return false;
 }
 

@@ -84,15 +84,16 @@ static bool str_vec_eq(const str_vec *x, const str_vec *y) {
 ** "status = 'x'") reduce to the same text. */
 static const char *normalize_expr(arena *a, const char *s) {
     if (!s) return "";
-    strbuf sb = STRBUF_INIT;
-    sb_append(&sb, "");
+    /* The result keeps some of s's bytes, in order: written in place. */
+    char *r = arena_strndup(a, "", strlen(s)), *w = r;
     for (size_t i = 0; s[i];) {
         char c = s[i];
         if (c == '\'') {
             size_t j = i + 1;
             while (s[j] && !(s[j] == '\'' && s[j + 1] != '\'')) j += (s[j] == '\'') ? 2 : 1;
             if (s[j]) j++;
-            sb_appendn(&sb, s + i, j - i);
+            memcpy(w, s + i, j - i);
+            w += j - i;
             i = j;
         } else if (c == ':' && s[i + 1] == ':') {
             i += 2;                             /* skip the cast's type name */
@@ -104,12 +105,11 @@ static const char *normalize_expr(arena *a, const char *s) {
         } else if (c == '(' || c == ')' || isspace((unsigned char)c) || c == '"' || c == '`') {
             i++;
         } else {
-            sb_appendc(&sb, (char)tolower((unsigned char)c));
+            *w++ = (char)tolower((unsigned char)c);
             i++;
         }
     }
-    const char *r = arena_strdup(a, sb_str(&sb));
-    sb_free(&sb);
+    *w = '\0';
     return r;
 }
 
@@ -129,8 +129,10 @@ static bool fk_same(differ *df, const foreign_key *want, const foreign_key *cur)
         return false;
     const char *ref_key = schema_object_key(df->a, ref_schema, ref);
     for (size_t i = 0; i < cur->ref_columns.len; i++) {
-        const char *key = arena_printf(df->a, "%s.%s", ref_key, cur->ref_columns.items[i]);
-        const char *rc = strmap_get(df->column_renames, key);
+        /* (no renamed column: no key to print) */
+        const char *rc = NULL;
+        if (strmap_count(df->column_renames))
+            rc = strmap_get(df->column_renames, arena_printf(df->a, "%s.%s", ref_key, cur->ref_columns.items[i]));
         if (strcmp(want->ref_columns.items[i], rc ? rc : cur->ref_columns.items[i]) != 0) return false;
     }
     return str_vec_eq(&want->columns, &cur->columns) &&

@@ -47,4 +47,17 @@ const char *pg_index_expression(arena *a, const char *indexdef_key);
 /* Dispatch on the connection's backend. */
 int introspect_database(db_conn *c, const introspect_options *opt, schema **out, diag_list *dl);
 
+/* The statements an introspector sends, in the order it sends them (on
+** PostgreSQL from its BEGIN to its COMMIT), whatever the number of tables:
+** for tools/bench/floor.c, which runs them and reads every value to
+** measure what the catalog itself costs, and for the test that keeps this
+** list and the introspectors in step (tests/unit/test_catalog_floor.c).
+** `$1`, where a statement has it, is the PostgreSQL schema. */
+typedef struct catalog_query {
+    const char *what;       /* as the introspector's diagnostics name it */
+    const char *sql;
+} catalog_query;
+size_t introspect_sqlite_queries(const catalog_query **out);
+size_t introspect_postgres_queries(const catalog_query **out);
+
 #endif

@@ -622,3 +622,13 @@ done:
     *out = s;
     return 0;
 }
+
+size_t introspect_postgres_queries(const catalog_query **out) {
+    static const catalog_query queries[] = {
+        {"begin", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"},
+        {"tables", SQL_TABLES}, {"columns", SQL_COLUMNS}, {"constraints", SQL_CONSTRAINTS},
+        {"indexes", SQL_INDEXES}, {"other objects", SQL_OBJECTS}, {"enum types", SQL_ENUMS},
+        {"commit", "COMMIT"}};
+    *out = queries;
+    return sizeof queries / sizeof queries[0];
+}

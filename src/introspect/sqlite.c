@@ -65,17 +65,31 @@ typedef struct sql_token {
 
 typedef VEC(sql_token) token_vec;
 
-static bool is_word_char(unsigned char c) {
-    return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+/* Character classes of the C locale (retort never sets another), by
+** table: the tokenizer reads every byte of every stored CREATE statement. */
+enum { CC_SPACE = 1, CC_WORD = 2 };
+static unsigned char char_class[256];
+
+static void init_char_classes(void) {
+    if (char_class['a']) return;
+    for (int c = 0; c < 256; c++) {
+        bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                    c == '$' || c >= 0x80;
+        bool space = c == ' ' || (c >= '\t' && c <= '\r');
+        char_class[c] = (unsigned char)((word ? CC_WORD : 0) | (space ? CC_SPACE : 0));
+    }
 }
+
+static bool is_word_char(unsigned char c) { return char_class[c] & CC_WORD; }
 
 /* Split SQL into tokens; blanks and comments (-- to end of line, C style)
 ** are dropped.  An unterminated quote or comment runs to the end. */
 static void sql_tokenize(arena *a, const char *sql, token_vec *out) {
+    init_char_classes();
     const char *p = sql;
     while (*p) {
         unsigned char c = (unsigned char)*p;
-        if (isspace(c)) { p++; continue; }
+        if (char_class[c] & CC_SPACE) { p++; continue; }
         if (c == '-' && p[1] == '-') {
             while (*p && *p != '\n') p++;
             continue;
@@ -339,23 +353,26 @@ static void parse_table_item(arena *a, const token_vec *tv, size_t s, size_t e,
 
 /* Read the constraints of a stored CREATE TABLE statement.  Text that is not
 ** a CREATE TABLE with a column list (CREATE TABLE ... AS SELECT) gives none. */
-static void parse_create_table(arena *a, const char *sql, create_table_text *ct) {
+/* tokens: the caller's vector, reused from statement to statement (what
+** is kept is copied out of it). */
+static void parse_create_table(arena *a, const char *sql, create_table_text *ct, token_vec *tokens) {
     memset(ct, 0, sizeof *ct);
     if (!sql) return;
-    token_vec tv = {0};
-    sql_tokenize(a, sql, &tv);
-    for (size_t i = 0; i < tv.len; i++)
-        if (tok_is_word(&tv, i, "AUTOINCREMENT")) ct->autoincrement = true;
+    token_vec *tv = tokens;
+    tv->len = 0;
+    sql_tokenize(a, sql, tv);
+    for (size_t i = 0; i < tv->len; i++)
+        if (tok_is_word(tv, i, "AUTOINCREMENT")) ct->autoincrement = true;
     size_t open = 0;
-    while (open < tv.len && tv.items[open].kind != TK_LPAREN) {
-        if (tok_is_word(&tv, open, "AS")) return;
+    while (open < tv->len && tv->items[open].kind != TK_LPAREN) {
+        if (tok_is_word(tv, open, "AS")) return;
         open++;
     }
-    if (open >= tv.len) return;
+    if (open >= tv->len) return;
     range_vec items = {0};
-    split_paren_items(a, &tv, open, &items);
+    split_paren_items(a, tv, open, &items);
     for (size_t i = 0; i < items.len; i++)
-        parse_table_item(a, &tv, items.items[i].start, items.items[i].end, ct);
+        parse_table_item(a, tv, items.items[i].start, items.items[i].end, ct);
 }
 
 /* ------------------------------------------------- the CREATE INDEX text */
@@ -367,11 +384,13 @@ typedef struct create_index_text {
     const char *unmodeled;  /* a DESC or COLLATE the IR does not hold, or NULL */
 } create_index_text;
 
-static void parse_create_index(arena *a, const char *sql, create_index_text *ci) {
+static void parse_create_index(arena *a, const char *sql, create_index_text *ci, token_vec *tokens) {
     memset(ci, 0, sizeof *ci);
     if (!sql) return;
-    token_vec tv = {0};
+    token_vec tv = *tokens;
+    tv.len = 0;
     sql_tokenize(a, sql, &tv);
+    *tokens = tv;
     size_t on = 0;
     while (on < tv.len && !tok_is_word(&tv, on, "ON")) on++;
     size_t open = on;
@@ -443,6 +462,7 @@ typedef struct sqlite_reader {
     const str_vec *excluded_tables;
     const char *hidden_table;       /* retort's checksum table: left out silently */
     strmap *shadow_tables;      /* names of virtual tables' shadow tables */
+    token_vec tokens;           /* the tokenizer's, reused statement after statement */
 } sqlite_reader;
 
 /* Every query walks the same tables: ordinary tables of the main schema,
@@ -565,7 +585,7 @@ static int read_table_row(sqlite_reader *r, sqlite3_stmt *st) {
     if (!t) return 0;   /* cannot happen: names are unique in the catalog */
     table_state *ts = arena_alloc(r->a, sizeof *ts);
     ts->t = t;
-    parse_create_table(r->a, (const char *)sqlite3_column_text(st, 1), &ts->text);
+    parse_create_table(r->a, (const char *)sqlite3_column_text(st, 1), &ts->text, &r->tokens);
     strmap_put(r->tables, t->name, ts);
     return 0;
 }
@@ -600,10 +620,19 @@ static int read_column_row(sqlite_reader *r, sqlite3_stmt *st) {
     return 0;
 }
 
-static const char *index_map_key(sqlite_reader *r, sqlite3_stmt *st) {
+/* "table\x01index" of a row's first two columns, in buf when it fits
+** (lookups), else (or when keep) in the scratch arena. */
+static const char *index_map_key(sqlite_reader *r, sqlite3_stmt *st, char *buf, size_t bufsize, bool keep) {
     const char *t = (const char *)sqlite3_column_text(st, 0);
+    size_t tn = t ? (size_t)sqlite3_column_bytes(st, 0) : 0;
     const char *i = (const char *)sqlite3_column_text(st, 1);
-    return arena_printf(r->a, "%s\x01%s", t ? t : "", i ? i : "");
+    size_t in = i ? (size_t)sqlite3_column_bytes(st, 1) : 0;
+    char *k = !keep && tn + in + 2 <= bufsize ? buf : arena_alloc(r->a, tn + in + 2);
+    if (tn) memcpy(k, t, tn);
+    k[tn] = '\x01';
+    if (in) memcpy(k + tn + 1, i, in);
+    k[tn + 1 + in] = '\0';
+    return k;
 }
 
 static int read_index_row(sqlite_reader *r, sqlite3_stmt *st) {
@@ -616,15 +645,16 @@ static int read_index_row(sqlite_reader *r, sqlite3_stmt *st) {
     const char *origin = (const char *)sqlite3_column_text(st, 3);
     ix->origin = origin ? origin[0] : 'c';
     if (ix->origin == 'c' || sqlite3_column_int(st, 4))
-        parse_create_index(r->a, (const char *)sqlite3_column_text(st, 5), &ix->text);
+        parse_create_index(r->a, (const char *)sqlite3_column_text(st, 5), &ix->text, &r->tokens);
     if (ix->origin == 'c') ix->sql = column_text(r, st, 5);
-    strmap_put(r->indexes, index_map_key(r, st), ix);
+    strmap_put(r->indexes, index_map_key(r, st, NULL, 0, true), ix);
     vec_push(r->a, &r->index_order, ix);
     return 0;
 }
 
 static int read_index_column_row(sqlite_reader *r, sqlite3_stmt *st) {
-    index_state *ix = strmap_get(r->indexes, index_map_key(r, st));
+    char key[256];
+    index_state *ix = strmap_get(r->indexes, index_map_key(r, st, key, sizeof key, false));
     if (!ix) return 0;
     int cid = sqlite3_column_int(st, 2);
     const char *name;
@@ -817,4 +847,15 @@ int introspect_sqlite(sqlite3 *db, const introspect_options *opt, schema **out, 
     arena_free(r.a);
     *out = r.s;
     return 0;
+}
+
+size_t introspect_sqlite_queries(const catalog_query **out) {
+    static const catalog_query since_3_37[] = {
+        {"other objects", SQL_OBJECTS}, {"tables", SQL_TABLES}, {"columns", SQL_COLUMNS},
+        {"indexes", SQL_INDEXES}, {"index columns", SQL_INDEX_COLUMNS}, {"foreign keys", SQL_FOREIGN_KEYS}};
+    static const catalog_query before_3_37[] = {
+        {"other objects", SQL_OBJECTS_BEFORE_3_37}, {"tables", SQL_TABLES}, {"columns", SQL_COLUMNS},
+        {"indexes", SQL_INDEXES}, {"index columns", SQL_INDEX_COLUMNS}, {"foreign keys", SQL_FOREIGN_KEYS}};
+    *out = sqlite3_libversion_number() >= 3037000 ? since_3_37 : before_3_37;
+    return sizeof since_3_37 / sizeof since_3_37[0];
 }

@@ -60,6 +60,7 @@ typedef struct resolver {
     diag_list *dl;
     strmap *text_by_file;       /* path -> source text */
     strmap *file_copies;        /* parse path -> schema-arena copy */
+    const char *last_file, *last_copy;  /* file_copies' last answer (locations come file by file) */
     VEC(model_info *) models;   /* declaration order */
     strmap *models_by_name;
     VEC(model_info *) order;    /* bases before derived */
@@ -88,16 +89,32 @@ static diag *rerr(resolver *r, src_loc loc, int span, const char *fmt, ...) {
 /* A location whose file name lives in the schema arena. */
 static src_loc schema_loc(resolver *r, src_loc loc) {
     if (!loc.file) return loc;
+    if (loc.file == r->last_file) {
+        loc.file = r->last_copy;
+        return loc;
+    }
+    r->last_file = loc.file;
     const char *copy = strmap_get(r->file_copies, loc.file);
     if (!copy) {
         copy = arena_strdup(r->s->arena, loc.file);
         strmap_put(r->file_copies, loc.file, (void *)copy);
     }
+    r->last_copy = copy;
     loc.file = copy;
     return loc;
 }
 
 static const char *sdup(resolver *r, const char *s) { return arena_strdup(r->s->arena, s); }
+
+/* prefix and name joined ("@index", "@@check"): how diagnostics name an
+** attribute or a clause (made for each one read: no printf). */
+static const char *prefixed(arena *a, const char *prefix, const char *name) {
+    size_t p = strlen(prefix), n = strlen(name);
+    char *s = arena_alloc(a, p + n + 1);
+    memcpy(s, prefix, p);
+    memcpy(s + p, name, n + 1);
+    return s;
+}
 
 /* "did you mean 'x'?" hint, or `otherwise` when nothing is close. */
 static void hint_did_you_mean(resolver *r, diag *d, const char *word, const char *const *cands, size_t n,
@@ -154,7 +171,7 @@ typedef struct field_spec {
     const char *computed;       /* @computed("expr"): the expression, or NULL */
     bool computed_stored;
     ast_attr *identity_attr;    /* @identity(...), or NULL */
-    identity_def identity;      /* its values, the defaults applied */
+    identity_def *identity;     /* its values, the defaults applied (with identity_attr) */
     ast_attr *map_attr;
     ast_attr *fk;               /* the @foreign_key attribute, or NULL */
     const char *fk_table, *fk_column, *fk_name, *fk_ondelete, *fk_onupdate;
@@ -623,8 +640,9 @@ static bool attr_identity(resolver *r, ast_attr *at, const char *what, field_spe
     static const char *const kw[] = {"always", "start", "increment"};
     const char *example = "@identity(always=true, start=100, increment=10)";
     fs->identity_attr = at;
-    fs->identity.increment = 1;
-    fs->identity.cycle = -1;            /* not given: the model language has no CYCLE */
+    fs->identity = arena_alloc(r->ar, sizeof *fs->identity);
+    fs->identity->increment = 1;
+    fs->identity->cycle = -1;            /* not given: the model language has no CYCLE */
     bool ok = check_keywords(r, what, &at->args, kw, 3);
     if (positional_count(&at->args)) {
         ast_value *x = positional(&at->args, 0);
@@ -640,19 +658,19 @@ static bool attr_identity(resolver *r, ast_attr *at, const char *what, field_spe
                        "(the default) BY DEFAULT");
             ok = false;
         } else {
-            fs->identity.always = v->boolean;
+            fs->identity->always = v->boolean;
         }
     }
     if ((v = keyword(&at->args, "increment"))) {
-        if (!int64_value(v, &fs->identity.increment) || fs->identity.increment == 0) {
+        if (!int64_value(v, &fs->identity->increment) || fs->identity->increment == 0) {
             diag *d = rerr(r, v->loc, v->span, "increment must be a whole number other than 0");
             HINT(r, d, "write %s", example);
             ok = false;
-            fs->identity.increment = 1;
+            fs->identity->increment = 1;
         }
     }
-    fs->identity.start = identity_default_start(fs->identity.increment);
-    if ((v = keyword(&at->args, "start")) && !int64_value(v, &fs->identity.start)) {
+    fs->identity->start = identity_default_start(fs->identity->increment);
+    if ((v = keyword(&at->args, "start")) && !int64_value(v, &fs->identity->start)) {
         diag *d = rerr(r, v->loc, v->span, "start must be a whole number");
         HINT(r, d, "write %s", example);
         ok = false;
@@ -690,7 +708,7 @@ static bool check_identity(resolver *r, ast_field *f, field_spec *fs) {
         HINT(r, d, "remove the '?' after the type: PostgreSQL makes an identity column NOT NULL");
         ok = false;
     }
-    long long inc = fs->identity.increment, start = fs->identity.start;
+    long long inc = fs->identity->increment, start = fs->identity->start;
     ast_value *sv = keyword(&at->args, "start"), *iv = keyword(&at->args, "increment");
     if (inc > max || inc < -max) {
         diag *d = rerr(r, iv ? iv->loc : at->loc, iv ? iv->span : at->span, "increment=%lld does not fit in %s",
@@ -771,7 +789,7 @@ static field_spec *field_spec_of(resolver *r, ast_field *f) {
     fs->autoincrement = AUTOINC_AUTO;
     for (size_t i = 0; i < f->attrs.len; i++) {
         ast_attr *at = f->attrs.items[i];
-        const char *what = arena_printf(r->ar, "@%s", at->name);
+        const char *what = prefixed(r->ar, "@", at->name);
         bool dup = false;
         for (size_t j = 0; j < i; j++)
             if (!strcmp(f->attrs.items[j]->name, at->name)) dup = true;
@@ -1291,7 +1309,7 @@ static clause_spec *clause_spec_of(resolver *r, ast_attr *at) {
     if (at->resolved) return at->resolved;
     clause_spec *cs = arena_alloc(r->ar, sizeof *cs);
     at->resolved = cs;
-    const char *what = arena_printf(r->ar, "@@%s", at->name);
+    const char *what = prefixed(r->ar, "@@", at->name);
     const struct clause_def *cd = clause_def_of(at->name);
     if (cd) {
         cs->kind = cd->kind;
@@ -1774,7 +1792,7 @@ static bool add_columns(resolver *r, model_info *mi, table *t) {
         c->generated_stored = fs->computed_stored;
         if (fs->identity_attr) {
             identity_def *g = arena_alloc(r->s->arena, sizeof *g);
-            *g = fs->identity;
+            *g = *fs->identity;
             g->loc = schema_loc(r, fs->identity_attr->loc);
             c->generated_identity = g;
         }
@@ -1831,7 +1849,7 @@ static bool add_clauses(resolver *r, model_info *mi, table *t, pending_fk_vec *p
         ast_attr *at = mi->clauses.items[i].clause;
         clause_spec *cs = clause_spec_of(r, at);
         if (!cs->ok) { ok = false; continue; }
-        const char *what = arena_printf(r->ar, "@@%s", at->name);
+        const char *what = prefixed(r->ar, "@@", at->name);
         src_loc loc = schema_loc(r, at->loc);
         switch (cs->kind) {
         case CL_TABLE: break;
@@ -2217,7 +2235,10 @@ int model_load_string(const char *filename, const char *text, schema **out, diag
     return model_load_sources(&filename, &text, 1, NULL, out, dl);
 }
 
-int model_load_files(const char *const *paths, size_t n, const char *default_schema, schema **out, diag_list *dl) {
+/* regular: per path, whether the folder's listing says it is a regular
+** file (then read without an fstat), or NULL. */
+static int load_files(const char *const *paths, const bool *regular, size_t n, const char *default_schema,
+                      schema **out, diag_list *dl) {
     *out = NULL;
     char **texts = calloc(n + 1, sizeof *texts);
     if (!texts) util_oom();
@@ -2225,7 +2246,7 @@ int model_load_files(const char *const *paths, size_t n, const char *default_sch
     for (size_t i = 0; i < n; i++) {
         size_t len = 0;
         int line, column;
-        texts[i] = read_file(paths[i], &len);
+        texts[i] = regular && regular[i] ? read_regular_file(paths[i], &len) : read_file(paths[i], &len);
         if (!texts[i]) {
             diag *d = diag_add(dl, DIAG_ERROR, (src_loc){paths[i], 0, 0}, "cannot read model file: %s",
                                strerror(errno));
@@ -2243,7 +2264,18 @@ int model_load_files(const char *const *paths, size_t n, const char *default_sch
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+int model_load_files(const char *const *paths, size_t n, const char *default_schema, schema **out, diag_list *dl) {
+    return load_files(paths, NULL, n, default_schema, out, dl);
+}
+
+typedef struct listed_file {
+    const char *name;
+    bool regular;               /* d_type said DT_REG */
+} listed_file;
+
+static int cmp_listed(const void *a, const void *b) {
+    return strcmp(((const listed_file *)a)->name, ((const listed_file *)b)->name);
+}
 
 int model_load_dir(const char *dir, const char *default_schema, schema **out, diag_list *dl) {
     *out = NULL;
@@ -2255,12 +2287,12 @@ int model_load_dir(const char *dir, const char *default_schema, schema **out, di
         return -1;
     }
     arena *a = arena_new();
-    VEC(char *) names = {0};
+    VEC(listed_file) names = {0};
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
         if (len > 6 && e->d_name[0] != '.' && !strcmp(e->d_name + len - 6, ".model"))
-            vec_push(a, &names, arena_strdup(a, e->d_name));
+            vec_push(a, &names, ((listed_file){arena_strdup(a, e->d_name), e->d_type == DT_REG}));
     }
     closedir(d);
     int rc;
@@ -2269,13 +2301,16 @@ int model_load_dir(const char *dir, const char *default_schema, schema **out, di
         diag_set_hint(dl, g, "write the models in files named like models/dataset.model");
         rc = -1;
     } else {
-        qsort(names.items, names.len, sizeof *names.items, cmp_str);
+        qsort(names.items, names.len, sizeof *names.items, cmp_listed);
         size_t dl_len = strlen(dir);
         bool slash = dl_len && dir[dl_len - 1] == '/';
         const char **paths = arena_alloc(a, names.len * sizeof *paths);
-        for (size_t i = 0; i < names.len; i++)
-            paths[i] = arena_printf(a, "%s%s%s", dir, slash ? "" : "/", names.items[i]);
-        rc = model_load_files(paths, names.len, default_schema, out, dl);
+        bool *regular = arena_alloc(a, names.len * sizeof *regular);
+        for (size_t i = 0; i < names.len; i++) {
+            paths[i] = arena_printf(a, "%s%s%s", dir, slash ? "" : "/", names.items[i].name);
+            regular[i] = names.items[i].regular;
+        }
+        rc = load_files(paths, regular, names.len, default_schema, out, dl);
     }
     arena_free(a);
     return rc;

@@ -1034,6 +1034,7 @@ static int emit_move_and_copy(renderer *r, const op *ops, size_t n, const char *
 ** foreign keys and unique constraints, which the statements name (as the
 ** Python renderer does): the work schema gets those names too. */
 static void apply_to_work(renderer *r, const op *o) {
+    if (!r->work) return;
     diag_list scratch;
     diag_list_init(&scratch);
     (void)schema_apply_ops(r->work, o, 1, &scratch);
@@ -1053,10 +1054,61 @@ static void apply_to_work(renderer *r, const op *o) {
             t->uniques.items[i]->name = pg_constraint_name(sa, t->name, &t->uniques.items[i]->columns, "key");
 }
 
+/* Does rendering ops[0..n) on SQLite move and copy a table?  Only a move
+** and copy reads the work schema (the table as it is by then, the views and
+** triggers); every other statement comes from its op alone. */
+static bool sqlite_moves_and_copies(const op *ops, size_t n) {
+    for (size_t i = 0; i < n;) {
+        if (ops[i].batch) {
+            size_t end = i + 1;
+            while (end < n && ops[end].batch == ops[i].batch) end++;
+            if (sqlite_block_needs_recreate(&ops[i], end - i)) return true;
+            i = end;
+            continue;
+        }
+        if (sqlite_plain_needs_recreate(&ops[i])) return true;
+        i++;
+    }
+    return false;
+}
+
+static void copy_named_table(schema *w, const schema *current, const char *name) {
+    const table *t = name ? schema_find_table(current, name) : NULL;
+    if (t && !schema_find_table(w, name)) schema_copy_table(w, t);
+}
+
+/* The work schema of a move and copy: the tables the ops name (their own,
+** a rename's two names, their batch block's), copied before any op is
+** applied so that a rename reaches the foreign keys of the others, and the
+** views and triggers.  Not the whole of `current`: a runner renders each
+** revision of a chain against the schema so far, and copying all of it
+** every time made `upgrade --sql` over 10,000 revisions quadratic. */
+static schema *work_schema(const op *ops, size_t n, const schema *current) {
+    schema *w = schema_new();
+    for (size_t i = 0; current && i < n; i++) {
+        const op *o = &ops[i];
+        copy_named_table(w, current, o->table_name);
+        if (o->table) copy_named_table(w, current, o->table->name);
+        if (o->batch) copy_named_table(w, current, o->batch->table_name);
+        if (o->kind == OP_RENAME_TABLE) {
+            copy_named_table(w, current, o->old_name);
+            copy_named_table(w, current, o->new_name);
+        }
+    }
+    for (size_t i = 0; current && i < current->objects.len; i++) {
+        const db_object *o = current->objects.items[i];
+        schema_add_object(w, o->kind, o->name, o->table, o->sql)->excluded = o->excluded;
+    }
+    return w;
+}
+
 int render_sql(const op *ops, size_t n, const dialect *d, const schema *current, arena *a,
                sql_statements *out, diag_list *dl) {
     renderer r = {.a = a, .d = d, .pg = d->kind == DIALECT_POSTGRESQL, .out = out, .dl = dl};
-    r.work = schema_copy(current);
+    /* On PostgreSQL, and on SQLite without a move and copy, no statement
+    ** reads the work schema: it is not built. */
+    bool work_needed = !r.pg && sqlite_moves_and_copies(ops, n);
+    r.work = work_needed ? work_schema(ops, n, current) : NULL;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0;) {
         const op *o = &ops[i];

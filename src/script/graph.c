@@ -1030,7 +1030,7 @@ static int walk_range(const revision_graph *g, const char *base, const str_vec *
     ** base is a revision no range reaches, past it is the special case
     ** below. */
     bool lower_is_base_mark = false, lower_past_base = false;
-    long v;
+    long v = 0;
     const char *lid = NULL, *llabel = NULL;
     if (!base_rows) lid = split_label(a, base, &llabel);
     if (!base_rows && negative_int(lid, &v)) {

@@ -65,6 +65,9 @@ size_t script_utf8_check(const char *text, size_t len) {
     const unsigned char *p = (const unsigned char *)text, *end = p + len;
     while (p < end) {
         uint32_t cp;
+        uint64_t w;
+        /* Eight ASCII bytes at a time (most files are all ASCII). */
+        if (end - p >= 8 && (memcpy(&w, p, 8), (w & 0x8080808080808080ULL) == 0)) { p += 8; continue; }
         if (*p < 0x80) { p++; continue; }
         size_t n = utf8_decode(p, end, &cp);
         if (!n) return (size_t)(p - (const unsigned char *)text);
@@ -154,7 +157,12 @@ static diag *rerror(reader *r, const char *at, const char *fmt, ...) {
     return diag_add(r->dl, DIAG_ERROR, loc_of(r, at), "%s", msg);
 }
 
-static bool ident_char(char c) { return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80; }
+/* (The C locale's classes, spelled out: every byte of every file goes
+** through these.) */
+static bool ident_char(char c) {
+    unsigned char u = (unsigned char)c;
+    return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' || u >= 0x80;
+}
 
 /* A newline at p ("\n", "\r\n" or a lone "\r", as Python normalises
 ** them): its length, or 0. */
@@ -206,14 +214,23 @@ static int hex_digit(char c) {
     return -1;
 }
 
+/* A letter of a string prefix (r, u, b, f in either case). */
+static bool is_prefix_letter(char c) {
+    switch (c) {
+    case 'r': case 'R': case 'u': case 'U': case 'b': case 'B': case 'f': case 'F': return true;
+    default: return false;
+    }
+}
+
 /* A string literal at p (a token start): an optional prefix (r, u, b, f,
 ** br, rb, fr, rf in any case) and a quoted body, decoded as Python 3.11
-** decodes it.  LIT_NONE: p does not start one. */
-static lit_status read_literal(reader *r, const char *p, strlit *out) {
+** decodes it (keep: into out->text; else only checked, as the line
+** scanner needs).  LIT_NONE: p does not start one. */
+static lit_status read_literal_kept(reader *r, const char *p, strlit *out, bool keep) {
     memset(out, 0, sizeof *out);
     const char *q = p;
     bool raw = false;
-    while (q < r->end && q - p < 2 && *q && strchr("rRuUbBfF", *q)) q++;
+    while (q < r->end && q - p < 2 && is_prefix_letter(*q)) q++;
     if (q >= r->end || (*q != '\'' && *q != '"')) return LIT_NONE;
     size_t plen = (size_t)(q - p);
     if (plen) {
@@ -231,14 +248,19 @@ static lit_status read_literal(reader *r, const char *p, strlit *out) {
     bool triple = q + 2 < r->end && q[1] == quote && q[2] == quote;
     const char *s = q + (triple ? 3 : 1);
     bool decode = !out->bytes && !out->fstring;
-    strbuf sb = STRBUF_INIT;
-    sb_append(&sb, "");
+    strbuf buf = STRBUF_INIT;
+    strbuf *sb = keep && decode ? &buf : NULL;  /* NULL: nothing to build */
+    if (sb) sb_append(sb, "");
     for (;;) {
+        /* A run of ordinary characters at once. */
+        const char *run = s;
+        while (s < r->end && *s != quote && *s != '\\' && *s != '\n' && *s != '\r') s++;
+        if (sb && s > run) sb_appendn(sb, run, (size_t)(s - run));
         if (s >= r->end) {
             diag *d = rerror(r, p, "unterminated %sstring literal", triple ? "triple-quoted " : "");
             diag_set_hint(r->dl, d, "close it with %s%c%s", triple ? "the same three quotes: " : "", quote,
                           triple ? (quote == '"' ? "\"\"" : "''") : "");
-            sb_free(&sb);
+            sb_free(&buf);
             return LIT_ERROR;
         }
         char c = *s;
@@ -247,30 +269,30 @@ static lit_status read_literal(reader *r, const char *p, strlit *out) {
             if (!triple) {
                 diag *d = rerror(r, p, "unterminated string literal");
                 diag_set_hint(r->dl, d, "close the string on the same line, or use triple quotes for several lines");
-                sb_free(&sb);
+                sb_free(&buf);
                 return LIT_ERROR;
             }
-            sb_appendc(&sb, '\n');
+            if (sb) sb_appendc(sb, '\n');
             s += nl;
             continue;
         }
         if (c == quote) {
             if (!triple) { s++; break; }
             if (s + 2 < r->end && s[1] == quote && s[2] == quote) { s += 3; break; }
-            sb_appendc(&sb, c);
+            if (sb) sb_appendc(sb, c);
             s++;
             continue;
         }
-        if (c != '\\') { sb_appendc(&sb, c); s++; continue; }
+        if (c != '\\') { if (sb) sb_appendc(sb, c); s++; continue; }
         /* A backslash. */
         if (s + 1 >= r->end) { s++; continue; }     /* unterminated, next turn */
         size_t enl = newline_at(r, s + 1);
         if (raw || !decode) {
             /* Kept as written (raw), or not decoded: only the quote or
             ** newline after it is not the end of the string. */
-            sb_appendc(&sb, '\\');
-            if (enl) { sb_appendc(&sb, '\n'); s += 1 + enl; }
-            else { sb_appendc(&sb, s[1]); s += 2; }
+            if (sb) sb_appendc(sb, '\\');
+            if (enl) { if (sb) sb_appendc(sb, '\n'); s += 1 + enl; }
+            else { if (sb) sb_appendc(sb, s[1]); s += 2; }
             continue;
         }
         if (enl) { s += 1 + enl; continue; }        /* line continuation */
@@ -278,7 +300,7 @@ static lit_status read_literal(reader *r, const char *p, strlit *out) {
         const char *simple = strchr("\\'\"abfnrtv", e);
         if (simple && e) {
             static const char decoded[] = "\\'\"\a\b\f\n\r\t\v";
-            sb_appendc(&sb, decoded[simple - "\\'\"abfnrtv"]);
+            if (sb) sb_appendc(sb, decoded[simple - "\\'\"abfnrtv"]);
             s += 2;
             continue;
         }
@@ -286,7 +308,7 @@ static lit_status read_literal(reader *r, const char *p, strlit *out) {
             uint32_t cp = 0;
             size_t k = 1;
             while (k <= 3 && s + k < r->end && s[k] >= '0' && s[k] <= '7') cp = cp * 8 + (uint32_t)(s[k++] - '0');
-            append_utf8(&sb, cp);
+            if (sb) append_utf8(sb, cp);
             s += k;
             continue;
         }
@@ -303,25 +325,27 @@ static lit_status read_literal(reader *r, const char *p, strlit *out) {
                 diag *d = !ok ? rerror(r, s, "truncated \\%c%s escape", e, e == 'x' ? "XX" : e == 'u' ? "XXXX" : "XXXXXXXX")
                               : rerror(r, s, "\\%c escape: U+%04X is not a character that can be written as UTF-8", e, cp);
                 diag_set_hint(r->dl, d, "write \\x41, \\u00e9 or \\U0001f600; write \\\\ for a backslash");
-                sb_free(&sb);
+                sb_free(&buf);
                 return LIT_ERROR;
             }
-            append_utf8(&sb, cp);
+            if (sb) append_utf8(sb, cp);
             s += 2 + digits;
             continue;
         }
         /* \N{...} (a character by name) and unknown escapes are kept as
         ** written: Python keeps the unknown ones; retort has no table of
         ** character names. */
-        sb_appendc(&sb, '\\');
+        if (sb) sb_appendc(sb, '\\');
         s++;
     }
     out->start = p;
     out->end = s;
-    if (decode) out->text = arena_strdup(r->a, sb_str(&sb));
-    sb_free(&sb);
+    if (sb) out->text = arena_strdup(r->a, sb_str(sb));
+    sb_free(&buf);
     return LIT_OK;
 }
+
+static lit_status read_literal(reader *r, const char *p, strlit *out) { return read_literal_kept(r, p, out, true); }
 
 /* ------------------------------------------------------------ tokens */
 
@@ -330,6 +354,7 @@ typedef VEC(const char *) ptr_vec;
 /* A merge conflict marker at the start of a line. */
 static bool conflict_marker(const reader *r, const char *p) {
     static const char *const marks[] = {"<<<<<<<", ">>>>>>>", "=======", "|||||||"};
+    if (p >= r->end || (*p != '<' && *p != '>' && *p != '=' && *p != '|')) return false;
     for (size_t i = 0; i < 4; i++) {
         if ((size_t)(r->end - p) < 7 || strncmp(p, marks[i], 7) != 0) continue;
         const char *after = p + 7;
@@ -391,9 +416,13 @@ static const char *scan_line(reader *r, const char *p) {
             p++;
             continue;
         }
-        if (c == '\'' || c == '"' || (isalpha((unsigned char)c) && strchr("rRuUbBfF", c))) {
+        /* A quote, or a prefix letter with a quote within the next two bytes. */
+        if (c == '\'' || c == '"' ||
+            (is_prefix_letter(c) && p + 1 < r->end &&
+             (p[1] == '\'' || p[1] == '"' ||
+              (is_prefix_letter(p[1]) && p + 2 < r->end && (p[2] == '\'' || p[2] == '"'))))) {
             strlit lit;
-            lit_status st = read_literal(r, p, &lit);
+            lit_status st = read_literal_kept(r, p, &lit, false);
             if (st == LIT_ERROR) return NULL;
             if (st == LIT_OK) { p = lit.end; continue; }
         }
@@ -443,7 +472,7 @@ static bool statement_ends(const reader *r, const char *p) {
     return p >= r->end || *p == '#' || *p == ';' || newline_at(r, p);
 }
 
-static bool ident_start(char c) { return isalpha((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80; }
+static bool ident_start(char c) { return ident_char(c) && !(c >= '0' && c <= '9'); }
 
 /* The keyword or name `word` at p (not part of a longer name). */
 static bool word_at(const reader *r, const char *p, const char *word) {
@@ -893,6 +922,7 @@ static char *read_regular(const char *path, size_t *len, bool *not_regular, mode
         }
         if (got == 0) break;
         n += (size_t)got;
+        if (n < cap) break;         /* a short read of a regular file is its end */
     }
     close(fd);
     buf[n] = '\0';
@@ -1201,6 +1231,30 @@ static int list_sources(arena *a, const char *top, const retort_config *c, str_v
     return rc;
 }
 
+/* Has a file with st's device and inode been listed already?  Two paths
+** with one real path are one file, so a file whose inode is new cannot be
+** a duplicate: its real path (a readlink per component of the path) is
+** worked out only when the inode was seen (a link, or a hard link, which
+** Alembic reads twice), and for the file that was first, so that the
+** comparison by real path below stays Alembic's. */
+static bool seen_before(arena *a, strmap *seen, const char *path, const struct stat *st) {
+    char key[64];
+    snprintf(key, sizeof key, "\x01%llx:%llx", (unsigned long long)st->st_dev, (unsigned long long)st->st_ino);
+    const char *first = strmap_get(seen, key);
+    if (!first) {
+        strmap_put(seen, arena_strdup(a, key), (void *)arena_strdup(a, path));
+        return false;
+    }
+    if (*first) {
+        char *real = realpath(first, NULL);
+        const char *k = real ? arena_strdup(a, real) : first;
+        free(real);
+        strmap_put(seen, k, (void *)k);
+        strmap_put(seen, arena_strdup(a, key), (void *)"");   /* its real path is in the map now */
+    }
+    return true;
+}
+
 /* Read the headers of files into rs (each once: a file reached twice, by
 ** two locations or a link, is read the first time only, with Alembic's
 ** warning). */
@@ -1213,7 +1267,8 @@ static int read_headers(revision_set *rs, const str_vec *files, strmap *seen, di
         ** anything.  A symlink to nothing is an error (a revision may be
         ** missing); anything else cannot be a revision: a warning. */
         struct stat st;
-        if (stat(files->items[i], &st) == 0 && !S_ISREG(st.st_mode)) {
+        bool stat_ok = stat(files->items[i], &st) == 0;
+        if (stat_ok && !S_ISREG(st.st_mode)) {
             diag *dg = diag_add(dl, DIAG_WARNING, (src_loc){files->items[i], 0, 0},
                                 "skipped: %s, not a revision file", file_type_name(st.st_mode));
             diag_set_hint(dl, dg, "retort reads only regular files (and symbolic links to them) in the versions "
@@ -1221,7 +1276,7 @@ static int read_headers(revision_set *rs, const str_vec *files, strmap *seen, di
                           S_ISFIFO(st.st_mode) ? "hangs reading" : "fails on");
             continue;
         }
-        if (seen) {
+        if (seen && (!stat_ok || seen_before(a, seen, files->items[i], &st))) {
             char *real = realpath(files->items[i], NULL);
             const char *key = real ? arena_strdup(a, real) : files->items[i];
             free(real);

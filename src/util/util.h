@@ -171,6 +171,9 @@ const char *sql_skip_space(const char *p);
 /* Read a whole file into a malloc'd NUL-terminated buffer; NULL on error
 ** (errno set). */
 char *read_file(const char *path, size_t *len_out);
+/* read_file for a path a directory listing says is a regular file
+** (d_type DT_REG): no fstat, a single read for a file under 64 KiB. */
+char *read_regular_file(const char *path, size_t *len_out);
 /* Where the first NUL byte of text[0..len) is (1-based line and byte
 ** column); false when there is none.  Text files read into C strings would
 ** silently end there, so the readers refuse one. */

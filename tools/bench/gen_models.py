@@ -15,7 +15,7 @@ Two shapes:
   gen_models.py --chain N OUT    N tables c0000..; table i (i > 0) references
                                  table i-1: a foreign-key chain N deep
 
-Every table has the same shape (10 columns of varied types, server defaults,
+Every table has the same shape (13 columns of varied types, server defaults,
 an @index column, a composite @@index, a @@unique, a @@check, a named foreign
 key, a column and a table comment).  The names are those retort's renderer
 and SQLAlchemy both use: `@index` on column c of table t is the index
@@ -51,6 +51,9 @@ def model_text(t, parent):
         '  data        JSON                     @default("{}")',
         '  note        Text?',
         '  amount      Numeric(10, 2)',
+        '  ref_no      BigInteger?',
+        '  priority    SmallInteger             @default(1)',
+        '  born_on     Date?',
     ]
     if parent is not None:
         lines.append('  parent_id   Integer?  @foreign_key("%s.id", ondelete="CASCADE", '
@@ -82,6 +85,9 @@ def metadata_text(t, parent):
         "sa.Column('data', sa.JSON(), server_default='{}', nullable=False)",
         "sa.Column('note', sa.Text(), nullable=True)",
         "sa.Column('amount', sa.Numeric(precision=10, scale=2), nullable=False)",
+        "sa.Column('ref_no', sa.BigInteger(), nullable=True)",
+        "sa.Column('priority', sa.SmallInteger(), server_default='1', nullable=False)",
+        "sa.Column('born_on', sa.Date(), nullable=True)",
     ]
     if parent is not None:
         cols.append("sa.Column('parent_id', sa.Integer(), "
