@@ -27,7 +27,7 @@ no_change() {
   [ "$d" = "No changes detected" ] || fail "$1: diff reports: $d"
 }
 # every table, "schema.table", of the two schemas
-tables() { q "SELECT coalesce(string_agg(n.nspname || '.' || c.relname, ',' ORDER BY n.nspname, c.relname), '-') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname IN ('public', 'audit') AND c.relname <> 'alembic_version'"; }
+tables() { q "SELECT coalesce(string_agg(n.nspname || '.' || c.relname, ',' ORDER BY n.nspname, c.relname), '-') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname IN ('public', 'audit') AND c.relname NOT IN ('alembic_version', 'retort_migrations')"; }
 fks() { q "SELECT coalesce(string_agg(conrelid::regclass || '->' || confrelid::regclass, ',' ORDER BY conrelid::regclass::text), '-') FROM pg_constraint WHERE contype = 'f'"; }
 ntypes() { q "SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'e' AND n.nspname IN ('public', 'audit')"; }
 
@@ -157,11 +157,14 @@ out=$("$RETORT" diff --models "$tmp/pulled" 2>&1) || fail "diff of the pulled mo
 [ "$out" = "No changes detected" ] || fail "pull -> diff: $out"
 sed -i '/^include_schemas = audit$/d' alembic.ini
 
-# A bad @@schema, and a foreign key to the other schema's table without it.
-cp models/m.model "$tmp/m.model.good"
-sed -i 's/@@schema("audit")\n  @@renamed_from/X/; s/@foreign_key("audit.events.id")/@foreign_key("events.id")/' models/m.model
-out=$("$RETORT" diff 2>&1) && fail "an unqualified target of the wrong table was accepted"
-cp "$tmp/m.model.good" models/m.model
+# A bad @@schema, and a foreign key to the other schema's table without it
+# (an unqualified name is a table of the default schema, as in SQLAlchemy).
+printf 'model Note {\n  id       Integer @primary_key\n  entry_id Integer @foreign_key("log_entries.id")\n  @@schema("audit")\n}\n' >models/note.model
+out=$("$RETORT" diff 2>&1) && fail "an unqualified target in another schema was accepted"
+grep -qF "note.model:3:33: error: foreign key of table 'audit.note' references unknown table 'log_entries'" <<<"$out" \
+  || fail "the unqualified target: $out"
+grep -qF 'write "audit.log_entries" for the table of schema audit' <<<"$out" || fail "no hint for the unqualified target: $out"
+rm models/note.model
 printf 'model Bad {\n  id Integer @primary_key\n  @@schema("pg_catalog")\n}\n' >models/bad.model
 out=$("$RETORT" diff 2>&1) && fail "@@schema(\"pg_catalog\") was accepted"
 grep -qF 'bad.model:3:3: error: @@schema("pg_catalog"): that schema belongs to PostgreSQL itself' <<<"$out" || fail "pg_catalog: $out"
@@ -172,7 +175,9 @@ export DATABASE_URL=$(test_db_url schemas_app)
 new_project "$tmp/app"
 cd "$tmp/app"
 q "CREATE SCHEMA app" >/dev/null
-sed -i 's/^\[retort\]$/[retort]\nschema = app/' alembic.ini
+sed -i 's/^schema = public$/schema = app/' alembic.ini
+grep -qx "schema = app" alembic.ini || die "no schema key in the project's alembic.ini"
+
 cat >models/m.model <<'EOF'
 model Account {
   id Integer @primary_key
@@ -193,7 +198,7 @@ file=$(generated_path "$out")
 grep -qF "sa.ForeignKeyConstraint(['country_id'], ['public.country.id']" "$file" || fail "app file: $(cat "$file")"
 for tool in alembic retort; do
   migrate_with "$tool" upgrade head || { fail "$tool upgrade (schema = app): $(cat "$tmp/err")"; continue; }
-  got=$(q "SELECT string_agg(n.nspname || '.' || c.relname, ',' ORDER BY n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname IN ('app', 'public')")
+  got=$(q "SELECT string_agg(n.nspname || '.' || c.relname, ',' ORDER BY n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname IN ('app', 'public') AND c.relname <> 'retort_migrations'")
   [ "$got" = "app.account,app.address,app.alembic_version,public.country" ] || fail "$tool (schema = app) built $got"
   no_change "after $tool's upgrade (schema = app)"
   migrate_with "$tool" downgrade base || fail "$tool downgrade (schema = app): $(cat "$tmp/err")"
@@ -202,6 +207,7 @@ done
 # SQLite: @@schema and include_schemas are refused where they are written.
 cd "$tmp/p"
 export DATABASE_URL="sqlite:///$tmp/app.db"
+rm -f alembic/versions/*.py alembic/versions/retort.sum   # the models alone, on an empty database
 out=$("$RETORT" diff 2>&1) && fail "SQLite accepted @@schema"
 grep -qF "error: table 'events' is in schema 'audit', which SQLite does not have" <<<"$out" || fail "SQLite @@schema: $out"
 grep -qE 'm\.model:[0-9]+:3: error' <<<"$out" || fail "SQLite @@schema is not located: $out"

@@ -100,7 +100,7 @@ static void test_schema_changes(void **state) {
         {"UPDATE job SET id = 1; CREATE TABLE other (id int)", "CREATE TABLE"},
         {"CREATE TYPE other AS ENUM ('a', b)", "CREATE TYPE"},
         {"ALTER TYPE mood OWNER TO someone", "ALTER TYPE"},
-        {"ALTER TABLE other_schema.job ALTER COLUMN status DROP DEFAULT", "ALTER TABLE"},
+        {"ALTER TABLE job ALTER COLUMN status SET NOT NULL", "ALTER TABLE"},
     };
     for (size_t i = 0; i < sizeof CASES / sizeof *CASES; i++) {
         const char *what = NULL;
@@ -150,6 +150,20 @@ static void test_enum_statements(void **state) {
     assert_string_equal(c->type.element->enumeration->name, "Kind");
     assert_int_equal(effect_of(s, "DROP TYPE mood", NULL), SQL_EFFECT_APPLIED);
     assert_null(schema_find_enum(s, "mood"));
+    /* a type of another schema than the default one: that schema's, not a
+    ** type of the same name in the default schema */
+    assert_int_equal(effect_of(s, "CREATE TYPE audit.task_status AS ENUM ('x')", NULL), SQL_EFFECT_APPLIED);
+    assert_int_equal(effect_of(s, "ALTER TYPE audit.task_status ADD VALUE 'y'", NULL), SQL_EFFECT_APPLIED);
+    const enum_type *other = schema_find_enum_in(s, "audit", "task_status");
+    assert_non_null(other);
+    assert_int_equal(other->labels.len, 2);
+    assert_string_equal(labels(a, s, "task_status"), "pending,running,completed,archived");
+    assert_int_equal(effect_of(s, "ALTER TYPE audit.task_status RENAME TO status", NULL), SQL_EFFECT_APPLIED);
+    assert_non_null(schema_find_enum_in(s, "audit", "status"));
+    assert_null(schema_find_enum(s, "status"));
+    assert_int_equal(effect_of(s, "DROP TYPE audit.status", NULL), SQL_EFFECT_APPLIED);
+    assert_null(schema_find_enum_in(s, "audit", "status"));
+    assert_non_null(schema_find_enum(s, "task_status"));
     arena_free(a);
     schema_free(s);
 }
@@ -189,6 +203,8 @@ static void test_errors(void **state) {
         {"ALTER TYPE mood RENAME VALUE 'sad' TO 'glad'", "enum type 'mood' has no label 'sad' to rename"},
         {"ALTER TYPE mood ADD VALUE 'x' AFTER 'sad'", "enum type 'mood' has no label 'sad' to add 'x' after"},
         {"ALTER TABLE nope ALTER COLUMN status DROP DEFAULT", "table 'nope' does not exist"},
+        {"ALTER TABLE audit.job ALTER COLUMN status DROP DEFAULT", "table 'audit.job' does not exist"},
+        {"DROP TYPE audit.mood", "enum type 'audit.mood' does not exist"},
     };
     for (size_t i = 0; i < sizeof CASES / sizeof *CASES; i++) {
         diag_list dl;

@@ -154,7 +154,7 @@ int main(int argc, char **argv) {
     diag_list dl;
     diag_list_init(&dl);
     db_conn *c = NULL;
-    int rc = db_open_at(argv[1], false, &(db_place){pg_schema, NULL, NULL}, &c, &dl);
+    int rc = db_open_at(argv[1], false, &(db_place){pg_schema, NULL, NULL, NULL}, &c, &dl);
     if (rc == 0) rc = c->sqlite ? run_sqlite(c->sqlite, &t) : run_postgres(c->pg, c->pg_schema, &t);
     for (size_t i = 0; i < dl.items.len; i++) fprintf(stderr, "retort_floor: %s\n", dl.items.items[i].message);
     db_close(c);
