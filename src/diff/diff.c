@@ -383,6 +383,17 @@ static const char *column_kept_by_index(differ *df, const table *cur, const char
     return NULL;
 }
 
+/* A wanted unique constraint on exactly the primary key's columns, where
+** the database has that primary key: PostgreSQL folds such a UNIQUE into
+** the key when both are in one CREATE TABLE (the key takes the unique's
+** name when it has none of its own), so the database holds no unique to
+** pair it with; and the key enforces it anyway.  Not added (with pk_add,
+** the key changes in this migration, and the unique is added as asked). */
+static bool kept_by_primary_key(const table *want, const table *cur, const primary_key *pk_add,
+                                const unique_def *u) {
+    return !pk_add && cur->primary_key.columns.len && str_vec_eq(&u->columns, &want->primary_key.columns);
+}
+
 /* A unique constraint or foreign key of a current table that uses a
 ** column retort leaves alone: the constraint is left alone with it.  Its
 ** reason, or NULL. */
@@ -970,7 +981,7 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
     /* Add the primary key, uniques, checks, indexes. */
     if (pk_add) emit(df, (op){.kind = OP_ADD_PRIMARY_KEY, .table_name = tn, .schema = want->schema, .pk = pk_add});
     for (size_t i = 0; i < want->uniques.len; i++)
-        if (pu.match[i] < 0 || pu.changed[i])
+        if ((pu.match[i] < 0 && !kept_by_primary_key(want, cur, pk_add, want->uniques.items[i])) || pu.changed[i])
             emit(df, (op){.kind = OP_ADD_UNIQUE, .table_name = tn, .schema = want->schema, .unique = want->uniques.items[i]});
     for (size_t i = 0; i < want->checks.len; i++)
         if (pc.match[i] < 0 || pc.changed[i])

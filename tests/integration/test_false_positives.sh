@@ -2,7 +2,9 @@
 # Two false positives of real models, gone (docs/postgresql.md "Checks and
 # predicates: the server's spelling"):
 #   - SQLite: a UNIQUE on exactly the primary-key columns makes no index of
-#     its own, so it used to be re-added by every autogenerate;
+#     its own, so it used to be re-added by every autogenerate; PostgreSQL
+#     folds such a UNIQUE into the primary key when both are in one CREATE
+#     TABLE (the key takes the unique's name), with the same effect;
 #   - PostgreSQL: CHECK (x IN ('a', 'b')) is stored as
 #     ((x)::text = ANY ((ARRAY['a'::character varying, ...])::text[])), and
 #     a partial index's predicate is re-spelled too: both used to come back
@@ -13,7 +15,7 @@ set -euo pipefail
 source "$SOURCE_DIR/tests/integration/lib.sh"
 tmp=$(mktemp -d /tmp/retort-false-pos.XXXXXX)
 BACKEND=postgresql
-trap 'rm -rf "$tmp"; drop_test_databases false_pos' EXIT
+trap 'rm -rf "$tmp"; drop_test_databases false_pos false_pos_pk' EXIT
 
 # --- SQLite: UNIQUE on the primary key ---------------------------------------
 new_project "$tmp/s"
@@ -87,4 +89,33 @@ out=$("$RETORT" diff 2>&1) || die "diff with a bad check: $out"
 grep -q "warning: could not ask PostgreSQL how it spells the models' checks" <<<"$out" \
   || fail "no warning for the refused check: $out"
 grep -q 'column "nn" does not exist' <<<"$out" || fail "the warning does not give the server's reason: $out"
+
+# --- PostgreSQL: UNIQUE on the primary key, folded into it by the server ----
+new_project "$tmp/pk"
+cd "$tmp/pk"
+export DATABASE_URL=$(new_pg_database "retort_false_pos_pk_$$")
+cat >models/m.model <<'EOF'
+model Account {
+  id    String(36)  @primary_key  @unique
+  name  String(50)
+  @@table("accounts")
+}
+model Pair {
+  a  Integer
+  b  Integer
+  @@table("pairs")
+  @@primary_key(a, b, name="pk_pairs")
+  @@unique("uq_pairs_ab", a, b)
+}
+EOF
+out=$("$RETORT" revision --autogenerate -m init --rev-id k1 2>&1) || die "autogenerate: $out"
+for tool in retort alembic; do
+  migrate_with "$tool" upgrade head || die "$tool upgrade: $(cat "$tmp/err")"
+  got=$("${SQLQ[@]}" "$DATABASE_URL" "SELECT string_agg(conname || ':' || contype::text, ',' ORDER BY conname) FROM pg_constraint WHERE conrelid IN ('accounts'::regclass, 'pairs'::regclass)")
+  [ "$got" = "accounts_id_key:p,pk_pairs:p" ] || fail "$tool: PostgreSQL did not fold the uniques into the keys: $got"
+  out=$("$RETORT" diff 2>&1) || die "diff after $tool: $out"
+  [ "$out" = "No changes detected" ] || fail "PostgreSQL, after $tool: UNIQUE on the primary key comes back: $out"
+  out=$("$RETORT" check 2>&1) || fail "check after $tool: $out"
+  migrate_with "$tool" downgrade base || die "$tool downgrade: $(cat "$tmp/err")"
+done
 finish
