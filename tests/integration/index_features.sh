@@ -121,7 +121,7 @@ $before
 $after"
   diff_is_empty
 else
-  echo "note: $VENDOR is absent: the Alembic 1.19 check is skipped"
+  echo "note: $ALEMBIC119_MISSING: the Alembic 1.19 check is skipped"
 fi
 
 # 3. Changes: DESC, an expression, a method: one drop + create each, rows kept.

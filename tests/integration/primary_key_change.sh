@@ -55,7 +55,7 @@ check_at() {   # tool, revision, expected key
 }
 
 for tool in alembic retort alembic119; do
-  if [ "$tool" = alembic119 ] && ! have_alembic119; then echo "skip: no $VENDOR/alembic"; continue; fi
+  if [ "$tool" = alembic119 ] && ! have_alembic119; then echo "skip: $ALEMBIC119_MISSING"; continue; fi
   case $tool in
     alembic) up() { "${ALEMBIC[@]}" upgrade "$1" >/dev/null 2>"$tmp/err"; }; down() { "${ALEMBIC[@]}" downgrade "$1" >/dev/null 2>"$tmp/err"; } ;;
     alembic119) up() { alembic119 upgrade "$1" >/dev/null 2>"$tmp/err"; }; down() { alembic119 downgrade "$1" >/dev/null 2>"$tmp/err"; } ;;

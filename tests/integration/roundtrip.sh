@@ -10,7 +10,7 @@ source "$SOURCE_DIR/tests/integration/lib.sh"
 case "${ROUNDTRIP_APPLY:-alembic}" in
   alembic)
     if ! use_alembic "${ROUNDTRIP_ALEMBIC:-1.8}"; then
-      echo "skip: no $VENDOR: the round trip with Alembic ${ROUNDTRIP_ALEMBIC} (on SQLAlchemy 2.0) needs it"
+      echo "skip: $ALEMBIC119_MISSING: the round trip with Alembic ${ROUNDTRIP_ALEMBIC} (on SQLAlchemy 2.0) needs it"
       exit 0
     fi
     echo "round trip applied by Alembic $ALEMBIC_VERSION"

@@ -77,7 +77,7 @@ if use_alembic 1.19; then
   echo "ok Alembic 1.19 builds the same states, up and down"
   use_alembic 1.8
 else
-  echo "skip: no $VENDOR: the runner is not compared with Alembic 1.19"
+  echo "skip: $ALEMBIC119_MISSING: the runner is not compared with Alembic 1.19"
 fi
 
 # Offline SQL, applied by the database's own client.

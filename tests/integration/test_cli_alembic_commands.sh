@@ -210,7 +210,7 @@ if [[ -d "$VENDOR/alembic" ]]; then
   set +e; out=$("$RETORT" check 2>/dev/null); set -e
   [[ "$out" == "FAILED: New upgrade operations detected: [('add_column', None, 'item', 'name')]" ]] || fail "check: $out"
 else
-  echo "Alembic 1.19 comparison skipped: $VENDOR is absent"
+  echo "Alembic 1.19 comparison skipped: $ALEMBIC119_MISSING"
 fi
 echo "ok check"
 finish

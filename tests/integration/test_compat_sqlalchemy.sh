@@ -34,6 +34,6 @@ if have_alembic119; then
   export DATABASE_URL=$(new_pg_database "$pgdb")
   check_backend "postgresql, SQLAlchemy 2"
 else
-  echo "skip: no $VENDOR: create_all with SQLAlchemy 2.0 is not compared"
+  echo "skip: $ALEMBIC119_MISSING: create_all with SQLAlchemy 2.0 is not compared"
 fi
 finish

@@ -270,7 +270,7 @@ ranges() {
 }
 for version in 1.8 1.19; do
   if ! use_alembic $version; then
-    echo "skip: Alembic $version: no $VENDOR (the current Alembic on SQLAlchemy 2.0)"
+    echo "skip: Alembic $version: $ALEMBIC119_MISSING"
     continue
   fi
   echo "=== Alembic $version"

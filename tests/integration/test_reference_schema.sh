@@ -54,7 +54,7 @@ one_backend() {   # BACKEND is set; ref_url, built_url, ref2_url name three empt
   out=$("$RETORT" revision --autogenerate -m reference --rev-id ref1 2>&1) || die "$BACKEND: autogenerate: $out"
   local tool
   for tool in alembic retort alembic119; do
-    if [ $tool = alembic119 ] && ! have_alembic119; then echo "skip: no $VENDOR (the current Alembic)"; continue; fi
+    if [ $tool = alembic119 ] && ! have_alembic119; then echo "skip: $ALEMBIC119_MISSING"; continue; fi
     migrate_with "$tool" upgrade head || { fail "$BACKEND: $tool upgrade: $(cat "$tmp/err")"; continue; }
     "${REF[@]}" catalog "$built_url" >"$tmp/built"
     local want=$tmp/ref.$BACKEND

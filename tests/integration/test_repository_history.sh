@@ -14,7 +14,7 @@ same() {
   [ "$x" = "$y" ] || fail "retort $* differs from Alembic:"$'\n'"$(diff <(echo "$x") <(echo "$y"))"
 }
 for version in 1.8 1.19; do
-  use_alembic $version || { echo "skip: Alembic $version: no $VENDOR"; continue; }
+  use_alembic $version || { echo "skip: Alembic $version: $ALEMBIC119_MISSING"; continue; }
   export DATABASE_URL="sqlite:///$tmp/repo-$version.db"
   for step in before after; do
     for cmd in "heads" "heads --verbose" "history" "history --verbose" "current" "current --verbose" "show head" "branches"; do

@@ -161,7 +161,7 @@ cp alembic.ini.orig alembic.ini
 
 # --- Alembic 1.8.1 and 1.19 ignore the file
 for v in 1.8 1.19; do
-  use_alembic $v || { echo "skip: Alembic $v: no $VENDOR"; continue; }
+  use_alembic $v || { echo "skip: Alembic $v: $ALEMBIC119_MISSING"; continue; }
   want=$("${ALEMBIC[@]}" history 2>&1) || fail "alembic $v history with a retort.sum: $want"
   [[ "$want" == "$("$RETORT" history)" ]] || fail "alembic $v history differs from retort's"
   DATABASE_URL="sqlite:///$tmp/alembic-$v.db" "${ALEMBIC[@]}" upgrade heads >"$tmp/a.log" 2>&1 ||
