@@ -21,19 +21,25 @@ trap 'rm -rf "$tmp"; drop_test_databases false_pos false_pos_pk' EXIT
 new_project "$tmp/s"
 cd "$tmp/s"
 export DATABASE_URL="sqlite:///$tmp/s/app.db"
-cat >models/m.model <<'EOF'
+# uniques on exactly the primary keys' columns, of one column and of two
+# (the second key named, as a PostgreSQL key that keeps its own name)
+pk_unique_models() {
+  cat >models/m.model <<'EOF'
 model Account {
   id    String(36)  @primary_key  @unique
   name  String(50)
   @@table("accounts")
 }
 model Pair {
-  a  Integer  @primary_key
-  b  Integer  @primary_key
+  a  Integer
+  b  Integer
   @@table("pairs")
+  @@primary_key(a, b, name="pk_pairs")
   @@unique("uq_pairs_ab", a, b)
 }
 EOF
+}
+pk_unique_models
 out=$("$RETORT" revision --autogenerate -m init --rev-id s1 2>&1) || die "autogenerate: $out"
 "$RETORT" upgrade head --no-backup >/dev/null || die "upgrade"
 out=$("$RETORT" diff 2>&1) || die "diff: $out"
@@ -94,20 +100,7 @@ grep -q 'column "nn" does not exist' <<<"$out" || fail "the warning does not giv
 new_project "$tmp/pk"
 cd "$tmp/pk"
 export DATABASE_URL=$(new_pg_database "retort_false_pos_pk_$$")
-cat >models/m.model <<'EOF'
-model Account {
-  id    String(36)  @primary_key  @unique
-  name  String(50)
-  @@table("accounts")
-}
-model Pair {
-  a  Integer
-  b  Integer
-  @@table("pairs")
-  @@primary_key(a, b, name="pk_pairs")
-  @@unique("uq_pairs_ab", a, b)
-}
-EOF
+pk_unique_models
 out=$("$RETORT" revision --autogenerate -m init --rev-id k1 2>&1) || die "autogenerate: $out"
 for tool in retort alembic; do
   migrate_with "$tool" upgrade head || die "$tool upgrade: $(cat "$tmp/err")"
