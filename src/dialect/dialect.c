@@ -139,7 +139,7 @@ const char *dialect_unquote_literal(arena *a, const char *s) {
     if (escapes) { s++; len--; }
     if (len < 2 || s[0] != '\'' || s[len - 1] != '\'') return NULL;
     /* The value is never longer than the literal: written in place. */
-    char *r = arena_strndup(a, "", len), *w = r;
+    char *r = arena_string_room(a, len), *w = r;
     for (size_t i = 1; i + 1 < len; i++) {
         if (escapes && s[i] == '\\') {
             int c = i + 2 < len ? escape_char(s[i + 1]) : -1;
@@ -163,7 +163,7 @@ static const char *quoted(arena *a, const char *s, char q) {
     if (!s) s = "";
     size_t n = 0, extra = 0;
     for (; s[n]; n++) extra += s[n] == q;
-    char *r = arena_strndup(a, "", n + extra + 2), *w = r;   /* n + extra + 2 bytes and a NUL */
+    char *r = arena_string_room(a, n + extra + 2), *w = r;
     *w++ = q;
     for (const char *p = s; *p; p++) {
         if (*p == q) *w++ = q;

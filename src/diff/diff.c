@@ -85,7 +85,7 @@ static bool str_vec_eq(const str_vec *x, const str_vec *y) {
 static const char *normalize_expr(arena *a, const char *s) {
     if (!s) return "";
     /* The result keeps some of s's bytes, in order: written in place. */
-    char *r = arena_strndup(a, "", strlen(s)), *w = r;
+    char *r = arena_string_room(a, strlen(s)), *w = r;
     for (size_t i = 0; s[i];) {
         char c = s[i];
         if (c == '\'') {

@@ -31,7 +31,10 @@ arena *arena_new(void);
 void arena_free(arena *a);
 void *arena_alloc(arena *a, size_t size);            /* zeroed, aligned */
 char *arena_strdup(arena *a, const char *s);         /* NULL -> NULL */
-char *arena_strndup(arena *a, const char *s, size_t n);
+char *arena_strndup(arena *a, const char *s, size_t n);  /* at most n bytes of s, as strndup */
+/* Room for a string of at most n bytes (n + 1, unaligned, not zeroed),
+** for a caller that writes it in place and ends it with its NUL. */
+char *arena_string_room(arena *a, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(arena *a, const char *fmt, va_list ap);
 /* Grow a block allocated from the arena (old contents copied; old block is
