@@ -280,6 +280,21 @@ static bool identity_differs(differ *df, const table *want, const column *w, con
 /* What becomes of the rows when a column's type changes to or from an
 ** array (render/sql.h, sql_type_change_using, writes the USING): a
 ** warning where values may be lost or the migration may stop. */
+/* PostgreSQL refuses to change the type of a column a view or rule uses,
+** or to drop it: "cannot alter type of a column used by a view or rule".
+** The migration would stop there (its transaction rolled back); say so
+** now, and how to write it. */
+static void warn_view_use(differ *df, const char *tn, const column *c, src_loc loc, bool dropped) {
+    if (!c->used_by_view) return;
+    diag *d = diag_add(df->dl, DIAG_WARNING, loc,
+                       "column '%s.%s' is used by view '%s': PostgreSQL refuses to %s while the view exists, and "
+                       "the upgrade will stop there", tn, c->name, c->used_by_view,
+                       dropped ? "drop it" : "change its type");
+    diag_set_hint(df->dl, d, "drop the view in the migration before the %s and create it again after it, with "
+                             "op.execute(), in upgrade() and in downgrade()",
+                  dropped ? "drop_column" : "alter_column");
+}
+
 static void warn_array_change(differ *df, const char *tn, const column *w, const column *c) {
     bool to = w->type.kind == TYPE_ARRAY, from = c->type.kind == TYPE_ARRAY;
     if (!to && !from) return;
@@ -349,6 +364,7 @@ static void warn_identity_change(differ *df, const char *tn, const column *w, co
 static const char *table_unmodeled(differ *df, const table *t) {
     str_vec why = {0};
     if (!t->primary_key.columns.len) vec_push(df->a, &why, "no primary key (every model has one)");
+    if (t->used_by_view) vec_push(df->a, &why, arena_printf(df->a, "view '%s' uses it", t->used_by_view));
     for (size_t k = 0; k < t->columns.len; k++) {
         const char *w = column_unmodeled(df->a, t->columns.items[k]);
         if (w) vec_push(df->a, &why, arena_printf(df->a, "column '%s' (%s)", t->columns.items[k]->name, w));
@@ -936,8 +952,10 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
         if (!why) why = column_kept_by_index(df, cur, c->name);
         if (why)
             left_alone(df, "column '%s.%s' is not in the models, and %s", tn, c->name, why);
-        else
+        else {
+            warn_view_use(df, tn, c, (src_loc){0}, true);
             emit(df, (op){.kind = OP_DROP_COLUMN, .table_name = tn, .schema = want->schema, .column = c});
+        }
     }
     for (size_t i = 0; i < nw; i++)
         if (!paired[i]) emit(df, (op){.kind = OP_ADD_COLUMN, .table_name = tn, .schema = want->schema, .column = want->columns.items[i]});
@@ -955,6 +973,7 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
                                    tn, paired[i]->name);
                 diag_set_hint(df->dl, d, "fill it in the migration (op.execute(\"UPDATE ...\")) if it needs values");
             }
+            warn_view_use(df, tn, paired[i], want->columns.items[i]->loc, true);
             emit(df, (op){.kind = OP_DROP_COLUMN, .table_name = tn, .schema = want->schema, .column = paired[i]});
             emit(df, (op){.kind = OP_ADD_COLUMN, .table_name = tn, .schema = want->schema, .column = want->columns.items[i]});
             continue;
@@ -971,7 +990,10 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
         if (why && what)
             left_alone(df, "column '%s.%s' differs from the models, but %s", tn, paired[i]->name, why);
         else if (what) {
-            if (what & ALTER_TYPE) warn_array_change(df, tn, want->columns.items[i], paired[i]);
+            if (what & ALTER_TYPE) {
+                warn_array_change(df, tn, want->columns.items[i], paired[i]);
+                warn_view_use(df, tn, paired[i], want->columns.items[i]->loc, false);
+            }
             emit(df, (op){.kind = OP_ALTER_COLUMN, .table_name = tn, .schema = want->schema, .column = want->columns.items[i],
                           .old_column = paired[i], .alter = what});
         }

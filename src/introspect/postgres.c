@@ -158,36 +158,50 @@ static const char SQL_INDEXES[] =
 ** row-level policies, exclusion constraints, views, materialized views and
 ** foreign tables. */
 static const char SQL_OBJECTS[] =
-    "SELECT o.kind, o.name, o.tbl, o.nsp FROM (\n"
-    "  SELECT 'trigger' AS kind, t.tgname::text AS name, c.relname::text AS tbl, n.nspname::text AS nsp\n"
+    "SELECT o.kind, o.name, o.tbl, o.nsp, o.detail FROM (\n"
+    "  SELECT 'trigger' AS kind, t.tgname::text AS name, c.relname::text AS tbl, n.nspname::text AS nsp,\n"
+    "         NULL::text AS detail\n"
     "  FROM pg_catalog.pg_trigger t\n"
     "  JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid\n"
     "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
     "  WHERE " NSP_READ " AND NOT t.tgisinternal\n"
     "  UNION ALL\n"
-    "  SELECT 'rule', r.rulename::text, c.relname::text, n.nspname::text\n"
+    "  SELECT 'rule', r.rulename::text, c.relname::text, n.nspname::text, NULL\n"
     "  FROM pg_catalog.pg_rewrite r\n"
     "  JOIN pg_catalog.pg_class c ON c.oid = r.ev_class\n"
     "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
     "  WHERE " NSP_READ " AND c.relkind IN ('r', 'p') AND r.rulename <> '_RETURN'\n"
     "  UNION ALL\n"
-    "  SELECT 'policy', p.polname::text, c.relname::text, n.nspname::text\n"
+    "  SELECT 'policy', p.polname::text, c.relname::text, n.nspname::text, NULL\n"
     "  FROM pg_catalog.pg_policy p\n"
     "  JOIN pg_catalog.pg_class c ON c.oid = p.polrelid\n"
     "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
     "  WHERE " NSP_READ "\n"
     "  UNION ALL\n"
-    "  SELECT 'exclusion constraint', con.conname::text, c.relname::text, n.nspname::text\n"
+    "  SELECT 'exclusion constraint', con.conname::text, c.relname::text, n.nspname::text, NULL\n"
     "  FROM pg_catalog.pg_constraint con\n"
     "  JOIN pg_catalog.pg_class c ON c.oid = con.conrelid\n"
     "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
     "  WHERE " NSP_READ " AND con.contype = 'x'\n"
     "  UNION ALL\n"
     "  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'\n"
-    "                        ELSE 'foreign table' END, c.relname::text, NULL, n.nspname::text\n"
+    "                        ELSE 'foreign table' END, c.relname::text, NULL, n.nspname::text, NULL\n"
     "  FROM pg_catalog.pg_class c\n"
     "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
     "  WHERE " NSP_READ " AND c.relkind IN ('v', 'm', 'f')\n"
+    /* a table or column a view (or a rule) uses: the column's name (NULL:
+    ** the table itself), and the view in detail */
+    "  UNION ALL\n"
+    "  SELECT DISTINCT 'view column', a.attname::text, c.relname::text, n.nspname::text, v.oid::regclass::text\n"
+    "  FROM pg_catalog.pg_depend d\n"
+    "  JOIN pg_catalog.pg_rewrite rw ON rw.oid = d.objid\n"
+    "  JOIN pg_catalog.pg_class v ON v.oid = rw.ev_class\n"
+    "  JOIN pg_catalog.pg_class c ON c.oid = d.refobjid\n"
+    "  LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid\n"
+    "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "  WHERE " NSP_READ " AND d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass\n"
+    "    AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
+    "    AND v.oid <> c.oid AND c.relkind IN ('r', 'p')\n"
     ") o\n"
     "ORDER BY o.nsp COLLATE \"C\", o.tbl COLLATE \"C\" NULLS FIRST, o.kind, o.name COLLATE \"C\"";
 
@@ -549,6 +563,16 @@ static void read_objects(schema *s, PGresult *r, const char *default_schema) {
         const char *nsp = row_schema(r, i, 3, default_schema);
         bool on_table = !PQgetisnull(r, i, 2);
         const char *name = PQgetvalue(r, i, 1);
+        if (!strcmp(PQgetvalue(r, i, 0), "view column")) {
+            /* not an object of its own: the view is listed as one */
+            table *t = schema_find_table_in(s, nsp, PQgetvalue(r, i, 2));
+            if (!t) continue;
+            const char *view = arena_strdup(s->arena, PQgetvalue(r, i, 4));
+            if (!t->used_by_view) t->used_by_view = view;
+            column *c = PQgetisnull(r, i, 1) ? NULL : table_find_column(t, name);
+            if (c && !c->used_by_view) c->used_by_view = view;
+            continue;
+        }
         schema_add_object(s, PQgetvalue(r, i, 0), on_table ? name : qualified_name(s->arena, nsp, name),
                           on_table ? qualified_name(s->arena, nsp, PQgetvalue(r, i, 2)) : NULL, NULL);
     }

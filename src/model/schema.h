@@ -189,6 +189,9 @@ typedef struct column {
     const char *generated;
     bool generated_stored;
     const char *renamed_from;   /* @renamed_from hint (database name), or NULL */
+    /* introspected (PostgreSQL): a view or rule that uses the column, which
+    ** the server will not let it change type or be dropped under; NULL */
+    const char *used_by_view;
     src_loc loc;                /* where the model declared it */
 } column;
 
@@ -310,6 +313,9 @@ typedef struct table {
     const char *schema;
     const char *key;
     const char *model_name;     /* model that declared it, or NULL */
+    /* introspected (PostgreSQL): a view or rule that uses the table (or one
+    ** of its columns), which the server will not let it be dropped under */
+    const char *used_by_view;
     const char *comment;
     const char *renamed_from;   /* @@renamed_from hint, or NULL */
     const char *renamed_from_schema; /* its schema ("old_schema.old_name"): a
