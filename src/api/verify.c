@@ -544,11 +544,6 @@ static int read_row(verify *v, const test_row *r, db_rows *out, diag_list *dl) {
     return db_query(v->db, sql, v->a, out, dl);
 }
 
-/* Does foreign key fk of table t reference t itself? */
-static bool references_itself(const table *t, const foreign_key *fk) {
-    return !strcmp(fk->ref_table, t->name) && schema_same(fk->ref_schema, t->schema);
-}
-
 /* The tables of s, each after those its foreign keys reference (Kahn's
 ** order; a cycle's tables come last, in schema order). */
 typedef VEC(const table *) table_list;
@@ -599,7 +594,8 @@ static void insert_row(verify *v, outcome *o, const schema *s, const table *t, t
     /* foreign keys first: the values of a row of the referenced table */
     for (size_t f = 0; f < t->foreign_keys.len; f++) {
         const foreign_key *fk = t->foreign_keys.items[f];
-        if (references_itself(t, fk) || !schema_find_table_in(s, fk->ref_schema, fk->ref_table)) continue;
+        if (foreign_key_references(fk, t->schema, t->name) || !schema_find_table_in(s, fk->ref_schema, fk->ref_table))
+            continue;
         strbuf sb = STRBUF_INIT;
         for (size_t i = 0; i < fk->ref_columns.len; i++)
             sb_printf(&sb, "%s%s", i ? ", " : "", d->quote_ident(v->a, fk->ref_columns.items[i]));
@@ -628,7 +624,7 @@ static void insert_row(verify *v, outcome *o, const schema *s, const table *t, t
         bool in_fk = false;
         for (size_t f = 0; f < t->foreign_keys.len && !in_fk; f++) {
             const foreign_key *fk = t->foreign_keys.items[f];
-            if (references_itself(t, fk)) continue;
+            if (foreign_key_references(fk, t->schema, t->name)) continue;
             for (size_t m = 0; m < fk->columns.len && !in_fk; m++) in_fk = !strcmp(fk->columns.items[m], c->name);
         }
         const char *val = in_fk ? NULL : value_for(v, c, k);

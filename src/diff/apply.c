@@ -276,7 +276,7 @@ static void relocate_table(schema *s, table *t, const char *nsp, const char *new
         table *other = s->tables.items[i];
         for (size_t k = 0; k < other->foreign_keys.len; k++) {
             foreign_key *fk = other->foreign_keys.items[k];
-            if (str_eq(fk->ref_table, old) && schema_same(fk->ref_schema, old_schema)) {
+            if (foreign_key_references(fk, old_schema, old)) {
                 fk->ref_table = t->name;
                 fk->ref_schema = t->schema;
             }
@@ -402,7 +402,7 @@ static int apply_rename_column(applier *ap, table *t) {
         table *other = ap->s->tables.items[i];
         for (size_t k = 0; k < other->foreign_keys.len; k++) {
             foreign_key *fk = other->foreign_keys.items[k];
-            if (str_eq(fk->ref_table, t->name) && schema_same(fk->ref_schema, t->schema))
+            if (foreign_key_references(fk, t->schema, t->name))
                 strs_rename(&fk->ref_columns, old, new_name);
         }
     }

@@ -171,6 +171,10 @@ const char *qualified_name(arena *a, const char *nsp, const char *name) {
 
 bool schema_same(const char *x, const char *y) { return x == y || (x && y && !strcmp(x, y)); }
 
+bool foreign_key_references(const foreign_key *fk, const char *nsp, const char *name) {
+    return fk->ref_table && name && !strcmp(fk->ref_table, name) && schema_same(fk->ref_schema, nsp);
+}
+
 table *schema_add_table_in(schema *s, const char *nsp, const char *name) {
     const char *key = schema_object_key(s->arena, nsp, name);
     if (strmap_get(s->tables_by_name, key)) return NULL;

@@ -373,6 +373,9 @@ const char *schema_object_key(arena *a, const char *nsp, const char *name);
 const char *qualified_name(arena *a, const char *nsp, const char *name);
 /* Two schemas of the IR the same, NULL (the default one) equal to NULL. */
 bool schema_same(const char *x, const char *y);
+/* Does foreign key fk point at table `name` of schema nsp (NULL: the
+** default schema)? */
+bool foreign_key_references(const foreign_key *fk, const char *nsp, const char *name);
 /* Register an enum type (its name copied; labels added by the caller with
 ** vec_push).  NULL when the name is taken. */
 enum_type *schema_add_enum(schema *s, const char *name);
