@@ -17,7 +17,8 @@
 #include "dialect/dialect.h"
 #include "util/util.h"
 
-#include <libpq-fe.h>
+#include "db/libpq.h"
+
 #include <sqlite3.h>
 
 typedef struct db_conn {

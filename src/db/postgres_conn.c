@@ -314,6 +314,7 @@ static int conforming_strings(PGconn *conn, diag_list *dl) {
 }
 
 int db_open_postgres(const char *url, db_conn *c, diag_list *dl) {
+    if (db_libpq_load(dl) != 0) return -1;
     arena *a = arena_new();
     const char *shown_url = db_url_redacted(a, url);
     pg_url u;

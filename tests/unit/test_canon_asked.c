@@ -40,6 +40,7 @@ static int setup(void **state) {
     (void)state;
     const char *base = getenv("RETORT_TEST_PG_URL");
     if (!base || !*base) return 0;
+    assert_int_equal(db_libpq_load(NULL), 0);
     admin_conn = PQconnectdb(base);
     if (PQstatus(admin_conn) != CONNECTION_OK) return -1;
     exec_ok(admin_conn, "SET client_min_messages = warning");

@@ -165,6 +165,7 @@ static int group_setup(void **state) {
     (void)state;
     BASE_URL = getenv("RETORT_TEST_PG_URL");
     if (!BASE_URL || !*BASE_URL) return 0;
+    assert_int_equal(db_libpq_load(NULL), 0);
     ADMIN = PQconnectdb(BASE_URL);
     if (PQstatus(ADMIN) != CONNECTION_OK) {
         fprintf(stderr, "cannot connect to RETORT_TEST_PG_URL: %s", PQerrorMessage(ADMIN));

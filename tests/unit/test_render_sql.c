@@ -1037,6 +1037,7 @@ static const char *own_db_name(const char *base, char *buf, size_t size) {
 #define OWN_DB(base) own_db_name(base, (char[96]){0}, 96)
 
 static PGconn *pg_fresh_database(const char *name) {
+    assert_int_equal(db_libpq_load(NULL), 0);
     PGconn *admin = PQconnectdb(getenv("RETORT_TEST_PG_URL"));
     assert_int_equal(PQstatus(admin), CONNECTION_OK);
     char sql[256];
