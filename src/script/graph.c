@@ -1099,15 +1099,16 @@ int graph_all_current(const revision_graph *g, const str_vec *current, node_vec 
     nodeset top = set_new(g);
     reach(g, cur.items, cur.len, REL_DOWN_ALL, top);
     /* _filter_into_branch_heads: drop every revision that has another of
-    ** the set above it. */
+    ** the set above it (a descendant by down_revision).  The set holds
+    ** every ancestor of its members by down_revision (norm_down has every
+    ** down_revision), so a member with a descendant in the set has a
+    ** child in it: one look at each member's children, not a walk up
+    ** from each member (that was quadratic in the revisions). */
     for (size_t i = 0; i < g->by_map.len; i++) {
         if (!top[i]) continue;
         revision_node *r = g->by_map.items[i];
-        nodeset desc = set_new(g);
-        reach(g, &r, 1, REL_UP, desc);
         bool above = false;
-        for (size_t k = 0; k < g->by_map.len && !above; k++) above = k != i && desc[k] && top[k];
-        free(desc);
+        for (size_t k = 0; k < r->up.len && !above; k++) above = top[r->up.items[k]->map_index];
         if (!above) vec_push(g->arena, out, r);
     }
     free(top);

@@ -943,12 +943,15 @@ static const char *base_name(const char *path) {
     return s ? s + 1 : path;
 }
 
-int revision_header_read(arena *a, const char *path, revision_header **out, diag_list *dl) {
+/* known_regular: the folder's listing said the entry is a regular file
+** (d_type, not a link), so it is opened without O_NONBLOCK or fstat and
+** read in one read (read_regular_file): three system calls a file. */
+static int header_read(arena *a, const char *path, bool known_regular, revision_header **out, diag_list *dl) {
     *out = NULL;
     size_t len = 0;
     bool not_regular = false;
     mode_t mode = 0;
-    char *text = read_regular(path, &len, &not_regular, &mode);
+    char *text = known_regular ? read_regular_file(path, &len) : read_regular(path, &len, &not_regular, &mode);
     if (!text) {
         diag *d = not_regular ? diag_add(dl, DIAG_ERROR, (src_loc){path, 0, 0}, "cannot read revision file: it is %s",
                                          file_type_name(mode))
@@ -963,6 +966,10 @@ int revision_header_read(arena *a, const char *path, revision_header **out, diag
     int rc = revision_header_parse(a, path, text, len, out, dl);
     free(text);
     return rc;
+}
+
+int revision_header_read(arena *a, const char *path, revision_header **out, diag_list *dl) {
+    return header_read(a, path, false, out, dl);
 }
 
 int revision_header_parse(arena *a, const char *path, const char *text, size_t len, revision_header **out,
@@ -1139,6 +1146,22 @@ static revision_set *revision_set_new(void) {
     return rs;
 }
 
+/* What a folder's listing says of one revision source: a regular file
+** (d_type DT_REG: not a link, not a FIFO), and its identity (the folder's
+** device, the entry's inode).  A link, or a file system that does not
+** fill d_type, leaves regular false: the file is looked at with stat. */
+typedef struct listed_source {
+    const char *path;           /* the name while listing, then the path */
+    bool regular;
+    dev_t dev;
+    ino_t ino;
+} listed_source;
+typedef VEC(listed_source) source_vec;
+
+static int cmp_listed_source(const void *a, const void *b) {
+    return strcmp(((const listed_source *)a)->path, ((const listed_source *)b)->path);
+}
+
 /* Is name a revision source Alembic reads?  *.py, but not __init__* (nor,
 ** retort's own rule, a hidden file). */
 static bool is_source_name(const char *name) {
@@ -1196,7 +1219,8 @@ static int check_sourceless(arena *a, const char *dir, const str_vec *names, con
 ** os.walk with its folder list sorted; symbolic links to folders are not
 ** followed, as os.walk does not follow them).  An explicit stack: no
 ** recursion on folder depth. */
-static int list_sources(arena *a, const char *top, const retort_config *c, str_vec *files, diag_list *dl) {
+static int list_sources(arena *a, const char *top, const retort_config *c, str_vec *files, source_vec *listed,
+                        diag_list *dl) {
     bool recursive = c && c->recursive_version_locations, sourceless = c && c->sourceless;
     str_vec stack = {0};
     vec_push(a, &stack, top);
@@ -1211,19 +1235,38 @@ static int list_sources(arena *a, const char *top, const retort_config *c, str_v
                                   "creates the folder");
             return -1;
         }
+        /* The folder's device, for the identity of the files listed in it
+        ** (listed_source). */
+        struct stat dir_st;
+        bool have_dev = listed && fstat(dirfd(d), &dir_st) == 0;
         str_vec names = {0}, subdirs = {0};
+        VEC(listed_source) entries = {0};
         struct dirent *e;
         while ((e = readdir(d))) {
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            vec_push(a, &names, arena_strdup(a, e->d_name));
+            const char *name = arena_strdup(a, e->d_name);
+            vec_push(a, &names, name);
+            if (listed && have_dev && e->d_type == DT_REG && is_source_name(name))
+                vec_push(a, &entries, ((listed_source){name, true, dir_st.st_dev, e->d_ino}));
         }
         closedir(d);
         if (names.len) qsort(names.items, names.len, sizeof *names.items, cmp_str);
+        if (entries.len) qsort(entries.items, entries.len, sizeof *entries.items, cmp_listed_source);
+        size_t next_entry = 0;
         for (size_t i = 0; i < names.len; i++) {
             const char *path = arena_printf(a, "%s/%s", dir, names.items[i]);
             struct stat st;
-            if (recursive && lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) vec_push(a, &subdirs, path);
-            else if (is_source_name(names.items[i])) vec_push(a, files, path);
+            bool regular = next_entry < entries.len && !strcmp(entries.items[next_entry].path, names.items[i]);
+            if (regular) next_entry++;
+            if (!regular && recursive && lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) vec_push(a, &subdirs, path);
+            else if (is_source_name(names.items[i])) {
+                vec_push(a, files, path);
+                if (listed) {
+                    listed_source ls = regular ? entries.items[next_entry - 1] : (listed_source){0};
+                    ls.path = path;
+                    vec_push(a, listed, ls);
+                }
+            }
         }
         if (sourceless && check_sourceless(a, dir, &names, c, dl) != 0) rc = -1;
         for (size_t i = subdirs.len; i-- > 0;) vec_push(a, &stack, subdirs.items[i]);
@@ -1258,16 +1301,30 @@ static bool seen_before(arena *a, strmap *seen, const char *path, const struct s
 /* Read the headers of files into rs (each once: a file reached twice, by
 ** two locations or a link, is read the first time only, with Alembic's
 ** warning). */
-static int read_headers(revision_set *rs, const str_vec *files, strmap *seen, diag_list *dl) {
+static int read_headers(revision_set *rs, const str_vec *files, const source_vec *listed, strmap *seen,
+                        diag_list *dl) {
     arena *a = rs->arena;
     int rc = 0;
     for (size_t i = 0; i < files->len; i++) {
         /* Only regular files (or symlinks to them) are read: opening a
         ** FIFO would block (Alembic hangs there), a device may do
         ** anything.  A symlink to nothing is an error (a revision may be
-        ** missing); anything else cannot be a revision: a warning. */
+        ** missing); anything else cannot be a revision: a warning.  What
+        ** the folder's listing says is a regular file needs no stat: its
+        ** identity is the folder's device and the entry's inode. */
+        const listed_source *ls = listed && i < listed->len ? &listed->items[i] : NULL;
+        bool known_regular = ls && ls->regular;
         struct stat st;
-        bool stat_ok = stat(files->items[i], &st) == 0;
+        bool stat_ok;
+        if (known_regular) {
+            memset(&st, 0, sizeof st);
+            st.st_mode = S_IFREG;
+            st.st_dev = ls->dev;
+            st.st_ino = ls->ino;
+            stat_ok = true;
+        } else {
+            stat_ok = stat(files->items[i], &st) == 0;
+        }
         if (stat_ok && !S_ISREG(st.st_mode)) {
             diag *dg = diag_add(dl, DIAG_WARNING, (src_loc){files->items[i], 0, 0},
                                 "skipped: %s, not a revision file", file_type_name(st.st_mode));
@@ -1289,7 +1346,7 @@ static int read_headers(revision_set *rs, const str_vec *files, strmap *seen, di
             strmap_put(seen, key, (void *)key);
         }
         revision_header *h;
-        if (revision_header_read(a, files->items[i], &h, dl) != 0) { rc = -1; continue; }
+        if (header_read(a, files->items[i], known_regular, &h, dl) != 0) { rc = -1; continue; }
         revision_header *prev = strmap_put(rs->by_id, h->revision, h);
         if (prev) {
             diag *dg = diag_add(dl, DIAG_ERROR, (src_loc){h->path, h->line_of_revision, 1},
@@ -1304,14 +1361,16 @@ static int read_headers(revision_set *rs, const str_vec *files, strmap *seen, di
 }
 
 int revisions_list_sources(arena *a, const char *dir, const retort_config *c, str_vec *files, diag_list *dl) {
-    return list_sources(a, dir, c, files, dl);
+    return list_sources(a, dir, c, files, NULL, dl);
 }
 
 int revisions_load(const char *dir, revision_set **out, diag_list *dl) {
     *out = NULL;
     revision_set *rs = revision_set_new();
     str_vec files = {0};
-    if (list_sources(rs->arena, dir, NULL, &files, dl) != 0 || read_headers(rs, &files, NULL, dl) != 0) {
+    source_vec listed = {0};
+    if (list_sources(rs->arena, dir, NULL, &files, &listed, dl) != 0 ||
+        read_headers(rs, &files, &listed, NULL, dl) != 0) {
         revisions_free(rs);
         return -1;
     }
@@ -1324,19 +1383,20 @@ int revisions_load_config(const retort_config *c, revision_set **out, diag_list 
     revision_set *rs = revision_set_new();
     arena *a = rs->arena;
     str_vec files = {0};
+    source_vec listed = {0};
     int rc = 0;
     if (!c->version_locations.len) {
-        rc = list_sources(a, c->versions_dir, c, &files, dl);
+        rc = list_sources(a, c->versions_dir, c, &files, &listed, dl);
     } else {
         /* Alembic skips a location that does not exist (a new one is
         ** created when a revision is written there). */
         for (size_t i = 0; i < c->version_locations.len && rc == 0; i++) {
             struct stat st;
             if (stat(c->version_locations.items[i], &st) != 0) continue;
-            rc = list_sources(a, c->version_locations.items[i], c, &files, dl);
+            rc = list_sources(a, c->version_locations.items[i], c, &files, &listed, dl);
         }
     }
-    if (rc == 0) rc = read_headers(rs, &files, strmap_new(a), dl);
+    if (rc == 0) rc = read_headers(rs, &files, &listed, strmap_new(a), dl);
     if (rc != 0) {
         revisions_free(rs);
         return -1;
