@@ -14,6 +14,8 @@
 #   heads, history
 #            over a chain of revision files (tools/bench/gen_revisions.py):
 #            headers, the graph
+#   current  the same, with a SQLite database stamped at the head: the
+#            database's revisions filtered to the branch heads
 #   upgrade --sql base:head
 #            the same chain planned, every body read, rendered to SQL with
 #            the schema tracked revision after revision (the runner)
@@ -85,6 +87,8 @@ for n in "$SMALL" "$LARGE"; do
   export DATABASE_URL="sqlite:///$tmp/revs$n.db"
   t[heads$n]=$(cpu_of "$tmp/revs$n" "$RETORT" heads) || die "heads over $n revisions failed"
   t[history$n]=$(cpu_of "$tmp/revs$n" "$RETORT" history) || die "history over $n revisions failed"
+  (cd "$tmp/revs$n" && "$RETORT" stamp head >/dev/null) || die "stamp head over $n revisions failed"
+  t[current$n]=$(cpu_of "$tmp/revs$n" "$RETORT" current) || die "current over $n revisions failed"
   t[upgrade$n]=$(cpu_of "$tmp/revs$n" "$RETORT" upgrade --sql base:head) || die "upgrade --sql over $n revisions failed"
 done
 unset DATABASE_URL
@@ -92,5 +96,6 @@ unset DATABASE_URL
 check "autogenerate (models, diff, render)" "${t[models$SMALL]}" "${t[models$LARGE]}"
 check "heads" "${t[heads$SMALL]}" "${t[heads$LARGE]}"
 check "history" "${t[history$SMALL]}" "${t[history$LARGE]}"
+check "current" "${t[current$SMALL]}" "${t[current$LARGE]}"
 check "upgrade --sql base:head (plan, read, render)" "${t[upgrade$SMALL]}" "${t[upgrade$LARGE]}"
 finish
