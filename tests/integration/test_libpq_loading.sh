@@ -16,8 +16,11 @@ needed=$(readelf -d "$RETORT" | awk '/NEEDED/ { print $NF }')
 grep -q 'libpq' <<<"$needed" && fail "retort is linked against libpq: $(tr '\n' ' ' <<<"$needed")"
 grep -q 'sqlite3' <<<"$needed" || fail "readelf shows no libsqlite3 in retort's NEEDED list: $needed"
 
-lib=$(/sbin/ldconfig -p | awk '$1 == "libpq.so.5" && /x86-64|x86_64|64bit/ { print $NF; exit }')
-[[ -n $lib ]] || lib=$(/sbin/ldconfig -p | awk '$1 == "libpq.so.5" { print $NF; exit }')
+# awk reads ldconfig's whole output (an early exit would end ldconfig with
+# SIGPIPE, a failed pipeline under pipefail).
+cache=$(/sbin/ldconfig -p)
+lib=$(awk '$1 == "libpq.so.5" && /x86-64|x86_64|64bit/ && !found { print $NF; found = 1 }' <<<"$cache")
+[[ -n $lib ]] || lib=$(awk '$1 == "libpq.so.5" && !found { print $NF; found = 1 }' <<<"$cache")
 [[ -n $lib ]] || die "ldconfig knows no libpq.so.5 (libpq5 is installed with libpq-dev)"
 real=$(readlink -f "$lib")
 
