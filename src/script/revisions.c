@@ -1239,33 +1239,27 @@ static int list_sources(arena *a, const char *top, const retort_config *c, str_v
         ** (listed_source). */
         struct stat dir_st;
         bool have_dev = listed && fstat(dirfd(d), &dir_st) == 0;
-        str_vec names = {0}, subdirs = {0};
         VEC(listed_source) entries = {0};
         struct dirent *e;
         while ((e = readdir(d))) {
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            const char *name = arena_strdup(a, e->d_name);
-            vec_push(a, &names, name);
-            if (listed && have_dev && e->d_type == DT_REG && is_source_name(name))
-                vec_push(a, &entries, ((listed_source){name, true, dir_st.st_dev, e->d_ino}));
+            bool regular = have_dev && e->d_type == DT_REG;
+            vec_push(a, &entries, ((listed_source){arena_strdup(a, e->d_name), regular,
+                                                   regular ? dir_st.st_dev : 0, regular ? e->d_ino : 0}));
         }
         closedir(d);
-        if (names.len) qsort(names.items, names.len, sizeof *names.items, cmp_str);
         if (entries.len) qsort(entries.items, entries.len, sizeof *entries.items, cmp_listed_source);
-        size_t next_entry = 0;
-        for (size_t i = 0; i < names.len; i++) {
-            const char *path = arena_printf(a, "%s/%s", dir, names.items[i]);
+        str_vec names = {0}, subdirs = {0};
+        for (size_t i = 0; i < entries.len; i++) {
+            listed_source ls = entries.items[i];
+            vec_push(a, &names, ls.path);
+            const char *path = arena_printf(a, "%s/%s", dir, ls.path);
             struct stat st;
-            bool regular = next_entry < entries.len && !strcmp(entries.items[next_entry].path, names.items[i]);
-            if (regular) next_entry++;
-            if (!regular && recursive && lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) vec_push(a, &subdirs, path);
-            else if (is_source_name(names.items[i])) {
+            if (!ls.regular && recursive && lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) vec_push(a, &subdirs, path);
+            else if (is_source_name(ls.path)) {
                 vec_push(a, files, path);
-                if (listed) {
-                    listed_source ls = regular ? entries.items[next_entry - 1] : (listed_source){0};
-                    ls.path = path;
-                    vec_push(a, listed, ls);
-                }
+                ls.path = path;
+                if (listed) vec_push(a, listed, ls);
             }
         }
         if (sourceless && check_sourceless(a, dir, &names, c, dl) != 0) rc = -1;
