@@ -492,8 +492,8 @@ int model_parse(arena *a, const char *path, const char *text, ast_file *out, dia
     model_parse_ctx ctx = {0};
     ctx.arena = a;
     ctx.dl = dl;
-    ctx.path = arena_strdup(a, path);
-    ctx.text = text;            /* the caller's: it outlives the tree (ast.h) */
+    ctx.path = path;            /* the caller's, as text is: both outlive the tree (ast.h) */
+    ctx.text = text;
     ctx.out = out;
     ctx.line = 1;
     ctx.column = 1;

@@ -122,7 +122,8 @@ typedef struct ast_file {
 } ast_file;
 
 /* Parse `text` (the contents of `path`) into *out, allocating from a; the
-** tree points into `text`, which must stay valid as long as the tree.
+** tree points into `text` and its locations at `path` (not copied), which
+** must both stay valid as long as the tree.
 ** Lexical and syntax errors go to dl (all of them, with recovery); returns
 ** the number of errors found.  The tree is usable (partially) even then. */
 int model_parse(arena *a, const char *path, const char *text, ast_file *out, diag_list *dl);

@@ -7,17 +7,25 @@
 **   2. resolve base models and order models bases-first, with an iterative
 **      depth-first walk that reports inheritance cycles (no recursion, so a
 **      long chain of models cannot exhaust the stack);
-**   3. flatten: each model's fields are its bases' (in base order) then its
-**      own; a redefinition needs @override; table clauses of bases (index,
-**      unique, check, primary key, foreign key) are inherited as written;
-**   4. check each field's type and attributes once (field_spec) and each
-**      clause's argument shape once (clause_spec);
-**   5. build one table per concrete model: columns, conventional index names
-**      (ix_<table>_<column>), constraints, the primary key;
-**   6. check across tables: foreign-key targets, schema-wide uniqueness of
-**      index and constraint names.
+**   3. one pass over the models in that order, each model:
+**      a. flatten: its fields are its bases' (in base order) then its own;
+**         a redefinition needs @override; table clauses of bases (index,
+**         unique, check, primary key, foreign key) are inherited as written;
+**      b. check each field's type and attributes once (field_spec) and each
+**         clause's argument shape once (clause_spec);
+**      c. build its table when it is concrete: columns, conventional index
+**         names (ix_<table>_<column>), constraints, the primary key;
+**      d. release the arena of files no model left to build reads (each
+**         tree, its checked forms and its model's maps live in the arena
+**         of its file's group): at 10,000 models the trees are released
+**         as the tables grow, and their memory is reused for them;
+**   4. list the tables in declaration order (the pass built them bases
+**      first) and check across tables: foreign-key targets, schema-wide
+**      uniqueness of index and constraint names.
 ** Clauses name columns by field name; the Schema holds database names.
-** On any error no schema is returned and everything is freed.
+** What outlives a tree (a pending foreign key's locations, enum names)
+** is copied out of it.  On any error no schema is returned and
+** everything is freed.
 */
 #include "model/ast.h"
 #include "model/model.h"
@@ -31,6 +39,13 @@
 
 /* --------------------------------------------------------------- context */
 
+/* The trees of MODEL_FILES_PER_ARENA files share an arena (about 2 MiB
+** for generated models of 13 columns), which the resolver releases as soon
+** as no model left to build reads any of them: what is released is then
+** reused for the schema being built, so that the trees of 10,000 models
+** never all exist beside their tables. */
+enum { MODEL_FILES_PER_ARENA = 256 };
+
 typedef struct field_entry {
     ast_field *field;
     struct model_info *owner;   /* model that declared the field */
@@ -43,6 +58,13 @@ typedef struct clause_entry {
 
 typedef struct model_info {
     ast_model *ast;
+    /* The arena of the model's file: its tree, the checked forms of its
+    ** fields and clauses, and the vectors and maps below, all released
+    ** together once no model left to build reads them (resolve_files). */
+    arena *ar;
+    size_t chunk;               /* which of the load's arenas mi->ar is */
+    size_t order_pos;           /* its place in resolver.order */
+    size_t last_use;            /* the last place in order that reads its tree */
     VEC(struct model_info *) bases;
     VEC(ast_base_ref *) base_refs;  /* where each of bases is written */
     int color;                  /* DFS: 0 new, 1 on the stack, 2 done */
@@ -55,7 +77,9 @@ typedef struct model_info {
 } model_info;
 
 typedef struct resolver {
-    arena *ar;                  /* parse + scratch arena */
+    /* The resolver's own arena, for what lives as long as it does; while
+    ** a field or a clause is checked, the arena of its file instead. */
+    arena *ar;
     schema *s;
     diag_list *dl;
     strmap *text_by_file;       /* path -> source text */
@@ -780,8 +804,20 @@ static void unknown_attr(resolver *r, const ast_attr *at, const char *what) {
 
 /* Check a field's type and attributes once; the result is cached on the
 ** field so an inherited field's errors are reported once. */
-static field_spec *field_spec_of(resolver *r, ast_field *f) {
+static field_spec *check_field(resolver *r, ast_field *f);
+
+/* The checked form of a field of `owner` (declared there), made once. It
+** and all it holds live in the owner's arena, which its tree lives in. */
+static field_spec *field_spec_of(resolver *r, ast_field *f, const model_info *owner) {
     if (f->resolved) return f->resolved;
+    arena *kept = r->ar;
+    r->ar = owner->ar;
+    field_spec *fs = check_field(r, f);
+    r->ar = kept;
+    return fs;
+}
+
+static field_spec *check_field(resolver *r, ast_field *f) {
     field_spec *fs = arena_alloc(r->ar, sizeof *fs);
     f->resolved = fs;
     fs->ok = check_type(r, &f->type, &fs->type);
@@ -1305,8 +1341,10 @@ static void unknown_clause(resolver *r, const ast_attr *at, const char *what) {
 
 /* Check a clause's arguments once; the result is cached on the clause so
 ** an inherited clause's errors are reported once. */
-static clause_spec *clause_spec_of(resolver *r, ast_attr *at) {
+static clause_spec *clause_spec_of(resolver *r, ast_attr *at, const model_info *owner) {
     if (at->resolved) return at->resolved;
+    arena *kept = r->ar;
+    r->ar = owner->ar;
     clause_spec *cs = arena_alloc(r->ar, sizeof *cs);
     at->resolved = cs;
     const char *what = prefixed(r->ar, "@@", at->name);
@@ -1317,6 +1355,7 @@ static clause_spec *clause_spec_of(resolver *r, ast_attr *at) {
     } else {
         unknown_clause(r, at, what);
     }
+    r->ar = kept;
     return cs;
 }
 
@@ -1475,8 +1514,10 @@ static void register_enums(resolver *r, ast_file *files, size_t nfiles) {
                     HINT(r, d, "a rename hint names a label the database has and the models no longer list");
                 }
             }
-            strmap_put(r->enums_by_model_name, e->name, et);
-            vec_push(r->ar, &r->enum_names, e->name);
+            /* kept past the enum's tree, which may be released first */
+            const char *name = arena_strdup(r->ar, e->name);
+            strmap_put(r->enums_by_model_name, name, et);
+            vec_push(r->ar, &r->enum_names, name);
         }
 }
 
@@ -1508,7 +1549,7 @@ static void check_enum_uses(resolver *r) {
 
 /* ------------------------------------------------------ models and bases */
 
-static void register_models(resolver *r, ast_file *files, size_t nfiles) {
+static void register_models(resolver *r, ast_file *files, arena *const *file_arenas, size_t nfiles) {
     for (size_t fi = 0; fi < nfiles; fi++)
         for (size_t i = 0; i < files[fi].models.len; i++) {
             ast_model *m = files[fi].models.items[i];
@@ -1521,8 +1562,10 @@ static void register_models(resolver *r, ast_file *files, size_t nfiles) {
             }
             model_info *mi = arena_alloc(r->ar, sizeof *mi);
             mi->ast = m;
-            mi->field_index = strmap_new(r->ar);
-            mi->column_by_field = strmap_new(r->ar);
+            mi->ar = file_arenas[fi];
+            mi->chunk = fi / MODEL_FILES_PER_ARENA;
+            mi->field_index = strmap_new(mi->ar);
+            mi->column_by_field = strmap_new(mi->ar);
             strmap_put(r->models_by_name, m->name, mi);
             vec_push(r->ar, &r->models, mi);
         }
@@ -1608,8 +1651,8 @@ static ssize_t field_pos(model_info *mi, const char *name) {
     return p ? (ssize_t)((size_t)p - 1) : -1;
 }
 
-static void add_field_entry(resolver *r, model_info *mi, field_entry e) {
-    vec_push(r->ar, &mi->fields, e);
+static void add_field_entry(model_info *mi, field_entry e) {
+    vec_push(mi->ar, &mi->fields, e);
     strmap_put(mi->field_index, e.field->name, (void *)(size_t)mi->fields.len);
 }
 
@@ -1620,7 +1663,7 @@ static void flatten_model(resolver *r, model_info *mi) {
         for (size_t i = 0; i < base->fields.len; i++) {
             field_entry e = base->fields.items[i];
             ssize_t at = field_pos(mi, e.field->name);
-            if (at < 0) { add_field_entry(r, mi, e); continue; }
+            if (at < 0) { add_field_entry(mi, e); continue; }
             if (mi->fields.items[at].field == e.field) continue;     /* same field by two paths */
             /* Two bases bring different columns of one name: only an
             ** @override in this model settles it (checked below). */
@@ -1641,12 +1684,12 @@ static void flatten_model(resolver *r, model_info *mi) {
             bool seen = false;
             for (size_t k = 0; k < mi->clauses.len; k++)
                 if (mi->clauses.items[k].clause == c.clause) seen = true;
-            if (!seen) vec_push(r->ar, &mi->clauses, c);
+            if (!seen) vec_push(mi->ar, &mi->clauses, c);
         }
     }
     for (size_t i = 0; i < mi->ast->fields.len; i++) {
         ast_field *f = mi->ast->fields.items[i];
-        field_spec *fs = field_spec_of(r, f);
+        field_spec *fs = field_spec_of(r, f, mi);
         ssize_t at = field_pos(mi, f->name);
         field_entry e = {f, mi};
         if (at >= 0 && mi->fields.items[at].owner == mi) {
@@ -1669,11 +1712,11 @@ static void flatten_model(resolver *r, model_info *mi) {
                                f->name, f->name);
                 HINT(r, d, "remove @override (or check the spelling of the column name)");
             }
-            add_field_entry(r, mi, e);
+            add_field_entry(mi, e);
         }
     }
     for (size_t i = 0; i < mi->ast->clauses.len; i++)
-        vec_push(r->ar, &mi->clauses, ((clause_entry){mi->ast->clauses.items[i], mi}));
+        vec_push(mi->ar, &mi->clauses, ((clause_entry){mi->ast->clauses.items[i], mi}));
 }
 
 /* ------------------------------------------------------------- tables */
@@ -1709,13 +1752,19 @@ static bool clause_columns(resolver *r, model_info *mi, const char *what, const 
     return ok;
 }
 
-/* A foreign key waiting for all tables to exist. */
+/* Where a value is written, kept past its tree. */
+typedef struct written_at {
+    src_loc loc;
+    int span;
+} written_at;
+
+/* A foreign key waiting for all tables to exist (its model's tree may be
+** released by then: it keeps where its parts are written). */
 typedef struct pending_fk {
     foreign_key *fk;
     table *from;
-    ast_value *table_value;             /* where the target table is written */
-    ast_value *column_value;            /* @foreign_key: the same string */
-    const ast_value_vec *ref_values;    /* @@foreign_key: the ref columns */
+    written_at table_at;                /* where the target table is written */
+    const written_at *column_at;        /* per ref column: where it is written */
 } pending_fk;
 
 typedef VEC(pending_fk) pending_fk_vec;
@@ -1728,7 +1777,7 @@ static const char *own_clause_text(resolver *r, model_info *mi, const char *clau
     for (size_t i = 0; i < mi->ast->clauses.len; i++) {
         ast_attr *at = mi->ast->clauses.items[i];
         if (strcmp(at->name, clause)) continue;
-        clause_spec *cs = clause_spec_of(r, at);
+        clause_spec *cs = clause_spec_of(r, at, mi);
         if (*clause_out) {
             diag *d = rerr(r, at->loc, at->span, "@@%s given twice in model '%s'", clause, mi->ast->name);
             HINT(r, d, "keep one @@%s clause", clause);
@@ -1765,7 +1814,7 @@ static bool add_columns(resolver *r, model_info *mi, table *t) {
     bool ok = true;
     for (size_t i = 0; i < mi->fields.len; i++) {
         ast_field *f = mi->fields.items[i].field;
-        field_spec *fs = field_spec_of(r, f);
+        field_spec *fs = field_spec_of(r, f, mi->fields.items[i].owner);
         if (!fs->ok) { ok = false; continue; }
         const char *db = fs->map ? fs->map : f->name;
         column *c = table_add_column(r->s, t, db);
@@ -1834,7 +1883,10 @@ static void add_column_keys(resolver *r, model_info *mi, table *t, pending_fk_ve
             k->onupdate = sdup(r, fs->fk_onupdate);
             k->loc = schema_loc(r, fs->fk->loc);
             vec_push(r->s->arena, &t->foreign_keys, k);
-            vec_push(r->ar, pending, ((pending_fk){k, t, fs->fk_target, fs->fk_target, NULL}));
+            /* "table.column": one string says both */
+            written_at *at = arena_alloc(r->ar, sizeof *at);
+            *at = (written_at){fs->fk_target->loc, fs->fk_target->span};
+            vec_push(r->ar, pending, ((pending_fk){k, t, *at, at}));
         }
     }
 }
@@ -1847,7 +1899,7 @@ static bool add_clauses(resolver *r, model_info *mi, table *t, pending_fk_vec *p
     *pk_clause = NULL;
     for (size_t i = 0; i < mi->clauses.len; i++) {
         ast_attr *at = mi->clauses.items[i].clause;
-        clause_spec *cs = clause_spec_of(r, at);
+        clause_spec *cs = clause_spec_of(r, at, mi->clauses.items[i].owner);
         if (!cs->ok) { ok = false; continue; }
         const char *what = prefixed(r->ar, "@@", at->name);
         src_loc loc = schema_loc(r, at->loc);
@@ -1947,7 +1999,11 @@ static bool add_clauses(resolver *r, model_info *mi, table *t, pending_fk_vec *p
             k->loc = loc;
             if (clause_columns(r, mi, what, &cs->columns, &k->columns)) {
                 vec_push(r->s->arena, &t->foreign_keys, k);
-                vec_push(r->ar, pending, ((pending_fk){k, t, cs->ref_table_value, NULL, &cs->ref_columns}));
+                written_at *cols = arena_alloc(r->ar, (cs->ref_columns.len + 1) * sizeof *cols);
+                for (size_t j = 0; j < cs->ref_columns.len; j++)
+                    cols[j] = (written_at){cs->ref_columns.items[j]->loc, cs->ref_columns.items[j]->span};
+                written_at table_at = {cs->ref_table_value->loc, cs->ref_table_value->span};
+                vec_push(r->ar, pending, ((pending_fk){k, t, table_at, cols}));
             } else ok = false;
             break;
         }
@@ -2045,7 +2101,7 @@ static void check_foreign_keys(resolver *r, pending_fk_vec *pending) {
             }
         }
         if (!target) {
-            diag *d = rerr(r, p->table_value->loc, p->table_value->span,
+            diag *d = rerr(r, p->table_at.loc, p->table_at.span,
                            "foreign key of table '%s' references unknown table '%s'",
                            qualified_name(r->ar, p->from->schema, p->from->name), p->fk->ref_table);
             table *same_schema = p->from->schema ? schema_find_table_in(r->s, p->from->schema, p->fk->ref_table) : NULL;
@@ -2061,7 +2117,7 @@ static void check_foreign_keys(resolver *r, pending_fk_vec *pending) {
         for (size_t k = 0; k < p->fk->ref_columns.len; k++) {
             const char *cn = p->fk->ref_columns.items[k];
             if (table_find_column(target, cn)) continue;
-            ast_value *v = p->column_value ? p->column_value : p->ref_values->items[k];
+            const written_at *v = &p->column_at[k];
             diag *d = rerr(r, v->loc, v->span, "foreign key of table '%s' references unknown column '%s.%s'",
                            p->from->name, target->name, cn);
             const char **cnames = arena_alloc(r->ar, (target->columns.len + 1) * sizeof *cnames);
@@ -2144,8 +2200,41 @@ static void check_unique_names(resolver *r) {
 
 /* ---------------------------------------------------------------- entry */
 
-static int resolve_files(ast_file *files, size_t n, const char *default_schema, arena *ar, schema **out,
-                         diag_list *dl) {
+/* When each arena of the load can be released: after the model at
+** order position chunk_last[c] is built, or at once when none of its
+** models is (SIZE_MAX: an arena of enum types only, or of nothing). A
+** model's tree is read until its last derived model, in base order, is
+** built: that model flattens in the base's fields and clauses. */
+static void plan_releases(resolver *r, size_t *chunk_last, size_t nchunks) {
+    for (size_t c = 0; c < nchunks; c++) chunk_last[c] = SIZE_MAX;
+    for (size_t p = 0; p < r->order.len; p++) {
+        r->order.items[p]->order_pos = p;
+        r->order.items[p]->last_use = p;
+    }
+    /* Bases come before what derives from them, so walking back carries
+    ** each model's last use to its bases once it is final. */
+    for (size_t p = r->order.len; p-- > 0;) {
+        model_info *mi = r->order.items[p];
+        for (size_t b = 0; b < mi->bases.len; b++)
+            if (mi->bases.items[b]->last_use < mi->last_use) mi->bases.items[b]->last_use = mi->last_use;
+    }
+    for (size_t p = 0; p < r->order.len; p++) {
+        model_info *mi = r->order.items[p];
+        size_t *last = &chunk_last[mi->chunk];
+        if (*last == SIZE_MAX || *last < mi->last_use) *last = mi->last_use;
+    }
+}
+
+static void release_chunk(arena **chunks, size_t c) {
+    arena_free(chunks[c]);
+    chunks[c] = NULL;
+}
+
+/* Resolve the parsed files; file i's tree lives in chunks[i /
+** MODEL_FILES_PER_ARENA], and an arena no model left reads is released
+** (set to NULL) on the way when no error came before building. */
+static int resolve_files(ast_file *files, size_t n, arena **chunks, const char *default_schema, arena *ar,
+                         schema **out, diag_list *dl) {
     resolver r = {0};
     r.ar = ar;
     r.dl = dl;
@@ -2156,24 +2245,51 @@ static int resolve_files(ast_file *files, size_t n, const char *default_schema, 
     r.default_schema = default_schema;
     r.schemas_named = strmap_new(ar);
     for (size_t i = 0; i < n; i++) strmap_put(r.text_by_file, files[i].path, (void *)files[i].text);
+    arena **file_arenas = arena_alloc(ar, (n + 1) * sizeof *file_arenas);
+    for (size_t i = 0; i < n; i++) file_arenas[i] = chunks[i / MODEL_FILES_PER_ARENA];
 
-    register_models(&r, files, n);
+    register_models(&r, files, file_arenas, n);
     register_enums(&r, files, n);
     resolve_bases(&r);
     order_models(&r);
-    for (size_t i = 0; i < r.order.len; i++)
-        if (!r.order.items[i]->bad) flatten_model(&r, r.order.items[i]);
-    /* Fields and clauses of bad models are still checked, for their errors. */
-    for (size_t i = 0; i < r.models.len; i++) {
-        model_info *mi = r.models.items[i];
-        for (size_t k = 0; k < mi->ast->fields.len; k++) field_spec_of(&r, mi->ast->fields.items[k]);
-        for (size_t k = 0; k < mi->ast->clauses.len; k++) clause_spec_of(&r, mi->ast->clauses.items[k]);
+
+    /* One pass in base order: flatten, check, build, release. An error
+    ** so far (an unknown base, a cycle) may leave the base order short of
+    ** what the plan assumes: then everything is kept to the end. */
+    size_t nchunks = (n + MODEL_FILES_PER_ARENA - 1) / MODEL_FILES_PER_ARENA;
+    size_t *chunk_last = arena_alloc(ar, (nchunks + 1) * sizeof *chunk_last);
+    size_t *release_order = arena_alloc(ar, (nchunks + 1) * sizeof *release_order);
+    size_t releases = 0, released = 0;
+    bool release = r.errors == 0 && dl->errors == 0;
+    if (release) {
+        plan_releases(&r, chunk_last, nchunks);
+        for (size_t c = 0; c < nchunks; c++)
+            if (chunk_last[c] == SIZE_MAX) release_chunk(chunks, c);
+            else release_order[releases++] = c;
+        /* by last use: a few dozen arenas at most, in nearly that order */
+        for (size_t i = 1; i < releases; i++)
+            for (size_t j = i; j > 0 && chunk_last[release_order[j - 1]] > chunk_last[release_order[j]]; j--) {
+                size_t t = release_order[j];
+                release_order[j] = release_order[j - 1];
+                release_order[j - 1] = t;
+            }
     }
     pending_fk_vec pending = {0};
-    for (size_t i = 0; i < r.models.len; i++) {
-        model_info *mi = r.models.items[i];
+    for (size_t p = 0; p < r.order.len; p++) {
+        model_info *mi = r.order.items[p];
+        if (!mi->bad) flatten_model(&r, mi);
+        /* A bad model's fields and clauses are still checked, for their errors. */
+        for (size_t k = 0; k < mi->ast->fields.len; k++) field_spec_of(&r, mi->ast->fields.items[k], mi);
+        for (size_t k = 0; k < mi->ast->clauses.len; k++) clause_spec_of(&r, mi->ast->clauses.items[k], mi);
         if (!mi->bad && !mi->ast->is_abstract) build_table(&r, mi, &pending);
+        while (release && released < releases && chunk_last[release_order[released]] == p)
+            release_chunk(chunks, release_order[released++]);
     }
+    /* Built in base order; the schema lists its tables as they are declared. */
+    size_t built = 0;
+    for (size_t i = 0; i < r.models.len; i++)
+        if (r.models.items[i]->table) r.s->tables.items[built++] = r.models.items[i]->table;
+    r.s->tables.len = built;
     check_foreign_keys(&r, &pending);
     check_unique_names(&r);
     check_enum_uses(&r);
@@ -2222,11 +2338,17 @@ int model_load_sources(const char *const *paths, const char *const *texts, size_
     size_t first_diag = dl->items.len;
     arena *ar = arena_new();
     ast_file *files = arena_alloc(ar, (n + 1) * sizeof *files);
+    size_t nchunks = (n + MODEL_FILES_PER_ARENA - 1) / MODEL_FILES_PER_ARENA;
+    arena **chunks = arena_alloc(ar, (nchunks + 1) * sizeof *chunks);
     int errors = 0;
-    for (size_t i = 0; i < n; i++) errors += model_parse(ar, paths[i], texts[i], &files[i], dl);
+    for (size_t i = 0; i < n; i++) {
+        if (i % MODEL_FILES_PER_ARENA == 0) chunks[i / MODEL_FILES_PER_ARENA] = arena_new();
+        errors += model_parse(chunks[i / MODEL_FILES_PER_ARENA], paths[i], texts[i], &files[i], dl);
+    }
     int rc = -1;
-    if (errors == 0) rc = resolve_files(files, n, default_schema ? default_schema : "public", ar, out, dl);
+    if (errors == 0) rc = resolve_files(files, n, chunks, default_schema ? default_schema : "public", ar, out, dl);
     sort_diags(dl, first_diag, paths, n);
+    for (size_t c = 0; c < nchunks; c++) arena_free(chunks[c]);
     arena_free(ar);
     return rc;
 }

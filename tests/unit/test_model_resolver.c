@@ -290,6 +290,93 @@ static void test_long_inheritance_chain(void **state) {
     schema_free(s);
 }
 
+/* Enough files for several of the load's arenas (256 files each), with
+** what reaches across them: a base, an enum type and a foreign-key target
+** declared in the last file, a concrete model in the first arena that a
+** model in the last one derives from. The resolver releases an arena once
+** no model left reads it; under the sanitizers and valgrind a tree read
+** after its release fails here. */
+enum { SPREAD_FILES = 700 };
+
+typedef struct spread_sources {
+    char *paths[SPREAD_FILES];
+    char *texts[SPREAD_FILES];
+} spread_sources;
+
+static char *spread_text(int i, const char *extra) {
+    strbuf sb = STRBUF_INIT;
+    if (i == 0) sb_append(&sb, "model First : Shared {\n  a Integer\n}\n");
+    else if (i == 10) sb_append(&sb, "model Root {\n  id Integer @primary_key\n  r Text?\n}\n");
+    else if (i == 690) sb_append(&sb, "model Late : Root {\n  extra Integer\n}\n");
+    else if (i == SPREAD_FILES - 1)
+        sb_append(&sb, "abstract model Shared {\n  id Integer @primary_key\n}\n"
+                       "enum Status { \"on\" \"off\" }\n");
+    else
+        sb_printf(&sb, "model T%04d : Shared {\n  s Status @default(\"on\")\n"
+                       "  f Integer? @foreign_key(\"first.id\")\n%s}\n", i, extra ? extra : "");
+    return sb_take(&sb);
+}
+
+static int load_spread(spread_sources *src, int bad_file, const char *bad_extra, schema **s, diag_list *dl) {
+    for (int i = 0; i < SPREAD_FILES; i++) {
+        strbuf sb = STRBUF_INIT;
+        sb_printf(&sb, "m%04d.model", i);
+        src->paths[i] = sb_take(&sb);
+        src->texts[i] = spread_text(i, i == bad_file ? bad_extra : NULL);
+    }
+    int rc = model_load_sources((const char *const *)src->paths, (const char *const *)src->texts, SPREAD_FILES, NULL,
+                                s, dl);
+    for (int i = 0; i < SPREAD_FILES; i++) {
+        free(src->paths[i]);
+        free(src->texts[i]);
+    }
+    return rc;
+}
+
+static void test_arenas_released_across_files(void **state) {
+    (void)state;
+    spread_sources src;
+    diag_list dl;
+    diag_list_init(&dl);
+    schema *s = NULL;
+    int rc = load_spread(&src, -1, NULL, &s, &dl);
+    if (rc != 0) diag_print(&dl, stderr);
+    assert_int_equal(rc, 0);
+    /* declaration order, though built bases first */
+    assert_int_equal(s->tables.len, SPREAD_FILES - 1);
+    assert_string_equal(s->tables.items[0]->name, "first");
+    assert_string_equal(s->tables.items[1]->name, "t0001");
+    assert_string_equal(s->tables.items[10]->name, "root");
+    assert_string_equal(s->tables.items[690]->name, "late");
+    assert_string_equal(s->tables.items[SPREAD_FILES - 2]->name, "t0698");
+    table *late = s->tables.items[690];
+    assert_int_equal(late->columns.len, 3);
+    assert_string_equal(late->columns.items[1]->name, "r");
+    assert_string_equal(late->columns.items[1]->loc.file, "m0010.model");
+    table *t = schema_find_table(s, "t0500");
+    assert_int_equal(t->columns.len, 3);
+    assert_string_equal(t->columns.items[0]->loc.file, "m0699.model");
+    assert_int_equal(t->columns.items[1]->type.kind, TYPE_ENUM);
+    assert_string_equal(t->columns.items[1]->type.enumeration->name, "status");
+    assert_string_equal(t->foreign_keys.items[0]->ref_table, "first");
+    schema_free(s);
+    diag_list_free(&dl);
+
+    /* An unknown foreign-key column is found after its file's arena is
+    ** released: the error still says where it is written. */
+    diag_list_init(&dl);
+    rc = load_spread(&src, 300, "  @@foreign_key(\"fk_t0300_first\", (f), \"first\", (nope))\n", &s, &dl);
+    assert_int_equal(rc, -1);
+    assert_null(s);
+    assert_int_equal(dl.errors, 1);
+    const diag *d = &dl.items.items[0];
+    assert_string_equal(d->loc.file, "m0300.model");
+    assert_int_equal(d->loc.line, 4);
+    assert_int_equal(d->loc.column, 50);
+    assert_non_null(strstr(d->message, "unknown column 'first.nope'"));
+    diag_list_free(&dl);
+}
+
 static void test_project_models(void **state) {
     (void)state;
     diag_list dl;
@@ -402,6 +489,7 @@ int main(void) {
         cmocka_unit_test(test_renamed_from),
         cmocka_unit_test(test_files_in_any_order),
         cmocka_unit_test(test_long_inheritance_chain),
+        cmocka_unit_test(test_arenas_released_across_files),
         cmocka_unit_test(test_project_models),
         cmocka_unit_test(test_json_is_sorted_and_stable),
         cmocka_unit_test(test_schema_functions),
