@@ -1812,6 +1812,7 @@ static const char *named_schema(resolver *r, const char *nsp) {
 ** field is wrong or two fields map to one database name. */
 static bool add_columns(resolver *r, model_info *mi, table *t) {
     bool ok = true;
+    table_reserve_columns(r->s, t, mi->fields.len);
     for (size_t i = 0; i < mi->fields.len; i++) {
         ast_field *f = mi->fields.items[i].field;
         field_spec *fs = field_spec_of(r, f, mi->fields.items[i].owner);
@@ -1828,7 +1829,7 @@ static bool add_columns(resolver *r, model_info *mi, table *t) {
             ok = false;
             continue;
         }
-        c->field_name = sdup(r, f->name);
+        c->field_name = strcmp(f->name, c->name) ? sdup(r, f->name) : c->name;
         c->type = fs->type;
         c->nullable = fs->nullable && !fs->primary_key;
         c->primary_key = fs->primary_key;

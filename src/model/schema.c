@@ -203,6 +203,11 @@ column *table_add_column(schema *s, table *t, const char *name) {
     return c;
 }
 
+void table_reserve_columns(schema *s, table *t, size_t n) {
+    vec_reserve(s->arena, &t->columns, n);
+    strmap_reserve(t->columns_by_name, n);
+}
+
 table *schema_find_table_in(const schema *s, const char *nsp, const char *name) {
     if (!name) return NULL;
     if (!nsp) return strmap_get(s->tables_by_name, name);

@@ -52,14 +52,16 @@ typedef struct col_type {
     int length;         /* String(n): n; -1 when absent */
     int precision;      /* Numeric(p, s): p; -1 when absent */
     int scale;          /* Numeric(p, s): s; -1 when absent */
+    int dimensions;     /* TYPE_ARRAY: 1 unless the model says more (not compared:
+                           PostgreSQL does not enforce it) */
     bool timezone;      /* DateTime(timezone=true) */
     bool jsonb;         /* PostgreSQL JSONB rather than JSON (introspected) */
+    /* (the numbers and flags before the pointers: no padding between them,
+    ** in a struct every column holds) */
     const char *raw;    /* the database's own spelling when introspected
                            ("VARCHAR(255)", "character varying(255)"); NULL
                            for the wanted schema except TYPE_OTHER */
     const struct col_type *element; /* TYPE_ARRAY: the element type (never an array) */
-    int dimensions;     /* TYPE_ARRAY: 1 unless the model says more (not compared:
-                           PostgreSQL does not enforce it) */
     const struct enum_type *enumeration; /* TYPE_ENUM: the type (in the same schema's arena) */
 } col_type;
 
@@ -126,8 +128,8 @@ typedef enum default_kind {
 
 typedef struct server_default {
     default_kind kind;
-    const char *text;
     bool bool_value;
+    const char *text;
 } server_default;
 
 /* ----------------------------------------------------------- schema parts */
@@ -175,24 +177,26 @@ typedef struct column {
     const char *name;           /* database name */
     const char *field_name;     /* model field name (== name unless @map) */
     col_type type;
-    bool nullable;
-    bool primary_key;           /* member of the table's primary key */
     server_default server_default;
     const char *comment;        /* NULL when none */
-    autoincrement_mode autoincrement;
-    bool identity;              /* introspected: serial / identity / AUTOINCREMENT */
     const identity_def *generated_identity; /* an identity column, or NULL */
     /* A generated column (introspected): its expression as the database
     ** keeps it, and whether its values are stored (STORED; else VIRTUAL,
     ** SQLite only).  NULL for an ordinary column.  A move-and-copy
     ** re-creates it as generated and copies no values into it. */
     const char *generated;
-    bool generated_stored;
     const char *renamed_from;   /* @renamed_from hint (database name), or NULL */
     /* introspected (PostgreSQL): a view or rule that uses the column, which
     ** the server will not let it change type or be dropped under; NULL */
     const char *used_by_view;
     src_loc loc;                /* where the model declared it */
+    autoincrement_mode autoincrement;
+    /* the flags last, together: a schema of 10,000 tables holds 130,000
+    ** columns, and padding after each bool would be a tenth of them */
+    bool nullable;
+    bool primary_key;           /* member of the table's primary key */
+    bool identity;              /* introspected: serial / identity / AUTOINCREMENT */
+    bool generated_stored;
 } column;
 
 /* How one key of an index orders and compares its values.  The zero value
@@ -358,6 +362,8 @@ void schema_free(schema *s);
 ** NULL when the name is already taken (the caller reports it). */
 table *schema_add_table(schema *s, const char *name);
 column *table_add_column(schema *s, table *t, const char *name);
+/* Room for n columns in all (the count is known: a model's fields). */
+void table_reserve_columns(schema *s, table *t, size_t n);
 
 table *schema_find_table(const schema *s, const char *name);
 /* The same in a PostgreSQL schema: nsp NULL is the default schema. */

@@ -634,24 +634,24 @@ static const char *default_attr(puller *p, const column *c, const col_type *mt) 
     bool boolean = mt->kind == TYPE_BOOLEAN, numeric = is_integer_kind(mt->kind) || mt->kind == TYPE_FLOAT ||
                                                        mt->kind == TYPE_NUMERIC;
     if (boolean && b >= 0) {
-        cand[n] = (server_default){DEFAULT_BOOL, NULL, b == 1};
+        cand[n] = (server_default){.kind = DEFAULT_BOOL, .bool_value = b == 1};
         spell[n++] = b ? "true" : "false";
     }
     if ((boolean || numeric) && num) {
-        cand[n] = (server_default){DEFAULT_NUMBER, val, false};
+        cand[n] = (server_default){.kind = DEFAULT_NUMBER, .text = val};
         spell[n++] = val;
     }
     if (lit) {
-        cand[n] = (server_default){DEFAULT_STRING, lit, false};
+        cand[n] = (server_default){.kind = DEFAULT_STRING, .text = lit};
         spell[n++] = mstr(p->a, lit);
     }
     if (!boolean && !numeric && num && !lit) {
-        cand[n] = (server_default){DEFAULT_NUMBER, val, false};
+        cand[n] = (server_default){.kind = DEFAULT_NUMBER, .text = val};
         spell[n++] = val;
     }
-    cand[n] = (server_default){DEFAULT_NOW, NULL, false};
+    cand[n] = (server_default){.kind = DEFAULT_NOW};
     spell[n++] = "now()";
-    cand[n] = (server_default){DEFAULT_SQL, text, false};
+    cand[n] = (server_default){.kind = DEFAULT_SQL, .text = text};
     spell[n++] = arena_printf(p->a, "sql(%s)", mstr(p->a, text));
     for (size_t i = 0; i < n; i++) {
         const char *got = p->d->canonical_default(p->a, mt, &cand[i]);

@@ -76,6 +76,22 @@ static void rehash(strmap *m, size_t ncap) {
     m->hashed = true;
 }
 
+void strmap_reserve(strmap *m, size_t n) {
+    if (m->hashed || n <= m->cap) {
+        if (m->hashed)
+            while ((n + 1) * 4 > m->cap * 3) rehash(m, m->cap * 2);
+        return;
+    }
+    if (n <= LINEAR_MAX) {
+        m->slots = arena_grow(m->arena, m->slots, m->cap * sizeof *m->slots, n * sizeof *m->slots);
+        m->cap = n;
+        return;
+    }
+    size_t cap = 4 * LINEAR_MAX;
+    while ((n + 1) * 4 > cap * 3) cap *= 2;
+    rehash(m, cap);
+}
+
 void *strmap_put(strmap *m, const char *key, void *value) {
     if (!m->hashed) {
         strmap_slot *s = find_linear(m, key);

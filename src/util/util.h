@@ -60,6 +60,20 @@ void util_oom(void) __attribute__((noreturn));
         (v)->items[(v)->len++] = (x);                                          \
     } while (0)
 
+/* Room for n items in all, when the count is known before the pushes: a
+** vector grown by doubling among other allocations leaves each smaller
+** copy behind (half again its final size). */
+#define vec_reserve(a, v, n)                                                   \
+    do {                                                                       \
+        size_t want_ = (n);                                                    \
+        if (want_ > (v)->cap) {                                                \
+            (v)->items = arena_grow((a), (v)->items,                           \
+                                    (v)->cap * sizeof *(v)->items,             \
+                                    want_ * sizeof *(v)->items);               \
+            (v)->cap = want_;                                                  \
+        }                                                                      \
+    } while (0)
+
 typedef VEC(const char *) str_vec;
 
 /* The strings of v joined by sep, in arena a ("" when empty). */
@@ -92,6 +106,8 @@ void *strmap_get(const strmap *m, const char *key);
 /* Returns the previous value for key (NULL when new). */
 void *strmap_put(strmap *m, const char *key, void *value);
 size_t strmap_count(const strmap *m);
+/* Room for n keys in all, before they are put (see vec_reserve). */
+void strmap_reserve(strmap *m, size_t n);
 
 /* ------------------------------------------------------------------- diag */
 

@@ -174,13 +174,13 @@ static void test_types_equal_real_changes(void **state) {
 
 static const char *canon(type_kind k, default_kind dk, const char *text, bool b) {
     col_type t = model_type(k, -1);
-    server_default d = {dk, text, b};
+    server_default d = {.kind = dk, .text = text, .bool_value = b};
     return dialect_sqlite()->canonical_default(A, &t, &d);
 }
 
 static const char *canon_db(const char *declared, const char *dflt_value) {
     col_type t = dialect_sqlite()->parse_type(A, declared);
-    server_default d = {DEFAULT_SQL, dflt_value, false};
+    server_default d = {.kind = DEFAULT_SQL, .text = dflt_value};
     return dialect_sqlite()->canonical_default(A, &t, &d);
 }
 
@@ -291,13 +291,13 @@ static void test_defaults_as_sqlite_keeps_them(void **state) {
                                         -1, &st, NULL),
                      SQLITE_OK);
     const char *want[] = {"CURRENT_TIMESTAMP", "0", "'pending'", "0", "1", "1"};
-    server_default model[] = {{DEFAULT_NOW, NULL, false}, {DEFAULT_BOOL, NULL, false},
-                              {DEFAULT_STRING, "pending", false}, {DEFAULT_NUMBER, "0", false},
-                              {DEFAULT_BOOL, NULL, true}, {DEFAULT_BOOL, NULL, true}};
+    server_default model[] = {{.kind = DEFAULT_NOW}, {.kind = DEFAULT_BOOL},
+                              {.kind = DEFAULT_STRING, .text = "pending"}, {.kind = DEFAULT_NUMBER, .text = "0"},
+                              {.kind = DEFAULT_BOOL, .bool_value = true}, {.kind = DEFAULT_BOOL, .bool_value = true}};
     for (int i = 0; i < 6; i++) {
         assert_int_equal(sqlite3_step(st), SQLITE_ROW);
         col_type t = dialect_sqlite()->parse_type(A, (const char *)sqlite3_column_text(st, 0));
-        server_default d = {DEFAULT_SQL, arena_strdup(A, (const char *)sqlite3_column_text(st, 1)), false};
+        server_default d = {.kind = DEFAULT_SQL, .text = arena_strdup(A, (const char *)sqlite3_column_text(st, 1))};
         assert_string_equal(dialect_sqlite()->canonical_default(A, &t, &d), want[i]);
         assert_string_equal(dialect_sqlite()->canonical_default(A, &t, &model[i]), want[i]);
     }

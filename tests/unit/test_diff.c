@@ -86,7 +86,7 @@ static table *datasets(schema *s) {
     pk(s, t, "id");
     col(s, t, "name", TYPE_STRING, 255, false);
     column *st = col(s, t, "status", TYPE_STRING, 50, false);
-    st->server_default = (server_default){DEFAULT_STRING, "pending", false};
+    st->server_default = (server_default){.kind = DEFAULT_STRING, .text = "pending"};
     idx(s, t, "ix_datasets_name", "name", false);
     return t;
 }
@@ -203,11 +203,11 @@ static void no_change_for_db_spellings(void **state) {
     now->type.timezone = true;
     now->server_default.kind = DEFAULT_NOW;
     column *flag = col(f->want, w, "is_deleted", TYPE_BOOLEAN, -1, false);
-    flag->server_default = (server_default){DEFAULT_BOOL, NULL, false};
+    flag->server_default = (server_default){.kind = DEFAULT_BOOL};
     column *cnt = col(f->want, w, "row_count", TYPE_INTEGER, -1, false);
-    cnt->server_default = (server_default){DEFAULT_NUMBER, "0", false};
+    cnt->server_default = (server_default){.kind = DEFAULT_NUMBER, .text = "0"};
     column *js = col(f->want, w, "columns", TYPE_JSON, -1, false);
-    js->server_default = (server_default){DEFAULT_STRING, "[]", false};
+    js->server_default = (server_default){.kind = DEFAULT_STRING, .text = "[]"};
 
     /* What SQLite reports for the same table. */
     table *t = tbl(f->cur, "datasets");
@@ -221,7 +221,7 @@ static void no_change_for_db_spellings(void **state) {
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
         column *c = table_add_column(f->cur, t, cols[i].name);
         c->type = d->parse_type(f->cur->arena, cols[i].type);
-        if (cols[i].dflt) c->server_default = (server_default){DEFAULT_SQL, cols[i].dflt, false};
+        if (cols[i].dflt) c->server_default = (server_default){.kind = DEFAULT_SQL, .text = cols[i].dflt};
     }
     pk(f->cur, t, "id");
     idx(f->cur, t, "ix_datasets_name", "name", false);
@@ -292,7 +292,7 @@ static void identity_changes(void **state) {
     col(f->want, w, "a", TYPE_INTEGER, -1, false)->generated_identity = &by_default;
     col(f->cur, c, "b", TYPE_INTEGER, -1, false)->generated_identity = &cached;   /* no longer one */
     column *b = col(f->want, w, "b", TYPE_INTEGER, -1, false);
-    b->server_default = (server_default){DEFAULT_NUMBER, "0", false};
+    b->server_default = (server_default){.kind = DEFAULT_NUMBER, .text = "0"};
     col(f->cur, c, "x", TYPE_INTEGER, -1, false)->generated_identity = &cached;   /* CACHE is not compared */
     col(f->want, w, "x", TYPE_INTEGER, -1, false)->generated_identity = &by_default;
     col(f->cur, c, "y", TYPE_INTEGER, -1, false)->generated_identity = &by_default;
@@ -339,7 +339,7 @@ static void rename_table_and_column(void **state) {
     pk(f->want, w, "id");
     col(f->want, w, "name", TYPE_STRING, 255, false);
     column *st = col(f->want, w, "status", TYPE_STRING, 50, false);
-    st->server_default = (server_default){DEFAULT_STRING, "pending", false};
+    st->server_default = (server_default){.kind = DEFAULT_STRING, .text = "pending"};
     column *d = col(f->want, w, "details", TYPE_TEXT, -1, true);
     d->renamed_from = "extra";
     idx(f->want, w, "ix_datasets_name", "name", false);
