@@ -9,7 +9,8 @@
 **   postgresql:///dbname?host=/var/run/postgresql          (Unix socket)
 **
 ** A password never appears in any diagnostic: db_url_redacted() is what
-** messages show.
+** messages show.  A connection is used by one thread at a time (SQLite's
+** is opened without its per-call mutex).
 */
 #ifndef RETORT_DB_H
 #define RETORT_DB_H
