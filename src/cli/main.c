@@ -5,6 +5,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 static const cli_command COMMANDS[] = {
     {"init", "Create a new project: alembic.ini and the migration folder", cmd_init},
@@ -75,6 +78,14 @@ static int global_options(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+#ifdef __GLIBC__
+    /* A fixed threshold for allocations glibc maps on their own.  Left
+    ** dynamic, freeing one large buffer (a 16 MB initial migration read
+    ** whole for its header) raises the threshold to that size, and the
+    ** heap then keeps what later large buffers leave behind: at 10,000
+    ** tables that was 16 MB more at a no-change check's peak. */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
     int first = global_options(argc, argv);
     if (first < 0) return 2;
     /* -q: Alembic writes nothing on stdout (its print_stdout and status

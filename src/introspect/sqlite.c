@@ -3,20 +3,23 @@
 **
 ** Six queries, however many tables there are.  Each joins the catalog
 ** (main.sqlite_master) with one of the table-valued pragma functions, so a
-** single statement walks every table:
+** single statement walks every table.  In the order they run:
 **
-**   1. tables        name and stored CREATE TABLE text
+**   1. objects       what the IR does not hold: triggers with their SQL,
+**                    views, virtual tables and their shadow tables (left
+**                    out of the tables), in schema->objects
 **   2. columns       pragma_table_xinfo: name, declared type, NOT NULL,
-**                    default text, position in the primary key
+**                    default text, position in the primary key; a table's
+**                    first row makes the table (in name order)
 **   3. indexes       pragma_index_list: name, unique, origin (c = CREATE
 **                    INDEX, u = UNIQUE constraint, pk = primary key),
 **                    partial, and the stored CREATE INDEX text
 **   4. index columns pragma_index_xinfo: key columns in order
 **   5. foreign keys  pragma_foreign_key_list: one row per column pair,
 **                    grouped by id
-**   6. objects       (run first) what the IR does not hold: triggers with
-**                    their SQL, views, virtual tables and their shadow
-**                    tables (left out of the tables), in schema->objects
+**   6. tables        the stored CREATE TABLE text, which finishes each
+**                    table as its row comes (finish_table), so that no
+**                    parsed statement outlives its own row
 **
 ** What the pragmas do not tell is read from the stored SQL with a small
 ** tokenizer (sql_tokenize below): the names of constraints (CONSTRAINT x
@@ -357,16 +360,11 @@ static void parse_table_item(arena *a, const token_vec *tv, size_t s, size_t e,
     }
 }
 
-/* Read the constraints of a stored CREATE TABLE statement.  Text that is not
-** a CREATE TABLE with a column list (CREATE TABLE ... AS SELECT) gives none. */
-/* tokens: the caller's vector, reused from statement to statement (what
-** is kept is copied out of it). */
-static void parse_create_table(arena *a, const char *sql, create_table_text *ct, token_vec *tokens) {
+/* Read the constraints of a stored CREATE TABLE statement, tokenized in
+** tv.  Text that is not a CREATE TABLE with a column list (CREATE TABLE
+** ... AS SELECT) gives none. */
+static void parse_create_table(arena *a, const token_vec *tv, create_table_text *ct) {
     memset(ct, 0, sizeof *ct);
-    if (!sql) return;
-    token_vec *tv = tokens;
-    tv->len = 0;
-    sql_tokenize(a, sql, tv);
     for (size_t i = 0; i < tv->len; i++)
         if (tok_is_word(tv, i, "AUTOINCREMENT")) ct->autoincrement = true;
     size_t open = 0;
@@ -390,13 +388,10 @@ typedef struct create_index_text {
     const char *unmodeled;  /* a DESC or COLLATE the IR does not hold, or NULL */
 } create_index_text;
 
-static void parse_create_index(arena *a, const char *sql, create_index_text *ci, token_vec *tokens) {
+/* The same for a CREATE INDEX statement, tokenized in tokens. */
+static void parse_create_index(arena *a, const token_vec *tokens, create_index_text *ci) {
     memset(ci, 0, sizeof *ci);
-    if (!sql) return;
-    token_vec tv = *tokens;
-    tv.len = 0;
-    sql_tokenize(a, sql, &tv);
-    *tokens = tv;
+    const token_vec tv = *tokens;
     size_t on = 0;
     while (on < tv.len && !tok_is_word(&tv, on, "ON")) on++;
     size_t open = on;
@@ -437,33 +432,40 @@ typedef struct fk_cursor {
     VEC(foreign_key *) missing_ref_columns;  /* REFERENCES parent with no columns */
 } fk_cursor;
 
-/* What the reader keeps per table while the queries run. */
+/* What the reader keeps per table until its CREATE TABLE text is read (the
+** last query): the primary key's columns, whose order only the pragma
+** tells.  The text itself is parsed then, and only for as long as that
+** table is finished; at 10,000 tables, keeping every parsed statement
+** until the last query was a sixth of a no-change run's peak memory. */
 typedef struct table_state {
     table *t;
-    create_table_text text;
     VEC(column *) pk_columns;   /* in pk order once sorted */
     VEC(int) pk_positions;
+    bool has_generated;         /* a generated column waits for its expression */
+    bool finished;
 } table_state;
 
-/* One index being read: rows of query 3, columns from query 4. */
+/* An index or unique constraint whose key columns query 4 adds.  What
+** query 3's row and the CREATE INDEX text tell is already in the IR
+** (def or unique); the text is kept only to be parsed again when a key is
+** an expression (pragma_index_xinfo gives no text for those). */
 typedef struct index_state {
-    table_state *ts;
-    const char *name;
-    bool unique;
-    char origin;                /* 'c', 'u', 'p' */
-    create_index_text text;
-    const char *sql;            /* the stored CREATE INDEX, or NULL */
-    str_vec columns;
+    str_vec *columns;           /* the index_def's or unique_def's */
+    const char *sql;            /* CREATE INDEX (stored in the IR as definition), or NULL */
+    str_vec items;              /* its key items, once a key needed them */
+    bool items_parsed;
 } index_state;
 
 typedef struct sqlite_reader {
     sqlite3 *db;
     schema *s;
     arena *a;                   /* scratch: freed when done */
+    arena *statement;           /* one parsed CREATE statement's: reset after each */
     diag_list *dl;
     strmap *tables;             /* name -> table_state */
+    table_state *last_table;    /* of the last row: rows come grouped by table */
+    const char *last_skipped;   /* the name of the last table left out, or NULL */
     strmap *indexes;            /* "table\x01index" -> index_state */
-    VEC(index_state *) index_order;
     fk_cursor fk_reading;
     const str_vec *excluded_tables;
     const char *hidden_table;       /* retort's checksum table: left out silently */
@@ -477,9 +479,10 @@ typedef struct sqlite_reader {
     " m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"          \
     " AND m.sql NOT LIKE 'CREATE VIRTUAL%'"
 
+/* Run last, each row finishing its table: in no particular order (the
+** tables are found by name), so that SQLite need not sort the statements. */
 static const char SQL_TABLES[] =
-    "SELECT m.name, m.sql FROM main.sqlite_master AS m WHERE" TABLE_FILTER
-    " ORDER BY m.name";
+    "SELECT m.name, m.sql FROM main.sqlite_master AS m WHERE" TABLE_FILTER;
 
 static const char SQL_COLUMNS[] =
     "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden"
@@ -562,9 +565,23 @@ static int run_query(sqlite_reader *r, const char *sql, const char *what, row_fn
     return 0;
 }
 
+/* The tokens of a stored statement, in the reader's reused vector. */
+static const token_vec *tokenize(sqlite_reader *r, const char *sql) {
+    r->tokens.len = 0;
+    if (sql) sql_tokenize(r->a, sql, &r->tokens);
+    return &r->tokens;
+}
+
+/* The state of the table a row's first column names, or NULL when the
+** table is left out.  Rows come grouped by table, so the last one found
+** is tried first. */
 static table_state *find_table_state(sqlite_reader *r, sqlite3_stmt *st) {
-    const unsigned char *name = sqlite3_column_text(st, 0);
-    return name ? strmap_get(r->tables, (const char *)name) : NULL;
+    const char *name = (const char *)sqlite3_column_text(st, 0);
+    if (!name) return NULL;
+    if (r->last_table && !strcmp(r->last_table->t->name, name)) return r->last_table;
+    table_state *ts = strmap_get(r->tables, name);
+    if (ts) r->last_table = ts;
+    return ts;
 }
 
 static int read_object_row(sqlite_reader *r, sqlite3_stmt *st) {
@@ -578,26 +595,34 @@ static int read_object_row(sqlite_reader *r, sqlite3_stmt *st) {
     return 0;
 }
 
-static int read_table_row(sqlite_reader *r, sqlite3_stmt *st) {
+/* The table of a column row, made at its first row (the columns query is
+** the first to walk the tables, in name order); NULL when it is left out. */
+static table_state *column_table_state(sqlite_reader *r, sqlite3_stmt *st) {
+    table_state *ts = find_table_state(r, st);
+    if (ts) return ts;
     const char *name = (const char *)sqlite3_column_text(st, 0);
-    if (!name || !strcasecmp(name, "alembic_version") || strmap_get(r->shadow_tables, name) ||
-        (r->hidden_table && !strcasecmp(name, r->hidden_table)))
-        return 0;
+    if (!name || (r->last_skipped && !strcmp(r->last_skipped, name))) return NULL;
+    if (!strcasecmp(name, "alembic_version") || strmap_get(r->shadow_tables, name) ||
+        (r->hidden_table && !strcasecmp(name, r->hidden_table))) {
+        r->last_skipped = arena_strdup(r->a, name);
+        return NULL;
+    }
     if (introspect_excluded(r->excluded_tables, name, true)) {
         schema_add_object(r->s, "table", name, NULL, NULL)->excluded = true;
-        return 0;
+        r->last_skipped = arena_strdup(r->a, name);
+        return NULL;
     }
     table *t = schema_add_table(r->s, name);
-    if (!t) return 0;   /* cannot happen: names are unique in the catalog */
-    table_state *ts = arena_alloc(r->a, sizeof *ts);
+    if (!t) return NULL;    /* cannot happen: names are unique in the catalog */
+    ts = arena_alloc(r->a, sizeof *ts);
     ts->t = t;
-    parse_create_table(r->a, (const char *)sqlite3_column_text(st, 1), &ts->text, &r->tokens);
     strmap_put(r->tables, t->name, ts);
-    return 0;
+    r->last_table = ts;
+    return ts;
 }
 
 static int read_column_row(sqlite_reader *r, sqlite3_stmt *st) {
-    table_state *ts = find_table_state(r, st);
+    table_state *ts = column_table_state(r, st);
     if (!ts) return 0;
     const char *name = column_text(r, st, 1);
     column *c = table_add_column(r->s, ts->t, name ? name : "");
@@ -611,11 +636,9 @@ static int read_column_row(sqlite_reader *r, sqlite3_stmt *st) {
     }
     int hidden = sqlite3_column_int(st, 6);     /* 2: VIRTUAL, 3: STORED */
     if (hidden == 2 || hidden == 3) {
-        for (size_t i = 0; i < ts->text.generated.len; i++)
-            if (!strcasecmp(ts->text.generated.items[i].column, c->name))
-                c->generated = arena_strdup(r->s->arena, ts->text.generated.items[i].expression);
-        if (!c->generated) c->generated = "";
+        c->generated = "";      /* its expression comes with the table's text */
         c->generated_stored = hidden == 3;
+        ts->has_generated = true;
     }
     int pk = sqlite3_column_int(st, 5);
     if (pk > 0) {
@@ -641,20 +664,47 @@ static const char *index_map_key(sqlite_reader *r, sqlite3_stmt *st, char *buf, 
     return k;
 }
 
+/* An index made by CREATE INDEX: an index of the IR, with what its text
+** says (DESC keys, WHERE, a COLLATE the IR does not hold). */
+static index_def *add_index(sqlite_reader *r, table_state *ts, sqlite3_stmt *st) {
+    arena *sa = r->s->arena;
+    index_def *d = arena_alloc(sa, sizeof *d);
+    d->name = column_text(r, st, 1);
+    d->unique = sqlite3_column_int(st, 2) != 0;
+    d->definition = column_text(r, st, 5);
+    create_index_text text;
+    parse_create_index(r->statement, tokenize(r, d->definition), &text);
+    for (size_t k = 0; k < text.desc.len; k++)
+        if (text.desc.items[k]) {
+            while (d->keys.len < k) vec_push(sa, &d->keys, ((index_key){0}));
+            vec_push(sa, &d->keys, ((index_key){.desc = true}));
+        }
+    d->where = arena_strdup(sa, text.where);
+    d->unmodeled = arena_strdup(sa, text.unmodeled);
+    arena_reset(r->statement);
+    vec_push(sa, &ts->t->indexes, d);
+    return d;
+}
+
 static int read_index_row(sqlite_reader *r, sqlite3_stmt *st) {
     table_state *ts = find_table_state(r, st);
     if (!ts) return 0;
-    index_state *ix = arena_alloc(r->a, sizeof *ix);
-    ix->ts = ts;
-    ix->name = column_text(r, st, 1);
-    ix->unique = sqlite3_column_int(st, 2) != 0;
     const char *origin = (const char *)sqlite3_column_text(st, 3);
-    ix->origin = origin ? origin[0] : 'c';
-    if (ix->origin == 'c' || sqlite3_column_int(st, 4))
-        parse_create_index(r->a, (const char *)sqlite3_column_text(st, 5), &ix->text, &r->tokens);
-    if (ix->origin == 'c') ix->sql = column_text(r, st, 5);
+    char kind = origin ? origin[0] : 'c';
+    if (kind != 'c' && kind != 'u') return 0;   /* the primary key's: not an index */
+    index_state *ix = arena_alloc(r->a, sizeof *ix);
+    if (kind == 'c') {
+        index_def *d = add_index(r, ts, st);
+        ix->columns = &d->columns;
+        ix->sql = d->definition;
+    } else {
+        /* A UNIQUE constraint: its name, if it has one, is in the table's
+        ** text (finish_table). */
+        unique_def *u = arena_alloc(r->s->arena, sizeof *u);
+        vec_push(r->s->arena, &ts->t->uniques, u);
+        ix->columns = &u->columns;
+    }
     strmap_put(r->indexes, index_map_key(r, st, NULL, 0, true), ix);
-    vec_push(r->a, &r->index_order, ix);
     return 0;
 }
 
@@ -665,8 +715,14 @@ static int read_index_column_row(sqlite_reader *r, sqlite3_stmt *st) {
     int cid = sqlite3_column_int(st, 2);
     const char *name;
     if (cid == -2) {    /* an expression: its text from CREATE INDEX, in parentheses */
-        size_t pos = ix->columns.len;
-        const char *text = pos < ix->text.items.len ? ix->text.items.items[pos] : "";
+        if (!ix->items_parsed) {
+            create_index_text text;
+            parse_create_index(r->a, tokenize(r, ix->sql), &text);
+            ix->items = text.items;
+            ix->items_parsed = true;
+        }
+        size_t pos = ix->columns->len;
+        const char *text = pos < ix->items.len ? ix->items.items[pos] : "";
         name = sql_parenthesized_whole(text) ? arena_strdup(r->s->arena, text)
                                          : arena_printf(r->s->arena, "(%s)", text);
     } else if (cid == -1) {
@@ -674,7 +730,7 @@ static int read_index_column_row(sqlite_reader *r, sqlite3_stmt *st) {
     } else {
         name = column_text(r, st, 3);
     }
-    vec_push(r->s->arena, &ix->columns, name);
+    vec_push(r->s->arena, ix->columns, name);
     return 0;
 }
 
@@ -687,10 +743,10 @@ static bool same_columns(const str_vec *x, const str_vec *y) {
 
 /* The first not yet used constraint of the text of this kind on these
 ** columns (and, for a foreign key, to this table). */
-static text_constraint *match_text_constraint(table_state *ts, text_constraint_kind kind,
+static text_constraint *match_text_constraint(create_table_text *text, text_constraint_kind kind,
                                               const str_vec *columns, const char *ref_table) {
-    for (size_t i = 0; i < ts->text.constraints.len; i++) {
-        text_constraint *c = ts->text.constraints.items[i];
+    for (size_t i = 0; i < text->constraints.len; i++) {
+        text_constraint *c = text->constraints.items[i];
         if (c->used || c->kind != kind || !same_columns(&c->columns, columns)) continue;
         if (ref_table && c->ref_table && strcasecmp(ref_table, c->ref_table) != 0) continue;
         c->used = true;
@@ -734,37 +790,62 @@ static int compare_pk_positions(const void *x, const void *y) {
     return (*a > *b) - (*a < *b);
 }
 
-/* Primary key, identity, constraint names and checks: what needs all the
-** rows of a table. */
-static void finish_table(sqlite_reader *r, table_state *ts) {
+/* Primary key, identity, generated expressions, constraint names and
+** checks: what needs all the rows of a table and its CREATE TABLE text
+** (sql; NULL when the text was not read, which gives no names). */
+static void finish_table(sqlite_reader *r, table_state *ts, const char *sql) {
     arena *sa = r->s->arena;
     table *t = ts->t;
+    create_table_text text;
+    parse_create_table(r->statement, tokenize(r, sql), &text);
+    ts->finished = true;
+    /* A DESC the text gives beyond the keys the pragma listed (text the
+    ** tokenizer split otherwise) is dropped: keys never outnumber columns. */
+    for (size_t i = 0; i < t->indexes.len; i++) {
+        index_def *d = t->indexes.items[i];
+        if (d->keys.len > d->columns.len) d->keys.len = d->columns.len;
+    }
+    for (size_t i = 0; ts->has_generated && i < t->columns.len; i++) {
+        column *c = t->columns.items[i];
+        if (!c->generated) continue;
+        for (size_t g = 0; g < text.generated.len; g++)
+            if (!strcasecmp(text.generated.items[g].column, c->name))
+                c->generated = arena_strdup(sa, text.generated.items[g].expression);
+    }
+    /* Unique constraints (their indexes, in query 3's order) before the
+    ** foreign keys and checks: the order of the matching does not matter,
+    ** each kind matches only its own. */
+    for (size_t i = 0; i < t->uniques.len; i++) {
+        unique_def *u = t->uniques.items[i];
+        text_constraint *c = match_text_constraint(&text, TC_UNIQUE, &u->columns, NULL);
+        if (c && c->name) u->name = arena_strdup(sa, c->name);
+    }
     /* Primary key columns by their position in the key (pk is 1-based). */
     size_t n = ts->pk_columns.len;
     if (n) {
-        struct { int pos; column *c; } *order = arena_alloc(r->a, n * sizeof *order);
+        struct { int pos; column *c; } *order = arena_alloc(r->statement, n * sizeof *order);
         for (size_t i = 0; i < n; i++) {
             order[i].pos = ts->pk_positions.items[i];
             order[i].c = ts->pk_columns.items[i];
         }
         qsort(order, n, sizeof *order, compare_pk_positions);
         for (size_t i = 0; i < n; i++) vec_push(sa, &t->primary_key.columns, order[i].c->name);
-        text_constraint *pk = match_text_constraint(ts, TC_PRIMARY_KEY, &t->primary_key.columns, NULL);
+        text_constraint *pk = match_text_constraint(&text, TC_PRIMARY_KEY, &t->primary_key.columns, NULL);
         if (pk && pk->name) t->primary_key.name = arena_strdup(sa, pk->name);
         /* A lone INTEGER PRIMARY KEY is the rowid: never NULL, and
         ** AUTOINCREMENT can only be written on it. */
         column *only = order[0].c;
         if (n == 1 && only->type.raw && !strcasecmp(only->type.raw, "INTEGER")) {
             only->nullable = false;
-            only->identity = ts->text.autoincrement;
+            only->identity = text.autoincrement;
         }
     }
     /* A UNIQUE on exactly the primary-key columns: SQLite keeps it in the
     ** table's SQL but makes no index of its own for it (the key's index, or
     ** the rowid, already is one), so no pragma row shows it.  It is a
     ** unique constraint all the same, and the models may declare it. */
-    for (size_t i = 0; i < ts->text.constraints.len; i++) {
-        text_constraint *c = ts->text.constraints.items[i];
+    for (size_t i = 0; i < text.constraints.len; i++) {
+        text_constraint *c = text.constraints.items[i];
         if (c->used || c->kind != TC_UNIQUE || !same_columns(&c->columns, &t->primary_key.columns)) continue;
         c->used = true;
         unique_def *u = arena_alloc(sa, sizeof *u);
@@ -775,42 +856,25 @@ static void finish_table(sqlite_reader *r, table_state *ts) {
     }
     for (size_t i = 0; i < t->foreign_keys.len; i++) {
         foreign_key *fk = t->foreign_keys.items[i];
-        text_constraint *c = match_text_constraint(ts, TC_FOREIGN_KEY, &fk->columns, fk->ref_table);
+        text_constraint *c = match_text_constraint(&text, TC_FOREIGN_KEY, &fk->columns, fk->ref_table);
         if (c && c->name) fk->name = arena_strdup(sa, c->name);
     }
-    for (size_t i = 0; i < ts->text.constraints.len; i++) {
-        text_constraint *c = ts->text.constraints.items[i];
+    for (size_t i = 0; i < text.constraints.len; i++) {
+        text_constraint *c = text.constraints.items[i];
         if (c->kind != TC_CHECK) continue;
         check_def *ck = arena_alloc(sa, sizeof *ck);
         ck->name = arena_strdup(sa, c->name);
         ck->sqltext = arena_strdup(sa, c->sqltext);
         vec_push(sa, &t->checks, ck);
     }
+    arena_reset(r->statement);
 }
 
-static void finish_index(sqlite_reader *r, index_state *ix) {
-    arena *sa = r->s->arena;
-    if (ix->origin == 'c') {
-        index_def *d = arena_alloc(sa, sizeof *d);
-        d->name = ix->name;
-        d->unique = ix->unique;
-        d->columns = ix->columns;
-        for (size_t k = 0; k < ix->text.desc.len && k < d->columns.len; k++)
-            if (ix->text.desc.items[k]) {
-                while (d->keys.len < k) vec_push(sa, &d->keys, ((index_key){0}));
-                vec_push(sa, &d->keys, ((index_key){.desc = true}));
-            }
-        d->where = arena_strdup(sa, ix->text.where);
-        d->unmodeled = arena_strdup(sa, ix->text.unmodeled);
-        d->definition = ix->sql;
-        vec_push(sa, &ix->ts->t->indexes, d);
-    } else if (ix->origin == 'u') {
-        unique_def *u = arena_alloc(sa, sizeof *u);
-        u->columns = ix->columns;
-        text_constraint *c = match_text_constraint(ix->ts, TC_UNIQUE, &u->columns, NULL);
-        if (c && c->name) u->name = arena_strdup(sa, c->name);
-        vec_push(sa, &ix->ts->t->uniques, u);
-    }
+static int read_table_row(sqlite_reader *r, sqlite3_stmt *st) {
+    const char *name = (const char *)sqlite3_column_text(st, 0);
+    table_state *ts = name ? strmap_get(r->tables, name) : NULL;
+    if (ts) finish_table(r, ts, (const char *)sqlite3_column_text(st, 1));
+    return 0;
 }
 
 int introspect_sqlite(sqlite3 *db, const introspect_options *opt, schema **out, diag_list *dl) {
@@ -820,6 +884,7 @@ int introspect_sqlite(sqlite3 *db, const introspect_options *opt, schema **out, 
     r.dl = dl;
     r.s = schema_new();
     r.a = arena_new();
+    r.statement = arena_new();
     r.tables = strmap_new(r.a);
     r.indexes = strmap_new(r.a);
     r.excluded_tables = opt ? opt->exclude_tables : NULL;
@@ -828,28 +893,30 @@ int introspect_sqlite(sqlite3 *db, const introspect_options *opt, schema **out, 
 
     int rc = run_query(&r, sqlite3_libversion_number() >= 3037000 ? SQL_OBJECTS : SQL_OBJECTS_BEFORE_3_37,
                        "other objects", read_object_row);
-    if (!rc) rc = run_query(&r, SQL_TABLES, "tables", read_table_row);
     if (!rc) rc = run_query(&r, SQL_COLUMNS, "columns", read_column_row);
     if (!rc) rc = run_query(&r, SQL_INDEXES, "indexes", read_index_row);
     if (!rc) rc = run_query(&r, SQL_INDEX_COLUMNS, "index columns", read_index_column_row);
     if (!rc) rc = run_query(&r, SQL_FOREIGN_KEYS, "foreign keys", read_foreign_key_row);
+    if (!rc) rc = run_query(&r, SQL_TABLES, "tables", read_table_row);
     if (rc) {
+        arena_free(r.statement);
         arena_free(r.a);
         schema_free(r.s);
         return -1;
     }
-
-    /* Unique constraints before foreign keys and checks: the order of the
-    ** matching does not matter, each kind matches only its own. */
-    for (size_t i = 0; i < r.index_order.len; i++) finish_index(&r, r.index_order.items[i]);
-    for (size_t i = 0; i < r.s->tables.len; i++)
-        finish_table(&r, strmap_get(r.tables, r.s->tables.items[i]->name));
+    /* A table the last query did not list (it cannot happen: every query
+    ** walks the same tables) still gets its primary key. */
+    for (size_t i = 0; i < r.s->tables.len; i++) {
+        table_state *ts = strmap_get(r.tables, r.s->tables.items[i]->name);
+        if (!ts->finished) finish_table(&r, ts, NULL);
+    }
     /* REFERENCES parent (no columns) means the parent's primary key. */
     for (size_t i = 0; i < r.fk_reading.missing_ref_columns.len; i++) {
         foreign_key *fk = r.fk_reading.missing_ref_columns.items[i];
         table *parent = schema_find_table(r.s, fk->ref_table);
         if (parent) fk->ref_columns = parent->primary_key.columns;
     }
+    arena_free(r.statement);
     arena_free(r.a);
     *out = r.s;
     return 0;
@@ -857,11 +924,11 @@ int introspect_sqlite(sqlite3 *db, const introspect_options *opt, schema **out, 
 
 size_t introspect_sqlite_queries(const catalog_query **out) {
     static const catalog_query since_3_37[] = {
-        {"other objects", SQL_OBJECTS}, {"tables", SQL_TABLES}, {"columns", SQL_COLUMNS},
-        {"indexes", SQL_INDEXES}, {"index columns", SQL_INDEX_COLUMNS}, {"foreign keys", SQL_FOREIGN_KEYS}};
+        {"other objects", SQL_OBJECTS}, {"columns", SQL_COLUMNS}, {"indexes", SQL_INDEXES},
+        {"index columns", SQL_INDEX_COLUMNS}, {"foreign keys", SQL_FOREIGN_KEYS}, {"tables", SQL_TABLES}};
     static const catalog_query before_3_37[] = {
-        {"other objects", SQL_OBJECTS_BEFORE_3_37}, {"tables", SQL_TABLES}, {"columns", SQL_COLUMNS},
-        {"indexes", SQL_INDEXES}, {"index columns", SQL_INDEX_COLUMNS}, {"foreign keys", SQL_FOREIGN_KEYS}};
+        {"other objects", SQL_OBJECTS_BEFORE_3_37}, {"columns", SQL_COLUMNS}, {"indexes", SQL_INDEXES},
+        {"index columns", SQL_INDEX_COLUMNS}, {"foreign keys", SQL_FOREIGN_KEYS}, {"tables", SQL_TABLES}};
     *out = sqlite3_libversion_number() >= 3037000 ? since_3_37 : before_3_37;
     return sizeof since_3_37 / sizeof since_3_37[0];
 }

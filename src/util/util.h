@@ -29,6 +29,9 @@ typedef struct arena arena;
 
 arena *arena_new(void);
 void arena_free(arena *a);
+/* Everything allocated from a is freed, and a is as arena_new() made it:
+** a scratch arena used again item after item. */
+void arena_reset(arena *a);
 void *arena_alloc(arena *a, size_t size);            /* zeroed, aligned */
 char *arena_strdup(arena *a, const char *s);         /* NULL -> NULL */
 char *arena_strndup(arena *a, const char *s, size_t n);  /* at most n bytes of s, as strndup */
