@@ -321,7 +321,7 @@ static int apply_drop_column(applier *ap, table *t) {
     const char *name = o->column ? o->column->name : o->old_name;
     column *c = need_column(ap, t, name);
     if (!c) return -1;
-    strmap_put(t->columns_by_name, c->name, NULL);
+    table_column_removed(t, c->name);
     for (size_t i = 0; i < t->columns.len; i++)
         if (t->columns.items[i] == c) {
             VEC_REMOVE(&t->columns, i);
@@ -386,10 +386,9 @@ static int apply_rename_column(applier *ap, table *t) {
         return fail(ap, "cannot rename column '%s' to '%s': that name is taken", o->old_name,
                     o->new_name ? o->new_name : "");
     const char *old = c->name, *new_name = arena_strdup(ap->s->arena, o->new_name);
-    strmap_put(t->columns_by_name, old, NULL);
     c->name = new_name;
     if (str_eq(c->field_name, old)) c->field_name = new_name;
-    strmap_put(t->columns_by_name, new_name, c);
+    table_column_renamed(t, old, c);
     strs_rename(&t->primary_key.columns, old, new_name);
     for (size_t i = 0; i < t->indexes.len; i++) {
         strs_rename(&t->indexes.items[i]->columns, old, new_name);

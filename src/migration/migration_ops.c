@@ -815,7 +815,6 @@ static int convert_default(conv *c, const py_value *v, server_default *out) {
 static table *new_table(conv *c, const char *name, src_loc at) {
     table *t = arena_alloc(c->a, sizeof *t);
     t->name = name;
-    t->columns_by_name = strmap_new(c->a);
     t->loc = at;
     return t;
 }
@@ -1218,18 +1217,17 @@ static int op_create_table(conv *c, const py_value *call, const char *what) {
         if (is_call_to(c, v, "sa.Column")) {
             column *col = convert_column(c, v, t, &extra);
             if (!col) return -1;
-            if (strmap_get(t->columns_by_name, col->name)) {
+            if (table_find_column(t, col->name)) {
                 fail(c, L(c, v->loc), "column '%s' appears twice in table '%s'", col->name, name);
                 return -1;
             }
-            strmap_put(t->columns_by_name, col->name, col);
-            vec_push(c->a, &t->columns, col);
+            table_attach_column(c->a, t, col);
         } else if (convert_table_constraint(c, v, t)) {
             return -1;
         }
     }
     for (size_t i = 0; i < t->primary_key.columns.len; i++) {
-        column *col = strmap_get(t->columns_by_name, t->primary_key.columns.items[i]);
+        column *col = table_find_column(t, t->primary_key.columns.items[i]);
         if (!col) {
             fail(c, L(c, call->loc), "the primary key names column '%s', which table '%s' does not have",
                  t->primary_key.columns.items[i], name);

@@ -182,7 +182,6 @@ table *schema_add_table_in(schema *s, const char *nsp, const char *name) {
     t->name = arena_strdup(s->arena, name);
     t->schema = nsp ? arena_strdup(s->arena, nsp) : NULL;
     t->key = nsp ? arena_strdup(s->arena, key) : t->name;
-    t->columns_by_name = strmap_new(s->arena);
     t->row_estimate = -1;
     strmap_put(s->tables_by_name, t->key, t);
     vec_push(s->arena, &s->tables, t);
@@ -191,21 +190,45 @@ table *schema_add_table_in(schema *s, const char *nsp, const char *name) {
 
 table *schema_add_table(schema *s, const char *name) { return schema_add_table_in(s, NULL, name); }
 
+/* The map of a table's columns by name, made when it outgrows a search of
+** its columns. */
+static void index_columns(arena *a, table *t, size_t room) {
+    t->columns_by_name = strmap_new(a);
+    strmap_reserve(t->columns_by_name, room);
+    for (size_t i = 0; i < t->columns.len; i++)
+        strmap_put(t->columns_by_name, t->columns.items[i]->name, t->columns.items[i]);
+}
+
+void table_attach_column(arena *a, table *t, column *c) {
+    vec_push(a, &t->columns, c);
+    if (t->columns_by_name) strmap_put(t->columns_by_name, c->name, c);
+    else if (t->columns.len > TABLE_COLUMNS_SEARCHED) index_columns(a, t, t->columns.len);
+}
+
+void table_column_renamed(table *t, const char *old_name, column *c) {
+    if (!t->columns_by_name) return;
+    strmap_put(t->columns_by_name, old_name, NULL);
+    strmap_put(t->columns_by_name, c->name, c);
+}
+
+void table_column_removed(table *t, const char *name) {
+    if (t->columns_by_name) strmap_put(t->columns_by_name, name, NULL);
+}
+
 column *table_add_column(schema *s, table *t, const char *name) {
-    if (strmap_get(t->columns_by_name, name)) return NULL;
+    if (table_find_column(t, name)) return NULL;
     column *c = arena_alloc(s->arena, sizeof *c);
     c->name = arena_strdup(s->arena, name);
     c->field_name = c->name;
     c->type.length = c->type.precision = c->type.scale = -1;
     c->autoincrement = AUTOINC_AUTO;
-    strmap_put(t->columns_by_name, c->name, c);
-    vec_push(s->arena, &t->columns, c);
+    table_attach_column(s->arena, t, c);
     return c;
 }
 
 void table_reserve_columns(schema *s, table *t, size_t n) {
     vec_reserve(s->arena, &t->columns, n);
-    strmap_reserve(t->columns_by_name, n);
+    if (n > TABLE_COLUMNS_SEARCHED && !t->columns_by_name) index_columns(s->arena, t, n);
 }
 
 table *schema_find_table_in(const schema *s, const char *nsp, const char *name) {
@@ -242,7 +265,13 @@ enum_type *schema_find_enum_in(const schema *s, const char *nsp, const char *nam
 enum_type *schema_find_enum(const schema *s, const char *name) { return schema_find_enum_in(s, NULL, name); }
 
 column *table_find_column(const table *t, const char *name) {
-    return name ? strmap_get(t->columns_by_name, name) : NULL;
+    if (!name) return NULL;
+    if (t->columns_by_name) return strmap_get(t->columns_by_name, name);
+    for (size_t i = 0; i < t->columns.len; i++) {
+        column *c = t->columns.items[i];
+        if (c->name[0] == name[0] && !strcmp(c->name, name)) return c;
+    }
+    return NULL;
 }
 
 index_def *table_find_index(const table *t, const char *name) {

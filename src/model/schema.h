@@ -309,6 +309,8 @@ typedef struct db_object {
     bool excluded;              /* a table the settings leave out */
 } db_object;
 
+enum { TABLE_COLUMNS_SEARCHED = 16 };
+
 typedef struct table {
     const char *name;
     /* Its PostgreSQL schema when not the default one ([retort] schema),
@@ -327,7 +329,12 @@ typedef struct table {
     src_loc schema_loc;         /* the model's @@schema, for a refusal on SQLite */
     int schema_span;
     VEC(column *) columns;
-    strmap *columns_by_name;    /* database name -> column */
+    /* database name -> column, once the table has more than
+    ** TABLE_COLUMNS_SEARCHED columns; NULL before (table_find_column then
+    ** searches `columns`, which costs less than hashing a name, and a map
+    ** per table was 8 MB of the two schemas of 10,000 tables).  Kept by
+    ** table_attach_column, table_column_renamed and table_column_removed. */
+    strmap *columns_by_name;
     primary_key primary_key;
     VEC(index_def *) indexes;
     VEC(unique_def *) uniques;
@@ -362,6 +369,12 @@ void schema_free(schema *s);
 ** NULL when the name is already taken (the caller reports it). */
 table *schema_add_table(schema *s, const char *name);
 column *table_add_column(schema *s, table *t, const char *name);
+/* Append a column made elsewhere (its name unique in t: the caller checks
+** with table_find_column), and keep the by-name map. */
+void table_attach_column(arena *a, table *t, column *c);
+/* After c's name changed from old_name / a column left t->columns. */
+void table_column_renamed(table *t, const char *old_name, column *c);
+void table_column_removed(table *t, const char *name);
 /* Room for n columns in all (the count is known: a model's fields). */
 void table_reserve_columns(schema *s, table *t, size_t n);
 

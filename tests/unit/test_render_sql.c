@@ -237,9 +237,11 @@ static void build_r2(chain *c) {
     small->name = "small";
     add_op(a, l, OP_DROP_COLUMN, "datasets")->column = small;
 
-    column *old_status = col(s, wt, "status_old", TYPE_STRING, false);
-    old_status->name = "status";
-    old_status->type.length = 50;
+    /* The column as it was: a definition of its own, not one of wt's
+    ** (which has the new "status"). */
+    column *old_status = arena_alloc(a, sizeof *old_status);
+    old_status->name = old_status->field_name = "status";
+    old_status->type = (col_type){.kind = TYPE_STRING, .length = 50, .precision = -1, .scale = -1};
     column *status = col(s, wt, "status", TYPE_STRING, true);
     status->type.length = 100;
     status->server_default = (server_default){.kind = DEFAULT_STRING, .text = "new"};

@@ -5,6 +5,7 @@
 */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -177,6 +178,55 @@ static void test_columns(void **state) {
     schema_free(s);
 }
 
+/* A table wider than TABLE_COLUMNS_SEARCHED finds its columns by a map,
+** which add, rename and drop keep as the search of narrower ones does;
+** the map is made when the table outgrows the search, and by a
+** reservation of more columns. */
+static void test_wide_table_columns(void **state) {
+    (void)state;
+    schema *s = schema_new();
+    table *narrow = schema_add_table(s, "narrow");
+    table *wide = schema_add_table(s, "wide");
+    table *reserved = schema_add_table(s, "reserved");
+    table_reserve_columns(s, reserved, TABLE_COLUMNS_SEARCHED + 4);
+    char name[32];
+    for (int i = 0; i < TABLE_COLUMNS_SEARCHED + 4; i++) {
+        snprintf(name, sizeof name, "c%02d", i);
+        if (i < TABLE_COLUMNS_SEARCHED) col(s, narrow, name, TYPE_INTEGER, true);
+        col(s, wide, name, TYPE_INTEGER, true);
+        col(s, reserved, name, TYPE_INTEGER, true);
+        assert_null(table_add_column(s, wide, name));     /* taken */
+    }
+    assert_null(narrow->columns_by_name);
+    assert_non_null(wide->columns_by_name);
+    assert_non_null(reserved->columns_by_name);
+    for (int i = 0; i < TABLE_COLUMNS_SEARCHED + 4; i++) {
+        snprintf(name, sizeof name, "c%02d", i);
+        assert_ptr_equal(table_find_column(wide, name), wide->columns.items[i]);
+        assert_ptr_equal(table_find_column(reserved, name), reserved->columns.items[i]);
+        if (i < TABLE_COLUMNS_SEARCHED) assert_ptr_equal(table_find_column(narrow, name), narrow->columns.items[i]);
+    }
+    assert_null(table_find_column(narrow, "c16"));
+    assert_null(table_find_column(wide, "c"));
+    const char *names[] = {"narrow", "wide"};
+    for (size_t k = 0; k < 2; k++) {
+        table *t = schema_find_table(s, names[k]);
+        column *c03 = table_find_column(t, "c03");
+        apply_ok(s, (op){.kind = OP_RENAME_COLUMN, .table_name = names[k], .old_name = "c03", .new_name = "renamed"});
+        assert_null(table_find_column(t, "c03"));
+        assert_ptr_equal(table_find_column(t, "renamed"), c03);
+        column drop = {.name = "c05"};
+        apply_ok(s, (op){.kind = OP_DROP_COLUMN, .table_name = names[k], .column = &drop});
+        assert_null(table_find_column(t, "c05"));
+        column added = {.name = "c05", .nullable = true, .type = {.kind = TYPE_TEXT, .length = -1}};
+        apply_ok(s, (op){.kind = OP_ADD_COLUMN, .table_name = names[k], .column = &added});
+        assert_int_equal(table_find_column(t, "c05")->type.kind, TYPE_TEXT);
+        apply_fails(s, (op){.kind = OP_RENAME_COLUMN, .table_name = names[k], .old_name = "c04", .new_name = "renamed"},
+                    "cannot rename column 'c04' to 'renamed': that name is taken");
+    }
+    schema_free(s);
+}
+
 static void test_indexes_and_constraints(void **state) {
     (void)state;
     schema *s = base();
@@ -263,6 +313,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_columns),
+        cmocka_unit_test(test_wide_table_columns),
         cmocka_unit_test(test_indexes_and_constraints),
         cmocka_unit_test(test_deep_chain),
     };
