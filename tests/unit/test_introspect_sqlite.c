@@ -5,6 +5,7 @@
 ** and hand-written DDL leave them, and the fixed number of queries.
 */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -751,6 +752,67 @@ static void test_empty_database(void **state) {
     sqlite3_close(db);
 }
 
+/* ----------------------------- generated columns, table order, wide tables */
+
+/* The CREATE TABLE text is read by the last query, in no order: the
+** tables still come sorted by name, a generated column still gets its
+** expression, and a table wider than the columns a table searches (its
+** columns then found by a map) reads like a narrow one. */
+static void test_generated_order_and_wide_tables(void **state) {
+    (void)state;
+    char ddl[4096] = "CREATE TABLE zeta (id INTEGER NOT NULL PRIMARY KEY, a INTEGER,"
+                     " twice INTEGER GENERATED ALWAYS AS (a * 2) STORED, plus1 INTEGER AS (a + 1) VIRTUAL,"
+                     " CONSTRAINT uq_zeta_a UNIQUE (a));"
+                     "CREATE TABLE alpha (id INTEGER NOT NULL PRIMARY KEY";
+    for (int i = 0; i < 40; i++) snprintf(ddl + strlen(ddl), sizeof ddl - strlen(ddl), ", c%02d TEXT", i);
+    strcat(ddl, ", CONSTRAINT uq_alpha_c39 UNIQUE (c39), CONSTRAINT ck_alpha CHECK (c00 <> ''));"
+                "CREATE INDEX ix_alpha_c20 ON alpha (c20 DESC);"
+                "CREATE TABLE mid (id INTEGER PRIMARY KEY AUTOINCREMENT, zeta_id INTEGER,"
+                " CONSTRAINT fk_mid_zeta FOREIGN KEY (zeta_id) REFERENCES zeta (id));");
+    sqlite3 *db = open_db(ddl);
+    schema *s = introspect_ok(db, NULL);
+    assert_int_equal(s->tables.len, 3);
+    assert_string_equal(s->tables.items[0]->name, "alpha");
+    assert_string_equal(s->tables.items[1]->name, "mid");
+    assert_string_equal(s->tables.items[2]->name, "zeta");
+
+    table *zeta = must_table(s, "zeta");
+    column *twice = must_column(zeta, "twice"), *plus1 = must_column(zeta, "plus1");
+    assert_string_equal(twice->generated, "a * 2");
+    assert_true(twice->generated_stored);
+    assert_string_equal(plus1->generated, "a + 1");
+    assert_false(plus1->generated_stored);
+    assert_null(must_column(zeta, "a")->generated);
+    assert_int_equal(zeta->uniques.len, 1);
+    assert_string_equal(zeta->uniques.items[0]->name, "uq_zeta_a");
+
+    table *alpha = must_table(s, "alpha");
+    assert_int_equal(alpha->columns.len, 41);
+    assert_non_null(alpha->columns_by_name);
+    for (int i = 0; i < 40; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "c%02d", i);
+        assert_ptr_equal(must_column(alpha, name), alpha->columns.items[i + 1]);
+    }
+    assert_names(&alpha->primary_key.columns, "id");
+    assert_false(must_column(alpha, "id")->identity);
+    assert_int_equal(alpha->uniques.len, 1);
+    assert_string_equal(alpha->uniques.items[0]->name, "uq_alpha_c39");
+    assert_int_equal(alpha->checks.len, 1);
+    assert_string_equal(alpha->checks.items[0]->name, "ck_alpha");
+    assert_string_equal(alpha->checks.items[0]->sqltext, "c00 <> ''");
+    index_def *ix = must_index(alpha, "ix_alpha_c20");
+    assert_names(&ix->columns, "c20");
+    assert_int_equal(ix->keys.len, 1);
+    assert_true(index_key_at(ix, 0).desc);
+
+    table *mid = must_table(s, "mid");
+    assert_true(must_column(mid, "id")->identity);      /* AUTOINCREMENT, from the text */
+    assert_string_equal(fk_on(mid, "zeta_id")->name, "fk_mid_zeta");
+    schema_free(s);
+    sqlite3_close(db);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sqlalchemy_datasets_table),
@@ -769,6 +831,7 @@ int main(void) {
         cmocka_unit_test(test_deep_chain),
         cmocka_unit_test(test_not_a_database),
         cmocka_unit_test(test_empty_database),
+        cmocka_unit_test(test_generated_order_and_wide_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
