@@ -364,14 +364,25 @@ static const identity_def *read_identity(arena *a, bool always, const char *seq_
     return g;
 }
 
+/* Each type spelling is parsed once (types: spelling -> col_type, in
+** scratch): thousands of columns share a few, and their raw text. */
 static void read_columns(schema *s, PGresult *r, strmap *by_oid) {
     const dialect *d = dialect_postgresql();
+    arena *scratch = arena_new();
+    strmap *types = strmap_new(scratch);
     for (int i = 0; i < PQntuples(r); i++) {
         table *t = strmap_get(by_oid, PQgetvalue(r, i, 0));
         if (!t) continue;
         column *col = table_add_column(s, t, PQgetvalue(r, i, 1));
         if (!col) continue;
-        col->type = d->parse_type(s->arena, PQgetvalue(r, i, 2));
+        const char *spelling = PQgetvalue(r, i, 2);
+        col_type *type = strmap_get(types, spelling);
+        if (!type) {
+            type = arena_alloc(scratch, sizeof *type);
+            *type = d->parse_type(s->arena, spelling);
+            strmap_put(types, arena_strdup(scratch, spelling), type);
+        }
+        col->type = *type;
         col->nullable = !field_is(r, i, 3, "t");
         const char *def = field(s->arena, r, i, 4);
         bool generated = !PQgetisnull(r, i, 6) && PQgetvalue(r, i, 6)[0] != '\0';
@@ -395,6 +406,7 @@ static void read_columns(schema *s, PGresult *r, strmap *by_oid) {
             col->generated_identity = read_identity(s->arena, PQgetvalue(r, i, 5)[0] == 'a',
                                                     PQgetisnull(r, i, 8) ? NULL : PQgetvalue(r, i, 8));
     }
+    arena_free(scratch);
 }
 
 static void read_constraints(schema *s, PGresult *r, const char *default_schema, strmap *by_oid) {
