@@ -790,7 +790,7 @@ static void test_generated_order_and_wide_tables(void **state) {
     assert_int_equal(alpha->columns.len, 41);
     assert_non_null(alpha->columns_by_name);
     for (int i = 0; i < 40; i++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "c%02d", i);
         assert_ptr_equal(must_column(alpha, name), alpha->columns.items[i + 1]);
     }
