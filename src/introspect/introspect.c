@@ -31,6 +31,16 @@ bool introspect_excluded(const str_vec *patterns, const char *name, bool nocase)
     return hit;
 }
 
+col_type introspect_column_type(const dialect *d, schema *s, strmap *types, arena *scratch, const char *spelling) {
+    col_type *type = strmap_get(types, spelling);
+    if (!type) {
+        type = arena_alloc(scratch, sizeof *type);
+        *type = d->parse_type(s->arena, spelling);
+        strmap_put(types, arena_strdup(scratch, spelling), type);
+    }
+    return *type;
+}
+
 /* An index named as SQLAlchemy names an @index (ix_<table>_<column>) is
 ** marked conventional, so that a generated drop renders op.f() as Alembic's
 ** does. */

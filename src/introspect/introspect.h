@@ -31,6 +31,13 @@ typedef struct introspect_options {
 ** are, as SQLite's)? */
 bool introspect_excluded(const str_vec *patterns, const char *name, bool nocase);
 
+/* A column type as the dialect parses the database's spelling of it, each
+** spelling parsed once: types maps spellings to their col_type and lives,
+** with its keys, in scratch; the col_type's own parts (raw, an array's
+** element) are in s's arena, shared by every column of that spelling.  A
+** schema spells its types a few ways for thousands of columns. */
+col_type introspect_column_type(const dialect *d, schema *s, strmap *types, arena *scratch, const char *spelling);
+
 /* Fill *out with a new schema (caller frees with schema_free).  Returns 0,
 ** or -1 with a diagnostic. */
 int introspect_sqlite(sqlite3 *db, const introspect_options *opt, schema **out, diag_list *dl);

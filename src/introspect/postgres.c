@@ -364,8 +364,6 @@ static const identity_def *read_identity(arena *a, bool always, const char *seq_
     return g;
 }
 
-/* Each type spelling is parsed once (types: spelling -> col_type, in
-** scratch): thousands of columns share a few, and their raw text. */
 static void read_columns(schema *s, PGresult *r, strmap *by_oid) {
     const dialect *d = dialect_postgresql();
     arena *scratch = arena_new();
@@ -375,14 +373,7 @@ static void read_columns(schema *s, PGresult *r, strmap *by_oid) {
         if (!t) continue;
         column *col = table_add_column(s, t, PQgetvalue(r, i, 1));
         if (!col) continue;
-        const char *spelling = PQgetvalue(r, i, 2);
-        col_type *type = strmap_get(types, spelling);
-        if (!type) {
-            type = arena_alloc(scratch, sizeof *type);
-            *type = d->parse_type(s->arena, spelling);
-            strmap_put(types, arena_strdup(scratch, spelling), type);
-        }
-        col->type = *type;
+        col->type = introspect_column_type(d, s, types, scratch, PQgetvalue(r, i, 2));
         col->nullable = !field_is(r, i, 3, "t");
         const char *def = field(s->arena, r, i, 4);
         bool generated = !PQgetisnull(r, i, 6) && PQgetvalue(r, i, 6)[0] != '\0';

@@ -470,9 +470,7 @@ typedef struct sqlite_reader {
     const str_vec *excluded_tables;
     const char *hidden_table;       /* retort's checksum table: left out silently */
     strmap *shadow_tables;      /* names of virtual tables' shadow tables */
-    /* declared type text -> its col_type, parsed once: a schema spells its
-    ** types a few ways for thousands of columns, which then share one raw */
-    strmap *types;
+    strmap *types;              /* introspect_column_type's: spellings parsed */
     token_vec tokens;           /* the tokenizer's, reused statement after statement */
 } sqlite_reader;
 
@@ -631,14 +629,7 @@ static int read_column_row(sqlite_reader *r, sqlite3_stmt *st) {
     column *c = table_add_column(r->s, ts->t, name ? name : "");
     if (!c) return 0;   /* a duplicate name: SQLite refuses those */
     const char *declared = (const char *)sqlite3_column_text(st, 2);
-    if (!declared) declared = "";
-    col_type *type = strmap_get(r->types, declared);
-    if (!type) {
-        type = arena_alloc(r->a, sizeof *type);
-        *type = dialect_sqlite()->parse_type(r->s->arena, declared);
-        strmap_put(r->types, arena_strdup(r->a, declared), type);
-    }
-    c->type = *type;
+    c->type = introspect_column_type(dialect_sqlite(), r->s, r->types, r->a, declared ? declared : "");
     c->nullable = sqlite3_column_int(st, 3) == 0;
     if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
         c->server_default.kind = DEFAULT_SQL;
