@@ -45,6 +45,12 @@ typedef struct differ {
     const dialect *d;
     migration_ops *m;
     arena *a;                   /* = m->arena */
+    /* The spellings a comparison makes (canonical defaults, normalized
+    ** expressions) and drops: emptied as each comparison returns, so that
+    ** a no-change diff of 10,000 tables keeps none of them. */
+    arena *scratch;
+    /* What diff_table_body pairs within one table, emptied table by table. */
+    arena *table_scratch;
     diag_list *dl;
     /* Renames and moves this migration makes: a current table's key
     ** (schema_object_key) -> the wanted table it becomes, and "key.old_column"
@@ -120,24 +126,30 @@ static const char *action_or_null(const char *act) {
 
 /* want: a wanted key; cur: a current key, seen through this migration's
 ** renames. */
-static bool fk_same(differ *df, const foreign_key *want, const foreign_key *cur) {
-    const table *renamed = strmap_get(df->table_renames, schema_object_key(df->a, cur->ref_schema, cur->ref_table));
+static bool fk_same_keys(differ *df, const foreign_key *want, const foreign_key *cur) {
+    const table *renamed = strmap_get(df->table_renames, schema_object_key(df->scratch, cur->ref_schema, cur->ref_table));
     const char *ref = renamed ? renamed->name : cur->ref_table;
     const char *ref_schema = renamed ? renamed->schema : cur->ref_schema;
     if (strcmp(want->ref_table, ref) != 0 || !str_eq(want->ref_schema, ref_schema) ||
         want->ref_columns.len != cur->ref_columns.len)
         return false;
-    const char *ref_key = schema_object_key(df->a, ref_schema, ref);
+    const char *ref_key = schema_object_key(df->scratch, ref_schema, ref);
     for (size_t i = 0; i < cur->ref_columns.len; i++) {
         /* (no renamed column: no key to print) */
         const char *rc = NULL;
         if (strmap_count(df->column_renames))
-            rc = strmap_get(df->column_renames, arena_printf(df->a, "%s.%s", ref_key, cur->ref_columns.items[i]));
+            rc = strmap_get(df->column_renames, arena_printf(df->scratch, "%s.%s", ref_key, cur->ref_columns.items[i]));
         if (strcmp(want->ref_columns.items[i], rc ? rc : cur->ref_columns.items[i]) != 0) return false;
     }
     return str_vec_eq(&want->columns, &cur->columns) &&
            str_eq(action_or_null(want->ondelete), action_or_null(cur->ondelete)) &&
            str_eq(action_or_null(want->onupdate), action_or_null(cur->onupdate));
+}
+
+static bool fk_same(differ *df, const foreign_key *want, const foreign_key *cur) {
+    bool same = fk_same_keys(df, want, cur);
+    arena_reset(df->scratch);
+    return same;
 }
 
 /* A wanted expression is compared in the server's spelling where the canon
@@ -155,7 +167,10 @@ static bool index_keys_same(differ *df, const index_def *want, const index_def *
         const char *w = wc->items[k], *c = cur->columns.items[k];
         bool wexpr = w[0] == '(', cexpr = c[0] == '(';
         if (wexpr != cexpr) return false;
-        if (wexpr ? strcmp(normalize_expr(df->a, w), normalize_expr(df->a, c)) != 0 : strcmp(w, c) != 0) return false;
+        bool differ_here = wexpr ? strcmp(normalize_expr(df->scratch, w), normalize_expr(df->scratch, c)) != 0
+                                 : strcmp(w, c) != 0;
+        arena_reset(df->scratch);
+        if (differ_here) return false;
         index_key wk = index_key_at(want, k), ck = index_key_at(cur, k);
         if (wk.desc != ck.desc || index_key_nulls_first(&wk) != index_key_nulls_first(&ck) ||
             !str_eq(wk.opclass, ck.opclass))
@@ -164,11 +179,17 @@ static bool index_keys_same(differ *df, const index_def *want, const index_def *
     return true;
 }
 
+/* Do two expressions read the same once normalized? */
+static bool same_expr(differ *df, const char *want, const char *cur) {
+    bool same = !strcmp(normalize_expr(df->scratch, want), normalize_expr(df->scratch, cur));
+    arena_reset(df->scratch);
+    return same;
+}
+
 static bool index_same(differ *df, const index_def *want, const index_def *cur) {
     return want->unique == cur->unique && index_keys_same(df, want, cur) && str_eq(want->method, cur->method) &&
            str_vec_eq(&want->include, &cur->include) &&
-           !strcmp(normalize_expr(df->a, wanted_text(want->where_canonical, want->where)),
-                   normalize_expr(df->a, cur->where));
+           same_expr(df, wanted_text(want->where_canonical, want->where), cur->where);
 }
 
 /* SQLite has no access methods, operator classes, INCLUDE or NULLS FIRST /
@@ -209,9 +230,10 @@ static unsigned column_changes(differ *df, const column *want, const column *cur
     unsigned what = 0;
     if (!df->d->types_equal(&want->type, &cur->type)) what |= ALTER_TYPE;
     if (want->nullable != cur->nullable) what |= ALTER_NULLABLE;
-    const char *dw = df->d->canonical_default(df->a, &want->type, &want->server_default);
-    const char *dc = df->d->canonical_default(df->a, &cur->type, &cur->server_default);
+    const char *dw = df->d->canonical_default(df->scratch, &want->type, &want->server_default);
+    const char *dc = df->d->canonical_default(df->scratch, &cur->type, &cur->server_default);
     if (!str_eq(dw, dc)) what |= ALTER_DEFAULT;
+    arena_reset(df->scratch);
     if (df->d->stores_comments && !str_eq(want->comment, cur->comment)) what |= ALTER_COMMENT;
     return what;
 }
@@ -223,7 +245,7 @@ static bool generated_differs(differ *df, const column *want, const column *cur)
     if (!want->generated != !cur->generated) return true;
     if (!want->generated) return false;
     if (want->generated_stored != cur->generated_stored) return true;
-    return strcmp(normalize_expr(df->a, want->generated), normalize_expr(df->a, cur->generated)) != 0;
+    return !same_expr(df, want->generated, cur->generated);
 }
 
 /* ----------------------------------------- what the models cannot say */
@@ -620,8 +642,7 @@ static bool unique_same_fn(differ *df, const void *w, const void *c) {
 static bool fk_same_fn(differ *df, const void *w, const void *c) { return fk_same(df, w, c); }
 static bool check_same_fn(differ *df, const void *w, const void *c) {
     const check_def *want = w, *cur = c;
-    return !strcmp(normalize_expr(df->a, wanted_text(want->canonical, want->sqltext)),
-                   normalize_expr(df->a, cur->sqltext));
+    return same_expr(df, wanted_text(want->canonical, want->sqltext), cur->sqltext);
 }
 static bool index_same_fn(differ *df, const void *w, const void *c) { return index_same(df, w, c); }
 
@@ -632,12 +653,13 @@ typedef struct pairing {
     bool *changed;      /* per wanted item: paired but different -> drop + add */
 } pairing;
 
-static pairing pair_kind(differ *df, void *const *want, size_t nw, void *const *cur, size_t nc,
+/* The pairing's arrays are allocated in `into`. */
+static pairing pair_kind(differ *df, arena *into, void *const *want, size_t nw, void *const *cur, size_t nc,
                          name_fn name, same_content_fn same) {
     pairing p;
-    p.match = arena_alloc(df->a, (nw + 1) * sizeof *p.match);
-    p.used = arena_alloc(df->a, (nc + 1) * sizeof *p.used);
-    p.changed = arena_alloc(df->a, (nw + 1) * sizeof *p.changed);
+    p.match = arena_alloc(into, (nw + 1) * sizeof *p.match);
+    p.used = arena_alloc(into, (nc + 1) * sizeof *p.used);
+    p.changed = arena_alloc(into, (nw + 1) * sizeof *p.changed);
     pair_items(df, want, nw, cur, nc, name, same, p.match, p.used);
     for (size_t i = 0; i < nw; i++)
         if (p.match[i] >= 0 && !same(df, want[i], cur[p.match[i]])) p.changed[i] = true;
@@ -830,8 +852,8 @@ static column_pairing pair_columns(differ *df, const table *want, const table *c
     column_pairing cp;
     cp.paired = arena_alloc(df->a, (nw + 1) * sizeof *cp.paired);
     cp.cur_used = arena_alloc(df->a, (nc + 1) * sizeof *cp.cur_used);
-    strmap *cur_pos = strmap_new(df->a);
-    size_t *cpos = arena_alloc(df->a, (nc + 1) * sizeof *cpos);
+    strmap *cur_pos = strmap_new(df->scratch);
+    size_t *cpos = arena_alloc(df->scratch, (nc + 1) * sizeof *cpos);
     for (size_t j = 0; j < nc; j++) { cpos[j] = j; strmap_put(cur_pos, cur->columns.items[j]->name, &cpos[j]); }
     for (size_t i = 0; i < nw; i++) {
         size_t *j = strmap_get(cur_pos, want->columns.items[i]->name);
@@ -848,11 +870,13 @@ static column_pairing pair_columns(differ *df, const table *want, const table *c
                        (void *)w->name);
         }
     }
+    arena_reset(df->scratch);
     return cp;
 }
 
 /* Everything that changes inside one table that stays (step 3). */
 static void diff_table_body(differ *df, const table *want, const table *cur, column_pairing cp) {
+    arena_reset(df->table_scratch);
     const char *tn = want->name;
     size_t nw = want->columns.len, nc = cur->columns.len;
     const column **paired = cp.paired;
@@ -874,7 +898,7 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
             const char *cname = cur->primary_key.columns.items[k];
             for (size_t i = 0; i < nw; i++)
                 if (paired[i] && !strcmp(paired[i]->name, cname)) cname = want->columns.items[i]->name;
-            vec_push(df->a, &mapped, cname);
+            vec_push(df->table_scratch, &mapped, cname);
         }
         if (!str_vec_eq(&mapped, &want->primary_key.columns)) {
             if (cur->primary_key.columns.len) pk_drop = &cur->primary_key;
@@ -890,11 +914,11 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
     if (pk_drop) emit(df, (op){.kind = OP_DROP_PRIMARY_KEY, .table_name = tn, .schema = want->schema, .pk = pk_drop});
 
     /* Constraints and indexes (not foreign keys: steps 2 and 5). */
-    pairing pi = pair_kind(df, (void *const *)want->indexes.items, want->indexes.len,
+    pairing pi = pair_kind(df, df->table_scratch, (void *const *)want->indexes.items, want->indexes.len,
                            (void *const *)cur->indexes.items, cur->indexes.len, index_name, index_same_fn);
-    pairing pu = pair_kind(df, (void *const *)want->uniques.items, want->uniques.len,
+    pairing pu = pair_kind(df, df->table_scratch, (void *const *)want->uniques.items, want->uniques.len,
                            (void *const *)cur->uniques.items, cur->uniques.len, unique_name, unique_same_fn);
-    pairing pc = pair_kind(df, (void *const *)want->checks.items, want->checks.len,
+    pairing pc = pair_kind(df, df->table_scratch, (void *const *)want->checks.items, want->checks.len,
                            (void *const *)cur->checks.items, cur->checks.len, check_name, check_same_fn);
     /* An index with what the IR does not hold stays as it is, whatever
     ** the models say of it. */
@@ -1018,10 +1042,12 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
     arena *a = arena_new();
     migration_ops *m = arena_alloc(a, sizeof *m);
     m->arena = a;
-    differ df = {current, wanted, opt->dialect, m, a, dl, strmap_new(a), strmap_new(a), strmap_new(a),
+    differ df = {current, wanted, opt->dialect, m, a, arena_new(), arena_new(), dl, strmap_new(a), strmap_new(a), strmap_new(a),
                  strmap_new(a), strmap_new(a), false, opt->default_schema ? opt->default_schema : "public"};
     map_objects_by_table(&df);
     if (!refuse_postgres_only(&df)) {
+        arena_free(df.scratch);
+        arena_free(df.table_scratch);
         arena_free(a);
         return NULL;
     }
@@ -1085,7 +1111,7 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
     for (size_t i = 0; i < nw; i++) {
         if (!cur_of[i]) continue;
         const table *w = wanted->tables.items[i], *c = cur_of[i];
-        fkp[i] = pair_kind(&df, (void *const *)w->foreign_keys.items, w->foreign_keys.len,
+        fkp[i] = pair_kind(&df, a, (void *const *)w->foreign_keys.items, w->foreign_keys.len,
                            (void *const *)c->foreign_keys.items, c->foreign_keys.len, fk_name, fk_same_fn);
     }
 
@@ -1152,5 +1178,7 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
     /* 8. Enum types no longer declared. */
     drop_enums(&df);
     report_objects(&df);
+    arena_free(df.scratch);
+    arena_free(df.table_scratch);
     return m;
 }

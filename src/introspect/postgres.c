@@ -233,6 +233,15 @@ static PGresult *run_query(PGconn *conn, const char *sql, bool with_schemas, con
     return res;
 }
 
+/* A result read: freed, and its pages given back, since libpq keeps a
+** result's rows in glibc's heap and the schema grows in mapped blocks
+** that cannot reuse them (at 10,000 tables the columns' result is 20 MB,
+** which would otherwise stay beside the whole schema). */
+static void release_result(PGresult *r) {
+    PQclear(r);
+    util_trim_heap();
+}
+
 static const char *field(arena *a, PGresult *r, int row, int col) {
     if (PQgetisnull(r, row, col)) return NULL;
     return arena_strdup(a, PQgetvalue(r, row, col));
@@ -616,22 +625,22 @@ int introspect_postgres(PGconn *conn, const char *pg_schema, const introspect_op
     PGresult *r;
     if (!(r = run_query(conn, SQL_TABLES, true, nsps, "tables", dl))) goto done;
     read_tables(s, r, pg_schema, opt, by_oid);
-    PQclear(r);
+    release_result(r);
     if (!(r = run_query(conn, SQL_COLUMNS, true, nsps, "columns", dl))) goto done;
     read_columns(s, r, by_oid);
-    PQclear(r);
+    release_result(r);
     if (!(r = run_query(conn, SQL_CONSTRAINTS, true, nsps, "constraints", dl))) goto done;
     read_constraints(s, r, pg_schema, by_oid);
-    PQclear(r);
+    release_result(r);
     if (!(r = run_query(conn, SQL_INDEXES, true, nsps, "indexes", dl))) goto done;
     read_indexes(s, r, by_oid);
-    PQclear(r);
+    release_result(r);
     if (!(r = run_query(conn, SQL_OBJECTS, true, nsps, "other objects", dl))) goto done;
     read_objects(s, r, pg_schema);
-    PQclear(r);
+    release_result(r);
     if (!(r = run_query(conn, SQL_ENUMS, true, nsps, "enum types", dl))) goto done;
     read_enums(s, r, pg_schema);
-    PQclear(r);
+    release_result(r);
     rc = 0;
 
 done:

@@ -29,4 +29,11 @@ int model_load_sources(const char *const *paths, const char *const *texts, size_
 ** used in diagnostics. */
 int model_load_string(const char *filename, const char *text, schema **out, diag_list *dl);
 
+/* How many bytes of syntax trees a load keeps from its first parse (the
+** first groups of files while they fit, 16 MiB unless set); the other
+** groups are parsed again as the resolver reaches them, so that a folder
+** of 10,000 models never holds all its trees.  Returns the previous value.
+** For tests, which set 0 to take the second parse every time. */
+size_t model_set_trees_kept(size_t bytes);
+
 #endif

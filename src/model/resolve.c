@@ -39,12 +39,41 @@
 
 /* --------------------------------------------------------------- context */
 
-/* The trees of MODEL_FILES_PER_ARENA files share an arena (about 2 MiB
-** for generated models of 13 columns), which the resolver releases as soon
-** as no model left to build reads any of them: what is released is then
-** reused for the schema being built, so that the trees of 10,000 models
-** never all exist beside their tables. */
+/* The trees of MODEL_FILES_PER_ARENA files (a group) share an arena
+** (about 2 MiB for generated models of 13 columns), which the resolver
+** releases as soon as no model left to build reads any of them: what is
+** released is then reused for the schema being built.
+**
+** The first parse keeps the trees of the first groups while they take at
+** most trees_kept bytes (16 MiB, model_set_trees_kept), and those of
+** every group that declares an enum (the resolver reads every enum before
+** any model).  Of the other groups it keeps a skeleton of each model (its
+** name, bases and place: all that ordering the models takes), and the
+** resolver parses the group again when it reaches the group's first
+** model.  So the trees of 10,000 models never all exist, while a folder
+** of about 2,000 is parsed once. */
 enum { MODEL_FILES_PER_ARENA = 256 };
+static size_t trees_kept = (size_t)16 << 20;
+
+size_t model_set_trees_kept(size_t bytes) {
+    size_t was = trees_kept;
+    trees_kept = bytes;
+    return was;
+}
+
+/* The files of one load and their groups' arenas. */
+typedef struct model_load {
+    const char *const *paths;
+    const char *const *texts;
+    ast_file *files;            /* each file's tree, or its skeleton while its group is not parsed */
+    size_t n, groups;
+    arena **group_arena;        /* NULL while a group is not parsed, and once it is released */
+    /* The texts when the load read them from files (else NULL): a group's
+    ** are freed with its trees, and a later diagnostic reads its line from
+    ** the file, as diag_add does. */
+    char **owned_texts;
+    VEC(struct model_info *) *members;  /* per group: its registered models */
+} model_load;
 
 typedef struct field_entry {
     ast_field *field;
@@ -61,8 +90,9 @@ typedef struct model_info {
     /* The arena of the model's file: its tree, the checked forms of its
     ** fields and clauses, and the vectors and maps below, all released
     ** together once no model left to build reads them (resolve_files). */
-    arena *ar;
-    size_t chunk;               /* which of the load's arenas mi->ar is */
+    arena *ar;                  /* NULL until its group is parsed */
+    size_t chunk;               /* its group: which of the load's arenas mi->ar is */
+    size_t file, ordinal;       /* where its tree is: files[file].models.items[ordinal] */
     size_t order_pos;           /* its place in resolver.order */
     size_t last_use;            /* the last place in order that reads its tree */
     VEC(struct model_info *) bases;
@@ -1549,8 +1579,59 @@ static void check_enum_uses(resolver *r) {
 
 /* ------------------------------------------------------ models and bases */
 
-static void register_models(resolver *r, ast_file *files, arena *const *file_arenas, size_t nfiles) {
-    for (size_t fi = 0; fi < nfiles; fi++)
+/* The model's tree, from its group's arena, and the maps it builds there. */
+static void attach_tree(model_info *mi, const model_load *load) {
+    mi->ar = load->group_arena[mi->chunk];
+    mi->ast = load->files[mi->file].models.items[mi->ordinal];
+    mi->field_index = strmap_new(mi->ar);
+    mi->column_by_field = strmap_new(mi->ar);
+}
+
+/* Parse the files of group g into a new arena; 0, or the number of errors. */
+static int parse_group(model_load *load, size_t g, diag_list *dl) {
+    arena *a = arena_new();
+    load->group_arena[g] = a;
+    size_t end = (g + 1) * MODEL_FILES_PER_ARENA < load->n ? (g + 1) * MODEL_FILES_PER_ARENA : load->n;
+    int errors = 0;
+    for (size_t f = g * MODEL_FILES_PER_ARENA; f < end; f++)
+        errors += model_parse(a, load->paths[f], load->texts[f], &load->files[f], dl);
+    return errors;
+}
+
+/* The trees of mi's group, parsed again if the first parse dropped them:
+** the same texts, parsed cleanly then, give the same trees. */
+static void need_tree(resolver *r, model_load *load, model_info *mi) {
+    if (mi->ar) return;
+    if (parse_group(load, mi->chunk, r->dl) != 0) r->errors++;
+    for (size_t k = 0; k < load->members[mi->chunk].len; k++) attach_tree(load->members[mi->chunk].items[k], load);
+}
+
+/* What the resolver reads of a model before its group's trees are back:
+** the model's name, its bases and where they are written, in a, while the
+** tree is dropped with its group's arena.  A group with enums is kept. */
+static void keep_skeletons(arena *a, ast_file *file) {
+    ast_model **items = arena_alloc(a, (file->models.len + 1) * sizeof *items);
+    for (size_t i = 0; i < file->models.len; i++) {
+        const ast_model *m = file->models.items[i];
+        ast_model *sk = arena_alloc(a, sizeof *sk);
+        sk->name = arena_strdup(a, m->name);
+        sk->is_abstract = m->is_abstract;
+        sk->loc = m->loc;
+        sk->span = m->span;
+        for (size_t b = 0; b < m->bases.len; b++) {
+            const ast_base_ref *ref = &m->bases.items[b];
+            vec_push(a, &sk->bases, ((ast_base_ref){arena_strdup(a, ref->name), ref->loc, ref->span}));
+        }
+        items[i] = sk;
+    }
+    file->models.items = items;
+    file->models.cap = file->models.len;
+    memset(&file->enums, 0, sizeof file->enums);
+}
+
+static void register_models(resolver *r, model_load *load) {
+    ast_file *files = load->files;
+    for (size_t fi = 0; fi < load->n; fi++)
         for (size_t i = 0; i < files[fi].models.len; i++) {
             ast_model *m = files[fi].models.items[i];
             model_info *prev = strmap_get(r->models_by_name, m->name);
@@ -1562,10 +1643,11 @@ static void register_models(resolver *r, ast_file *files, arena *const *file_are
             }
             model_info *mi = arena_alloc(r->ar, sizeof *mi);
             mi->ast = m;
-            mi->ar = file_arenas[fi];
             mi->chunk = fi / MODEL_FILES_PER_ARENA;
-            mi->field_index = strmap_new(mi->ar);
-            mi->column_by_field = strmap_new(mi->ar);
+            mi->file = fi;
+            mi->ordinal = i;
+            if (load->group_arena[mi->chunk]) attach_tree(mi, load);
+            vec_push(r->ar, &load->members[mi->chunk], mi);
             strmap_put(r->models_by_name, m->name, mi);
             vec_push(r->ar, &r->models, mi);
         }
@@ -2231,11 +2313,26 @@ static void release_chunk(arena **chunks, size_t c) {
     chunks[c] = NULL;
 }
 
-/* Resolve the parsed files; file i's tree lives in chunks[i /
-** MODEL_FILES_PER_ARENA], and an arena no model left reads is released
-** (set to NULL) on the way when no error came before building. */
-static int resolve_files(ast_file *files, size_t n, arena **chunks, const char *default_schema, arena *ar,
-                         schema **out, diag_list *dl) {
+/* Group g is built: its trees go, and its texts when the load owns them. */
+static void release_group(resolver *r, model_load *load, size_t g) {
+    release_chunk(load->group_arena, g);
+    if (!load->owned_texts) return;
+    size_t end = (g + 1) * MODEL_FILES_PER_ARENA < load->n ? (g + 1) * MODEL_FILES_PER_ARENA : load->n;
+    for (size_t f = g * MODEL_FILES_PER_ARENA; f < end; f++) {
+        free(load->owned_texts[f]);
+        load->owned_texts[f] = NULL;
+        strmap_put(r->text_by_file, load->paths[f], NULL);
+    }
+    util_trim_heap();                           /* they were in glibc's heap */
+}
+
+/* Resolve the parsed files of load; file i's tree lives in its group's
+** arena (load->group_arena[i / MODEL_FILES_PER_ARENA]) or is parsed there
+** again when needed, and an arena no model left reads is released (set to
+** NULL) on the way when no error came before building. */
+static int resolve_files(model_load *load, const char *default_schema, arena *ar, schema **out, diag_list *dl) {
+    ast_file *files = load->files;
+    size_t n = load->n;
     resolver r = {0};
     r.ar = ar;
     r.dl = dl;
@@ -2246,10 +2343,8 @@ static int resolve_files(ast_file *files, size_t n, arena **chunks, const char *
     r.default_schema = default_schema;
     r.schemas_named = strmap_new(ar);
     for (size_t i = 0; i < n; i++) strmap_put(r.text_by_file, files[i].path, (void *)files[i].text);
-    arena **file_arenas = arena_alloc(ar, (n + 1) * sizeof *file_arenas);
-    for (size_t i = 0; i < n; i++) file_arenas[i] = chunks[i / MODEL_FILES_PER_ARENA];
 
-    register_models(&r, files, file_arenas, n);
+    register_models(&r, load);
     register_enums(&r, files, n);
     resolve_bases(&r);
     order_models(&r);
@@ -2257,7 +2352,7 @@ static int resolve_files(ast_file *files, size_t n, arena **chunks, const char *
     /* One pass in base order: flatten, check, build, release. An error
     ** so far (an unknown base, a cycle) may leave the base order short of
     ** what the plan assumes: then everything is kept to the end. */
-    size_t nchunks = (n + MODEL_FILES_PER_ARENA - 1) / MODEL_FILES_PER_ARENA;
+    size_t nchunks = load->groups;
     size_t *chunk_last = arena_alloc(ar, (nchunks + 1) * sizeof *chunk_last);
     size_t *release_order = arena_alloc(ar, (nchunks + 1) * sizeof *release_order);
     size_t releases = 0, released = 0;
@@ -2265,7 +2360,7 @@ static int resolve_files(ast_file *files, size_t n, arena **chunks, const char *
     if (release) {
         plan_releases(&r, chunk_last, nchunks);
         for (size_t c = 0; c < nchunks; c++)
-            if (chunk_last[c] == SIZE_MAX) release_chunk(chunks, c);
+            if (chunk_last[c] == SIZE_MAX) release_group(&r, load, c);
             else release_order[releases++] = c;
         /* by last use: a few dozen arenas at most, in nearly that order */
         for (size_t i = 1; i < releases; i++)
@@ -2278,13 +2373,14 @@ static int resolve_files(ast_file *files, size_t n, arena **chunks, const char *
     pending_fk_vec pending = {0};
     for (size_t p = 0; p < r.order.len; p++) {
         model_info *mi = r.order.items[p];
+        need_tree(&r, load, mi);
         if (!mi->bad) flatten_model(&r, mi);
         /* A bad model's fields and clauses are still checked, for their errors. */
         for (size_t k = 0; k < mi->ast->fields.len; k++) field_spec_of(&r, mi->ast->fields.items[k], mi);
         for (size_t k = 0; k < mi->ast->clauses.len; k++) clause_spec_of(&r, mi->ast->clauses.items[k], mi);
         if (!mi->bad && !mi->ast->is_abstract) build_table(&r, mi, &pending);
         while (release && released < releases && chunk_last[release_order[released]] == p)
-            release_chunk(chunks, release_order[released++]);
+            release_group(&r, load, release_order[released++]);
     }
     /* Built in base order; the schema lists its tables as they are declared. */
     size_t built = 0;
@@ -2332,26 +2428,47 @@ static void sort_diags(diag_list *dl, size_t first, const char *const *paths, si
 }
 
 /* Parse every source, then resolve when all parsed cleanly (resolving a
-** tree with holes would only add confusing follow-on errors). */
-int model_load_sources(const char *const *paths, const char *const *texts, size_t n, const char *default_schema,
-                       schema **out, diag_list *dl) {
+** tree with holes would only add confusing follow-on errors).  Each group's
+** trees are kept, or dropped for skeletons, as trees_kept says.
+** owned_texts: texts read from the files of paths, which the load frees
+** (setting each to NULL) as it is done with them; or NULL. */
+static int load_sources(const char *const *paths, const char *const *texts, char **owned_texts, size_t n,
+                        const char *default_schema, schema **out, diag_list *dl) {
     *out = NULL;
     size_t first_diag = dl->items.len;
     arena *ar = arena_new();
-    ast_file *files = arena_alloc(ar, (n + 1) * sizeof *files);
-    size_t nchunks = (n + MODEL_FILES_PER_ARENA - 1) / MODEL_FILES_PER_ARENA;
-    arena **chunks = arena_alloc(ar, (nchunks + 1) * sizeof *chunks);
+    model_load load = {.paths = paths, .texts = texts, .owned_texts = owned_texts, .n = n};
+    load.files = arena_alloc(ar, (n + 1) * sizeof *load.files);
+    load.groups = (n + MODEL_FILES_PER_ARENA - 1) / MODEL_FILES_PER_ARENA;
+    load.group_arena = arena_alloc(ar, (load.groups + 1) * sizeof *load.group_arena);
+    load.members = arena_alloc(ar, (load.groups + 1) * sizeof *load.members);
     int errors = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i % MODEL_FILES_PER_ARENA == 0) chunks[i / MODEL_FILES_PER_ARENA] = arena_new();
-        errors += model_parse(chunks[i / MODEL_FILES_PER_ARENA], paths[i], texts[i], &files[i], dl);
+    size_t kept = 0;
+    for (size_t g = 0; g < load.groups; g++) {
+        errors += parse_group(&load, g, dl);
+        if (errors) continue;                   /* no resolving: every tree is dropped at the end */
+        size_t end = (g + 1) * MODEL_FILES_PER_ARENA < n ? (g + 1) * MODEL_FILES_PER_ARENA : n;
+        bool enums = false;
+        for (size_t f = g * MODEL_FILES_PER_ARENA; f < end; f++) enums |= load.files[f].enums.len > 0;
+        size_t used = arena_used(load.group_arena[g]);
+        if (enums || kept + used <= trees_kept) {
+            kept += used;
+            continue;
+        }
+        for (size_t f = g * MODEL_FILES_PER_ARENA; f < end; f++) keep_skeletons(ar, &load.files[f]);
+        release_chunk(load.group_arena, g);
     }
     int rc = -1;
-    if (errors == 0) rc = resolve_files(files, n, chunks, default_schema ? default_schema : "public", ar, out, dl);
+    if (errors == 0) rc = resolve_files(&load, default_schema ? default_schema : "public", ar, out, dl);
     sort_diags(dl, first_diag, paths, n);
-    for (size_t c = 0; c < nchunks; c++) arena_free(chunks[c]);
+    for (size_t g = 0; g < load.groups; g++) arena_free(load.group_arena[g]);
     arena_free(ar);
     return rc;
+}
+
+int model_load_sources(const char *const *paths, const char *const *texts, size_t n, const char *default_schema,
+                       schema **out, diag_list *dl) {
+    return load_sources(paths, texts, NULL, n, default_schema, out, dl);
 }
 
 int model_load_string(const char *filename, const char *text, schema **out, diag_list *dl) {
@@ -2381,9 +2498,10 @@ static int load_files(const char *const *paths, const bool *regular, size_t n, c
             ok = false;
         }
     }
-    int rc = ok ? model_load_sources(paths, (const char *const *)texts, n, default_schema, out, dl) : -1;
+    int rc = ok ? load_sources(paths, (const char *const *)texts, texts, n, default_schema, out, dl) : -1;
     for (size_t i = 0; i < n; i++) free(texts[i]);
     free(texts);
+    util_trim_heap();                           /* the texts were in glibc's heap */
     return rc;
 }
 

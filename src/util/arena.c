@@ -13,6 +13,9 @@
 */
 #include "util/util.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,6 +42,12 @@ struct arena {
 void util_oom(void) {
     fputs("retort: out of memory\n", stderr);
     abort();
+}
+
+void util_trim_heap(void) {
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 static arena_block *block_new(size_t size) {
@@ -150,6 +159,12 @@ void arena_reset(arena *a) {
     b->used = 0;
     a->head = b;
     a->blocks = 1;
+}
+
+size_t arena_used(const arena *a) {
+    size_t used = 0;
+    for (const arena_block *b = a->head; b; b = b->next) used += b->used;
+    return used;
 }
 
 /* size bytes at an address that is a multiple of align (1 for strings,

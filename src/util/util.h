@@ -43,8 +43,15 @@ char *arena_vprintf(arena *a, const char *fmt, va_list ap);
 /* Grow a block allocated from the arena (old contents copied; old block is
 ** simply abandoned until the arena is freed). */
 void *arena_grow(arena *a, void *old, size_t old_size, size_t new_size);
+/* The bytes allocated from a so far, alignment included: what a caller
+** that bounds its memory counts (a walk over a's blocks). */
+size_t arena_used(const arena *a);
 
 void util_oom(void) __attribute__((noreturn));
+/* Give the pages of freed heap memory back to the system, which glibc
+** otherwise keeps resident: after a large library state is freed in the
+** middle of a run (a SQLite connection's parsed schema). */
+void util_trim_heap(void);
 
 /* -------------------------------------------------------------------- vec */
 

@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static schema *load(const char *text) {
     diag_list dl;
@@ -333,15 +334,12 @@ static int load_spread(spread_sources *src, int bad_file, const char *bad_extra,
     return rc;
 }
 
-static void test_arenas_released_across_files(void **state) {
-    (void)state;
-    spread_sources src;
-    diag_list dl;
-    diag_list_init(&dl);
-    schema *s = NULL;
-    int rc = load_spread(&src, -1, NULL, &s, &dl);
-    if (rc != 0) diag_print(&dl, stderr);
-    assert_int_equal(rc, 0);
+static void assert_string_match_suffix(const char *s, const char *suffix) {
+    size_t n = strlen(s), k = strlen(suffix);
+    assert_true(n >= k && !strcmp(s + n - k, suffix) && (n == k || s[n - k - 1] == '/'));
+}
+
+static void check_spread(const schema *s) {
     /* declaration order, though built bases first */
     assert_int_equal(s->tables.len, SPREAD_FILES - 1);
     assert_string_equal(s->tables.items[0]->name, "first");
@@ -349,32 +347,106 @@ static void test_arenas_released_across_files(void **state) {
     assert_string_equal(s->tables.items[10]->name, "root");
     assert_string_equal(s->tables.items[690]->name, "late");
     assert_string_equal(s->tables.items[SPREAD_FILES - 2]->name, "t0698");
-    table *late = s->tables.items[690];
+    const table *late = s->tables.items[690];
     assert_int_equal(late->columns.len, 3);
     assert_string_equal(late->columns.items[1]->name, "r");
     assert_string_equal(late->columns.items[1]->loc.file, "m0010.model");
-    table *t = schema_find_table(s, "t0500");
+    const table *t = schema_find_table(s, "t0500");
     assert_int_equal(t->columns.len, 3);
     assert_string_equal(t->columns.items[0]->loc.file, "m0699.model");
     assert_int_equal(t->columns.items[1]->type.kind, TYPE_ENUM);
     assert_string_equal(t->columns.items[1]->type.enumeration->name, "status");
     assert_string_equal(t->foreign_keys.items[0]->ref_table, "first");
-    schema_free(s);
-    diag_list_free(&dl);
+}
 
-    /* An unknown foreign-key column is found after its file's arena is
-    ** released: the error still says where it is written. */
-    diag_list_init(&dl);
-    rc = load_spread(&src, 300, "  @@foreign_key(\"fk_t0300_first\", (f), \"first\", (nope))\n", &s, &dl);
-    assert_int_equal(rc, -1);
-    assert_null(s);
-    assert_int_equal(dl.errors, 1);
-    const diag *d = &dl.items.items[0];
-    assert_string_equal(d->loc.file, "m0300.model");
+/* The unknown foreign-key column of file 300: found after its file's arena
+** is released, the error still says where it is written. */
+static const char BAD_FK[] = "  @@foreign_key(\"fk_t0300_first\", (f), \"first\", (nope))\n";
+
+static void check_bad_fk(const diag_list *dl) {
+    assert_int_equal(dl->errors, 1);
+    const diag *d = &dl->items.items[0];
+    assert_string_match_suffix(d->loc.file, "m0300.model");
     assert_int_equal(d->loc.line, 4);
     assert_int_equal(d->loc.column, 50);
     assert_non_null(strstr(d->message, "unknown column 'first.nope'"));
+    assert_non_null(d->source_line);
+    assert_non_null(strstr(d->source_line, "(nope)"));
+}
+
+/* The spread loads, then with the error of file 300. */
+static void load_and_check_spread(void) {
+    spread_sources src;
+    diag_list dl;
+    diag_list_init(&dl);
+    schema *s = NULL;
+    int rc = load_spread(&src, -1, NULL, &s, &dl);
+    if (rc != 0) diag_print(&dl, stderr);
+    assert_int_equal(rc, 0);
+    check_spread(s);
+    schema_free(s);
     diag_list_free(&dl);
+
+    diag_list_init(&dl);
+    rc = load_spread(&src, 300, BAD_FK, &s, &dl);
+    assert_int_equal(rc, -1);
+    assert_null(s);
+    check_bad_fk(&dl);
+    diag_list_free(&dl);
+}
+
+static void test_arenas_released_across_files(void **state) {
+    (void)state;
+    load_and_check_spread();
+}
+
+/* With no trees kept from the first parse, the groups of files 0-255 and
+** 256-511 are parsed again when the resolver reaches them (the last group
+** declares the enum and is kept): the same schema, the same errors. */
+static void test_trees_parsed_again(void **state) {
+    (void)state;
+    size_t was = model_set_trees_kept(0);
+    load_and_check_spread();
+    spread_sources src;
+    diag_list dl;
+    schema *s = NULL;
+    int rc;
+
+    /* A duplicate of a model whose tree was dropped: named where it is. */
+    diag_list_init(&dl);
+    rc = load_spread(&src, 600, "}\nmodel T0001 {\n  id Integer @primary_key\n", &s, &dl);
+    assert_int_equal(rc, -1);
+    assert_int_equal(dl.errors, 1);
+    assert_non_null(strstr(dl.items.items[0].message, "duplicate model 'T0001'"));
+    assert_string_equal(dl.items.items[0].loc.file, "m0600.model");
+    assert_non_null(strstr(dl.items.items[0].hint, "m0001.model:1:7"));
+    diag_list_free(&dl);
+
+    /* Read from files: each group's texts are freed with its trees, and an
+    ** error found after that reads its line from the file. */
+    char dir[] = "/tmp/retort-spread-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    for (int i = 0; i < SPREAD_FILES; i++) {
+        snprintf(path, sizeof path, "%s/m%04d.model", dir, i);
+        char *text = spread_text(i, i == 300 ? BAD_FK : NULL);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(text, f);
+        fclose(f);
+        free(text);
+    }
+    diag_list_init(&dl);
+    rc = model_load_dir(dir, NULL, &s, &dl);
+    assert_int_equal(rc, -1);
+    check_bad_fk(&dl);
+    diag_list_free(&dl);
+    for (int i = 0; i < SPREAD_FILES; i++) {
+        snprintf(path, sizeof path, "%s/m%04d.model", dir, i);
+        unlink(path);
+    }
+    rmdir(dir);
+    model_set_trees_kept(was);
 }
 
 static void test_project_models(void **state) {
@@ -490,6 +562,7 @@ int main(void) {
         cmocka_unit_test(test_files_in_any_order),
         cmocka_unit_test(test_long_inheritance_chain),
         cmocka_unit_test(test_arenas_released_across_files),
+        cmocka_unit_test(test_trees_parsed_again),
         cmocka_unit_test(test_project_models),
         cmocka_unit_test(test_json_is_sorted_and_stable),
         cmocka_unit_test(test_schema_functions),
