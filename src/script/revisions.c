@@ -227,6 +227,75 @@ static bool is_prefix_letter(char c) {
     }
 }
 
+/* What the scanners do with each byte, looked up once a byte:
+** most of a migration is names, spaces and punctuation that need nothing
+** but a step (a 16 MB initial migration of 10,000 tables is read at
+** every command that reads headers). */
+enum {
+    /* the first three in this order: what the line scanner steps over in a run */
+    CH_OTHER,       /* an operator */
+    CH_SPACE,       /* ' ', '\t', '\f' */
+    CH_NAME,        /* an ASCII letter, digit or '_' that starts no string prefix */
+    CH_PREFIX,      /* r u b f in either case: a name, or a string's prefix */
+    CH_HIGH,        /* a byte of a UTF-8 sequence: a name's, checked */
+    CH_HASH, CH_OPEN, CH_CLOSE,
+    CH_NEWLINE, CH_BACKSLASH, CH_QUOTE, /* in this order: what ends a run of a string (string_stop) */
+    CH_CONTROL,     /* other control characters and DEL: refused */
+    CH_BAD,         /* '$', '?', '`': refused */
+    CH_BANG         /* '!': refused unless in '!=' */
+};
+#define OT CH_OTHER
+#define CT CH_CONTROL
+#define SP CH_SPACE
+#define NL CH_NEWLINE
+#define HS CH_HASH
+#define BS CH_BACKSLASH
+#define OP CH_OPEN
+#define CL CH_CLOSE
+#define QT CH_QUOTE
+#define NM CH_NAME
+#define PF CH_PREFIX
+#define HI CH_HIGH
+#define BD CH_BAD
+#define BG CH_BANG
+static const unsigned char char_class[256] = {
+    CT, CT, CT, CT, CT, CT, CT, CT, CT, SP, NL, CT, SP, NL, CT, CT,  /* 0x00 */
+    CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT,  /* 0x10 */
+    SP, BG, QT, HS, BD, OT, OT, QT, OP, CL, OT, OT, OT, OT, OT, OT,  /* 0x20 */
+    NM, NM, NM, NM, NM, NM, NM, NM, NM, NM, OT, OT, OT, OT, OT, BD,  /* 0x30 */
+    OT, NM, PF, NM, NM, NM, PF, NM, NM, NM, NM, NM, NM, NM, NM, NM,  /* 0x40 */
+    NM, NM, PF, NM, NM, PF, NM, NM, NM, NM, NM, OP, BS, CL, OT, NM,  /* 0x50 */
+    BD, NM, PF, NM, NM, NM, PF, NM, NM, NM, NM, NM, NM, NM, NM, NM,  /* 0x60 */
+    NM, NM, PF, NM, NM, PF, NM, NM, NM, NM, NM, OP, OT, CL, OT, CT,  /* 0x70 */
+    HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,  /* 0x80 */
+    HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,  /* 0x90 */
+    HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,  /* 0xa0 */
+    HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,  /* 0xb0 */
+    HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,  /* 0xc0 */
+    HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,  /* 0xd0 */
+    HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,  /* 0xe0 */
+    HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,  /* 0xf0 */
+};
+#undef OT
+#undef CT
+#undef SP
+#undef NL
+#undef HS
+#undef BS
+#undef OP
+#undef CL
+#undef QT
+#undef NM
+#undef PF
+#undef HI
+#undef BD
+#undef BG
+
+static bool name_byte(unsigned char c) { return char_class[c] == CH_NAME || char_class[c] == CH_PREFIX; }
+
+/* A newline, a backslash or a quote: what a run inside a string stops at. */
+static bool string_stop(unsigned char c) { return (unsigned)(char_class[c] - CH_NEWLINE) <= CH_QUOTE - CH_NEWLINE; }
+
 /* A string literal at p (a token start): an optional prefix (r, u, b, f,
 ** br, rb, fr, rf in any case) and a quoted body, decoded as Python 3.11
 ** decodes it (keep: into out->text; else only checked, as the line
@@ -259,7 +328,11 @@ static lit_status read_literal_kept(reader *r, const char *p, strlit *out, bool 
     for (;;) {
         /* A run of ordinary characters at once. */
         const char *run = s;
-        while (s < r->end && *s != quote && *s != '\\' && *s != '\n' && *s != '\r') s++;
+        for (;;) {
+            while (s < r->end && !string_stop((unsigned char)*s)) s++;
+            if (s < r->end && *s != quote && (*s == '\'' || *s == '"')) { s++; continue; }   /* the other quote */
+            break;
+        }
         if (sb && s > run) sb_appendn(sb, run, (size_t)(s - run));
         if (s >= r->end) {
             diag *d = rerror(r, p, "unterminated %sstring literal", triple ? "triple-quoted " : "");
@@ -382,19 +455,23 @@ static const char *scan_line(reader *r, const char *p) {
     open->len = 0;
     while (p < r->end) {
         char c = *p;
-        if (c == ' ' || c == '\t' || c == '\f') { p++; continue; }
-        if (c == '#') {
+        switch (char_class[(unsigned char)c]) {
+        case CH_OTHER:
+        case CH_SPACE:
+        case CH_NAME:
+            /* a run of them at once: a prefix letter stops it (below) */
+            do p++; while (p < r->end && char_class[(unsigned char)*p] <= CH_NAME);
+            continue;
+        case CH_HASH:
             while (p < r->end && *p != '\n' && *p != '\r') p++;
             continue;
-        }
-        size_t nl = newline_at(r, p);
-        if (nl) {
-            p += nl;
+        case CH_NEWLINE: {
+            p += newline_at(r, p);
             if (!open->len) return p;
             if (!check_conflict(r, p)) return NULL;
             continue;
         }
-        if (c == '\\') {
+        case CH_BACKSLASH: {
             size_t enl = newline_at(r, p + 1);
             if (enl) { p += 1 + enl; continue; }
             diag *d = p + 1 >= r->end ? rerror(r, p, "unexpected end of file after a line continuation character")
@@ -402,8 +479,11 @@ static const char *scan_line(reader *r, const char *p) {
             diag_set_hint(r->dl, d, "a '\\' outside a string must end its line");
             return NULL;
         }
-        if (c == '(' || c == '[' || c == '{') { vec_push(r->a, open, p); p++; continue; }
-        if (c == ')' || c == ']' || c == '}') {
+        case CH_OPEN:
+            vec_push(r->a, open, p);
+            p++;
+            continue;
+        case CH_CLOSE: {
             if (!open->len) {
                 diag *d = rerror(r, p, "unmatched '%c'", c);
                 diag_set_hint(r->dl, d, "remove it, or open it where it belongs");
@@ -420,17 +500,26 @@ static const char *scan_line(reader *r, const char *p) {
             p++;
             continue;
         }
-        /* A quote, or a prefix letter with a quote within the next two bytes. */
-        if (c == '\'' || c == '"' ||
-            (is_prefix_letter(c) && p + 1 < r->end &&
-             (p[1] == '\'' || p[1] == '"' ||
-              (is_prefix_letter(p[1]) && p + 2 < r->end && (p[2] == '\'' || p[2] == '"'))))) {
+        case CH_PREFIX:
+            /* A string's prefix when it starts a token and a quote is
+            ** within the next two bytes; else a name goes on. */
+            if ((p > r->text && (name_byte((unsigned char)p[-1]) || (unsigned char)p[-1] >= 0x80)) ||
+                !(p + 1 < r->end && (p[1] == '\'' || p[1] == '"' ||
+                                     (is_prefix_letter(p[1]) && p + 2 < r->end && (p[2] == '\'' || p[2] == '"'))))) {
+                do p++; while (p < r->end && name_byte((unsigned char)*p));
+                continue;
+            }
+            /* fall through */
+        case CH_QUOTE: {
             strlit lit;
             lit_status st = read_literal_kept(r, p, &lit, false);
             if (st == LIT_ERROR) return NULL;
             if (st == LIT_OK) { p = lit.end; continue; }
+            /* not a string after all (an invalid prefix): a name */
+            do p++; while (p < r->end && name_byte((unsigned char)*p));
+            continue;
         }
-        if (ident_char(c)) {
+        case CH_HIGH:
             while (p < r->end && ident_char(*p)) {
                 if ((unsigned char)*p < 0x80) { p++; continue; }
                 uint32_t cp = 0;
@@ -446,18 +535,20 @@ static const char *scan_line(reader *r, const char *p) {
                 p += n;
             }
             continue;
-        }
-        if ((unsigned char)c < 0x20 || c == 0x7f) {
+        case CH_CONTROL: {
             diag *d = rerror(r, p, "invalid non-printable character U+%04X", (unsigned char)c);
             diag_set_hint(r->dl, d, "remove it: the file may be damaged, or not a Python file");
             return NULL;
         }
-        if (c == '$' || c == '?' || c == '`' || (c == '!' && (p + 1 >= r->end || p[1] != '='))) {
+        case CH_BANG:
+            if (p + 1 < r->end && p[1] == '=') { p += 2; continue; }
+            /* fall through */
+        case CH_BAD: {
             diag *d = rerror(r, p, "invalid syntax: '%c' is not Python", c);
             diag_set_hint(r->dl, d, "every .py file in the versions folder must be a Python module (Alembic imports it)");
             return NULL;
         }
-        p++;                                        /* an operator, a digit */
+        }
     }
     if (open->len) {
         char o = *open->items[0];

@@ -70,6 +70,21 @@ static void string_prefixes(void **state) {
     arena_free(a);
 }
 
+/* What the line scanner steps over: names holding prefix letters before a
+** string, brackets and the other quote inside strings, a raw string's
+** backslash before its quote, '!=', a UTF-8 name, brackets in a
+** triple-quoted string. */
+static void line_scanner_steps(void **state) {
+    (void)state;
+    arena *a = arena_new();
+    revision_header *h = read_ok(a, "revision = 'a'\ndown_revision = None\n"
+                                    "def upgrade():\n    op.create_table('t', sa.Column(\"b'(\", sa.String(length=1)),\n"
+                                    "        sub(r'\\'[', rb\"\\\"{\", fr'{x}(', Bu if a != b else c))\n"
+                                    "caf\xc3\xa9 = u'''\n)\n'''\n");
+    assert_string_equal(h->revision, "a");
+    arena_free(a);
+}
+
 /* A name the file assigned a string, None or a tuple of strings before
 ** the header uses it; the last assignment before the use counts. */
 static void same_file_constants(void **state) {
@@ -143,6 +158,18 @@ static void refused_with_a_located_error(void **state) {
          "line 1 declares coding 'utf-16': retort reads revision files as UTF-8 only", NULL, NULL, 1, 11, 6},
         {"\xef\xbb\xbf# coding: latin-1\nrevision = 'a'\ndown_revision = None\n",
          "a UTF-8 BOM, and line 1 declares coding 'latin-1'", "encoding problem", NULL, 1, 1, 1},
+        /* The line scanner's refusals, byte class by byte class. */
+        {"revision = 'a'\ndown_revision = None\nx = 1 $ 2\n", "invalid syntax: '$' is not Python", NULL, NULL, 3, 7, 1},
+        {"revision = 'a'\ndown_revision = None\nx = a ! b\n", "invalid syntax: '!' is not Python", NULL, NULL, 3, 7, 1},
+        {"revision = 'a'\ndown_revision = None\nx = 1\x7f\n", "invalid non-printable character U+007F", NULL, NULL,
+         3, 6, 1},
+        {"revision = 'a'\ndown_revision = None\nx = 1 \xe2\x80\x94 2\n", "invalid character", NULL, NULL, 3, 7, 1},
+        {"revision = 'a'\ndown_revision = None\nx = 1 \\ 2\n", "unexpected character after line continuation",
+         NULL, NULL, 3, 8, 1},
+        {"revision = 'a'\ndown_revision = None\nx = f(r'(', b\"[\",\n    2]\n",
+         "closing parenthesis ']' does not match opening parenthesis '(' on line 3", NULL, NULL, 4, 6, 1},
+        {"revision = 'a'\ndown_revision = None\nx = rb'\\'\n", "unterminated string literal", NULL, NULL, 3, 5, 1},
+        {"revision = 'a'\ndown_revision = None\nx = 1)\n", "unmatched ')'", NULL, NULL, 3, 6, 1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         arena *a = arena_new();
@@ -193,6 +220,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(docstring_after_comments),
         cmocka_unit_test(string_prefixes),
+        cmocka_unit_test(line_scanner_steps),
         cmocka_unit_test(same_file_constants),
         cmocka_unit_test(refused_with_a_located_error),
         cmocka_unit_test(codings_read),
