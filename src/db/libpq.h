@@ -28,8 +28,8 @@
     X(PQexitPipelineMode) X(PQfinish) X(PQgetResult) X(PQgetisnull) X(PQgetlength) X(PQgetvalue)   \
     X(PQhost) X(PQnfields) X(PQntuples) X(PQparameterStatus) X(PQpipelineSync) X(PQport)          \
     X(PQresultErrorField) X(PQresultErrorMessage) X(PQresultStatus) X(PQsendQueryParams)          \
-    X(PQsetNoticeReceiver) X(PQsetTraceFlags) X(PQstatus) X(PQtrace) X(PQtransactionStatus)       \
-    X(PQuntrace) X(PQuser)
+    X(PQsetNoticeReceiver) X(PQsetSingleRowMode) X(PQsetTraceFlags) X(PQstatus) X(PQtrace)        \
+    X(PQtransactionStatus) X(PQuntrace) X(PQuser)
 
 typedef struct libpq_functions {
 #define LIBPQ_POINTER(name) __typeof__(&name) name;
@@ -75,6 +75,7 @@ int db_libpq_load(diag_list *dl);
 #define PQresultStatus libpq.PQresultStatus
 #define PQsendQueryParams libpq.PQsendQueryParams
 #define PQsetNoticeReceiver libpq.PQsetNoticeReceiver
+#define PQsetSingleRowMode libpq.PQsetSingleRowMode
 #define PQsetTraceFlags libpq.PQsetTraceFlags
 #define PQstatus libpq.PQstatus
 #define PQtrace libpq.PQtrace

@@ -214,6 +214,13 @@ static const char SQL_ENUMS[] =
     "WHERE " NSP_READ " AND t.typtype = 'e'\n"
     "ORDER BY n.nspname COLLATE \"C\", t.typname COLLATE \"C\"";
 
+/* The error of a catalog query (`what` names it): the first line of
+** libpq's message. */
+static void catalog_failed(diag_list *dl, const char *what, const char *msg) {
+    diag_add(dl, DIAG_ERROR, (src_loc){0}, "reading the PostgreSQL catalog (%s) failed: %.*s", what,
+             (int)strcspn(msg, "\n"), msg);
+}
+
 /* Run one query; with_schemas: $1 is schemas_json (NULL: every schema).
 ** Returns the result, or NULL with a diagnostic. */
 static PGresult *run_query(PGconn *conn, const char *sql, bool with_schemas, const char *schemas_json,
@@ -223,10 +230,7 @@ static PGresult *run_query(PGconn *conn, const char *sql, bool with_schemas, con
                                  NULL, NULL, 0);
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-        const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
-        size_t len = strcspn(msg, "\n");
-        diag_add(dl, DIAG_ERROR, (src_loc){0}, "reading the PostgreSQL catalog (%s) failed: %.*s",
-                 what, (int)len, msg);
+        catalog_failed(dl, what, res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
         PQclear(res);
         return NULL;
     }
@@ -235,8 +239,7 @@ static PGresult *run_query(PGconn *conn, const char *sql, bool with_schemas, con
 
 /* A result read: freed, and its pages given back, since libpq keeps a
 ** result's rows in glibc's heap and the schema grows in mapped blocks
-** that cannot reuse them (at 10,000 tables the columns' result is 20 MB,
-** which would otherwise stay beside the whole schema). */
+** that cannot reuse them. */
 static void release_result(PGresult *r) {
     PQclear(r);
     util_trim_heap();
@@ -373,40 +376,72 @@ static const identity_def *read_identity(arena *a, bool always, const char *seq_
     return g;
 }
 
-static void read_columns(schema *s, PGresult *r, strmap *by_oid) {
-    const dialect *d = dialect_postgresql();
+/* One row of the columns query; types caches the type spellings parsed. */
+static void read_column_row(schema *s, PGresult *r, int i, strmap *by_oid, strmap *types, arena *scratch) {
+    table *t = strmap_get(by_oid, PQgetvalue(r, i, 0));
+    if (!t) return;
+    column *col = table_add_column(s, t, PQgetvalue(r, i, 1));
+    if (!col) return;
+    col->type = introspect_column_type(dialect_postgresql(), s, types, scratch, PQgetvalue(r, i, 2));
+    col->nullable = !field_is(r, i, 3, "t");
+    const char *def = field(s->arena, r, i, 4);
+    bool generated = !PQgetisnull(r, i, 6) && PQgetvalue(r, i, 6)[0] != '\0';
+    bool identity = !PQgetisnull(r, i, 5) && PQgetvalue(r, i, 5)[0] != '\0';
+    if (def && !strncmp(def, "nextval(", 8)) {
+        /* A serial column: the sequence's default belongs to the column
+        ** type (re-created by SERIAL, renamed or not with the table), so
+        ** it is not reported as a server default. */
+        identity = true;
+    } else if (def && !generated) {
+        col->server_default.kind = DEFAULT_SQL;
+        col->server_default.text = def;
+    } else if (def && generated) {
+        col->generated = def;           /* attgenerated 's': STORED */
+        col->generated_stored = true;
+    }
+    col->identity = identity;
+    col->autoincrement = identity ? AUTOINC_TRUE : AUTOINC_AUTO;
+    col->comment = field(s->arena, r, i, 7);
+    if (!PQgetisnull(r, i, 5) && PQgetvalue(r, i, 5)[0] != '\0')
+        col->generated_identity = read_identity(s->arena, PQgetvalue(r, i, 5)[0] == 'a',
+                                                PQgetisnull(r, i, 8) ? NULL : PQgetvalue(r, i, 8));
+}
+
+/* The columns query, read a row at a time (libpq's single-row mode): the
+** only result that grows with every column, which libpq would otherwise
+** hold whole (20 MB at 10,000 tables) while the columns are built.  A
+** result of several rows (single-row mode refused) is read the same way.
+** 0, or -1 with a diagnostic; the connection has no result left. */
+static int read_columns(PGconn *conn, const char *schemas_json, schema *s, strmap *by_oid, diag_list *dl) {
+    const char *params[1] = {schemas_json};
+    if (!PQsendQueryParams(conn, SQL_COLUMNS, 1, NULL, params, NULL, NULL, 0)) {
+        catalog_failed(dl, "columns", PQerrorMessage(conn));
+        return -1;
+    }
+    (void)PQsetSingleRowMode(conn);
     arena *scratch = arena_new();
     strmap *types = strmap_new(scratch);
-    for (int i = 0; i < PQntuples(r); i++) {
-        table *t = strmap_get(by_oid, PQgetvalue(r, i, 0));
-        if (!t) continue;
-        column *col = table_add_column(s, t, PQgetvalue(r, i, 1));
-        if (!col) continue;
-        col->type = introspect_column_type(d, s, types, scratch, PQgetvalue(r, i, 2));
-        col->nullable = !field_is(r, i, 3, "t");
-        const char *def = field(s->arena, r, i, 4);
-        bool generated = !PQgetisnull(r, i, 6) && PQgetvalue(r, i, 6)[0] != '\0';
-        bool identity = !PQgetisnull(r, i, 5) && PQgetvalue(r, i, 5)[0] != '\0';
-        if (def && !strncmp(def, "nextval(", 8)) {
-            /* A serial column: the sequence's default belongs to the column
-            ** type (re-created by SERIAL, renamed or not with the table), so
-            ** it is not reported as a server default. */
-            identity = true;
-        } else if (def && !generated) {
-            col->server_default.kind = DEFAULT_SQL;
-            col->server_default.text = def;
-        } else if (def && generated) {
-            col->generated = def;           /* attgenerated 's': STORED */
-            col->generated_stored = true;
+    int rc = 0;
+    bool complete = false;          /* the result that ends the rows came */
+    PGresult *r;
+    while ((r = PQgetResult(conn)) != NULL) {
+        ExecStatusType st = PQresultStatus(r);
+        if (rc == 0 && (st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK)) {
+            for (int i = 0; i < PQntuples(r); i++) read_column_row(s, r, i, by_oid, types, scratch);
+            complete = st == PGRES_TUPLES_OK;
+        } else if (rc == 0) {
+            catalog_failed(dl, "columns", PQresultErrorMessage(r));
+            rc = -1;
         }
-        col->identity = identity;
-        col->autoincrement = identity ? AUTOINC_TRUE : AUTOINC_AUTO;
-        col->comment = field(s->arena, r, i, 7);
-        if (!PQgetisnull(r, i, 5) && PQgetvalue(r, i, 5)[0] != '\0')
-            col->generated_identity = read_identity(s->arena, PQgetvalue(r, i, 5)[0] == 'a',
-                                                    PQgetisnull(r, i, 8) ? NULL : PQgetvalue(r, i, 8));
+        PQclear(r);
+    }
+    if (rc == 0 && !complete) {
+        catalog_failed(dl, "columns", "the server's answer ended before its last row");
+        rc = -1;
     }
     arena_free(scratch);
+    util_trim_heap();
+    return rc;
 }
 
 static void read_constraints(schema *s, PGresult *r, const char *default_schema, strmap *by_oid) {
@@ -626,9 +661,7 @@ int introspect_postgres(PGconn *conn, const char *pg_schema, const introspect_op
     if (!(r = run_query(conn, SQL_TABLES, true, nsps, "tables", dl))) goto done;
     read_tables(s, r, pg_schema, opt, by_oid);
     release_result(r);
-    if (!(r = run_query(conn, SQL_COLUMNS, true, nsps, "columns", dl))) goto done;
-    read_columns(s, r, by_oid);
-    release_result(r);
+    if (read_columns(conn, nsps, s, by_oid, dl) != 0) goto done;
     if (!(r = run_query(conn, SQL_CONSTRAINTS, true, nsps, "constraints", dl))) goto done;
     read_constraints(s, r, pg_schema, by_oid);
     release_result(r);
