@@ -50,7 +50,9 @@ size_t arena_used(const arena *a);
 void util_oom(void) __attribute__((noreturn));
 /* Give the pages of freed heap memory back to the system, which glibc
 ** otherwise keeps resident: after a large library state is freed in the
-** middle of a run (a SQLite connection's parsed schema). */
+** middle of a run (a SQLite connection's parsed schema).  Only when at
+** least 8 MiB are free: less is kept for the next allocations, which
+** would otherwise fault every page in again. */
 void util_trim_heap(void);
 
 /* -------------------------------------------------------------------- vec */
