@@ -232,11 +232,11 @@ static bool is_prefix_letter(char c) {
 ** but a step (a 16 MB initial migration of 10,000 tables is read at
 ** every command that reads headers). */
 enum {
-    /* the first three in this order: what the line scanner steps over in a run */
+    /* the first four in this order: what the line scanner steps over in a run */
     CH_OTHER,       /* an operator */
     CH_SPACE,       /* ' ', '\t', '\f' */
     CH_NAME,        /* an ASCII letter, digit or '_' that starts no string prefix */
-    CH_PREFIX,      /* r u b f in either case: a name, or a string's prefix */
+    CH_PREFIX,      /* r u b f in either case: a name, or a string's prefix (found from its quote) */
     CH_HIGH,        /* a byte of a UTF-8 sequence: a name's, checked */
     CH_HASH, CH_OPEN, CH_CLOSE,
     CH_NEWLINE, CH_BACKSLASH, CH_QUOTE, /* in this order: what ends a run of a string (string_stop) */
@@ -291,7 +291,7 @@ static const unsigned char char_class[256] = {
 #undef BD
 #undef BG
 
-static bool name_byte(unsigned char c) { return char_class[c] == CH_NAME || char_class[c] == CH_PREFIX; }
+static bool name_byte(unsigned char c) { return (unsigned)(char_class[c] - CH_NAME) <= CH_PREFIX - CH_NAME; }
 
 /* A newline, a backslash or a quote: what a run inside a string stops at. */
 static bool string_stop(unsigned char c) { return (unsigned)(char_class[c] - CH_NEWLINE) <= CH_QUOTE - CH_NEWLINE; }
@@ -321,6 +321,18 @@ static lit_status read_literal_kept(reader *r, const char *p, strlit *out, bool 
     char quote = *q;
     bool triple = q + 2 < r->end && q[1] == quote && q[2] == quote;
     const char *s = q + (triple ? 3 : 1);
+    if (!keep && !triple && !plen) {
+        /* What the line scanner mostly meets: a plain string on one line,
+        ** with no backslash; anything else is the general reader's. */
+        for (const char *e = s; e < r->end; e++) {
+            unsigned char c = (unsigned char)*e;
+            if (!string_stop(c) || (c != (unsigned char)quote && char_class[c] == CH_QUOTE)) continue;
+            if (c != (unsigned char)quote) break;
+            out->start = p;
+            out->end = e + 1;
+            return LIT_OK;
+        }
+    }
     bool decode = !out->bytes && !out->fstring;
     strbuf buf = STRBUF_INIT;
     strbuf *sb = keep && decode ? &buf : NULL;  /* NULL: nothing to build */
@@ -447,6 +459,18 @@ static bool check_conflict(reader *r, const char *p) {
     return false;
 }
 
+/* Where the string whose quote is at q starts: at the one or two name
+** bytes before the quote when they are a whole token (Python reads rb'x'
+** as one string, and xrb'x' as the name xrb and a string).  Whether they
+** are a valid prefix is read_literal_kept's to say. */
+static const char *string_start(const reader *r, const char *q) {
+    const char *s = q;
+    while (s > r->text && q - s < 3 && name_byte((unsigned char)s[-1])) s--;
+    if (s == q || q - s > 2) return q;
+    if (s > r->text && (unsigned char)s[-1] >= 0x80) return q;     /* inside a non-ASCII name */
+    return s;
+}
+
 /* Check the tokens of one logical line from p: strings, brackets,
 ** continuation backslashes and stray characters.  Returns the start of the
 ** next line, or NULL after an error (or at the end of the file). */
@@ -459,8 +483,10 @@ static const char *scan_line(reader *r, const char *p) {
         case CH_OTHER:
         case CH_SPACE:
         case CH_NAME:
-            /* a run of them at once: a prefix letter stops it (below) */
-            do p++; while (p < r->end && char_class[(unsigned char)*p] <= CH_NAME);
+        case CH_PREFIX:
+            /* a run of them at once; a string's prefix is found from its
+            ** quote (string_start) */
+            do p++; while (p < r->end && char_class[(unsigned char)*p] <= CH_PREFIX);
             continue;
         case CH_HASH:
             while (p < r->end && *p != '\n' && *p != '\r') p++;
@@ -500,23 +526,14 @@ static const char *scan_line(reader *r, const char *p) {
             p++;
             continue;
         }
-        case CH_PREFIX:
-            /* A string's prefix when it starts a token and a quote is
-            ** within the next two bytes; else a name goes on. */
-            if ((p > r->text && (name_byte((unsigned char)p[-1]) || (unsigned char)p[-1] >= 0x80)) ||
-                !(p + 1 < r->end && (p[1] == '\'' || p[1] == '"' ||
-                                     (is_prefix_letter(p[1]) && p + 2 < r->end && (p[2] == '\'' || p[2] == '"'))))) {
-                do p++; while (p < r->end && name_byte((unsigned char)*p));
-                continue;
-            }
-            /* fall through */
         case CH_QUOTE: {
             strlit lit;
-            lit_status st = read_literal_kept(r, p, &lit, false);
+            const char *start = string_start(r, p);
+            lit_status st = read_literal_kept(r, start, &lit, false);
+            /* not a prefix after all (xb'..', ub'..'): a name, then the string */
+            if (st == LIT_NONE) st = read_literal_kept(r, p, &lit, false);
             if (st == LIT_ERROR) return NULL;
-            if (st == LIT_OK) { p = lit.end; continue; }
-            /* not a string after all (an invalid prefix): a name */
-            do p++; while (p < r->end && name_byte((unsigned char)*p));
+            p = lit.end;
             continue;
         }
         case CH_HIGH:
