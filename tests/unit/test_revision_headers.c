@@ -82,6 +82,12 @@ static void line_scanner_steps(void **state) {
                                     "        sub(r'\\'[', rb\"\\\"{\", fr'{x}(', Bu if a != b else c))\n"
                                     "caf\xc3\xa9 = u'''\n)\n'''\n");
     assert_string_equal(h->revision, "a");
+    /* A string's prefix is the whole name before its quote: ub and xrb are
+    ** names followed by a plain string, b after a string starts one; the
+    ** brackets inside each string are not brackets. */
+    h = read_ok(a, "revision = 'b'\ndown_revision = None\n"
+                   "def upgrade():\n    f(ub\"(\", xrb'[', 'a'b')', rb'\\'{', _u'(', \xc3\xa9" "b'[', Rb\"\"\"(\n\"\"\")\n");
+    assert_string_equal(h->revision, "b");
     arena_free(a);
 }
 
