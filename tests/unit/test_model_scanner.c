@@ -66,6 +66,49 @@ static void test_numbers_and_bools(void **state) {
     done(&p);
 }
 
+/* A number followed by a '.', 'e' or 'e+' without digits is the number, and
+** what follows is read again: the scanner's rules for those cuts (which
+** spare it backing up) must not change what the file says. */
+static void test_number_cut_short(void **state) {
+    (void)state;
+    static const struct {
+        const char *value, *diagnostics, *number; /* number: NULL when a syntax error drops the attribute */
+    } cases[] = {
+        {"12.", "2:22 unexpected character '.'\n", "12"},
+        {"-3.e", "2:22 unexpected character '.'\n"
+                 "2:23 syntax error: unexpected name 'e', expected ',' or ')'\n", NULL},
+        {"4e", "2:21 syntax error: unexpected name 'e', expected ',' or ')'\n", NULL},
+        {"5.5E+", "2:23 syntax error: unexpected name 'E', expected ',' or ')'\n"
+                  "2:24 unexpected character '+'\n", NULL},
+        {"6e-x", "2:21 syntax error: unexpected name 'e', expected ',' or ')'\n"
+                 "2:22 unexpected character '-'\n", NULL},
+        {"7.25e+1", "", "7.25e+1"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char text[128], got[512] = "";
+        snprintf(text, sizeof text, "model M {\n  a Float @default(%s)\n}\n", cases[i].value);
+        parsed p;
+        parse(&p, text);
+        for (size_t k = 0; k < p.dl.items.len; k++) {
+            const diag *d = &p.dl.items.items[k];
+            size_t used = strlen(got);
+            snprintf(got + used, sizeof got - used, "%d:%d %s\n", d->loc.line, d->loc.column, d->message);
+        }
+        assert_string_equal(got, cases[i].diagnostics);
+        /* the number itself, before what was cut (a syntax error drops the attribute) */
+        ast_field *f = p.file.models.items[0]->fields.items[0];
+        if (cases[i].number) {
+            assert_int_equal(f->attrs.len, 1);
+            ast_value *v = f->attrs.items[0]->args.items[0]->value;
+            assert_int_equal(v->kind, AST_NUMBER);
+            assert_string_equal(v->text, cases[i].number);
+        } else {
+            assert_int_equal(f->attrs.len, 0);
+        }
+        done(&p);
+    }
+}
+
 static void test_comments_and_locations(void **state) {
     (void)state;
     parsed p;
@@ -170,6 +213,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_string_escapes),
         cmocka_unit_test(test_numbers_and_bools),
+        cmocka_unit_test(test_number_cut_short),
         cmocka_unit_test(test_comments_and_locations),
         cmocka_unit_test(test_contextual_keywords),
         cmocka_unit_test(test_attr_and_clause_tokens),
