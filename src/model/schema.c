@@ -28,7 +28,7 @@ const char *type_kind_name(type_kind k) {
 
 bool type_kind_from_name(const char *name, type_kind *out) {
     for (size_t i = 0; i < TYPE_NAMES_COUNT; i++)
-        if (!strcmp(TYPE_NAMES[i], name)) {
+        if (TYPE_NAMES[i][0] == name[0] && !strcmp(TYPE_NAMES[i], name)) {   /* once a column of every model */
             *out = (type_kind)i;
             return true;
         }
