@@ -74,7 +74,7 @@ static bool exists(const char *path) {
 ** it (os.path.abspath): the current folder joined, "." and ".." folded. */
 static const char *abspath(arena *a, const char *path) {
     char cwd[PATH_MAX];
-    const char *joined = path[0] == '/' ? path : arena_printf(a, "%s/%s", getcwd(cwd, sizeof cwd) ? cwd : ".", path);
+    const char *joined = path[0] == '/' ? path : arena_path_join(a, getcwd(cwd, sizeof cwd) ? cwd : ".", path);
     str_vec parts = {0};
     char *copy = arena_strdup(a, joined);
     for (char *save = NULL, *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save)) {

@@ -499,7 +499,7 @@ static void prune_backups(run *r, const char *file, int keep) {
     if (found.len <= (size_t)keep) return;
     qsort(found.items, found.len, sizeof *found.items, cmp_backup_age);
     for (size_t i = 0; i + (size_t)keep < found.len; i++) {
-        const char *path = arena_printf(r->a, "%s/%s", dir, found.items[i]);
+        const char *path = arena_path_join(r->a, dir, found.items[i]);
         if (unlink(path) == 0) emit(r, "Removed an older backup: %s", path);
     }
 }

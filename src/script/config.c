@@ -268,7 +268,7 @@ static const char *zone_tz(arena *a, const char *name) {
     const char *variants[] = {name, upper};
     for (size_t v = 0; v < 2; v++)
         for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
-            const char *path = arena_printf(a, "%s/%s", dirs[i], variants[v]);
+            const char *path = arena_path_join(a, dirs[i], variants[v]);
             FILE *f = fopen(path, "rb");
             if (!f) continue;
             char magic[4] = {0};

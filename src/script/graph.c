@@ -169,7 +169,7 @@ static void map_order(const revision_set *rs, arena *a, node_vec *nodes) {
         DIR *d = opendir(dir);
         struct dirent *e;
         while (d && (e = readdir(d))) {
-            const size_t *at = strmap_get(by_path, arena_printf(a, "%s/%s", dir, e->d_name));
+            const size_t *at = strmap_get(by_path, arena_path_join(a, dir, e->d_name));
             if (!at || placed[*at]) continue;
             placed[*at] = true;
             revision_node *x = arena_alloc(a, sizeof *x);

@@ -284,7 +284,7 @@ size_t sum_compare(const char *sum_path, const char *dir, const sum_entries *lis
             found++;
             i++;
         } else {
-            diag *d = diag_add(dl, DIAG_ERROR, (src_loc){arena_printf(a, "%s/%s", dir, f->path), 0, 0},
+            diag *d = diag_add(dl, DIAG_ERROR, (src_loc){arena_path_join(a, dir, f->path), 0, 0},
                                "added since retort.sum was written: %s does not list this file", sum_path);
             diag_set_hint(dl, d, "retort revision and retort merge list the files they write; a file written "
                                  "another way (python3 -m alembic revision, a copy) is listed by retort hash: %s",

@@ -252,6 +252,15 @@ char *arena_strdup(arena *a, const char *s) {
     return s ? arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+char *arena_path_join(arena *a, const char *dir, const char *name) {
+    size_t dn = strlen(dir), nn = strlen(name);
+    char *p = alloc_raw_aligned(a, dn + 1 + nn + 1, 1);
+    memcpy(p, dir, dn);
+    p[dn] = '/';
+    memcpy(p + dn + 1, name, nn + 1);
+    return p;
+}
+
 /* One formatting pass when the text fits in the current block's free
 ** space (nearly always): printed there, then the space is taken. */
 char *arena_vprintf(arena *a, const char *fmt, va_list ap) {

@@ -35,6 +35,9 @@ void arena_reset(arena *a);
 void *arena_alloc(arena *a, size_t size);            /* zeroed, aligned */
 char *arena_strdup(arena *a, const char *s);         /* NULL -> NULL */
 char *arena_strndup(arena *a, const char *s, size_t n);  /* at most n bytes of s, as strndup */
+/* "dir/name", as arena_printf(a, "%s/%s", ...) writes it without the
+** formatting: paths are joined once per file of every folder read. */
+char *arena_path_join(arena *a, const char *dir, const char *name);
 /* Room for a string of at most n bytes (n + 1, unaligned, not zeroed),
 ** for a caller that writes it in place and ends it with its NUL. */
 char *arena_string_room(arena *a, size_t n);
