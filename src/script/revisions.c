@@ -144,12 +144,25 @@ typedef struct reader {
     ptr_vec brackets;
 } reader;
 
+/* The line and column of p; a header's values are located as they are read
+** (for later diagnostics), so lines are counted a memchr at a time. */
 static src_loc loc_of(const reader *r, const char *p) {
     int line = 1;
-    const char *ls = r->text;
-    for (const char *q = r->text; q < p; q++)
-        if (*q == '\n') { line++; ls = q + 1; }
+    const char *ls = r->text, *nl;
+    while ((nl = memchr(ls, '\n', (size_t)(p - ls))) != NULL) {
+        line++;
+        ls = nl + 1;
+    }
     return (src_loc){r->path, line, (int)(p - ls) + 1};
+}
+
+/* The end of p's line: its '\n' or '\r', or the end of the file (the
+** end of a comment). */
+static const char *line_end(const reader *r, const char *p) {
+    const char *nl = memchr(p, '\n', (size_t)(r->end - p));
+    if (!nl) nl = r->end;
+    const char *cr = memchr(p, '\r', (size_t)(nl - p));
+    return cr ? cr : nl;
 }
 
 static diag *rerror(reader *r, const char *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -195,7 +208,7 @@ static const char *skip_bracketed(const reader *r, const char *p) {
         size_t nl = newline_at(r, p);
         if (nl) { p += nl; continue; }
         if (p < r->end && *p == '#') {
-            while (p < r->end && *p != '\n' && *p != '\r') p++;
+            p = line_end(r, p);
             continue;
         }
         return p;
@@ -489,7 +502,7 @@ static const char *scan_line(reader *r, const char *p) {
             do p++; while (p < r->end && char_class[(unsigned char)*p] <= CH_PREFIX);
             continue;
         case CH_HASH:
-            while (p < r->end && *p != '\n' && *p != '\r') p++;
+            p = line_end(r, p);
             continue;
         case CH_NEWLINE: {
             p += newline_at(r, p);
@@ -1161,7 +1174,7 @@ int revision_header_parse(arena *a, const char *path, const char *text, size_t l
         if (p >= r.end) break;
         size_t nl = newline_at(&r, p);
         if (nl) { p += nl; continue; }
-        if (*p == '#') { while (p < r.end && *p != '\n' && *p != '\r') p++; continue; }
+        if (*p == '#') { p = line_end(&r, p); continue; }
         if (first) {
             first = false;
             docstring(&r, p, h);
@@ -1294,7 +1307,7 @@ static int check_sourceless(arena *a, const char *dir, const str_vec *names, con
             strncmp(nm, ".#", 2)) {
             const char *src = arena_printf(a, "%s/%.*s", dir, (int)(n - 1), nm);
             struct stat st;
-            if (stat(src, &st) != 0) vec_push(a, &compiled, arena_printf(a, "%s/%s", dir, nm));
+            if (stat(src, &st) != 0) vec_push(a, &compiled, arena_path_join(a, dir, nm));
         }
     }
     const char *cache = arena_printf(a, "%s/__pycache__", dir);
@@ -1309,7 +1322,7 @@ static int check_sourceless(arena *a, const char *dir, const str_vec *names, con
             bool has = false;
             for (size_t i = 0; i < names->len && !has; i++)
                 has = strcspn(names->items[i], ".") == stem && !strncmp(names->items[i], e->d_name, stem);
-            if (!has) vec_push(a, &found, arena_printf(a, "%s/%s", cache, e->d_name));
+            if (!has) vec_push(a, &found, arena_path_join(a, cache, e->d_name));
         }
         closedir(d);
         if (found.len) qsort(found.items, found.len, sizeof *found.items, cmp_str);
@@ -1365,7 +1378,7 @@ static int list_sources(arena *a, const char *top, const retort_config *c, str_v
         for (size_t i = 0; i < entries.len; i++) {
             listed_source ls = entries.items[i];
             vec_push(a, &names, ls.path);
-            const char *path = arena_printf(a, "%s/%s", dir, ls.path);
+            const char *path = arena_path_join(a, dir, ls.path);
             struct stat st;
             if (!ls.regular && recursive && lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) vec_push(a, &subdirs, path);
             else if (is_source_name(ls.path)) {
