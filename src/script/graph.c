@@ -158,6 +158,7 @@ static void map_order(const revision_set *rs, arena *a, node_vec *nodes) {
         /* path -> its position in rs (a pointer into `index`): one lookup
         ** per directory entry, so the order is linear in the revisions */
         strmap *by_path = strmap_new(a);
+        strmap_reserve(by_path, n);
         for (size_t i = 0; i < n; i++) {
             index[i] = i;
             if (!strmap_get(by_path, rs->revisions.items[i]->path))
@@ -244,6 +245,7 @@ int graph_build(const revision_set *rs, revision_graph **out, diag_list *dl) {
     map_order(rs, a, &g->by_map);
     int errors = 0;
     size_t n = g->by_map.len;
+    strmap_reserve(g->by_id, n);
 
     for (size_t i = 0; i < n; i++) {
         revision_node *x = g->by_map.items[i];

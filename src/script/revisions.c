@@ -1424,6 +1424,8 @@ static int read_headers(revision_set *rs, const str_vec *files, const source_vec
                         diag_list *dl) {
     arena *a = rs->arena;
     int rc = 0;
+    if (seen) strmap_reserve(seen, files->len);        /* a key a file, grown once */
+    strmap_reserve(rs->by_id, files->len);
     for (size_t i = 0; i < files->len; i++) {
         /* Only regular files (or symlinks to them) are read: opening a
         ** FIFO would block (Alembic hangs there), a device may do
