@@ -2236,6 +2236,12 @@ typedef struct named_thing {
 
 static void check_unique_names(resolver *r) {
     strmap *seen = strmap_new(r->ar);     /* name -> table name */
+    size_t names = 0;                     /* at most: each index and named constraint */
+    for (size_t ti = 0; ti < r->s->tables.len; ti++) {
+        const table *t = r->s->tables.items[ti];
+        names += t->indexes.len + t->uniques.len + t->foreign_keys.len + t->checks.len + 1;
+    }
+    strmap_reserve(seen, names);
     for (size_t ti = 0; ti < r->s->tables.len; ti++) {
         table *t = r->s->tables.items[ti];
         check_name_length(r, "table", t->name, t->loc);
@@ -2342,6 +2348,10 @@ static int resolve_files(model_load *load, const char *default_schema, arena *ar
     r.models_by_name = strmap_new(ar);
     r.default_schema = default_schema;
     r.schemas_named = strmap_new(ar);
+    /* a key a file (a model a file, mostly): each map grown once */
+    strmap_reserve(r.text_by_file, n);
+    strmap_reserve(r.file_copies, n);
+    strmap_reserve(r.models_by_name, n);
     for (size_t i = 0; i < n; i++) strmap_put(r.text_by_file, files[i].path, (void *)files[i].text);
 
     register_models(&r, load);
