@@ -324,6 +324,14 @@ static bool is_now_expression(const char *s) {
 
 typedef enum value_sort { VALUE_NUMBER, VALUE_STRING, VALUE_NOW, VALUE_EXPRESSION } value_sort;
 
+/* Digits without a sign or a leading zero, short enough for a long long:
+** already the canonical text of the number (canonical_number's shortcut). */
+static bool plain_integer(const char *s) {
+    size_t n = 0;
+    while (s[n] >= '0' && s[n] <= '9') n++;
+    return n && !s[n] && n < 19 && (s[0] != '0' || n == 1);
+}
+
 static const char *sqlite_canonical_default(arena *a, const col_type *type, const server_default *d) {
     if (!d) return NULL;
     value_sort sort;
@@ -352,6 +360,13 @@ static const char *sqlite_canonical_default(arena *a, const col_type *type, cons
     case DEFAULT_SQL:
     default: {
         if (!d->text) return NULL;
+        if (plain_integer(d->text)) {
+            /* what SQLite reports for most numeric defaults: nothing to
+            ** strip, unquote or rewrite */
+            if (affinity_of(type) == AFF_TEXT) return quote_literal(a, d->text);
+            return d->text;
+        }
+        if (!strcmp(d->text, "CURRENT_TIMESTAMP")) return "CURRENT_TIMESTAMP";
         const char *s = normalize_blanks(a, dialect_strip_parens(a, d->text));
         const char *lit = dialect_unquote_literal(a, s);
         const char *num = canonical_number(a, s);
