@@ -92,7 +92,10 @@ static void sql_tokenize(arena *a, const char *sql, token_vec *out) {
     const char *p = sql;
     while (*p) {
         unsigned char c = (unsigned char)*p;
-        if (char_class[c] & CC_SPACE) { p++; continue; }
+        if (char_class[c] & CC_SPACE) {
+            do p++; while (char_class[(unsigned char)*p] & CC_SPACE);     /* '\0' is neither class */
+            continue;
+        }
         if (c == '-' && p[1] == '-') {
             while (*p && *p != '\n') p++;
             continue;
@@ -118,8 +121,8 @@ static void sql_tokenize(arena *a, const char *sql, token_vec *out) {
             t.kind = c == '\'' ? TK_STRING : TK_QUOTED_ID;
             t.len = (size_t)(q - p);
         } else if (is_word_char(c)) {
-            const char *q = p;
-            while (*q && is_word_char((unsigned char)*q)) q++;
+            const char *q = p + 1;
+            while (is_word_char((unsigned char)*q)) q++;
             t.kind = TK_WORD;
             t.len = (size_t)(q - p);
         } else if (c == '(') t.kind = TK_LPAREN;
