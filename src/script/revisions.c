@@ -134,7 +134,7 @@ typedef VEC(const char *) ptr_vec;
 typedef struct reader {
     arena *a;
     const char *path;
-    const char *text, *end;     /* the file: UTF-8, no NUL byte */
+    const char *text, *end;     /* the file: UTF-8, no NUL byte; *end is the NUL after it */
     diag_list *dl;
     bool failed;                /* one error per file, as Python reports one */
     strmap *names;              /* top-level names bound so far (module_name) */
@@ -497,9 +497,10 @@ static const char *scan_line(reader *r, const char *p) {
         case CH_SPACE:
         case CH_NAME:
         case CH_PREFIX:
-            /* a run of them at once; a string's prefix is found from its
-            ** quote (string_start) */
-            do p++; while (p < r->end && char_class[(unsigned char)*p] <= CH_PREFIX);
+            /* a run of them at once (the '\0' at r->end, a control byte,
+            ** ends the last); a string's prefix is found from its quote
+            ** (string_start) */
+            do p++; while (char_class[(unsigned char)*p] <= CH_PREFIX);
             continue;
         case CH_HASH:
             p = line_end(r, p);

@@ -124,7 +124,8 @@ typedef struct revision_set {
 ** ids and labels must follow revision_name_check.  Anything else is -1 with
 ** one located error (as Python reports one SyntaxError per file). */
 int revision_header_read(arena *a, const char *path, revision_header **out, diag_list *dl);
-/* The same for an in-memory text[0..len), read as the contents of path. */
+/* The same for an in-memory text[0..len), read as the contents of path;
+** text[len] must be '\0' (as read_file leaves it): the scanner stops there. */
 int revision_header_parse(arena *a, const char *path, const char *text, size_t len, revision_header **out,
                           diag_list *dl);
 /* Read the headers of every *.py file in dir (only up to the end of the
