@@ -96,7 +96,10 @@ static size_t line_break(const char *p) {
 }
 
 static void comma_list(strbuf *sb, const str_vec *v) {
-    for (size_t i = 0; i < v->len; i++) sb_printf(sb, "%s%s", i ? ", " : "", v->items[i]);
+    for (size_t i = 0; i < v->len; i++) {
+        if (i) sb_append(sb, ", ");
+        sb_append(sb, v->items[i]);
+    }
 }
 
 static bool is_current(const graph_state *s, const revision_node *n) {
@@ -136,7 +139,10 @@ static void head_only(graph_state *s, strbuf *sb, const revision_node *n, fmt_fl
         if (n->is_branch_point) sb_append(sb, " (branchpoint)");
         if (n->is_merge_point) sb_append(sb, " (mergepoint)");
     }
-    if (f.include_doc) sb_printf(sb, ", %s", short_doc(s, n));
+    if (f.include_doc) {
+        sb_append(sb, ", ");
+        sb_append(sb, short_doc(s, n));
+    }
 }
 
 static int cmp_node_id(const void *x, const void *y) {
