@@ -12,7 +12,10 @@ run   runs CMD --runs times and prints one line of JSON: the median CPU time
 pair  alternates A and B --runs times and prints both, with the median (and
       the least and largest) of the per-pair ratios B / A: on a machine that
       others load, two commands run side by side see the same load, so
-      their ratio is steadier than either time.
+      their ratio is steadier than either time.  The pairs run A B, B A,
+      A B, ... so that neither command is always the one that runs after
+      the other (on a virtual machine a run's CPU time can depend on what
+      the run before it left in memory).
 
 CPU time, not wall time: a shared machine makes wall time a measure of the
 neighbours.  On PostgreSQL the work of a catalog query is the server's, so
@@ -160,9 +163,13 @@ def main(argv):
     k = rest.index("---")
     a, b = rest[:k], rest[k + 1:]
     ra, rb = [], []
-    for _ in range(opts["runs"]):
-        ra.append(r.once(a))
-        rb.append(r.once(b))
+    for i in range(opts["runs"]):
+        if i % 2 == 0:
+            ra.append(r.once(a))
+            rb.append(r.once(b))
+        else:
+            rb.append(r.once(b))
+            ra.append(r.once(a))
     ratios = [(y["client"] + y["server"]) / max(x["client"] + x["server"], 1e-6) for x, y in zip(ra, rb)]
     print(json.dumps({"a": summary(ra, r.postmaster), "b": summary(rb, r.postmaster),
                       "ratio": round(statistics.median(ratios), 3), "ratio_min": round(min(ratios), 3),
