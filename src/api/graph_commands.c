@@ -95,12 +95,7 @@ static size_t line_break(const char *p) {
     return 0;
 }
 
-static void comma_list(strbuf *sb, const str_vec *v) {
-    for (size_t i = 0; i < v->len; i++) {
-        if (i) sb_append(sb, ", ");
-        sb_append(sb, v->items[i]);
-    }
-}
+static void comma_list(strbuf *sb, const str_vec *v) { sb_append_join(sb, v, ", "); }
 
 static bool is_current(const graph_state *s, const revision_node *n) {
     for (size_t i = 0; i < s->current.len; i++)

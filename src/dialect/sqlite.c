@@ -249,6 +249,14 @@ static affinity affinity_of(const col_type *t) {
     }
 }
 
+/* Digits without a sign or a leading zero, short enough for a long long:
+** already the canonical text of the number. */
+static bool plain_integer(const char *s) {
+    size_t n = 0;
+    while (s[n] >= '0' && s[n] <= '9') n++;
+    return n && !s[n] && n < 19 && (s[0] != '0' || n == 1);
+}
+
 /* The canonical text of a numeric literal ("+007" -> "7", "1.50" -> "1.5",
 ** "1.0" -> "1"), or NULL when s is not one well-formed number. */
 static const char *canonical_number(arena *a, const char *s) {
@@ -270,10 +278,7 @@ static const char *canonical_number(arena *a, const char *s) {
         while (isdigit((unsigned char)*p)) p++;
     }
     if (*p) return NULL;
-    /* Already canonical: digits without a sign, leading zero or '+', short
-    ** enough for a long long (the default of nearly every column). */
-    size_t len = (size_t)(p - s);
-    if (!real && len < 19 && isdigit((unsigned char)s[0]) && (s[0] != '0' || len == 1)) return s;
+    if (plain_integer(s)) return s;     /* the default of nearly every column */
     if (!real) {
         errno = 0;
         long long v = strtoll(s, NULL, 10);
@@ -323,14 +328,6 @@ static bool is_now_expression(const char *s) {
 }
 
 typedef enum value_sort { VALUE_NUMBER, VALUE_STRING, VALUE_NOW, VALUE_EXPRESSION } value_sort;
-
-/* Digits without a sign or a leading zero, short enough for a long long:
-** already the canonical text of the number (canonical_number's shortcut). */
-static bool plain_integer(const char *s) {
-    size_t n = 0;
-    while (s[n] >= '0' && s[n] <= '9') n++;
-    return n && !s[n] && n < 19 && (s[0] != '0' || n == 1);
-}
 
 static const char *sqlite_canonical_default(arena *a, const col_type *type, const server_default *d) {
     if (!d) return NULL;

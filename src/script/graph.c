@@ -140,14 +140,7 @@ const char *graph_format_down(arena *a, const revision_node *n) {
     const str_vec *d = &n->header->down_revisions;
     if (!d->len) return "<base>";
     if (d->len == 1) return d->items[0];       /* a line of every history */
-    strbuf sb = STRBUF_INIT;
-    for (size_t i = 0; i < d->len; i++) {
-        if (i) sb_append(&sb, ", ");
-        sb_append(&sb, d->items[i]);
-    }
-    const char *r = arena_strdup(a, sb_str(&sb));
-    sb_free(&sb);
-    return r;
+    return str_vec_join(a, d, ", ");
 }
 
 /* ------------------------------------------------------------- building */

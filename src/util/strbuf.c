@@ -71,12 +71,16 @@ char *sb_take(strbuf *sb) {
     return p;
 }
 
+void sb_append_join(strbuf *sb, const str_vec *v, const char *sep) {
+    for (size_t i = 0; i < v->len; i++) {
+        if (i) sb_append(sb, sep);
+        sb_append(sb, v->items[i]);
+    }
+}
+
 const char *str_vec_join(arena *a, const str_vec *v, const char *sep) {
     strbuf sb = STRBUF_INIT;
-    for (size_t i = 0; i < v->len; i++) {
-        if (i) sb_append(&sb, sep);
-        sb_append(&sb, v->items[i]);
-    }
+    sb_append_join(&sb, v, sep);
     const char *r = arena_strdup(a, sb_str(&sb));
     sb_free(&sb);
     return r;

@@ -105,6 +105,7 @@ typedef struct strbuf {
 void sb_append(strbuf *sb, const char *s);
 void sb_appendn(strbuf *sb, const char *s, size_t n);
 void sb_appendc(strbuf *sb, char c);
+void sb_append_join(strbuf *sb, const str_vec *v, const char *sep);   /* v's items, sep between them */
 void sb_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(strbuf *sb, const char *fmt, va_list ap);
 void sb_reset(strbuf *sb);        /* len = 0, keeps storage */
