@@ -4,7 +4,7 @@
 set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config flex bison
-  libsqlite3-dev sqlite3 libpq-dev libjansson-dev libcmocka-dev
+  libsqlite3-dev sqlite3 libpq-dev libjansson-dev libcmocka-dev liburing-dev
   postgresql postgresql-client
   python3 python3-alembic python3-sqlalchemy python3-psycopg2
   valgrind

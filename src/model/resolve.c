@@ -2491,15 +2491,31 @@ static int load_files(const char *const *paths, const bool *regular, size_t n, c
                       schema **out, diag_list *dl) {
     *out = NULL;
     char **texts = calloc(n + 1, sizeof *texts);
-    if (!texts) util_oom();
+    file_read *reads = calloc(n + 1, sizeof *reads);
+    if (!texts || !reads) util_oom();
+    /* What the listing says is regular is read in batches (file_reader),
+    ** the rest (links, file systems without d_type) one by one. */
+    size_t batched = 0;
+    for (size_t i = 0; i < n; i++)
+        if (regular && regular[i]) reads[batched++].path = paths[i];
+    file_reader *fr = file_reader_new(true);
+    file_reader_read(fr, reads, batched);
+    file_reader_free(fr);
     bool ok = true;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0, b = 0; i < n; i++) {
         size_t len = 0;
-        int line, column;
-        texts[i] = regular && regular[i] ? read_regular_file(paths[i], &len) : read_file(paths[i], &len);
+        int line, column, error = 0;
+        if (regular && regular[i]) {
+            texts[i] = reads[b].text;
+            len = reads[b].len;
+            error = reads[b++].error;
+        } else {
+            texts[i] = read_file(paths[i], &len);
+            error = errno;
+        }
         if (!texts[i]) {
             diag *d = diag_add(dl, DIAG_ERROR, (src_loc){paths[i], 0, 0}, "cannot read model file: %s",
-                               strerror(errno));
+                               strerror(error));
             diag_set_hint(dl, d, "check that the file exists and is readable");
             ok = false;
         } else if (text_find_nul(texts[i], len, &line, &column)) {
@@ -2511,6 +2527,7 @@ static int load_files(const char *const *paths, const bool *regular, size_t n, c
     int rc = ok ? load_sources(paths, (const char *const *)texts, texts, n, default_schema, out, dl) : -1;
     for (size_t i = 0; i < n; i++) free(texts[i]);
     free(texts);
+    free(reads);
     util_trim_heap();                           /* the texts were in glibc's heap */
     return rc;
 }

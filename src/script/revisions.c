@@ -1072,15 +1072,24 @@ static const char *base_name(const char *path) {
     return s ? s + 1 : path;
 }
 
-/* known_regular: the folder's listing said the entry is a regular file
-** (d_type, not a link), so it is opened without O_NONBLOCK or fstat and
-** read in one read (read_regular_file): three system calls a file. */
-static int header_read(arena *a, const char *path, bool known_regular, revision_header **out, diag_list *dl) {
+/* read: the file as a file_reader read it, when the folder's listing said
+** the entry is a regular file (d_type, not a link): opened without
+** O_NONBLOCK or fstat (the text is taken over).  NULL: read here, refused
+** unless regular. */
+static int header_read(arena *a, const char *path, file_read *read, revision_header **out, diag_list *dl) {
     *out = NULL;
     size_t len = 0;
     bool not_regular = false;
     mode_t mode = 0;
-    char *text = known_regular ? read_regular_file(path, &len) : read_regular(path, &len, &not_regular, &mode);
+    char *text;
+    if (read) {
+        text = read->text;
+        len = read->len;
+        errno = read->error;
+        read->text = NULL;
+    } else {
+        text = read_regular(path, &len, &not_regular, &mode);
+    }
     if (!text) {
         diag *d = not_regular ? diag_add(dl, DIAG_ERROR, (src_loc){path, 0, 0}, "cannot read revision file: it is %s",
                                          file_type_name(mode))
@@ -1098,7 +1107,7 @@ static int header_read(arena *a, const char *path, bool known_regular, revision_
 }
 
 int revision_header_read(arena *a, const char *path, revision_header **out, diag_list *dl) {
-    return header_read(a, path, false, out, dl);
+    return header_read(a, path, NULL, out, dl);
 }
 
 int revision_header_parse(arena *a, const char *path, const char *text, size_t len, revision_header **out,
@@ -1443,12 +1452,41 @@ static bool seen_before(arena *a, strmap *seen, const char *path, const struct s
 /* Read the headers of files into rs (each once: a file reached twice, by
 ** two locations or a link, is read the first time only, with Alembic's
 ** warning). */
+/* Whether files->items[i] is one the folder's listing says is regular. */
+static bool listed_regular(const source_vec *listed, size_t i) {
+    return listed && i < listed->len && listed->items[i].regular;
+}
+
+/* The files the listing says are regular are read ahead, READ_AHEAD at a
+** time (file_reader: in one system call where io_uring is there), into
+** window; the others are read at their turn.  Only the window's texts are
+** held at once. */
+#define READ_AHEAD 64
+typedef struct read_window {
+    file_reader *reader;
+    file_read reads[READ_AHEAD];
+    size_t len, next;
+} read_window;
+
+/* The read of file i (listed regular): the window's next, read ahead
+** with the regular files that follow i when the window is used up. */
+static file_read *window_take(read_window *w, const str_vec *files, const source_vec *listed, size_t i) {
+    if (w->next == w->len) {
+        w->len = w->next = 0;
+        for (size_t j = i; j < files->len && w->len < READ_AHEAD; j++)
+            if (listed_regular(listed, j)) w->reads[w->len++] = (file_read){.path = files->items[j]};
+        file_reader_read(w->reader, w->reads, w->len);
+    }
+    return &w->reads[w->next++];
+}
+
 static int read_headers(revision_set *rs, const str_vec *files, const source_vec *listed, strmap *seen,
                         diag_list *dl) {
     arena *a = rs->arena;
     int rc = 0;
     if (seen) strmap_reserve(seen, files->len);        /* a key a file, grown once */
     strmap_reserve(rs->by_id, files->len);
+    read_window window = {.reader = file_reader_new(true)};
     for (size_t i = 0; i < files->len; i++) {
         /* Only regular files (or symlinks to them) are read: opening a
         ** FIFO would block (Alembic hangs there), a device may do
@@ -1457,7 +1495,10 @@ static int read_headers(revision_set *rs, const str_vec *files, const source_vec
         ** the folder's listing says is a regular file needs no stat: its
         ** identity is the folder's device and the entry's inode. */
         const listed_source *ls = listed && i < listed->len ? &listed->items[i] : NULL;
-        bool known_regular = ls && ls->regular;
+        bool known_regular = listed_regular(listed, i);
+        /* taken now, so that the window keeps step with the files; its
+        ** text is freed when the file is skipped below */
+        file_read *read = known_regular ? window_take(&window, files, listed, i) : NULL;
         struct stat st;
         bool stat_ok;
         if (known_regular) {
@@ -1485,12 +1526,13 @@ static int read_headers(revision_set *rs, const str_vec *files, const source_vec
                 diag *dg = diag_add(dl, DIAG_WARNING, (src_loc){files->items[i], 0, 0},
                                     "File %s loaded twice! ignoring. Please ensure version_locations is unique.", key);
                 diag_set_hint(dl, dg, "Alembic's warning: two entries of version_locations reach the same file");
+                if (read) free(read->text);
                 continue;
             }
             strmap_put(seen, key, (void *)key);
         }
         revision_header *h;
-        if (header_read(a, files->items[i], known_regular, &h, dl) != 0) { rc = -1; continue; }
+        if (header_read(a, files->items[i], read, &h, dl) != 0) { rc = -1; continue; }
         revision_header *prev = strmap_put(rs->by_id, h->revision, h);
         if (prev) {
             diag *dg = diag_add(dl, DIAG_ERROR, (src_loc){h->path, h->line_of_revision, 1},
@@ -1501,6 +1543,7 @@ static int read_headers(revision_set *rs, const str_vec *files, const source_vec
         }
         vec_push(a, &rs->revisions, h);
     }
+    file_reader_free(window.reader);
     return rc;
 }
 

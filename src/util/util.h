@@ -209,6 +209,25 @@ char *read_file(const char *path, size_t *len_out);
 /* read_file for a path a directory listing says is a regular file
 ** (d_type DT_REG): no fstat, a single read for a file under 64 KiB. */
 char *read_regular_file(const char *path, size_t *len_out);
+
+/* Many files a directory listing says are regular, read whole: through
+** io_uring where the kernel offers it (64 files a system call instead of
+** three system calls a file), else one by one.  Each file_read ends as
+** read_regular_file leaves it: text (malloc'd, free() it) and len, or
+** text NULL and error the errno. */
+typedef struct file_read {
+    const char *path;
+    char *text;
+    size_t len;
+    int error;
+} file_read;
+typedef struct file_reader file_reader;
+/* allow_io_uring false: one by one always (tests compare the two ways). */
+file_reader *file_reader_new(bool allow_io_uring);
+/* Whether the reader batches through io_uring. */
+bool file_reader_batched(const file_reader *fr);
+void file_reader_read(file_reader *fr, file_read *files, size_t n);
+void file_reader_free(file_reader *fr);
 /* Where the first NUL byte of text[0..len) is (1-based line and byte
 ** column); false when there is none.  Text files read into C strings would
 ** silently end there, so the readers refuse one. */
