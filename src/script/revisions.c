@@ -1461,7 +1461,7 @@ static bool listed_regular(const source_vec *listed, size_t i) {
 ** time (file_reader: in one system call where io_uring is there), into
 ** window; the others are read at their turn.  Only the window's texts are
 ** held at once. */
-#define READ_AHEAD 64
+#define READ_AHEAD 32
 typedef struct read_window {
     file_reader *reader;
     file_read reads[READ_AHEAD];

@@ -13,6 +13,20 @@
 
 #ifdef RETORT_HAVE_IO_URING
 #include <liburing.h>
+/* The kernel's writes into a read's buffer are invisible to valgrind,
+** which would take the bytes for uninitialised: kernel_wrote tells it.
+** Without the header the buffers are zeroed once instead. */
+#if defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#define RETORT_HAVE_MEMCHECK_H 1
+#endif
+#endif
+#ifdef RETORT_HAVE_MEMCHECK_H
+#define kernel_wrote(p, n) ((void)VALGRIND_MAKE_MEM_DEFINED((p), (n)))
+#else
+#define kernel_wrote(p, n) ((void)(p), (void)(n))
+#endif
 #endif
 
 /* Room for cap bytes of a file's text, from malloc (free() releases it).
@@ -102,7 +116,7 @@ char *read_regular_file(const char *path, size_t *len_out) { return read_whole(p
 ** machines this project runs on a system call costs microseconds: open,
 ** read and close took 6 us a file (60 ms for 10,000 revisions), more than
 ** scanning the file.  Through io_uring, one io_uring_enter submits the
-** three operations of BATCH_FILES files, chained per file: the open puts
+** three operations of BATCH_FILES (32) files, chained per file: the open puts
 ** the file in a slot of the ring's own file table (a direct descriptor,
 ** never a process fd), the read fills that slot's buffer, the close frees
 ** the slot.  A file that fills its buffer may be longer and is read again
@@ -110,7 +124,7 @@ char *read_regular_file(const char *path, size_t *len_out) { return read_whole(p
 ** (before 5.19, or disabled by a sysctl or a seccomp filter) or retort was
 ** built without liburing.  Either way each file_read ends as
 ** read_regular_file would leave it. */
-#define BATCH_FILES 64
+#define BATCH_FILES 32
 #define SLOT_BYTES ((size_t)16 << 10)
 
 struct file_reader {
@@ -127,10 +141,13 @@ file_reader *file_reader_new(bool allow_io_uring) {
 #ifdef RETORT_HAVE_IO_URING
     if (allow_io_uring && io_uring_queue_init(3 * BATCH_FILES, &fr->ring, IORING_SETUP_SUBMIT_ALL) == 0) {
         if (io_uring_register_files_sparse(&fr->ring, BATCH_FILES) == 0) {
-            /* Zeroed once: the kernel's writes into it are invisible to
-            ** valgrind, which then sees defined bytes, not garbage. */
-            fr->slots = text_buffer(BATCH_FILES * SLOT_BYTES);
-            memset(fr->slots, 0, BATCH_FILES * SLOT_BYTES);
+            /* Plain pages, not a huge one: only what the files fill is
+            ** touched (a huge page is zeroed whole at its first touch). */
+            fr->slots = malloc(BATCH_FILES * SLOT_BYTES);
+            if (!fr->slots) util_oom();
+#ifndef RETORT_HAVE_MEMCHECK_H
+            memset(fr->slots, 0, BATCH_FILES * SLOT_BYTES);   /* valgrind: see kernel_wrote */
+#endif
             fr->batched = true;
         } else {
             io_uring_queue_exit(&fr->ring);
@@ -197,6 +214,7 @@ static bool read_batch(file_reader *fr, file_read *files, size_t n) {
         } else if ((size_t)res == SLOT_BYTES) {
             read_one(f);                            /* maybe longer: the whole of it */
         } else {
+            kernel_wrote(fr->slots + k * SLOT_BYTES, (size_t)res);
             f->text = malloc((size_t)res + 1);
             if (!f->text) util_oom();
             memcpy(f->text, fr->slots + k * SLOT_BYTES, (size_t)res);

@@ -211,7 +211,7 @@ char *read_file(const char *path, size_t *len_out);
 char *read_regular_file(const char *path, size_t *len_out);
 
 /* Many files a directory listing says are regular, read whole: through
-** io_uring where the kernel offers it (64 files a system call instead of
+** io_uring where the kernel offers it (32 files a system call instead of
 ** three system calls a file), else one by one.  Each file_read ends as
 ** read_regular_file leaves it: text (malloc'd, free() it) and len, or
 ** text NULL and error the errno. */
