@@ -544,6 +544,20 @@ static const char *scan_line(reader *r, const char *p) {
             continue;
         }
         case CH_QUOTE: {
+            /* What a migration is full of: a string with no prefix (no
+            ** name byte before its quote), not triple-quoted, closed on
+            ** its line with no backslash, read here.  The text ends in a
+            ** NUL (p[1] is there, and p[2] when p[1] is a quote). */
+            if ((p == r->text || !name_byte((unsigned char)p[-1])) && !(p[1] == c && p[2] == c)) {
+                const char *e = p + 1;
+                unsigned char b;
+                /* on over the other quote; stop at this one, a newline, a
+                ** backslash or the end (then the general reader) */
+                while ((b = (unsigned char)*e) != (unsigned char)c && b &&
+                       (!string_stop(b) || char_class[b] == CH_QUOTE))
+                    e++;
+                if (b == (unsigned char)c) { p = e + 1; continue; }
+            }
             strlit lit;
             const char *start = string_start(r, p);
             lit_status st = read_literal_kept(r, start, &lit, false);
