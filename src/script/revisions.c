@@ -1028,51 +1028,6 @@ static bool ascii_foreign_coding(arena *a, const char *coding) {
     return false;
 }
 
-/* Read a regular file (or what a symlink names, if regular) without ever
-** blocking on a FIFO: opened non-blocking, checked with fstat.  NULL with
-** errno set; *not_regular (when non-NULL) says the file exists but is not
-** regular (*mode is its type). */
-static char *read_regular(const char *path, size_t *len, bool *not_regular, mode_t *mode) {
-    if (not_regular) *not_regular = false;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) return NULL;
-    struct stat st;
-    if (fstat(fd, &st) != 0) { int e = errno; close(fd); errno = e; return NULL; }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        if (not_regular) *not_regular = true;
-        if (mode) *mode = st.st_mode;
-        errno = EINVAL;
-        return NULL;
-    }
-    size_t cap = (size_t)st.st_size + 1, n = 0;
-    char *buf = malloc(cap + 1);
-    if (!buf) util_oom();
-    for (;;) {
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-            if (!buf) util_oom();
-        }
-        ssize_t got = read(fd, buf + n, cap - n);
-        if (got < 0) {
-            if (errno == EINTR) continue;
-            int e = errno;
-            free(buf);
-            close(fd);
-            errno = e;
-            return NULL;
-        }
-        if (got == 0) break;
-        n += (size_t)got;
-        if (n < cap) break;         /* a short read of a regular file is its end */
-    }
-    close(fd);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 static const char *file_type_name(mode_t m) {
     if (S_ISFIFO(m)) return "a FIFO (named pipe)";
     if (S_ISSOCK(m)) return "a socket";
@@ -1102,7 +1057,8 @@ static int header_read(arena *a, const char *path, file_read *read, revision_hea
         errno = read->error;
         read->text = NULL;
     } else {
-        text = read_regular(path, &len, &not_regular, &mode);
+        text = read_file_if_regular(path, &len, &mode);
+        not_regular = !text && mode != 0;
     }
     if (!text) {
         diag *d = not_regular ? diag_add(dl, DIAG_ERROR, (src_loc){path, 0, 0}, "cannot read revision file: it is %s",

@@ -50,11 +50,22 @@ static char *text_buffer(size_t cap) {
     return buf;
 }
 
+/* What read_whole knows of the file before opening it. */
+typedef enum file_kind {
+    FILE_ANY,               /* anything open() opens (a FIFO blocks) */
+    FILE_LISTED_REGULAR,    /* a folder's listing said regular (d_type) */
+    FILE_MUST_BE_REGULAR,   /* a link or an unknown entry: regular, or refused */
+} file_kind;
+
 /* One read of the file's size (plus one byte) where stdio made three:
 ** a short read of a regular file is its end.  Model and revision files are
-** read by the thousand, and each system call costs microseconds. */
-static char *read_whole(const char *path, size_t *len_out, bool known_regular) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+** read by the thousand, and each system call costs microseconds.
+** FILE_MUST_BE_REGULAR opens without blocking (a FIFO would) and refuses
+** what fstat says is not a regular file: NULL, errno EINVAL, *type_out
+** its type. */
+static char *read_whole(const char *path, size_t *len_out, file_kind kind, mode_t *type_out) {
+    bool known_regular = kind == FILE_LISTED_REGULAR;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | (kind == FILE_MUST_BE_REGULAR ? O_NONBLOCK | O_NOCTTY : 0));
     if (fd < 0) return NULL;
     char small[65536];
     size_t n = 0;               /* bytes already read into small */
@@ -76,7 +87,15 @@ static char *read_whole(const char *path, size_t *len_out, bool known_regular) {
         if (got > 0) n = (size_t)got;
     }
     struct stat st;
-    bool sized = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    bool stat_ok = fstat(fd, &st) == 0;
+    bool sized = stat_ok && S_ISREG(st.st_mode);
+    if (kind == FILE_MUST_BE_REGULAR && !sized) {
+        int e = stat_ok ? EINVAL : errno;
+        if (stat_ok && type_out) *type_out = st.st_mode;
+        close(fd);
+        errno = e;
+        return NULL;
+    }
     bool regular = known_regular || sized;
     size_t cap = sized && (size_t)st.st_size >= n ? (size_t)st.st_size + 1 : n + 65536;
     char *buf = text_buffer(cap + 1);
@@ -107,8 +126,14 @@ static char *read_whole(const char *path, size_t *len_out, bool known_regular) {
     return buf;
 }
 
-char *read_file(const char *path, size_t *len_out) { return read_whole(path, len_out, false); }
-char *read_regular_file(const char *path, size_t *len_out) { return read_whole(path, len_out, true); }
+char *read_file(const char *path, size_t *len_out) { return read_whole(path, len_out, FILE_ANY, NULL); }
+char *read_regular_file(const char *path, size_t *len_out) {
+    return read_whole(path, len_out, FILE_LISTED_REGULAR, NULL);
+}
+char *read_file_if_regular(const char *path, size_t *len_out, mode_t *type_out) {
+    if (type_out) *type_out = 0;
+    return read_whole(path, len_out, FILE_MUST_BE_REGULAR, type_out);
+}
 
 /* ------------------------------------------------------------ many files */
 

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /* ------------------------------------------------------------------ arena */
 
@@ -209,6 +210,11 @@ char *read_file(const char *path, size_t *len_out);
 /* read_file for a path a directory listing says is a regular file
 ** (d_type DT_REG): no fstat, a single read for a file under 64 KiB. */
 char *read_regular_file(const char *path, size_t *len_out);
+/* read_file for a path that may name anything (a link, an entry whose
+** type the listing did not give): opened without blocking, read only when
+** fstat says it is a regular file; otherwise NULL with errno EINVAL and
+** *type_out (when non-NULL) its st_mode (0 when it could not be opened). */
+char *read_file_if_regular(const char *path, size_t *len_out, mode_t *type_out);
 
 /* Many files a directory listing says are regular, read whole: through
 ** io_uring where the kernel offers it (32 files a system call instead of
