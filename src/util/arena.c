@@ -30,6 +30,11 @@
 typedef struct arena_block {
     struct arena_block *next;
     size_t used, size;
+    /* From data[max(dirty, used)] on the block is zero: a mapped block
+    ** comes from the kernel zeroed (dirty 0), so arena_alloc clears only
+    ** what an earlier life of the block wrote (a cached or reset block);
+    ** of a malloc'd block nothing is known (dirty = size). */
+    size_t dirty;
     bool mapped;                /* from mmap (ARENA_MAPPED_SIZE in all), else malloc */
     _Alignas(16) unsigned char data[];
 } arena_block;
@@ -68,6 +73,7 @@ static arena_block *block_new(size_t size) {
     b->next = NULL;
     b->used = 0;
     b->size = size;
+    b->dirty = size;
     b->mapped = false;
     return b;
 }
@@ -95,7 +101,7 @@ static arena_block *cached_block(void) {
     pthread_mutex_unlock(&cache_lock);
     if (b) {
         b->next = NULL;
-        b->used = 0;
+        b->used = 0;            /* its dirty was set when it was given back */
     }
     return b;
 }
@@ -120,8 +126,15 @@ static arena_block *block_mapped(void) {
     b->next = NULL;
     b->used = 0;
     b->size = ARENA_MAPPED_SIZE - sizeof *b;
+    b->dirty = 0;               /* fresh from mmap */
     b->mapped = true;
     return b;
+}
+
+/* What b's life so far has written: all of it below the larger of the
+** two marks. */
+static void block_mark_dirty(arena_block *b) {
+    if (b->used > b->dirty) b->dirty = b->used;
 }
 
 static void block_release(arena_block *b) {
@@ -129,6 +142,7 @@ static void block_release(arena_block *b) {
         free(b);
         return;
     }
+    block_mark_dirty(b);
     pthread_mutex_lock(&cache_lock);
     bool kept = cache_len < ARENA_CACHE_MAX;
     if (kept) {
@@ -168,6 +182,7 @@ void arena_reset(arena *a) {
         block_release(b);
         b = next;
     }
+    block_mark_dirty(b);
     b->used = 0;
     a->head = b;
     a->blocks = 1;
@@ -180,8 +195,9 @@ size_t arena_used(const arena *a) {
 }
 
 /* size bytes at an address that is a multiple of align (1 for strings,
-** which need none, else ARENA_ALIGN), not zeroed. */
-static void *alloc_raw_aligned(arena *a, size_t size, size_t align) {
+** which need none, else ARENA_ALIGN), not zeroed: *dirty (when non-NULL)
+** gets how many of its first bytes may be other than zero. */
+static void *alloc_raw_dirty(arena *a, size_t size, size_t align, size_t *dirty) {
     if (size == 0) size = 1;
     arena_block *b = a->head;
     size_t at = (b->used + align - 1) & ~(align - 1);
@@ -193,6 +209,7 @@ static void *alloc_raw_aligned(arena *a, size_t size, size_t align) {
             big->next = b->next;
             b->next = big;
             big->used = size;
+            if (dirty) *dirty = size;
             return big->data;
         }
         b = a->blocks < ARENA_SMALL_BLOCKS ? block_new(ARENA_BLOCK_SIZE) : block_mapped();
@@ -203,14 +220,18 @@ static void *alloc_raw_aligned(arena *a, size_t size, size_t align) {
     }
     void *p = b->data + at;
     b->used = at + size;
+    if (dirty) *dirty = at >= b->dirty ? 0 : b->dirty - at < size ? b->dirty - at : size;
     return p;
 }
 
-static void *alloc_raw(arena *a, size_t size) { return alloc_raw_aligned(a, size, ARENA_ALIGN); }
+static void *alloc_raw_aligned(arena *a, size_t size, size_t align) {
+    return alloc_raw_dirty(a, size, align, NULL);
+}
 
 void *arena_alloc(arena *a, size_t size) {
-    void *p = alloc_raw(a, size);
-    memset(p, 0, size);
+    size_t dirty;
+    void *p = alloc_raw_dirty(a, size, ARENA_ALIGN, &dirty);
+    if (dirty) memset(p, 0, dirty);
     return p;
 }
 
@@ -222,14 +243,16 @@ void *arena_grow(arena *a, void *old, size_t old_size, size_t new_size) {
     arena_block *b = a->head;
     if (old && old_size && new_size > old_size && (unsigned char *)old + old_size == b->data + b->used &&
         new_size - old_size <= b->size - b->used) {
-        b->used += new_size - old_size;
-        memset((unsigned char *)old + old_size, 0, new_size - old_size);
+        size_t at = b->used, grow = new_size - old_size;
+        b->used += grow;
+        if (at < b->dirty) memset((unsigned char *)old + old_size, 0, b->dirty - at < grow ? b->dirty - at : grow);
         return old;
     }
-    void *p = alloc_raw(a, new_size);
+    size_t dirty;
+    void *p = alloc_raw_dirty(a, new_size, ARENA_ALIGN, &dirty);
     size_t kept = old && old_size ? (old_size < new_size ? old_size : new_size) : 0;
     if (kept) memcpy(p, old, kept);
-    memset((unsigned char *)p + kept, 0, new_size - kept);
+    if (dirty > kept) memset((unsigned char *)p + kept, 0, dirty - kept);
     return p;
 }
 
@@ -249,7 +272,11 @@ char *arena_string_room(arena *a, size_t n) {
 }
 
 char *arena_strdup(arena *a, const char *s) {
-    return s ? arena_strndup(a, s, strlen(s)) : NULL;
+    if (!s) return NULL;
+    size_t n = strlen(s) + 1;                   /* once: not again in arena_strndup's strnlen */
+    char *p = alloc_raw_aligned(a, n, 1);
+    memcpy(p, s, n);
+    return p;
 }
 
 char *arena_path_join(arena *a, const char *dir, const char *name) {
@@ -271,6 +298,9 @@ char *arena_vprintf(arena *a, const char *fmt, va_list ap) {
     char *p = (char *)b->data + b->used;
     int n = vsnprintf(p, room, fmt, ap2);
     va_end(ap2);
+    /* It wrote past used, where the block may count on zeros (dirty). */
+    size_t wrote = n < 0 || (size_t)n >= room ? room : (size_t)n + 1;
+    if (b->used + wrote > b->dirty) b->dirty = b->used + wrote;
     if (n < 0) {                                    /* an encoding error: nothing */
         p = alloc_raw_aligned(a, 1, 1);
         *p = '\0';
