@@ -1376,12 +1376,6 @@ static int list_sources(arena *a, const char *top, const retort_config *c, str_v
     return rc;
 }
 
-/* Has a file with st's device and inode been listed already?  Two paths
-** with one real path are one file, so a file whose inode is new cannot be
-** a duplicate: its real path (a readlink per component of the path) is
-** worked out only when the inode was seen (a link, or a hard link, which
-** Alembic reads twice), and for the file that was first, so that the
-** comparison by real path below stays Alembic's. */
 /* "\x01<device>:<inode>" in hex, the key of a file's identity (written
 ** by hand: it is made for every revision file, and snprintf cost a
 ** tenth of reading 10,000 headers).  key has room for 64 bytes. */
@@ -1401,6 +1395,12 @@ static void identity_key(char *key, const struct stat *st) {
     *w = '\0';
 }
 
+/* Has a file with st's device and inode been listed already?  Two paths
+** with one real path are one file, so a file whose inode is new cannot be
+** a duplicate: its real path (a readlink per component of the path) is
+** worked out only when the inode was seen (a link, or a hard link, which
+** Alembic reads twice), and for the file that was first, so that the
+** comparison by real path below stays Alembic's. */
 static bool seen_before(arena *a, strmap *seen, const char *path, const struct stat *st) {
     char key[64];
     identity_key(key, st);
@@ -1419,9 +1419,6 @@ static bool seen_before(arena *a, strmap *seen, const char *path, const struct s
     return true;
 }
 
-/* Read the headers of files into rs (each once: a file reached twice, by
-** two locations or a link, is read the first time only, with Alembic's
-** warning). */
 /* Whether files->items[i] is one the folder's listing says is regular. */
 static bool listed_regular(const source_vec *listed, size_t i) {
     return listed && i < listed->len && listed->items[i].regular;
@@ -1450,6 +1447,9 @@ static file_read *window_take(read_window *w, const str_vec *files, const source
     return &w->reads[w->next++];
 }
 
+/* Read the headers of files into rs (each once: a file reached twice, by
+** two locations or a link, is read the first time only, with Alembic's
+** warning). */
 static int read_headers(revision_set *rs, const str_vec *files, const source_vec *listed, strmap *seen,
                         diag_list *dl) {
     arena *a = rs->arena;
