@@ -846,22 +846,41 @@ typedef struct column_pairing {
     bool *cur_used;
 } column_pairing;
 
-/* Pair columns by name, then by @renamed_from; record the renames. */
+/* A map from the name of each current column to its position. */
+static strmap *column_positions(differ *df, const table *cur) {
+    size_t nc = cur->columns.len;
+    strmap *cur_pos = strmap_new(df->scratch);
+    strmap_reserve(cur_pos, nc);
+    size_t *cpos = arena_alloc(df->scratch, (nc + 1) * sizeof *cpos);
+    for (size_t j = 0; j < nc; j++) { cpos[j] = j; strmap_put(cur_pos, cur->columns.items[j]->name, &cpos[j]); }
+    return cur_pos;
+}
+
+/* Pair columns by name, then by @renamed_from; record the renames.  A
+** column at the same position under the same name is paired without the
+** map (names are unique in a table, so the map would find it there): in an
+** unchanged table every column is, and the map is never built. */
 static column_pairing pair_columns(differ *df, const table *want, const table *cur) {
     size_t nw = want->columns.len, nc = cur->columns.len;
     column_pairing cp;
     cp.paired = arena_alloc(df->a, (nw + 1) * sizeof *cp.paired);
     cp.cur_used = arena_alloc(df->a, (nc + 1) * sizeof *cp.cur_used);
-    strmap *cur_pos = strmap_new(df->scratch);
-    size_t *cpos = arena_alloc(df->scratch, (nc + 1) * sizeof *cpos);
-    for (size_t j = 0; j < nc; j++) { cpos[j] = j; strmap_put(cur_pos, cur->columns.items[j]->name, &cpos[j]); }
+    strmap *cur_pos = NULL;
     for (size_t i = 0; i < nw; i++) {
-        size_t *j = strmap_get(cur_pos, want->columns.items[i]->name);
+        const char *name = want->columns.items[i]->name;
+        if (i < nc && !strcmp(cur->columns.items[i]->name, name)) {
+            cp.paired[i] = cur->columns.items[i];
+            cp.cur_used[i] = true;
+            continue;
+        }
+        if (!cur_pos) cur_pos = column_positions(df, cur);
+        size_t *j = strmap_get(cur_pos, name);
         if (j) { cp.paired[i] = cur->columns.items[*j]; cp.cur_used[*j] = true; }
     }
     for (size_t i = 0; i < nw; i++) {
         const column *w = want->columns.items[i];
         if (cp.paired[i] || !w->renamed_from) continue;
+        if (!cur_pos) cur_pos = column_positions(df, cur);
         size_t *j = strmap_get(cur_pos, w->renamed_from);
         if (j && !cp.cur_used[*j] && !table_find_column(want, w->renamed_from)) {
             cp.paired[i] = cur->columns.items[*j];

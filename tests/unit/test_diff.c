@@ -257,6 +257,29 @@ static void add_and_drop_column(void **state) {
                                     "Detected added column 'datasets.user_role'");
 }
 
+/* Columns pair by name wherever they stand: the same columns in another
+** order are no change, and a column moved past a new one still pairs (the
+** differ looks at the same position first, then by name). */
+static void columns_pair_by_name_in_any_order(void **state) {
+    fixture *f = *state;
+    table *c = datasets(f->cur);
+    col(f->cur, c, "notes", TYPE_TEXT, -1, true);
+    col(f->cur, c, "old", TYPE_TEXT, -1, true);
+    table *w = tbl(f->want, "datasets");
+    col(f->want, w, "id", TYPE_STRING, 36, false);
+    pk(f->want, w, "id");
+    col(f->want, w, "added", TYPE_TEXT, -1, true);
+    col(f->want, w, "notes", TYPE_TEXT, -1, true);
+    column *st = col(f->want, w, "status", TYPE_STRING, 50, false);
+    st->server_default = (server_default){.kind = DEFAULT_STRING, .text = "pending"};
+    col(f->want, w, "name", TYPE_STRING, 255, true);
+    idx(f->want, w, "ix_datasets_name", "name", false);
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f), "Detected removed column 'datasets.old'\n"
+                                    "Detected added column 'datasets.added'\n"
+                                    "Detected NULL on column 'datasets.name'");
+}
+
 static void alter_type_nullable_default(void **state) {
     fixture *f = *state;
     datasets(f->cur);
@@ -582,6 +605,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(add_table, setup, teardown),
         cmocka_unit_test_setup_teardown(drop_table, setup, teardown),
         cmocka_unit_test_setup_teardown(add_and_drop_column, setup, teardown),
+        cmocka_unit_test_setup_teardown(columns_pair_by_name_in_any_order, setup, teardown),
         cmocka_unit_test_setup_teardown(alter_type_nullable_default, setup, teardown),
         cmocka_unit_test_setup_teardown(comments_only_where_stored, setup, teardown),
         cmocka_unit_test_setup_teardown(rename_table_and_column, setup, teardown),
