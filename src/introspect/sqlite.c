@@ -153,7 +153,7 @@ static bool tok_is(const token_vec *tv, size_t i, sql_token_kind k) {
 static const char *tok_ident(arena *a, const token_vec *tv, size_t i) {
     if (i >= tv->len) return NULL;
     const sql_token *t = &tv->items[i];
-    if (t->kind == TK_WORD) return arena_strndup(a, t->text, t->len);
+    if (t->kind == TK_WORD) return arena_strcopy(a, t->text, t->len);
     if (t->kind != TK_QUOTED_ID && t->kind != TK_STRING) return NULL;
     char open = t->text[0], close = open == '[' ? ']' : open;
     size_t n = t->len;
@@ -183,7 +183,7 @@ static const char *tok_span_text(arena *a, const token_vec *tv, size_t first, si
     if (first > last || last >= tv->len) return arena_strdup(a, "");
     const char *s = tv->items[first].text;
     const char *e = tv->items[last].text + tv->items[last].len;
-    return arena_strndup(a, s, (size_t)(e - s));
+    return arena_strcopy(a, s, (size_t)(e - s));
 }
 
 /* The source text strictly inside the parentheses at tv[open], trimmed. */

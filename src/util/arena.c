@@ -256,13 +256,15 @@ void *arena_grow(arena *a, void *old, size_t old_size, size_t new_size) {
     return p;
 }
 
-char *arena_strndup(arena *a, const char *s, size_t n) {
-    if (!s) return NULL;
-    n = strnlen(s, n);
+char *arena_strcopy(arena *a, const char *s, size_t n) {
     char *p = alloc_raw_aligned(a, n + 1, 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n) {
+    return s ? arena_strcopy(a, s, strnlen(s, n)) : NULL;
 }
 
 char *arena_string_room(arena *a, size_t n) {

@@ -36,6 +36,9 @@ void arena_reset(arena *a);
 void *arena_alloc(arena *a, size_t size);            /* zeroed, aligned */
 char *arena_strdup(arena *a, const char *s);         /* NULL -> NULL */
 char *arena_strndup(arena *a, const char *s, size_t n);  /* at most n bytes of s, as strndup */
+/* The n bytes at s, which hold no NUL (a scanner's token, a span of a C
+** string), and a NUL: arena_strndup without its search for an earlier NUL. */
+char *arena_strcopy(arena *a, const char *s, size_t n);
 /* "dir/name", as arena_printf(a, "%s/%s", ...) writes it without the
 ** formatting: paths are joined once per file of every folder read. */
 char *arena_path_join(arena *a, const char *dir, const char *name);

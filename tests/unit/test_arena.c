@@ -103,6 +103,10 @@ static void strings_copied_whole(void **state) {
     assert_string_equal(arena_strdup(a, "revision"), "revision");
     assert_string_equal(arena_strndup(a, "revision", 3), "rev");
     assert_string_equal(arena_strndup(a, "ab", 10), "ab");
+    /* a span of a longer string: its n bytes, ended */
+    const char *line = "model T0001 {";
+    assert_string_equal(arena_strcopy(a, line + 6, 5), "T0001");
+    assert_string_equal(arena_strcopy(a, line, 0), "");
     arena_free(a);
 }
 
