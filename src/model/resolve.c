@@ -91,6 +91,12 @@ typedef struct model_info {
     ** fields and clauses, and the vectors and maps below, all released
     ** together once no model left to build reads them (resolve_files). */
     arena *ar;                  /* NULL until its group is parsed */
+    /* Where the checked forms of its own fields and clauses, and its
+    ** flattening (fields, clauses and the two maps), are allocated from
+    ** its turn in base order on: ar, or, for a model no later model reads
+    ** (last_use is its own turn), an arena of its own, freed as soon as
+    ** its table is built (resolve_files). */
+    arena *work;
     size_t chunk;               /* its group: which of the load's arenas mi->ar is */
     size_t file, ordinal;       /* where its tree is: files[file].models.items[ordinal] */
     size_t order_pos;           /* its place in resolver.order */
@@ -103,7 +109,7 @@ typedef struct model_info {
     strmap *field_index;        /* field name -> index + 1 (as pointer) */
     VEC(clause_entry) clauses;  /* flattened: inherited ones first */
     table *table;
-    strmap *column_by_field;    /* field name -> column */
+    column **field_columns;     /* per entry of fields: its column, or NULL */
 } model_info;
 
 typedef struct resolver {
@@ -791,16 +797,19 @@ static bool attr_foreign_key(resolver *r, ast_attr *at, const char *what, field_
 }
 
 /* The column attributes.  The hint for an unknown one lists them in this
-** order, and did-you-mean prefers the first of two equally close names. */
+** order, and did-you-mean prefers the first of two equally close names.
+** `what` is the name as written, for messages. */
+#define ATTR(name, reader) {name, "@" name, reader}
 static const struct attr_def {
-    const char *name;
+    const char *name, *what;
     attr_reader read;
 } ATTRS[] = {
-    {"primary_key", attr_primary_key}, {"autoincrement", attr_autoincrement}, {"unique", attr_unique},
-    {"index", attr_index},             {"default", attr_default},             {"comment", attr_comment},
-    {"map", attr_map},                 {"foreign_key", attr_foreign_key},     {"renamed_from", attr_renamed_from},
-    {"override", attr_override},       {"computed", attr_computed},           {"identity", attr_identity},
+    ATTR("primary_key", attr_primary_key), ATTR("autoincrement", attr_autoincrement), ATTR("unique", attr_unique),
+    ATTR("index", attr_index),             ATTR("default", attr_default),             ATTR("comment", attr_comment),
+    ATTR("map", attr_map),                 ATTR("foreign_key", attr_foreign_key),     ATTR("renamed_from", attr_renamed_from),
+    ATTR("override", attr_override),       ATTR("computed", attr_computed),           ATTR("identity", attr_identity),
 };
+#undef ATTR
 #define N_ATTRS (sizeof ATTRS / sizeof ATTRS[0])
 
 static const struct attr_def *attr_def_of(const char *name) {
@@ -841,7 +850,7 @@ static field_spec *check_field(resolver *r, ast_field *f);
 static field_spec *field_spec_of(resolver *r, ast_field *f, const model_info *owner) {
     if (f->resolved) return f->resolved;
     arena *kept = r->ar;
-    r->ar = owner->ar;
+    r->ar = owner->work;
     field_spec *fs = check_field(r, f);
     r->ar = kept;
     return fs;
@@ -855,7 +864,8 @@ static field_spec *check_field(resolver *r, ast_field *f) {
     fs->autoincrement = AUTOINC_AUTO;
     for (size_t i = 0; i < f->attrs.len; i++) {
         ast_attr *at = f->attrs.items[i];
-        const char *what = prefixed(r->ar, "@", at->name);
+        const struct attr_def *ad = attr_def_of(at->name);
+        const char *what = ad ? ad->what : prefixed(r->ar, "@", at->name);
         bool dup = false;
         for (size_t j = 0; j < i; j++)
             if (!strcmp(f->attrs.items[j]->name, at->name)) dup = true;
@@ -865,7 +875,6 @@ static field_spec *check_field(resolver *r, ast_field *f) {
             fs->ok = false;
             continue;
         }
-        const struct attr_def *ad = attr_def_of(at->name);
         if (!ad) unknown_attr(r, at, what);
         if (!ad || !ad->read(r, at, what, fs)) fs->ok = false;
     }
@@ -1331,23 +1340,26 @@ static bool clause_foreign_key(resolver *r, ast_attr *at, const char *what, clau
 /* The table clauses; `inherited`: a model inherits it from its bases (the
 ** table's name, comment and old name are the model's own).  The hint for
 ** an unknown clause lists them in this order, and did-you-mean prefers
-** the first of two equally close names. */
+** the first of two equally close names.  `what` is the clause as written,
+** for messages. */
+#define CLAUSE(name, kind, inherited, reader) {name, "@@" name, kind, inherited, reader}
 static const struct clause_def {
-    const char *name;
+    const char *name, *what;
     clause_kind kind;
     bool inherited;
     clause_reader read;
 } CLAUSES[] = {
-    {"table", CL_TABLE, false, clause_table},
-    {"schema", CL_SCHEMA, false, clause_schema},
-    {"comment", CL_COMMENT, false, clause_comment},
-    {"index", CL_INDEX, true, clause_index_or_unique},
-    {"unique", CL_UNIQUE, true, clause_index_or_unique},
-    {"check", CL_CHECK, true, clause_check},
-    {"primary_key", CL_PRIMARY_KEY, true, clause_primary_key},
-    {"foreign_key", CL_FOREIGN_KEY, true, clause_foreign_key},
-    {"renamed_from", CL_RENAMED_FROM, false, clause_renamed_from},
+    CLAUSE("table", CL_TABLE, false, clause_table),
+    CLAUSE("schema", CL_SCHEMA, false, clause_schema),
+    CLAUSE("comment", CL_COMMENT, false, clause_comment),
+    CLAUSE("index", CL_INDEX, true, clause_index_or_unique),
+    CLAUSE("unique", CL_UNIQUE, true, clause_index_or_unique),
+    CLAUSE("check", CL_CHECK, true, clause_check),
+    CLAUSE("primary_key", CL_PRIMARY_KEY, true, clause_primary_key),
+    CLAUSE("foreign_key", CL_FOREIGN_KEY, true, clause_foreign_key),
+    CLAUSE("renamed_from", CL_RENAMED_FROM, false, clause_renamed_from),
 };
+#undef CLAUSE
 #define N_CLAUSES (sizeof CLAUSES / sizeof CLAUSES[0])
 
 static const struct clause_def *clause_def_of(const char *name) {
@@ -1374,11 +1386,11 @@ static void unknown_clause(resolver *r, const ast_attr *at, const char *what) {
 static clause_spec *clause_spec_of(resolver *r, ast_attr *at, const model_info *owner) {
     if (at->resolved) return at->resolved;
     arena *kept = r->ar;
-    r->ar = owner->ar;
+    r->ar = owner->work;
     clause_spec *cs = arena_alloc(r->ar, sizeof *cs);
     at->resolved = cs;
-    const char *what = prefixed(r->ar, "@@", at->name);
     const struct clause_def *cd = clause_def_of(at->name);
+    const char *what = cd ? cd->what : prefixed(r->ar, "@@", at->name);
     if (cd) {
         cs->kind = cd->kind;
         cs->ok = cd->read(r, at, what, cs);
@@ -1579,12 +1591,29 @@ static void check_enum_uses(resolver *r) {
 
 /* ------------------------------------------------------ models and bases */
 
-/* The model's tree, from its group's arena, and the maps it builds there. */
+/* The model's tree, from its group's arena. */
 static void attach_tree(model_info *mi, const model_load *load) {
     mi->ar = load->group_arena[mi->chunk];
     mi->ast = load->files[mi->file].models.items[mi->ordinal];
-    mi->field_index = strmap_new(mi->ar);
-    mi->column_by_field = strmap_new(mi->ar);
+}
+
+/* mi's turn in base order begins: where its checked forms go (see
+** model_info.work) and its empty maps. */
+static void begin_turn(model_info *mi, bool transient) {
+    mi->work = transient ? arena_new() : mi->ar;
+    mi->field_index = strmap_new(mi->work);
+    mi->field_columns = NULL;
+}
+
+/* mi's table is built and no later model reads mi: what its turn made,
+** other than the table, goes. */
+static void end_transient_turn(model_info *mi) {
+    arena_free(mi->work);
+    mi->work = NULL;
+    mi->field_index = NULL;
+    mi->field_columns = NULL;
+    memset(&mi->fields, 0, sizeof mi->fields);
+    memset(&mi->clauses, 0, sizeof mi->clauses);
 }
 
 /* Parse the files of group g into a new arena; 0, or the number of errors. */
@@ -1734,7 +1763,7 @@ static ssize_t field_pos(model_info *mi, const char *name) {
 }
 
 static void add_field_entry(model_info *mi, field_entry e) {
-    vec_push(mi->ar, &mi->fields, e);
+    vec_push(mi->work, &mi->fields, e);
     strmap_put(mi->field_index, e.field->name, (void *)(size_t)mi->fields.len);
 }
 
@@ -1766,7 +1795,7 @@ static void flatten_model(resolver *r, model_info *mi) {
             bool seen = false;
             for (size_t k = 0; k < mi->clauses.len; k++)
                 if (mi->clauses.items[k].clause == c.clause) seen = true;
-            if (!seen) vec_push(mi->ar, &mi->clauses, c);
+            if (!seen) vec_push(mi->work, &mi->clauses, c);
         }
     }
     for (size_t i = 0; i < mi->ast->fields.len; i++) {
@@ -1798,17 +1827,16 @@ static void flatten_model(resolver *r, model_info *mi) {
         }
     }
     for (size_t i = 0; i < mi->ast->clauses.len; i++)
-        vec_push(mi->ar, &mi->clauses, ((clause_entry){mi->ast->clauses.items[i], mi}));
+        vec_push(mi->work, &mi->clauses, ((clause_entry){mi->ast->clauses.items[i], mi}));
 }
 
 /* ------------------------------------------------------------- tables */
 
 /* Resolve a clause's column reference (a field name) to the column. */
 static column *clause_column(resolver *r, model_info *mi, const char *what, ast_value *v) {
-    column *c = strmap_get(mi->column_by_field, v->text);
-    if (c) return c;
-    /* The field exists but failed to become a column: already reported. */
-    if (field_pos(mi, v->text) >= 0) return NULL;
+    /* A field that failed to become a column is reported already. */
+    ssize_t pos = field_pos(mi, v->text);
+    if (pos >= 0) return mi->field_columns[pos];
     diag *d = rerr(r, v->loc, v->span, "unknown column '%s' in %s of model '%s'", v->text, what, mi->ast->name);
     for (size_t i = 0; i < mi->table->columns.len; i++) {
         column *k = mi->table->columns.items[i];
@@ -1895,6 +1923,7 @@ static const char *named_schema(resolver *r, const char *nsp) {
 static bool add_columns(resolver *r, model_info *mi, table *t) {
     bool ok = true;
     table_reserve_columns(r->s, t, mi->fields.len);
+    mi->field_columns = arena_alloc(mi->work, (mi->fields.len + 1) * sizeof *mi->field_columns);
     for (size_t i = 0; i < mi->fields.len; i++) {
         ast_field *f = mi->fields.items[i].field;
         field_spec *fs = field_spec_of(r, f, mi->fields.items[i].owner);
@@ -1929,7 +1958,7 @@ static bool add_columns(resolver *r, model_info *mi, table *t) {
             c->generated_identity = g;
         }
         c->loc = schema_loc(r, f->loc);
-        strmap_put(mi->column_by_field, f->name, c);
+        mi->field_columns[i] = c;
     }
     return ok;
 }
@@ -1938,9 +1967,10 @@ static bool add_columns(resolver *r, model_info *mi, table *t) {
 ** ix_<table>_<column>), a unique constraint (@unique alone) and a foreign
 ** key (@foreign_key, checked against its target once all tables exist). */
 static void add_column_keys(resolver *r, model_info *mi, table *t, pending_fk_vec *pending) {
-    for (size_t i = 0; i < t->columns.len; i++) {
-        column *c = t->columns.items[i];
-        ast_field *f = mi->fields.items[field_pos(mi, c->field_name)].field;
+    for (size_t i = 0; i < mi->fields.len; i++) {
+        column *c = mi->field_columns[i];
+        if (!c) continue;                       /* no column: reported */
+        ast_field *f = mi->fields.items[i].field;
         field_spec *fs = f->resolved;
         if (fs->index) {
             index_def *x = arena_alloc(r->s->arena, sizeof *x);
@@ -1984,7 +2014,7 @@ static bool add_clauses(resolver *r, model_info *mi, table *t, pending_fk_vec *p
         ast_attr *at = mi->clauses.items[i].clause;
         clause_spec *cs = clause_spec_of(r, at, mi->clauses.items[i].owner);
         if (!cs->ok) { ok = false; continue; }
-        const char *what = prefixed(r->ar, "@@", at->name);
+        const char *what = clause_def_of(at->name)->what;     /* known: its spec is ok */
         src_loc loc = schema_loc(r, at->loc);
         switch (cs->kind) {
         case CL_TABLE: break;
@@ -2384,11 +2414,17 @@ static int resolve_files(model_load *load, const char *default_schema, arena *ar
     for (size_t p = 0; p < r.order.len; p++) {
         model_info *mi = r.order.items[p];
         need_tree(&r, load, mi);
+        /* Most models are no base of a later one: what checking and
+        ** building them needs, besides the tree, lives only for their turn,
+        ** in memory the next model reuses. */
+        bool transient = release && mi->last_use == p;
+        begin_turn(mi, transient);
         if (!mi->bad) flatten_model(&r, mi);
         /* A bad model's fields and clauses are still checked, for their errors. */
         for (size_t k = 0; k < mi->ast->fields.len; k++) field_spec_of(&r, mi->ast->fields.items[k], mi);
         for (size_t k = 0; k < mi->ast->clauses.len; k++) clause_spec_of(&r, mi->ast->clauses.items[k], mi);
         if (!mi->bad && !mi->ast->is_abstract) build_table(&r, mi, &pending);
+        if (transient) end_transient_turn(mi);
         while (release && released < releases && chunk_last[release_order[released]] == p)
             release_group(&r, load, release_order[released++]);
     }

@@ -176,6 +176,11 @@ static const error_case CLAUSE_DB_NAME = {
     "model M {\n" PK "  extra JSON @map(\"metadata\")\n  @@index(\"ix_m\", metadata)\n}\n",
     "unknown column 'metadata' in @@index of model 'M'", 4, 19, 8,
     "'metadata' is the database name of field 'extra'; clauses name fields: write extra"};
+/* A clause naming a field that failed to become a column: the field's
+** error only, no "unknown column" after it. */
+static const error_case CLAUSE_FAILED_COLUMN = {
+    "model M {\n" PK "  name Strng(255)\n  @@index(\"ix_m\", name)\n  @@unique(\"uq_m\", name)\n}\n",
+    "unknown type 'Strng'", 3, 8, 5, "did you mean 'String'?"};
 static const error_case FK_MISSING_TABLE = {
     "model M {\n" PK "  d Integer @foreign_key(\"dataset.id\")\n}\nmodel Dataset { id Integer @primary_key\n @@table(\"datasets\") }\n",
     "foreign key of table 'm' references unknown table 'dataset'", 3, 26, 12, "did you mean 'datasets'?"};
@@ -472,7 +477,7 @@ int main(void) {
         CASE(IDENTITY_INCREMENT), CASE(IDENTITY_START), CASE(IDENTITY_DEFAULT), CASE(IDENTITY_POSITIONAL),
         CASE(UNKNOWN_ATTR), CASE(CLAUSE_AS_ATTR), CASE(UNKNOWN_CLAUSE), CASE(ATTR_ARGS), CASE(DEFAULT_IDENT),
         CASE(DEFAULT_FN), CASE(INDEX_NO_ARGS), CASE(FK_ACTION), CASE(FK_TARGET_SHAPE),
-        CASE(UNKNOWN_CLAUSE_COLUMN), CASE(CLAUSE_DB_NAME), CASE(FK_MISSING_TABLE), CASE(FK_MISSING_COLUMN),
+        CASE(UNKNOWN_CLAUSE_COLUMN), CASE(CLAUSE_DB_NAME), CASE(CLAUSE_FAILED_COLUMN), CASE(FK_MISSING_TABLE), CASE(FK_MISSING_COLUMN),
         CASE(FK_CLAUSE_COLUMN), CASE(DUP_MODEL), CASE(DUP_TABLE), CASE(DUP_COLUMN), CASE(DUP_DB_COLUMN),
         CASE(DUP_INDEX_NAME), CASE(INHERITED_INDEX_NAME), CASE(UNKNOWN_BASE), CASE(CYCLE), CASE(REDEFINED),
         CASE(OVERRIDE_NOTHING), CASE(NO_PK), CASE(NULLABLE_PK), CASE(BAD_ESCAPE), CASE(UNTERMINATED),
