@@ -125,19 +125,23 @@ static const char *action_or_null(const char *act) {
 }
 
 /* want: a wanted key; cur: a current key, seen through this migration's
-** renames. */
+** renames (no key is made to look up in an empty map: a migration without
+** renames makes none). */
 static bool fk_same_keys(differ *df, const foreign_key *want, const foreign_key *cur) {
-    const table *renamed = strmap_get(df->table_renames, schema_object_key(df->scratch, cur->ref_schema, cur->ref_table));
+    const table *renamed = strmap_count(df->table_renames)
+                               ? strmap_get(df->table_renames, schema_object_key(df->scratch, cur->ref_schema,
+                                                                                 cur->ref_table))
+                               : NULL;
     const char *ref = renamed ? renamed->name : cur->ref_table;
     const char *ref_schema = renamed ? renamed->schema : cur->ref_schema;
     if (strcmp(want->ref_table, ref) != 0 || !str_eq(want->ref_schema, ref_schema) ||
         want->ref_columns.len != cur->ref_columns.len)
         return false;
-    const char *ref_key = schema_object_key(df->scratch, ref_schema, ref);
+    bool column_renames = strmap_count(df->column_renames) > 0;
+    const char *ref_key = column_renames ? schema_object_key(df->scratch, ref_schema, ref) : NULL;
     for (size_t i = 0; i < cur->ref_columns.len; i++) {
-        /* (no renamed column: no key to print) */
         const char *rc = NULL;
-        if (strmap_count(df->column_renames))
+        if (column_renames)
             rc = strmap_get(df->column_renames, arena_printf(df->scratch, "%s.%s", ref_key, cur->ref_columns.items[i]));
         if (strcmp(want->ref_columns.items[i], rc ? rc : cur->ref_columns.items[i]) != 0) return false;
     }
@@ -156,6 +160,16 @@ static bool fk_same(differ *df, const foreign_key *want, const foreign_key *cur)
 ** step got it (PostgreSQL), else as the models write it. */
 static const char *wanted_text(const char *canonical, const char *text) { return canonical ? canonical : text; }
 
+/* Do two expressions read the same once normalized?  Byte-equal texts
+** (or two absent ones) normalize alike, so they are not normalized: the
+** server keeps most expressions as the models write them. */
+static bool same_expr(differ *df, const char *want, const char *cur) {
+    if (want == cur || (want && cur && !strcmp(want, cur))) return true;
+    bool same = !strcmp(normalize_expr(df->scratch, want), normalize_expr(df->scratch, cur));
+    arena_reset(df->scratch);
+    return same;
+}
+
 /* Keys compare one by one: a column by name, an expression (in
 ** parentheses) in the server's spelling where the canon step got it, else
 ** as normalized text; then order, nulls (PostgreSQL's defaults applied) and
@@ -167,23 +181,13 @@ static bool index_keys_same(differ *df, const index_def *want, const index_def *
         const char *w = wc->items[k], *c = cur->columns.items[k];
         bool wexpr = w[0] == '(', cexpr = c[0] == '(';
         if (wexpr != cexpr) return false;
-        bool differ_here = wexpr ? strcmp(normalize_expr(df->scratch, w), normalize_expr(df->scratch, c)) != 0
-                                 : strcmp(w, c) != 0;
-        arena_reset(df->scratch);
-        if (differ_here) return false;
+        if (wexpr ? !same_expr(df, w, c) : strcmp(w, c) != 0) return false;
         index_key wk = index_key_at(want, k), ck = index_key_at(cur, k);
         if (wk.desc != ck.desc || index_key_nulls_first(&wk) != index_key_nulls_first(&ck) ||
             !str_eq(wk.opclass, ck.opclass))
             return false;
     }
     return true;
-}
-
-/* Do two expressions read the same once normalized? */
-static bool same_expr(differ *df, const char *want, const char *cur) {
-    bool same = !strcmp(normalize_expr(df->scratch, want), normalize_expr(df->scratch, cur));
-    arena_reset(df->scratch);
-    return same;
 }
 
 static bool index_same(differ *df, const index_def *want, const index_def *cur) {
@@ -226,14 +230,19 @@ static bool refuse_postgres_only(differ *df) {
 
 /* ------------------------------------------------------------- columns */
 
+/* What differs between a wanted column and its current one (ALTER_* bits).
+** Two columns without a default (most of them) are not put through
+** canonical_default, which gives NULL for no default in every dialect. */
 static unsigned column_changes(differ *df, const column *want, const column *cur) {
     unsigned what = 0;
     if (!df->d->types_equal(&want->type, &cur->type)) what |= ALTER_TYPE;
     if (want->nullable != cur->nullable) what |= ALTER_NULLABLE;
-    const char *dw = df->d->canonical_default(df->scratch, &want->type, &want->server_default);
-    const char *dc = df->d->canonical_default(df->scratch, &cur->type, &cur->server_default);
-    if (!str_eq(dw, dc)) what |= ALTER_DEFAULT;
-    arena_reset(df->scratch);
+    if (want->server_default.kind != DEFAULT_NONE || cur->server_default.kind != DEFAULT_NONE) {
+        const char *dw = df->d->canonical_default(df->scratch, &want->type, &want->server_default);
+        const char *dc = df->d->canonical_default(df->scratch, &cur->type, &cur->server_default);
+        if (!str_eq(dw, dc)) what |= ALTER_DEFAULT;
+        arena_reset(df->scratch);
+    }
     if (df->d->stores_comments && !str_eq(want->comment, cur->comment)) what |= ALTER_COMMENT;
     return what;
 }
@@ -653,13 +662,14 @@ typedef struct pairing {
     bool *changed;      /* per wanted item: paired but different -> drop + add */
 } pairing;
 
-/* The pairing's arrays are allocated in `into`. */
+/* The pairing's arrays are allocated in `into`, in one piece: match first
+** (the longs keep the piece's alignment), then the two bool arrays. */
 static pairing pair_kind(differ *df, arena *into, void *const *want, size_t nw, void *const *cur, size_t nc,
                          name_fn name, same_content_fn same) {
     pairing p;
-    p.match = arena_alloc(into, (nw + 1) * sizeof *p.match);
-    p.used = arena_alloc(into, (nc + 1) * sizeof *p.used);
-    p.changed = arena_alloc(into, (nw + 1) * sizeof *p.changed);
+    p.match = arena_alloc(into, (nw + 1) * sizeof *p.match + (nw + 1) * sizeof *p.changed + (nc + 1) * sizeof *p.used);
+    p.changed = (bool *)(p.match + nw + 1);
+    p.used = p.changed + nw + 1;
     pair_items(df, want, nw, cur, nc, name, same, p.match, p.used);
     for (size_t i = 0; i < nw; i++)
         if (p.match[i] >= 0 && !same(df, want[i], cur[p.match[i]])) p.changed[i] = true;
@@ -840,10 +850,12 @@ static void emit_drop_tables(differ *df, const table *const *dropped, size_t n) 
 
 /* How the columns of a kept table pair up: paired[i] is the current column
 ** of wanted column i (NULL: added); cur_used[j] marks current columns that
-** stay (unmarked: dropped). */
+** stay (unmarked: dropped).  renames counts the pairs made by
+** @renamed_from: the only ones whose names differ. */
 typedef struct column_pairing {
     const column **paired;
     bool *cur_used;
+    size_t renames;
 } column_pairing;
 
 /* A map from the name of each current column to its position. */
@@ -865,6 +877,7 @@ static column_pairing pair_columns(differ *df, const table *want, const table *c
     column_pairing cp;
     cp.paired = arena_alloc(df->a, (nw + 1) * sizeof *cp.paired);
     cp.cur_used = arena_alloc(df->a, (nc + 1) * sizeof *cp.cur_used);
+    cp.renames = 0;
     strmap *cur_pos = NULL;
     for (size_t i = 0; i < nw; i++) {
         const char *name = want->columns.items[i]->name;
@@ -885,12 +898,20 @@ static column_pairing pair_columns(differ *df, const table *want, const table *c
         if (j && !cp.cur_used[*j] && !table_find_column(want, w->renamed_from)) {
             cp.paired[i] = cur->columns.items[*j];
             cp.cur_used[*j] = true;
+            cp.renames++;
             strmap_put(df->column_renames, arena_printf(df->a, "%s.%s", want->key, w->renamed_from),
                        (void *)w->name);
         }
     }
     arena_reset(df->scratch);
     return cp;
+}
+
+/* The ALTER_IDENTITY op of wanted column i of a kept table (a struct op
+** is large: built only for a column whose identity changes). */
+static void emit_identity_change(differ *df, const table *want, size_t i, const column *cur) {
+    emit(df, (op){.kind = OP_ALTER_COLUMN, .table_name = want->name, .schema = want->schema,
+                  .column = want->columns.items[i], .old_column = cur, .alter = ALTER_IDENTITY});
 }
 
 /* Everything that changes inside one table that stays (step 3). */
@@ -900,7 +921,7 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
     size_t nw = want->columns.len, nc = cur->columns.len;
     const column **paired = cp.paired;
     bool *cur_used = cp.cur_used;
-    for (size_t i = 0; i < nw; i++) {
+    for (size_t i = 0; cp.renames && i < nw; i++) {
         const column *w = want->columns.items[i];
         if (paired[i] && strcmp(paired[i]->name, w->name) != 0)
             emit(df, (op){.kind = OP_RENAME_COLUMN, .table_name = tn, .schema = want->schema, .old_name = paired[i]->name,
@@ -909,17 +930,18 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
 
     /* A primary key that changes columns: dropped and created again (Alembic
     ** does not generate this).  Current key columns are seen through this
-    ** migration's column renames. */
+    ** migration's column renames (without any, they are the current key's
+    ** names). */
     const primary_key *pk_drop = NULL, *pk_add = NULL;
     if (want->primary_key.columns.len) {
         str_vec mapped = {0};
-        for (size_t k = 0; k < cur->primary_key.columns.len; k++) {
+        for (size_t k = 0; cp.renames && k < cur->primary_key.columns.len; k++) {
             const char *cname = cur->primary_key.columns.items[k];
             for (size_t i = 0; i < nw; i++)
                 if (paired[i] && !strcmp(paired[i]->name, cname)) cname = want->columns.items[i]->name;
             vec_push(df->table_scratch, &mapped, cname);
         }
-        if (!str_vec_eq(&mapped, &want->primary_key.columns)) {
+        if (!str_vec_eq(cp.renames ? &mapped : &cur->primary_key.columns, &want->primary_key.columns)) {
             if (cur->primary_key.columns.len) pk_drop = &cur->primary_key;
             /* The key created is always named, so that its downgrade can
             ** drop it on both databases: the model's name, or the one
@@ -1004,7 +1026,8 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
         if (!paired[i]) emit(df, (op){.kind = OP_ADD_COLUMN, .table_name = tn, .schema = want->schema, .column = want->columns.items[i]});
     for (size_t i = 0; i < nw; i++) {
         if (!paired[i]) continue;
-        if (!column_unmodeled(df->a, paired[i]) && generated_differs(df, want->columns.items[i], paired[i])) {
+        const char *why = column_unmodeled(df->a, paired[i]);
+        if (!why && generated_differs(df, want->columns.items[i], paired[i])) {
             if (!paired[i]->generated) {
                 diag *d = diag_add(df->dl, DIAG_WARNING, want->columns.items[i]->loc,
                                    "column '%s.%s' becomes computed: it is dropped and added again, and its "
@@ -1022,14 +1045,11 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
             continue;
         }
         unsigned what = column_changes(df, want->columns.items[i], paired[i]);
-        const char *why = column_unmodeled(df->a, paired[i]);
         bool identity = !why && identity_differs(df, want, want->columns.items[i], paired[i]);
-        op ident = {.kind = OP_ALTER_COLUMN, .table_name = tn, .schema = want->schema, .column = want->columns.items[i],
-                    .old_column = paired[i], .alter = ALTER_IDENTITY};
         if (identity) warn_identity_change(df, tn, want->columns.items[i], paired[i]);
         /* An identity goes before the column may take a default or NULLs,
         ** and comes after it has lost its default and NULLs. */
-        if (identity && !want->columns.items[i]->generated_identity) emit(df, ident);
+        if (identity && !want->columns.items[i]->generated_identity) emit_identity_change(df, want, i, paired[i]);
         if (why && what)
             left_alone(df, "column '%s.%s' differs from the models, but %s", tn, paired[i]->name, why);
         else if (what) {
@@ -1040,7 +1060,7 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
             emit(df, (op){.kind = OP_ALTER_COLUMN, .table_name = tn, .schema = want->schema, .column = want->columns.items[i],
                           .old_column = paired[i], .alter = what});
         }
-        if (identity && want->columns.items[i]->generated_identity) emit(df, ident);
+        if (identity && want->columns.items[i]->generated_identity) emit_identity_change(df, want, i, paired[i]);
     }
 
     /* Add the primary key, uniques, checks, indexes. */
@@ -1054,6 +1074,16 @@ static void diff_table_body(differ *df, const table *want, const table *cur, col
     for (size_t i = 0; i < want->indexes.len; i++)
         if (pi.match[i] < 0 || pi.changed[i])
             emit(df, (op){.kind = OP_CREATE_INDEX, .table_name = tn, .schema = want->schema, .index = want->indexes.items[i]});
+}
+
+/* A map from the key of each current table to its position. */
+static strmap *table_positions(arena *a, const schema *current) {
+    size_t nc = current->tables.len;
+    strmap *cur_pos = strmap_new(a);
+    strmap_reserve(cur_pos, nc);
+    size_t *cpos = arena_alloc(a, (nc + 1) * sizeof *cpos);
+    for (size_t j = 0; j < nc; j++) { cpos[j] = j; strmap_put(cur_pos, current->tables.items[j]->key, &cpos[j]); }
+    return cur_pos;
 }
 
 migration_ops *diff_schemas(const schema *current, const schema *wanted, const diff_options *opt,
@@ -1074,18 +1104,27 @@ migration_ops *diff_schemas(const schema *current, const schema *wanted, const d
     size_t nw = wanted->tables.len, nc = current->tables.len;
     const table **cur_of = arena_alloc(a, (nw + 1) * sizeof *cur_of);
     bool *cur_kept = arena_alloc(a, (nc + 1) * sizeof *cur_kept);
-    strmap *cur_pos = strmap_new(a);
-    size_t *cpos = arena_alloc(a, (nc + 1) * sizeof *cpos);
-    for (size_t j = 0; j < nc; j++) { cpos[j] = j; strmap_put(cur_pos, current->tables.items[j]->key, &cpos[j]); }
+    strmap *cur_pos = NULL;
 
-    /* 1. Pair tables (by schema and name); renames and moves. */
+    /* 1. Pair tables (by schema and name); renames and moves.  A table at
+    ** the same position under the same key is paired without the map (keys
+    ** are unique in a schema): when the models list the tables in the
+    ** database's order, the map is never built. */
     for (size_t i = 0; i < nw; i++) {
-        size_t *j = strmap_get(cur_pos, wanted->tables.items[i]->key);
+        const char *key = wanted->tables.items[i]->key;
+        if (i < nc && !strcmp(current->tables.items[i]->key, key)) {
+            cur_of[i] = current->tables.items[i];
+            cur_kept[i] = true;
+            continue;
+        }
+        if (!cur_pos) cur_pos = table_positions(a, current);
+        size_t *j = strmap_get(cur_pos, key);
         if (j) { cur_of[i] = current->tables.items[*j]; cur_kept[*j] = true; }
     }
     for (size_t i = 0; i < nw; i++) {
         const table *w = wanted->tables.items[i];
         if (cur_of[i] || !w->renamed_from) continue;
+        if (!cur_pos) cur_pos = table_positions(a, current);
         const char *old_key = schema_object_key(a, w->renamed_from_schema, w->renamed_from);
         size_t *j = strmap_get(cur_pos, old_key);
         if (!j || cur_kept[*j] || schema_find_table_in(wanted, w->renamed_from_schema, w->renamed_from)) continue;

@@ -582,6 +582,118 @@ static void inverse_is_exact(void **state) {
     assert_int_equal(inv.column->type.length, 50);
 }
 
+/* A table "name" with an Integer key "id". */
+static table *id_table(schema *s, const char *name) {
+    table *t = tbl(s, name);
+    col(s, t, "id", TYPE_INTEGER, -1, false);
+    pk(s, t, "id");
+    return t;
+}
+
+/* Tables pair by key wherever they stand: the differ pairs a table at the
+** same position under the same key without its map, and looks the others
+** up (by key, then by @@renamed_from). */
+static void tables_pair_by_key_in_any_order(void **state) {
+    fixture *f = *state;
+    const char *names[] = {"a", "b", "c"};
+    for (size_t i = 0; i < 3; i++) id_table(f->cur, names[i]);
+    /* wanted: a at its place, c moved up, b renamed to x, d new */
+    const char *wanted[] = {"a", "c", "x", "d"};
+    for (size_t i = 0; i < 4; i++) id_table(f->want, wanted[i]);
+    schema_find_table(f->want, "x")->renamed_from = "b";
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f), "Detected renamed table 'b' to 'x'\n"
+                                    "Detected added table 'd'");
+    /* the same tables in the same order: no change */
+    schema_free(f->want);
+    f->want = schema_new();
+    for (size_t i = 0; i < 3; i++) id_table(f->want, names[i]);
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f), "");
+}
+
+/* A default on one side only is a change whichever side has it; columns
+** without one on either side are not compared through the dialect. */
+static void default_on_one_side_only(void **state) {
+    fixture *f = *state;
+    table *c = id_table(f->cur, "t"), *w = id_table(f->want, "t");
+    col(f->cur, c, "db_only", TYPE_INTEGER, -1, false)->server_default =
+        (server_default){.kind = DEFAULT_SQL, .text = "'0'"};
+    col(f->want, w, "db_only", TYPE_INTEGER, -1, false);
+    col(f->cur, c, "model_only", TYPE_INTEGER, -1, false);
+    col(f->want, w, "model_only", TYPE_INTEGER, -1, false)->server_default =
+        (server_default){.kind = DEFAULT_NUMBER, .text = "0"};
+    col(f->cur, c, "both", TYPE_INTEGER, -1, false)->server_default =
+        (server_default){.kind = DEFAULT_SQL, .text = "'0'"};
+    col(f->want, w, "both", TYPE_INTEGER, -1, false)->server_default =
+        (server_default){.kind = DEFAULT_NUMBER, .text = "0"};
+    col(f->cur, c, "neither", TYPE_INTEGER, -1, false);
+    col(f->want, w, "neither", TYPE_INTEGER, -1, false);
+    /* NULL is no default, spelled or not */
+    col(f->cur, c, "null_sql", TYPE_INTEGER, -1, true)->server_default =
+        (server_default){.kind = DEFAULT_SQL, .text = "NULL"};
+    col(f->want, w, "null_sql", TYPE_INTEGER, -1, true);
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f), "Detected server default change from '0' to none on 't.db_only'\n"
+                                    "Detected server default change from none to 0 on 't.model_only'");
+}
+
+/* Column renames: the renamed column's key and other columns of the table
+** are seen through them (with no rename in a table the differ compares the
+** current key's names as they are). */
+static void renamed_key_column_with_key_change(void **state) {
+    fixture *f = *state;
+    table *c = tbl(f->cur, "t"), *w = tbl(f->want, "t");
+    col(f->cur, c, "old_id", TYPE_INTEGER, -1, false);
+    pk(f->cur, c, "old_id");
+    col(f->cur, c, "n", TYPE_INTEGER, -1, false);
+    column *id = col(f->want, w, "id", TYPE_INTEGER, -1, false);
+    id->renamed_from = "old_id";
+    pk(f->want, w, "id");
+    col(f->want, w, "n", TYPE_INTEGER, -1, false);
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f), "Detected renamed column 't.old_id' to 'id'");
+    /* the key gains n in the same migration */
+    pk(f->want, w, "n");
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f), "Detected renamed column 't.old_id' to 'id'\n"
+                                    "Detected removed primary key (old_id) on 't'\n"
+                                    "Detected added primary key 't_pkey' on 't'");
+}
+
+/* Expressions (checks, expression index keys, predicates) compare as
+** written when byte-equal, else normalized: another spelling is no change,
+** another expression is one. */
+static void expressions_same_or_respelled(void **state) {
+    fixture *f = *state;
+    table *c = datasets(f->cur), *w = datasets(f->want);
+    index_def *ci = idx(f->cur, c, "ix_lower", "(lower(name))", false);
+    index_def *wi = idx(f->want, w, "ix_lower", "(lower(name))", false);
+    ci->where = "status <> 'x'";
+    wi->where = "status <> 'x'";
+    ck(f->cur, c, "c1", "length(name) > 0");
+    ck(f->want, w, "c1", "length(name) > 0");
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f), "");
+    wi->columns.items[0] = "(LOWER( name ))";
+    wi->where = "(status<>'x')";
+    w->checks.items[0]->sqltext = "(LENGTH(name)>0)";
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f), "");
+    wi->columns.items[0] = "(upper(name))";
+    run_diff(f, dialect_sqlite());
+    assert_int_equal(f->ops->ops.len, 2);
+    wi->columns.items[0] = "(lower(name))";
+    wi->where = NULL;
+    run_diff(f, dialect_sqlite());
+    assert_int_equal(f->ops->ops.len, 2);
+    wi->where = "status <> 'x'";
+    w->checks.items[0]->sqltext = "length(name) > 1";
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f), "Detected removed check constraint 'c1' on 'datasets'\n"
+                                    "Detected added check constraint 'c1' on 'datasets'");
+}
+
 static void json_of_ops(void **state) {
     fixture *f = *state;
     col(f->want, datasets(f->want), "user_role", TYPE_STRING, 20, true);
@@ -622,6 +734,10 @@ int main(void) {
         cmocka_unit_test_setup_teardown(inverse_is_exact, setup, teardown),
         cmocka_unit_test_setup_teardown(json_of_ops, setup, teardown),
         cmocka_unit_test_setup_teardown(index_options, setup, teardown),
+        cmocka_unit_test_setup_teardown(tables_pair_by_key_in_any_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(default_on_one_side_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(renamed_key_column_with_key_change, setup, teardown),
+        cmocka_unit_test_setup_teardown(expressions_same_or_respelled, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
