@@ -224,17 +224,37 @@ static bool sqlite_types_equal(const col_type *wanted, const col_type *current) 
 
 typedef enum affinity { AFF_BLOB, AFF_TEXT, AFF_NUMERIC, AFF_INTEGER, AFF_REAL } affinity;
 
-/* SQLite's rules (datatype3.html, 3.1) on a declared type's text. */
+/* Does s begin with word? */
+static bool begins_with(const char *s, const char *word) {
+    while (*word)
+        if (*s++ != *word++) return false;
+    return true;
+}
+
+/* SQLite's rules (datatype3.html, 3.1) on a declared type's text: the
+** first rule whose word the upper-cased text holds anywhere wins (INT, then
+** CHAR/CLOB/TEXT, then BLOB or no type, then REAL/FLOA/DOUB, else
+** NUMERIC).  One pass notes which words it holds: the differ asks this
+** for every current column with a default. */
 static affinity affinity_of_declared(const char *decl) {
     char up[256];
     size_t n = 0;
     for (const char *p = decl; *p && n + 1 < sizeof up; p++) up[n++] = (char)toupper((unsigned char)*p);
     up[n] = '\0';
-    if (strstr(up, "INT")) return AFF_INTEGER;
-    if (strstr(up, "CHAR") || strstr(up, "CLOB") || strstr(up, "TEXT")) return AFF_TEXT;
-    if (strstr(up, "BLOB") || n == 0) return AFF_BLOB;
-    if (strstr(up, "REAL") || strstr(up, "FLOA") || strstr(up, "DOUB")) return AFF_REAL;
-    return AFF_NUMERIC;
+    bool text = false, blob = n == 0, real = false;
+    for (const char *w = up; *w; w++) {
+        switch (*w) {
+        case 'I': if (begins_with(w, "INT")) return AFF_INTEGER; break;
+        case 'C': text = text || begins_with(w, "CHAR") || begins_with(w, "CLOB"); break;
+        case 'T': text = text || begins_with(w, "TEXT"); break;
+        case 'B': blob = blob || begins_with(w, "BLOB"); break;
+        case 'R': real = real || begins_with(w, "REAL"); break;
+        case 'F': real = real || begins_with(w, "FLOA"); break;
+        case 'D': real = real || begins_with(w, "DOUB"); break;
+        default: break;
+        }
+    }
+    return text ? AFF_TEXT : blob ? AFF_BLOB : real ? AFF_REAL : AFF_NUMERIC;
 }
 
 static affinity affinity_of(const col_type *t) {
@@ -329,6 +349,28 @@ static bool is_now_expression(const char *s) {
 
 typedef enum value_sort { VALUE_NUMBER, VALUE_STRING, VALUE_NOW, VALUE_EXPRESSION } value_sort;
 
+/* The length of body when sql is '<body>' with no quote or blank in body
+** (how SQLite reports the defaults SQLAlchemy writes: '0', 'pending',
+** '{}'), else -1.  Such a literal has nothing to strip or collapse, and
+** quoting its value again gives sql back. */
+static long plain_literal_body(const char *sql) {
+    if (sql[0] != '\'') return -1;
+    size_t n = 1;
+    while (sql[n] && sql[n] != '\'' && !isspace((unsigned char)sql[n])) n++;
+    if (sql[n] != '\'' || sql[n + 1]) return -1;
+    return (long)n - 1;
+}
+
+/* sqlite_canonical_default of a plain literal '<body>' (plain_literal_body:
+** n), the general path's result without its copies: the string on TEXT
+** and BLOB affinity, or where body is not a number; else the number. */
+static const char *canonical_plain_literal(arena *a, const col_type *type, const char *sql, size_t n) {
+    affinity aff = affinity_of(type);
+    if (aff == AFF_TEXT || aff == AFF_BLOB) return sql;
+    const char *num = canonical_number(a, arena_strndup(a, sql + 1, n));
+    return num ? num : sql;
+}
+
 static const char *sqlite_canonical_default(arena *a, const col_type *type, const server_default *d) {
     if (!d) return NULL;
     value_sort sort;
@@ -364,12 +406,16 @@ static const char *sqlite_canonical_default(arena *a, const col_type *type, cons
             return d->text;
         }
         if (!strcmp(d->text, "CURRENT_TIMESTAMP")) return "CURRENT_TIMESTAMP";
+        long body = plain_literal_body(d->text);
+        if (body >= 0) return canonical_plain_literal(a, type, d->text, (size_t)body);
         const char *s = normalize_blanks(a, dialect_strip_parens(a, d->text));
+        /* A literal (SQLite reports most defaults quoted) begins with a
+        ** quote or E': it is not empty, NULL or a number. */
         const char *lit = dialect_unquote_literal(a, s);
-        const char *num = canonical_number(a, s);
+        if (lit) { sort = VALUE_STRING; text = lit; break; }
         if (!*s || !strcasecmp(s, "NULL")) return NULL;
-        if (lit) { sort = VALUE_STRING; text = lit; }
-        else if (num) { sort = VALUE_NUMBER; text = num; }
+        const char *num = canonical_number(a, s);
+        if (num) { sort = VALUE_NUMBER; text = num; }
         else if (!strcasecmp(s, "TRUE")) { sort = VALUE_NUMBER; text = "1"; }
         else if (!strcasecmp(s, "FALSE")) { sort = VALUE_NUMBER; text = "0"; }
         else if (is_now_expression(s)) { sort = VALUE_NOW; text = "CURRENT_TIMESTAMP"; }
@@ -377,18 +423,23 @@ static const char *sqlite_canonical_default(arena *a, const col_type *type, cons
         break;
     }
     }
-    /* What SQLite stores for the value in a column of this affinity. */
-    affinity aff = affinity_of(type);
-    if (sort == VALUE_STRING && aff != AFF_TEXT && aff != AFF_BLOB) {
-        const char *num = canonical_number(a, text);
-        if (num) { sort = VALUE_NUMBER; text = num; }
-    } else if (sort == VALUE_NUMBER && aff == AFF_TEXT) {
-        sort = VALUE_STRING;
+    /* What SQLite stores for the value in a column of this affinity (which
+    ** only a string or a number depends on). */
+    if (sort == VALUE_STRING || sort == VALUE_NUMBER) {
+        affinity aff = affinity_of(type);
+        if (sort == VALUE_STRING && aff != AFF_TEXT && aff != AFF_BLOB) {
+            const char *num = canonical_number(a, text);
+            if (num) { sort = VALUE_NUMBER; text = num; }
+        } else if (sort == VALUE_NUMBER && aff == AFF_TEXT) {
+            sort = VALUE_STRING;
+        }
     }
     switch (sort) {
     case VALUE_STRING: return quote_literal(a, text);
     case VALUE_NOW: return "CURRENT_TIMESTAMP";
-    default: return arena_strdup(a, text);
+    /* text is static, d's or already in a (for comparison only, as the
+    ** plain integer above): not copied */
+    default: return text;
     }
 }
 

@@ -274,6 +274,35 @@ static void test_default_none_and_expressions(void **state) {
     assert_string_equal(canon_db("VARCHAR(9)", "('a  b' || 'c')"), "'a  b' || 'c'");
 }
 
+/* A plain literal ('0', 'pending': no quote or blank inside) takes a
+** shorter path than other spellings of the same value; both give the same
+** text on every affinity.  The affinity follows SQLite's order of rules:
+** INT anywhere first, then CHAR/CLOB/TEXT, then BLOB. */
+static void test_default_plain_literals(void **state) {
+    (void)state;
+    static const char *const types[] = {"INTEGER", "VARCHAR(5)", "TEXT", "BLOB", "JSON", "NUMERIC(10, 2)",
+                                        "FLOAT", "BOOLEAN", "DATETIME", "CHARINT", "BLOBCHAR",
+                                        "FLOATING POINT", "nvarchar(3)", "clob", "POINT"};
+    static const char *const values[] = {"0", "007", "1.50", "-5", "+7", ".5", "1e3", "abc", "{}", "",
+                                         "NULL", "CURRENT_TIMESTAMP", "0x10", "12345678901234567890", "a  b",
+                                         "it''s", " 5"};
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+        for (size_t k = 0; k < sizeof values / sizeof *values; k++) {
+            const char *plain = arena_printf(A, "'%s'", values[k]);
+            const char *parens = arena_printf(A, "('%s')", values[k]);
+            assert_string_equal(canon_db(types[i], plain), canon_db(types[i], parens));
+        }
+    assert_string_equal(canon_db("INTEGER", "'007'"), "7");
+    assert_string_equal(canon_db("JSON", "'{}'"), "'{}'");
+    assert_string_equal(canon_db("BLOB", "'5'"), "'5'");
+    assert_string_equal(canon_db("INTEGER", "''"), "''");
+    assert_string_equal(canon_db("CHARINT", "'5'"), "5");         /* INT before CHAR */
+    assert_string_equal(canon_db("BLOBCHAR", "5"), "'5'");        /* CHAR before BLOB */
+    assert_string_equal(canon_db("BLOB", "5"), "5");
+    assert_string_equal(canon_db("FLOATING POINT", "'5'"), "5");  /* INT in POINT */
+    assert_string_equal(canon_db("nvarchar(3)", "5"), "'5'");
+}
+
 /* The default texts above are what SQLite really keeps: create a table with
 ** SQLAlchemy's spellings and read pragma_table_info back. */
 static void test_defaults_as_sqlite_keeps_them(void **state) {
@@ -343,6 +372,7 @@ int main(void) {
         cmocka_unit_test(test_default_booleans),
         cmocka_unit_test(test_default_now),
         cmocka_unit_test(test_default_none_and_expressions),
+        cmocka_unit_test(test_default_plain_literals),
         cmocka_unit_test(test_defaults_as_sqlite_keeps_them),
         cmocka_unit_test(test_quote_ident),
     };
