@@ -180,17 +180,21 @@ static bool raw_types_same(const char *x, const char *y) {
 
 static bool sqlite_types_equal(const col_type *wanted, const col_type *current) {
     if (!wanted || !current) return false;
-    col_type w = *wanted;
-    if (w.kind == TYPE_OTHER) {
-        if (current->raw && w.raw && raw_types_same(w.raw, current->raw)) return true;
+    /* wanted as it is (not copied: the differ asks for every column), or
+    ** as SQLite reads its dialect spelling */
+    const col_type *w = wanted;
+    col_type parsed;
+    if (w->kind == TYPE_OTHER) {
+        if (current->raw && w->raw && raw_types_same(w->raw, current->raw)) return true;
         /* A dialect spelling in the model that SQLite knows as a kind. */
         arena *tmp = arena_new();
-        w = sqlite_parse_type(tmp, wanted->raw);
+        parsed = sqlite_parse_type(tmp, wanted->raw);
         arena_free(tmp);
-        w.raw = NULL;
-        if (w.kind == TYPE_OTHER) return false;
+        parsed.raw = NULL;
+        if (parsed.kind == TYPE_OTHER) return false;
+        w = &parsed;
     }
-    switch (w.kind) {
+    switch (w->kind) {
     case TYPE_INTERVAL:
         return current->kind == TYPE_INTERVAL || current->kind == TYPE_DATETIME;
     case TYPE_UUID:
@@ -203,20 +207,20 @@ static bool sqlite_types_equal(const col_type *wanted, const col_type *current) 
         return current->kind == TYPE_STRING && current->length == 32 && current->raw &&
                raw_base_is(current->raw, "CHAR");
     case TYPE_STRING:
-        return current->kind == TYPE_STRING && current->length == w.length;
+        return current->kind == TYPE_STRING && current->length == w->length;
     case TYPE_ENUM:
         /* sa.Enum on SQLite: VARCHAR(length of the longest label), no
         ** constraint (SQLAlchemy 1.4 and 2.0 both default to
         ** create_constraint=False); the labels are nowhere in the file. */
-        return current->kind == TYPE_STRING && w.enumeration &&
-               current->length == enum_type_max_length(w.enumeration);
+        return current->kind == TYPE_STRING && w->enumeration &&
+               current->length == enum_type_max_length(w->enumeration);
     case TYPE_NUMERIC:
-        return current->kind == TYPE_NUMERIC && current->precision == w.precision &&
-               current->scale == w.scale;
+        return current->kind == TYPE_NUMERIC && current->precision == w->precision &&
+               current->scale == w->scale;
     case TYPE_OTHER:
         return false;
     default:
-        return current->kind == w.kind;
+        return current->kind == w->kind;
     }
 }
 
@@ -363,11 +367,14 @@ static long plain_literal_body(const char *sql) {
 
 /* sqlite_canonical_default of a plain literal '<body>' (plain_literal_body:
 ** n), the general path's result without its copies: the string on TEXT
-** and BLOB affinity, or where body is not a number; else the number. */
+** and BLOB affinity, or where body is not a number (canonical_number
+** wants a sign, a digit or a point first); else the number. */
 static const char *canonical_plain_literal(arena *a, const col_type *type, const char *sql, size_t n) {
     affinity aff = affinity_of(type);
     if (aff == AFF_TEXT || aff == AFF_BLOB) return sql;
-    const char *num = canonical_number(a, arena_strndup(a, sql + 1, n));
+    char first = sql[1];
+    if (!n || !(isdigit((unsigned char)first) || first == '+' || first == '-' || first == '.')) return sql;
+    const char *num = canonical_number(a, arena_strcopy(a, sql + 1, n));
     return num ? num : sql;
 }
 

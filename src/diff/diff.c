@@ -173,7 +173,8 @@ static bool same_expr(differ *df, const char *want, const char *cur) {
 /* Keys compare one by one: a column by name, an expression (in
 ** parentheses) in the server's spelling where the canon step got it, else
 ** as normalized text; then order, nulls (PostgreSQL's defaults applied) and
-** operator class. */
+** operator class, where either side lists them (a key past both lists is
+** the plain one on both sides). */
 static bool index_keys_same(differ *df, const index_def *want, const index_def *cur) {
     const str_vec *wc = want->columns_canonical.len == want->columns.len ? &want->columns_canonical : &want->columns;
     if (wc->len != cur->columns.len) return false;
@@ -182,6 +183,7 @@ static bool index_keys_same(differ *df, const index_def *want, const index_def *
         bool wexpr = w[0] == '(', cexpr = c[0] == '(';
         if (wexpr != cexpr) return false;
         if (wexpr ? !same_expr(df, w, c) : strcmp(w, c) != 0) return false;
+        if (k >= want->keys.len && k >= cur->keys.len) continue;
         index_key wk = index_key_at(want, k), ck = index_key_at(cur, k);
         if (wk.desc != ck.desc || index_key_nulls_first(&wk) != index_key_nulls_first(&ck) ||
             !str_eq(wk.opclass, ck.opclass))

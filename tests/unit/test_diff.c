@@ -694,6 +694,27 @@ static void expressions_same_or_respelled(void **state) {
                                     "Detected added check constraint 'c1' on 'datasets'");
 }
 
+/* An index key's order counts where one side lists it and the other does
+** not (its keys plain); keys that neither side lists are plain on both. */
+static void index_key_options_on_one_side(void **state) {
+    fixture *f = *state;
+    table *c = datasets(f->cur), *w = datasets(f->want);
+    idx(f->cur, c, "ix_k", "status", false);
+    index_def *wi = idx(f->want, w, "ix_k", "status", false);
+    vec_push(f->want->arena, &wi->keys, ((index_key){.desc = false}));
+    run_diff(f, dialect_sqlite());
+    assert_string_equal(summary(f), "");
+    wi->keys.items[0].desc = true;
+    run_diff(f, dialect_sqlite());
+    assert_int_equal(f->ops->ops.len, 2);
+    /* the same the other way round */
+    schema *t = f->cur;
+    f->cur = f->want;
+    f->want = t;
+    run_diff(f, dialect_sqlite());
+    assert_int_equal(f->ops->ops.len, 2);
+}
+
 static void json_of_ops(void **state) {
     fixture *f = *state;
     col(f->want, datasets(f->want), "user_role", TYPE_STRING, 20, true);
@@ -738,6 +759,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(default_on_one_side_only, setup, teardown),
         cmocka_unit_test_setup_teardown(renamed_key_column_with_key_change, setup, teardown),
         cmocka_unit_test_setup_teardown(expressions_same_or_respelled, setup, teardown),
+        cmocka_unit_test_setup_teardown(index_key_options_on_one_side, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
