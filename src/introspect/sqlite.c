@@ -45,6 +45,7 @@
 #include "introspect/introspect.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -60,101 +61,219 @@ typedef enum sql_token_kind {
     TK_PUNCT        /* any other single character */
 } sql_token_kind;
 
+/* The words the parsers below look for.  The tokenizer tells them once per
+** bare word, so that testing a token for a keyword is one comparison: a
+** column definition is tested against a dozen keywords per token, and at
+** 1,000 tables those tests, each a case-insensitive string comparison,
+** were 3.6 M instructions of a no-change run. */
+typedef enum sql_keyword {
+    KW_NONE,        /* not one of these, or not a bare word */
+    KW_AS, KW_ON,
+    KW_ASC, KW_KEY, KW_NOT, KW_SET,
+    KW_DESC, KW_NULL,
+    KW_CHECK, KW_WHERE,
+    KW_UNIQUE,
+    KW_COLLATE, KW_DEFAULT, KW_FOREIGN, KW_PRIMARY,
+    KW_GENERATED,
+    KW_CONSTRAINT, KW_DEFERRABLE, KW_REFERENCES,
+    KW_AUTOINCREMENT
+} sql_keyword;
+
+/* Their spellings: upper-case letters only (keyword_of relies on it). */
+static const char *const keyword_text[] = {
+    [KW_AS] = "AS", [KW_ON] = "ON",
+    [KW_ASC] = "ASC", [KW_KEY] = "KEY", [KW_NOT] = "NOT", [KW_SET] = "SET",
+    [KW_DESC] = "DESC", [KW_NULL] = "NULL",
+    [KW_CHECK] = "CHECK", [KW_WHERE] = "WHERE",
+    [KW_UNIQUE] = "UNIQUE",
+    [KW_COLLATE] = "COLLATE", [KW_DEFAULT] = "DEFAULT", [KW_FOREIGN] = "FOREIGN", [KW_PRIMARY] = "PRIMARY",
+    [KW_GENERATED] = "GENERATED",
+    [KW_CONSTRAINT] = "CONSTRAINT", [KW_DEFERRABLE] = "DEFERRABLE", [KW_REFERENCES] = "REFERENCES",
+    [KW_AUTOINCREMENT] = "AUTOINCREMENT",
+};
+
+/* The one keyword of each length and first letter: no two share both, so
+** a word is compared with one spelling at most. */
+static const sql_keyword keyword_by_length_and_letter[][26] = {
+    [2] = {['A' - 'A'] = KW_AS, ['O' - 'A'] = KW_ON},
+    [3] = {['A' - 'A'] = KW_ASC, ['K' - 'A'] = KW_KEY, ['N' - 'A'] = KW_NOT, ['S' - 'A'] = KW_SET},
+    [4] = {['D' - 'A'] = KW_DESC, ['N' - 'A'] = KW_NULL},
+    [5] = {['C' - 'A'] = KW_CHECK, ['W' - 'A'] = KW_WHERE},
+    [6] = {['U' - 'A'] = KW_UNIQUE},
+    [7] = {['C' - 'A'] = KW_COLLATE, ['D' - 'A'] = KW_DEFAULT, ['F' - 'A'] = KW_FOREIGN, ['P' - 'A'] = KW_PRIMARY},
+    [9] = {['G' - 'A'] = KW_GENERATED},
+    [10] = {['C' - 'A'] = KW_CONSTRAINT, ['D' - 'A'] = KW_DEFERRABLE, ['R' - 'A'] = KW_REFERENCES},
+    [13] = {['A' - 'A'] = KW_AUTOINCREMENT},
+};
+
+/* Whether the width bytes at s (width <= 8) are those at w once bit 0x20
+** of each is cleared, read as one number. */
+static bool same_chunk(const char *s, const char *w, size_t width) {
+    uint64_t x = 0, y = 0;
+    memcpy(&x, s, width);
+    memcpy(&y, w, width);
+    return (x & 0xDFDFDFDFDFDFDFDFu) == y;
+}
+
+/* Whether the n bytes at s (2 <= n <= 16) are the upper-case letters at
+** w, in any case.  Clearing bit 0x20 of a byte makes it equal to an
+** upper-case letter exactly when it is that letter in either case (what
+** strncasecmp does in the C locale, which retort never changes).  Two
+** chunks of the widest size that fits, one from each end, cover the n
+** bytes (overlapping in the middle), so that a word costs two
+** comparisons instead of one per letter. */
+static bool same_letters(const char *s, const char *w, size_t n) {
+    if (n >= 8) return same_chunk(s, w, 8) && same_chunk(s + n - 8, w + n - 8, 8);
+    if (n >= 4) return same_chunk(s, w, 4) && same_chunk(s + n - 4, w + n - 4, 4);
+    return same_chunk(s, w, 2) && same_chunk(s + n - 2, w + n - 2, 2);
+}
+
+/* Which keyword the bare word s[0..n) is, in any case.  A first byte that
+** is not a letter (a digit, _, $, from 0x80) falls outside the table's 26
+** columns once bit 0x20 is cleared. */
+static sql_keyword keyword_of(const char *s, size_t n) {
+    unsigned letter = ((unsigned char)s[0] & ~0x20u) - 'A';
+    if (n >= sizeof keyword_by_length_and_letter / sizeof keyword_by_length_and_letter[0] || letter >= 26)
+        return KW_NONE;
+    sql_keyword k = keyword_by_length_and_letter[n][letter];
+    return k != KW_NONE && same_letters(s, keyword_text[k], n) ? k : KW_NONE;
+}
+
 typedef struct sql_token {
     sql_token_kind kind;
-    const char *text;   /* into the SQL text */
+    sql_keyword keyword;    /* a TK_WORD's; KW_NONE for every other kind */
+    const char *text;       /* into the SQL text */
     size_t len;
 } sql_token;
 
 typedef VEC(sql_token) token_vec;
 
 /* Character classes of the C locale (retort never sets another), by
-** table: the tokenizer reads every byte of every stored CREATE statement. */
-enum { CC_SPACE = 1, CC_WORD = 2 };
+** table: the tokenizer reads every byte of every stored CREATE statement,
+** and one lookup tells which kind of token a byte starts. */
+typedef enum char_class_id {
+    CC_PUNCT,       /* any other character: a token of its own */
+    CC_END,         /* '\0' */
+    CC_SPACE,
+    CC_WORD,        /* letters, digits, _, $ and every byte from 0x80 */
+    CC_QUOTE,       /* " ` ' [ */
+    CC_LPAREN,
+    CC_RPAREN,
+    CC_COMMA,
+    CC_DASH,        /* - (a comment when doubled) */
+    CC_SLASH        /* / (a comment before *) */
+} char_class_id;
 static unsigned char char_class[256];
 
 static void init_char_classes(void) {
     if (char_class['a']) return;
     for (int c = 0; c < 256; c++) {
-        bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                    c == '$' || c >= 0x80;
-        bool space = c == ' ' || (c >= '\t' && c <= '\r');
-        char_class[c] = (unsigned char)((word ? CC_WORD : 0) | (space ? CC_SPACE : 0));
+        char_class_id k = CC_PUNCT;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+            c >= 0x80)
+            k = CC_WORD;
+        else if (c == ' ' || (c >= '\t' && c <= '\r')) k = CC_SPACE;
+        else if (c == '"' || c == '`' || c == '\'' || c == '[') k = CC_QUOTE;
+        else if (c == '(') k = CC_LPAREN;
+        else if (c == ')') k = CC_RPAREN;
+        else if (c == ',') k = CC_COMMA;
+        else if (c == '-') k = CC_DASH;
+        else if (c == '/') k = CC_SLASH;
+        else if (c == '\0') k = CC_END;
+        char_class[c] = (unsigned char)k;
     }
 }
 
-static bool is_word_char(unsigned char c) { return char_class[c] & CC_WORD; }
+/* The end of the quoted token that starts at p ("x", `x`, [x] or 'x'): past
+** its closing quote, a doubled quote inside it ("" `` '') being part of
+** it; the end of the text when it is unterminated. */
+static const char *quoted_end(const char *p) {
+    char close = *p == '[' ? ']' : *p;
+    const char *q = p + 1;
+    for (;;) {
+        if (!*q) return q;
+        if (*q == close) {
+            if (close != ']' && q[1] == close) { q += 2; continue; }
+            return q + 1;
+        }
+        q++;
+    }
+}
 
 /* Split SQL into tokens; blanks and comments (-- to end of line, C style)
-** are dropped.  An unterminated quote or comment runs to the end. */
+** are dropped.  An unterminated quote or comment runs to the end.  The
+** vector is pushed to through a local copy, which the compiler keeps in
+** registers (the stores of tokens could alias *out). */
 static void sql_tokenize(arena *a, const char *sql, token_vec *out) {
     init_char_classes();
+    token_vec v = *out;
     const char *p = sql;
-    while (*p) {
-        unsigned char c = (unsigned char)*p;
-        if (char_class[c] & CC_SPACE) {
-            do p++; while (char_class[(unsigned char)*p] & CC_SPACE);     /* '\0' is neither class */
+    for (;;) {
+        sql_token t = {TK_PUNCT, KW_NONE, p, 1};
+        switch ((char_class_id)char_class[(unsigned char)*p]) {
+        case CC_END:
+            *out = v;
+            return;
+        case CC_SPACE:
+            do p++; while (char_class[(unsigned char)*p] == CC_SPACE);
             continue;
-        }
-        if (c == '-' && p[1] == '-') {
-            while (*p && *p != '\n') p++;
-            continue;
-        }
-        if (c == '/' && p[1] == '*') {
-            const char *end = strstr(p + 2, "*/");
-            p = end ? end + 2 : p + strlen(p);
-            continue;
-        }
-        sql_token t = {TK_PUNCT, p, 1};
-        if (c == '"' || c == '`' || c == '\'' || c == '[') {
-            char close = c == '[' ? ']' : (char)c;
-            const char *q = p + 1;
-            for (;;) {
-                if (!*q) break;
-                if (*q == close) {
-                    if (close != ']' && q[1] == close) { q += 2; continue; }
-                    q++;
-                    break;
-                }
-                q++;
+        case CC_DASH:
+            if (p[1] == '-') {
+                while (*p && *p != '\n') p++;
+                continue;
             }
-            t.kind = c == '\'' ? TK_STRING : TK_QUOTED_ID;
-            t.len = (size_t)(q - p);
-        } else if (is_word_char(c)) {
+            break;
+        case CC_SLASH:
+            if (p[1] == '*') {
+                const char *end = strstr(p + 2, "*/");
+                p = end ? end + 2 : p + strlen(p);
+                continue;
+            }
+            break;
+        case CC_QUOTE:
+            t.kind = *p == '\'' ? TK_STRING : TK_QUOTED_ID;
+            t.len = (size_t)(quoted_end(p) - p);
+            break;
+        case CC_WORD: {
             const char *q = p + 1;
-            while (is_word_char((unsigned char)*q)) q++;
+            while (char_class[(unsigned char)*q] == CC_WORD) q++;
             t.kind = TK_WORD;
             t.len = (size_t)(q - p);
-        } else if (c == '(') t.kind = TK_LPAREN;
-        else if (c == ')') t.kind = TK_RPAREN;
-        else if (c == ',') t.kind = TK_COMMA;
-        vec_push(a, out, t);
+            t.keyword = keyword_of(p, t.len);
+            break;
+        }
+        case CC_LPAREN: t.kind = TK_LPAREN; break;
+        case CC_RPAREN: t.kind = TK_RPAREN; break;
+        case CC_COMMA: t.kind = TK_COMMA; break;
+        case CC_PUNCT: break;
+        }
+        vec_push(a, &v, t);
         p += t.len;
     }
 }
 
-/* Is token i the keyword `word` (any case)?  word is an upper-case string
-** literal (the macro below makes anything else a compile error), so its
-** length is a constant; the length and the first letter are compared
-** before the rest.  A column definition is tested against a dozen
-** keywords per token: at 1,000 tables this was 2% of a no-change run. */
-static bool tok_is_word_n(const token_vec *tv, size_t i, const char *word, size_t n) {
-    if (i >= tv->len || tv->items[i].kind != TK_WORD) return false;
-    const sql_token *t = &tv->items[i];
-    return t->len == n && (t->text[0] & ~0x20) == word[0] && !strncasecmp(t->text, word, n);
+/* Is token i the keyword kw? */
+static bool tok_is_word(const token_vec *tv, size_t i, sql_keyword kw) {
+    return i < tv->len && tv->items[i].keyword == kw;
 }
-#define tok_is_word(tv, i, word) tok_is_word_n((tv), (i), "" word "", sizeof("" word "") - 1)
 
 static bool tok_is(const token_vec *tv, size_t i, sql_token_kind k) {
     return i < tv->len && tv->items[i].kind == k;
 }
 
-/* The name a token stands for: quotes removed and doubled quotes undone. */
+/* Does token i stand for a name (a bare word, a quoted name or a string)? */
+static bool tok_is_name(const token_vec *tv, size_t i) {
+    if (i >= tv->len) return false;
+    sql_token_kind k = tv->items[i].kind;
+    return k == TK_WORD || k == TK_QUOTED_ID || k == TK_STRING;
+}
+
+/* The name a token stands for: quotes removed and doubled quotes undone;
+** NULL when it stands for none. */
 static const char *tok_ident(arena *a, const token_vec *tv, size_t i) {
-    if (i >= tv->len) return NULL;
+    if (!tok_is_name(tv, i)) return NULL;
     const sql_token *t = &tv->items[i];
     if (t->kind == TK_WORD) return arena_strcopy(a, t->text, t->len);
-    if (t->kind != TK_QUOTED_ID && t->kind != TK_STRING) return NULL;
     char open = t->text[0], close = open == '[' ? ']' : open;
     size_t n = t->len;
     if (n >= 2 && t->text[n - 1] == close) n--;
@@ -193,37 +312,54 @@ static const char *paren_group_text(arena *a, const token_vec *tv, size_t open) 
     return tok_span_text(a, tv, open + 1, close - 1);
 }
 
-/* The comma-separated items directly inside the parentheses at tv[open], as
-** token ranges [start, end). */
+/* The comma-separated items directly inside the parentheses at tv[open]
+** are walked one at a time: the item that starts at token i ends at the
+** index list_item_end returns (the comma or closing parenthesis at depth 0
+** after it, or tv->len when the text is unbalanced), and the list ends
+** after an item that list_item_last says so of.  An empty item (two commas
+** in a row) has end == start.  One walk over the tokens, with no vector:
+** CREATE TABLE lists are walked once per table. */
+static size_t list_item_end(const token_vec *tv, size_t i) {
+    int depth = 0;
+    for (; i < tv->len; i++) {
+        sql_token_kind k = tv->items[i].kind;
+        if (k == TK_LPAREN) depth++;
+        else if (k == TK_RPAREN) {
+            if (depth == 0) return i;
+            depth--;
+        } else if (k == TK_COMMA && depth == 0) return i;
+    }
+    return tv->len;
+}
+
+static bool list_item_last(const token_vec *tv, size_t end) {
+    return end >= tv->len || tv->items[end].kind == TK_RPAREN;
+}
+
+/* The items of the list at tv[open], as token ranges [start, end), empty
+** ones left out; returns the index of its closing parenthesis (tv->len when
+** unbalanced). */
 typedef struct token_range { size_t start, end; } token_range;
 typedef VEC(token_range) range_vec;
 
 static size_t split_paren_items(arena *a, const token_vec *tv, size_t open, range_vec *out) {
-    size_t close = matching_rparen(tv, open);
-    size_t start = open + 1;
-    int depth = 0;
-    for (size_t i = open + 1; i <= close && i < tv->len; i++) {
-        sql_token_kind k = tv->items[i].kind;
-        if (k == TK_LPAREN) depth++;
-        else if (k == TK_RPAREN && depth > 0) depth--;
-        else if ((k == TK_COMMA && depth == 0) || i == close) {
-            if (i > start) vec_push(a, out, ((token_range){start, i}));
-            start = i + 1;
-        }
+    for (size_t start = open + 1;;) {
+        size_t end = list_item_end(tv, start);
+        if (end > start) vec_push(a, out, ((token_range){start, end}));
+        if (list_item_last(tv, end)) return end;
+        start = end + 1;
     }
-    if (close >= tv->len && start < tv->len) vec_push(a, out, ((token_range){start, tv->len}));
-    return close;
 }
 
 /* Column names of a "(a, b COLLATE x DESC)" list: each item's first token. */
 static size_t paren_column_names(arena *a, const token_vec *tv, size_t open, str_vec *out) {
-    range_vec items = {0};
-    size_t close = split_paren_items(a, tv, open, &items);
-    for (size_t i = 0; i < items.len; i++) {
-        const char *name = tok_ident(a, tv, items.items[i].start);
+    for (size_t start = open + 1;;) {
+        size_t end = list_item_end(tv, start);
+        const char *name = end > start ? tok_ident(a, tv, start) : NULL;
         if (name) vec_push(a, out, name);
+        if (list_item_last(tv, end)) return end;
+        start = end + 1;
     }
-    return close;
 }
 
 /* ------------------------------------------------- the CREATE TABLE text */
@@ -261,74 +397,89 @@ static text_constraint *add_text_constraint(arena *a, create_table_text *ct, tex
     return c;
 }
 
+/* The column's name for a constraint of its own: made from token s at the
+** first such constraint only (most columns have none), then kept. */
+static const char *column_name(arena *a, const token_vec *tv, size_t s, const char **name) {
+    if (!*name) *name = tok_ident(a, tv, s);
+    return *name;
+}
+
 /* The constraints written on one column definition, tokens [s, e):
 ** "name TYPE(args) [CONSTRAINT n] PRIMARY KEY | UNIQUE | CHECK (...) |
-** REFERENCES t (c) ON DELETE ... | NOT NULL | DEFAULT v | COLLATE x ..." */
+** REFERENCES t (c) ON DELETE ... | NOT NULL | DEFAULT v | COLLATE x ..."
+** Each token is looked at once, by its keyword. */
 static void parse_column_definition(arena *a, const token_vec *tv, size_t s, size_t e,
                                     create_table_text *ct) {
-    const char *column = tok_ident(a, tv, s);
-    if (!column) return;
+    if (!tok_is_name(tv, s)) return;
+    const char *column = NULL;
     const char *pending_name = NULL;
     size_t k = s + 1;
     while (k < e) {
-        sql_token_kind kind = tv->items[k].kind;
-        if (kind == TK_LPAREN) {            /* type arguments, GENERATED AS (...) */
+        if (tv->items[k].kind == TK_LPAREN) {       /* type arguments, GENERATED AS (...) */
             k = matching_rparen(tv, k) + 1;
             continue;
         }
-        if (kind != TK_WORD) { k++; continue; }
-        if (tok_is_word(tv, k, "CONSTRAINT")) {
+        text_constraint *c;
+        switch (tv->items[k].keyword) {
+        case KW_CONSTRAINT:
             pending_name = tok_ident(a, tv, k + 1);
             k += 2;
             continue;
-        }
-        if (tok_is_word(tv, k, "PRIMARY")) {
-            text_constraint *c = add_text_constraint(a, ct, TC_PRIMARY_KEY, pending_name);
-            vec_push(a, &c->columns, column);
+        case KW_PRIMARY:
+        case KW_UNIQUE:
+            c = add_text_constraint(a, ct, tv->items[k].keyword == KW_PRIMARY ? TC_PRIMARY_KEY : TC_UNIQUE,
+                                    pending_name);
+            vec_push(a, &c->columns, column_name(a, tv, s, &column));
             pending_name = NULL;
-        } else if (tok_is_word(tv, k, "UNIQUE")) {
-            text_constraint *c = add_text_constraint(a, ct, TC_UNIQUE, pending_name);
-            vec_push(a, &c->columns, column);
-            pending_name = NULL;
-        } else if (tok_is_word(tv, k, "CHECK") && tok_is(tv, k + 1, TK_LPAREN)) {
-            text_constraint *c = add_text_constraint(a, ct, TC_CHECK, pending_name);
+            break;
+        case KW_CHECK:
+            if (!tok_is(tv, k + 1, TK_LPAREN)) break;
+            c = add_text_constraint(a, ct, TC_CHECK, pending_name);
             c->sqltext = paren_group_text(a, tv, k + 1);
             pending_name = NULL;
             k = matching_rparen(tv, k + 1) + 1;
             continue;
-        } else if (tok_is_word(tv, k, "REFERENCES")) {
-            text_constraint *c = add_text_constraint(a, ct, TC_FOREIGN_KEY, pending_name);
-            vec_push(a, &c->columns, column);
+        case KW_REFERENCES:
+            c = add_text_constraint(a, ct, TC_FOREIGN_KEY, pending_name);
+            vec_push(a, &c->columns, column_name(a, tv, s, &column));
             c->ref_table = tok_ident(a, tv, k + 1);
             pending_name = NULL;
             k += 2;
             continue;
-        } else if (tok_is_word(tv, k, "SET")) {     /* ON DELETE SET NULL / DEFAULT */
+        case KW_SET:                                /* ON DELETE SET NULL / DEFAULT */
             k += 2;
             continue;
-        } else if (tok_is_word(tv, k, "NOT") && tok_is_word(tv, k + 1, "DEFERRABLE")) {
-            k += 2;
-            continue;
-        } else if (tok_is_word(tv, k, "DEFAULT")) {
+        case KW_NOT:
+            if (tok_is_word(tv, k + 1, KW_DEFERRABLE)) {
+                k += 2;
+                continue;
+            }
+            pending_name = NULL;                    /* NOT NULL */
+            break;
+        case KW_DEFAULT:
             pending_name = NULL;
             k++;
             if (k < e && tv->items[k].kind == TK_PUNCT) k++;          /* sign */
             if (tok_is(tv, k, TK_LPAREN)) k = matching_rparen(tv, k);
             k++;
             continue;
-        } else if (tok_is_word(tv, k, "COLLATE")) {
+        case KW_COLLATE:
             pending_name = NULL;
             k += 2;
             continue;
-        } else if (tok_is_word(tv, k, "AS") && tok_is(tv, k + 1, TK_LPAREN)) {
-            generated_text g = {column, paren_group_text(a, tv, k + 1)};
-            vec_push(a, &ct->generated, g);
+        case KW_AS:
+            if (!tok_is(tv, k + 1, TK_LPAREN)) break;
+            vec_push(a, &ct->generated, ((generated_text){column_name(a, tv, s, &column),
+                                                          paren_group_text(a, tv, k + 1)}));
             pending_name = NULL;
             k = matching_rparen(tv, k + 1) + 1;
             continue;
-        } else if (tok_is_word(tv, k, "NOT") || tok_is_word(tv, k, "NULL") ||
-                   tok_is_word(tv, k, "GENERATED")) {
+        case KW_NULL:
+        case KW_GENERATED:
             pending_name = NULL;
+            break;
+        default:
+            break;
         }
         k++;
     }
@@ -340,24 +491,24 @@ static void parse_table_item(arena *a, const token_vec *tv, size_t s, size_t e,
                              create_table_text *ct) {
     size_t j = s;
     const char *name = NULL;
-    if (tok_is_word(tv, j, "CONSTRAINT")) {
+    if (tok_is_word(tv, j, KW_CONSTRAINT)) {
         name = tok_ident(a, tv, j + 1);
         j += 2;
     }
-    if (tok_is_word(tv, j, "PRIMARY") && tok_is_word(tv, j + 1, "KEY") && tok_is(tv, j + 2, TK_LPAREN)) {
+    if (tok_is_word(tv, j, KW_PRIMARY) && tok_is_word(tv, j + 1, KW_KEY) && tok_is(tv, j + 2, TK_LPAREN)) {
         text_constraint *c = add_text_constraint(a, ct, TC_PRIMARY_KEY, name);
         paren_column_names(a, tv, j + 2, &c->columns);
-    } else if (tok_is_word(tv, j, "UNIQUE") && tok_is(tv, j + 1, TK_LPAREN)) {
+    } else if (tok_is_word(tv, j, KW_UNIQUE) && tok_is(tv, j + 1, TK_LPAREN)) {
         text_constraint *c = add_text_constraint(a, ct, TC_UNIQUE, name);
         paren_column_names(a, tv, j + 1, &c->columns);
-    } else if (tok_is_word(tv, j, "CHECK") && tok_is(tv, j + 1, TK_LPAREN)) {
+    } else if (tok_is_word(tv, j, KW_CHECK) && tok_is(tv, j + 1, TK_LPAREN)) {
         text_constraint *c = add_text_constraint(a, ct, TC_CHECK, name);
         c->sqltext = paren_group_text(a, tv, j + 1);
-    } else if (tok_is_word(tv, j, "FOREIGN") && tok_is_word(tv, j + 1, "KEY") &&
+    } else if (tok_is_word(tv, j, KW_FOREIGN) && tok_is_word(tv, j + 1, KW_KEY) &&
                tok_is(tv, j + 2, TK_LPAREN)) {
         text_constraint *c = add_text_constraint(a, ct, TC_FOREIGN_KEY, name);
         size_t close = paren_column_names(a, tv, j + 2, &c->columns);
-        if (tok_is_word(tv, close + 1, "REFERENCES")) c->ref_table = tok_ident(a, tv, close + 2);
+        if (tok_is_word(tv, close + 1, KW_REFERENCES)) c->ref_table = tok_ident(a, tv, close + 2);
     } else if (j == s && j < e) {
         parse_column_definition(a, tv, s, e, ct);
     }
@@ -369,17 +520,19 @@ static void parse_table_item(arena *a, const token_vec *tv, size_t s, size_t e,
 static void parse_create_table(arena *a, const token_vec *tv, create_table_text *ct) {
     memset(ct, 0, sizeof *ct);
     for (size_t i = 0; i < tv->len; i++)
-        if (tok_is_word(tv, i, "AUTOINCREMENT")) ct->autoincrement = true;
+        if (tok_is_word(tv, i, KW_AUTOINCREMENT)) ct->autoincrement = true;
     size_t open = 0;
     while (open < tv->len && tv->items[open].kind != TK_LPAREN) {
-        if (tok_is_word(tv, open, "AS")) return;
+        if (tok_is_word(tv, open, KW_AS)) return;
         open++;
     }
     if (open >= tv->len) return;
-    range_vec items = {0};
-    split_paren_items(a, tv, open, &items);
-    for (size_t i = 0; i < items.len; i++)
-        parse_table_item(a, tv, items.items[i].start, items.items[i].end, ct);
+    for (size_t start = open + 1;;) {
+        size_t end = list_item_end(tv, start);
+        if (end > start) parse_table_item(a, tv, start, end, ct);
+        if (list_item_last(tv, end)) return;
+        start = end + 1;
+    }
 }
 
 /* ------------------------------------------------- the CREATE INDEX text */
@@ -396,7 +549,7 @@ static void parse_create_index(arena *a, const token_vec *tokens, create_index_t
     memset(ci, 0, sizeof *ci);
     const token_vec tv = *tokens;
     size_t on = 0;
-    while (on < tv.len && !tok_is_word(&tv, on, "ON")) on++;
+    while (on < tv.len && !tok_is_word(&tv, on, KW_ON)) on++;
     size_t open = on;
     while (open < tv.len && tv.items[open].kind != TK_LPAREN) open++;
     if (open >= tv.len) return;
@@ -405,11 +558,11 @@ static void parse_create_index(arena *a, const token_vec *tokens, create_index_t
     for (size_t i = 0; i < items.len; i++) {
         size_t s = items.items[i].start, e = items.items[i].end;
         const char *order = NULL, *collation = NULL;
-        if (e > s + 1 && (tok_is_word(&tv, e - 1, "ASC") || tok_is_word(&tv, e - 1, "DESC"))) {
-            if (tok_is_word(&tv, e - 1, "DESC")) order = "DESC";
+        if (e > s + 1 && (tok_is_word(&tv, e - 1, KW_ASC) || tok_is_word(&tv, e - 1, KW_DESC))) {
+            if (tok_is_word(&tv, e - 1, KW_DESC)) order = "DESC";
             e--;
         }
-        if (e > s + 2 && tok_is_word(&tv, e - 2, "COLLATE")) {
+        if (e > s + 2 && tok_is_word(&tv, e - 2, KW_COLLATE)) {
             collation = tok_ident(a, &tv, e - 1);
             e -= 2;
         }
@@ -418,7 +571,7 @@ static void parse_create_index(arena *a, const token_vec *tokens, create_index_t
         vec_push(a, &ci->desc, order != NULL);
         if (!ci->unmodeled && collation) ci->unmodeled = arena_printf(a, "COLLATE %s on %s", collation, item);
     }
-    if (tok_is_word(&tv, close + 1, "WHERE") && close + 2 < tv.len) {
+    if (tok_is_word(&tv, close + 1, KW_WHERE) && close + 2 < tv.len) {
         size_t last = tv.len - 1;
         while (last > close + 2 && tv.items[last].kind == TK_PUNCT && tv.items[last].text[0] == ';') last--;
         ci->where = tok_span_text(a, &tv, close + 2, last);

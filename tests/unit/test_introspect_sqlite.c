@@ -553,6 +553,48 @@ static void test_unusual_spelling(void **state) {
     sqlite3_close(db);
 }
 
+/* Keywords in mixed case, next to words that only look like them: the
+** same length and first letter (constrainx, primarx, nul_), one letter more
+** or less (constraints, constrain, referencesx, autoincrements), and a
+** keyword as a quoted name ("Primary", "as").  The tokenizer tells the
+** keywords once per word, comparing short, middle and long words in
+** different ways. */
+static void test_keyword_spellings(void **state) {
+    (void)state;
+    sqlite3 *db = open_db(
+        "CREATE TABLE kw (\"Primary\" INTEGER CoNsTrAiNt pk_kw PrImArY kEy AuToInCrEmEnT,"
+        " nots TEXT NoT NuLl, nulls TEXT cOnStRaInT \"uq nulls\" UnIqUe,"
+        " keys INT CONSTRAINT ck_keys ChEcK (keys > 0),"
+        " defaults INT DEFAULT (1) constraint \"fk d\" rEfErEnCeS kw (\"Primary\") NOT deferrable,"
+        " \"as\" INT GENERATED ALWAYS As (keys + 1) STORED,"
+        " constrain TEXT, constraints TEXT, constrainx TEXT, primarx INT, nul_ INT, asx INT,"
+        " referencesx INT, autoincrements INT, prim INT,"
+        " CONSTRAINT uq_pair unique (nots, keys), constraint ck_two check (defaults <> 2),"
+        " CoNsTrAiNt fk_two FoReIgN kEy (prim) ReFeReNcEs kw (\"Primary\"));");
+    schema *s = introspect_ok(db, NULL);
+    table *t = must_table(s, "kw");
+    assert_int_equal(t->columns.len, 15);
+    assert_string_equal(t->primary_key.name, "pk_kw");
+    assert_names(&t->primary_key.columns, "Primary");
+    assert_true(must_column(t, "Primary")->identity);
+    assert_false(must_column(t, "nots")->nullable);
+    assert_true(must_column(t, "nulls")->nullable);
+    assert_string_equal(must_column(t, "as")->generated, "keys + 1");
+    assert_true(must_column(t, "as")->generated_stored);
+    assert_int_equal(t->uniques.len, 2);
+    assert_string_equal(t->uniques.items[0]->name, "uq nulls");
+    assert_string_equal(t->uniques.items[1]->name, "uq_pair");
+    assert_names(&t->uniques.items[1]->columns, "nots,keys");
+    assert_string_equal(fk_on(t, "defaults")->name, "fk d");
+    assert_string_equal(fk_on(t, "prim")->name, "fk_two");
+    assert_int_equal(t->checks.len, 2);
+    assert_string_equal(t->checks.items[0]->name, "ck_keys");
+    assert_string_equal(t->checks.items[0]->sqltext, "keys > 0");
+    assert_string_equal(t->checks.items[1]->name, "ck_two");
+    schema_free(s);
+    sqlite3_close(db);
+}
+
 /* A table as Alembic 1.8.1's batch mode leaves it: created as
 ** "_alembic_tmp_my items" by SQLAlchemy, then renamed, which makes SQLite
 ** rewrite the stored name in quotes.  (The stored text, byte for byte, of a
@@ -825,6 +867,7 @@ int main(void) {
         cmocka_unit_test(test_check_constraints),
         cmocka_unit_test(test_quoted_identifiers),
         cmocka_unit_test(test_unusual_spelling),
+        cmocka_unit_test(test_keyword_spellings),
         cmocka_unit_test(test_alembic_batch_table),
         cmocka_unit_test(test_skipped_tables),
         cmocka_unit_test(test_query_count_does_not_grow),
