@@ -606,6 +606,7 @@ typedef struct table_state {
 ** (def or unique); the text is kept only to be parsed again when a key is
 ** an expression (pragma_index_xinfo gives no text for those). */
 typedef struct index_state {
+    const char *key;            /* "table\x01index" (index_map_key) */
     str_vec *columns;           /* the index_def's or unique_def's */
     const char *sql;            /* CREATE INDEX (stored in the IR as definition), or NULL */
     str_vec items;              /* its key items, once a key needed them */
@@ -621,7 +622,13 @@ typedef struct sqlite_reader {
     strmap *tables;             /* name -> table_state */
     table_state *last_table;    /* of the last row: rows come grouped by table */
     const char *last_skipped;   /* the name of the last table left out, or NULL */
-    strmap *indexes;            /* "table\x01index" -> index_state */
+    /* The index states in query 3's order, which query 4 walks in the same
+    ** order (index_state_of); by key only when the keys did not come in
+    ** strictly increasing order (then in indexes, made at the first look). */
+    VEC(index_state *) index_list;
+    size_t index_cursor;        /* query 4's place in index_list */
+    bool index_keys_unordered;
+    strmap *indexes;            /* "table\x01index" -> index_state, or NULL */
     fk_cursor fk_reading;
     const str_vec *excluded_tables;
     const char *hidden_table;       /* retort's checksum table: left out silently */
@@ -861,13 +868,54 @@ static int read_index_row(sqlite_reader *r, sqlite3_stmt *st) {
         vec_push(r->s->arena, &ts->t->uniques, u);
         ix->columns = &u->columns;
     }
-    strmap_put(r->indexes, index_map_key(r, st, NULL, 0, true), ix);
+    ix->key = index_map_key(r, st, NULL, 0, true);
+    if (r->index_list.len && strcmp(r->index_list.items[r->index_list.len - 1]->key, ix->key) >= 0)
+        r->index_keys_unordered = true;
+    vec_push(r->a, &r->index_list, ix);
     return 0;
+}
+
+/* The state of the index whose key (index_map_key) a row of query 4 has,
+** or NULL when query 3 made none (a primary key's index, a table left
+** out).  What a map from key to state would give, at less cost: query 4
+** lists the indexes in query 3's order (both sort by table and index
+** name), so the key is the one at the cursor or the next one; any other
+** is searched for by halves, the keys having come in strictly increasing
+** order (so each key is there once).  When they did not (names that hold
+** the separator \x01 can do that), the map is made and asked. */
+static index_state *index_state_of(sqlite_reader *r, const char *key) {
+    index_state **list = r->index_list.items;
+    size_t n = r->index_list.len;
+    if (r->index_keys_unordered) {
+        if (!r->indexes) {
+            r->indexes = strmap_new(r->a);
+            for (size_t i = 0; i < n; i++) strmap_put(r->indexes, list[i]->key, list[i]);
+        }
+        return strmap_get(r->indexes, key);
+    }
+    size_t at = r->index_cursor;
+    if (at < n && !strcmp(list[at]->key, key)) return list[at];
+    if (at + 1 < n && !strcmp(list[at + 1]->key, key)) {
+        r->index_cursor = at + 1;
+        return list[at + 1];
+    }
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(list[mid]->key, key);
+        if (!c) {
+            r->index_cursor = mid;
+            return list[mid];
+        }
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
 }
 
 static int read_index_column_row(sqlite_reader *r, sqlite3_stmt *st) {
     char key[256];
-    index_state *ix = strmap_get(r->indexes, index_map_key(r, st, key, sizeof key, false));
+    index_state *ix = index_state_of(r, index_map_key(r, st, key, sizeof key, false));
     if (!ix) return 0;
     int cid = sqlite3_column_int(st, 2);
     const char *name;
@@ -1043,7 +1091,6 @@ int introspect_sqlite(sqlite3 *db, const introspect_options *opt, schema **out, 
     r.a = arena_new();
     r.statement = arena_new();
     r.tables = strmap_new(r.a);
-    r.indexes = strmap_new(r.a);
     r.excluded_tables = opt ? opt->exclude_tables : NULL;
     r.hidden_table = opt ? opt->hidden_table : NULL;
     r.shadow_tables = strmap_new(r.a);

@@ -553,6 +553,53 @@ static void test_unusual_spelling(void **state) {
     sqlite3_close(db);
 }
 
+/* Query 4's rows are matched to query 3's indexes by walking both in
+** their common order; a key query 3 did not make (a primary key's index,
+** here of alembic_version and of t, which are left out or not indexes) is
+** searched for.  Names holding the key's separator \x01 can make the keys
+** come out of order ("a\x01z" after "a\x01b\x01c"): then a map finds them.
+** Both ways give each index its own columns. */
+static void test_index_keys_walked_and_mapped(void **state) {
+    (void)state;
+    sqlite3 *db = open_db(
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);"
+        "CREATE TABLE t (id TEXT PRIMARY KEY, x INT, y INT, UNIQUE (y, x));"
+        "CREATE INDEX ix_t_x ON t (x);"
+        "CREATE TABLE a (p INT, q INT);"
+        "CREATE INDEX z ON a (q, p);"
+        "CREATE TABLE \"a\x01" "b\" (r INT, s INT);"
+        "CREATE INDEX c ON \"a\x01" "b\" (s);"
+        "CREATE UNIQUE INDEX d ON \"a\x01" "b\" (r, s);");
+    schema *s = introspect_ok(db, NULL);
+    table *t = must_table(s, "t");
+    assert_names(&must_index(t, "ix_t_x")->columns, "x");
+    assert_int_equal(t->uniques.len, 1);
+    assert_names(&t->uniques.items[0]->columns, "y,x");
+    assert_names(&must_index(must_table(s, "a"), "z")->columns, "q,p");
+    table *ab = must_table(s, "a\x01" "b");
+    assert_names(&must_index(ab, "c")->columns, "s");
+    assert_names(&must_index(ab, "d")->columns, "r,s");
+    schema_free(s);
+    sqlite3_close(db);
+
+    /* The same without the out-of-order names: walked and searched only. */
+    db = open_db(
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);"
+        "CREATE TABLE t (id TEXT PRIMARY KEY, x INT, y INT, UNIQUE (y, x));"
+        "CREATE INDEX ix_t_x ON t (x);"
+        "CREATE TABLE u (id TEXT PRIMARY KEY, v INT) WITHOUT ROWID;"
+        "CREATE INDEX ix_u_v ON u (v DESC);");
+    s = introspect_ok(db, NULL);
+    t = must_table(s, "t");
+    assert_names(&must_index(t, "ix_t_x")->columns, "x");
+    assert_names(&t->uniques.items[0]->columns, "y,x");
+    index_def *uv = must_index(must_table(s, "u"), "ix_u_v");
+    assert_names(&uv->columns, "v");
+    assert_true(index_key_at(uv, 0).desc);
+    schema_free(s);
+    sqlite3_close(db);
+}
+
 /* Keywords in mixed case, next to words that only look like them: the
 ** same length and first letter (constrainx, primarx, nul_), one letter more
 ** or less (constraints, constrain, referencesx, autoincrements), and a
@@ -868,6 +915,7 @@ int main(void) {
         cmocka_unit_test(test_quoted_identifiers),
         cmocka_unit_test(test_unusual_spelling),
         cmocka_unit_test(test_keyword_spellings),
+        cmocka_unit_test(test_index_keys_walked_and_mapped),
         cmocka_unit_test(test_alembic_batch_table),
         cmocka_unit_test(test_skipped_tables),
         cmocka_unit_test(test_query_count_does_not_grow),
