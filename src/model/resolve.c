@@ -2294,11 +2294,9 @@ static void check_unique_names(resolver *r) {
             check_name_length(r, "index or constraint", list.items[i].name, list.items[i].loc);
             /* one namespace per PostgreSQL schema */
             const char *key = schema_object_key(r->ar, t->schema, list.items[i].name);
-            const char *prev = strmap_get(seen, key);
-            if (!prev) {
-                strmap_put(seen, key, (void *)t->key);
-                continue;
-            }
+            const char *prev = strmap_put(seen, key, (void *)t->key);
+            if (!prev) continue;
+            strmap_put(seen, key, (void *)prev);  /* the name stays the first table's */
             src_loc loc = list.items[i].loc;
             if (!strcmp(prev, t->key)) {
                 diag *d = rerr(r, loc, 1, "duplicate index or constraint name '%s' in table '%s'",
