@@ -397,6 +397,26 @@ static void test_all_errors_reported(void **state) {
     diag_list_free(&dl);
 }
 
+/* A name taken by three tables: each later one is told of the first. */
+static void test_name_shared_by_three_tables(void **state) {
+    (void)state;
+    diag_list dl;
+    diag_list_init(&dl);
+    schema *s = NULL;
+    int rc = model_load_string("t.model",
+                               "model A { id Integer @primary_key\n  @@index(\"ix_same\", id) }\n"
+                               "model B { id Integer @primary_key\n  @@index(\"ix_same\", id) }\n"
+                               "model C { id Integer @primary_key\n  @@index(\"ix_same\", id) }\n",
+                               &s, &dl);
+    assert_int_not_equal(rc, 0);
+    assert_int_equal(dl.errors, 2);
+    assert_string_equal(dl.items.items[0].message,
+                        "duplicate index or constraint name 'ix_same': used by tables 'a' and 'b'");
+    assert_string_equal(dl.items.items[1].message,
+                        "duplicate index or constraint name 'ix_same': used by tables 'a' and 'c'");
+    diag_list_free(&dl);
+}
+
 /* Syntax errors in two files: both reported. */
 static void test_syntax_errors_in_two_files(void **state) {
     (void)state;
@@ -487,7 +507,7 @@ int main(void) {
         CASE(ENUM_TYPE_NAME), CASE(ENUM_MODEL_NAME), CASE(ENUM_DUP), CASE(ENUM_CLAUSE), CASE(ENUM_SAME_DB_NAME),
         CASE(ENUM_LABEL_ATTR), CASE(ENUM_RENAMED_SELF), CASE(ENUM_RENAMED_LABEL), CASE(ENUM_BAD_DEFAULT),
         CASE(ENUM_TABLE_NAME), CASE(ENUM_SYNTAX),
-        cmocka_unit_test(test_all_errors_reported),
+        cmocka_unit_test(test_all_errors_reported), cmocka_unit_test(test_name_shared_by_three_tables),
         cmocka_unit_test(test_syntax_errors_in_two_files),
         cmocka_unit_test(test_printed_caret),
         cmocka_unit_test(test_missing_dir),
