@@ -65,6 +65,7 @@ typedef void *yyscan_t;
     ast_arg_vec *args;
     ast_value_vec *values;
     ast_attr *attr;
+    ast_field *field;
     ast_model *model;
 }
 
@@ -117,6 +118,35 @@ static ast_attr *new_attr(model_parse_ctx *ctx, const char *name, bool clause, M
     return a;
 }
 
+/* A field of the model being parsed, made as soon as its type's name is read
+** (`field_head`): what follows attaches to it, and a syntax error later on
+** its line leaves it in the tree. */
+static ast_field *new_field(model_parse_ctx *ctx, const char *name, MDL_LTYPE nl, const char *type, MDL_LTYPE tl) {
+    if (!ctx->model) return NULL;
+    ast_field *f = arena_alloc(ctx->arena, sizeof *f);
+    f->name = name;
+    f->loc = loc_of(ctx, nl);
+    f->span = span_of(nl);
+    f->type.name = type;
+    f->type.loc = loc_of(ctx, tl);
+    f->type.span = span_of(tl);
+    vec_push(ctx->arena, &ctx->model->fields, f);
+    return f;
+}
+
+static void set_type_args(ast_field *f, const ast_arg_vec *args) {
+    if (!f) return;
+    f->type.has_parens = true;
+    f->type.args = *args;
+}
+
+/* A new argument list holding a. */
+static ast_arg_vec *new_args(model_parse_ctx *ctx, ast_arg *a) {
+    ast_arg_vec *v = arena_alloc(ctx->arena, sizeof *v);
+    vec_push(ctx->arena, v, a);
+    return v;
+}
+
 static void begin_enum(model_parse_ctx *ctx, const char *name, MDL_LTYPE l) {
     ast_enum *e = arena_alloc(ctx->arena, sizeof *e);
     e->name = name;
@@ -159,10 +189,10 @@ static ast_model *begin_model(model_parse_ctx *ctx, const char *name, bool is_ab
 
 %type <str> name
 %type <value> value
-%type <arg> arg
-%type <args> args args_opt paren_args
+%type <args> args paren_args
 %type <values> values values_opt
-%type <attr> attr
+%type <attr> attr clause
+%type <field> field_head field
 %type <model> model_head
 
 %%
@@ -191,10 +221,7 @@ enum_members
 enum_member
     : STRING        { add_enum_label(ctx, $1, @1); } label_attrs
     | name          { add_enum_label(ctx, $1, @1); } label_attrs
-    | CLAUSE args_opt   {
-                            if (ctx->enumeration)
-                                vec_push(ctx->arena, &ctx->enumeration->clauses, new_attr(ctx, $1, true, @1, $2));
-                        }
+    | clause            { if (ctx->enumeration) vec_push(ctx->arena, &ctx->enumeration->clauses, $1); }
     | error RESYNC      { yyerrok; }
     ;
 
@@ -237,77 +264,36 @@ base
             }
     ;
 
+/* A member's alternatives are written into `members` itself, and a field's
+** optional parts into `field`: each nonterminal costs the parser a
+** reduction per use, and a member (or an absent part) needs none. */
 members
     : %empty
-    | members member
-    ;
-
-member
-    : field
-    | CLAUSE args_opt   {
-                            if (ctx->model)
-                                vec_push(ctx->arena, &ctx->model->clauses, new_attr(ctx, $1, true, @1, $2));
-                        }
-    | error RESYNC      { yyerrok; }
+    | members field
+    | members clause    { if (ctx->model) vec_push(ctx->arena, &ctx->model->clauses, $2); }
+    | members error RESYNC  { yyerrok; }
     ;
 
 field
-    : name type_name type_args_opt nullable_opt attrs
+    : field_head
+    | field_head paren_args         { $$ = $1; set_type_args($$, $2); }
+    | field_head '?'                { $$ = $1; if ($$) $$->type.nullable = true; }
+    | field_head paren_args '?'     { $$ = $1; set_type_args($$, $2); if ($$) $$->type.nullable = true; }
+    | field attr                    { $$ = $1; if ($$) vec_push(ctx->arena, &$$->attrs, $2); }
     ;
 
-/* The field is created when its type name is seen, so the pieces that follow
-** (type arguments, ?, attributes) attach to the newest field. */
-type_name
-    : name  {
-                if (ctx->model) {
-                    ast_field *f = arena_alloc(ctx->arena, sizeof *f);
-                    f->name = $<str>0;
-                    f->loc = loc_of(ctx, @0);
-                    f->span = span_of(@0);
-                    f->type.name = $1;
-                    f->type.loc = loc_of(ctx, @1);
-                    f->type.span = span_of(@1);
-                    vec_push(ctx->arena, &ctx->model->fields, f);
-                }
-            }
-    ;
-
-type_args_opt
-    : %empty
-    | paren_args    {
-                        if (ctx->model && ctx->model->fields.len) {
-                            ast_field *f = ctx->model->fields.items[ctx->model->fields.len - 1];
-                            f->type.has_parens = true;
-                            f->type.args = *$1;
-                        }
-                    }
-    ;
-
-nullable_opt
-    : %empty
-    | '?'   {
-                if (ctx->model && ctx->model->fields.len)
-                    ctx->model->fields.items[ctx->model->fields.len - 1]->type.nullable = true;
-            }
-    ;
-
-attrs
-    : %empty
-    | attrs attr    {
-                        if (ctx->model && ctx->model->fields.len) {
-                            ast_field *f = ctx->model->fields.items[ctx->model->fields.len - 1];
-                            vec_push(ctx->arena, &f->attrs, $2);
-                        }
-                    }
+field_head
+    : name name                     { $$ = new_field(ctx, $1, @1, $2, @2); }
     ;
 
 attr
-    : ATTR args_opt     { $$ = new_attr(ctx, $1, false, @1, $2); }
+    : ATTR              { $$ = new_attr(ctx, $1, false, @1, NULL); }
+    | ATTR paren_args   { $$ = new_attr(ctx, $1, false, @1, $2); }
     ;
 
-args_opt
-    : %empty            { $$ = NULL; }
-    | paren_args        { $$ = $1; }
+clause
+    : CLAUSE            { $$ = new_attr(ctx, $1, true, @1, NULL); }
+    | CLAUSE paren_args { $$ = new_attr(ctx, $1, true, @1, $2); }
     ;
 
 paren_args
@@ -316,14 +302,14 @@ paren_args
     | '(' args ',' ')'  { $$ = $2; }
     ;
 
+/* arg := value | name "=" value, spelt out where an argument starts a list
+** and where it follows a ',': an `arg` nonterminal would cost a reduction
+** per argument. */
 args
-    : arg               { $$ = arena_alloc(ctx->arena, sizeof *$$); vec_push(ctx->arena, $$, $1); }
-    | args ',' arg      { $$ = $1; vec_push(ctx->arena, $$, $3); }
-    ;
-
-arg
-    : value             { $$ = new_arg(ctx, NULL, @1, $1); }
-    | name '=' value    { $$ = new_arg(ctx, $1, @1, $3); }
+    : value                     { $$ = new_args(ctx, new_arg(ctx, NULL, @1, $1)); }
+    | name '=' value            { $$ = new_args(ctx, new_arg(ctx, $1, @1, $3)); }
+    | args ',' value            { $$ = $1; vec_push(ctx->arena, $$, new_arg(ctx, NULL, @3, $3)); }
+    | args ',' name '=' value   { $$ = $1; vec_push(ctx->arena, $$, new_arg(ctx, $3, @3, $5)); }
     ;
 
 value
