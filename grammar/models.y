@@ -57,6 +57,9 @@ typedef void *yyscan_t;
 
 %param {yyscan_t scanner}
 %parse-param {model_parse_ctx *ctx}
+/* filtered_lex gets the context as a parameter, not from the scanner (a call
+** into the scanner per token). */
+%lex-param {model_parse_ctx *ctx}
 
 %union {
     const char *str;
@@ -73,7 +76,7 @@ typedef void *yyscan_t;
 #include "models.lex.h"
 
 int mdl_raw_lex(MDL_STYPE *yylval_param, MDL_LTYPE *yylloc_param, yyscan_t yyscanner);
-static int filtered_lex(MDL_STYPE *lval, MDL_LTYPE *lloc, yyscan_t scanner);
+static int filtered_lex(MDL_STYPE *lval, MDL_LTYPE *lloc, yyscan_t scanner, model_parse_ctx *ctx);
 #undef yylex
 #define yylex filtered_lex
 
@@ -358,8 +361,7 @@ name
 ** RESYNC token before the next line's first token, which the rule
 ** `member: error RESYNC` waits for.  A '}' is never hidden: it closes the
 ** model (`model: ... members error '}'`). */
-static int filtered_lex(MDL_STYPE *lval, MDL_LTYPE *lloc, yyscan_t scanner) {
-    model_parse_ctx *ctx = mdl_get_extra(scanner);
+static int filtered_lex(MDL_STYPE *lval, MDL_LTYPE *lloc, yyscan_t scanner, model_parse_ctx *ctx) {
     if (ctx->has_held) {
         ctx->has_held = false;
         lval->str = ctx->held_str;
