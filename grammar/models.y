@@ -149,10 +149,15 @@ static void set_type_args(ast_field *f, const ast_arg_vec *args) {
     f->type.args = *args;
 }
 
-/* A new argument list holding a. */
+/* A new argument list holding a.  The list and room for its first
+** ARGS_ROOM arguments are one allocation (most lists have one to three);
+** vec_push moves the items out when there are more. */
+enum { ARGS_ROOM = 4 };
 static ast_arg_vec *new_args(model_parse_ctx *ctx, ast_arg *a) {
-    ast_arg_vec *v = arena_alloc(ctx->arena, sizeof *v);
-    vec_push(ctx->arena, v, a);
+    ast_arg_vec *v = arena_alloc(ctx->arena, sizeof *v + ARGS_ROOM * sizeof *v->items);
+    v->items = (ast_arg **)(v + 1);
+    v->cap = ARGS_ROOM;
+    v->items[v->len++] = a;
     return v;
 }
 
