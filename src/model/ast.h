@@ -31,14 +31,19 @@ typedef struct ast_arg ast_arg;
 typedef VEC(ast_arg *) ast_arg_vec;
 typedef VEC(ast_value *) ast_value_vec;
 
+/* A value is a call or a tuple, never both: args and items share their
+** storage (read the one kind says).  The small members come last, so
+** the node is 64 bytes. */
 struct ast_value {
-    ast_value_kind kind;
     const char *text;
-    bool boolean;
-    ast_arg_vec args;       /* AST_CALL */
-    ast_value_vec items;    /* AST_TUPLE */
+    union {
+        ast_arg_vec args;       /* AST_CALL */
+        ast_value_vec items;    /* AST_TUPLE */
+    };
     src_loc loc;
     int span;
+    ast_value_kind kind;
+    bool boolean;
 };
 
 /* One argument: positional when key is NULL, else `key=value`. */
