@@ -184,6 +184,129 @@ static void test_unclosed_model_at_eof(void **state) {
     done(&p);
 }
 
+/* The field head spells out IDENT IDENT; keywords are names in every place
+** of it, and before type arguments, '?' and attributes. */
+static void test_keywords_as_field_names(void **state) {
+    (void)state;
+    parsed p;
+    parse(&p, "model M {\n  model abstract\n  enum model?\n  abstract Integer @x\n  id enum(1)\n"
+              "  a model(model=model)?\n}\n");
+    assert_int_equal(p.errors, 0);
+    ast_model *m = p.file.models.items[0];
+    assert_int_equal(m->fields.len, 5);
+    const char *names[] = {"model", "enum", "abstract", "id", "a"};
+    const char *types[] = {"abstract", "model", "Integer", "enum", "model"};
+    for (size_t i = 0; i < 5; i++) {
+        assert_string_equal(m->fields.items[i]->name, names[i]);
+        assert_string_equal(m->fields.items[i]->type.name, types[i]);
+        assert_int_equal(m->fields.items[i]->loc.line, (int)i + 2);
+        assert_int_equal(m->fields.items[i]->loc.column, 3);
+        assert_int_equal(m->fields.items[i]->span, (int)strlen(names[i]));
+        assert_int_equal(m->fields.items[i]->type.span, (int)strlen(types[i]));
+    }
+    assert_true(m->fields.items[1]->type.nullable);
+    assert_int_equal(m->fields.items[2]->attrs.len, 1);
+    assert_int_equal(m->fields.items[1]->type.loc.column, 8);
+    assert_true(m->fields.items[3]->type.has_parens);
+    ast_field *a = m->fields.items[4];
+    assert_true(a->type.has_parens);
+    assert_true(a->type.nullable);
+    assert_int_equal(a->type.args.len, 1);
+    assert_string_equal(a->type.args.items[0]->key, "model");
+    assert_int_equal(a->type.args.items[0]->key_loc.column, 11);
+    assert_int_equal(a->type.args.items[0]->value->kind, AST_IDENT);
+    assert_string_equal(a->type.args.items[0]->value->text, "model");
+    done(&p);
+}
+
+/* Argument lists: empty, trailing commas, calls and tuples inside, and more
+** arguments than a new list has room for. */
+static void test_argument_lists(void **state) {
+    (void)state;
+    parsed p;
+    parse(&p, "model M {\n  a T(1,) @a(k=1,) @b()\n  b T(f(g(1), h()), ((a, b), (), (1,)))\n"
+              "  c T(1, 2, 3, 4, 5, k=6)\n  @@i(a, b,)\n  @@j\n}\n");
+    assert_int_equal(p.errors, 0);
+    ast_model *m = p.file.models.items[0];
+    ast_field *a = m->fields.items[0], *b = m->fields.items[1], *c = m->fields.items[2];
+    assert_int_equal(a->type.args.len, 1);
+    assert_int_equal(a->attrs.len, 2);
+    assert_int_equal(a->attrs.items[0]->args.len, 1);
+    assert_string_equal(a->attrs.items[0]->args.items[0]->key, "k");
+    assert_true(a->attrs.items[1]->has_parens);
+    assert_int_equal(a->attrs.items[1]->args.len, 0);
+
+    assert_int_equal(b->type.args.len, 2);
+    ast_value *f = b->type.args.items[0]->value, *t = b->type.args.items[1]->value;
+    assert_int_equal(f->kind, AST_CALL);
+    assert_int_equal(f->args.len, 2);
+    assert_int_equal(f->args.items[0]->value->kind, AST_CALL);
+    assert_string_equal(f->args.items[0]->value->args.items[0]->value->text, "1");
+    assert_int_equal(f->args.items[1]->value->kind, AST_CALL);
+    assert_int_equal(f->args.items[1]->value->args.len, 0);
+    assert_int_equal(t->kind, AST_TUPLE);
+    assert_int_equal(t->items.len, 3);
+    assert_int_equal(t->items.items[0]->items.len, 2);
+    assert_string_equal(t->items.items[0]->items.items[1]->text, "b");
+    assert_int_equal(t->items.items[1]->items.len, 0);
+    assert_int_equal(t->items.items[2]->items.len, 1);
+    assert_int_equal(t->loc.column, 21);
+
+    assert_int_equal(c->type.args.len, 6);
+    for (size_t i = 0; i < 5; i++) {
+        char n[2] = {(char)('1' + i), '\0'};
+        assert_null(c->type.args.items[i]->key);
+        assert_string_equal(c->type.args.items[i]->value->text, n);
+    }
+    assert_string_equal(c->type.args.items[5]->key, "k");
+    assert_string_equal(c->type.args.items[5]->value->text, "6");
+
+    assert_int_equal(m->clauses.len, 2);
+    assert_int_equal(m->clauses.items[0]->args.len, 2);
+    assert_true(m->clauses.items[0]->has_parens);
+    assert_false(m->clauses.items[1]->has_parens);
+    done(&p);
+}
+
+/* Errors right after each part of a field and inside argument lists: the
+** expected tokens, and the fields recovery keeps (made when the type's name
+** is read, so `f String(,)` is kept without its parentheses). */
+static void test_errors_after_field_parts(void **state) {
+    (void)state;
+    parsed p;
+    parse(&p, "model M {\n  a Integer 5\n  b String(1) 5\n  c Text? (\n  d Integer @a(1 2)\n"
+              "  e Integer @a(1 model)\n  f String(,)\n  h T(k=)\n  i T((1, 2) 3)\n  x model =\n  y Integer\n}\n");
+    static const struct { int line, column; const char *message; } want[] = {
+        {2, 13, "syntax error: unexpected number '5', expected name, table clause (@@name) or '}'"},
+        {3, 15, "syntax error: unexpected number '5', expected name, table clause (@@name) or '}'"},
+        {4, 11, "syntax error: unexpected '(', expected name, table clause (@@name) or '}'"},
+        {5, 18, "syntax error: unexpected number '2', expected ',' or ')'"},
+        {6, 18, "syntax error: unexpected 'model', expected ',' or ')'"},
+        {7, 12, "syntax error: unexpected ',', expected name, string, number, '(' or ')'"},
+        {8, 9, "syntax error: unexpected ')', expected name, string, number or '('"},
+        {9, 14, "syntax error: unexpected number '3', expected ',' or ')'"},
+        {10, 11, "syntax error: unexpected '=', expected name, table clause (@@name) or '}'"},
+    };
+    size_t n = sizeof want / sizeof *want;
+    assert_int_equal(p.errors, (int)n);
+    assert_int_equal(p.dl.items.len, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(p.dl.items.items[i].loc.line, want[i].line);
+        assert_int_equal(p.dl.items.items[i].loc.column, want[i].column);
+        assert_string_equal(p.dl.items.items[i].message, want[i].message);
+    }
+    ast_model *m = p.file.models.items[0];
+    assert_int_equal(m->fields.len, 10);
+    assert_true(m->fields.items[1]->type.has_parens);
+    assert_true(m->fields.items[2]->type.nullable);
+    assert_int_equal(m->fields.items[3]->attrs.len, 0);
+    assert_string_equal(m->fields.items[5]->name, "f");
+    assert_false(m->fields.items[5]->type.has_parens);
+    assert_string_equal(m->fields.items[8]->type.name, "model");
+    assert_string_equal(m->fields.items[9]->name, "y");
+    done(&p);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_models_and_bases),
@@ -194,6 +317,9 @@ int main(void) {
         cmocka_unit_test(test_syntax_error_at_top_level),
         cmocka_unit_test(test_several_syntax_errors_reported),
         cmocka_unit_test(test_unclosed_model_at_eof),
+        cmocka_unit_test(test_keywords_as_field_names),
+        cmocka_unit_test(test_argument_lists),
+        cmocka_unit_test(test_errors_after_field_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
