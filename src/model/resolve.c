@@ -94,8 +94,8 @@ typedef struct model_info {
     /* Where the checked forms of its own fields and clauses, and its
     ** flattening (fields, clauses and the two maps), are allocated from
     ** its turn in base order on: ar, or, for a model no later model reads
-    ** (last_use is its own turn), an arena of its own, freed as soon as
-    ** its table is built (resolve_files). */
+    ** (last_use is its own turn), the resolver's turn arena, emptied as
+    ** soon as its table is built (resolve_files). */
     arena *work;
     size_t chunk;               /* its group: which of the load's arenas mi->ar is */
     size_t file, ordinal;       /* where its tree is: files[file].models.items[ordinal] */
@@ -129,6 +129,7 @@ typedef struct resolver {
     const char *default_schema; /* [retort] schema: @@schema of it is no schema */
     strmap *schemas_named;      /* every other schema a model or enum names */
     int errors;
+    arena *turn;                /* model_info.work of a model no later model reads */
 } resolver;
 
 /* An error at loc; the source line comes from the in-memory text. */
@@ -1599,16 +1600,17 @@ static void attach_tree(model_info *mi, const model_load *load) {
 
 /* mi's turn in base order begins: where its checked forms go (see
 ** model_info.work) and its empty maps. */
-static void begin_turn(model_info *mi, bool transient) {
-    mi->work = transient ? arena_new() : mi->ar;
+static void begin_turn(resolver *r, model_info *mi, bool transient) {
+    if (transient && !r->turn) r->turn = arena_new();
+    mi->work = transient ? r->turn : mi->ar;
     mi->field_index = strmap_new(mi->work);
     mi->field_columns = NULL;
 }
 
 /* mi's table is built and no later model reads mi: what its turn made,
 ** other than the table, goes. */
-static void end_transient_turn(model_info *mi) {
-    arena_free(mi->work);
+static void end_transient_turn(resolver *r, model_info *mi) {
+    arena_reset(r->turn);
     mi->work = NULL;
     mi->field_index = NULL;
     mi->field_columns = NULL;
@@ -2416,13 +2418,13 @@ static int resolve_files(model_load *load, const char *default_schema, arena *ar
         ** building them needs, besides the tree, lives only for their turn,
         ** in memory the next model reuses. */
         bool transient = release && mi->last_use == p;
-        begin_turn(mi, transient);
+        begin_turn(&r, mi, transient);
         if (!mi->bad) flatten_model(&r, mi);
         /* A bad model's fields and clauses are still checked, for their errors. */
         for (size_t k = 0; k < mi->ast->fields.len; k++) field_spec_of(&r, mi->ast->fields.items[k], mi);
         for (size_t k = 0; k < mi->ast->clauses.len; k++) clause_spec_of(&r, mi->ast->clauses.items[k], mi);
         if (!mi->bad && !mi->ast->is_abstract) build_table(&r, mi, &pending);
-        if (transient) end_transient_turn(mi);
+        if (transient) end_transient_turn(&r, mi);
         while (release && released < releases && chunk_last[release_order[released]] == p)
             release_group(&r, load, release_order[released++]);
     }
@@ -2434,6 +2436,7 @@ static int resolve_files(model_load *load, const char *default_schema, arena *ar
     check_foreign_keys(&r, &pending);
     check_unique_names(&r);
     check_enum_uses(&r);
+    arena_free(r.turn);
 
     if (r.errors || dl->errors) {
         schema_free(r.s);

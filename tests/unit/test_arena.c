@@ -3,7 +3,8 @@
 ** hand out zeroed memory in every block an arena can get (malloc'd, fresh
 ** from mmap, given back and reused by the next arena, emptied by
 ** arena_reset), also where arena_printf wrote into free space it then did
-** not keep; strings are copied whole.
+** not keep; strings are copied whole; under AddressSanitizer, what an
+** arena took back is poisoned and what it hands out is not.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,17 @@
 #include <string.h>
 
 #include "util/util.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+#ifdef TEST_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 
 /* Enough to go past the malloc'd first blocks into mapped ones. */
 #define FILL_BYTES ((size_t)6 << 20)
@@ -110,12 +122,42 @@ static void strings_copied_whole(void **state) {
     arena_free(a);
 }
 
+/* A pointer kept past arena_reset, or past its block's return to the
+** cache, points at poisoned memory (ASan reports its use); memory handed
+** out again, in place or by arena_printf, is usable. */
+static void taken_back_memory_is_poisoned(void **state) {
+    (void)state;
+#ifdef TEST_ASAN
+    arena *a = arena_new();
+    char *small = arena_alloc(a, 24);
+    fill_and_dirty(a);                          /* mapped blocks too */
+    char *late = arena_alloc(a, 24);
+    assert_false(__asan_address_is_poisoned(small));
+    assert_false(__asan_address_is_poisoned(late + 23));
+    arena_reset(a);
+    assert_true(__asan_address_is_poisoned(small));
+    assert_true(__asan_address_is_poisoned(late));
+    char *again = arena_alloc(a, 24);
+    assert_false(__asan_address_is_poisoned(again + 23));
+    char *grown = arena_grow(a, again, 24, 48);
+    assert_false(__asan_address_is_poisoned(grown + 47));
+    char *text = arena_printf(a, "%s-%d", "poison", 42);
+    assert_string_equal(text, "poison-42");
+    assert_false(__asan_address_is_poisoned(text + 9));
+    assert_true(__asan_address_is_poisoned(text + 64));     /* the free space after it */
+    arena_free(a);
+#else
+    skip();
+#endif
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(alloc_zeroed_in_every_kind_of_block),
         cmocka_unit_test(grow_zeroes_the_new_part),
         cmocka_unit_test(printf_scribble_is_not_taken_for_zeros),
         cmocka_unit_test(strings_copied_whole),
+        cmocka_unit_test(taken_back_memory_is_poisoned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
