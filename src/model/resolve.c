@@ -813,9 +813,11 @@ static const struct attr_def {
 #undef ATTR
 #define N_ATTRS (sizeof ATTRS / sizeof ATTRS[0])
 
+/* (the first letters tell most names apart: once an attribute of every
+** field) */
 static const struct attr_def *attr_def_of(const char *name) {
     for (size_t i = 0; i < N_ATTRS; i++)
-        if (!strcmp(ATTRS[i].name, name)) return &ATTRS[i];
+        if (ATTRS[i].name[0] == name[0] && !strcmp(ATTRS[i].name, name)) return &ATTRS[i];
     return NULL;
 }
 
@@ -1365,7 +1367,7 @@ static const struct clause_def {
 
 static const struct clause_def *clause_def_of(const char *name) {
     for (size_t i = 0; i < N_CLAUSES; i++)
-        if (!strcmp(CLAUSES[i].name, name)) return &CLAUSES[i];
+        if (CLAUSES[i].name[0] == name[0] && !strcmp(CLAUSES[i].name, name)) return &CLAUSES[i];
     return NULL;
 }
 
@@ -1976,7 +1978,7 @@ static void add_column_keys(resolver *r, model_info *mi, table *t, pending_fk_ve
         field_spec *fs = f->resolved;
         if (fs->index) {
             index_def *x = arena_alloc(r->s->arena, sizeof *x);
-            x->name = arena_printf(r->s->arena, "ix_%s_%s", t->name, c->name);
+            x->name = arena_strjoin(r->s->arena, "ix_", t->name, "_", c->name, NULL);
             vec_push(r->s->arena, &x->columns, c->name);
             x->unique = fs->unique;
             x->conventional_name = true;
@@ -2612,7 +2614,7 @@ int model_load_dir(const char *dir, const char *default_schema, schema **out, di
         const char **paths = arena_alloc(a, names.len * sizeof *paths);
         bool *regular = arena_alloc(a, names.len * sizeof *regular);
         for (size_t i = 0; i < names.len; i++) {
-            paths[i] = arena_printf(a, "%s%s%s", dir, slash ? "" : "/", names.items[i].name);
+            paths[i] = arena_strjoin(a, dir, slash ? "" : "/", names.items[i].name, NULL);
             regular[i] = names.items[i].regular;
         }
         rc = load_files(paths, regular, names.len, default_schema, out, dl);

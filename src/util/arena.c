@@ -311,14 +311,25 @@ char *arena_strdup(arena *a, const char *s) {
     return p;
 }
 
-char *arena_path_join(arena *a, const char *dir, const char *name) {
-    size_t dn = strlen(dir), nn = strlen(name);
-    char *p = alloc_raw_aligned(a, dn + 1 + nn + 1, 1);
-    memcpy(p, dir, dn);
-    p[dn] = '/';
-    memcpy(p + dn + 1, name, nn + 1);
+char *arena_strjoin(arena *a, ...) {
+    va_list ap;
+    size_t n = 0;
+    va_start(ap, a);
+    for (const char *s; (s = va_arg(ap, const char *));) n += strlen(s);
+    va_end(ap);
+    char *p = alloc_raw_aligned(a, n + 1, 1), *w = p;
+    va_start(ap, a);
+    for (const char *s; (s = va_arg(ap, const char *));) {
+        size_t k = strlen(s);
+        memcpy(w, s, k);
+        w += k;
+    }
+    va_end(ap);
+    *w = '\0';
     return p;
 }
+
+char *arena_path_join(arena *a, const char *dir, const char *name) { return arena_strjoin(a, dir, "/", name, NULL); }
 
 /* One formatting pass when the text fits in the current block's free
 ** space (nearly always): printed there, then the space is taken. */

@@ -39,8 +39,11 @@ char *arena_strndup(arena *a, const char *s, size_t n);  /* at most n bytes of s
 /* The n bytes at s, which hold no NUL (a scanner's token, a span of a C
 ** string), and a NUL: arena_strndup without its search for an earlier NUL. */
 char *arena_strcopy(arena *a, const char *s, size_t n);
-/* "dir/name", as arena_printf(a, "%s/%s", ...) writes it without the
-** formatting: paths are joined once per file of every folder read. */
+/* The strings given, up to a NULL, one after the other: what
+** arena_printf(a, "%s%s...") writes, without the formatting (names and
+** paths made once per table or file). */
+char *arena_strjoin(arena *a, ...) __attribute__((sentinel));
+/* "dir/name". */
 char *arena_path_join(arena *a, const char *dir, const char *name);
 /* Room for a string of at most n bytes (n + 1, unaligned, not zeroed),
 ** for a caller that writes it in place and ends it with its NUL. */
