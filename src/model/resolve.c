@@ -1805,7 +1805,11 @@ static void flatten_model(resolver *r, model_info *mi) {
     for (size_t i = 0; i < mi->ast->fields.len; i++) {
         ast_field *f = mi->ast->fields.items[i];
         field_spec *fs = field_spec_of(r, f, mi);
-        ssize_t at = field_pos(mi, f->name);
+        /* The field's place if it is new (most are): one search of the
+        ** map tells that and puts it; a name it had keeps its place. */
+        void *had = strmap_put(mi->field_index, f->name, (void *)(mi->fields.len + 1));
+        if (had) strmap_put(mi->field_index, f->name, had);
+        ssize_t at = had ? (ssize_t)((size_t)had - 1) : -1;
         field_entry e = {f, mi};
         if (at >= 0 && mi->fields.items[at].owner == mi) {
             diag *d = rerr(r, f->loc, f->span, "duplicate column '%s' in model '%s'", f->name, mi->ast->name);
@@ -1827,7 +1831,7 @@ static void flatten_model(resolver *r, model_info *mi) {
                                f->name, f->name);
                 HINT(r, d, "remove @override (or check the spelling of the column name)");
             }
-            add_field_entry(mi, e);
+            vec_push(mi->work, &mi->fields, e);     /* at the place put above */
         }
     }
     for (size_t i = 0; i < mi->ast->clauses.len; i++)
