@@ -87,15 +87,15 @@ typedef struct clause_entry {
 
 typedef struct model_info {
     ast_model *ast;
-    /* The arena of the model's file: its tree, the checked forms of its
-    ** fields and clauses, and the vectors and maps below, all released
-    ** together once no model left to build reads them (resolve_files). */
+    /* The arena of the model's file: its tree (and, unless `work` is the
+    ** turn arena, what `work` says), released with the trees of its group
+    ** once no model left to build reads them (resolve_files). */
     arena *ar;                  /* NULL until its group is parsed */
     /* Where the checked forms of its own fields and clauses, and its
-    ** flattening (fields, clauses and the two maps), are allocated from
-    ** its turn in base order on: ar, or, for a model no later model reads
-    ** (last_use is its own turn), the resolver's turn arena, emptied as
-    ** soon as its table is built (resolve_files). */
+    ** flattening (fields, clauses, field_index, field_columns), are
+    ** allocated from its turn in base order on: ar, or, for a model no
+    ** later model reads (last_use is its own turn), the resolver's turn
+    ** arena, emptied as soon as its table is built (resolve_files). */
     arena *work;
     size_t chunk;               /* its group: which of the load's arenas mi->ar is */
     size_t file, ordinal;       /* where its tree is: files[file].models.items[ordinal] */
@@ -1805,10 +1805,9 @@ static void flatten_model(resolver *r, model_info *mi) {
     for (size_t i = 0; i < mi->ast->fields.len; i++) {
         ast_field *f = mi->ast->fields.items[i];
         field_spec *fs = field_spec_of(r, f, mi);
-        /* The field's place if it is new (most are): one search of the
-        ** map tells that and puts it; a name it had keeps its place. */
-        void *had = strmap_put(mi->field_index, f->name, (void *)(mi->fields.len + 1));
-        if (had) strmap_put(mi->field_index, f->name, had);
+        /* The field's place if it is new (most are); a name the map has
+        ** keeps its place. */
+        void *had = strmap_add(mi->field_index, f->name, (void *)(mi->fields.len + 1));
         ssize_t at = had ? (ssize_t)((size_t)had - 1) : -1;
         field_entry e = {f, mi};
         if (at >= 0 && mi->fields.items[at].owner == mi) {
@@ -2302,9 +2301,8 @@ static void check_unique_names(resolver *r) {
             check_name_length(r, "index or constraint", list.items[i].name, list.items[i].loc);
             /* one namespace per PostgreSQL schema */
             const char *key = schema_object_key(r->ar, t->schema, list.items[i].name);
-            const char *prev = strmap_put(seen, key, (void *)t->key);
+            const char *prev = strmap_add(seen, key, (void *)t->key);    /* the first table keeps it */
             if (!prev) continue;
-            strmap_put(seen, key, (void *)prev);  /* the name stays the first table's */
             src_loc loc = list.items[i].loc;
             if (!strcmp(prev, t->key)) {
                 diag *d = rerr(r, loc, 1, "duplicate index or constraint name '%s' in table '%s'",

@@ -92,31 +92,50 @@ void strmap_reserve(strmap *m, size_t n) {
     rehash(m, cap);
 }
 
-void *strmap_put(strmap *m, const char *key, void *value) {
+/* The slot of key, made (empty of value) when it is new: *is_new says. */
+static strmap_slot *slot_for(strmap *m, const char *key, bool *is_new) {
     if (!m->hashed) {
         strmap_slot *s = find_linear(m, key);
         if (s) {
-            void *old = s->value;
-            s->value = value;
-            return old;
+            *is_new = false;
+            return s;
         }
         if (m->count < LINEAR_MAX) {
             if (m->count == m->cap) {
                 m->slots = arena_grow(m->arena, m->slots, m->cap * sizeof *m->slots, 2 * m->cap * sizeof *m->slots);
                 m->cap *= 2;
             }
-            m->slots[m->count++] = (strmap_slot){key, value};
-            return NULL;
+            m->slots[m->count] = (strmap_slot){key, NULL};
+            *is_new = true;
+            return &m->slots[m->count++];
         }
         rehash(m, 4 * LINEAR_MAX);
     } else if ((m->count + 1) * 4 > m->cap * 3) {
         rehash(m, m->cap * 2);
     }
     strmap_slot *s = find_slot(m->slots, m->cap, key);
-    void *old = s->key ? s->value : NULL;
-    if (!s->key) { s->key = key; m->count++; }
+    *is_new = !s->key;
+    if (!s->key) {
+        *s = (strmap_slot){key, NULL};
+        m->count++;
+    }
+    return s;
+}
+
+void *strmap_put(strmap *m, const char *key, void *value) {
+    bool is_new;
+    strmap_slot *s = slot_for(m, key, &is_new);
+    void *old = s->value;
     s->value = value;
     return old;
+}
+
+void *strmap_add(strmap *m, const char *key, void *value) {
+    bool is_new;
+    strmap_slot *s = slot_for(m, key, &is_new);
+    if (!is_new) return s->value;
+    s->value = value;
+    return NULL;
 }
 
 size_t strmap_count(const strmap *m) { return m->count; }

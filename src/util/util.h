@@ -128,6 +128,9 @@ strmap *strmap_new(arena *a);
 void *strmap_get(const strmap *m, const char *key);
 /* Returns the previous value for key (NULL when new). */
 void *strmap_put(strmap *m, const char *key, void *value);
+/* key -> value (not NULL) unless key is there already: NULL when it was
+** added, else the value key keeps (one search either way). */
+void *strmap_add(strmap *m, const char *key, void *value);
 size_t strmap_count(const strmap *m);
 /* Room for n keys in all, before they are put (see vec_reserve). */
 void strmap_reserve(strmap *m, size_t n);
