@@ -41,13 +41,6 @@ col_type introspect_column_type(const dialect *d, schema *s, strmap *types, aren
     return *type;
 }
 
-/* Does name read ix_<table>_<column>?  (Compared in place: once per index.) */
-static bool is_conventional_index_name(const char *name, const char *table, const char *column) {
-    size_t tn = strlen(table);
-    return !strncmp(name, "ix_", 3) && !strncmp(name + 3, table, tn) && name[3 + tn] == '_' &&
-           !strcmp(name + 4 + tn, column);
-}
-
 /* An index named as SQLAlchemy names an @index (ix_<table>_<column>) is
 ** marked conventional, so that a generated drop renders op.f() as Alembic's
 ** does. */
@@ -57,7 +50,7 @@ static void mark_conventional_index_names(schema *s) {
         for (size_t i = 0; i < tb->indexes.len; i++) {
             index_def *ix = tb->indexes.items[i];
             if (ix->columns.len != 1) continue;
-            ix->conventional_name = is_conventional_index_name(ix->name, tb->name, ix->columns.items[0]);
+            ix->conventional_name = index_name_is_conventional(ix->name, tb->name, ix->columns.items[0]);
         }
     }
 }

@@ -1038,7 +1038,7 @@ static column *convert_column(conv *c, const py_value *v, table *t, index_list *
         }
         if (index) {
             index_def *ix = arena_alloc(c->a, sizeof *ix);
-            ix->name = arena_printf(c->a, "ix_%s_%s", t->name, name);
+            ix->name = index_conventional_name(c->a, t->name, name);
             ix->conventional_name = true;
             vec_push(c->a, &ix->columns, name);
             ix->loc = col->loc;

@@ -1981,7 +1981,7 @@ static void add_column_keys(resolver *r, model_info *mi, table *t, pending_fk_ve
         field_spec *fs = f->resolved;
         if (fs->index) {
             index_def *x = arena_alloc(r->s->arena, sizeof *x);
-            x->name = arena_strjoin(r->s->arena, "ix_", t->name, "_", c->name, NULL);
+            x->name = index_conventional_name(r->s->arena, t->name, c->name);
             vec_push(r->s->arena, &x->columns, c->name);
             x->unique = fs->unique;
             x->conventional_name = true;

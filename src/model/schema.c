@@ -145,6 +145,17 @@ const char *model_table_name(arena *a, const char *name) {
     return res;
 }
 
+const char *index_conventional_name(arena *a, const char *table, const char *column) {
+    return arena_strjoin(a, "ix_", table, "_", column, NULL);
+}
+
+/* (Compared in place: once per index of a schema.) */
+bool index_name_is_conventional(const char *name, const char *table, const char *column) {
+    size_t tn = strlen(table);
+    return !strncmp(name, "ix_", 3) && !strncmp(name + 3, table, tn) && name[3 + tn] == '_' &&
+           !strcmp(name + 4 + tn, column);
+}
+
 /* ----------------------------------------------------------------- schema */
 
 schema *schema_new(void) {

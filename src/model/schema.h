@@ -114,6 +114,11 @@ const char *col_type_to_string(arena *a, const col_type *t);
 ** (ChartConfig -> chart_config, HTTPRequestLog -> http_request_log). */
 const char *model_table_name(arena *a, const char *model_name);
 
+/* SQLAlchemy's name for the index of a column's index=True (the model's
+** @index): ix_<table>_<column>; and whether name is that one. */
+const char *index_conventional_name(arena *a, const char *table, const char *column);
+bool index_name_is_conventional(const char *name, const char *table, const char *column);
+
 /* -------------------------------------------------------- server defaults */
 
 typedef enum default_kind {

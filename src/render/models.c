@@ -700,7 +700,7 @@ static void plan_keys(puller *p, pull_table *pt, line_vec *clauses) {
         }
         pull_column *one = ix->columns.len == 1 ? strmap_get(pt->col_by_name, ix->columns.items[0]) : NULL;
         if (one && !ix->where && index_is_plain(ix) && !one->index_attr &&
-            !strcmp(ix->name, arena_printf(a, "ix_%s_%s", t->name, one->c->name))) {
+            index_name_is_conventional(ix->name, t->name, one->c->name)) {
             one->index_attr = true;
             one->unique_attr = ix->unique;
             continue;

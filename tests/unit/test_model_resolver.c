@@ -546,10 +546,26 @@ static void test_schema_functions(void **state) {
     schema_free(s);
 }
 
+/* SQLAlchemy's index=True name, made and recognised in one place. */
+static void test_conventional_index_names(void **state) {
+    (void)state;
+    arena *a = arena_new();
+    assert_string_equal(index_conventional_name(a, "my_t", "col"), "ix_my_t_col");
+    assert_true(index_name_is_conventional("ix_my_t_col", "my_t", "col"));
+    assert_true(index_name_is_conventional("ix_t_a", "t", "a"));
+    assert_false(index_name_is_conventional("ix_t_a_b", "t", "a"));
+    assert_false(index_name_is_conventional("ix_tt_a", "t", "a"));
+    assert_false(index_name_is_conventional("ix_t", "t", "a"));
+    assert_false(index_name_is_conventional("ix_ta", "t", "a"));
+    assert_false(index_name_is_conventional("uq_t_a", "t", "a"));
+    assert_false(index_name_is_conventional("ix", "t", "a"));
+    arena_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_inheritance_order_and_abstract),
-        cmocka_unit_test(test_override_keeps_position),
+        cmocka_unit_test(test_override_keeps_position), cmocka_unit_test(test_conventional_index_names),
         cmocka_unit_test(test_table_names),
         cmocka_unit_test(test_map_and_clause_field_names),
         cmocka_unit_test(test_types_resolved),
