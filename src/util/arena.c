@@ -221,31 +221,41 @@ size_t arena_used(const arena *a) {
     return used;
 }
 
+/* The request does not fit in the current block: a block of its own when
+** it is big, behind the current one so the current block's free space is
+** not wasted; else a new current block.  Out of line, so that the common
+** case below inlines into every caller (a schema of 1,000 tables takes
+** 400,000 allocations; the call and the branch to here were a third of
+** their cost). */
+static __attribute__((noinline)) void *alloc_in_new_block(arena *a, size_t size, size_t *dirty) {
+    if (size > ARENA_BLOCK_SIZE / 4) {
+        arena_block *big = block_new(size);
+        arena_block *b = a->head;
+        big->next = b->next;
+        b->next = big;
+        big->used = size;
+        if (dirty) *dirty = size;
+        unpoison(big->data, size);
+        return big->data;
+    }
+    arena_block *b = a->blocks < ARENA_SMALL_BLOCKS ? block_new(ARENA_BLOCK_SIZE) : block_mapped();
+    b->next = a->head;
+    a->head = b;
+    a->blocks++;
+    b->used = size;
+    unpoison(b->data, size);
+    if (dirty) *dirty = b->dirty < size ? b->dirty : size;
+    return b->data;
+}
+
 /* size bytes at an address that is a multiple of align (1 for strings,
 ** which need none, else ARENA_ALIGN), not zeroed: *dirty (when non-NULL)
 ** gets how many of its first bytes may be other than zero. */
-static void *alloc_raw_dirty(arena *a, size_t size, size_t align, size_t *dirty) {
+static inline void *alloc_raw_dirty(arena *a, size_t size, size_t align, size_t *dirty) {
     if (size == 0) size = 1;
     arena_block *b = a->head;
     size_t at = (b->used + align - 1) & ~(align - 1);
-    if (at > b->size || b->size - at < size) {
-        if (size > ARENA_BLOCK_SIZE / 4) {
-            /* Big request: its own block, behind the current one so the
-            ** current block's free space is not wasted. */
-            arena_block *big = block_new(size);
-            big->next = b->next;
-            b->next = big;
-            big->used = size;
-            if (dirty) *dirty = size;
-            unpoison(big->data, size);
-            return big->data;
-        }
-        b = a->blocks < ARENA_SMALL_BLOCKS ? block_new(ARENA_BLOCK_SIZE) : block_mapped();
-        b->next = a->head;
-        a->head = b;
-        a->blocks++;
-        at = 0;
-    }
+    if (__builtin_expect(at > b->size || b->size - at < size, 0)) return alloc_in_new_block(a, size, dirty);
     void *p = b->data + at;
     b->used = at + size;
     unpoison(p, size);
@@ -253,7 +263,7 @@ static void *alloc_raw_dirty(arena *a, size_t size, size_t align, size_t *dirty)
     return p;
 }
 
-static void *alloc_raw_aligned(arena *a, size_t size, size_t align) {
+static inline void *alloc_raw_aligned(arena *a, size_t size, size_t align) {
     return alloc_raw_dirty(a, size, align, NULL);
 }
 
