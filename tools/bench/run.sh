@@ -21,7 +21,14 @@
 #   floor         retort_floor (tools/bench/floor.c): the statements of
 #                 retort's introspector, every value read, nothing built, on
 #                 the no-change database, alternated with retort's no-change
-#                 run: retort / floor, the median of the pairs' ratios.
+#                 run: retort / floor, the median of the pairs' ratios
+#                 (FLOOR_RUNS pairs: the ratio of one pair on a shared
+#                 machine spreads from 0.7 to 2.7).  On SQLite, where all
+#                 the work is the process's own, also by instructions
+#                 (valgrind's callgrind, one run each, when valgrind is
+#                 installed and the case is fast): the same ratio without
+#                 the neighbours' noise, and without what costs time but
+#                 few instructions (page faults, cache misses).
 #   scaling       the same no-change run at 10,000 tables: retort's and the
 #                 floor's time against 1,000 tables, and peak memory.
 #   revisions     `heads`, `history`, `current` over 1,000 and 10,000
@@ -52,8 +59,9 @@
 # BENCH_ALEMBICS ["1.8 current"], BENCH_ALEMBIC_MAX [1000: Alembic is timed
 # up to this many tables; it takes minutes at 10,000], BENCH_REVISIONS
 # ["1000 10000"; "" = none], BENCH_UPGRADE [1000; 0 = none], RUNS [5],
-# SLOW_RUNS [3], FAST_LIMIT [8], BENCH_ROUNDTRIP_MAX [1000], BENCH_KEEP=1
-# keeps the work folder.
+# SLOW_RUNS [3], FLOOR_RUNS [21], FLOOR_SLOW_RUNS [5], FAST_LIMIT [8],
+# BENCH_ROUNDTRIP_MAX [1000], BENCH_CALLGRIND [1; 0 = no instruction
+# counts], BENCH_KEEP=1 keeps the work folder.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -71,6 +79,9 @@ REVISIONS=${BENCH_REVISIONS-"1000 10000"}
 UPGRADE=${BENCH_UPGRADE:-1000}
 RUNS=${RUNS:-5}
 SLOW_RUNS=${SLOW_RUNS:-3}
+FLOOR_RUNS=${FLOOR_RUNS:-21}
+FLOOR_SLOW_RUNS=${FLOOR_SLOW_RUNS:-5}
+CALLGRIND=${BENCH_CALLGRIND:-1}
 FAST_LIMIT=${FAST_LIMIT:-8}
 ROUNDTRIP_MAX=${BENCH_ROUNDTRIP_MAX:-1000}
 VENDOR=${BENCH_VENDOR:-$(cd "$ROOT/.." && pwd)/shared/vendor}
@@ -312,23 +323,39 @@ autogen() {
     AG_ROWS+=("$row |")
 }
 
+# instructions DIR URL CMD...: the instructions CMD executes (callgrind's
+# total, run in DIR with DATABASE_URL=URL), or nothing when it failed.
+instructions() {
+    local dir=$1 url=$2; shift 2
+    (cd "$dir" && DATABASE_URL=$url valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null) |
+        awk '/I +refs:/ { gsub(",", "", $NF); n = $NF } END { if (n) print n }'
+}
+
 # floor CASE BACKEND DIR URL: retort's no-change run alternated with the floor's.
 floor() {
-    local case=$1 backend=$2 dir=$3 url=$4 pg=() json runs=$RUNS
+    local case=$1 backend=$2 dir=$3 url=$4 pg=() json runs=$FLOOR_RUNS
     [ -n "$COUNT_PORT" ] && pg=(--pg-port "$COUNT_PORT")
-    slow "${NOCHANGE_CPU[$case-$backend]:-0}" && runs=$SLOW_RUNS
+    slow "${NOCHANGE_CPU[$case-$backend]:-0}" && runs=$FLOOR_SLOW_RUNS
     json=$("${MEASURE[@]}" pair --runs "$runs" --cwd "$dir" --env DATABASE_URL="$url" "${pg[@]}" \
         -- "$FLOOR" "$url" --- "$RETORT" diff)
     local a b
     a=$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["a"]["cpu"])' "$json")
     b=$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["b"]["cpu"])' "$json")
-    local r rmin rmax srv
+    local r rmin rmax srv by_ins="-"
     r=$(jget "$json" ratio); rmin=$(jget "$json" ratio_min); rmax=$(jget "$json" ratio_max)
     srv=$([ "$(jget "$json" server_counted)" = True ] && echo "client + server" || echo "client only")
+    if [ "$CALLGRIND" = 1 ] && [ "$backend" = sqlite ] && [ "$runs" = "$FLOOR_RUNS" ] && command -v valgrind >/dev/null; then
+        local floor_ins retort_ins
+        floor_ins=$(instructions "$dir" "$url" "$FLOOR" "$url")
+        retort_ins=$(instructions "$dir" "$url" "$RETORT" diff)
+        if [ -n "$floor_ins" ] && [ -n "$retort_ins" ]; then
+            by_ins="$(awk -v r="$retort_ins" -v f="$floor_ins" 'BEGIN { printf "%.3f (%.1f M / %.1f M)", r / f, r / 1e6, f / 1e6 }')"
+        fi
+    fi
     FLOOR_CPU[$case-$backend]=$a
     FLOOR_RATIO[$case-$backend]=$r
-    FLOOR_ROWS+=("| $case | $backend | $(fmt_s "$a") | $(fmt_s "$b") | **${r}** ($rmin–$rmax) | $srv |")
-    say "$case $backend floor: floor $a s, retort diff $b s, retort/floor $r ($rmin-$rmax)"
+    FLOOR_ROWS+=("| $case | $backend | $(fmt_s "$a") | $(fmt_s "$b") | **${r}** ($rmin–$rmax, $runs pairs) | $by_ins | $srv |")
+    say "$case $backend floor: floor $a s, retort diff $b s, retort/floor $r ($rmin-$rmax), by instructions $by_ins"
 }
 
 # roundtrip CASE BACKEND DIR URL: retort's initial migration, applied by
@@ -539,8 +566,8 @@ sep_cells() { local t s=""; for t in "${TOOLS[@]}"; do [ "$t" = retort ] || s+="
     echo
     echo "### Against the catalog floor (no-change autogenerate)"
     echo
-    echo "| case | backend | floor | retort diff | retort / floor (median of pairs, min–max) | CPU counted |"
-    echo "|---|---|---|---|---|---|"
+    echo "| case | backend | floor | retort diff | retort / floor (median of pairs, min–max) | by instructions (retort / floor) | CPU counted |"
+    echo "|---|---|---|---|---|---|---|"
     printf '%s\n' "${FLOOR_ROWS[@]}"
     echo
     if [ "$SCALE" -gt 0 ] 2>/dev/null; then
