@@ -224,9 +224,9 @@ size_t arena_used(const arena *a) {
 /* The request does not fit in the current block: a block of its own when
 ** it is big, behind the current one so the current block's free space is
 ** not wasted; else a new current block.  Out of line, so that the common
-** case below inlines into every caller (a schema of 1,000 tables takes
-** 400,000 allocations; the call and the branch to here were a third of
-** their cost). */
+** case below inlines into every caller: a no-change diff of 1,000 tables
+** makes 400,000 allocations, and inlining took its count from 588.7 M to
+** 584.8 M instructions (Release, callgrind). */
 static __attribute__((noinline)) void *alloc_in_new_block(arena *a, size_t size, size_t *dirty) {
     if (size > ARENA_BLOCK_SIZE / 4) {
         arena_block *big = block_new(size);

@@ -26,7 +26,7 @@
 #                 machine spreads from 0.7 to 2.7).  On SQLite, where all
 #                 the work is the process's own, also by instructions
 #                 (valgrind's callgrind, one run each, when valgrind is
-#                 installed and the case is fast): the same ratio without
+#                 installed and the case is under FAST_LIMIT): the same ratio without
 #                 the neighbours' noise, and without what costs time but
 #                 few instructions (page faults, cache misses).
 #   scaling       the same no-change run at 10,000 tables: retort's and the
@@ -333,9 +333,9 @@ instructions() {
 
 # floor CASE BACKEND DIR URL: retort's no-change run alternated with the floor's.
 floor() {
-    local case=$1 backend=$2 dir=$3 url=$4 pg=() json runs=$FLOOR_RUNS
+    local case=$1 backend=$2 dir=$3 url=$4 pg=() json runs=$FLOOR_RUNS fast=1
     [ -n "$COUNT_PORT" ] && pg=(--pg-port "$COUNT_PORT")
-    slow "${NOCHANGE_CPU[$case-$backend]:-0}" && runs=$FLOOR_SLOW_RUNS
+    slow "${NOCHANGE_CPU[$case-$backend]:-0}" && { runs=$FLOOR_SLOW_RUNS; fast=0; }
     json=$("${MEASURE[@]}" pair --runs "$runs" --cwd "$dir" --env DATABASE_URL="$url" "${pg[@]}" \
         -- "$FLOOR" "$url" --- "$RETORT" diff)
     local a b
@@ -344,7 +344,7 @@ floor() {
     local r rmin rmax srv by_ins="-"
     r=$(jget "$json" ratio); rmin=$(jget "$json" ratio_min); rmax=$(jget "$json" ratio_max)
     srv=$([ "$(jget "$json" server_counted)" = True ] && echo "client + server" || echo "client only")
-    if [ "$CALLGRIND" = 1 ] && [ "$backend" = sqlite ] && [ "$runs" = "$FLOOR_RUNS" ] && command -v valgrind >/dev/null; then
+    if [ "$CALLGRIND" = 1 ] && [ "$backend" = sqlite ] && [ "$fast" = 1 ] && command -v valgrind >/dev/null; then
         local floor_ins retort_ins
         floor_ins=$(instructions "$dir" "$url" "$FLOOR" "$url")
         retort_ins=$(instructions "$dir" "$url" "$RETORT" diff)
