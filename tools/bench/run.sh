@@ -172,6 +172,23 @@ case " $BACKENDS " in
     fi
     ;;
 esac
+# A server of one's own must hold the largest case's locks: metadata.create_all
+# takes 15 per bench table in its one transaction (755 for 50 tables, counted
+# in pg_locks on PostgreSQL 15), and the tools' catalog reads lock every
+# relation too.  PostgreSQL sizes its lock table for max_locks_per_transaction
+# x (max_connections + max_prepared_transactions) and lends it spare shared
+# memory beyond that: the private server's 1024 x 100 carries 10,000 tables,
+# the default 64 x 100 does not.  Refused here, before minutes of work, rather
+# than by create_all at the last case.
+if [ -n "$PG_BASE" ] && [ -n "${RETORT_TEST_PG_URL:-}" ]; then
+    largest=0
+    for n in $TREES "$CHAIN" "$SCALE"; do [ "$n" -gt "$largest" ] 2>/dev/null && largest=$n; done
+    lock_slots=$("$PSQL" -X -A -t "$PG_BASE" -c "SELECT current_setting('max_locks_per_transaction')::int * (current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int)" 2>/dev/null) ||
+        die "cannot connect to RETORT_TEST_PG_URL ($PG_BASE)"
+    if [ "$lock_slots" -lt $((largest * 10)) ]; then
+        die "the server at RETORT_TEST_PG_URL has $lock_slots lock slots (max_locks_per_transaction x (max_connections + max_prepared_transactions)); the $largest-table case needs about $((largest * 10)): start it with -c max_locks_per_transaction=$(( (largest * 10 + 99) / 100 )) or more (for 100 connections), or unset RETORT_TEST_PG_URL and run.sh starts its own server"
+    fi
+fi
 if [ -n "$PG_BASE" ]; then
     PG_PORT=$(sed -E 's|.*://[^/]*:([0-9]+)/.*|\1|; t; s|.*|5432|' <<<"$PG_BASE")
 fi
